@@ -1,0 +1,3 @@
+using Uncloak.Cli;
+
+return await UncloakCli.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,203 @@
+using System.Text.Json;
+using Spectre.Console;
+using Uncloak.Core.Events;
+using Uncloak.Core.Ingest;
+using Uncloak.Core.Messages;
+
+namespace Uncloak.Cli.Rendering;
+
+/// <summary>Human and JSON views of `explain`.</summary>
+public static class ExplainRenderer
+{
+    public static void RenderLine(TextWriter output, DecodedLine decoded, bool json)
+    {
+        if (json)
+        {
+            WriteJson(output, w =>
+            {
+                w.WriteStartObject();
+                w.WriteBoolean("recognised", decoded.Event is not null);
+                w.WriteString("transport", decoded.Format.ToString());
+                w.WriteString("message", decoded.Message);
+                if (decoded.Event is { } ev)
+                {
+                    w.WriteString("kind", ev.Kind.Name());
+                    w.WriteStartObject("fields");
+                    foreach (var f in EventDescription.Describe(ev))
+                    {
+                        w.WriteString(f.Name.Replace(' ', '_'), f.Value);
+                    }
+                    w.WriteEndObject();
+                    w.WriteStartArray("meanings");
+                    foreach (var f in EventDescription.Describe(ev).Where(f => f.Meaning is not null))
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("field", f.Name);
+                        w.WriteString("meaning", f.Meaning);
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
+                    if (MessageCatalog.For(ev.Kind) is { } e)
+                    {
+                        w.WritePropertyName("explanation");
+                        WriteExplanation(w, e);
+                    }
+                }
+                else if (NearestFamily.Find(decoded.Message) is { } near)
+                {
+                    w.WriteString("nearest_family", near.Kind.Name());
+                }
+                w.WriteEndObject();
+            });
+            return;
+        }
+        var console = Terminal.For(output);
+        if (decoded.Event is not { } evt)
+        {
+            console.MarkupLine("[yellow]Not a network message Uncloak knows.[/]");
+            console.MarkupLineInterpolated($"Message: {decoded.Message}");
+            if (NearestFamily.Find(decoded.Message) is { } near && MessageCatalog.For(near.Kind) is { } e)
+            {
+                console.MarkupLineInterpolated($"It looks closest to [bold]{near.Kind.Name()}[/] ({e.Title}), but does not parse as any of its forms:");
+                foreach (var example in e.Examples)
+                {
+                    console.MarkupLineInterpolated($"  {example}");
+                }
+            }
+            console.MarkupLine("See 'uncloak explain --list' for every family.");
+            return;
+        }
+        var explanation = MessageCatalog.For(evt.Kind);
+        console.Write(new Rule($"[bold]{Markup.Escape(explanation?.Title ?? evt.Kind.Name())}[/]").LeftJustified());
+        var table = new Table().Border(TableBorder.Simple).AddColumn("field").AddColumn("value").AddColumn("meaning");
+        foreach (var f in EventDescription.Describe(evt))
+        {
+            table.AddRow(Markup.Escape(f.Name), Markup.Escape(f.Value), Markup.Escape(f.Meaning ?? ""));
+        }
+        console.Write(table);
+        if (explanation is not null)
+        {
+            RenderExplanationBody(console, explanation);
+        }
+    }
+
+    public static void RenderFamily(TextWriter output, Explanation explanation, bool json)
+    {
+        if (json)
+        {
+            WriteJson(output, w => WriteExplanation(w, explanation));
+            return;
+        }
+        var console = Terminal.For(output);
+        console.Write(new Rule($"[bold]{Markup.Escape(explanation.Title)}[/]").LeftJustified());
+        console.MarkupLine("[bold]Fields[/]");
+        foreach (var f in explanation.Fields)
+        {
+            console.MarkupLineInterpolated($"  [bold]{f.Name}[/]: {f.Meaning}");
+        }
+        RenderExplanationBody(console, explanation);
+        console.MarkupLine("[bold]Forms[/]");
+        foreach (var example in explanation.Examples)
+        {
+            console.MarkupLineInterpolated($"  {example}");
+        }
+    }
+
+    public static void RenderList(TextWriter output, bool json)
+    {
+        if (json)
+        {
+            WriteJson(output, w =>
+            {
+                w.WriteStartArray();
+                foreach (var f in MessageCatalog.Families)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("kind", f.Kind.Name());
+                    w.WriteString("title", f.Title);
+                    w.WriteString("summary", f.Summary);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            });
+            return;
+        }
+        var console = Terminal.For(output);
+        var table = new Table().Border(TableBorder.Simple).AddColumn("kind").AddColumn("what it is");
+        foreach (var f in MessageCatalog.Families)
+        {
+            table.AddRow(Markup.Escape(f.Kind.Name()), Markup.Escape(f.Summary));
+        }
+        console.Write(table);
+    }
+
+    private static void RenderExplanationBody(IAnsiConsole console, Explanation e)
+    {
+        console.MarkupLine("[bold]What the kernel saw[/]");
+        console.WriteLine("  " + e.WhatTheKernelSaw);
+        console.MarkupLine("[bold]Likely causes, most likely first[/]");
+        int i = 1;
+        foreach (var c in e.LikelyCauses)
+        {
+            console.WriteLine($"  {i++}. {c}");
+        }
+        console.MarkupLine("[bold]Check next[/]");
+        foreach (var c in e.Checks)
+        {
+            console.WriteLine("  - " + c);
+        }
+        console.MarkupLine("[bold]What to do[/]");
+        foreach (var a in e.Actions)
+        {
+            console.WriteLine("  - " + a);
+        }
+        console.MarkupLine("[bold]Do kernels print it?[/]");
+        console.WriteLine("  " + e.Printing);
+        console.MarkupLineInterpolated($"[dim]Kernel source: {e.KernelSource}[/]");
+    }
+
+    private static void WriteExplanation(Utf8JsonWriter w, Explanation e)
+    {
+        w.WriteStartObject();
+        w.WriteString("kind", e.Kind.Name());
+        w.WriteString("title", e.Title);
+        w.WriteString("summary", e.Summary);
+        w.WriteString("what_the_kernel_saw", e.WhatTheKernelSaw);
+        w.WriteStartArray("fields");
+        foreach (var f in e.Fields)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", f.Name);
+            w.WriteString("meaning", f.Meaning);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        WriteStrings(w, "likely_causes", e.LikelyCauses);
+        WriteStrings(w, "checks", e.Checks);
+        WriteStrings(w, "actions", e.Actions);
+        w.WriteString("printing", e.Printing);
+        w.WriteString("kernel_source", e.KernelSource);
+        WriteStrings(w, "examples", e.Examples);
+        w.WriteEndObject();
+    }
+
+    private static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var v in values)
+        {
+            w.WriteStringValue(v);
+        }
+        w.WriteEndArray();
+    }
+
+    internal static void WriteJson(TextWriter output, Action<Utf8JsonWriter> write)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            write(w);
+        }
+        output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+    }
+}

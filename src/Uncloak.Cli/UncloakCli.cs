@@ -1,0 +1,37 @@
+using System.CommandLine;
+using Uncloak.Cli.Commands.Explain;
+
+namespace Uncloak.Cli;
+
+/// <summary>Builds the command tree and runs it. Each noun registers its verbs from Commands/&lt;Noun&gt;/.</summary>
+public static class UncloakCli
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand(
+            "Uncloak keeps an internet-facing Linux server up when peers misbehave at the TCP level.\n\n" +
+            "  explain   decode one kernel log line and say what it means\n" +
+            "  analyze   read whole logs and say what the evidence points at\n\n" +
+            "Exit codes: 0 ok, 1 findings, 2 usage or input error, 3 environment error.");
+        root.Add(ExplainCommand.Create());
+        return root;
+    }
+
+    /// <summary>Parses and runs; usage errors exit 2 (System.CommandLine's own default is 1).</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancel = default)
+    {
+        var root = Build();
+        var result = root.Parse(args);
+        var config = new InvocationConfiguration { Output = output, Error = error };
+        if (result.Errors.Count > 0)
+        {
+            foreach (var e in result.Errors)
+            {
+                await error.WriteLineAsync($"uncloak: {e.Message}");
+            }
+            await error.WriteLineAsync("Try 'uncloak --help' or 'uncloak COMMAND --help'.");
+            return ExitCodes.UsageOrInput;
+        }
+        return await result.InvokeAsync(config, cancel);
+    }
+}

@@ -1,0 +1,167 @@
+using System.Globalization;
+
+namespace Uncloak.Core.Events;
+
+/// <summary>
+/// The flat, named view of an event used by JSON output, the sample files' <c># expect:</c> lines and the store.
+/// Only the fields meaningful for the event's kind are present.
+/// </summary>
+public static class EventFields
+{
+    public static IReadOnlyDictionary<string, object> Of(in NetEvent ev)
+    {
+        var d = new SortedDictionary<string, object>(StringComparer.Ordinal) { ["kind"] = ev.Kind.Name() };
+        if (ev.HasTime)
+        {
+            d["time"] = ev.Time.ToString("yyyy-MM-ddTHH:mm:ss.FFFFFFFZ", CultureInfo.InvariantCulture);
+        }
+        if (ev.UptimeMicros >= 0)
+        {
+            d["uptime_us"] = ev.UptimeMicros;
+        }
+        if (ev.Host is { Length: > 0 })
+        {
+            d["host"] = ev.Host;
+        }
+        if (!ev.Peer.IsNone)
+        {
+            d["peer"] = ev.Peer.ToString();
+        }
+        if (ev.PeerPort != 0)
+        {
+            d["peer_port"] = (long)ev.PeerPort;
+        }
+        if (!ev.Local.IsNone)
+        {
+            d["local"] = ev.Local.ToString();
+        }
+        if (ev.LocalPort != 0)
+        {
+            d["local_port"] = (long)ev.LocalPort;
+        }
+        switch (ev.Kind)
+        {
+            case EventKind.Treason:
+                d["form"] = FormName((TreasonForm)ev.Form);
+                d["seq_from"] = (long)ev.SeqFrom;
+                d["seq_to"] = (long)ev.SeqTo;
+                d["bytes_in_flight"] = (long)ev.BytesInFlight;
+                if ((TreasonForm)ev.Form == TreasonForm.ProbingZeroWindow)
+                {
+                    d["recv_ago_ms"] = (long)ev.Millis;
+                    d["lasting_ms"] = (long)ev.Millis2;
+                }
+                break;
+            case EventKind.SynFlood:
+                d["action"] = (SynFloodAction)ev.Form == SynFloodAction.SendingCookies ? "cookies" : "drop";
+                break;
+            case EventKind.ConntrackFull:
+                d["form"] = ev.Form == 1 ? "ip_conntrack" : "nf_conntrack";
+                if (ev.Count != 0)
+                {
+                    d["netns"] = ev.Count;
+                }
+                break;
+            case EventKind.TcpOutOfMemory:
+            case EventKind.TooManyOrphans:
+            case EventKind.TimeWaitOverflow:
+                d["form"] = ev.Form == 1 ? "legacy" : "modern";
+                break;
+            case EventKind.NicLink:
+                d["link"] = ((LinkState)ev.Form).ToString().ToLowerInvariant();
+                if (ev.SpeedMbps != 0)
+                {
+                    d["speed_mbps"] = (long)ev.SpeedMbps;
+                }
+                if (ev.Duplex != Duplex.Unknown)
+                {
+                    d["duplex"] = ev.Duplex.ToString().ToLowerInvariant();
+                }
+                if (ev.FlowControl != FlowControl.Unknown)
+                {
+                    d["flow_control"] = FlowName(ev.FlowControl);
+                }
+                break;
+            case EventKind.NetdevWatchdog:
+            case EventKind.NicHang:
+                if (ev.Queue >= 0)
+                {
+                    d["queue"] = (long)ev.Queue;
+                }
+                if (ev.Millis != 0)
+                {
+                    d["timeout_ms"] = (long)ev.Millis;
+                }
+                break;
+            case EventKind.FirewallLog:
+                d["protocol"] = (long)ev.Protocol;
+                if (ev.TcpFlags != TcpFlags.None)
+                {
+                    d["tcp_flags"] = FlagsName(ev.TcpFlags);
+                }
+                if (ev.Length != 0)
+                {
+                    d["length"] = (long)ev.Length;
+                }
+                if (ev.Prefix is not null)
+                {
+                    d["prefix"] = ev.Prefix;
+                }
+                break;
+            case EventKind.Martian:
+                d["form"] = ev.Form == 0 ? "source" : "destination";
+                break;
+            case EventKind.NeighbourOverflow:
+                d["form"] = ev.Form switch { 0 => "arp", 1 => "ndisc", _ => "legacy" };
+                break;
+            case EventKind.RateLimitSuppressed:
+                d["count"] = ev.Count;
+                break;
+        }
+        if (ev.Interface is not null)
+        {
+            d["interface"] = ev.Interface;
+        }
+        if (ev.Driver is not null)
+        {
+            d["driver"] = ev.Driver;
+        }
+        return d;
+    }
+
+    public static string FormName(TreasonForm form) => form switch
+    {
+        TreasonForm.TreasonUncloaked => "treason_uncloaked",
+        TreasonForm.ShrinksWindowDebug => "shrinks_window_debug",
+        TreasonForm.UnexpectedlyShrunk => "unexpectedly_shrunk",
+        _ => "probing_zero_window",
+    };
+
+    public static string FlowName(FlowControl flow) => flow switch
+    {
+        FlowControl.RxTx => "rx_tx",
+        FlowControl.Rx => "rx",
+        FlowControl.Tx => "tx",
+        FlowControl.None => "none",
+        _ => "unknown",
+    };
+
+    /// <summary>Flags in the order the kernel's LOG target prints them.</summary>
+    public static string FlagsName(TcpFlags flags)
+    {
+        Span<(TcpFlags Flag, string Name)> order =
+        [
+            (TcpFlags.Cwr, "CWR"), (TcpFlags.Ece, "ECE"), (TcpFlags.Urg, "URG"), (TcpFlags.Ack, "ACK"),
+            (TcpFlags.Psh, "PSH"), (TcpFlags.Rst, "RST"), (TcpFlags.Syn, "SYN"), (TcpFlags.Fin, "FIN"),
+        ];
+        var parts = new List<string>(8);
+        foreach (var (flag, name) in order)
+        {
+            if ((flags & flag) != 0)
+            {
+                parts.Add(name);
+            }
+        }
+        return string.Join(' ', parts);
+    }
+}

@@ -1,0 +1,18 @@
+namespace Uncloak.Core.Framing;
+
+/// <summary>One kernel record with its transport wrapping removed. The spans point into the reader's or framer's buffers and live until the next call.</summary>
+public readonly ref struct FramedLine
+{
+    /// <summary>Wall-clock time (UTC), or default when the transport has none.</summary>
+    public DateTime Time { get; init; }
+
+    /// <summary>Kernel uptime in microseconds, or -1.</summary>
+    public long UptimeMicros { get; init; }
+
+    /// <summary>Syslog level 0–7, or -1 when the transport does not say.</summary>
+    public int Priority { get; init; }
+
+    public ReadOnlySpan<byte> Host { get; init; }
+
+    public ReadOnlySpan<byte> Message { get; init; }
+}

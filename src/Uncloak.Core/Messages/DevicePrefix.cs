@@ -1,0 +1,69 @@
+using Uncloak.Core.Text;
+
+namespace Uncloak.Core.Messages;
+
+/// <summary>
+/// Reads who is speaking in a driver message, from the text before the message proper:
+/// <c>e1000e 0000:00:19.0 eth0:</c> (netdev_*), <c>igb 0000:01:00.0:</c> (dev_*, no interface),
+/// <c>e1000e: eth0</c> (old pr_info), <c>igb 0000:01:00.0 eth0: igb: eth0</c> (igb repeats itself),
+/// <c>eth0:</c> (netdev without a parent device).
+/// </summary>
+internal readonly ref struct DevicePrefix
+{
+    public ReadOnlySpan<byte> Driver { get; init; }
+
+    public ReadOnlySpan<byte> Interface { get; init; }
+
+    public static DevicePrefix Parse(ReadOnlySpan<byte> prefix)
+    {
+        prefix = Tokens.Trim(prefix);
+        Span<Range> parts = stackalloc Range[8];
+        int count = 0;
+        int i = 0;
+        while (i < prefix.Length && count < parts.Length)
+        {
+            while (i < prefix.Length && prefix[i] == ' ')
+            {
+                i++;
+            }
+            int start = i;
+            while (i < prefix.Length && prefix[i] != ' ')
+            {
+                i++;
+            }
+            if (i > start)
+            {
+                parts[count++] = new Range(start, i);
+            }
+        }
+        if (count == 0)
+        {
+            return default;
+        }
+        var p0 = TrimColon(prefix[parts[0]]);
+        var p1 = count >= 2 ? TrimColon(prefix[parts[1]]) : default;
+        var p2 = count >= 3 ? TrimColon(prefix[parts[2]]) : default;
+        if (count >= 2 && IsBusId(p1))
+        {
+            // netdev_* with a parent, or dev_* on the bus device (then no interface).
+            return new DevicePrefix { Driver = p0, Interface = count >= 3 && !IsBusId(p2) ? p2 : default };
+        }
+        if (count >= 2 && prefix[parts[0]][^1] == ':')
+        {
+            // "e1000e: eth0" / "e1000: eth0: e1000_clean_tx_irq:" — the module's pr_fmt, then the interface.
+            return new DevicePrefix { Driver = p0, Interface = p1 };
+        }
+        if (count == 1)
+        {
+            return new DevicePrefix { Interface = p0 };
+        }
+        // "netdevsim netdevsim1 eni1np1:": driver, an id we do not recognise, the interface.
+        return new DevicePrefix { Driver = count >= 3 ? p0 : default, Interface = TrimColon(prefix[parts[count - 1]]) };
+    }
+
+    private static ReadOnlySpan<byte> TrimColon(ReadOnlySpan<byte> s) => s.Length > 0 && s[^1] == ':' ? s[..^1] : s;
+
+    /// <summary>PCI (0000:00:19.0), virtio (virtio0) and platform ids look like this; interface names do not contain ':' or '.'.</summary>
+    private static bool IsBusId(ReadOnlySpan<byte> s)
+        => s.Length >= 5 && (s.IndexOf((byte)':') >= 0 || s.IndexOf((byte)'.') >= 0) || s.StartsWith("virtio"u8);
+}

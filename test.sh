@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs Uncloak's whole test suite: unit tests and the integration tests against the real kernel.
+# As root it first installs what the integration tests need (nftables, iproute2, Chromium) with apt.
+# Ends with one plain line: "N passed, N failed[, N skipped]". Exit status is non-zero if anything failed.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+if [ "$(id -u)" = 0 ]; then
+  need=()
+  command -v nft >/dev/null 2>&1 || need+=(nftables)
+  command -v ip >/dev/null 2>&1 || need+=(iproute2)
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  command -v ethtool >/dev/null 2>&1 || need+=(ethtool)
+  [ -e /usr/lib/x86_64-linux-gnu/libnftables.so.1 ] || [ -e /usr/lib/aarch64-linux-gnu/libnftables.so.1 ] || need+=(libnftables1)
+  if [ ${#need[@]} -gt 0 ]; then
+    echo "test.sh: installing ${need[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null \
+      || echo "test.sh: WARNING: apt-get install ${need[*]} failed; tests that need them will fail" >&2
+  fi
+else
+  echo "test.sh: NOTE: not root — integration tests (namespaces, nftables, raw sockets) will be SKIPPED. CI runs them as root." >&2
+fi
+
+results=.test-results
+rm -rf "$results"
+mkdir -p "$results"
+
+if ! dotnet build Uncloak.slnx -c Release -nologo -clp:ErrorsOnly; then
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+dotnet test Uncloak.slnx -c Release --no-build -nologo \
+  --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results"
+rc=$?
+
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")
+  e=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${t:-0} - ${e:-0}))
+done
+if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+exit "$rc"
