@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Uncloak.Cli.Commands.Analyze;
 using Uncloak.Cli.Commands.Explain;
 
 namespace Uncloak.Cli;
@@ -14,6 +15,7 @@ public static class UncloakCli
             "  analyze   read whole logs and say what the evidence points at\n\n" +
             "Exit codes: 0 ok, 1 findings, 2 usage or input error, 3 environment error.");
         root.Add(ExplainCommand.Create());
+        root.Add(AnalyzeCommand.Create());
         return root;
     }
 

@@ -1,0 +1,138 @@
+using System.CommandLine;
+using System.Globalization;
+using Uncloak.Core.Analysis;
+using Uncloak.Core.Events;
+
+namespace Uncloak.Cli.Commands.Analyze;
+
+/// <summary>`uncloak analyze FILE…`: read whole logs and say what the evidence points at.</summary>
+public static class AnalyzeCommand
+{
+    public static Command Create()
+    {
+        var files = new Argument<string[]>("files")
+        {
+            Description = "Log files: kern.log, syslog, messages (also rotated .1 and .gz), /dev/kmsg dumps, `journalctl -k -o json` " +
+                "or `-o export` output, dmesg output. The format is detected per file. '-' reads standard input. " +
+                "Without files, reports from the store (--db).",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var json = CommonOptions.Json();
+        var db = CommonOptions.Db();
+        var noStore = new Option<bool>("--no-store") { Description = "Do not record events in the store (a read-only look)." };
+        var html = new Option<string?>("--html") { Description = "Also write a self-contained HTML report with SVG charts to FILE.", HelpName = "FILE" };
+        var since = new Option<string?>("--since") { Description = "Only events at or after this time (2025-06-17, '2025-06-17 04:00', ISO 8601; UTC).", HelpName = "TIME" };
+        var until = new Option<string?>("--until") { Description = "Only events before this time (UTC).", HelpName = "TIME" };
+        var kind = new Option<string[]>("--kind")
+        {
+            Description = "Only these kinds (repeatable or comma-separated): " + string.Join(", ", EventKinds.LogKinds.Select(k => k.Name())),
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var peer = new Option<string?>("--peer") { Description = "Only events from this peer address or network (203.0.113.7, 203.0.113.0/24, 2001:db8::/64).", HelpName = "ADDR[/LEN]" };
+        var top = new Option<int?>("--top") { Description = "How many peers to list (default: 15 on the terminal, all in --json).", HelpName = "N" };
+        var year = new Option<int?>("--year") { Description = "Year in which classic syslog files END (their lines carry no year; default: from each file's modification time).", HelpName = "YYYY" };
+        var failOn = new Option<string?>("--fail-on")
+        {
+            Description = "Exit 1 when a finding is at least this severe: notice, warning or critical (for cron and CI).",
+            HelpName = "SEVERITY",
+        };
+        failOn.AcceptOnlyFromAmong("notice", "warning", "critical");
+
+        var command = new Command("analyze",
+            "Read whole kernel logs (GBs are fine: memory grows with distinct peers, not lines) and report: counts per kind, top peers " +
+            "with per-kind counts and first/last seen, a per-local-port view, a timeline, NIC link flaps and watchdog resets with " +
+            "durations, and a verdict: what the evidence says about causes, with the reasoning shown.\n\n" +
+            "Events go into the store, keyed by each file's identity and byte offset: analysing the same file again adds nothing, and a " +
+            "grown or rotated file adds only what is new. Bad lines are counted, never fatal.\n\n" +
+            "Exit codes: 0 done, 1 a finding reached --fail-on, 2 bad usage or an input could not be read (what could be read is still reported).\n\n" +
+            "Examples:\n  uncloak analyze /var/log/kern.log*\n  journalctl -k -o json | uncloak analyze -\n  uncloak analyze --json --kind treason --since 2025-06-17 kern.log\n  uncloak analyze --html report.html samples/")
+        {
+            files, json, db, noStore, html, since, until, kind, peer, top, year, failOn,
+        };
+        command.SetAction((result, cancel) =>
+        {
+            var output = result.InvocationConfiguration.Output;
+            var error = result.InvocationConfiguration.Error;
+            if (!TryBuildFilter(result.GetValue(since), result.GetValue(until), result.GetValue(kind) ?? [], result.GetValue(peer), out var filter, out string? problem))
+            {
+                error.WriteLine("uncloak analyze: " + problem);
+                return Task.FromResult(ExitCodes.UsageOrInput);
+            }
+            var options = new AnalyzeOptions
+            {
+                Files = result.GetValue(files) ?? [],
+                Json = result.GetValue(json),
+                DbPath = result.GetValue(db),
+                NoStore = result.GetValue(noStore),
+                HtmlPath = result.GetValue(html),
+                Filter = filter!,
+                Top = result.GetValue(top),
+                Year = result.GetValue(year),
+                FailOn = result.GetValue(failOn) switch
+                {
+                    "notice" => Severity.Notice,
+                    "warning" => Severity.Warning,
+                    "critical" => Severity.Critical,
+                    _ => null,
+                },
+            };
+            return Task.FromResult(AnalyzeRunner.Run(options, output, error, cancel));
+        });
+        return command;
+    }
+
+    internal static bool TryBuildFilter(string? since, string? until, string[] kinds, string? peer, out AnalysisFilter? filter, out string? problem)
+    {
+        filter = null;
+        problem = null;
+        DateTime? s = null, u = null;
+        if (since is not null)
+        {
+            if (!TryParseTime(since, out var t))
+            {
+                problem = $"--since: '{since}' is not a time (use 2025-06-17 or 2025-06-17T04:00:00Z)";
+                return false;
+            }
+            s = t;
+        }
+        if (until is not null)
+        {
+            if (!TryParseTime(until, out var t))
+            {
+                problem = $"--until: '{until}' is not a time";
+                return false;
+            }
+            u = t;
+        }
+        var kindSet = new HashSet<EventKind>();
+        foreach (var k in kinds.SelectMany(k => k.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            if (!EventKinds.TryParse(k, out var ek))
+            {
+                problem = $"--kind: unknown kind '{k}'. Known: {string.Join(", ", EventKinds.All.Select(x => x.Name()))}";
+                return false;
+            }
+            kindSet.Add(ek);
+        }
+        NetAddress? network = null;
+        int prefix = 0;
+        if (peer is not null)
+        {
+            if (!AnalysisFilter.TryParseNetwork(peer, out var n, out prefix))
+            {
+                problem = $"--peer: '{peer}' is not an address or network";
+                return false;
+            }
+            network = n;
+        }
+        filter = new AnalysisFilter { Since = s, Until = u, Kinds = kindSet, PeerNetwork = network, PeerPrefixLength = prefix };
+        return true;
+    }
+
+    private static bool TryParseTime(string text, out DateTime time)
+    {
+        bool ok = DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out time);
+        time = DateTime.SpecifyKind(time, DateTimeKind.Utc);
+        return ok;
+    }
+}

@@ -1,0 +1,50 @@
+using Uncloak.Core.Events;
+
+namespace Uncloak.Core.Analysis;
+
+/// <summary>Everything `uncloak analyze` knows after reading the evidence. Pure data for the renderers.</summary>
+public sealed record AnalysisReport
+{
+    public required IReadOnlyList<SourceSummary> Sources { get; init; }
+
+    public long Lines => Sources.Sum(s => s.Lines);
+
+    public long Malformed => Sources.Sum(s => s.Malformed);
+
+    /// <summary>Events per kind (weighted: a stored rollup counts for the lines it stands for).</summary>
+    public required KindCounts Counts { get; init; }
+
+    public DateTime? First { get; init; }
+
+    public DateTime? Last { get; init; }
+
+    /// <summary>"wall" when times are real dates, "uptime" when the inputs carried only seconds since boot.</summary>
+    public required string Clock { get; init; }
+
+    /// <summary>Peers by total events, descending (ties by address).</summary>
+    public required IReadOnlyList<PeerStats> Peers { get; init; }
+
+    public required int DistinctPeers { get; init; }
+
+    public required IReadOnlyList<PortStats> LocalPorts { get; init; }
+
+    public required Timeline Timeline { get; init; }
+
+    public required IReadOnlyList<TreasonEpisode> TreasonEpisodes { get; init; }
+
+    public required IReadOnlyList<InterfaceStats> Interfaces { get; init; }
+
+    /// <summary>SYN-flood listeners: "address:port" or "port" → (cookies lines, drop lines).</summary>
+    public required IReadOnlyDictionary<string, (long Cookies, long Drops)> SynFloodListeners { get; init; }
+
+    public required long SuppressedMessages { get; init; }
+
+    public required IReadOnlyList<(DateTime Start, DateTime End, string Cause)> Disruptions { get; init; }
+
+    public required IReadOnlyList<Finding> Findings { get; init; }
+
+    public long Events => Counts.Total;
+
+    /// <summary>Events per kind per minute (wall or uptime minutes, as <see cref="Clock"/> says): the fine grain correlation works on.</summary>
+    public IReadOnlyDictionary<(EventKind Kind, long Minute), long> Minutes { get; init; } = new Dictionary<(EventKind, long), long>();
+}

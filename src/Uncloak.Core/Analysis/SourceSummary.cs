@@ -1,0 +1,8 @@
+namespace Uncloak.Core.Analysis;
+
+/// <summary>One input of an analysis: how it was read and what went wrong with it, if anything.</summary>
+public sealed record SourceSummary(string Name, string Format, long Lines, long Malformed, long Events, string? Error)
+{
+    /// <summary>1-based line and byte offset of the first malformed line, when there was one.</summary>
+    public (long Line, long Offset)? FirstMalformed { get; init; }
+}

@@ -1,0 +1,239 @@
+using System.Globalization;
+using System.Text.Json;
+using Uncloak.Core.Analysis;
+using Uncloak.Core.Events;
+
+namespace Uncloak.Core.Reports;
+
+/// <summary>
+/// The `analyze --json` document. Stable names (snake_case), addresses in canonical text (IPv6 per
+/// RFC 5952, IPv4-mapped as IPv4), peers sorted by total events descending, every log kind present in
+/// "events" even when zero, so scripts need no existence checks.
+/// </summary>
+public static class AnalysisJson
+{
+    public static void Write(Utf8JsonWriter w, AnalysisReport r, int? topPeers = null)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("lines", r.Lines);
+        w.WriteNumber("malformed", r.Malformed);
+        w.WriteString("clock", r.Clock);
+        WriteTime(w, "first", r.First, r.Clock);
+        WriteTime(w, "last", r.Last, r.Clock);
+
+        w.WriteStartObject("events");
+        foreach (var kind in EventKinds.LogKinds)
+        {
+            w.WriteNumber(kind.Name(), r.Counts[kind]);
+        }
+        foreach (var (kind, count) in r.Counts.NonZero().Where(k => !EventKinds.LogKinds.Contains(k.Kind)))
+        {
+            w.WriteNumber(kind.Name(), count);
+        }
+        w.WriteEndObject();
+
+        w.WriteNumber("distinct_peers", r.DistinctPeers);
+        w.WriteStartArray("peers");
+        foreach (var p in topPeers is { } n ? r.Peers.Take(n) : r.Peers)
+        {
+            w.WriteStartObject();
+            w.WriteString("address", p.Address.ToString());
+            w.WriteNumber("total", p.Counts.Total);
+            WriteCounts(w, "events", p.Counts);
+            WriteTime(w, "first", p.First == DateTime.MaxValue ? null : p.First, r.Clock);
+            WriteTime(w, "last", p.Last == DateTime.MinValue ? null : p.Last, r.Clock);
+            w.WriteNumber("distinct_local_ports", p.DistinctLocalPorts);
+            w.WriteStartObject("local_ports");
+            foreach (var (port, count) in p.LocalPorts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(10))
+            {
+                w.WriteNumber(port.ToString(CultureInfo.InvariantCulture), count);
+            }
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+
+        w.WriteStartArray("local_ports");
+        foreach (var p in r.LocalPorts.Take(50))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("port", p.Port);
+            w.WriteNumber("total", p.Counts.Total);
+            WriteCounts(w, "events", p.Counts);
+            w.WriteNumber("distinct_peers", p.DistinctPeers);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+
+        w.WriteStartObject("treason");
+        w.WriteNumber("lines", r.Counts[EventKind.Treason]);
+        w.WriteNumber("episodes", r.TreasonEpisodes.Count);
+        w.WriteNumber("distinct_peers", r.TreasonEpisodes.Select(e => e.Peer).Distinct().Count());
+        w.WriteStartArray("top_episodes");
+        foreach (var e in r.TreasonEpisodes.Take(20))
+        {
+            w.WriteStartObject();
+            w.WriteString("peer", e.Peer.ToString());
+            w.WriteNumber("peer_port", e.PeerPort);
+            w.WriteNumber("local_port", e.LocalPort);
+            w.WriteNumber("snd_una", e.SndUna);
+            w.WriteNumber("bytes_in_flight", e.MaxBytesInFlight);
+            w.WriteNumber("lines", e.Lines);
+            w.WriteString("direction", e.Direction.ToString().ToLowerInvariant());
+            WriteTime(w, "first", e.First == DateTime.MaxValue ? null : e.First, r.Clock);
+            WriteTime(w, "last", e.Last == DateTime.MinValue ? null : e.Last, r.Clock);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+
+        w.WriteStartArray("interfaces");
+        foreach (var nic in r.Interfaces)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", nic.Name);
+            if (nic.Driver is not null)
+            {
+                w.WriteString("driver", nic.Driver);
+            }
+            w.WriteNumber("link_ups", nic.LinkUps);
+            w.WriteNumber("link_downs", nic.LinkDowns);
+            w.WriteNumber("last_speed_mbps", nic.LastSpeedMbps);
+            w.WriteString("last_duplex", nic.LastDuplex.ToString().ToLowerInvariant());
+            w.WriteString("last_flow_control", EventFields.FlowName(nic.LastFlowControl));
+            w.WriteNumber("half_duplex_ups", nic.HalfDuplexUps);
+            w.WriteNumber("watchdogs", nic.Watchdogs.Count);
+            w.WriteNumber("hangs", nic.Hangs.Count);
+            w.WriteStartArray("flaps");
+            foreach (var f in nic.Flaps)
+            {
+                w.WriteStartObject();
+                WriteTime(w, "down", f.Down == default ? null : f.Down, r.Clock);
+                WriteTime(w, "up", f.Up is { } up && up != default ? up : null, r.Clock);
+                if (f.Duration is { } d)
+                {
+                    w.WriteNumber("seconds", Math.Round(d.TotalSeconds, 3));
+                }
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+
+        w.WriteStartArray("syn_flood_listeners");
+        foreach (var (listener, (cookies, drops)) in r.SynFloodListeners.OrderBy(l => l.Key, StringComparer.Ordinal))
+        {
+            w.WriteStartObject();
+            w.WriteString("listener", listener);
+            w.WriteNumber("cookies", cookies);
+            w.WriteNumber("drops", drops);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteNumber("suppressed_messages", r.SuppressedMessages);
+
+        w.WriteStartObject("timeline");
+        WriteTime(w, "start", r.Timeline.Buckets == 0 ? null : r.Timeline.Start, r.Clock);
+        w.WriteNumber("bucket_seconds", (long)r.Timeline.Bucket.TotalSeconds);
+        w.WriteNumber("buckets", r.Timeline.Buckets);
+        w.WriteStartObject("series");
+        foreach (var (kind, series) in r.Timeline.Series.OrderBy(s => s.Key))
+        {
+            w.WriteStartArray(kind.Name());
+            foreach (long v in series)
+            {
+                w.WriteNumberValue(v);
+            }
+            w.WriteEndArray();
+        }
+        w.WriteEndObject();
+        w.WriteEndObject();
+
+        w.WriteStartArray("disruptions");
+        foreach (var (start, end, cause) in r.Disruptions)
+        {
+            w.WriteStartObject();
+            WriteTime(w, "start", start, r.Clock);
+            WriteTime(w, "end", end, r.Clock);
+            w.WriteString("cause", cause);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+
+        w.WriteStartArray("findings");
+        foreach (var f in r.Findings)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", f.Id);
+            w.WriteString("severity", f.Severity.ToString().ToLowerInvariant());
+            w.WriteString("title", f.Title);
+            w.WriteString("conclusion", f.Conclusion);
+            WriteStrings(w, "evidence", f.Evidence);
+            WriteStrings(w, "reasoning", f.Reasoning);
+            WriteStrings(w, "advice", f.Advice);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+
+        w.WriteStartArray("sources");
+        foreach (var s in r.Sources)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", s.Name);
+            w.WriteString("format", s.Format);
+            w.WriteNumber("lines", s.Lines);
+            w.WriteNumber("malformed", s.Malformed);
+            w.WriteNumber("events", s.Events);
+            if (s.FirstMalformed is { } fm)
+            {
+                w.WriteNumber("first_malformed_line", fm.Line);
+                w.WriteNumber("first_malformed_offset", fm.Offset);
+            }
+            if (s.Error is not null)
+            {
+                w.WriteString("error", s.Error);
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteCounts(Utf8JsonWriter w, string name, KindCounts counts)
+    {
+        w.WriteStartObject(name);
+        foreach (var (kind, count) in counts.NonZero())
+        {
+            w.WriteNumber(kind.Name(), count);
+        }
+        w.WriteEndObject();
+    }
+
+    private static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var v in values)
+        {
+            w.WriteStringValue(v);
+        }
+        w.WriteEndArray();
+    }
+
+    /// <summary>Wall times as ISO 8601 UTC; uptime clocks as seconds since boot.</summary>
+    private static void WriteTime(Utf8JsonWriter w, string name, DateTime? time, string clock)
+    {
+        if (time is not { } t)
+        {
+            w.WriteNull(name);
+        }
+        else if (clock == "wall")
+        {
+            w.WriteString(name, t.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            w.WriteNumber(name, Math.Round((t - DateTime.UnixEpoch).TotalSeconds, 6));
+        }
+    }
+}

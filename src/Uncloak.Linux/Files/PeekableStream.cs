@@ -1,0 +1,90 @@
+namespace Uncloak.Linux.Files;
+
+/// <summary>
+/// A read-only forward stream whose first bytes can be looked at before reading, so format detection and
+/// gzip sniffing work on pipes (stdin) that cannot seek.
+/// </summary>
+internal sealed class PeekableStream : Stream
+{
+    private readonly Stream _inner;
+    private byte[] _peeked = [];
+    private int _peekedStart;
+
+    public PeekableStream(Stream inner)
+    {
+        _inner = inner;
+    }
+
+    /// <summary>Fills <paramref name="buffer"/> with the next bytes without consuming them; returns how many (fewer only at the end).</summary>
+    public int Peek(Span<byte> buffer)
+    {
+        int have = _peeked.Length - _peekedStart;
+        if (have < buffer.Length)
+        {
+            var grown = new byte[buffer.Length];
+            _peeked.AsSpan(_peekedStart, have).CopyTo(grown);
+            while (have < buffer.Length)
+            {
+                int n = _inner.Read(grown, have, buffer.Length - have);
+                if (n == 0)
+                {
+                    break;
+                }
+                have += n;
+            }
+            _peeked = grown[..have];
+            _peekedStart = 0;
+        }
+        int count = Math.Min(buffer.Length, have);
+        _peeked.AsSpan(_peekedStart, count).CopyTo(buffer);
+        return count;
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        int have = _peeked.Length - _peekedStart;
+        if (have > 0)
+        {
+            int n = Math.Min(have, buffer.Length);
+            _peeked.AsSpan(_peekedStart, n).CopyTo(buffer);
+            _peekedStart += n;
+            return n;
+        }
+        return _inner.Read(buffer);
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _inner.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}
