@@ -21,54 +21,50 @@ public static class LogFormatDetector
         {
             return LogFormat.JournalExport;
         }
-        Span<int> hits = stackalloc int[7];
-        int lines = 0;
-        LogFormat[] candidates = [LogFormat.JournalJson, LogFormat.Kmsg, LogFormat.SyslogRfc3339, LogFormat.Syslog];
-        var framers = candidates.Select(f => new LogFramer(f, reference)).ToArray();
-        int dmesgStamped = 0;
+        // Per line, which transport's stamp it carries. Garbage and overlong lines vote for nothing, so a
+        // few bad lines at the top of a syslog file do not turn it into "plain text".
+        int json = 0, kmsg = 0, rfc3339 = 0, bsd = 0, stamped = 0, lines = 0;
+        var jsonFramer = new LogFramer(LogFormat.JournalJson, reference);
         var rest = head;
         while (!rest.IsEmpty && lines < 50)
         {
             int nl = rest.IndexOf((byte)'\n');
-            if (nl < 0 && rest.Length == head.Length && head.Length >= 64 * 1024)
-            {
-                break; // a single giant first line: judge by what the framers say of nothing
-            }
             var line = nl < 0 ? rest : rest[..nl];
             rest = nl < 0 ? default : rest[(nl + 1)..];
-            if (line.IsEmpty || line[0] == ' ')
+            if (line.IsEmpty || line[0] == ' ' || line.Length > 4096 || LooksBinary(line))
             {
                 continue;
             }
             lines++;
-            for (int i = 0; i < framers.Length; i++)
+            if (line[0] == '{' && jsonFramer.Frame(line, out _) == FrameResult.Record)
             {
-                if (framers[i].Frame(line, out _) == FrameResult.Record)
-                {
-                    hits[(int)candidates[i]]++;
-                }
+                json++;
             }
-            if (line[0] == '[' || (line[0] == '<' && line.Length > 3 && line[3] == '['))
+            else if (KmsgHeader.TryParse(line, out _, out _, out _, out _))
             {
-                dmesgStamped++;
+                kmsg++;
+            }
+            else if (SyslogTimestamp.TryParseRfc3339(line, out _, out _))
+            {
+                rfc3339++;
+            }
+            else if (SyslogTimestamp.TryParseBsd(line, reference, out _))
+            {
+                bsd++;
+            }
+            else if (line[0] == '[' || line[0] == '<')
+            {
+                stamped++;
             }
         }
         if (lines == 0)
         {
             return LogFormat.Dmesg;
         }
-        var best = LogFormat.Dmesg;
-        int bestHits = 0;
-        foreach (var f in candidates)
-        {
-            if (hits[(int)f] > bestHits)
-            {
-                best = f;
-                bestHits = hits[(int)f];
-            }
-        }
-        // A stamped format must frame at least half the lines; otherwise treat as dmesg/plain messages.
-        return bestHits * 2 >= lines && bestHits >= dmesgStamped ? best : LogFormat.Dmesg;
+        (int Hits, LogFormat Format)[] votes = [(json, LogFormat.JournalJson), (kmsg, LogFormat.Kmsg), (bsd, LogFormat.Syslog), (rfc3339, LogFormat.SyslogRfc3339), (stamped, LogFormat.Dmesg)];
+        var best = votes.MaxBy(v => v.Hits);
+        // A stamped format must account for at least half the lines; otherwise they are plain messages (dmesg without stamps).
+        return best.Hits * 2 >= lines ? best.Format : LogFormat.Dmesg;
     }
 
     private static bool LooksLikeExport(ReadOnlySpan<byte> head)
@@ -77,6 +73,10 @@ public static class LogFormatDetector
     /// <summary>More than 10% control bytes (NUL included; tab/CR/LF/ESC excepted) in the first 4 KiB.</summary>
     public static bool LooksBinary(ReadOnlySpan<byte> head)
     {
+        if (head.IsEmpty)
+        {
+            return false;
+        }
         var sample = head[..Math.Min(head.Length, 4096)];
         int control = 0;
         foreach (byte b in sample)

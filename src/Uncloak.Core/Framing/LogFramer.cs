@@ -129,17 +129,14 @@ public sealed class LogFramer
     {
         int priority = -1;
         var rest = line;
-        // dmesg -x: "kern  :info  : "
+        // dmesg -x: "kern  :info  : " (facility padded, colon, level padded, colon and space)
         if (rest.StartsWith("kern "u8) || rest.StartsWith("kern:"u8))
         {
-            int second = rest.IndexOf(": "u8);
-            if (second > 0)
+            int colon = rest.IndexOf((byte)':');
+            int levelEnd = colon < 0 ? -1 : rest[(colon + 1)..].IndexOf(": "u8);
+            if (levelEnd >= 0 && levelEnd < 12)
             {
-                int third = rest[(second + 2)..].IndexOf(": "u8);
-                if (third >= 0)
-                {
-                    rest = rest[(second + 2 + third + 2)..];
-                }
+                rest = rest[(colon + 1 + levelEnd + 2)..];
             }
         }
         // dmesg -r / /proc/kmsg: "<6>"
@@ -202,8 +199,9 @@ public sealed class LogFramer
         {
             return ReadJournalObject(line, out framed);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: CopyString refuses a string value that is not valid UTF-8.
             return FrameResult.Malformed;
         }
     }

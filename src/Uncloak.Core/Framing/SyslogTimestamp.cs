@@ -25,7 +25,7 @@ public static class SyslogTimestamp
         int hour = Two(s[7], s[8]);
         int minute = Two(s[10], s[11]);
         int second = Two(s[13], s[14]);
-        if (month < 1 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
+        if (month < 1 || day < 1 || day > 31 || hour is < 0 or > 23 || minute is < 0 or > 59 || second is < 0 or > 60)
         {
             return false;
         }
@@ -58,7 +58,7 @@ public static class SyslogTimestamp
         int hour = Two(t[11], t[12]);
         int minute = Two(t[14], t[15]);
         int second = Two(t[17], t[18]);
-        if (year < 1970 || month is < 1 or > 12 || day < 1 || hour > 23 || minute > 59 || second > 60
+        if (year < 1970 || month is < 1 or > 12 || day < 1 || hour is < 0 or > 23 || minute is < 0 or > 59 || second is < 0 or > 60
             || day > DateTime.DaysInMonth(year, month))
         {
             return false;
@@ -94,7 +94,7 @@ public static class SyslogTimestamp
             {
                 int oh = Two(t[i + 1], t[i + 2]);
                 int om = Two(t[i + 4], t[i + 5]);
-                if (oh > 23 || om > 59)
+                if (oh is < 0 or > 23 || om is < 0 or > 59)
                 {
                     return false;
                 }

@@ -15,6 +15,7 @@ public sealed class LogInput : IDisposable
     private const int IdentitySize = 4096;
 
     private readonly Stream _raw;
+    private uint? _gzipTrailerSize;
 
     private LogInput(string name, Stream stream, bool compressed, DateTime endsAround, byte[] head, LogFormat format, Stream raw)
     {
@@ -116,9 +117,11 @@ public sealed class LogInput : IDisposable
         var peek = new PeekableStream(raw);
         Span<byte> magic = stackalloc byte[2];
         int m = peek.Peek(magic);
+        uint? trailerSize = null;
         if (m == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
         {
             compressed = true;
+            trailerSize = ReadGzipTrailerSize(raw);
             stream = new PeekableStream(new GZipStream(peek, CompressionMode.Decompress));
         }
         else
@@ -142,7 +145,41 @@ public sealed class LogInput : IDisposable
             stream.Dispose();
             throw new LogInputException(name, "does not look like a text log (binary data in the first 4 KiB); if it is a journal file, export it with `journalctl --file FILE -o export`");
         }
-        return new LogInput(name, stream, compressed, endsAround, head, detected, raw);
+        return new LogInput(name, stream, compressed, endsAround, head, detected, raw) { _gzipTrailerSize = trailerSize };
+    }
+
+    /// <summary>
+    /// .NET's GZipStream ends quietly at a truncated file, so a cut-off .gz would pass for a short log. The gzip
+    /// trailer's ISIZE (uncompressed length mod 2³²) tells: returns a problem description when what was read does
+    /// not match it, or null when it does (or when the input is not a seekable gzip file).
+    /// </summary>
+    public string? CheckComplete(long bytesRead)
+    {
+        if (_gzipTrailerSize is not { } expected || (uint)bytesRead == expected)
+        {
+            return null;
+        }
+        return $"truncated or corrupt gzip: decompressed {bytesRead:N0} bytes, but its trailer says {expected:N0} (mod 4 GiB)";
+    }
+
+    private static uint? ReadGzipTrailerSize(Stream raw)
+    {
+        if (!raw.CanSeek || raw.Length < 18)
+        {
+            return null;
+        }
+        long position = raw.Position;
+        try
+        {
+            Span<byte> isize = stackalloc byte[4];
+            raw.Seek(-4, SeekOrigin.End);
+            raw.ReadExactly(isize);
+            return System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(isize);
+        }
+        finally
+        {
+            raw.Position = position;
+        }
     }
 
     public void Dispose() => Stream.Dispose();

@@ -175,6 +175,12 @@ public static partial class AnalyzeRunner
                     errors = true;
                 }
                 var stats = scanner.Statistics;
+                if (failure is null && input.CheckComplete(stats.Bytes) is { } incomplete)
+                {
+                    failure = $"{name}: read failed after line {stats.Lines:N0} (byte {stats.Bytes:N0}): {incomplete}";
+                    error.WriteLine("uncloak analyze: " + failure);
+                    errors = true;
+                }
                 if (store is not null && writer is not null && failure is null)
                 {
                     SourceRegistry.Complete(store, sourceId, stats.Bytes, stats.Lines, stats.Malformed);

@@ -1,0 +1,167 @@
+using System.IO.Compression;
+using System.Text;
+using Xunit;
+
+namespace Uncloak.Core.Tests.Cli;
+
+public sealed class AnalyzeCommandTests : IDisposable
+{
+    private readonly string _dir = CliRun.TempDir();
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Db => Path.Combine(_dir, "store.db");
+
+    [Fact]
+    public void The_bundled_samples_analysis_names_the_nic_as_cause_and_treason_as_noise()
+    {
+        var (exit, stdout, _) = CliRun.Run("analyze", "--json", "--db", Db, CliRun.Demo("kern.log"), CliRun.Demo("kern.log.1.gz"));
+        Assert.Equal(0, exit);
+        var json = CliRun.Json(stdout);
+        Assert.Equal(0, json.GetProperty("malformed").GetInt64());
+        Assert.True(json.GetProperty("events").GetProperty("treason").GetInt64() > 100);
+        Assert.Equal(3, json.GetProperty("events").GetProperty("netdev_watchdog").GetInt64());
+        // The two lines of the original incident report are there, one treason each.
+        var peers = json.GetProperty("peers").EnumerateArray().ToDictionary(p => p.GetProperty("address").GetString()!);
+        Assert.Equal(1, peers["168.209.98.35"].GetProperty("events").GetProperty("treason").GetInt64());
+        Assert.Equal(1, peers["24.67.253.203"].GetProperty("events").GetProperty("treason").GetInt64());
+        // Peers are sorted by total events, descending.
+        var totals = json.GetProperty("peers").EnumerateArray().Select(p => p.GetProperty("total").GetInt64()).ToList();
+        Assert.Equal(totals.OrderByDescending(t => t), totals);
+        var findings = json.GetProperty("findings").EnumerateArray().ToDictionary(f => f.GetProperty("id").GetString()!);
+        Assert.Equal("critical", findings["nic.eth0"].GetProperty("severity").GetString());
+        Assert.Equal("info", findings["treason"].GetProperty("severity").GetString());
+        Assert.Contains("background noise", findings["overall"].GetProperty("conclusion").GetString());
+        Assert.Contains("eth0", findings["overall"].GetProperty("conclusion").GetString());
+    }
+
+    [Fact]
+    public void Analysing_the_same_file_twice_adds_nothing_to_the_store_and_the_store_reports_alone()
+    {
+        var first = CliRun.Json(CliRun.Run("analyze", "--json", "--db", Db, CliRun.Demo("kern.log")).Out);
+        long rowsAfterFirst = CountRows();
+        var second = CliRun.Json(CliRun.Run("analyze", "--json", "--db", Db, CliRun.Demo("kern.log")).Out);
+        Assert.Equal(rowsAfterFirst, CountRows());
+        Assert.Equal(first.GetProperty("events").GetRawText(), second.GetProperty("events").GetRawText());
+        var fromStore = CliRun.Json(CliRun.Run("analyze", "--json", "--db", Db).Out);
+        Assert.Equal(first.GetProperty("events").GetRawText(), fromStore.GetProperty("events").GetRawText());
+        Assert.Equal(first.GetProperty("lines").GetInt64(), fromStore.GetProperty("lines").GetInt64());
+        Assert.Equal(first.GetProperty("peers")[0].GetRawText(), fromStore.GetProperty("peers")[0].GetRawText());
+    }
+
+    [Fact]
+    public void A_grown_file_adds_only_its_new_lines()
+    {
+        var log = Path.Combine(_dir, "kern.log");
+        var lines = File.ReadAllLines(CliRun.Demo("kern.log"));
+        File.WriteAllLines(log, lines[..1000]);
+        CliRun.Run("analyze", "--json", "--db", Db, log);
+        long partial = CountRows();
+        File.WriteAllLines(log, lines);
+        CliRun.Run("analyze", "--json", "--db", Db, log);
+        long full = CountRows();
+        var fresh = Path.Combine(_dir, "fresh.db");
+        CliRun.Run("analyze", "--json", "--db", fresh, log);
+        Assert.True(partial < full);
+        Assert.Equal(CountRows(fresh), full);
+    }
+
+    [Fact]
+    public void Filters_narrow_the_report()
+    {
+        var json = CliRun.Json(CliRun.Run("analyze", "--json", "--no-store", "--kind", "treason", "--peer", "168.209.98.0/24", CliRun.Demo("kern.log.1.gz")).Out);
+        Assert.Equal(1, json.GetProperty("events").GetProperty("treason").GetInt64());
+        Assert.Equal(0, json.GetProperty("events").GetProperty("firewall_log").GetInt64());
+        Assert.Single(json.GetProperty("peers").EnumerateArray());
+    }
+
+    [Fact]
+    public void A_directory_a_missing_file_and_binary_garbage_are_clear_errors_while_good_files_still_count()
+    {
+        var garbage = Path.Combine(_dir, "garbage.bin");
+        var bytes = new byte[100_000];
+        new Random(1).NextBytes(bytes);
+        File.WriteAllBytes(garbage, bytes);
+        var (exit, stdout, stderr) = CliRun.Run("analyze", "--json", "--no-store", _dir, Path.Combine(_dir, "nope.log"), garbage, CliRun.Demo("kern.log"));
+        Assert.Equal(2, exit);
+        Assert.Contains("is a directory", stderr);
+        Assert.Contains("nope.log: no such file", stderr);
+        Assert.Contains("garbage.bin: does not look like a text log", stderr);
+        var json = CliRun.Json(stdout);
+        Assert.True(json.GetProperty("events").GetProperty("treason").GetInt64() > 0);
+    }
+
+    [Fact]
+    public void A_truncated_gzip_reports_where_it_stopped_and_keeps_what_was_read()
+    {
+        var whole = File.ReadAllBytes(CliRun.Demo("kern.log.1.gz"));
+        var cut = Path.Combine(_dir, "kern.log.2.gz");
+        File.WriteAllBytes(cut, whole[..(whole.Length / 2)]);
+        var (exit, stdout, stderr) = CliRun.Run("analyze", "--json", "--no-store", cut);
+        Assert.Equal(2, exit);
+        Assert.Contains("kern.log.2.gz: read failed after line", stderr);
+        var json = CliRun.Json(stdout);
+        Assert.True(json.GetProperty("lines").GetInt64() > 100);
+        Assert.True(json.GetProperty("events").GetProperty("firewall_log").GetInt64() > 0);
+    }
+
+    [Fact]
+    public void Nul_bytes_and_a_megabyte_line_inside_a_log_are_counted_as_malformed_with_their_position()
+    {
+        var log = Path.Combine(_dir, "mixed.log");
+        var good = "Jun 17 04:07:59 web1 kernel: TCP: Treason uncloaked! Peer 1.2.3.4:1/80 shrinks window 1:2. Repaired.\n";
+        File.WriteAllText(log, good + "\0\0\0\n" + new string('A', 1 << 20) + "\n" + good);
+        var (exit, stdout, stderr) = CliRun.Run("analyze", "--json", "--no-store", log);
+        Assert.Equal(0, exit);
+        var json = CliRun.Json(stdout);
+        Assert.Equal(4, json.GetProperty("lines").GetInt64());
+        Assert.Equal(2, json.GetProperty("malformed").GetInt64());
+        Assert.Equal(2, json.GetProperty("events").GetProperty("treason").GetInt64());
+        Assert.Contains("first at line 2", stderr);
+    }
+
+    [Fact]
+    public void A_file_deleted_while_being_read_is_read_to_its_end()
+    {
+        var log = Path.Combine(_dir, "vanishing.log");
+        File.Copy(CliRun.Demo("kern.log"), log);
+        using var input = Uncloak.Linux.Files.LogInput.Open(log);
+        File.Delete(log);
+        var scanner = new Uncloak.Core.Ingest.LogScanner(input.Format, input.EndsAround, 1);
+        scanner.Scan(new Uncloak.Core.Framing.LineReader(input.Stream), new Framing.CollectingSink());
+        Assert.Equal(File.ReadAllLines(CliRun.Demo("kern.log")).Length, scanner.Statistics.Lines);
+    }
+
+    [Fact]
+    public void Html_report_is_self_contained_with_svg_charts()
+    {
+        var html = Path.Combine(_dir, "r.html");
+        var (exit, _, _) = CliRun.Run("analyze", "--no-store", "--html", html, CliRun.Demo("kern.log"));
+        Assert.Equal(0, exit);
+        var text = File.ReadAllText(html);
+        Assert.StartsWith("<!DOCTYPE html>", text);
+        Assert.Contains("<svg", text);
+        Assert.DoesNotContain("<script", text);
+        Assert.DoesNotContain("http://", text.Replace("http://www.w3.org/2000/svg", ""));
+    }
+
+    [Fact]
+    public void Usage_errors_exit_2()
+    {
+        Assert.Equal(2, CliRun.Run("analyze", "--since", "yesterday-ish", CliRun.Demo("kern.log")).Exit);
+        Assert.Equal(2, CliRun.Run("analyze", "--kind", "nonsense", CliRun.Demo("kern.log")).Exit);
+        Assert.Equal(2, CliRun.Run("analyze", "--bogus-flag").Exit);
+    }
+
+    [Fact]
+    public void Fail_on_turns_findings_into_exit_1()
+        => Assert.Equal(1, CliRun.Run("analyze", "--no-store", "--json", "--fail-on", "critical", CliRun.Demo("kern.log")).Exit);
+
+    private long CountRows(string? db = null)
+    {
+        using var store = Uncloak.Store.SqliteStore.Open(db ?? Db);
+        using var cmd = store.Connection.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM events";
+        return (long)cmd.ExecuteScalar()!;
+    }
+}

@@ -1,0 +1,48 @@
+using Xunit;
+
+namespace Uncloak.Core.Tests.Cli;
+
+public sealed class ExplainCommandTests
+{
+    [Fact]
+    public void The_incident_line_is_explained_with_peer_local_port_and_bytes_in_flight()
+    {
+        var (exit, stdout, _) = CliRun.Run("explain", "--json", "Jun 17 04:07:59 xxxxx TCP: Treason uncloaked! Peer 168.209.98.35:43301/80 shrinks window 2244026871:2244027701. Repaired.");
+        Assert.Equal(0, exit);
+        var json = CliRun.Json(stdout);
+        Assert.Equal("treason", json.GetProperty("kind").GetString());
+        var fields = json.GetProperty("fields");
+        Assert.Equal("168.209.98.35:43301", fields.GetProperty("peer").GetString());
+        Assert.Equal("80", fields.GetProperty("local_port").GetString());
+        Assert.Equal("830", fields.GetProperty("bytes_in_flight").GetString());
+        Assert.StartsWith("inbound", fields.GetProperty("direction").GetString());
+        Assert.Contains("dynamic_debug", json.GetProperty("explanation").GetProperty("printing").GetString());
+    }
+
+    [Fact]
+    public void An_unknown_line_says_so_suggests_the_nearest_family_and_exits_1()
+    {
+        var (exit, stdout, _) = CliRun.Run("explain", "--json", "TCP: Possible SYN flooding on port eighty. Sending cookies.");
+        Assert.Equal(1, exit);
+        var json = CliRun.Json(stdout);
+        Assert.False(json.GetProperty("recognised").GetBoolean());
+        Assert.Equal("syn_flood", json.GetProperty("nearest_family").GetString());
+    }
+
+    [Fact]
+    public void Every_family_can_be_explained_by_name_and_the_list_names_them_all()
+    {
+        var list = CliRun.Json(CliRun.Run("explain", "--list", "--json").Out);
+        foreach (var family in list.EnumerateArray())
+        {
+            var (exit, text, _) = CliRun.Run("explain", "--kind", family.GetProperty("kind").GetString()!);
+            Assert.Equal(0, exit);
+            Assert.Contains("Likely causes", text);
+        }
+        Assert.Equal(14, list.GetArrayLength());
+    }
+
+    [Fact]
+    public void Explain_without_a_line_is_a_usage_error()
+        => Assert.Equal(2, CliRun.Run("explain").Exit);
+}
