@@ -20,41 +20,33 @@ public static class Migrations
                 first_seen  INTEGER NOT NULL,
                 last_seen   INTEGER NOT NULL
             );
+            -- One row per meaningful event. Fields beyond the queried ones are packed into body (EventPacking):
+            -- binding 30 parameters per row cost more than parsing the line.
             CREATE TABLE events (
                 source_id   INTEGER NOT NULL REFERENCES sources(id),
-                offset      INTEGER NOT NULL,
+                offset      INTEGER NOT NULL,      -- byte offset of the line in the source (or kmsg sequence)
                 time_ms     INTEGER,               -- unix ms UTC, NULL when only uptime is known
-                uptime_us   INTEGER,
-                host        TEXT,
                 kind        INTEGER NOT NULL,
-                form        INTEGER NOT NULL,
                 peer        BLOB,                  -- 16 bytes (IPv4-mapped for IPv4), NULL if none
-                peer_family INTEGER NOT NULL DEFAULT 0,
-                peer_port   INTEGER NOT NULL DEFAULT 0,
-                local       BLOB,
-                local_family INTEGER NOT NULL DEFAULT 0,
-                local_port  INTEGER NOT NULL DEFAULT 0,
-                seq_from    INTEGER NOT NULL DEFAULT 0,
-                seq_to      INTEGER NOT NULL DEFAULT 0,
-                millis      INTEGER NOT NULL DEFAULT 0,
-                millis2     INTEGER NOT NULL DEFAULT 0,
-                speed_mbps  INTEGER NOT NULL DEFAULT 0,
-                queue       INTEGER NOT NULL DEFAULT 0,
-                length      INTEGER NOT NULL DEFAULT 0,
-                count       INTEGER NOT NULL DEFAULT 0,
-                duplex      INTEGER NOT NULL DEFAULT 0,
-                flow        INTEGER NOT NULL DEFAULT 0,
-                protocol    INTEGER NOT NULL DEFAULT 0,
-                tcp_flags   INTEGER NOT NULL DEFAULT 0,
-                iface       TEXT,
-                driver      TEXT,
-                prefix      TEXT,
-                weight      INTEGER NOT NULL DEFAULT 1, -- >1 for per-minute rollups of high-volume families
-                text        TEXT,                  -- the kernel message (a sample, for rollups)
+                local_port  INTEGER NOT NULL,
+                body        BLOB NOT NULL,
+                text        TEXT,                  -- the kernel message
                 PRIMARY KEY (source_id, offset)
             ) WITHOUT ROWID;
             CREATE INDEX events_time ON events(time_ms);
-            CREATE INDEX events_kind_time ON events(kind, time_ms);
+            -- High-volume families (firewall LOG lines) as aggregates: per-minute totals, per-day per-peer and
+            -- per-day per-port counts. Counted only for offsets at or past sources.bytes_done, so re-reads add nothing.
+            CREATE TABLE rollups (
+                source_id   INTEGER NOT NULL REFERENCES sources(id),
+                kind        INTEGER NOT NULL,
+                scope       INTEGER NOT NULL,      -- 0 minute total, 1 peer per day, 2 local port per day
+                uptime      INTEGER NOT NULL,      -- 1 when the bucket counts minutes since boot, 0 for wall-clock minutes
+                bucket      INTEGER NOT NULL,      -- minute (scope 0) or day (1, 2), as DateTime ticks / ticks per minute (or per day)
+                peer        BLOB NOT NULL DEFAULT x'',
+                port        INTEGER NOT NULL DEFAULT 0,
+                count       INTEGER NOT NULL,
+                PRIMARY KEY (source_id, kind, scope, uptime, bucket, peer, port)
+            ) WITHOUT ROWID;
             """),
     ];
 }

@@ -1,25 +1,25 @@
+using System.Runtime.InteropServices;
 using Uncloak.Core.Events;
 using Uncloak.Core.Ingest;
 
 namespace Uncloak.Core.Analysis;
 
 /// <summary>
-/// Folds events into the report: counts, peers, ports, a per-minute timeline, treason episodes, NIC
-/// history, SYN-flood listeners. Memory grows with distinct peers and minutes, not with lines.
-/// Single-threaded; feed it from one thread (the scanner's).
+/// Folds events into the report: counts, peers, ports, a per-minute timeline, treason episodes, and the rare
+/// events (NIC, SYN flood, conntrack, memory) kept whole so their history can be replayed in time order.
+/// Memory grows with distinct peers, minutes and stalls, not with lines. Single-threaded; parallel readers
+/// each fill their own builder and <see cref="Merge"/> them.
 /// </summary>
 public sealed class AnalysisBuilder : IEventSink
 {
     private readonly AnalysisFilter _filter;
     private readonly KindCounts _counts = new();
     private readonly Dictionary<NetAddress, PeerStats> _peers = [];
-    private readonly Dictionary<ushort, PortStats> _ports = [];
+    private readonly PortStats?[] _ports = new PortStats?[65536];
     private readonly Dictionary<(EventKind Kind, long Minute), long> _minutesWall = [];
     private readonly Dictionary<(EventKind Kind, long Minute), long> _minutesUptime = [];
     private readonly Dictionary<(NetAddress, ushort, ushort, uint), TreasonEpisode> _episodes = [];
-    private readonly Dictionary<string, InterfaceStats> _interfaces = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (long Cookies, long Drops)> _synListeners = new(StringComparer.Ordinal);
-    private readonly List<(DateTime Start, DateTime End, string Cause)> _disruptions = [];
+    private readonly List<NetEvent> _rare = [];
     private readonly List<SourceSummary> _sources = [];
     private long _suppressed;
     private DateTime _first = DateTime.MaxValue;
@@ -54,33 +54,14 @@ public sealed class AnalysisBuilder : IEventSink
             _uptimeEvents += weight;
             Bump(_minutesUptime, ev.Kind, ev.UptimeMicros / 60_000_000, weight);
         }
-        if (time != default)
-        {
-            if (time < _first)
-            {
-                _first = time;
-            }
-            if (time > _last)
-            {
-                _last = time;
-            }
-        }
+        See(time);
         if (!ev.Peer.IsNone && ev.Kind != EventKind.Martian)
         {
-            if (!_peers.TryGetValue(ev.Peer, out var peer))
-            {
-                peer = new PeerStats(ev.Peer);
-                _peers[ev.Peer] = peer;
-            }
-            peer.Add(ev, time, weight);
+            PeerOf(ev.Peer).Add(ev, time, weight);
         }
-        if (ev.LocalPort != 0 && ev.Kind is not (EventKind.SynFlood))
+        if (ev.LocalPort != 0 && ev.Kind != EventKind.SynFlood)
         {
-            if (!_ports.TryGetValue(ev.LocalPort, out var port))
-            {
-                port = new PortStats(ev.LocalPort);
-                _ports[ev.LocalPort] = port;
-            }
+            var port = PortOf(ev.LocalPort);
             port.Counts.Add(ev.Kind, weight);
             if (!ev.Peer.IsNone && port.Peers.Count < 100_000)
             {
@@ -92,41 +73,118 @@ public sealed class AnalysisBuilder : IEventSink
             case EventKind.Treason:
                 AddTreason(ev, time, weight);
                 break;
-            case EventKind.SynFlood:
-                {
-                    string key = ev.Local.IsNone ? $"port {ev.LocalPort}" : Messages.EventDescription.Format(ev.Local, ev.LocalPort);
-                    var (c, d) = _synListeners.GetValueOrDefault(key);
-                    _synListeners[key] = (SynFloodAction)ev.Form == SynFloodAction.SendingCookies ? (c + weight, d) : (c, d + weight);
-                    if ((SynFloodAction)ev.Form == SynFloodAction.DroppingRequest && time != default)
-                    {
-                        _disruptions.Add((time, time + TimeSpan.FromMinutes(5), "SYN flood with cookies off (SYNs dropped)"));
-                    }
-                    break;
-                }
-            case EventKind.ConntrackFull:
-            case EventKind.TcpOutOfMemory:
-            case EventKind.TooManyOrphans:
-            case EventKind.NeighbourOverflow:
-                if (time != default)
-                {
-                    _disruptions.Add((time - TimeSpan.FromMinutes(1), time + TimeSpan.FromMinutes(1), ev.Kind.Name().Replace('_', ' ')));
-                }
-                break;
-            case EventKind.NicLink:
-            case EventKind.NetdevWatchdog:
-            case EventKind.NicHang:
-                AddNic(ev, time);
+            case EventKind.FirewallLog:
+            case EventKind.Martian:
                 break;
             case EventKind.RateLimitSuppressed:
                 _suppressed += ev.Count * weight;
                 break;
+            default:
+                if (_rare.Count < 200_000)
+                {
+                    _rare.Add(ev);
+                }
+                break;
         }
     }
 
+    /// <summary>A stored per-minute total of a high-volume kind (no peer or port detail).</summary>
+    public void AddMinuteAggregate(EventKind kind, bool uptime, long minute, long count)
+    {
+        if (_filter.PeerNetwork is not null || !AcceptsAggregate(kind, uptime, minute, minute + 1))
+        {
+            return; // with a peer filter, the per-peer aggregates carry the counts instead
+        }
+        _counts.Add(kind, count);
+        Bump(uptime ? _minutesUptime : _minutesWall, kind, minute, count);
+        if (uptime)
+        {
+            _uptimeEvents += count;
+        }
+        else
+        {
+            _wallEvents += count;
+        }
+        See(MinuteTime(uptime, minute));
+        See(MinuteTime(uptime, minute + 1) - TimeSpan.FromTicks(1));
+    }
+
+    /// <summary>A stored per-day count of one peer's events of a high-volume kind.</summary>
+    public void AddPeerDayAggregate(EventKind kind, bool uptime, long day, NetAddress peer, long count)
+    {
+        if (!AcceptsAggregate(kind, uptime, day * 1440, (day + 1) * 1440)
+            || (_filter.PeerNetwork is { } net && (peer.IsV4 != net.IsV4 || peer.Prefix(_filter.PeerPrefixLength) != net)))
+        {
+            return;
+        }
+        var stats = PeerOf(peer);
+        stats.Counts.Add(kind, count);
+        stats.See(MinuteTime(uptime, day * 1440), MinuteTime(uptime, (day + 1) * 1440) - TimeSpan.FromTicks(1));
+        if (_filter.PeerNetwork is not null)
+        {
+            _counts.Add(kind, count);
+            Bump(uptime ? _minutesUptime : _minutesWall, kind, day * 1440, count);
+        }
+    }
+
+    /// <summary>A stored per-day count of a high-volume kind's events to one local port.</summary>
+    public void AddPortDayAggregate(EventKind kind, bool uptime, long day, ushort port, long count)
+    {
+        if (_filter.PeerNetwork is not null || !AcceptsAggregate(kind, uptime, day * 1440, (day + 1) * 1440) || port == 0)
+        {
+            return;
+        }
+        PortOf(port).Counts.Add(kind, count);
+    }
+
+    private bool AcceptsAggregate(EventKind kind, bool uptime, long fromMinute, long toMinute)
+    {
+        if (_filter.Kinds.Count > 0 && !_filter.Kinds.Contains(kind))
+        {
+            return false;
+        }
+        if (uptime)
+        {
+            return true;
+        }
+        if (_filter.Since is { } s && MinuteTime(false, toMinute) <= s)
+        {
+            return false;
+        }
+        return _filter.Until is not { } u || MinuteTime(false, fromMinute) < u;
+    }
+
+    private static DateTime MinuteTime(bool uptime, long minute)
+        => uptime ? DateTime.UnixEpoch.AddMinutes(minute) : new DateTime(minute * TimeSpan.TicksPerMinute, DateTimeKind.Utc);
+
+    private void See(DateTime time)
+    {
+        if (time == default)
+        {
+            return;
+        }
+        if (time < _first)
+        {
+            _first = time;
+        }
+        if (time > _last)
+        {
+            _last = time;
+        }
+    }
+
+    private PeerStats PeerOf(NetAddress address)
+    {
+        ref var peer = ref CollectionsMarshal.GetValueRefOrAddDefault(_peers, address, out _);
+        return peer ??= new PeerStats(address);
+    }
+
+    private PortStats PortOf(ushort port) => _ports[port] ??= new PortStats(port);
+
     private static void Bump(Dictionary<(EventKind, long), long> minutes, EventKind kind, long minute, long weight)
     {
-        var key = (kind, minute);
-        minutes[key] = minutes.GetValueOrDefault(key) + weight;
+        ref long count = ref CollectionsMarshal.GetValueRefOrAddDefault(minutes, (kind, minute), out _);
+        count += weight;
     }
 
     /// <summary>Wall time when known, otherwise a clock that starts at the epoch and counts uptime (reports say which).</summary>
@@ -135,110 +193,87 @@ public sealed class AnalysisBuilder : IEventSink
 
     private void AddTreason(in NetEvent ev, DateTime time, long weight)
     {
-        var key = (ev.Peer, ev.PeerPort, ev.LocalPort, ev.SeqFrom);
-        if (!_episodes.TryGetValue(key, out var episode))
+        ref var episode = ref CollectionsMarshal.GetValueRefOrAddDefault(_episodes, (ev.Peer, ev.PeerPort, ev.LocalPort, ev.SeqFrom), out bool exists);
+        if (!exists)
         {
-            if (_episodes.Count >= 1_000_000)
+            if (_episodes.Count > 1_000_000)
             {
+                _episodes.Remove((ev.Peer, ev.PeerPort, ev.LocalPort, ev.SeqFrom));
                 return; // bounded: a hostile log cannot make us keep more than a million stalls
             }
             episode = new TreasonEpisode(ev.Peer, ev.PeerPort, ev.LocalPort, ev.SeqFrom);
-            _episodes[key] = episode;
         }
-        episode.Lines += weight;
-        episode.MaxBytesInFlight = Math.Max(episode.MaxBytesInFlight, ev.BytesInFlight);
-        episode.LongestStallMs = Math.Max(episode.LongestStallMs, ev.Millis2);
-        if (time != default)
+        episode!.Add(weight, ev.BytesInFlight, ev.Millis2, time);
+    }
+
+    /// <summary>Takes in what another builder (a parallel reader of the same inputs) collected.</summary>
+    public void Merge(AnalysisBuilder other)
+    {
+        foreach (var (kind, count) in other._counts.NonZero())
         {
-            if (time < episode.First)
+            _counts.Add(kind, count);
+        }
+        foreach (var (address, stats) in other._peers)
+        {
+            if (_peers.TryGetValue(address, out var mine))
             {
-                episode.First = time;
+                mine.Merge(stats);
             }
-            if (time > episode.Last)
+            else
             {
-                episode.Last = time;
+                _peers[address] = stats;
             }
+        }
+        for (int p = 0; p < other._ports.Length; p++)
+        {
+            if (other._ports[p] is { } theirs)
+            {
+                var mine = PortOf((ushort)p);
+                foreach (var (kind, count) in theirs.Counts.NonZero())
+                {
+                    mine.Counts.Add(kind, count);
+                }
+                mine.Peers.UnionWith(theirs.Peers);
+            }
+        }
+        foreach (var (key, count) in other._minutesWall)
+        {
+            Bump(_minutesWall, key.Kind, key.Minute, count);
+        }
+        foreach (var (key, count) in other._minutesUptime)
+        {
+            Bump(_minutesUptime, key.Kind, key.Minute, count);
+        }
+        foreach (var (key, episode) in other._episodes)
+        {
+            if (_episodes.TryGetValue(key, out var mine))
+            {
+                mine.Merge(episode);
+            }
+            else
+            {
+                _episodes[key] = episode;
+            }
+        }
+        _rare.AddRange(other._rare);
+        _sources.AddRange(other._sources);
+        _suppressed += other._suppressed;
+        _wallEvents += other._wallEvents;
+        _uptimeEvents += other._uptimeEvents;
+        if (other._first < _first)
+        {
+            _first = other._first;
+        }
+        if (other._last > _last)
+        {
+            _last = other._last;
         }
     }
 
-    private void AddNic(in NetEvent ev, DateTime time)
+    public AnalysisReport Build()
     {
-        string name = ev.Interface ?? (ev.Driver is null ? "?" : ev.Driver + " (no interface named)");
-        if (!_interfaces.TryGetValue(name, out var nic))
-        {
-            nic = new InterfaceStats(name);
-            _interfaces[name] = nic;
-        }
-        nic.Driver ??= ev.Driver;
-        switch (ev.Kind)
-        {
-            case EventKind.NicLink when (LinkState)ev.Form == LinkState.Down:
-                nic.LinkDowns++;
-                nic.DownSince ??= time;
-                break;
-            case EventKind.NicLink when (LinkState)ev.Form == LinkState.Up:
-                nic.LinkUps++;
-                if (ev.SpeedMbps > 0)
-                {
-                    nic.LastSpeedMbps = ev.SpeedMbps;
-                }
-                if (ev.Duplex != Duplex.Unknown)
-                {
-                    nic.LastDuplex = ev.Duplex;
-                }
-                if (ev.FlowControl != FlowControl.Unknown)
-                {
-                    nic.LastFlowControl = ev.FlowControl;
-                }
-                if (ev.Duplex == Duplex.Half)
-                {
-                    nic.HalfDuplexUps++;
-                }
-                if (nic.DownSince is { } down)
-                {
-                    nic.Flaps.Add(new LinkFlap(name, down, time));
-                    if (down != default && time != default)
-                    {
-                        _disruptions.Add((down, time, $"{name} link down"));
-                    }
-                    nic.DownSince = null;
-                }
-                break;
-            case EventKind.NicLink:
-                nic.DegradedWarnings++;
-                break;
-            case EventKind.NetdevWatchdog:
-                nic.Watchdogs.Add(time);
-                if (time != default)
-                {
-                    _disruptions.Add((time - TimeSpan.FromSeconds(10), time + TimeSpan.FromSeconds(10), $"{name} transmit timeout"));
-                }
-                break;
-            case EventKind.NicHang:
-                nic.Hangs.Add(time);
-                if (time != default)
-                {
-                    _disruptions.Add((time - TimeSpan.FromSeconds(5), time + TimeSpan.FromSeconds(10), $"{name} transmit hang"));
-                }
-                break;
-        }
-    }
-
-    public AnalysisReport Build(DateTime? outageWindowStart = null)
-    {
-        foreach (var nic in _interfaces.Values)
-        {
-            if (nic.DownSince is { } down)
-            {
-                nic.Flaps.Add(new LinkFlap(nic.Name, down, null));
-                if (down != default && _last > down)
-                {
-                    _disruptions.Add((down, _last, $"{nic.Name} link down (still down at end of log)"));
-                }
-                nic.DownSince = null;
-            }
-        }
         bool wall = _wallEvents > 0 || _uptimeEvents == 0;
+        var history = RareHistory.Replay(_rare, _last == DateTime.MinValue ? null : _last);
         var timeline = BuildTimeline(wall ? _minutesWall : _minutesUptime, wall);
         var peers = _peers.Values
             .OrderByDescending(p => p.Counts.Total)
@@ -253,13 +288,13 @@ public sealed class AnalysisBuilder : IEventSink
             Clock = wall ? "wall" : "uptime",
             Peers = peers,
             DistinctPeers = peers.Count,
-            LocalPorts = [.. _ports.Values.OrderByDescending(p => p.Counts.Total).ThenBy(p => p.Port)],
+            LocalPorts = [.. _ports.Where(p => p is not null).Select(p => p!).OrderByDescending(p => p.Counts.Total).ThenBy(p => p.Port)],
             Timeline = timeline,
             TreasonEpisodes = [.. _episodes.Values.OrderByDescending(e => e.Lines).ThenBy(e => e.First).ThenBy(e => e.Peer)],
-            Interfaces = [.. _interfaces.Values.OrderBy(i => i.Name, StringComparer.Ordinal)],
-            SynFloodListeners = _synListeners,
+            Interfaces = history.Interfaces,
+            SynFloodListeners = history.SynFloodListeners,
             SuppressedMessages = _suppressed,
-            Disruptions = [.. _disruptions.OrderBy(d => d.Start)],
+            Disruptions = history.Disruptions,
             Findings = [],
             Minutes = wall ? _minutesWall : _minutesUptime,
         };
@@ -278,11 +313,19 @@ public sealed class AnalysisBuilder : IEventSink
             minMinute = Math.Min(minMinute, key.Minute);
             maxMinute = Math.Max(maxMinute, key.Minute);
         }
-        var span = TimeSpan.FromMinutes(maxMinute - minMinute + 1);
+        var span = TimeSpan.FromMinutes(Math.Min(maxMinute - minMinute + 1, (long)TimeSpan.MaxValue.TotalMinutes / 2));
         var bucket = Timeline.ChooseBucket(span);
         long bucketMinutes = (long)bucket.TotalMinutes;
         long startMinute = minMinute / bucketMinutes * bucketMinutes;
-        int buckets = (int)((maxMinute - startMinute) / bucketMinutes) + 1;
+        long bucketCount = (maxMinute - startMinute) / bucketMinutes + 1;
+        if (bucketCount > 100_000)
+        {
+            // Hostile or broken clocks (a year-9999 stamp among 2025 lines) must not allocate gigabytes.
+            bucketMinutes = (maxMinute - startMinute) / 1000 + 1;
+            bucket = TimeSpan.FromMinutes(bucketMinutes);
+            bucketCount = (maxMinute - startMinute) / bucketMinutes + 1;
+        }
+        int buckets = (int)bucketCount;
         var series = new Dictionary<EventKind, long[]>();
         foreach (var ((kind, minute), count) in minutes)
         {

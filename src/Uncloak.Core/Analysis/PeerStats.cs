@@ -21,31 +21,53 @@ public sealed class PeerStats(NetAddress address)
     internal void Add(in NetEvent ev, DateTime time, long weight)
     {
         Counts.Add(ev.Kind, weight);
-        if (time != default)
-        {
-            if (time < First)
-            {
-                First = time;
-            }
-            if (time > Last)
-            {
-                Last = time;
-            }
-        }
+        See(time, time);
         if (ev.LocalPort != 0)
         {
-            if (LocalPorts.TryGetValue(ev.LocalPort, out long n))
-            {
-                LocalPorts[ev.LocalPort] = n + weight;
-            }
-            else
-            {
-                DistinctLocalPorts++;
-                if (LocalPorts.Count < 64)
-                {
-                    LocalPorts[ev.LocalPort] = weight;
-                }
-            }
+            AddPort(ev.LocalPort, weight);
         }
+    }
+
+    internal void See(DateTime first, DateTime last)
+    {
+        if (first != default && first < First)
+        {
+            First = first;
+        }
+        if (last != default && last > Last)
+        {
+            Last = last;
+        }
+    }
+
+    /// <summary>Counts a port; beyond 256 distinct ports only the number of distinct ports keeps growing (a scanner hits thousands).</summary>
+    internal void AddPort(ushort port, long weight)
+    {
+        ref long n = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(LocalPorts, port);
+        if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref n))
+        {
+            n += weight;
+            return;
+        }
+        DistinctLocalPorts++;
+        if (LocalPorts.Count < 256)
+        {
+            LocalPorts[port] = weight;
+        }
+    }
+
+    internal void Merge(PeerStats other)
+    {
+        foreach (var (kind, count) in other.Counts.NonZero())
+        {
+            Counts.Add(kind, count);
+        }
+        See(other.First == DateTime.MaxValue ? default : other.First, other.Last == DateTime.MinValue ? default : other.Last);
+        foreach (var (port, count) in other.LocalPorts)
+        {
+            AddPort(port, count);
+        }
+        // Ports the other side saw beyond its table cannot be told apart from ours: count them as distinct.
+        DistinctLocalPorts += Math.Max(0, other.DistinctLocalPorts - other.LocalPorts.Count);
     }
 }

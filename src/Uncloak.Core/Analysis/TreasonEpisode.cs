@@ -31,4 +31,35 @@ public sealed class TreasonEpisode(NetAddress peer, ushort peerPort, ushort loca
     public ConnectionDirection Direction => EventDescription.DirectionOf(LocalPort, PeerPort);
 
     public TimeSpan Span => Last >= First ? Last - First : TimeSpan.Zero;
+
+    internal void Add(long lines, uint bytesInFlight, int stallMs, DateTime time)
+    {
+        Lines += lines;
+        MaxBytesInFlight = Math.Max(MaxBytesInFlight, bytesInFlight);
+        LongestStallMs = Math.Max(LongestStallMs, stallMs);
+        if (time != default)
+        {
+            if (time < First)
+            {
+                First = time;
+            }
+            if (time > Last)
+            {
+                Last = time;
+            }
+        }
+    }
+
+    internal void Merge(TreasonEpisode other)
+    {
+        Add(other.Lines, other.MaxBytesInFlight, other.LongestStallMs, default);
+        if (other.First < First)
+        {
+            First = other.First;
+        }
+        if (other.Last > Last)
+        {
+            Last = other.Last;
+        }
+    }
 }

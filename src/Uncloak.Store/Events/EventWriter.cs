@@ -6,10 +6,10 @@ namespace Uncloak.Store.Events;
 
 /// <summary>
 /// Writes events on its own thread so parsing and storing run on both cores. Rare, meaningful events are
-/// rows; firewall LOG lines (up to a third of a kern.log) are kept as per-minute rollups per
-/// (peer, port, protocol, flags, prefix) with a sample line — rows would cap throughput and nobody asks
-/// about the 40,000th SYN to port 22 by itself. Idempotent: events below the source's stored mark are skipped,
-/// and rows are keyed by (source, offset).
+/// rows; firewall LOG lines (up to a third of a kern.log) are kept as aggregates — per-minute totals and
+/// per-day counts per peer and per port — because rows would cap throughput and nobody asks about the
+/// 40,000th SYN to port 22 by itself. Idempotent: events below the source's stored mark are skipped, rows are
+/// keyed by (source, offset).
 /// </summary>
 public sealed class EventWriter : IDisposable
 {
@@ -17,9 +17,10 @@ public sealed class EventWriter : IDisposable
     private const int CommitEvery = 100_000;
 
     private readonly SqliteStore _store;
-    private readonly BlockingCollection<List<StoredEvent>> _queue = new(boundedCapacity: 64);
+    private readonly BlockingCollection<List<StoredEvent>> _queue = new(boundedCapacity: 32);
     private readonly Thread _thread;
-    private readonly Dictionary<SourceRef, long> _storedBelow = [];
+    private readonly ConcurrentDictionary<int, long> _storedBelow = new();
+    private readonly Dictionary<RollupKey, long> _rollups = [];
     private List<StoredEvent> _batch = new(BatchSize);
     private Exception? _failure;
     private long _written;
@@ -31,18 +32,13 @@ public sealed class EventWriter : IDisposable
         _thread.Start();
     }
 
-    /// <summary>Rows and rollups written so far (after <see cref="Complete"/>, all of them).</summary>
+    /// <summary>Rows and rollups written (complete after <see cref="Complete"/>).</summary>
     public long Written => Interlocked.Read(ref _written);
 
     /// <summary>Events of this source below <paramref name="offset"/> are in the store already and are skipped.</summary>
-    public void SetStoredBelow(int sourceId, long offset)
-    {
-        lock (_storedBelow)
-        {
-            _storedBelow[new SourceRef(sourceId)] = offset;
-        }
-    }
+    public void SetStoredBelow(int sourceId, long offset) => _storedBelow[sourceId] = offset;
 
+    /// <summary>Queues an event. Not thread-safe: one producer (use <see cref="AddBatch"/> from parallel producers).</summary>
     public void Add(in NetEvent ev, string? text)
     {
         ThrowIfFailed();
@@ -52,6 +48,13 @@ public sealed class EventWriter : IDisposable
             _queue.Add(_batch);
             _batch = new List<StoredEvent>(BatchSize);
         }
+    }
+
+    /// <summary>Queues a whole batch; safe to call from several producer threads.</summary>
+    public void AddBatch(List<StoredEvent> batch)
+    {
+        ThrowIfFailed();
+        _queue.Add(batch);
     }
 
     /// <summary>Flushes everything and waits for the writer; rethrows a store failure with its cause.</summary>
@@ -82,7 +85,6 @@ public sealed class EventWriter : IDisposable
     {
         try
         {
-            var rollups = new Dictionary<RollupKey, Rollup>();
             var tx = _store.Connection.BeginTransaction();
             using var insert = CreateInsert(tx);
             int sinceCommit = 0;
@@ -91,31 +93,24 @@ public sealed class EventWriter : IDisposable
                 foreach (var stored in batch)
                 {
                     var ev = stored.Event;
-                    long below;
-                    lock (_storedBelow)
-                    {
-                        below = _storedBelow.GetValueOrDefault(new SourceRef(ev.Position.SourceId));
-                    }
-                    if (ev.Position.Offset < below)
+                    if (ev.Position.Offset < _storedBelow.GetValueOrDefault(ev.Position.SourceId))
                     {
                         continue;
                     }
-                    if (ev.Kind == EventKind.FirewallLog)
+                    if (EventColumns.IsAggregated(ev.Kind))
                     {
-                        var key = new RollupKey(ev.Position.SourceId, ev.HasTime ? ev.Time.Ticks / TimeSpan.TicksPerMinute : ev.UptimeMicros / 60_000_000,
-                            ev.Peer, ev.LocalPort, ev.Protocol, ev.TcpFlags, ev.Prefix);
-                        if (rollups.TryGetValue(key, out var r))
-                        {
-                            r.Count++;
-                            r.Text ??= stored.Text;
-                        }
-                        else
-                        {
-                            rollups[key] = new Rollup(ev, stored.Text);
-                        }
+                        Aggregate(ev);
                         continue;
                     }
-                    Bind(insert, ev, 1, stored.Text);
+                    var p = insert.Parameters;
+                    p[0].Value = ev.Position.SourceId;
+                    p[1].Value = ev.Position.Offset;
+                    p[2].Value = ev.HasTime ? new DateTimeOffset(ev.Time).ToUnixTimeMilliseconds() : DBNull.Value;
+                    p[3].Value = (int)ev.Kind;
+                    p[4].Value = EventColumns.AddressBytes(ev.Peer);
+                    p[5].Value = (int)ev.LocalPort;
+                    p[6].Value = EventPacking.Pack(ev);
+                    p[7].Value = (object?)stored.Text ?? DBNull.Value;
                     insert.ExecuteNonQuery();
                     Interlocked.Increment(ref _written);
                     if (++sinceCommit >= CommitEvery)
@@ -128,12 +123,7 @@ public sealed class EventWriter : IDisposable
                     }
                 }
             }
-            foreach (var rollup in rollups.Values)
-            {
-                Bind(insert, rollup.First, rollup.Count, rollup.Text);
-                insert.ExecuteNonQuery();
-                Interlocked.Increment(ref _written);
-            }
+            WriteRollups(tx);
             tx.Commit();
             tx.Dispose();
         }
@@ -147,59 +137,79 @@ public sealed class EventWriter : IDisposable
         }
     }
 
+    private void Aggregate(in NetEvent ev)
+    {
+        bool uptime = !ev.HasTime;
+        long minute = uptime ? ev.UptimeMicros / 60_000_000 : ev.Time.Ticks / TimeSpan.TicksPerMinute;
+        if (uptime && ev.UptimeMicros < 0)
+        {
+            return; // no clock at all: nothing to place it in time with
+        }
+        long day = minute / 1440;
+        int src = ev.Position.SourceId;
+        Bump(new RollupKey(src, ev.Kind, RollupScope.Minute, uptime, minute, NetAddress.None, 0));
+        if (!ev.Peer.IsNone)
+        {
+            Bump(new RollupKey(src, ev.Kind, RollupScope.PeerDay, uptime, day, ev.Peer, 0));
+        }
+        if (ev.LocalPort != 0)
+        {
+            Bump(new RollupKey(src, ev.Kind, RollupScope.PortDay, uptime, day, NetAddress.None, ev.LocalPort));
+        }
+    }
+
+    private void Bump(RollupKey key)
+    {
+        ref long count = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_rollups, key, out _);
+        count++;
+    }
+
+    private void WriteRollups(SqliteTransaction tx)
+    {
+        using var cmd = _store.Connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = """
+            INSERT INTO rollups(source_id, kind, scope, uptime, bucket, peer, port, count)
+            VALUES ($s, $k, $scope, $u, $b, $peer, $port, $n)
+            ON CONFLICT(source_id, kind, scope, uptime, bucket, peer, port) DO UPDATE SET count = count + excluded.count
+            """;
+        foreach (var name in (string[])["$s", "$k", "$scope", "$u", "$b", "$peer", "$port", "$n"])
+        {
+            cmd.Parameters.Add(new SqliteParameter(name, null));
+        }
+        cmd.Prepare();
+        var empty = Array.Empty<byte>();
+        foreach (var (key, count) in _rollups)
+        {
+            var p = cmd.Parameters;
+            p[0].Value = key.Source;
+            p[1].Value = (int)key.Kind;
+            p[2].Value = (int)key.Scope;
+            p[3].Value = key.Uptime ? 1 : 0;
+            p[4].Value = key.Bucket;
+            p[5].Value = key.Peer.IsNone ? empty : EventColumns.AddressBytes(key.Peer);
+            p[6].Value = (int)key.Port;
+            p[7].Value = count;
+            cmd.ExecuteNonQuery();
+            Interlocked.Increment(ref _written);
+        }
+        _rollups.Clear();
+    }
+
     private SqliteCommand CreateInsert(SqliteTransaction tx)
     {
         var cmd = _store.Connection.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = """
-            INSERT OR IGNORE INTO events(source_id, offset, time_ms, uptime_us, host, kind, form, peer, peer_family, peer_port,
-                local, local_family, local_port, seq_from, seq_to, millis, millis2, speed_mbps, queue, length, count, duplex, flow,
-                protocol, tcp_flags, iface, driver, prefix, weight, text)
-            VALUES ($source_id, $offset, $time_ms, $uptime_us, $host, $kind, $form, $peer, $peer_family, $peer_port,
-                $local, $local_family, $local_port, $seq_from, $seq_to, $millis, $millis2, $speed_mbps, $queue, $length, $count, $duplex, $flow,
-                $protocol, $tcp_flags, $iface, $driver, $prefix, $weight, $text)
+            INSERT OR IGNORE INTO events(source_id, offset, time_ms, kind, peer, local_port, body, text)
+            VALUES ($source_id, $offset, $time_ms, $kind, $peer, $local_port, $body, $text)
             """;
-        foreach (var name in EventColumns.Parameters)
+        foreach (var name in (string[])["$source_id", "$offset", "$time_ms", "$kind", "$peer", "$local_port", "$body", "$text"])
         {
             cmd.Parameters.Add(new SqliteParameter(name, null));
         }
         cmd.Prepare();
         return cmd;
-    }
-
-    private static void Bind(SqliteCommand cmd, in NetEvent ev, long weight, string? text)
-    {
-        var p = cmd.Parameters;
-        p[0].Value = ev.Position.SourceId;
-        p[1].Value = ev.Position.Offset;
-        p[2].Value = ev.HasTime ? new DateTimeOffset(ev.Time).ToUnixTimeMilliseconds() : DBNull.Value;
-        p[3].Value = ev.UptimeMicros >= 0 ? ev.UptimeMicros : DBNull.Value;
-        p[4].Value = (object?)ev.Host ?? DBNull.Value;
-        p[5].Value = (int)ev.Kind;
-        p[6].Value = (int)ev.Form;
-        p[7].Value = EventColumns.AddressBytes(ev.Peer);
-        p[8].Value = EventColumns.Family(ev.Peer);
-        p[9].Value = (int)ev.PeerPort;
-        p[10].Value = EventColumns.AddressBytes(ev.Local);
-        p[11].Value = EventColumns.Family(ev.Local);
-        p[12].Value = (int)ev.LocalPort;
-        p[13].Value = (long)ev.SeqFrom;
-        p[14].Value = (long)ev.SeqTo;
-        p[15].Value = ev.Millis;
-        p[16].Value = ev.Millis2;
-        p[17].Value = ev.SpeedMbps;
-        p[18].Value = ev.Queue;
-        p[19].Value = ev.Length;
-        p[20].Value = ev.Count;
-        p[21].Value = (int)ev.Duplex;
-        p[22].Value = (int)ev.FlowControl;
-        p[23].Value = (int)ev.Protocol;
-        p[24].Value = (int)ev.TcpFlags;
-        p[25].Value = (object?)ev.Interface ?? DBNull.Value;
-        p[26].Value = (object?)ev.Driver ?? DBNull.Value;
-        p[27].Value = (object?)ev.Prefix ?? DBNull.Value;
-        p[28].Value = weight;
-        p[29].Value = (object?)text ?? DBNull.Value;
     }
 
     public void Dispose()
@@ -215,16 +225,5 @@ public sealed class EventWriter : IDisposable
         _queue.Dispose();
     }
 
-    private readonly record struct SourceRef(int Id);
-
-    private readonly record struct RollupKey(int Source, long Minute, NetAddress Peer, ushort Port, byte Protocol, TcpFlags Flags, string? Prefix);
-
-    private sealed class Rollup(NetEvent first, string? text)
-    {
-        public NetEvent First { get; } = first;
-
-        public string? Text { get; set; } = text;
-
-        public long Count { get; set; } = 1;
-    }
+    private readonly record struct RollupKey(int Source, EventKind Kind, RollupScope Scope, bool Uptime, long Bucket, NetAddress Peer, ushort Port);
 }

@@ -116,6 +116,22 @@ public static partial class AnalyzeRunner
             builder.Add(stored.Event, stored.Weight);
             perSource[stored.Event.Position.SourceId] = perSource.GetValueOrDefault(stored.Event.Position.SourceId) + stored.Weight;
         }
+        foreach (var r in EventReader.ReadRollups(store))
+        {
+            switch (r.Scope)
+            {
+                case RollupScope.Minute:
+                    builder.AddMinuteAggregate(r.Kind, r.Uptime, r.Bucket, r.Count);
+                    perSource[r.SourceId] = perSource.GetValueOrDefault(r.SourceId) + r.Count;
+                    break;
+                case RollupScope.PeerDay:
+                    builder.AddPeerDayAggregate(r.Kind, r.Uptime, r.Bucket, r.Peer, r.Count);
+                    break;
+                case RollupScope.PortDay:
+                    builder.AddPortDayAggregate(r.Kind, r.Uptime, r.Bucket, r.Port, r.Count);
+                    break;
+            }
+        }
         foreach (var s in SourceRegistry.All(store))
         {
             builder.AddSource(new SourceSummary(s.Path, s.Format, s.Lines, s.Malformed, perSource.GetValueOrDefault(s.Id), null));
