@@ -34,17 +34,20 @@ public static class Migrations
                 PRIMARY KEY (source_id, offset)
             ) WITHOUT ROWID;
             CREATE INDEX events_time ON events(time_ms);
-            -- High-volume families (firewall LOG lines) as aggregates: per-minute totals, per-day per-peer and
-            -- per-day per-port counts. Counted only for offsets at or past sources.bytes_done, so re-reads add nothing.
+            -- High-volume families (firewall LOG lines) as aggregates: per-minute totals (scope 0), and per peer (1)
+            -- and per local port (2) a count with the first and last minute seen. Counted only for offsets at or past
+            -- sources.bytes_done, so re-reads add nothing.
             CREATE TABLE rollups (
                 source_id   INTEGER NOT NULL REFERENCES sources(id),
                 kind        INTEGER NOT NULL,
-                scope       INTEGER NOT NULL,      -- 0 minute total, 1 peer per day, 2 local port per day
-                uptime      INTEGER NOT NULL,      -- 1 when the bucket counts minutes since boot, 0 for wall-clock minutes
-                bucket      INTEGER NOT NULL,      -- minute (scope 0) or day (1, 2), as DateTime ticks / ticks per minute (or per day)
+                scope       INTEGER NOT NULL,
+                uptime      INTEGER NOT NULL,      -- 1 when minutes count since boot, 0 for wall-clock minutes (DateTime ticks / ticks per minute)
+                bucket      INTEGER NOT NULL,      -- the minute (scope 0); 0 otherwise
                 peer        BLOB NOT NULL DEFAULT x'',
                 port        INTEGER NOT NULL DEFAULT 0,
                 count       INTEGER NOT NULL,
+                first_minute INTEGER NOT NULL,
+                last_minute  INTEGER NOT NULL,
                 PRIMARY KEY (source_id, kind, scope, uptime, bucket, peer, port)
             ) WITHOUT ROWID;
             """),

@@ -63,7 +63,10 @@ public sealed class AnalysisBuilder : IEventSink
         {
             var port = PortOf(ev.LocalPort);
             port.Counts.Add(ev.Kind, weight);
-            if (!ev.Peer.IsNone && port.Peers.Count < 100_000)
+            // Distinct peers per port matter for service ports and rare kinds; for firewall noise on the
+            // thousands of random ports a scanner touches they would cost more memory than they tell.
+            if (!ev.Peer.IsNone && port.Peers.Count < PortStats.MaxTrackedPeers
+                && (ev.Kind != EventKind.FirewallLog || Messages.EventDescription.IsServicePort(ev.LocalPort)))
             {
                 port.Peers.Add(ev.Peer);
             }
@@ -109,28 +112,33 @@ public sealed class AnalysisBuilder : IEventSink
         See(MinuteTime(uptime, minute + 1) - TimeSpan.FromTicks(1));
     }
 
-    /// <summary>A stored per-day count of one peer's events of a high-volume kind.</summary>
-    public void AddPeerDayAggregate(EventKind kind, bool uptime, long day, NetAddress peer, long count)
+    /// <summary>
+    /// A stored count of one peer's events of a high-volume kind, seen between two minutes. With a peer filter the
+    /// count also goes to the totals and, placed at its first minute, to the timeline (the store keeps no finer grain).
+    /// </summary>
+    public void AddPeerAggregate(EventKind kind, bool uptime, long firstMinute, long lastMinute, NetAddress peer, long count)
     {
-        if (!AcceptsAggregate(kind, uptime, day * 1440, (day + 1) * 1440)
+        if (!AcceptsAggregate(kind, uptime, firstMinute, lastMinute + 1)
             || (_filter.PeerNetwork is { } net && (peer.IsV4 != net.IsV4 || peer.Prefix(_filter.PeerPrefixLength) != net)))
         {
             return;
         }
         var stats = PeerOf(peer);
         stats.Counts.Add(kind, count);
-        stats.See(MinuteTime(uptime, day * 1440), MinuteTime(uptime, (day + 1) * 1440) - TimeSpan.FromTicks(1));
+        stats.See(MinuteTime(uptime, firstMinute), MinuteTime(uptime, lastMinute));
         if (_filter.PeerNetwork is not null)
         {
             _counts.Add(kind, count);
-            Bump(uptime ? _minutesUptime : _minutesWall, kind, day * 1440, count);
+            Bump(uptime ? _minutesUptime : _minutesWall, kind, firstMinute, count);
+            See(MinuteTime(uptime, firstMinute));
+            See(MinuteTime(uptime, lastMinute));
         }
     }
 
-    /// <summary>A stored per-day count of a high-volume kind's events to one local port.</summary>
-    public void AddPortDayAggregate(EventKind kind, bool uptime, long day, ushort port, long count)
+    /// <summary>A stored count of a high-volume kind's events to one local port.</summary>
+    public void AddPortAggregate(EventKind kind, bool uptime, long firstMinute, long lastMinute, ushort port, long count)
     {
-        if (_filter.PeerNetwork is not null || !AcceptsAggregate(kind, uptime, day * 1440, (day + 1) * 1440) || port == 0)
+        if (_filter.PeerNetwork is not null || !AcceptsAggregate(kind, uptime, firstMinute, lastMinute + 1) || port == 0)
         {
             return;
         }

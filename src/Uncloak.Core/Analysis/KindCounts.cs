@@ -2,10 +2,13 @@ using Uncloak.Core.Events;
 
 namespace Uncloak.Core.Analysis;
 
-/// <summary>Counts per event kind in a fixed array (kinds are bytes), cheap to keep per peer and per port.</summary>
+/// <summary>
+/// Counts per event kind, in an array as long as the highest kind seen (most peers and ports see one or
+/// two kinds, so this stays a few dozen bytes for each of the tens of thousands of them).
+/// </summary>
 public sealed class KindCounts
 {
-    private readonly long[] _counts = new long[64];
+    private long[] _counts = [];
 
     public long Total { get; private set; }
 
@@ -13,11 +16,13 @@ public sealed class KindCounts
 
     public void Add(EventKind kind, long weight)
     {
-        if ((int)kind < _counts.Length)
+        int k = (int)kind;
+        if (k >= _counts.Length)
         {
-            _counts[(int)kind] += weight;
-            Total += weight;
+            Array.Resize(ref _counts, Math.Max(k + 1, 12));
         }
+        _counts[k] += weight;
+        Total += weight;
     }
 
     /// <summary>Non-zero kinds, in catalog order.</summary>

@@ -18,10 +18,14 @@ public sealed class LineReader
     private long _bufferOffset; // stream offset of _buffer[0]
     private bool _eof;
 
-    public LineReader(Stream stream, int bufferSize = 1 << 20)
+    /// <param name="stream">What to read.</param>
+    /// <param name="bufferSize">Read buffer (at least twice the line limit).</param>
+    /// <param name="startOffset">Offset of the stream's first byte in the whole input, when reading one range of a file.</param>
+    public LineReader(Stream stream, int bufferSize = 1 << 20, long startOffset = 0)
     {
         _stream = stream;
         _buffer = new byte[Math.Max(bufferSize, MaxLineLength * 2)];
+        _bufferOffset = startOffset;
     }
 
     /// <summary>Bytes consumed so far (the offset of the next line).</summary>

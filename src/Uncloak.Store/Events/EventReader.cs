@@ -30,13 +30,13 @@ public static class EventReader
     public static IEnumerable<RollupRecord> ReadRollups(SqliteStore store)
     {
         using var cmd = store.Connection.CreateCommand();
-        cmd.CommandText = "SELECT source_id, kind, scope, uptime, bucket, peer, port, count FROM rollups ORDER BY scope, bucket";
+        cmd.CommandText = "SELECT source_id, kind, scope, uptime, bucket, peer, port, count, first_minute, last_minute FROM rollups ORDER BY scope, bucket";
         using var r = cmd.ExecuteReader();
         while (r.Read())
         {
             var peer = (byte[])r[5];
             yield return new RollupRecord(r.GetInt32(0), (EventKind)r.GetInt32(1), (RollupScope)r.GetInt32(2), r.GetInt32(3) == 1, r.GetInt64(4),
-                peer.Length == 16 ? NetAddress.FromBytes(peer) : NetAddress.None, (ushort)r.GetInt32(6), r.GetInt64(7));
+                peer.Length == 16 ? NetAddress.FromBytes(peer) : NetAddress.None, (ushort)r.GetInt32(6), r.GetInt64(7), r.GetInt64(8), r.GetInt64(9));
         }
     }
 }

@@ -17,10 +17,10 @@ public sealed class EventWriter : IDisposable
     private const int CommitEvery = 100_000;
 
     private readonly SqliteStore _store;
-    private readonly BlockingCollection<List<StoredEvent>> _queue = new(boundedCapacity: 32);
+    private readonly BlockingCollection<List<StoredEvent>> _queue = new(boundedCapacity: 8);
     private readonly Thread _thread;
     private readonly ConcurrentDictionary<int, long> _storedBelow = new();
-    private readonly Dictionary<RollupKey, long> _rollups = [];
+    private readonly Dictionary<RollupKey, (long Count, long First, long Last)> _rollups = [];
     private List<StoredEvent> _batch = new(BatchSize);
     private Exception? _failure;
     private long _written;
@@ -145,23 +145,22 @@ public sealed class EventWriter : IDisposable
         {
             return; // no clock at all: nothing to place it in time with
         }
-        long day = minute / 1440;
         int src = ev.Position.SourceId;
-        Bump(new RollupKey(src, ev.Kind, RollupScope.Minute, uptime, minute, NetAddress.None, 0));
+        Bump(new RollupKey(src, ev.Kind, RollupScope.Minute, uptime, minute, NetAddress.None, 0), minute);
         if (!ev.Peer.IsNone)
         {
-            Bump(new RollupKey(src, ev.Kind, RollupScope.PeerDay, uptime, day, ev.Peer, 0));
+            Bump(new RollupKey(src, ev.Kind, RollupScope.Peer, uptime, 0, ev.Peer, 0), minute);
         }
         if (ev.LocalPort != 0)
         {
-            Bump(new RollupKey(src, ev.Kind, RollupScope.PortDay, uptime, day, NetAddress.None, ev.LocalPort));
+            Bump(new RollupKey(src, ev.Kind, RollupScope.Port, uptime, 0, NetAddress.None, ev.LocalPort), minute);
         }
     }
 
-    private void Bump(RollupKey key)
+    private void Bump(RollupKey key, long minute)
     {
-        ref long count = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_rollups, key, out _);
-        count++;
+        ref var r = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_rollups, key, out bool exists);
+        r = exists ? (r.Count + 1, Math.Min(r.First, minute), Math.Max(r.Last, minute)) : (1, minute, minute);
     }
 
     private void WriteRollups(SqliteTransaction tx)
@@ -169,17 +168,20 @@ public sealed class EventWriter : IDisposable
         using var cmd = _store.Connection.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = """
-            INSERT INTO rollups(source_id, kind, scope, uptime, bucket, peer, port, count)
-            VALUES ($s, $k, $scope, $u, $b, $peer, $port, $n)
-            ON CONFLICT(source_id, kind, scope, uptime, bucket, peer, port) DO UPDATE SET count = count + excluded.count
+            INSERT INTO rollups(source_id, kind, scope, uptime, bucket, peer, port, count, first_minute, last_minute)
+            VALUES ($s, $k, $scope, $u, $b, $peer, $port, $n, $first, $last)
+            ON CONFLICT(source_id, kind, scope, uptime, bucket, peer, port) DO UPDATE SET
+                count = count + excluded.count,
+                first_minute = MIN(first_minute, excluded.first_minute),
+                last_minute = MAX(last_minute, excluded.last_minute)
             """;
-        foreach (var name in (string[])["$s", "$k", "$scope", "$u", "$b", "$peer", "$port", "$n"])
+        foreach (var name in (string[])["$s", "$k", "$scope", "$u", "$b", "$peer", "$port", "$n", "$first", "$last"])
         {
             cmd.Parameters.Add(new SqliteParameter(name, null));
         }
         cmd.Prepare();
         var empty = Array.Empty<byte>();
-        foreach (var (key, count) in _rollups)
+        foreach (var (key, (count, firstMinute, lastMinute)) in _rollups)
         {
             var p = cmd.Parameters;
             p[0].Value = key.Source;
@@ -190,6 +192,8 @@ public sealed class EventWriter : IDisposable
             p[5].Value = key.Peer.IsNone ? empty : EventColumns.AddressBytes(key.Peer);
             p[6].Value = (int)key.Port;
             p[7].Value = count;
+            p[8].Value = firstMinute;
+            p[9].Value = lastMinute;
             cmd.ExecuteNonQuery();
             Interlocked.Increment(ref _written);
         }

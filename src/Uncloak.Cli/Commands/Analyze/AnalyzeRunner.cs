@@ -46,8 +46,15 @@ public static partial class AnalyzeRunner
             }
             else
             {
-                inputErrors = ReadInputs(options, builder, store, writer, error, cancel);
+                var completed = new List<(int Source, ScanStatistics Stats)>();
+                inputErrors = ReadInputs(options, builder, store, writer, error, completed, cancel);
                 writer?.Complete();
+                // Only once every queued event is written does a source's mark move: a crash before this
+                // point re-reads the file next time instead of losing events.
+                foreach (var (source, stats) in completed)
+                {
+                    SourceRegistry.Complete(store!, source, stats.Bytes, stats.Lines, stats.Malformed);
+                }
             }
         }
         catch (StoreException e)
@@ -121,14 +128,14 @@ public static partial class AnalyzeRunner
             switch (r.Scope)
             {
                 case RollupScope.Minute:
-                    builder.AddMinuteAggregate(r.Kind, r.Uptime, r.Bucket, r.Count);
+                    builder.AddMinuteAggregate(r.Kind, r.Uptime, r.Minute, r.Count);
                     perSource[r.SourceId] = perSource.GetValueOrDefault(r.SourceId) + r.Count;
                     break;
-                case RollupScope.PeerDay:
-                    builder.AddPeerDayAggregate(r.Kind, r.Uptime, r.Bucket, r.Peer, r.Count);
+                case RollupScope.Peer:
+                    builder.AddPeerAggregate(r.Kind, r.Uptime, r.FirstMinute, r.LastMinute, r.Peer, r.Count);
                     break;
-                case RollupScope.PortDay:
-                    builder.AddPortDayAggregate(r.Kind, r.Uptime, r.Bucket, r.Port, r.Count);
+                case RollupScope.Port:
+                    builder.AddPortAggregate(r.Kind, r.Uptime, r.FirstMinute, r.LastMinute, r.Port, r.Count);
                     break;
             }
         }
@@ -139,7 +146,8 @@ public static partial class AnalyzeRunner
     }
 
     /// <summary>Returns true when any input could not be read completely.</summary>
-    private static bool ReadInputs(AnalyzeOptions options, AnalysisBuilder builder, SqliteStore? store, EventWriter? writer, TextWriter error, CancellationToken cancel)
+    private static bool ReadInputs(AnalyzeOptions options, AnalysisBuilder builder, SqliteStore? store, EventWriter? writer, TextWriter error,
+        List<(int Source, ScanStatistics Stats)> completed, CancellationToken cancel)
     {
         bool errors = false;
         var inputs = OrderOldestFirst(options.Files);
@@ -169,28 +177,22 @@ public static partial class AnalyzeRunner
                     sourceId = source.Id;
                     writer.SetStoredBelow(source.Id, source.BytesDone);
                 }
-                var scanner = new LogScanner(input.Format, input.EndsAround, sourceId);
-                var sink = new TeeSink(builder, writer);
                 string? failure = null;
+                ScanStatistics stats;
                 try
                 {
-                    if (progress && input.RawLength is > 0)
-                    {
-                        ScanWithProgress(input, scanner, sink, cancel);
-                    }
-                    else
-                    {
-                        scanner.Scan(new LineReader(input.Stream), sink, cancel);
-                    }
+                    stats = CanSplit(input, name)
+                        ? ScanInParallel(name, input, sourceId, options.Filter, builder, writer, progress, cancel)
+                        : ScanSequentially(input, sourceId, builder, writer, progress, cancel);
                 }
-                catch (Exception e) when (e is InvalidDataException or IOException or EndOfStreamException)
+                catch (ScanFailedException e)
                 {
                     // Truncated gzip, a file that vanished or a disk error: keep what was read, say where it stopped.
-                    failure = $"{name}: read failed after line {scanner.Statistics.Lines:N0} (byte {scanner.Statistics.Bytes:N0}): {e.Message}";
+                    stats = e.Statistics;
+                    failure = $"{name}: read failed after line {stats.Lines:N0} (byte {stats.Bytes:N0}): {e.InnerException!.Message}";
                     error.WriteLine("uncloak analyze: " + failure);
                     errors = true;
                 }
-                var stats = scanner.Statistics;
                 if (failure is null && input.CheckComplete(stats.Bytes) is { } incomplete)
                 {
                     failure = $"{name}: read failed after line {stats.Lines:N0} (byte {stats.Bytes:N0}): {incomplete}";
@@ -199,7 +201,7 @@ public static partial class AnalyzeRunner
                 }
                 if (store is not null && writer is not null && failure is null)
                 {
-                    SourceRegistry.Complete(store, sourceId, stats.Bytes, stats.Lines, stats.Malformed);
+                    completed.Add((sourceId, stats));
                 }
                 if (stats.Lines > 0 && stats.Malformed == stats.Lines && failure is null)
                 {
@@ -219,22 +221,99 @@ public static partial class AnalyzeRunner
         return errors;
     }
 
-    private static void ScanWithProgress(LogInput input, LogScanner scanner, TeeSink sink, CancellationToken cancel)
+    /// <summary>Plain files of 64 MiB and more in a line-independent format are read by one thread per core.</summary>
+    private static bool CanSplit(LogInput input, string name)
+        => !input.Compressed && name != "-" && input.Format != LogFormat.JournalExport && input.RawLength >= 64L << 20 && Environment.ProcessorCount > 1;
+
+    private static ScanStatistics ScanSequentially(LogInput input, int sourceId, AnalysisBuilder builder, EventWriter? writer, bool progress, CancellationToken cancel)
     {
-        AnsiConsole.Console.Profile.Out = new AnsiConsoleOutput(Console.Error);
-        AnsiConsole.Progress()
+        var scanner = new LogScanner(input.Format, input.EndsAround, sourceId);
+        var sink = new TeeSink(builder, writer);
+        try
+        {
+            RunWithProgress(progress ? input.Name : null, input.RawLength ?? 0, () => input.RawPosition,
+                [() => scanner.Scan(new LineReader(input.Stream), sink, cancel)]);
+            sink.Flush();
+            return scanner.Statistics;
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or EndOfStreamException)
+        {
+            sink.Flush();
+            throw new ScanFailedException(scanner.Statistics, e);
+        }
+    }
+
+    /// <summary>
+    /// Reads newline-aligned ranges of the file on all cores, each into its own builder (merged afterwards in range
+    /// order) and the shared store writer. Offsets stay absolute, so the store sees the same positions as a
+    /// sequential read.
+    /// </summary>
+    private static ScanStatistics ScanInParallel(string path, LogInput input, int sourceId, AnalysisFilter filter, AnalysisBuilder builder, EventWriter? writer, bool progress, CancellationToken cancel)
+    {
+        var ranges = FileRanges.Split(path, Environment.ProcessorCount);
+        var scanners = ranges.Select(_ => new LogScanner(input.Format, input.EndsAround, sourceId)).ToArray();
+        var builders = ranges.Select(_ => new AnalysisBuilder(filter)).ToArray();
+        var sinks = builders.Select(b => new TeeSink(b, writer)).ToArray();
+        var work = ranges.Select((r, i) => (Action)(() =>
+        {
+            using var stream = FileRanges.OpenRange(path, r.Start, r.Length);
+            scanners[i].Scan(new LineReader(stream, startOffset: r.Start), sinks[i], cancel);
+            sinks[i].Flush();
+        })).ToArray();
+        Exception? failure = null;
+        try
+        {
+            RunWithProgress(progress ? input.Name : null, input.RawLength ?? 0,
+                () => scanners.Select((s, i) => Math.Max(0, s.Statistics.Bytes - ranges[i].Start)).Sum(), work);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or EndOfStreamException)
+        {
+            failure = e;
+        }
+        var total = new ScanStatistics();
+        foreach (var (s, i) in scanners.Select((s, i) => (s, i)))
+        {
+            if (total.FirstMalformed is null && s.Statistics.FirstMalformed is { } fm)
+            {
+                total.FirstMalformed = (total.Lines + fm.Line, fm.Offset);
+            }
+            long lines = total.Lines;
+            total.Add(s.Statistics);
+            total.Lines = lines + s.Statistics.Lines;
+            builder.Merge(builders[i]);
+        }
+        total.Bytes = scanners.Max(s => s.Statistics.Bytes);
+        return failure is null ? total : throw new ScanFailedException(total, failure);
+    }
+
+    /// <summary>Runs the work items in parallel, with a progress bar on stderr when <paramref name="label"/> is given.</summary>
+    private static void RunWithProgress(string? label, long total, Func<long> position, Action[] work)
+    {
+        if (label is null || total <= 0)
+        {
+            if (work.Length == 1)
+            {
+                work[0]();
+            }
+            else
+            {
+                Task.WaitAll(work.Select(w => Task.Factory.StartNew(w, TaskCreationOptions.LongRunning)).ToArray());
+            }
+            return;
+        }
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        console.Progress()
             .AutoClear(true)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
-                var task = ctx.AddTask(Markup.Escape(Path.GetFileName(input.Name)), maxValue: input.RawLength!.Value);
-                var work = Task.Run(() => scanner.Scan(new LineReader(input.Stream), sink, cancel), cancel);
-                while (!work.Wait(200, CancellationToken.None))
+                var task = ctx.AddTask(Markup.Escape(Path.GetFileName(label)), maxValue: total);
+                var all = Task.WhenAll(work.Select(w => Task.Factory.StartNew(w, TaskCreationOptions.LongRunning)));
+                while (!all.Wait(200))
                 {
-                    task.Value = input.RawPosition;
+                    task.Value = Math.Min(total, position());
                 }
-                task.Value = task.MaxValue;
-                work.GetAwaiter().GetResult();
+                task.Value = total;
             });
     }
 
@@ -254,21 +333,42 @@ public static partial class AnalyzeRunner
     private static partial Regex RotationPattern();
 
     /// <summary>
-    /// Feeds the report and the store. Message text is copied for every event stored as a row, and for one
-    /// firewall line in 64 (rollups keep a sample; a string per LOG line would cost more than parsing it).
+    /// Feeds one builder and the store. Message text is copied for every event stored as a row and for one
+    /// firewall line in 64 (aggregates keep none; a string per LOG line would cost more than parsing it).
+    /// Batches go to the writer whole, so several sinks can feed one writer from parallel readers.
     /// </summary>
     private sealed class TeeSink(AnalysisBuilder builder, EventWriter? writer) : IEventSink
     {
-        private int _firewallLines;
+        private List<StoredEvent> _batch = new(4096);
 
         public void Add(in NetEvent ev, ReadOnlySpan<byte> message)
         {
             builder.Add(ev, 1);
-            if (writer is not null)
+            if (writer is null)
             {
-                bool keepText = ev.Kind != EventKind.FirewallLog || (_firewallLines++ & 63) == 0;
-                writer.Add(ev, keepText ? Encoding.UTF8.GetString(message[..Math.Min(message.Length, 1024)]) : null);
+                return;
+            }
+            bool keepText = ev.Kind != EventKind.FirewallLog;
+            _batch.Add(new StoredEvent(ev, 1, keepText ? Encoding.UTF8.GetString(message[..Math.Min(message.Length, 1024)]) : null));
+            if (_batch.Count == 4096)
+            {
+                writer.AddBatch(_batch);
+                _batch = new List<StoredEvent>(4096);
             }
         }
+
+        public void Flush()
+        {
+            if (writer is not null && _batch.Count > 0)
+            {
+                writer.AddBatch(_batch);
+                _batch = new List<StoredEvent>(4096);
+            }
+        }
+    }
+
+    private sealed class ScanFailedException(ScanStatistics statistics, Exception inner) : Exception(inner.Message, inner)
+    {
+        public ScanStatistics Statistics { get; } = statistics;
     }
 }

@@ -1,0 +1,115 @@
+namespace Uncloak.Linux.Files;
+
+/// <summary>
+/// Splits a plain file into newline-aligned byte ranges so several threads can read it at once. Each range
+/// starts at the beginning of a line and ends just after a newline (the last one at the end of the file).
+/// </summary>
+public static class FileRanges
+{
+    public static IReadOnlyList<(long Start, long Length)> Split(string path, int parts, long minimumPartSize = 32L << 20)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+        long size = file.Length;
+        if (parts <= 1 || size < minimumPartSize * 2)
+        {
+            return [(0, size)];
+        }
+        parts = (int)Math.Min(parts, size / minimumPartSize);
+        var starts = new List<long> { 0 };
+        var buffer = new byte[64 * 1024];
+        for (int i = 1; i < parts; i++)
+        {
+            long guess = size * i / parts;
+            if (guess <= starts[^1])
+            {
+                continue;
+            }
+            file.Position = guess;
+            long boundary = -1;
+            while (boundary < 0)
+            {
+                int n = file.Read(buffer, 0, buffer.Length);
+                if (n == 0)
+                {
+                    break;
+                }
+                int nl = Array.IndexOf(buffer, (byte)'\n', 0, n);
+                if (nl >= 0)
+                {
+                    boundary = file.Position - n + nl + 1;
+                }
+            }
+            if (boundary > starts[^1] && boundary < size)
+            {
+                starts.Add(boundary);
+            }
+        }
+        var ranges = new List<(long, long)>(starts.Count);
+        for (int i = 0; i < starts.Count; i++)
+        {
+            long end = i + 1 < starts.Count ? starts[i + 1] : size;
+            ranges.Add((starts[i], end - starts[i]));
+        }
+        return ranges;
+    }
+
+    /// <summary>A read-only stream over one range of a file.</summary>
+    public static Stream OpenRange(string path, long start, long length)
+    {
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16, FileOptions.SequentialScan);
+        file.Position = start;
+        return new RangeStream(file, length);
+    }
+
+    private sealed class RangeStream(FileStream file, long rangeLength) : Stream
+    {
+        private readonly long _length = rangeLength;
+        private long _remaining = rangeLength;
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (_remaining <= 0)
+            {
+                return 0;
+            }
+            int n = file.Read(buffer[..(int)Math.Min(buffer.Length, _remaining)]);
+            _remaining -= n;
+            return n;
+        }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => _length;
+
+        public override long Position
+        {
+            get => _length - _remaining;
+            set => throw new NotSupportedException();
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                file.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+    }
+}
