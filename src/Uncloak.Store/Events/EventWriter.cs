@@ -38,6 +38,11 @@ public sealed class EventWriter : IDisposable
     /// <summary>Events of this source below <paramref name="offset"/> are in the store already and are skipped.</summary>
     public void SetStoredBelow(int sourceId, long offset) => _storedBelow[sourceId] = offset;
 
+    /// <summary>True when nothing of the source was stored before: its aggregates can be inserted without merging.</summary>
+    private bool IsFresh(int sourceId) => _storedBelow.GetValueOrDefault(sourceId) == 0 && !_hadRollups.Contains(sourceId);
+
+    private readonly HashSet<int> _hadRollups = [];
+
     /// <summary>Queues an event. Not thread-safe: one producer (use <see cref="AddBatch"/> from parallel producers).</summary>
     public void Add(in NetEvent ev, string? text)
     {
@@ -165,24 +170,24 @@ public sealed class EventWriter : IDisposable
 
     private void WriteRollups(SqliteTransaction tx)
     {
-        using var cmd = _store.Connection.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = """
-            INSERT INTO rollups(source_id, kind, scope, uptime, bucket, peer, port, count, first_minute, last_minute)
-            VALUES ($s, $k, $scope, $u, $b, $peer, $port, $n, $first, $last)
-            ON CONFLICT(source_id, kind, scope, uptime, bucket, peer, port) DO UPDATE SET
-                count = count + excluded.count,
-                first_minute = MIN(first_minute, excluded.first_minute),
-                last_minute = MAX(last_minute, excluded.last_minute)
-            """;
-        foreach (var name in (string[])["$s", "$k", "$scope", "$u", "$b", "$peer", "$port", "$n", "$first", "$last"])
+        foreach (int source in _rollups.Keys.Select(k => k.Source).Distinct())
         {
-            cmd.Parameters.Add(new SqliteParameter(name, null));
+            using var probe = _store.Connection.CreateCommand();
+            probe.Transaction = tx;
+            probe.CommandText = "SELECT EXISTS(SELECT 1 FROM rollups WHERE source_id = $s)";
+            probe.Parameters.AddWithValue("$s", source);
+            if (Convert.ToInt64(probe.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) != 0)
+            {
+                _hadRollups.Add(source);
+            }
         }
-        cmd.Prepare();
+        // A source seen for the first time has no aggregates yet: plain inserts in key order are much cheaper than upserts.
+        using var fresh = CreateRollupInsert(tx, merge: false);
+        using var merge = CreateRollupInsert(tx, merge: true);
         var empty = Array.Empty<byte>();
-        foreach (var (key, (count, firstMinute, lastMinute)) in _rollups)
+        foreach (var (key, (count, firstMinute, lastMinute)) in _rollups.OrderBy(r => r.Key.Source).ThenBy(r => r.Key.Kind).ThenBy(r => r.Key.Scope).ThenBy(r => r.Key.Bucket).ThenBy(r => r.Key.Peer).ThenBy(r => r.Key.Port))
         {
+            var cmd = IsFresh(key.Source) ? fresh : merge;
             var p = cmd.Parameters;
             p[0].Value = key.Source;
             p[1].Value = (int)key.Kind;
@@ -198,6 +203,29 @@ public sealed class EventWriter : IDisposable
             Interlocked.Increment(ref _written);
         }
         _rollups.Clear();
+    }
+
+    private SqliteCommand CreateRollupInsert(SqliteTransaction tx, bool merge)
+    {
+        var cmd = _store.Connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = merge ? """
+            INSERT INTO rollups(source_id, kind, scope, uptime, bucket, peer, port, count, first_minute, last_minute)
+            VALUES ($s, $k, $scope, $u, $b, $peer, $port, $n, $first, $last)
+            ON CONFLICT(source_id, kind, scope, uptime, bucket, peer, port) DO UPDATE SET
+                count = count + excluded.count,
+                first_minute = MIN(first_minute, excluded.first_minute),
+                last_minute = MAX(last_minute, excluded.last_minute)
+            """ : """
+            INSERT INTO rollups(source_id, kind, scope, uptime, bucket, peer, port, count, first_minute, last_minute)
+            VALUES ($s, $k, $scope, $u, $b, $peer, $port, $n, $first, $last)
+            """;
+        foreach (var name in (string[])["$s", "$k", "$scope", "$u", "$b", "$peer", "$port", "$n", "$first", "$last"])
+        {
+            cmd.Parameters.Add(new SqliteParameter(name, null));
+        }
+        cmd.Prepare();
+        return cmd;
     }
 
     private SqliteCommand CreateInsert(SqliteTransaction tx)

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Side-by-side whole-process comparison on one generated kern.log (see docs/PERFORMANCE.md):
+#   the admin's grep|sed|sort|uniq pipeline (treason lines only), fail2ban-regex with an equivalent filter,
+#   and `uncloak analyze --json` (every family, filling the SQLite store).
+# Usage: bench/peers/run.sh [LINES] [SEED]      (as root the first time: installs fail2ban with apt)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+LINES=${1:-10000000}
+SEED=${2:-1}
+WORK=${WORK:-/tmp/uncloak-peers}
+mkdir -p "$WORK"
+
+if ! command -v fail2ban-regex >/dev/null; then
+  [ "$(id -u)" = 0 ] || { echo "run.sh: fail2ban-regex missing; run once as root to install it" >&2; exit 3; }
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends fail2ban >/dev/null
+  pkill -f fail2ban-server 2>/dev/null || true   # the package starts its server; it must not run during timing
+fi
+
+dotnet build bench/Uncloak.Benchmarks -c Release -nologo -clp:ErrorsOnly >/dev/null
+dotnet build src/Uncloak.Cli -c Release -nologo -clp:ErrorsOnly >/dev/null
+UNCLOAK=src/Uncloak.Cli/bin/Release/net10.0/uncloak
+
+CORPUS="$WORK/kern-$LINES-$SEED.log"
+if [ ! -s "$CORPUS" ]; then
+  dotnet bench/Uncloak.Benchmarks/bin/Release/net10.0/Uncloak.Benchmarks.dll generate --lines "$LINES" --seed "$SEED" --out "$CORPUS" --truth "$WORK/truth-$LINES-$SEED.json"
+fi
+cat "$CORPUS" > /dev/null   # warm the page cache so every tool reads from memory
+
+F2B="$WORK/fail2ban"
+rm -rf "$F2B" && cp -r /etc/fail2ban "$F2B" && cp bench/peers/treason.conf "$F2B/filter.d/uncloak-treason.conf"
+
+timed() {  # timed NAME COMMAND... ; prints seconds and peak RSS
+  local name=$1; shift
+  /usr/bin/time -f "%e %M" -o "$WORK/time-$name" "$@"
+  read -r secs kb < "$WORK/time-$name"
+  echo "$name $secs $kb"
+}
+
+rm -f "$WORK/store.db"*
+echo "== $LINES lines, $(du -h "$CORPUS" | cut -f1)"
+r_grep=$(timed grep bash -c "LC_ALL=C grep -E 'Treason uncloaked|unexpectedly shrunk window|Probing zero-window' '$CORPUS' | LC_ALL=C sed -E 's/.*(Peer|on) ([^ ]+):[0-9]+\/[0-9]+.*/\2/' | LC_ALL=C sort | LC_ALL=C uniq -c > '$WORK/grep.txt'")
+r_unc=$(timed uncloak bash -c "'$UNCLOAK' analyze --json --db '$WORK/store.db' '$CORPUS' > '$WORK/uncloak.json'")
+r_f2b=$(timed fail2ban bash -c "fail2ban-regex -c '$F2B' -o ip '$CORPUS' uncloak-treason 2>/dev/null | LC_ALL=C sort | LC_ALL=C uniq -c > '$WORK/f2b.txt'")
+
+python3 - "$LINES" "$r_grep" "$r_unc" "$r_f2b" <<'PY'
+import sys
+lines = int(sys.argv[1])
+rows = [a.split() for a in sys.argv[2:]]
+rate = {n: lines / float(s) for n, s, _ in rows}
+print(f"{'tool':<10} {'seconds':>8} {'lines/s':>12} {'peak RSS':>10}")
+for n, s, kb in rows:
+    print(f"{n:<10} {float(s):>8.2f} {rate[n]:>12,.0f} {int(kb)/1024:>8.0f} MB")
+print(f"uncloak / grep pipeline: {rate['uncloak']/rate['grep']:.2f}x   uncloak / fail2ban-regex: {rate['uncloak']/rate['fail2ban']:.1f}x")
+PY
+python3 bench/peers/compare.py "$WORK/truth-$LINES-$SEED.json" "$WORK/uncloak.json" "$WORK/grep.txt" "$WORK/f2b.txt"
