@@ -42,7 +42,7 @@ public static class AnalysisHtml
         Card(sb, "malformed lines", r.Malformed.ToString("N0", Inv));
         if (r.First is { } first && r.Last is { } last)
         {
-            Card(sb, "time span", r.Clock == "wall" ? $"{first:MMM d HH:mm} – {last:MMM d HH:mm}" : $"{(last - first).TotalHours:0.#} h of uptime");
+            Card(sb, "time span", r.Clock == "wall" ? $"{(last - first).TotalHours:0.#} h from {first:MMM d}" : $"{(last - first).TotalHours:0.#} h of uptime");
         }
         sb.Append("</section>");
 
@@ -61,7 +61,7 @@ public static class AnalysisHtml
 
         if (r.Timeline.Buckets > 0)
         {
-            sb.Append("<section><h2>Timeline</h2><p class=\"note\">One bar per ").Append(BucketText(r.Timeline.Bucket))
+            sb.Append("<section id=\"timeline\"><h2>Timeline</h2><p class=\"note\">One bar per ").Append(BucketText(r.Timeline.Bucket))
               .Append(r.Disruptions.Count > 0 ? ". Red bands: disruptions seen in the log (link down, transmit hangs, conntrack full, SYN drops)." : ".")
               .Append(r.Clock == "uptime" ? " Times are seconds since boot: these inputs carry no dates." : " Times are UTC.").Append("</p>");
             double total = r.Timeline.Bucket.TotalSeconds * r.Timeline.Buckets;

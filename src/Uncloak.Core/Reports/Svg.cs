@@ -42,8 +42,10 @@ public static class Svg
         foreach (var (at, label) in ticks)
         {
             double x = left + at * plotW;
+            // The first and last labels hang inwards so they are not clipped at the edges.
+            string anchor = at <= 0 ? "start" : at >= 1 ? "end" : "middle";
             sb.Append(Inv, $"<line x1=\"{F(x)}\" y1=\"{top + plotH}\" x2=\"{F(x)}\" y2=\"{top + plotH + 4}\" stroke=\"#959da5\"/>");
-            sb.Append(Inv, $"<text x=\"{F(x)}\" y=\"{height - 4}\" font-size=\"10\" text-anchor=\"middle\" fill=\"#586069\">{Esc(label)}</text>");
+            sb.Append(Inv, $"<text x=\"{F(x)}\" y=\"{height - 4}\" font-size=\"10\" text-anchor=\"{anchor}\" fill=\"#586069\">{Esc(label)}</text>");
         }
         sb.Append("</svg>");
         return sb.ToString();
