@@ -3,6 +3,7 @@ using Spectre.Console;
 using Uncloak.Core.Events;
 using Uncloak.Core.Ingest;
 using Uncloak.Core.Messages;
+using Uncloak.Core.Reports;
 
 namespace Uncloak.Cli.Rendering;
 
@@ -172,23 +173,13 @@ public static class ExplainRenderer
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        WriteStrings(w, "likely_causes", e.LikelyCauses);
-        WriteStrings(w, "checks", e.Checks);
-        WriteStrings(w, "actions", e.Actions);
+        w.WriteStrings("likely_causes", e.LikelyCauses);
+        w.WriteStrings("checks", e.Checks);
+        w.WriteStrings("actions", e.Actions);
         w.WriteString("printing", e.Printing);
         w.WriteString("kernel_source", e.KernelSource);
-        WriteStrings(w, "examples", e.Examples);
+        w.WriteStrings("examples", e.Examples);
         w.WriteEndObject();
-    }
-
-    private static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> values)
-    {
-        w.WriteStartArray(name);
-        foreach (var v in values)
-        {
-            w.WriteStringValue(v);
-        }
-        w.WriteEndArray();
     }
 
     internal static void WriteJson(TextWriter output, Action<Utf8JsonWriter> write)

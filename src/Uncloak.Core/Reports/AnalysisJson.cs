@@ -169,9 +169,9 @@ public static class AnalysisJson
             w.WriteString("severity", f.Severity.ToString().ToLowerInvariant());
             w.WriteString("title", f.Title);
             w.WriteString("conclusion", f.Conclusion);
-            WriteStrings(w, "evidence", f.Evidence);
-            WriteStrings(w, "reasoning", f.Reasoning);
-            WriteStrings(w, "advice", f.Advice);
+            w.WriteStrings("evidence", f.Evidence);
+            w.WriteStrings("reasoning", f.Reasoning);
+            w.WriteStrings("advice", f.Advice);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -208,16 +208,6 @@ public static class AnalysisJson
             w.WriteNumber(kind.Name(), count);
         }
         w.WriteEndObject();
-    }
-
-    private static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> values)
-    {
-        w.WriteStartArray(name);
-        foreach (var v in values)
-        {
-            w.WriteStringValue(v);
-        }
-        w.WriteEndArray();
     }
 
     /// <summary>Wall times as ISO 8601 UTC; uptime clocks as seconds since boot.</summary>

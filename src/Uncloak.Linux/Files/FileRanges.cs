@@ -61,12 +61,10 @@ public static class FileRanges
         return new RangeStream(file, length);
     }
 
-    private sealed class RangeStream(FileStream file, long rangeLength) : Stream
+    private sealed class RangeStream(FileStream file, long rangeLength) : ReadOnlyForwardStream
     {
         private readonly long _length = rangeLength;
         private long _remaining = rangeLength;
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -79,29 +77,7 @@ public static class FileRanges
             return n;
         }
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
         public override long Length => _length;
-
-        public override long Position
-        {
-            get => _length - _remaining;
-            set => throw new NotSupportedException();
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

@@ -4,7 +4,7 @@ namespace Uncloak.Linux.Files;
 /// A read-only forward stream whose first bytes can be looked at before reading, so format detection and
 /// gzip sniffing work on pipes (stdin) that cannot seek.
 /// </summary>
-internal sealed class PeekableStream : Stream
+internal sealed class PeekableStream : ReadOnlyForwardStream
 {
     private readonly Stream _inner;
     private byte[] _peeked = [];
@@ -40,8 +40,6 @@ internal sealed class PeekableStream : Stream
         return count;
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         int have = _peeked.Length - _peekedStart;
@@ -54,30 +52,6 @@ internal sealed class PeekableStream : Stream
         }
         return _inner.Read(buffer);
     }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
