@@ -1,0 +1,15 @@
+namespace Uncloak.Core.Audit;
+
+/// <summary>
+/// Whether this kernel can print net_dbg_ratelimited() messages such as the zero-window ("treason") one:
+/// the dynamic-debug control file exists (CONFIG_DYNAMIC_DEBUG=y) and which net/ipv4/tcp_timer.c call sites it lists.
+/// </summary>
+public sealed record DynamicDebugState(string? ControlPath, IReadOnlyList<DynamicDebugSite> TcpTimerSites)
+{
+    public static DynamicDebugState Absent { get; } = new(null, []);
+
+    public bool Available => ControlPath is not null;
+}
+
+/// <summary>One call site from the control file: line, function, whether "p" (print) is on, and its format text.</summary>
+public sealed record DynamicDebugSite(int Line, string Function, bool Enabled, string Format);
