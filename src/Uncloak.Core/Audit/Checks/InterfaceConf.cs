@@ -40,7 +40,12 @@ internal sealed record InterfaceConf(long? All, long? Default, IReadOnlyList<(st
         return $"net.{family}.conf.*.{name}: " + string.Join(' ', parts);
     }
 
+    /// <summary>The dotted key, as the snapshot's dictionary holds it.</summary>
     public static string Key(string family, string scope, string name) => $"net.{family}.conf.{scope}.{name}";
+
+    /// <summary>The key to write: slash form when the interface name has a dot (VLANs such as eth0.100), which the dotted form cannot express.</summary>
+    public static string FixKey(string family, string scope, string name) =>
+        scope.Contains('.') ? $"net/{family}/conf/{scope}/{name}" : Key(family, scope, name);
 
     public static string Format(long v) => v.ToString(CultureInfo.InvariantCulture);
 }

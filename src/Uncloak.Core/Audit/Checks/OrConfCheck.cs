@@ -50,7 +50,7 @@ public abstract class OrConfCheck : AuditCheck
         {
             changes.Add(new SysctlChange(InterfaceConf.Key(Family, "default", Name), "0"));
         }
-        changes.AddRange(conf.Interfaces.Where(i => i.Value != 0).Select(i => new SysctlChange(InterfaceConf.Key(Family, i.Interface, Name), "0")));
+        changes.AddRange(conf.Interfaces.Where(i => i.Value != 0).Select(i => new SysctlChange(InterfaceConf.FixKey(Family, i.Interface, Name), "0")));
         var onNow = conf.Interfaces.Where(i => i.Value != 0 || conf.All is not 0 and not null).Select(i => i.Interface).ToList();
         if (changes.Count == 0)
         {

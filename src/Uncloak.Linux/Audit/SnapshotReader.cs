@@ -1,0 +1,329 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Net;
+using Uncloak.Core.Audit;
+using Uncloak.Core.Events;
+
+namespace Uncloak.Linux.Audit;
+
+/// <summary>
+/// Reads a <see cref="SystemSnapshot"/> from a root directory: "/" for this host, or a tree shaped like it
+/// (ROOT/proc/sys, ROOT/proc/net, ROOT/sys/class/net, ROOT/ethtool/*.json) for fixtures and copied snapshots.
+/// Unreadable parts become nulls in the snapshot, never exceptions: the checks then say they could not judge.
+/// </summary>
+public sealed class SnapshotReader
+{
+    /// <summary>Paravirtual NIC drivers: they have a device in sysfs but no cable, PHY or switch port behind them.</summary>
+    private static readonly HashSet<string> VirtualDrivers = new(StringComparer.Ordinal)
+    {
+        "virtio_net", "vmxnet3", "xen-netfront", "vif", "hv_netvsc", "netvsc", "ena", "gve", "veth",
+    };
+
+    private readonly string _root;
+    private readonly IEthtoolSource? _ethtool;
+
+    /// <param name="root">The root directory; "/" reads this host.</param>
+    /// <param name="ethtool">Ethtool data source; by default the live ioctl for "/", fixture files otherwise.</param>
+    public SnapshotReader(string root = "/", IEthtoolSource? ethtool = null)
+    {
+        _root = Path.GetFullPath(root);
+        _ethtool = ethtool ?? (IsHostRoot ? new EthtoolIoctl() : new EthtoolFixture(_root));
+    }
+
+    /// <summary>True when reading this host itself (so live kernel interfaces such as ioctls apply).</summary>
+    public bool IsHostRoot => _root == "/";
+
+    /// <summary>Files under proc/sys/net that exist but could not be read (write-only ones such as route/flush, EIO ones such as stable_secret).</summary>
+    public int UnreadableSysctls { get; private set; }
+
+    public string PathOf(string relative) => Path.Combine(_root, relative.TrimStart('/'));
+
+    public SystemSnapshot Read()
+    {
+        var sysctls = ReadSysctls();
+        var (listeners, listenersKnown) = ReadListeners();
+        return new SystemSnapshot
+        {
+            KernelRelease = ReadText("proc/sys/kernel/osrelease")?.Trim(),
+            Sysctls = sysctls,
+            Interfaces = ReadInterfaces(),
+            Listeners = listeners,
+            ListenersKnown = listenersKnown,
+            TcpSockets = ReadSockStat(),
+            Conntrack = ReadConntrack(sysctls),
+            MemoryTotalBytes = ReadMemTotal(),
+            // Fixture trees are taken to come from a 4 KiB-page host; live reads use the real page size.
+            PageSize = IsHostRoot ? Environment.SystemPageSize : 4096,
+            EntropyAvailable = ReadText("proc/sys/kernel/random/entropy_avail") is { } e && int.TryParse(e.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null,
+            DynamicDebug = ReadDynamicDebug(),
+        };
+    }
+
+    /// <summary>Every readable file under proc/sys/net, keyed by dotted name.</summary>
+    public SortedDictionary<string, string> ReadSysctls()
+    {
+        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var procSys = PathOf("proc/sys");
+        var net = Path.Combine(procSys, "net");
+        if (!Directory.Exists(net))
+        {
+            return result;
+        }
+        UnreadableSysctls = 0;
+        foreach (var file in Directory.EnumerateFiles(net, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 }))
+        {
+            var rel = Path.GetRelativePath(procSys, file);
+            try
+            {
+                result[rel.Replace('/', '.')] = File.ReadAllText(file).TrimEnd('\n');
+            }
+            catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+            {
+                // Write-only sysctls (EACCES even for root) and ones whose read fails by design (EIO): not settings we judge.
+                UnreadableSysctls++;
+            }
+        }
+        return result;
+    }
+
+    private string? ReadText(string relative)
+    {
+        try
+        {
+            return File.ReadAllText(PathOf(relative));
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException)
+        {
+            // Absent on this kernel or in this fixture, or not readable by this user: the snapshot records "unknown".
+            return null;
+        }
+    }
+
+    private long? ReadLong(string relative) =>
+        ReadText(relative) is { } t && long.TryParse(t.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? v : null;
+
+    private List<InterfaceSnapshot> ReadInterfaces()
+    {
+        var dir = PathOf("sys/class/net");
+        var result = new List<InterfaceSnapshot>();
+        if (!Directory.Exists(dir))
+        {
+            return result;
+        }
+        foreach (var name in Directory.EnumerateFileSystemEntries(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal))
+        {
+            if (name is null || !Directory.Exists(Path.Combine(dir, name)))
+            {
+                continue; // bonding_masters and other plain files
+            }
+            string rel = $"sys/class/net/{name}";
+            var stats = new SortedDictionary<string, long>(StringComparer.Ordinal);
+            var statsDir = PathOf(rel + "/statistics");
+            if (Directory.Exists(statsDir))
+            {
+                foreach (var f in Directory.EnumerateFiles(statsDir))
+                {
+                    if (ReadLong($"{rel}/statistics/{Path.GetFileName(f)}") is { } v)
+                    {
+                        stats[Path.GetFileName(f)] = v;
+                    }
+                }
+            }
+            bool hasDevice = Directory.Exists(PathOf(rel + "/device"));
+            string? sysfsDriver = DriverOf(rel);
+            var ethtool = _ethtool?.Query(name);
+            string? driver = ethtool?.Driver ?? sysfsDriver;
+            long type = ReadLong(rel + "/type") ?? 1;
+            int? speed = ReadLong(rel + "/speed") is { } s && s > 0 && s < int.MaxValue ? (int)s : null;
+            result.Add(new InterfaceSnapshot
+            {
+                Name = name,
+                IsLoopback = type == 772, // ARPHRD_LOOPBACK
+                IsPhysical = hasDevice && (driver is null || !VirtualDrivers.Contains(driver)),
+                OperState = ReadText(rel + "/operstate")?.Trim(),
+                SpeedMbps = speed,
+                Duplex = ReadText(rel + "/duplex")?.Trim() switch { "full" => Duplex.Full, "half" => Duplex.Half, _ => Duplex.Unknown },
+                Mtu = ReadLong(rel + "/mtu") is { } m ? (int)m : null,
+                CarrierChanges = ReadLong(rel + "/carrier_changes"),
+                CarrierUpCount = ReadLong(rel + "/carrier_up_count"),
+                CarrierDownCount = ReadLong(rel + "/carrier_down_count"),
+                Statistics = stats,
+                Ethtool = ethtool,
+            });
+        }
+        return result;
+    }
+
+    /// <summary>The driver's name from sysfs (device/driver links to /sys/bus/*/drivers/NAME); a fixture may hold a plain `device/driver_name` file instead.</summary>
+    private string? DriverOf(string rel)
+    {
+        var link = PathOf(rel + "/device/driver");
+        try
+        {
+            if (new DirectoryInfo(link).LinkTarget is { } target)
+            {
+                return Path.GetFileName(target.TrimEnd('/'));
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // No driver bound, or not a link: fall through to the fixture form.
+        }
+        return ReadText(rel + "/device/driver_name")?.Trim();
+    }
+
+    private (List<ListenerSnapshot>, bool) ReadListeners()
+    {
+        var result = new List<ListenerSnapshot>();
+        bool any = false;
+        foreach (var (file, v6) in new[] { ("proc/net/tcp", false), ("proc/net/tcp6", true) })
+        {
+            if (ReadText(file) is not { } text)
+            {
+                continue;
+            }
+            any = true;
+            foreach (var line in text.Split('\n').Skip(1))
+            {
+                if (TryParseListener(line, v6, out var l))
+                {
+                    result.Add(l);
+                }
+            }
+        }
+        return (result.OrderBy(l => l.Port).ThenBy(l => l.ToString(), StringComparer.Ordinal).ToList(), any);
+    }
+
+    /// <summary>
+    /// One /proc/net/tcp{,6} row if it is a listener: "sl local rem st tx_queue:rx_queue …". For LISTEN (st 0A) the
+    /// kernel prints sk_max_ack_backlog as tx_queue and sk_ack_backlog as rx_queue (get_tcp4_sock, get_tcp6_sock).
+    /// Addresses are the in-memory __be32 words printed with %08X, i.e. byte-swapped on little-endian hosts.
+    /// </summary>
+    internal static bool TryParseListener(string line, bool v6, out ListenerSnapshot listener)
+    {
+        listener = null!;
+        var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (f.Length < 5 || f[3] != "0A")
+        {
+            return false;
+        }
+        var local = f[1].Split(':');
+        var queues = f[4].Split(':');
+        if (local.Length != 2 || queues.Length != 2 || local[0].Length != (v6 ? 32 : 8) ||
+            !int.TryParse(local[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out int port) ||
+            !int.TryParse(queues[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out int maxBacklog) ||
+            !int.TryParse(queues[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out int queued))
+        {
+            return false;
+        }
+        var bytes = new byte[local[0].Length / 2];
+        for (int w = 0; w < bytes.Length / 4; w++)
+        {
+            if (!uint.TryParse(local[0].AsSpan(w * 8, 8), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out uint word))
+            {
+                return false;
+            }
+            if (BitConverter.IsLittleEndian)
+            {
+                BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(w * 4), word);
+            }
+            else
+            {
+                BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(w * 4), word);
+            }
+        }
+        listener = new ListenerSnapshot(new IPAddress(bytes), port, maxBacklog, queued);
+        return true;
+    }
+
+    private TcpSocketStats? ReadSockStat()
+    {
+        if (ReadText("proc/net/sockstat") is not { } text)
+        {
+            return null;
+        }
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("TCP: ", StringComparison.Ordinal));
+        if (line is null)
+        {
+            return null;
+        }
+        var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        long Get(string name)
+        {
+            int i = Array.IndexOf(f, name);
+            return i > 0 && i + 1 < f.Length && long.TryParse(f[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0;
+        }
+        return new TcpSocketStats(Get("inuse"), Get("orphan"), Get("tw"), Get("alloc"), Get("mem"));
+    }
+
+    private static ConntrackState? ReadConntrack(IReadOnlyDictionary<string, string> sysctls)
+    {
+        static long? Num(IReadOnlyDictionary<string, string> s, string k) =>
+            s.TryGetValue(k, out var v) && long.TryParse(v.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+        return Num(sysctls, "net.netfilter.nf_conntrack_max") is { } max
+            ? new ConntrackState(Num(sysctls, "net.netfilter.nf_conntrack_count") ?? 0, max, Num(sysctls, "net.netfilter.nf_conntrack_buckets"))
+            : null;
+    }
+
+    private long? ReadMemTotal()
+    {
+        var line = ReadText("proc/meminfo")?.Split('\n').FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal));
+        var parts = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return parts is { Length: >= 2 } && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var kb) ? kb * 1024 : null;
+    }
+
+    private DynamicDebugState ReadDynamicDebug()
+    {
+        foreach (var rel in new[] { "proc/dynamic_debug/control", "sys/kernel/debug/dynamic_debug/control" })
+        {
+            if (ReadText(rel) is not { } text)
+            {
+                continue;
+            }
+            var sites = new List<DynamicDebugSite>();
+            foreach (var line in text.Split('\n'))
+            {
+                if (TryParseDynamicDebugSite(line, out var site))
+                {
+                    sites.Add(site);
+                }
+            }
+            return new DynamicDebugState("/" + rel, sites);
+        }
+        return DynamicDebugState.Absent;
+    }
+
+    /// <summary>A control-file line for net/ipv4/tcp_timer.c: `net/ipv4/tcp_timer.c:NNN [tcp_timer]FUNC =FLAGS "FORMAT"`.</summary>
+    internal static bool TryParseDynamicDebugSite(string line, out DynamicDebugSite site)
+    {
+        site = null!;
+        const string file = "net/ipv4/tcp_timer.c:";
+        if (!line.StartsWith(file, StringComparison.Ordinal))
+        {
+            return false;
+        }
+        int space = line.IndexOf(' ', StringComparison.Ordinal);
+        if (space < 0 || !int.TryParse(line.AsSpan(file.Length, space - file.Length), NumberStyles.None, CultureInfo.InvariantCulture, out int lineNo))
+        {
+            return false;
+        }
+        var rest = line[(space + 1)..];
+        int close = rest.IndexOf(']', StringComparison.Ordinal);
+        int sp2 = rest.IndexOf(' ', StringComparison.Ordinal);
+        if (close < 0 || sp2 < close)
+        {
+            return false;
+        }
+        string function = rest[(close + 1)..sp2];
+        var after = rest[(sp2 + 1)..];
+        if (!after.StartsWith('='))
+        {
+            return false;
+        }
+        int sp3 = after.IndexOf(' ', StringComparison.Ordinal);
+        string flags = sp3 < 0 ? after[1..] : after[1..sp3];
+        string format = sp3 < 0 ? "" : after[(sp3 + 1)..].Trim().Trim('"');
+        site = new DynamicDebugSite(lineNo, function, flags.Contains('p'), format);
+        return true;
+    }
+}

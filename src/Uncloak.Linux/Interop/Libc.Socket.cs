@@ -1,0 +1,46 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace Uncloak.Linux.Interop;
+
+/// <summary>socket(2) and close(2): the file descriptor ioctls such as SIOCETHTOOL are issued on.</summary>
+internal static partial class Libc
+{
+    internal const int AF_INET = 2;
+    internal const int SOCK_DGRAM = 2;
+    internal const int SOCK_CLOEXEC = 0x80000;
+
+    internal const int EPERM = 1;
+    internal const int ENODEV = 19;
+    internal const int EINVAL = 22;
+    internal const int EOPNOTSUPP = 95;
+
+    [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
+    private static partial int SocketRaw(int domain, int type, int protocol);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    internal static partial int Close(int fd);
+
+    /// <summary>A plain AF_INET datagram socket: the kernel routes interface ioctls through any socket of the caller's network namespace.</summary>
+    internal static FileDescriptor DatagramSocket()
+    {
+        int fd = SocketRaw(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            // No fallback: without a socket no ioctl is possible (EMFILE, or a seccomp filter forbidding sockets).
+            throw new IOException($"socket(AF_INET, SOCK_DGRAM) failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        }
+        return new FileDescriptor(fd);
+    }
+}
+
+/// <summary>An owned file descriptor, closed exactly once.</summary>
+internal sealed class FileDescriptor : SafeHandleMinusOneIsInvalid
+{
+    public FileDescriptor(int fd) : base(ownsHandle: true) => SetHandle(fd);
+
+    public int Fd => (int)handle;
+
+    // close(2) errors are not actionable here: the descriptor is gone either way (and retrying EINTR on Linux is wrong).
+    protected override bool ReleaseHandle() => Libc.Close((int)handle) == 0;
+}
