@@ -1,8 +1,9 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
+using System.Text.Json;
 using Uncloak.Core.Audit;
 using Uncloak.Core.Events;
+using Uncloak.Linux.Interop;
 
 namespace Uncloak.Linux.Audit;
 
@@ -172,68 +173,44 @@ public sealed class SnapshotReader
         return ReadText(rel + "/device/driver_name")?.Trim();
     }
 
+    /// <summary>
+    /// Listeners with their backlogs. Live: NETLINK_SOCK_DIAG (the only interface that reports the effective backlog;
+    /// /proc/net/tcp prints 0 there). Fixture trees: ROOT/sock_diag/listeners.json,
+    /// [{"address": "0.0.0.0", "port": 80, "backlog": 16, "accept_queue": 0}, …].
+    /// </summary>
     private (List<ListenerSnapshot>, bool) ReadListeners()
     {
         var result = new List<ListenerSnapshot>();
-        bool any = false;
-        foreach (var (file, v6) in new[] { ("proc/net/tcp", false), ("proc/net/tcp6", true) })
+        if (IsHostRoot)
         {
-            if (ReadText(file) is not { } text)
+            try
             {
-                continue;
-            }
-            any = true;
-            foreach (var line in text.Split('\n').Skip(1))
-            {
-                if (TryParseListener(line, v6, out var l))
+                foreach (int family in new[] { Libc.AF_INET, SockDiag.AF_INET6 })
                 {
-                    result.Add(l);
+                    result.AddRange(SockDiag.TcpListeners(family).Select(l => new ListenerSnapshot(l.Address, l.Port, (int)l.Backlog, (int)l.AcceptQueue)));
                 }
             }
-        }
-        return (result.OrderBy(l => l.Port).ThenBy(l => l.ToString(), StringComparer.Ordinal).ToList(), any);
-    }
-
-    /// <summary>
-    /// One /proc/net/tcp{,6} row if it is a listener: "sl local rem st tx_queue:rx_queue …". For LISTEN (st 0A) the
-    /// kernel prints sk_max_ack_backlog as tx_queue and sk_ack_backlog as rx_queue (get_tcp4_sock, get_tcp6_sock).
-    /// Addresses are the in-memory __be32 words printed with %08X, i.e. byte-swapped on little-endian hosts.
-    /// </summary>
-    internal static bool TryParseListener(string line, bool v6, out ListenerSnapshot listener)
-    {
-        listener = null!;
-        var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (f.Length < 5 || f[3] != "0A")
-        {
-            return false;
-        }
-        var local = f[1].Split(':');
-        var queues = f[4].Split(':');
-        if (local.Length != 2 || queues.Length != 2 || local[0].Length != (v6 ? 32 : 8) ||
-            !int.TryParse(local[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out int port) ||
-            !int.TryParse(queues[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out int maxBacklog) ||
-            !int.TryParse(queues[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out int queued))
-        {
-            return false;
-        }
-        var bytes = new byte[local[0].Length / 2];
-        for (int w = 0; w < bytes.Length / 4; w++)
-        {
-            if (!uint.TryParse(local[0].AsSpan(w * 8, 8), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out uint word))
+            catch (IOException)
             {
-                return false;
-            }
-            if (BitConverter.IsLittleEndian)
-            {
-                BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(w * 4), word);
-            }
-            else
-            {
-                BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(w * 4), word);
+                // No sock_diag here (module missing, policy): the listener checks say they could not judge.
+                return ([], false);
             }
         }
-        listener = new ListenerSnapshot(new IPAddress(bytes), port, maxBacklog, queued);
-        return true;
+        else
+        {
+            var path = PathOf("sock_diag/listeners.json");
+            if (!File.Exists(path))
+            {
+                return ([], false);
+            }
+            using var doc = JsonDocument.Parse(File.ReadAllText(path));
+            foreach (var e in doc.RootElement.EnumerateArray())
+            {
+                result.Add(new ListenerSnapshot(IPAddress.Parse(e.GetProperty("address").GetString()!), e.GetProperty("port").GetInt32(),
+                    e.GetProperty("backlog").GetInt32(), e.TryGetProperty("accept_queue", out var q) ? q.GetInt32() : 0));
+            }
+        }
+        return (result.OrderBy(l => l.Port).ThenBy(l => l.ToString(), StringComparer.Ordinal).ToList(), true);
     }
 
     private TcpSocketStats? ReadSockStat()

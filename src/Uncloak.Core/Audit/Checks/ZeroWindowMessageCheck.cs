@@ -52,7 +52,7 @@ public sealed class ZeroWindowMessageCheck : AuditCheck
         }
         yield return Warn(observed, new Fix
         {
-            Manual = $"Run as root: {EnableCommand}  (persist with dyndbg=\"file net/ipv4/tcp_timer.c +p\" on the kernel command line).",
+            Manual = $"Run as root: echo 'file net/ipv4/tcp_timer.c +p' > {dd.ControlPath}  (persist with dyndbg=\"file net/ipv4/tcp_timer.c +p\" on the kernel command line).",
         }, detail: $"The kernel can print \"{text}\" but the call site is off.");
     }
 }

@@ -1,0 +1,83 @@
+using Spectre.Console;
+using Uncloak.Core.Audit;
+
+namespace Uncloak.Cli.Rendering;
+
+/// <summary>The human view of an audit: a score line, then each group with its verdicts; warnings and failures carry why and the exact fix.</summary>
+public static class AuditRenderer
+{
+    public static void Render(TextWriter output, AuditReport report, bool verbose)
+    {
+        var console = Terminal.For(output);
+        console.MarkupLineInterpolated($"[bold]Uncloak audit[/] — kernel {report.KernelRelease ?? "unknown"}");
+        RenderScore(console, report);
+        foreach (var group in report.Results.GroupBy(r => r.Group))
+        {
+            console.WriteLine();
+            console.Write(new Rule($"[bold]{Markup.Escape(group.Key.Title())}[/]").LeftJustified());
+            foreach (var r in group)
+            {
+                string subject = r.Subject is null ? "" : $" [{r.Subject}]";
+                console.MarkupLine($"{Badge(r.Status)} [bold]{Markup.Escape(r.Id)}[/]{Markup.Escape(subject)}  {Markup.Escape(r.Title)}");
+                console.MarkupLineInterpolated($"       [dim]seen:[/] {r.Observed}");
+                bool finding = r.Status is CheckStatus.Warn or CheckStatus.Fail;
+                if (r.Detail is not null && (finding || verbose || r.Status is CheckStatus.Info or CheckStatus.Skip))
+                {
+                    console.MarkupLineInterpolated($"       {r.Detail}");
+                }
+                if (finding || verbose)
+                {
+                    console.MarkupLineInterpolated($"       [dim]expected:[/] {r.Expected}");
+                    console.MarkupLineInterpolated($"       [dim]why:[/] {r.Rationale}");
+                }
+                if ((finding || r.Status == CheckStatus.Info) && r.Fix is { } fix)
+                {
+                    foreach (var line in fix.Lines())
+                    {
+                        console.MarkupLineInterpolated($"       [bold]fix:[/] {line}");
+                    }
+                }
+                if (r.Status == CheckStatus.Silenced)
+                {
+                    console.MarkupLineInterpolated($"       [dim]silenced:[/] {r.SilencedBecause}");
+                }
+            }
+        }
+        console.WriteLine();
+        RenderScore(console, report);
+        if (report.ProposedSysctls().Count > 0)
+        {
+            console.MarkupLine("Apply the sysctl fixes (asks for each; persists them in /etc/sysctl.d/60-uncloak.conf): [bold]uncloak audit --fix[/]");
+        }
+    }
+
+    private static void RenderScore(IAnsiConsole console, AuditReport report)
+    {
+        string colour = report.HasFailures ? "red" : report.Count(CheckStatus.Warn) > 0 ? "yellow" : "green";
+        console.MarkupLine(
+            $"[bold {colour}]Score {report.Score}/100[/]: {report.Count(CheckStatus.Fail)} fail, {report.Count(CheckStatus.Warn)} warn, " +
+            $"{report.Count(CheckStatus.Pass)} pass, {report.Count(CheckStatus.Info)} info, {report.Count(CheckStatus.Skip)} skipped, {report.Count(CheckStatus.Silenced)} silenced");
+    }
+
+    private static string Badge(CheckStatus status) => status switch
+    {
+        CheckStatus.Pass => "[green]PASS[/]",
+        CheckStatus.Warn => "[yellow]WARN[/]",
+        CheckStatus.Fail => "[red bold]FAIL[/]",
+        CheckStatus.Info => "[blue]INFO[/]",
+        CheckStatus.Skip => "[dim]SKIP[/]",
+        CheckStatus.Silenced => "[dim]SLNC[/]",
+        _ => throw new ArgumentOutOfRangeException(nameof(status)),
+    };
+
+    public static void RenderList(TextWriter output)
+    {
+        var console = Terminal.For(output);
+        var table = new Table().Border(TableBorder.Simple).AddColumn("id").AddColumn("severity").AddColumn("checks that").AddColumn("expected");
+        foreach (var c in AuditChecks.All.OrderBy(c => c.Group))
+        {
+            table.AddRow(Markup.Escape(c.Id), c.Severity.ToString().ToLowerInvariant(), Markup.Escape(c.Title), Markup.Escape(c.Expected));
+        }
+        console.Write(table);
+    }
+}
