@@ -25,7 +25,7 @@ public sealed class NicAutonegCheck : NicCheck
         }
         bool canNegotiate = eth.Supported.Contains("Autoneg");
         string partner = eth.LinkPartner.Count > 0 ? "partner advertises " + string.Join(" ", eth.LinkPartner) : "partner advertises nothing";
-        string observed = $"autoneg {(autoneg ? "on" : "off")}, {Describe(nic)}; {partner}";
+        string observed = $"{Describe(nic)}; {partner}";
         if (!autoneg)
         {
             if (!canNegotiate)
