@@ -9,6 +9,7 @@ if [ "$(id -u)" = 0 ]; then
   need=()
   command -v nft >/dev/null 2>&1 || need+=(nftables)
   command -v ip >/dev/null 2>&1 || need+=(iproute2)
+  command -v sysctl >/dev/null 2>&1 || need+=(procps)
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   command -v ethtool >/dev/null 2>&1 || need+=(ethtool)
   [ -e /usr/lib/x86_64-linux-gnu/libnftables.so.1 ] || [ -e /usr/lib/aarch64-linux-gnu/libnftables.so.1 ] || need+=(libnftables1)

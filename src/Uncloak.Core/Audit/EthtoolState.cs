@@ -5,6 +5,12 @@ public sealed record EthtoolState
 {
     public string? Driver { get; init; }
 
+    /// <summary>Link speed in Mb/s as the driver reports it in the link settings; null when unknown (SPEED_UNKNOWN, link down).</summary>
+    public int? SpeedMbps { get; init; }
+
+    /// <summary>Duplex as the driver reports it in the link settings.</summary>
+    public Events.Duplex Duplex { get; init; }
+
     /// <summary>Autonegotiation on this side (`autoneg` of the link settings).</summary>
     public bool? Autoneg { get; init; }
 

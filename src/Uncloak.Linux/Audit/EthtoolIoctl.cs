@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Uncloak.Core.Audit;
+using Uncloak.Core.Events;
 using Uncloak.Linux.Interop;
 
 namespace Uncloak.Linux.Audit;
@@ -10,6 +11,10 @@ namespace Uncloak.Linux.Audit;
 /// </summary>
 public sealed class EthtoolIoctl : IEthtoolSource
 {
+    private static int? Speed(uint raw) => raw is 0 or Ethtool.SPEED_UNKNOWN or > int.MaxValue ? null : (int)raw;
+
+    private static Duplex DuplexOf(byte raw) => raw switch { Ethtool.DUPLEX_FULL => Duplex.Full, Ethtool.DUPLEX_HALF => Duplex.Half, _ => Duplex.Unknown };
+
     public EthtoolState? Query(string interfaceName)
     {
         using var socket = Libc.DatagramSocket();
@@ -19,9 +24,13 @@ public sealed class EthtoolIoctl : IEthtoolSource
             return null; // The interface vanished between listing and asking.
         }
         bool? autoneg = null;
+        int? speed = null;
+        var duplex = Duplex.Unknown;
         IReadOnlyList<string> supported = [], advertised = [], partner = [];
         if (Ethtool.LinkSettings(socket, interfaceName, out errno) is { } ls)
         {
+            speed = Speed(MemoryMarshal.Read<uint>(ls.AsSpan(4, 4)));
+            duplex = DuplexOf(ls[8]);
             autoneg = ls[11] != 0; // offset of autoneg in struct ethtool_link_settings
             int nwords = (sbyte)ls[15]; // link_mode_masks_nwords
             var masks = MemoryMarshal.Cast<byte, uint>(ls.AsSpan(Ethtool.LinkSettingsHeader, 3 * nwords * 4));
@@ -32,6 +41,8 @@ public sealed class EthtoolIoctl : IEthtoolSource
         else if (errno == Libc.EOPNOTSUPP && Ethtool.LegacySettings(socket, interfaceName, out _) is { } cmd)
         {
             // Drivers that predate link settings (≈4.6) answer the 32-bit GSET form only.
+            speed = Speed(MemoryMarshal.Read<ushort>(cmd.AsSpan(12, 2)) | ((uint)MemoryMarshal.Read<ushort>(cmd.AsSpan(28, 2)) << 16));
+            duplex = DuplexOf(cmd[14]);
             autoneg = cmd[18] != 0;
             supported = LinkModes.FromMask([MemoryMarshal.Read<uint>(cmd.AsSpan(4, 4))]);
             advertised = LinkModes.FromMask([MemoryMarshal.Read<uint>(cmd.AsSpan(8, 4))]);
@@ -48,6 +59,8 @@ public sealed class EthtoolIoctl : IEthtoolSource
         return new EthtoolState
         {
             Driver = info?.Driver,
+            SpeedMbps = speed,
+            Duplex = duplex,
             Autoneg = autoneg,
             Supported = supported,
             Advertised = advertised,

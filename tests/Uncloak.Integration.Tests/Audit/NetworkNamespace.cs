@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Uncloak.Integration.Tests.Audit;
+
+/// <summary>
+/// A throw-away network namespace (`ip netns add`) for tests that change network settings: everything done inside
+/// it stays inside it, and Dispose deletes it even when the test failed. Names carry a fixed prefix so leftovers of
+/// an aborted run are removed by the next one. Never touches the host's interfaces, routes, sysctls or firewall.
+/// </summary>
+public sealed class NetworkNamespace : IDisposable
+{
+    public const string Prefix = "uncloak-audit-t-";
+
+    public string Name { get; }
+
+    /// <summary>The nsfs file for setns().</summary>
+    public string Path => "/run/netns/" + Name;
+
+    private NetworkNamespace(string name) => Name = name;
+
+    public static NetworkNamespace Create()
+    {
+        RemoveLeftovers();
+        var ns = new NetworkNamespace(Prefix + Guid.NewGuid().ToString("N")[..8]);
+        Run("ip", "netns", "add", ns.Name);
+        return ns;
+    }
+
+    /// <summary>Runs a program inside the namespace (`ip netns exec NAME …`) and returns its exit code and output.</summary>
+    public (int Exit, string Out, string Err) Exec(params string[] command) => Capture(["ip", "netns", "exec", Name, .. command]);
+
+    /// <summary>Reads a sysctl as the namespace sees it.</summary>
+    public string Sysctl(string procPath) => Exec("cat", "/proc/sys/" + procPath) is { Exit: 0 } r
+        ? r.Out.Trim()
+        : throw new InvalidOperationException($"cannot read {procPath} in {Name}");
+
+    /// <summary>`ip -n NAME -j link show DEV` → ifindex.</summary>
+    public int IfIndex(string device)
+    {
+        var (exit, output, err) = Capture(["ip", "-n", Name, "-j", "link", "show", device]);
+        if (exit != 0)
+        {
+            throw new InvalidOperationException($"ip link show {device}: {err}");
+        }
+        using var doc = JsonDocument.Parse(output);
+        return doc.RootElement[0].GetProperty("ifindex").GetInt32();
+    }
+
+    public void Dispose() => Capture(["ip", "netns", "del", Name]);
+
+    /// <summary>Deletes namespaces an earlier, aborted run left behind (by prefix only; nobody else's).</summary>
+    public static void RemoveLeftovers()
+    {
+        var (_, output, _) = Capture(["ip", "-j", "netns", "list"]);
+        if (string.IsNullOrWhiteSpace(output))
+        {
+            return;
+        }
+        using var doc = JsonDocument.Parse(output);
+        foreach (var ns in doc.RootElement.EnumerateArray())
+        {
+            if (ns.GetProperty("name").GetString() is { } name && name.StartsWith(Prefix, StringComparison.Ordinal))
+            {
+                Capture(["ip", "netns", "del", name]);
+            }
+        }
+    }
+
+    public static void Run(params string[] command)
+    {
+        var (exit, output, err) = Capture(command);
+        if (exit != 0)
+        {
+            throw new InvalidOperationException($"{string.Join(' ', command)} failed ({exit}): {err}{output}");
+        }
+    }
+
+    public static (int Exit, string Out, string Err) Capture(string[] command)
+    {
+        var psi = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var a in command.Skip(1))
+        {
+            psi.ArgumentList.Add(a);
+        }
+        using var p = Process.Start(psi)!;
+        p.StandardInput.Close();
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException(string.Join(' ', command));
+        }
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>Runs <paramref name="work"/> on a dedicated thread that has entered this namespace (setns affects only that thread, which then exits).</summary>
+    public T OnThreadInside<T>(Func<T> work)
+    {
+        T result = default!;
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Uncloak.Linux.Interop.Namespaces.EnterNetwork(Path);
+                result = work();
+            }
+            catch (Exception ex)
+            {
+                failure = ex;
+            }
+        });
+        thread.Start();
+        thread.Join();
+        if (failure is not null)
+        {
+            throw new InvalidOperationException("work inside the namespace failed", failure);
+        }
+        return result;
+    }
+}
