@@ -6,7 +6,7 @@ namespace Uncloak.Cli.Rendering;
 /// <summary>The human view of an audit: a score line, then each group with its verdicts; warnings and failures carry why and the exact fix.</summary>
 public static class AuditRenderer
 {
-    public static void Render(TextWriter output, AuditReport report, bool verbose)
+    public static void Render(TextWriter output, AuditReport report, bool verbose, bool fixing = false)
     {
         var console = Terminal.For(output);
         console.MarkupLineInterpolated($"[bold]Uncloak audit[/] — kernel {report.KernelRelease ?? "unknown"}");
@@ -45,7 +45,7 @@ public static class AuditRenderer
         }
         console.WriteLine();
         RenderScore(console, report);
-        if (report.ProposedSysctls().Count > 0)
+        if (!fixing && report.ProposedSysctls().Count > 0)
         {
             console.MarkupLine("Apply the sysctl fixes (asks for each; persists them in /etc/sysctl.d/60-uncloak.conf): [bold]uncloak audit --fix[/]");
         }

@@ -132,7 +132,7 @@ public static class AuditCommand
                 AuditReportJson.Write(output, report);
                 return report.HasFailures ? ExitCodes.Findings : ExitCodes.Ok;
             }
-            AuditRenderer.Render(output, report, result.GetValue(verbose));
+            AuditRenderer.Render(output, report, result.GetValue(verbose), fixing: doFix);
             if (!doFix)
             {
                 return report.HasFailures ? ExitCodes.Findings : ExitCodes.Ok;
