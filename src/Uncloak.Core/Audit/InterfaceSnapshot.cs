@@ -36,6 +36,9 @@ public sealed record InterfaceSnapshot
     /// <summary>What the driver answers through SIOCETHTOOL; null when nothing could be asked (virtual device, fixture without ethtool data).</summary>
     public EthtoolState? Ethtool { get; init; }
 
+    /// <summary>Growth of the statistics over a sampling interval; null for a single reading.</summary>
+    public CounterGrowth? Growth { get; init; }
+
     public long? Stat(string name) => Statistics.TryGetValue(name, out var v) ? v : null;
 
     /// <summary>

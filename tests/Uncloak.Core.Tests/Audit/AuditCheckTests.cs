@@ -213,6 +213,30 @@ public sealed class AuditCheckTests
     }
 
     [Fact]
+    public void Growing_crc_errors_fail_and_static_ones_only_warn()
+    {
+        InterfaceSnapshot Reading(long crc, long collisions) => Nic("eth0") with
+        {
+            Duplex = Duplex.Half,
+            SpeedMbps = 100,
+            Statistics = new Dictionary<string, long> { ["rx_crc_errors"] = crc, ["collisions"] = collisions, ["rx_packets"] = 10_000_000, ["tx_packets"] = 10_000_000 },
+        };
+        var first = new SystemSnapshot { Interfaces = [Reading(5, 10)] };
+        var growing = CounterGrowth.Between(first, new SystemSnapshot { Interfaces = [Reading(9, 10)] }, TimeSpan.FromSeconds(60));
+        var r = Assert.Single(new NicErrorsCheck().Evaluate(growing));
+        Assert.Equal(CheckStatus.Fail, r.Status);
+        Assert.Contains("+4 CRC/frame errors and +0 collisions in 60 s", r.Observed);
+        var still = CounterGrowth.Between(first, new SystemSnapshot { Interfaces = [Reading(5, 10)] }, TimeSpan.FromSeconds(60));
+        Assert.Equal(CheckStatus.Warn, Assert.Single(new NicErrorsCheck().Evaluate(still)).Status);
+        // Without a second reading, a tiny total is judged by its ratio: a warning, not a failure.
+        Assert.Equal(CheckStatus.Warn, Assert.Single(new NicErrorsCheck().Evaluate(first)).Status);
+        // A counter that went backwards (driver reload) is not growth.
+        var reset = CounterGrowth.Between(new SystemSnapshot { Interfaces = [Reading(500, 10)] }, new SystemSnapshot { Interfaces = [Reading(3, 10)] }, TimeSpan.FromSeconds(60));
+        Assert.Equal(0, reset.Interfaces[0].Growth!.Delta("rx_crc_errors"));
+        Assert.False(reset.Interfaces[0].Growth!.Deltas.ContainsKey("rx_crc_errors"));
+    }
+
+    [Fact]
     public void Every_check_has_an_id_rationale_and_expectation_and_ids_are_unique()
     {
         Assert.Equal(AuditChecks.All.Count, AuditChecks.All.Select(c => c.Id).Distinct().Count());

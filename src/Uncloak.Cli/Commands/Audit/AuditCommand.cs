@@ -48,6 +48,11 @@ public static class AuditCommand
                 "command before each; renegotiation drops the link for seconds. Never done without this flag.",
         };
         var list = new Option<bool>("--list") { Description = "List every check with its id, severity and expectation, and exit." };
+        var sample = new Option<int>("--sample")
+        {
+            Description = "Read the NIC counters twice, SECONDS apart, and judge CRC errors and collisions by whether they grow (a live fault) rather than by their totals since boot.",
+            HelpName = "SECONDS",
+        };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Also print the reasoning of checks that pass." };
         var command = new Command("audit",
             "Check this server's defences against misbehaving peers, with the reason for each and the exact fix: SYN cookies and " +
@@ -59,13 +64,14 @@ public static class AuditCommand
             "Examples:\n" +
             "  uncloak audit                          report for this host\n" +
             "  uncloak audit --only nic tcp.backlog   just the NIC checks and the backlog check\n" +
+            "  uncloak audit --only nic --sample 60   are CRC errors and collisions growing right now?\n" +
             "  uncloak audit --json | jq '.results[] | select(.status==\"fail\")'\n" +
             "  uncloak audit --fix                    apply approved sysctl fixes, persist them, verify, print the undo command\n" +
             "  uncloak audit --fix --yes --nic        approve everything, NIC settings included (scripts)\n" +
             "  uncloak audit --root /srv/snapshot     judge a tree copied from another host\n\n" +
             "Every check and its reasoning: docs/audit.md, or 'uncloak audit --list'.")
         {
-            json, only, skip, root, config, fix, yes, nic, list, verbose,
+            json, only, skip, root, config, fix, yes, nic, sample, list, verbose,
         };
         command.SetAction(result =>
         {
@@ -125,8 +131,21 @@ public static class AuditCommand
                 error.WriteLine($"uncloak audit: unknown check or group: {string.Join(", ", unknown)}. See 'uncloak audit --list'.");
                 return ExitCodes.UsageOrInput;
             }
+            int sampleSeconds = result.GetValue(sample);
+            if (sampleSeconds is < 0 or > 3600)
+            {
+                error.WriteLine("uncloak audit: --sample takes 1–3600 seconds.");
+                return ExitCodes.UsageOrInput;
+            }
             var reader = new SnapshotReader(rootDir);
-            var report = Auditor.Run(reader.Read(), selection);
+            var snapshot = reader.Read();
+            if (sampleSeconds > 0)
+            {
+                var started = TimeProvider.System.GetTimestamp();
+                Thread.Sleep(TimeSpan.FromSeconds(sampleSeconds));
+                snapshot = CounterGrowth.Between(snapshot, reader.Read(), TimeProvider.System.GetElapsedTime(started));
+            }
+            var report = Auditor.Run(snapshot, selection);
             if (result.GetValue(json))
             {
                 AuditReportJson.Write(output, report);

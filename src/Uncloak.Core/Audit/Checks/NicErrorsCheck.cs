@@ -22,7 +22,8 @@ public sealed class NicErrorsCheck : NicCheck
         "errors, because the other end aborts frames mid-way. Without a mismatch, CRC errors point at the cable, the " +
         "connector, the switch port or interference. Every such frame is a lost packet TCP must retransmit after a timeout. " +
         "A few errors since boot (a cable reseated) are noise; counts that keep growing are the fault. The counters are " +
-        "totals since the driver loaded: run the audit again later and compare. rx_missed_errors is a different matter " +
+        "totals since the driver loaded; `--sample SECONDS` reads them twice and judges the growth instead (growing: " +
+        "fail; static: a warning about the past). rx_missed_errors is a different matter " +
         "(the NIC's ring overflowed because the CPU did not keep up) and is shown for reference only.";
 
     protected override IEnumerable<CheckResult> Evaluate(SystemSnapshot snapshot, InterfaceSnapshot nic)
@@ -46,17 +47,32 @@ public sealed class NicErrorsCheck : NicCheck
         double collisionRatio = (double)collisions / Math.Max(tx, 1);
         var fix = Fix.Advice(
             "Fix the duplex first if nic.duplex or nic.autoneg fail. Otherwise replace the cable, try another switch port, and check the switch's counters for the same port. " +
-            $"Then watch whether the counters still grow: cat /sys/class/net/{nic.Name}/statistics/{{rx_crc_errors,collisions}}");
+            $"Then see whether the counters still grow: uncloak audit --only nic.errors --sample 60");
         string detail = string.Create(CultureInfo.InvariantCulture, $"{crcRatio:0.######} CRC/frame errors per received packet, {collisionRatio:0.######} collisions per sent packet") +
             (nic.Duplex == Events.Duplex.Full && collisions > 0 ? "; collisions on a full-duplex link are impossible, so the link ran half duplex at some point since boot." : ".") +
             (late > 0 ? " Late collisions mean a duplex mismatch." : "");
+        if (nic.Growth is { } g)
+        {
+            long crcGrowth = g.Delta("rx_crc_errors") + g.Delta("rx_frame_errors"), collisionGrowth = g.Delta("collisions");
+            string over = string.Create(CultureInfo.InvariantCulture, $"{g.Interval.TotalSeconds:0} s");
+            if (crcGrowth > 0 || collisionGrowth > 0)
+            {
+                yield return NotMet(observed + $"; +{crcGrowth} CRC/frame errors and +{collisionGrowth} collisions in {over}", fix, nic.Name,
+                    $"Growing now: the fault is live. {detail}");
+            }
+            else
+            {
+                yield return Warn(observed + $"; no growth in {over}", fix, nic.Name, $"Not growing over {over}: a past event (a reseated cable, an old mismatch). {detail}");
+            }
+            yield break;
+        }
         if (crcRatio >= CrcFailRatio || collisionRatio >= CollisionFailRatio || late > 0)
         {
             yield return NotMet(observed, fix, nic.Name, detail);
         }
         else
         {
-            yield return Warn(observed, fix, nic.Name, detail + " Low enough to be a past event; run again later to see whether they grow.");
+            yield return Warn(observed, fix, nic.Name, detail + " Low enough to be a past event; sample again (--sample 60) to see whether they grow.");
         }
     }
 }
