@@ -8,6 +8,12 @@ public sealed record DynamicDebugState(string? ControlPath, IReadOnlyList<Dynami
 {
     public static DynamicDebugState Absent { get; } = new(null, []);
 
+    /// <summary>CONFIG_DYNAMIC_DEBUG from the kernel's own config (/proc/config.gz or /boot/config-RELEASE); null when neither is readable.</summary>
+    public bool? Built { get; init; }
+
+    /// <summary>Where <see cref="Built"/> was read.</summary>
+    public string? ConfigSource { get; init; }
+
     public bool Available => ControlPath is not null;
 }
 

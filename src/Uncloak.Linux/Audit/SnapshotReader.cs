@@ -251,6 +251,7 @@ public sealed class SnapshotReader
 
     private DynamicDebugState ReadDynamicDebug()
     {
+        bool? built = ReadKernelConfigFlag("CONFIG_DYNAMIC_DEBUG", out var source);
         foreach (var rel in new[] { "proc/dynamic_debug/control", "sys/kernel/debug/dynamic_debug/control" })
         {
             if (ReadText(rel) is not { } text)
@@ -265,9 +266,57 @@ public sealed class SnapshotReader
                     sites.Add(site);
                 }
             }
-            return new DynamicDebugState("/" + rel, sites);
+            return new DynamicDebugState("/" + rel, sites) { Built = built, ConfigSource = source };
         }
-        return DynamicDebugState.Absent;
+        return DynamicDebugState.Absent with { Built = built, ConfigSource = source };
+    }
+
+    /// <summary>
+    /// A boolean option of the running kernel's build config: /proc/config.gz (CONFIG_IKCONFIG_PROC) first, then
+    /// /boot/config-RELEASE. True for "=y", false for "# … is not set", null when neither file says.
+    /// </summary>
+    private bool? ReadKernelConfigFlag(string option, out string? source)
+    {
+        source = null;
+        string? text = null;
+        var gz = PathOf("proc/config.gz");
+        try
+        {
+            if (File.Exists(gz))
+            {
+                using var file = File.OpenRead(gz);
+                using var unzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionMode.Decompress);
+                using var reader = new StreamReader(unzip);
+                text = reader.ReadToEnd();
+                source = "/proc/config.gz";
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            // Unreadable or not gzip: fall back to /boot.
+            text = null;
+        }
+        if (text is null && ReadText("proc/sys/kernel/osrelease")?.Trim() is { Length: > 0 } release && ReadText($"boot/config-{release}") is { } boot)
+        {
+            text = boot;
+            source = $"/boot/config-{release}";
+        }
+        if (text is null)
+        {
+            return null;
+        }
+        foreach (var line in text.Split('\n'))
+        {
+            if (line == option + "=y")
+            {
+                return true;
+            }
+            if (line == $"# {option} is not set")
+            {
+                return false;
+            }
+        }
+        return null;
     }
 
     /// <summary>A control-file line for net/ipv4/tcp_timer.c: `net/ipv4/tcp_timer.c:NNN [tcp_timer]FUNC =FLAGS "FORMAT"`.</summary>

@@ -117,6 +117,19 @@ public sealed class AuditCheckTests
         Assert.Equal(CheckStatus.Pass, old.Status); // before ≈3.19 the message is printed by default
     }
 
+    [Fact]
+    public void Zero_window_message_knows_a_built_kernel_without_a_mounted_debugfs_from_one_without_dynamic_debug()
+    {
+        var mountable = new SystemSnapshot { KernelRelease = "4.19.0", DynamicDebug = DynamicDebugState.Absent with { Built = true, ConfigSource = "/boot/config-4.19.0" } };
+        var r = Assert.Single(new ZeroWindowMessageCheck().Evaluate(mountable));
+        Assert.Equal(CheckStatus.Warn, r.Status);
+        Assert.Contains("mount -t debugfs", r.Fix!.Manual);
+        var compiledOut = new SystemSnapshot { KernelRelease = "6.18.44", DynamicDebug = DynamicDebugState.Absent with { Built = false, ConfigSource = "/proc/config.gz" } };
+        var c = Assert.Single(new ZeroWindowMessageCheck().Evaluate(compiledOut));
+        Assert.Equal(CheckStatus.Info, c.Status);
+        Assert.Contains("built without CONFIG_DYNAMIC_DEBUG (/proc/config.gz)", c.Detail);
+    }
+
     [Theory]
     [InlineData("net/ipv4/tcp_timer.c:541 [tcp_timer]tcp_retransmit_timer =p \"Probing zero-window on %pI4:%u/%u, seq=%u:%u\\012\"", 541, true)]
     [InlineData("net/ipv4/tcp_timer.c:480 [tcp_timer]tcp_retransmit_timer =_ \"Peer %pI4:%u/%u unexpectedly shrunk window %u:%u (repaired)\\012\"", 480, false)]

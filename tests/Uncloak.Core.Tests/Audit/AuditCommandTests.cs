@@ -112,6 +112,27 @@ public sealed class AuditCommandTests : IDisposable
     }
 
     [Fact]
+    public void Kernel_config_is_read_from_proc_config_gz_or_boot()
+    {
+        var root = CopyOf("incident");
+        File.Delete(Path.Combine(root, "sys/kernel/debug/dynamic_debug/control"));
+        Directory.CreateDirectory(Path.Combine(root, "boot"));
+        File.WriteAllText(Path.Combine(root, "boot/config-4.19.0-25-amd64"), "CONFIG_PRINTK=y\nCONFIG_DYNAMIC_DEBUG=y\n");
+        var dd = new Linux.Audit.SnapshotReader(root).Read().DynamicDebug;
+        Assert.False(dd.Available);
+        Assert.True(dd.Built);
+        Assert.Equal("/boot/config-4.19.0-25-amd64", dd.ConfigSource);
+        // /proc/config.gz wins over /boot.
+        using (var gz = new System.IO.Compression.GZipStream(File.Create(Path.Combine(root, "proc/config.gz")), System.IO.Compression.CompressionLevel.Fastest))
+        {
+            gz.Write("# CONFIG_DYNAMIC_DEBUG is not set\n"u8);
+        }
+        var fromGz = new Linux.Audit.SnapshotReader(root).Read().DynamicDebug;
+        Assert.False(fromGz.Built);
+        Assert.Equal("/proc/config.gz", fromGz.ConfigSource);
+    }
+
+    [Fact]
     public async Task Fix_refuses_without_yes_when_not_on_a_terminal()
     {
         var root = CopyOf("incident");

@@ -32,10 +32,18 @@ public sealed class ZeroWindowMessageCheck : AuditCheck
         var dd = snapshot.DynamicDebug;
         if (!dd.Available)
         {
-            yield return Info($"kernel {snapshot.KernelRelease ?? "unknown"}: no dynamic-debug control file",
-                "This kernel cannot print the message at all (CONFIG_DYNAMIC_DEBUG is not set, or debugfs is not mounted where the " +
-                "control file lives on old kernels). Nothing to switch on: rely on the socket table and the TCPAbortOnTimeout counter, " +
-                "or boot a distribution kernel built with CONFIG_DYNAMIC_DEBUG=y.");
+            if (dd.Built == true)
+            {
+                yield return Warn($"kernel {snapshot.KernelRelease}: CONFIG_DYNAMIC_DEBUG=y ({dd.ConfigSource}) but no control file",
+                    Fix.Advice("Mount debugfs so the control file appears (mount -t debugfs none /sys/kernel/debug), then: echo 'file net/ipv4/tcp_timer.c +p' > /sys/kernel/debug/dynamic_debug/control"),
+                    detail: "The kernel can print the message, but the dynamic-debug control file is not reachable: on kernels before ≈5.7 it lives only in debugfs, which is not mounted.");
+                yield break;
+            }
+            string why = dd.Built == false
+                ? $"This kernel is built without CONFIG_DYNAMIC_DEBUG ({dd.ConfigSource}), so the message is compiled out and cannot be printed at all."
+                : "This kernel cannot print the message: there is no dynamic-debug control file (CONFIG_DYNAMIC_DEBUG is not set, or debugfs is not mounted where old kernels keep it).";
+            yield return Info($"kernel {snapshot.KernelRelease ?? "unknown"}: no dynamic-debug control file" + (dd.Built == false ? ", CONFIG_DYNAMIC_DEBUG not set" : ""),
+                why + " Nothing to switch on: rely on the socket table and the TCPAbortOnTimeout counter, or boot a kernel built with CONFIG_DYNAMIC_DEBUG=y (distribution kernels such as Debian's and Ubuntu's usually are).");
             yield break;
         }
         if (dd.TcpTimerSites.Count == 0)
