@@ -51,7 +51,7 @@ public sealed class SnapshotReader
             Listeners = listeners,
             ListenersKnown = listenersKnown,
             TcpSockets = ReadSockStat(),
-            Conntrack = ReadConntrack(sysctls),
+            Conntrack = ReadConntrack(sysctls) is { } ct ? ct with { Drops = ReadConntrackStat("drop"), EarlyDrops = ReadConntrackStat("early_drop") } : null,
             MemoryTotalBytes = ReadMemTotal(),
             // Fixture trees are taken to come from a 4 KiB-page host; live reads use the real page size.
             PageSize = IsHostRoot ? Environment.SystemPageSize : 4096,
@@ -240,6 +240,38 @@ public sealed class SnapshotReader
         return Num(sysctls, "net.netfilter.nf_conntrack_max") is { } max
             ? new ConntrackState(Num(sysctls, "net.netfilter.nf_conntrack_count") ?? 0, max, Num(sysctls, "net.netfilter.nf_conntrack_buckets"))
             : null;
+    }
+
+    /// <summary>
+    /// A column of /proc/net/stat/nf_conntrack summed over the per-CPU rows (hex). Columns are mapped by the header
+    /// line because the set changes between kernel versions. Null when the file or the column is missing.
+    /// </summary>
+    private long? ReadConntrackStat(string column)
+    {
+        if (ReadText("proc/net/stat/nf_conntrack") is not { } text)
+        {
+            return null;
+        }
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (lines.Length == 0)
+        {
+            return null;
+        }
+        int index = Array.IndexOf(lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries), column);
+        if (index < 0)
+        {
+            return null;
+        }
+        long sum = 0;
+        foreach (var row in lines.Skip(1))
+        {
+            var f = row.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (index < f.Length && long.TryParse(f[index], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var v))
+            {
+                sum += v;
+            }
+        }
+        return sum;
     }
 
     private long? ReadMemTotal()

@@ -266,6 +266,11 @@ public sealed class AuditCheckTests
     public void Docs_describe_every_check()
     {
         var docs = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "docs", "audit.md"));
-        Assert.All(AuditChecks.All, c => Assert.Contains($"### `{c.Id}`", docs));
+        Assert.All(AuditChecks.All, c =>
+        {
+            Assert.Contains($"### `{c.Id}`", docs);
+            Assert.Contains($"**{c.Title}.** Severity: {c.Severity.ToString().ToLowerInvariant()}. Expected: {c.Expected}.", docs);
+            Assert.Contains(c.Rationale, docs); // the reasoning printed by the tool and the one in the manual are the same text
+        });
     }
 }

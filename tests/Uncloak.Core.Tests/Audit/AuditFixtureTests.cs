@@ -95,6 +95,9 @@ public sealed class AuditFixtureTests
         Assert.Equal(CheckStatus.Fail, StatusOf(report, "listener.backlog", "0.0.0.0:80"));
         Assert.Equal(CheckStatus.Fail, StatusOf(report, "listener.backlog", "0.0.0.0:443"));
         Assert.Equal(CheckStatus.Fail, StatusOf(report, "conntrack.max"));
+        var conntrack = report.Results.Single(r => r.Id == "conntrack.max");
+        Assert.Contains("drop=481 early_drop=65", conntrack.Observed);                  // summed over the per-CPU hex rows
+        Assert.Contains("481 packets", conntrack.Detail);
         Assert.Equal(CheckStatus.Warn, StatusOf(report, "kernel.entropy"));             // 4.19: a low pool still blocks /dev/random
         var zeroWindow = report.Results.Single(r => r.Id == "kernel.zero_window_message");
         Assert.Contains("/sys/kernel/debug/dynamic_debug/control", zeroWindow.Fix!.Manual);

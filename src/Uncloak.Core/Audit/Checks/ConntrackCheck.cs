@@ -13,7 +13,7 @@ public sealed class ConntrackCheck : AuditCheck
     public override AuditGroup Group => AuditGroup.Capacity;
     public override Severity Severity => Severity.High;
     public override string Title => "The conntrack table has room and fits in memory";
-    public override string Expected => "nf_conntrack_count below half of nf_conntrack_max; nf_conntrack_max × ~320 bytes ≤ 10% of RAM; max ≤ 4 × buckets";
+    public override string Expected => "no conntrack drops since boot; nf_conntrack_count below half of nf_conntrack_max; nf_conntrack_max × ~320 bytes ≤ 10% of RAM; max ≤ 4 × buckets";
 
     public override string Rationale =>
         "When the firewall tracks connections, every flow (including every spoofed SYN and every scan probe) takes an entry. " +
@@ -21,7 +21,8 @@ public sealed class ConntrackCheck : AuditCheck
         "packet that would start a new flow and logs \"nf_conntrack: table full, dropping packet\": the server looks down to " +
         "everyone new while existing connections carry on. Keep at least twice the peak count as headroom. Each entry costs " +
         "about 320 bytes of unswappable memory, so a limit far beyond what RAM can hold turns a flood into memory pressure " +
-        "instead. Lookups walk a hash chain: keep max within 1–4 × nf_conntrack_buckets. A web server with no stateful " +
+        "instead. The kernel keeps no peak count, but /proc/net/stat/nf_conntrack counts the packets it dropped (drop) and " +
+        "the entries it evicted (early_drop) for lack of room: non-zero means the table has been full since boot. Lookups walk a hash chain: keep max within 1–4 × nf_conntrack_buckets. A web server with no stateful " +
         "rules can also exempt its ports from tracking (nftables `notrack`) and not need the table at all.";
 
     public override IEnumerable<CheckResult> Evaluate(SystemSnapshot snapshot)
@@ -31,7 +32,8 @@ public sealed class ConntrackCheck : AuditCheck
             yield return Skip("connection tracking is not loaded here (no net.netfilter.nf_conntrack_max): nothing to fill.");
             yield break;
         }
-        string observed = $"nf_conntrack_count={ct.Count} nf_conntrack_max={ct.Max}" + (ct.Buckets is { } b ? $" nf_conntrack_buckets={b}" : "");
+        string observed = $"nf_conntrack_count={ct.Count} nf_conntrack_max={ct.Max}" + (ct.Buckets is { } b ? $" nf_conntrack_buckets={b}" : "") +
+            (ct.Drops is { } d ? $"; since boot drop={d} early_drop={ct.EarlyDrops ?? 0}" : "");
         var problems = new List<string>();
         bool fail = false;
         double used = ct.Max > 0 ? (double)ct.Count / ct.Max : 1;
@@ -43,6 +45,15 @@ public sealed class ConntrackCheck : AuditCheck
         else if (used >= 0.5)
         {
             problems.Add($"The table is {used:P0} full now, less than 2× headroom.");
+        }
+        if (ct.Drops is > 0)
+        {
+            fail = true;
+            problems.Add($"The table has been full since boot: {ct.Drops} packets that would have started connections were dropped.");
+        }
+        else if (ct.EarlyDrops is > 0)
+        {
+            problems.Add($"The table has been full since boot: {ct.EarlyDrops} half-open entries were evicted to make room.");
         }
         long? ram = snapshot.MemoryTotalBytes;
         long affordable = ram is { } r ? r / 10 / BytesPerEntry : long.MaxValue;
@@ -59,8 +70,9 @@ public sealed class ConntrackCheck : AuditCheck
             yield return Pass(observed);
             yield break;
         }
-        // Room for twice the current count, a power of two, within what memory affords (never below the current max unless memory says so).
-        long want = Math.Max(ct.Max, (long)BitOperations.RoundUpToPowerOf2((ulong)Math.Max(2 * ct.Count, 65536)));
+        // Room for twice the current count (or twice the limit that was hit, when packets were dropped), a power of two, within what memory affords (never below the current max unless memory says so).
+        long need = ct.Drops is > 0 || ct.EarlyDrops is > 0 ? 2 * ct.Max : 2 * ct.Count;
+        long want = Math.Max(ct.Max, (long)BitOperations.RoundUpToPowerOf2((ulong)Math.Max(need, 65536)));
         want = Math.Min(want, affordable);
         var changes = new List<SysctlChange>();
         if (want != ct.Max)
