@@ -11,6 +11,7 @@ public static class AuditRenderer
         var console = Terminal.For(output);
         console.MarkupLineInterpolated($"[bold]Uncloak audit[/] — kernel {report.KernelRelease ?? "unknown"}");
         RenderScore(console, report);
+        var explained = new HashSet<string>(StringComparer.Ordinal);
         foreach (var group in report.Results.GroupBy(r => r.Group))
         {
             console.WriteLine();
@@ -28,7 +29,15 @@ public static class AuditRenderer
                 if (finding || verbose)
                 {
                     console.MarkupLineInterpolated($"       [dim]expected:[/] {r.Expected}");
-                    console.MarkupLineInterpolated($"       [dim]why:[/] {r.Rationale}");
+                    // Per-interface checks share one rationale: say it once.
+                    if (explained.Add(r.Id))
+                    {
+                        console.MarkupLineInterpolated($"       [dim]why:[/] {r.Rationale}");
+                    }
+                    else
+                    {
+                        console.MarkupLineInterpolated($"       [dim]why:[/] as for {r.Id} above.");
+                    }
                 }
                 if ((finding || r.Status == CheckStatus.Info) && r.Fix is { } fix)
                 {
