@@ -47,6 +47,76 @@ public sealed class SysctlFixer(string root, TimeProvider time)
         return new SysctlFixResult(ConfigPath, backup, outcomes);
     }
 
+    /// <summary>Directories systemd-sysctl and `sysctl --system` read, in no particular order (files are ordered by name across them).</summary>
+    private static readonly string[] ConfigDirectories = ["etc/sysctl.d", "run/sysctl.d", "usr/local/lib/sysctl.d", "usr/lib/sysctl.d", "lib/sysctl.d"];
+
+    /// <summary>
+    /// Lines that will undo the changes at boot: the same key with another value in a file that sorts after
+    /// 60-uncloak.conf (e.g. Debian's 99-sysctl.conf → /etc/sysctl.conf) or in /etc/sysctl.conf itself, which
+    /// `sysctl --system` reads last. Exact keys only; glob keys (net.ipv4.conf.*.x) are not expanded.
+    /// </summary>
+    public IReadOnlyList<SysctlOverride> FindBootOverrides(IReadOnlyList<SysctlChange> changes)
+    {
+        var files = new List<(string SortName, string Path)>();
+        foreach (var dir in ConfigDirectories)
+        {
+            var full = Path.Combine(_root, dir);
+            if (!Directory.Exists(full))
+            {
+                continue;
+            }
+            foreach (var f in Directory.EnumerateFiles(full, "*.conf"))
+            {
+                string name = Path.GetFileName(f);
+                if (string.CompareOrdinal(name, FileName) > 0)
+                {
+                    files.Add((name, f));
+                }
+            }
+        }
+        var sysctlConf = Path.Combine(_root, "etc", "sysctl.conf");
+        var ordered = files.OrderBy(f => f.SortName, StringComparer.Ordinal).Select(f => f.Path).ToList();
+        if (File.Exists(sysctlConf))
+        {
+            ordered.Add(sysctlConf);
+        }
+        var result = new List<SysctlOverride>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in ordered)
+        {
+            string real = Path.GetFullPath(new FileInfo(file).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? file);
+            if (!seen.Add(real))
+            {
+                continue; // 99-sysctl.conf is usually a link to sysctl.conf: report each line once
+            }
+            string[] lines;
+            try
+            {
+                lines = File.ReadAllLines(file);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                continue; // A dangling link or unreadable file does not apply at boot either.
+            }
+            for (int i = 0; i < lines.Length; i++)
+            {
+                if (KeyOf(lines[i]) is not { } key)
+                {
+                    continue;
+                }
+                string value = lines[i][(lines[i].IndexOf('=', StringComparison.Ordinal) + 1)..].Trim();
+                foreach (var change in changes)
+                {
+                    if (SameKey(key, change.Key) && Normalize(value) != Normalize(change.Value))
+                    {
+                        result.Add(new SysctlOverride(change, file, i + 1, value));
+                    }
+                }
+            }
+        }
+        return result;
+    }
+
     private string ProcFile(SysctlChange change) => Path.Combine(_root, "proc", "sys", change.ProcPath);
 
     private string? ReadLive(SysctlChange change)
@@ -115,6 +185,9 @@ public sealed class SysctlFixer(string root, TimeProvider time)
     private static bool SameKey(string a, string b) =>
         string.Equals(a.Contains('/') ? a : a.Replace('.', '/'), b.Contains('/') ? b : b.Replace('.', '/'), StringComparison.Ordinal);
 }
+
+/// <summary>A line in a later sysctl file that sets a changed key to another value at boot.</summary>
+public sealed record SysctlOverride(SysctlChange Change, string File, int Line, string Value);
 
 /// <summary>The outcome of one key: the value before, what reads back now, and whether it matches.</summary>
 public sealed record SysctlOutcome(SysctlChange Change, string? Before, string? After, bool Verified, string? Error);

@@ -174,6 +174,31 @@ public sealed class AuditCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Fix_changes_nothing_live_when_the_file_cannot_be_written()
+    {
+        var root = CopyOf("incident");
+        File.WriteAllText(Path.Combine(root, "etc"), "not a directory"); // stands for a read-only /etc or a non-root user
+        var (exit, _, err) = await Run("audit", "--root", root, "--fix", "--yes", "--only", "tcp.syncookies");
+        Assert.Equal(ExitCodes.Environment, exit);
+        Assert.Contains("Nothing was changed", err);
+        Assert.Equal("0", File.ReadAllText(Path.Combine(root, "proc/sys/net/ipv4/tcp_syncookies")).Trim());
+    }
+
+    [Fact]
+    public async Task Fix_warns_about_later_sysctl_files_that_would_undo_it_at_boot()
+    {
+        var root = CopyOf("incident");
+        Directory.CreateDirectory(Path.Combine(root, "etc", "sysctl.d"));
+        File.WriteAllText(Path.Combine(root, "etc", "sysctl.conf"), "# copied from a tuning guide\nnet.ipv4.tcp_syncookies=0\nnet.core.somaxconn = 4096\n");
+        File.CreateSymbolicLink(Path.Combine(root, "etc", "sysctl.d", "99-sysctl.conf"), "../sysctl.conf");
+        File.WriteAllText(Path.Combine(root, "etc", "sysctl.d", "10-early.conf"), "net.ipv4.tcp_syncookies = 0\n"); // sorts before 60: harmless
+        var (_, output, _) = await Run("audit", "--root", root, "--fix", "--yes", "--only", "tcp.syncookies", "tcp.backlog");
+        var warnings = output.Split('\n').Where(l => l.StartsWith("WARNING: at boot", StringComparison.Ordinal)).ToList();
+        var warning = Assert.Single(warnings); // one line, though reachable twice (link and target); somaxconn agrees; 10-early loses
+        Assert.Contains("sysctl.conf:2 sets net.ipv4.tcp_syncookies = 0", warning);
+    }
+
+    [Fact]
     public async Task Fix_reports_a_key_the_kernel_refuses_and_exits_3()
     {
         var root = CopyOf("incident");

@@ -44,7 +44,17 @@ internal static class AuditFix
         if (approved.Count > 0)
         {
             var fixer = new SysctlFixer(root, TimeProvider.System);
-            var outcome = fixer.Apply(approved);
+            SysctlFixResult outcome;
+            try
+            {
+                outcome = fixer.Apply(approved);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The file is written before anything live changes, so nothing was changed.
+                error.WriteLine($"uncloak audit --fix: cannot write {fixer.ConfigPath}: {ex.Message} Nothing was changed (run as root).");
+                return ExitCodes.Environment;
+            }
             output.WriteLine();
             output.WriteLine($"Wrote {outcome.ConfigPath}" + (outcome.BackupPath is not null ? $" (previous file saved as {outcome.BackupPath})" : ""));
             foreach (var o in outcome.Outcomes)
@@ -54,6 +64,10 @@ internal static class AuditFix
                     : $"  FAILED  {o.Change.Key} = {o.Change.Value}: {o.Error}");
             }
             output.WriteLine($"Undo: {outcome.UndoCommand}");
+            foreach (var o in fixer.FindBootOverrides(approved))
+            {
+                output.WriteLine($"WARNING: at boot {o.File}:{o.Line} sets {o.Change.Key} = {o.Value} after {SysctlFixer.FileName} and undoes this fix; remove or change that line.");
+            }
             if (!outcome.AllVerified)
             {
                 error.WriteLine("uncloak audit --fix: the kernel refused some changes (see FAILED above); they are still in the file and will be retried at boot.");
