@@ -79,10 +79,30 @@ public static class AuditRenderer
         _ => throw new ArgumentOutOfRangeException(nameof(status)),
     };
 
-    public static void RenderList(TextWriter output)
+    public static void RenderList(TextWriter output, bool json)
     {
+        if (json)
+        {
+            ExplainRenderer.WriteJson(output, w =>
+            {
+                w.WriteStartArray();
+                foreach (var c in AuditChecks.All.OrderBy(c => c.Group))
+                {
+                    w.WriteStartObject();
+                    w.WriteString("id", c.Id);
+                    w.WriteString("group", c.Group.Name());
+                    w.WriteString("severity", c.Severity.ToString().ToLowerInvariant());
+                    w.WriteString("title", c.Title);
+                    w.WriteString("expected", c.Expected);
+                    w.WriteString("rationale", c.Rationale);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            });
+            return;
+        }
         var console = Terminal.For(output);
-        var table = new Table().Border(TableBorder.Simple).AddColumn("id").AddColumn("severity").AddColumn("checks that").AddColumn("expected");
+        var table = new Table().Border(TableBorder.Simple).AddColumn("id").AddColumn("severity").AddColumn("what it checks").AddColumn("expected");
         foreach (var c in AuditChecks.All.OrderBy(c => c.Group))
         {
             table.AddRow(Markup.Escape(c.Id), c.Severity.ToString().ToLowerInvariant(), Markup.Escape(c.Title), Markup.Escape(c.Expected));

@@ -65,6 +65,17 @@ public sealed class AuditCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task List_names_every_check()
+    {
+        var (exit, output, _) = await Run("audit", "--list", "--json");
+        Assert.Equal(ExitCodes.Ok, exit);
+        using var doc = JsonDocument.Parse(output);
+        Assert.Equal(Core.Audit.AuditChecks.All.Select(c => c.Id).Order(), doc.RootElement.EnumerateArray().Select(e => e.GetProperty("id").GetString()!).Order());
+        var (_, table, _) = await Run("audit", "--list");
+        Assert.All(Core.Audit.AuditChecks.All, c => Assert.Contains(c.Id, table));
+    }
+
+    [Fact]
     public async Task Unknown_check_ids_are_usage_errors()
     {
         var (exit, _, err) = await Run("audit", "--root", Fixture("hardened"), "--skip", "tcp.nonsense");

@@ -47,7 +47,7 @@ public static class AuditCommand
             Description = "With --fix: also change NIC settings (flow control off, autonegotiation on). Prints the equivalent ethtool " +
                 "command before each; renegotiation drops the link for seconds. Never done without this flag.",
         };
-        var list = new Option<bool>("--list") { Description = "List every check with its id, severity and expectation, and exit." };
+        var list = new Option<bool>("--list") { Description = "List every check with its id, severity and expectation (with --json: and its reasoning), and exit." };
         var sample = new Option<int>("--sample")
         {
             Description = "Read the NIC counters twice, SECONDS apart, and judge CRC errors and collisions by whether they grow (a live fault) rather than by their totals since boot.",
@@ -79,7 +79,7 @@ public static class AuditCommand
             var error = result.InvocationConfiguration.Error;
             if (result.GetValue(list))
             {
-                AuditRenderer.RenderList(output);
+                AuditRenderer.RenderList(output, result.GetValue(json));
                 return ExitCodes.Ok;
             }
             string rootDir = result.GetValue(root) ?? "/";
