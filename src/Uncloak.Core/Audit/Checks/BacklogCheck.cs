@@ -12,7 +12,7 @@ public sealed class BacklogCheck : AuditCheck
     public override AuditGroup Group => AuditGroup.Tcp;
     public override Severity Severity => Severity.Medium;
     public override string Title => "SYN backlog, somaxconn and listener backlogs fit together";
-    public override string Expected => "net.core.somaxconn ≥ 4096 and ≥ every listener's backlog; net.ipv4.tcp_max_syn_backlog ≥ net.core.somaxconn";
+    public override string Expected => "net.core.somaxconn ≥ 4096 (no listener held at a lower cap); net.ipv4.tcp_max_syn_backlog ≥ net.core.somaxconn";
 
     public override string Rationale =>
         "A listener's effective backlog is min(the backlog the application passed to listen(), net.core.somaxconn); it bounds " +

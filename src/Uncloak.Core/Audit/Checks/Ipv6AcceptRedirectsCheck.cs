@@ -15,6 +15,7 @@ public sealed class Ipv6AcceptRedirectsCheck : OrConfCheck
 
     public override string Rationale =>
         "IPv6 has its own redirects (Neighbour Discovery type 137) with the same risk as IPv4's: anyone on the link who can " +
-        "pass as the router can divert this host's traffic. IPv6 reads the interface's own setting, and writing `all` does " +
-        "not change interfaces that already exist, so the fix sets all, default and each interface.";
+        "pass as the router can divert this host's traffic. IPv6 judges a redirect by the receiving interface's own setting, " +
+        "and writing `all` does not reliably change interfaces that already exist, so the fix sets all, default and each " +
+        "interface explicitly.";
 }

@@ -42,16 +42,16 @@ public abstract class OrConfCheck : AuditCheck
             yield break;
         }
         var changes = new List<SysctlChange>();
-        if (conf.All is not 0)
+        if (conf.All is { } all && all != 0)
         {
             changes.Add(new SysctlChange(InterfaceConf.Key(Family, "all", Name), "0"));
         }
-        if (conf.Default is not 0 && conf.Default is not null)
+        if (conf.Default is { } def && def != 0)
         {
             changes.Add(new SysctlChange(InterfaceConf.Key(Family, "default", Name), "0"));
         }
         changes.AddRange(conf.Interfaces.Where(i => i.Value != 0).Select(i => new SysctlChange(InterfaceConf.FixKey(Family, i.Interface, Name), "0")));
-        var onNow = conf.Interfaces.Where(i => i.Value != 0 || conf.All is not 0 and not null).Select(i => i.Interface).ToList();
+        var onNow = conf.Interfaces.Where(i => i.Value != 0 || conf.All is { } a && a != 0).Select(i => i.Interface).ToList();
         if (changes.Count == 0)
         {
             yield return Pass(observed);
