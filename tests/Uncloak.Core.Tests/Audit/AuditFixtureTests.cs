@@ -67,6 +67,7 @@ public sealed class AuditFixtureTests
         var report = Audit("debian-default");
         Assert.False(report.HasFailures);
         Assert.Equal(CheckStatus.Pass, StatusOf(report, "tcp.syncookies"));
+        Assert.Equal(CheckStatus.Pass, StatusOf(report, "tcp.backlog"));               // tcp_max_syn_backlog 1024 < 4096, but cookies are on: not consulted
         Assert.Equal(CheckStatus.Warn, StatusOf(report, "tcp.synack_retries"));
         Assert.Equal(CheckStatus.Warn, StatusOf(report, "ipv4.accept_redirects"));
         Assert.Equal(CheckStatus.Warn, StatusOf(report, "ipv4.accept_source_route")); // all=0 default=1: latent only

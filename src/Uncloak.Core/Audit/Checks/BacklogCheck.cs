@@ -12,7 +12,7 @@ public sealed class BacklogCheck : AuditCheck
     public override AuditGroup Group => AuditGroup.Tcp;
     public override Severity Severity => Severity.Medium;
     public override string Title => "SYN backlog, somaxconn and listener backlogs fit together";
-    public override string Expected => "net.core.somaxconn ≥ 4096 (no listener held at a lower cap); net.ipv4.tcp_max_syn_backlog ≥ net.core.somaxconn";
+    public override string Expected => "net.core.somaxconn ≥ 4096 (no listener held at a lower cap); with SYN cookies off, net.ipv4.tcp_max_syn_backlog ≥ net.core.somaxconn";
 
     public override string Rationale =>
         "A listener's effective backlog is min(the backlog the application passed to listen(), net.core.somaxconn); it bounds " +
@@ -21,8 +21,9 @@ public sealed class BacklogCheck : AuditCheck
         "drops the client's final ACK (ListenOverflows) and the client retransmits. A somaxconn below 4096 (the default " +
         "since 5.4; 128 before) silently cuts down whatever backlog the web server asked for, so short bursts turn into " +
         "retransmission stalls of one second and more. net.ipv4.tcp_max_syn_backlog no longer sizes the queue (since ≈4.4), " +
-        "but with cookies off the kernel starts refusing SYNs from unverified peers once the queue passes ¾ of it, so it " +
-        "should not be smaller than the largest backlog a listener can have (somaxconn). Each queued request costs ~300 bytes.";
+        "but with cookies off the kernel starts refusing SYNs from unverified peers once the queue passes ¾ of it, so there " +
+        "it should not be smaller than the largest backlog a listener can have (somaxconn); with cookies on it is not " +
+        "consulted at all. Each queued request costs ~300 bytes.";
 
     public override IEnumerable<CheckResult> Evaluate(SystemSnapshot snapshot)
     {
@@ -45,7 +46,10 @@ public sealed class BacklogCheck : AuditCheck
             var capped = snapshot.Listeners.Where(l => l.Backlog >= somaxconn).Select(l => l.ToString()).Distinct().Take(5);
             problems.Add($"listeners {string.Join(", ", capped)} sit exactly at the cap, so they asked for more than they got.");
         }
-        if (synBacklog < wantSomaxconn)
+        // tcp_conn_request() consults tcp_max_syn_backlog only when syncookies are off: with cookies it is irrelevant.
+        bool cookiesOff = snapshot.Int("net.ipv4.tcp_syncookies") == 0;
+        bool synBacklogShort = cookiesOff && synBacklog < wantSomaxconn;
+        if (synBacklogShort)
         {
             problems.Add($"tcp_max_syn_backlog {synBacklog} is below the largest possible listener backlog ({wantSomaxconn}): with cookies off, SYNs from new peers are refused once a queue passes {synBacklog * 3 / 4}.");
         }
@@ -59,7 +63,7 @@ public sealed class BacklogCheck : AuditCheck
         {
             changes.Add(new SysctlChange("net.core.somaxconn", wantSomaxconn.ToString(CultureInfo.InvariantCulture)));
         }
-        if (synBacklog < wantSomaxconn)
+        if (synBacklogShort)
         {
             changes.Add(new SysctlChange("net.ipv4.tcp_max_syn_backlog", wantSomaxconn.ToString(CultureInfo.InvariantCulture)));
         }
