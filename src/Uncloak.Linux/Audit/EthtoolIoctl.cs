@@ -23,6 +23,8 @@ public sealed class EthtoolIoctl : IEthtoolSource
         {
             return null; // The interface vanished between listing and asking.
         }
+        // Any other GDRVINFO errno (EOPNOTSUPP on lo and some virtual devices) leaves the driver unknown; the other
+        // questions below may still be answered.
         bool? autoneg = null;
         int? speed = null;
         var duplex = Duplex.Unknown;
@@ -38,6 +40,8 @@ public sealed class EthtoolIoctl : IEthtoolSource
             advertised = LinkModes.FromMask(masks.Slice(nwords, nwords));
             partner = LinkModes.FromMask(masks.Slice(2 * nwords, nwords));
         }
+        // EOPNOTSUPP: no link settings in this driver; try the legacy form. Other errnos (ENODEV, EINVAL while the
+        // link is down on some drivers) leave the link fields unknown, and the checks skip them.
         else if (errno == Libc.EOPNOTSUPP && Ethtool.LegacySettings(socket, interfaceName, out _) is { } cmd)
         {
             // Drivers that predate link settings (≈4.6) answer the 32-bit GSET form only.
