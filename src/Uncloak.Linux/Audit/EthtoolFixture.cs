@@ -17,8 +17,20 @@ public sealed class EthtoolFixture(string root) : IEthtoolSource
         {
             return null;
         }
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        var e = doc.RootElement;
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(path));
+            return Parse(doc.RootElement);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
+        {
+            // A hand-made or copied snapshot: malformed input is the user's to fix, reported with the file.
+            throw new InvalidDataException($"{path}: {ex.Message}", ex);
+        }
+    }
+
+    private static EthtoolState Parse(JsonElement e)
+    {
         return new EthtoolState
         {
             Driver = e.TryGetProperty("driver", out var d) ? d.GetString() : null,

@@ -28,6 +28,10 @@ public static class NicFixer
                 settings[11] = 1; // autoneg = AUTONEG_ENABLE
                 // Advertise every supported mode, as `ethtool -s IF autoneg on` does: copy map_supported into map_advertising.
                 settings.AsSpan(Ethtool.LinkSettingsHeader, nwords * 4).CopyTo(settings.AsSpan(Ethtool.LinkSettingsHeader + nwords * 4, nwords * 4));
+                // As ethtool(8) does: lp_advertising is read-only, and the ioctl path refuses any master/slave setting (EINVAL).
+                settings.AsSpan(Ethtool.LinkSettingsHeader + 2 * nwords * 4, nwords * 4).Clear();
+                settings[17] = 0; // master_slave_cfg
+                settings[18] = 0; // master_slave_state
                 errno = Ethtool.SetLinkSettings(socket, change.Interface, settings);
                 break;
             default:

@@ -39,6 +39,7 @@ public sealed class SnapshotReader
 
     public string PathOf(string relative) => Path.Combine(_root, relative.TrimStart('/'));
 
+    /// <summary>Reads the snapshot. Throws <see cref="InvalidDataException"/> naming the file when a fixture file under the root is malformed.</summary>
     public SystemSnapshot Read()
     {
         var sysctls = ReadSysctls();
@@ -203,11 +204,19 @@ public sealed class SnapshotReader
             {
                 return ([], false);
             }
-            using var doc = JsonDocument.Parse(File.ReadAllText(path));
-            foreach (var e in doc.RootElement.EnumerateArray())
+            try
             {
-                result.Add(new ListenerSnapshot(IPAddress.Parse(e.GetProperty("address").GetString()!), e.GetProperty("port").GetInt32(),
-                    e.GetProperty("backlog").GetInt32(), e.TryGetProperty("accept_queue", out var q) ? q.GetInt32() : 0));
+                using var doc = JsonDocument.Parse(File.ReadAllText(path));
+                foreach (var e in doc.RootElement.EnumerateArray())
+                {
+                    result.Add(new ListenerSnapshot(IPAddress.Parse(e.GetProperty("address").GetString()!), e.GetProperty("port").GetInt32(),
+                        e.GetProperty("backlog").GetInt32(), e.TryGetProperty("accept_queue", out var q) ? q.GetInt32() : 0));
+                }
+            }
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException or FormatException or ArgumentNullException)
+            {
+                // A hand-made or copied snapshot: malformed input is the user's to fix, reported with the file.
+                throw new InvalidDataException($"{path}: {ex.Message}", ex);
             }
         }
         return (result.OrderBy(l => l.Port).ThenBy(l => l.ToString(), StringComparer.Ordinal).ToList(), true);

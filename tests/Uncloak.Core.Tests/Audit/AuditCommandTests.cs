@@ -76,6 +76,21 @@ public sealed class AuditCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_malformed_snapshot_file_is_an_input_error_naming_the_file()
+    {
+        var root = CopyOf("incident");
+        File.WriteAllText(Path.Combine(root, "sock_diag", "listeners.json"), "[{\"address\": \"0.0.0.0\", \"port\": 80}]"); // no backlog
+        var (exit, _, err) = await Run("audit", "--root", root);
+        Assert.Equal(ExitCodes.UsageOrInput, exit);
+        Assert.Contains("listeners.json", err);
+        File.Delete(Path.Combine(root, "sock_diag", "listeners.json"));
+        File.WriteAllText(Path.Combine(root, "ethtool", "eth0.json"), "{ not json");
+        (exit, _, err) = await Run("audit", "--root", root);
+        Assert.Equal(ExitCodes.UsageOrInput, exit);
+        Assert.Contains("eth0.json", err);
+    }
+
+    [Fact]
     public async Task Unknown_check_ids_are_usage_errors()
     {
         var (exit, _, err) = await Run("audit", "--root", Fixture("hardened"), "--skip", "tcp.nonsense");

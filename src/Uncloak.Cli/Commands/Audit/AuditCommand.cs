@@ -138,12 +138,21 @@ public static class AuditCommand
                 return ExitCodes.UsageOrInput;
             }
             var reader = new SnapshotReader(rootDir);
-            var snapshot = reader.Read();
-            if (sampleSeconds > 0)
+            SystemSnapshot snapshot;
+            try
             {
-                var started = TimeProvider.System.GetTimestamp();
-                Thread.Sleep(TimeSpan.FromSeconds(sampleSeconds));
-                snapshot = CounterGrowth.Between(snapshot, reader.Read(), TimeProvider.System.GetElapsedTime(started));
+                snapshot = reader.Read();
+                if (sampleSeconds > 0)
+                {
+                    var started = TimeProvider.System.GetTimestamp();
+                    Thread.Sleep(TimeSpan.FromSeconds(sampleSeconds));
+                    snapshot = CounterGrowth.Between(snapshot, reader.Read(), TimeProvider.System.GetElapsedTime(started));
+                }
+            }
+            catch (InvalidDataException ex)
+            {
+                error.WriteLine($"uncloak audit: malformed snapshot file {ex.Message}");
+                return ExitCodes.UsageOrInput;
             }
             var report = Auditor.Run(snapshot, selection);
             if (result.GetValue(json))
