@@ -20,12 +20,6 @@ public sealed class AuditFixInNamespaceTests
 
     private static string HostValue(string key) => File.ReadAllText("/proc/sys/" + key).Trim();
 
-    private static string[] Uncloak(params string[] args)
-    {
-        string dll = System.IO.Path.Combine(AppContext.BaseDirectory, "uncloak.dll");
-        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        return [dotnet, dll, .. args];
-    }
 
     [RootFact]
     public void Fix_yes_changes_the_namespace_values_reads_them_back_and_leaves_the_host_alone()
@@ -44,7 +38,7 @@ public sealed class AuditFixInNamespaceTests
             Assert.True(setExit == 0, setErr);
             Assert.Equal("0", ns.Sysctl("net/ipv4/tcp_syncookies"));
 
-            var (exit, output, err) = ns.Exec(Uncloak("audit", "--fix", "--yes", "--root", root, "--only", "tcp.syncookies", "tcp.backlog", "ipv4.accept_redirects"));
+            var (exit, output, err) = ns.Exec(UncloakProcess.Command("audit", "--fix", "--yes", "--root", root, "--only", "tcp.syncookies", "tcp.backlog", "ipv4.accept_redirects"));
             Assert.True(exit == 0, $"exit {exit}\n{output}\n{err}");
 
             // Changed in the namespace, as read back from outside the tool.
@@ -90,7 +84,7 @@ public sealed class AuditFixInNamespaceTests
             Directory.CreateSymbolicLink(System.IO.Path.Combine(root, "proc"), "/proc");
             Directory.CreateSymbolicLink(System.IO.Path.Combine(root, "sys"), "/sys");
             ns.Exec("sysctl", "-q", "-w", "net.ipv4.tcp_syncookies=0");
-            var (exit, output, _) = ns.Exec(Uncloak("audit", "--root", root, "--json", "--only", "tcp.syncookies"));
+            var (exit, output, _) = ns.Exec(UncloakProcess.Command("audit", "--root", root, "--json", "--only", "tcp.syncookies"));
             Assert.Equal(1, exit); // the failure is the namespace's, not the host's
             Assert.Contains("\"observed\": \"net.ipv4.tcp_syncookies=0\"", output);
             Assert.Equal(hostBefore, HostValue("net/ipv4/tcp_syncookies"));
