@@ -5,8 +5,9 @@ namespace Uncloak.Integration.Tests.Audit;
 
 /// <summary>
 /// A throw-away network namespace (`ip netns add`) for tests that change network settings: everything done inside
-/// it stays inside it, and Dispose deletes it even when the test failed. Names carry a fixed prefix so leftovers of
-/// an aborted run are removed by the next one. Never touches the host's interfaces, routes, sysctls or firewall.
+/// it stays inside it, and Dispose deletes it even when the test failed. Names carry a fixed prefix and the creating
+/// process id, so the next run removes leftovers of an aborted one without touching those of a run still going
+/// (several engineers may run the suite on one machine). Never touches the host's interfaces, routes, sysctls or firewall.
 /// </summary>
 public sealed class NetworkNamespace : IDisposable
 {
@@ -22,7 +23,7 @@ public sealed class NetworkNamespace : IDisposable
     public static NetworkNamespace Create()
     {
         RemoveLeftovers();
-        var ns = new NetworkNamespace(Prefix + Guid.NewGuid().ToString("N")[..8]);
+        var ns = new NetworkNamespace($"{Prefix}{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}");
         Run("ip", "netns", "add", ns.Name);
         return ns;
     }
@@ -49,7 +50,7 @@ public sealed class NetworkNamespace : IDisposable
 
     public void Dispose() => Capture(["ip", "netns", "del", Name]);
 
-    /// <summary>Deletes namespaces an earlier, aborted run left behind (by prefix only; nobody else's).</summary>
+    /// <summary>Deletes namespaces an earlier, aborted run left behind: our prefix, and a creator process that no longer exists.</summary>
     public static void RemoveLeftovers()
     {
         var (_, output, _) = Capture(["ip", "-j", "netns", "list"]);
@@ -60,11 +61,19 @@ public sealed class NetworkNamespace : IDisposable
         using var doc = JsonDocument.Parse(output);
         foreach (var ns in doc.RootElement.EnumerateArray())
         {
-            if (ns.GetProperty("name").GetString() is { } name && name.StartsWith(Prefix, StringComparison.Ordinal))
+            if (ns.GetProperty("name").GetString() is { } name && name.StartsWith(Prefix, StringComparison.Ordinal) &&
+                CreatorGone(name[Prefix.Length..]))
             {
                 Capture(["ip", "netns", "del", name]);
             }
         }
+    }
+
+    /// <summary>"PID-RANDOM" → whether process PID is gone (names of other shapes are left alone).</summary>
+    private static bool CreatorGone(string rest)
+    {
+        int dash = rest.IndexOf('-', StringComparison.Ordinal);
+        return dash > 0 && int.TryParse(rest.AsSpan(0, dash), out int pid) && !Directory.Exists($"/proc/{pid}");
     }
 
     public static void Run(params string[] command)
