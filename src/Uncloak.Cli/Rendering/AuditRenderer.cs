@@ -20,35 +20,35 @@ public static class AuditRenderer
             {
                 string subject = r.Subject is null ? "" : $" [{r.Subject}]";
                 console.MarkupLine($"{Badge(r.Status)} [bold]{Markup.Escape(r.Id)}[/]{Markup.Escape(subject)}  {Markup.Escape(r.Title)}");
-                console.MarkupLineInterpolated($"       [dim]seen:[/] {r.Observed}");
+                Indented(console, $"[dim]seen:[/] {r.Observed}");
                 bool finding = r.Status is CheckStatus.Warn or CheckStatus.Fail;
                 if (r.Detail is not null && (finding || verbose || r.Status is CheckStatus.Info or CheckStatus.Skip))
                 {
-                    console.MarkupLineInterpolated($"       {r.Detail}");
+                    Indented(console, $"{r.Detail}");
                 }
                 if (finding || verbose)
                 {
-                    console.MarkupLineInterpolated($"       [dim]expected:[/] {r.Expected}");
+                    Indented(console, $"[dim]expected:[/] {r.Expected}");
                     // Per-interface checks share one rationale: say it once.
                     if (explained.Add(r.Id))
                     {
-                        console.MarkupLineInterpolated($"       [dim]why:[/] {r.Rationale}");
+                        Indented(console, $"[dim]why:[/] {r.Rationale}");
                     }
                     else
                     {
-                        console.MarkupLineInterpolated($"       [dim]why:[/] as for {r.Id} above.");
+                        Indented(console, $"[dim]why:[/] as for {r.Id} above.");
                     }
                 }
                 if ((finding || r.Status == CheckStatus.Info) && r.Fix is { } fix)
                 {
                     foreach (var line in fix.Lines())
                     {
-                        console.MarkupLineInterpolated($"       [bold]fix:[/] {line}");
+                        Indented(console, $"[bold]fix:[/] {line}");
                     }
                 }
                 if (r.Status == CheckStatus.Silenced)
                 {
-                    console.MarkupLineInterpolated($"       [dim]silenced:[/] {r.SilencedBecause}");
+                    Indented(console, $"[dim]silenced:[/] {r.SilencedBecause}");
                 }
             }
         }
@@ -59,6 +59,13 @@ public static class AuditRenderer
             console.MarkupLine("Apply the sysctl fixes (asks for each; persists them in /etc/sysctl.d/60-uncloak.conf): [bold]uncloak audit --fix[/]");
         }
     }
+
+    /// <summary>One line of a verdict, wrapped with a hanging indent under the status column. Interpolated values are escaped.</summary>
+    private static void Indented(IAnsiConsole console, FormattableString markup) =>
+        console.Write(new Padder(
+            new Markup(string.Format(System.Globalization.CultureInfo.InvariantCulture, markup.Format,
+                markup.GetArguments().Select(a => (object)Markup.Escape(Convert.ToString(a, System.Globalization.CultureInfo.InvariantCulture) ?? "")).ToArray())),
+            new Padding(7, 0, 0, 0)));
 
     private static void RenderScore(IAnsiConsole console, AuditReport report)
     {
