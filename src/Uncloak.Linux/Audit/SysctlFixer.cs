@@ -17,11 +17,16 @@ public sealed class SysctlFixer(string root, TimeProvider time)
 
     public string ConfigPath => Path.Combine(_root, "etc", "sysctl.d", FileName);
 
-    /// <summary>Persists, applies and verifies. Never throws for a single key that the kernel refuses: that key's outcome says so.</summary>
+    /// <summary>
+    /// Persists, applies and verifies. The file is written first, so if it cannot be written (IOException or
+    /// UnauthorizedAccessException, thrown) nothing changes live. A key the kernel refuses does not throw: its outcome
+    /// says so, and it is taken back out of the file so that boot does not retry a value this kernel rejects.
+    /// </summary>
     public SysctlFixResult Apply(IReadOnlyList<SysctlChange> changes)
     {
         var before = changes.ToDictionary(c => c.Key, c => ReadLive(c), StringComparer.Ordinal);
-        string? backup = Persist(changes);
+        var (original, backup) = BackUp();
+        Write(original, changes);
         var outcomes = new List<SysctlOutcome>();
         foreach (var change in changes)
         {
@@ -43,6 +48,10 @@ public sealed class SysctlFixer(string root, TimeProvider time)
                 error = $"read back '{readBack ?? "(unreadable)"}'";
             }
             outcomes.Add(new SysctlOutcome(change, before[change.Key], readBack, verified, error));
+        }
+        if (!outcomes.All(o => o.Verified))
+        {
+            Write(original, outcomes.Where(o => o.Verified).Select(o => o.Change).ToList());
         }
         return new SysctlFixResult(ConfigPath, backup, outcomes);
     }
@@ -135,23 +144,26 @@ public sealed class SysctlFixer(string root, TimeProvider time)
     /// <summary>"4096\t8192 16384" and "4096 8192 16384" are the same value.</summary>
     private static string Normalize(string value) => string.Join(' ', value.Split([' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries));
 
-    /// <summary>Merges the changes into the config file (existing keys updated in place, new ones appended). Returns the backup path, or null if there was no previous file.</summary>
-    private string? Persist(IReadOnlyList<SysctlChange> changes)
+    /// <summary>Copies the current file aside (if there is one) and returns its lines, or a header for a new file, with the backup path.</summary>
+    private (IReadOnlyList<string> Lines, string? Backup) BackUp()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(ConfigPath)!);
-        string? backup = null;
-        var lines = new List<string>();
-        if (File.Exists(ConfigPath))
+        if (!File.Exists(ConfigPath))
         {
-            backup = ConfigPath + "." + time.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + ".bak";
-            File.Copy(ConfigPath, backup, overwrite: true);
-            lines.AddRange(File.ReadAllLines(ConfigPath));
+            return ([
+                "# Written by `uncloak audit --fix`. Each line was approved by an administrator; see docs/audit.md for the reasons.",
+                "# Applied at boot by systemd-sysctl (or `sysctl --system`). Earlier files in /etc/sysctl.d lose to this one for the same key.",
+            ], null);
         }
-        else
-        {
-            lines.Add("# Written by `uncloak audit --fix`. Each line was approved by an administrator; see docs/audit.md for the reasons.");
-            lines.Add("# Applied at boot by systemd-sysctl (or `sysctl --system`). Earlier files in /etc/sysctl.d lose to this one for the same key.");
-        }
+        string backup = ConfigPath + "." + time.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + ".bak";
+        File.Copy(ConfigPath, backup, overwrite: true);
+        return (File.ReadAllLines(ConfigPath), backup);
+    }
+
+    /// <summary>Writes the original lines with the changes merged in (existing keys updated in place, new ones appended), atomically.</summary>
+    private void Write(IReadOnlyList<string> original, IReadOnlyList<SysctlChange> changes)
+    {
+        var lines = original.ToList();
         foreach (var change in changes)
         {
             int index = lines.FindIndex(l => KeyOf(l) is { } k && SameKey(k, change.Key));
@@ -168,7 +180,6 @@ public sealed class SysctlFixer(string root, TimeProvider time)
         var tmp = ConfigPath + ".tmp";
         File.WriteAllText(tmp, string.Join('\n', lines) + "\n", new UTF8Encoding(false));
         File.Move(tmp, ConfigPath, overwrite: true);
-        return backup;
     }
 
     private static string? KeyOf(string line)

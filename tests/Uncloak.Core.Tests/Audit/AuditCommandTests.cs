@@ -238,5 +238,9 @@ public sealed class AuditCommandTests : IDisposable
         Assert.Contains("FAILED  net.ipv4.tcp_orphan_retries = 3", output);
         Assert.Contains("ok      net.core.somaxconn = 4096 (was 1024)", output);
         Assert.Contains("ok      net.ipv4.tcp_fin_timeout = 30 (was 60)", output);
+        // The refused key is not left in the file for boot to retry; the applied ones are.
+        var conf = File.ReadAllLines(Path.Combine(root, "etc", "sysctl.d", "60-uncloak.conf"));
+        Assert.DoesNotContain(conf, l => l.Contains("tcp_orphan_retries", StringComparison.Ordinal));
+        Assert.Contains("net.ipv4.tcp_fin_timeout = 30", conf);
     }
 }

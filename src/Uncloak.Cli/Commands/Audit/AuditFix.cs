@@ -70,7 +70,7 @@ internal static class AuditFix
             }
             if (!outcome.AllVerified)
             {
-                error.WriteLine("uncloak audit --fix: the kernel refused some changes (see FAILED above); they are still in the file and will be retried at boot.");
+                error.WriteLine("uncloak audit --fix: the kernel refused some changes (see FAILED above); they were left out of the file.");
                 exit = ExitCodes.Environment;
             }
         }
