@@ -29,6 +29,3 @@ public sealed record EthtoolState
     /// <summary>Driver statistics (GSTRINGS ETH_SS_STATS + GSTATS) by the driver's names; names vary by driver.</summary>
     public IReadOnlyDictionary<string, long> Statistics { get; init; } = new Dictionary<string, long>(StringComparer.Ordinal);
 }
-
-/// <summary>`struct ethtool_pauseparam`: whether pause frames are negotiated, honoured (rx) and sent (tx).</summary>
-public sealed record PauseSettings(bool Autoneg, bool Rx, bool Tx);

@@ -35,36 +35,3 @@ public sealed record Fix
         }
     }
 }
-
-/// <summary>One sysctl to set, by dotted name.</summary>
-public sealed record SysctlChange(string Key, string Value)
-{
-    /// <summary>
-    /// The path under /proc/sys ("net.ipv4.conf.eth0.rp_filter" → "net/ipv4/conf/eth0/rp_filter"). A key already in
-    /// slash form (needed when an interface name has a dot, "net/ipv4/conf/eth0.100/rp_filter", as sysctl.d allows) is kept.
-    /// </summary>
-    public string ProcPath => Key.Contains('/') ? Key : Key.Replace('.', '/');
-
-    public override string ToString() => $"{Key}={Value}";
-}
-
-/// <summary>What --nic can change on an interface.</summary>
-public enum NicAction
-{
-    /// <summary>Stop honouring and sending 802.3x pause frames (ETHTOOL_SPAUSEPARAM autoneg=0 rx=0 tx=0).</summary>
-    DisablePause,
-
-    /// <summary>Turn autonegotiation on, advertising every supported mode (ETHTOOL_SLINKSETTINGS).</summary>
-    EnableAutoneg,
-}
-
-/// <summary>A NIC change and the ethtool command that does the same, printed before it is applied.</summary>
-public sealed record NicChange(string Interface, NicAction Action)
-{
-    public string Command => Action switch
-    {
-        NicAction.DisablePause => $"ethtool -A {Interface} autoneg off rx off tx off",
-        NicAction.EnableAutoneg => $"ethtool -s {Interface} autoneg on",
-        _ => throw new ArgumentOutOfRangeException(nameof(Action)),
-    };
-}

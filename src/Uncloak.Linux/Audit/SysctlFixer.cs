@@ -196,27 +196,3 @@ public sealed class SysctlFixer(string root, TimeProvider time)
     private static bool SameKey(string a, string b) =>
         string.Equals(a.Contains('/') ? a : a.Replace('.', '/'), b.Contains('/') ? b : b.Replace('.', '/'), StringComparison.Ordinal);
 }
-
-/// <summary>A line in a later sysctl file that sets a changed key to another value at boot.</summary>
-public sealed record SysctlOverride(SysctlChange Change, string File, int Line, string Value);
-
-/// <summary>The outcome of one key: the value before, what reads back now, and whether it matches.</summary>
-public sealed record SysctlOutcome(SysctlChange Change, string? Before, string? After, bool Verified, string? Error);
-
-/// <summary>What <see cref="SysctlFixer.Apply"/> did, and the commands that undo it.</summary>
-public sealed record SysctlFixResult(string ConfigPath, string? BackupPath, IReadOnlyList<SysctlOutcome> Outcomes)
-{
-    public bool AllVerified => Outcomes.All(o => o.Verified);
-
-    /// <summary>Restores the previous live values and the previous file (or removes the new one).</summary>
-    public string UndoCommand
-    {
-        get
-        {
-            var restore = Outcomes.Where(o => o.Before is not null && o.Verified)
-                .Select(o => $"'{o.Change.Key}={o.Before!.Replace('\t', ' ')}'").ToList();
-            string file = BackupPath is not null ? $"cp -p '{BackupPath}' '{ConfigPath}'" : $"rm -f '{ConfigPath}'";
-            return restore.Count > 0 ? $"sysctl -w {string.Join(' ', restore)} && {file}" : file;
-        }
-    }
-}

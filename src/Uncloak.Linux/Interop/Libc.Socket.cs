@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using Microsoft.Win32.SafeHandles;
 
 namespace Uncloak.Linux.Interop;
 
@@ -32,15 +31,4 @@ internal static partial class Libc
         }
         return new FileDescriptor(fd);
     }
-}
-
-/// <summary>An owned file descriptor, closed exactly once.</summary>
-internal sealed class FileDescriptor : SafeHandleMinusOneIsInvalid
-{
-    public FileDescriptor(int fd) : base(ownsHandle: true) => SetHandle(fd);
-
-    public int Fd => (int)handle;
-
-    // close(2) errors are not actionable here: the descriptor is gone either way (and retrying EINTR on Linux is wrong).
-    protected override bool ReleaseHandle() => Libc.Close((int)handle) == 0;
 }
