@@ -117,6 +117,35 @@ public static class EventFields
             case EventKind.RateLimitSuppressed:
                 d["count"] = ev.Count;
                 break;
+            case EventKind.ZeroWindowHold:
+                d["form"] = ev.Form == 1 ? "window_shrunk" : "peer_not_reading";
+                d["sockets"] = ev.Count;
+                d["stuck_bytes"] = (long)ev.Length;
+                d["stalled_ms"] = (long)ev.Millis;
+                d["probes"] = (long)ev.Queue;
+                d["backoff"] = (long)ev.Millis2;
+                break;
+            case EventKind.SlowRead:
+                d["connections"] = ev.Count;
+                d["idle_ms"] = (long)ev.Millis;
+                d["bytes_received"] = (long)ev.Length;
+                break;
+            case EventKind.SynRecvFlood:
+                d["half_open"] = ev.Count;
+                d["sources"] = (long)ev.Length;
+                d["prefixes"] = (long)ev.Queue;
+                d["spoofed"] = ev.Form == 1 ? "true" : "false";
+                break;
+            case EventKind.AcceptQueueFull:
+                d["accept_queue"] = (long)ev.Queue;
+                d["backlog"] = (long)ev.Length;
+                d["half_open"] = ev.Count;
+                break;
+            case EventKind.CounterAlarm:
+                d["counter"] = ev.Prefix ?? "";
+                d["count"] = ev.Count;
+                d["interval_ms"] = (long)ev.Millis;
+                break;
         }
         if (ev.Interface is not null)
         {

@@ -21,6 +21,9 @@ namespace Uncloak.Core.Events;
 /// <see cref="Interface"/> = IN, <see cref="Protocol"/>, <see cref="TcpFlags"/>, <see cref="Length"/>, <see cref="Prefix"/>.</item>
 /// <item>Martian: <see cref="Peer"/> the packet's source, <see cref="Local"/> its destination, <see cref="Interface"/>.</item>
 /// <item>RateLimitSuppressed: <see cref="Count"/> messages suppressed.</item>
+/// <item>ZeroWindowHold, SlowRead, SynRecvFlood, AcceptQueueFull: see the finding types in Uncloak.Core.Signals
+/// (<c>ZeroWindowHold</c>, <c>SlowRead</c>, <c>SynRecvFlood</c>, <c>AcceptQueueExhaustion</c>), which say what each field holds.</item>
+/// <item>CounterAlarm: <see cref="Prefix"/> the counter's name, <see cref="Count"/> its growth (gauges: value), <see cref="Millis"/> the interval.</item>
 /// </list>
 /// </remarks>
 public readonly struct NetEvent

@@ -1,0 +1,29 @@
+using Uncloak.Core.Events;
+using Uncloak.Core.Sockets;
+
+namespace Uncloak.Core.Signals;
+
+/// <summary>
+/// One peer holding many connections to one local port that make no progress: we have sent nothing for a long time and
+/// it sent little or nothing (slowloris: an incomplete request trickled in; or idle connections held to exhaust workers).
+/// As a <see cref="NetEvent"/>: Peer, LocalPort, Count = connections, Millis = the shortest time we have sent nothing (ms),
+/// Length = bytes received from the peer over all of them (capped).
+/// </summary>
+public sealed record SlowRead(NetAddress Peer, ushort LocalPort, IReadOnlyList<SocketRecord> Sockets, bool ConfirmedBySeries)
+{
+    public uint ShortestIdleMillis => Sockets.Min(s => s.Info.LastDataSent);
+
+    public ulong BytesReceived => (ulong)Sockets.Sum(s => (decimal)s.Info.BytesReceived);
+
+    public NetEvent ToEvent(DateTime time) => new()
+    {
+        Time = time,
+        UptimeMicros = -1,
+        Kind = EventKind.SlowRead,
+        Peer = Peer,
+        LocalPort = LocalPort,
+        Count = Sockets.Count,
+        Millis = (int)Math.Min(ShortestIdleMillis, int.MaxValue),
+        Length = (int)Math.Min(BytesReceived, int.MaxValue),
+    };
+}
