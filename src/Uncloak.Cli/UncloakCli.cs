@@ -3,6 +3,7 @@ using Uncloak.Cli.Commands.Analyze;
 using Uncloak.Cli.Commands.Audit;
 using Uncloak.Cli.Commands.Counters;
 using Uncloak.Cli.Commands.Explain;
+using Uncloak.Cli.Commands.Sockets;
 
 namespace Uncloak.Cli;
 
@@ -11,17 +12,20 @@ public static class UncloakCli
 {
     public static RootCommand Build()
     {
+        Uncloak.Core.Signals.SignalExplanations.Register(); // host-signal kinds join the catalog for explain and reports
         var root = new RootCommand(
             "Uncloak keeps an internet-facing Linux server up when peers misbehave at the TCP level.\n\n" +
             "  explain   decode one kernel log line and say what it means\n" +
             "  analyze   read whole logs and say what the evidence points at\n" +
             "  audit     check kernel, capacity, NIC and listener settings, with reasons and exact fixes\n" +
+            "  sockets   the live TCP socket table judged per peer and listener; kill stuck connections\n" +
             "  counters  the kernel's TCP counters that reveal floods, stalls and exhaustion, with rates\n\n" +
             "Exit codes: 0 ok, 1 findings, 2 usage or input error, 3 environment error.");
         root.Add(ExplainCommand.Create());
         root.Add(AnalyzeCommand.Create());
         root.Add(AuditCommand.Create());
         root.Add(CountersCommand.Create());
+        root.Add(SocketsCommand.Create());
         return root;
     }
 
