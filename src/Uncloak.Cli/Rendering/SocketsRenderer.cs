@@ -178,7 +178,7 @@ public static class SocketsRenderer
             foreach (var r in findings.SlowReads)
             {
                 table.AddRow("[yellow]slow_read[/]", Markup.Escape(r.Peer.ToString()), r.LocalPort.ToString(CultureInfo.InvariantCulture),
-                    Markup.Escape($"{r.Sockets.Count} conn idle ≥ {r.ShortestIdleMillis / 1000.0:0} s, {r.BytesReceived:N0} bytes received{(r.ConfirmedBySeries ? ", no progress since last look" : "")}"));
+                    Markup.Escape($"{r.Connections} conn idle ≥ {r.ShortestIdleMillis / 1000.0:0} s, {r.BytesReceived:N0} bytes received{(r.ConfirmedBySeries ? ", no progress since last look" : "")}"));
             }
             foreach (var f in findings.SynRecvFloods)
             {

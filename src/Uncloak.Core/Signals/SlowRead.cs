@@ -1,5 +1,4 @@
 using Uncloak.Core.Events;
-using Uncloak.Core.Sockets;
 
 namespace Uncloak.Core.Signals;
 
@@ -9,12 +8,9 @@ namespace Uncloak.Core.Signals;
 /// As a <see cref="NetEvent"/>: Peer, LocalPort, Count = connections, Millis = the shortest time we have sent nothing (ms),
 /// Length = bytes received from the peer over all of them (capped).
 /// </summary>
-public sealed record SlowRead(NetAddress Peer, ushort LocalPort, IReadOnlyList<SocketRecord> Sockets, bool ConfirmedBySeries)
+/// Confirmed by series: every one of them was already there, unchanged, in the previous snapshot.
+public sealed record SlowRead(NetAddress Peer, ushort LocalPort, int Connections, uint ShortestIdleMillis, ulong BytesReceived, bool ConfirmedBySeries)
 {
-    public uint ShortestIdleMillis => Sockets.Min(s => s.Info.LastDataSent);
-
-    public ulong BytesReceived => (ulong)Sockets.Sum(s => (decimal)s.Info.BytesReceived);
-
     public NetEvent ToEvent(DateTime time) => new()
     {
         Time = time,
@@ -22,7 +18,7 @@ public sealed record SlowRead(NetAddress Peer, ushort LocalPort, IReadOnlyList<S
         Kind = EventKind.SlowRead,
         Peer = Peer,
         LocalPort = LocalPort,
-        Count = Sockets.Count,
+        Count = Connections,
         Millis = (int)Math.Min(ShortestIdleMillis, int.MaxValue),
         Length = (int)Math.Min(BytesReceived, int.MaxValue),
     };

@@ -22,10 +22,12 @@ public static class SocketAnalyzer
         var halfOpen = new Dictionary<ushort, List<SocketRecord>>();
         var establishedPerPort = new Dictionary<ushort, int>();
         var stuck = new List<StuckSocket>();
-        var idle = new List<SocketRecord>();
+        var idle = new List<int>();
+        var all = AsSpan(current.Sockets);
 
-        foreach (ref readonly var s in AsSpan(current.Sockets))
+        for (int index = 0; index < all.Length; index++)
         {
+            ref readonly var s = ref all[index];
             switch (s.State)
             {
                 case TcpState.Listen:
@@ -52,13 +54,13 @@ public static class SocketAnalyzer
             else if (s.State == TcpState.Established && s.HasInfo && s.Info.LastDataSent >= options.SlowReadIdleMillis &&
                      (s.Info.LastDataRecv >= options.SlowReadIdleMillis || s.Info.BytesReceived < options.SlowReadMaxRequestBytes))
             {
-                idle.Add(s);
+                idle.Add(index);
             }
         }
 
-        Dictionary<ulong, SocketRecord>? before = previous is null ? null : IndexByCookie(previous, stuck, idle);
+        Dictionary<ulong, SocketRecord>? before = previous is null ? null : IndexByCookie(previous, stuck, idle, all);
         var holds = GroupHolds(stuck, before);
-        var slowReads = GroupSlowReads(idle, listeningPorts, before, options);
+        var slowReads = GroupSlowReads(all, idle, listeningPorts, before, options);
         var views = BuildListenerViews(listeners, halfOpen, establishedPerPort);
         var floods = FindFloods(current, halfOpen, listeners, options);
         var exhausted = views
@@ -97,16 +99,16 @@ public static class SocketAnalyzer
         return !s.HasInfo || stalled >= options.ZeroWindowMinMillis ? form : null;
     }
 
-    private static Dictionary<ulong, SocketRecord> IndexByCookie(SocketTable previous, List<StuckSocket> stuck, List<SocketRecord> idle)
+    private static Dictionary<ulong, SocketRecord> IndexByCookie(SocketTable previous, List<StuckSocket> stuck, List<int> idle, ReadOnlySpan<SocketRecord> all)
     {
         var wanted = new HashSet<ulong>(stuck.Count + idle.Count);
         foreach (var s in stuck)
         {
             wanted.Add(s.Socket.Id.Cookie);
         }
-        foreach (var s in idle)
+        foreach (int i in idle)
         {
-            wanted.Add(s.Id.Cookie);
+            wanted.Add(all[i].Id.Cookie);
         }
         var index = new Dictionary<ulong, SocketRecord>(wanted.Count);
         foreach (ref readonly var s in AsSpan(previous.Sockets))
@@ -136,23 +138,57 @@ public static class SocketAnalyzer
         return holds;
     }
 
-    private static List<SlowRead> GroupSlowReads(List<SocketRecord> idle, HashSet<ushort> listeningPorts, Dictionary<ulong, SocketRecord>? before, SignalOptions options)
+    private static List<SlowRead> GroupSlowReads(ReadOnlySpan<SocketRecord> all, List<int> idle, HashSet<ushort> listeningPorts,
+        Dictionary<ulong, SocketRecord>? before, SignalOptions options)
     {
-        var result = new List<SlowRead>();
-        // Only inbound connections (to a port we listen on): our own idle client connections (database pools) are not attacks.
-        foreach (var group in idle.Where(s => listeningPorts.Contains(s.Id.LocalPort)).GroupBy(s => (s.Id.Remote, s.Id.LocalPort)))
+        // Accumulated per (peer, port) without copying sockets: an idle-heavy table (100k keep-alive connections) stays cheap.
+        var groups = new Dictionary<(NetAddress Peer, ushort Port), SlowAccumulator>();
+        foreach (int i in idle)
         {
-            var sockets = group.Where(s => before is null || !before.TryGetValue(s.Id.Cookie, out var old) ||
-                    (old.Info.BytesAcked == s.Info.BytesAcked && old.Info.BytesReceived == s.Info.BytesReceived))
-                .ToList();
-            if (sockets.Count >= options.SlowReadMinConnections)
+            ref readonly var s = ref all[i];
+            // Only inbound connections (to a port we listen on): our own idle client connections (database pools) are not attacks.
+            if (!listeningPorts.Contains(s.Id.LocalPort))
             {
-                bool confirmed = before is not null && sockets.All(s => before.ContainsKey(s.Id.Cookie));
-                result.Add(new SlowRead(group.Key.Remote, group.Key.LocalPort, sockets, confirmed));
+                continue;
+            }
+            bool seenUnchanged = false;
+            if (before is not null && before.TryGetValue(s.Id.Cookie, out var old))
+            {
+                if (old.Info.BytesAcked != s.Info.BytesAcked || old.Info.BytesReceived != s.Info.BytesReceived)
+                {
+                    continue; // it moved since the last look: not stuck
+                }
+                seenUnchanged = true;
+            }
+            ref var acc = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(groups, (s.Id.Remote, s.Id.LocalPort), out bool exists);
+            if (!exists)
+            {
+                acc.ShortestIdle = uint.MaxValue;
+                acc.AllSeen = true;
+            }
+            acc.Count++;
+            acc.ShortestIdle = Math.Min(acc.ShortestIdle, s.Info.LastDataSent);
+            acc.Bytes += s.Info.BytesReceived;
+            acc.AllSeen &= seenUnchanged;
+        }
+        var result = new List<SlowRead>();
+        foreach (var ((peer, port), acc) in groups)
+        {
+            if (acc.Count >= options.SlowReadMinConnections)
+            {
+                result.Add(new SlowRead(peer, port, acc.Count, acc.ShortestIdle, acc.Bytes, before is not null && acc.AllSeen));
             }
         }
-        result.Sort((a, b) => b.Sockets.Count.CompareTo(a.Sockets.Count));
+        result.Sort((a, b) => b.Connections != a.Connections ? b.Connections.CompareTo(a.Connections) : a.Peer.CompareTo(b.Peer));
         return result;
+    }
+
+    private struct SlowAccumulator
+    {
+        public int Count;
+        public uint ShortestIdle;
+        public ulong Bytes;
+        public bool AllSeen;
     }
 
     private static List<ListenerView> BuildListenerViews(List<SocketRecord> listeners, Dictionary<ushort, List<SocketRecord>> halfOpen, Dictionary<ushort, int> established)

@@ -1,12 +1,15 @@
 using System.Buffers.Binary;
 using Uncloak.Core.Events;
 
+using System.Runtime.InteropServices;
+
 namespace Uncloak.Core.Sockets;
 
 /// <summary>
 /// A socket's identity as inet_diag reports it (<c>struct inet_diag_sockid</c>, 48 bytes): ports, addresses,
 /// bound interface and the kernel's cookie. Written back unchanged, it names exactly one socket to <c>SOCK_DESTROY</c>.
 /// </summary>
+[StructLayout(LayoutKind.Auto)]
 public readonly record struct SocketId
 {
     /// <summary>Size of <c>struct inet_diag_sockid</c>.</summary>

@@ -1,6 +1,9 @@
+using System.Runtime.InteropServices;
+
 namespace Uncloak.Core.Sockets;
 
 /// <summary>One TCP socket from a sock_diag dump: <c>struct inet_diag_msg</c> plus its <c>tcp_info</c> when the kernel sent one.</summary>
+[StructLayout(LayoutKind.Auto)]
 public readonly struct SocketRecord
 {
     public SocketId Id { get; init; }
@@ -23,7 +26,7 @@ public readonly struct SocketRecord
 
     public uint Uid { get; init; }
 
-    public ulong Inode { get; init; }
+    public uint Inode { get; init; }
 
     /// <summary>The socket's tcp_info (its <see cref="TcpInfo.Length"/> is 0 when absent, e.g. request sockets).</summary>
     public TcpInfo Info { get; init; }

@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 
+using System.Runtime.InteropServices;
+
 namespace Uncloak.Core.Sockets;
 
 /// <summary>
@@ -7,6 +9,7 @@ namespace Uncloak.Core.Sockets;
 /// from however many bytes this kernel filled. A field beyond <see cref="Length"/> reads as 0; ask
 /// <see cref="Has"/> (or the <c>Has…</c> properties) before treating 0 as a measured value.
 /// </summary>
+[StructLayout(LayoutKind.Auto)]
 public readonly struct TcpInfo
 {
     // Offsets in struct tcp_info (x86-64/arm64 little-endian; no holes up to 248).

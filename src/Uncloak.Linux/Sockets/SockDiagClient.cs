@@ -44,22 +44,23 @@ public sealed class SockDiagClient : IDisposable
 
     /// <summary>
     /// Dumps every TCP socket (IPv4 then IPv6) in <paramref name="states"/>. <paramref name="tap"/>, when given,
-    /// sees each raw datagram (used to capture test fixtures).
+    /// sees each raw datagram (used to capture test fixtures). Without <paramref name="withInfo"/> the kernel sends no
+    /// tcp_info (cheaper, but then the findings that need it cannot be judged).
     /// </summary>
-    public SocketTable Dump(uint states = TcpStates.All, Action<ReadOnlySpan<byte>>? tap = null)
+    public SocketTable Dump(uint states = TcpStates.All, Action<ReadOnlySpan<byte>>? tap = null, bool withInfo = true)
     {
         var sockets = new List<SocketRecord>(1024);
         var reader = new SockDiagReader();
         DateTime time = _time.GetUtcNow().UtcDateTime;
-        DumpFamily(SockDiag.AF_INET, states, reader, sockets, tap);
-        DumpFamily(SockDiag.AF_INET6, states, reader, sockets, tap);
+        DumpFamily(SockDiag.AF_INET, states, withInfo, reader, sockets, tap);
+        DumpFamily(SockDiag.AF_INET6, states, withInfo, reader, sockets, tap);
         return new SocketTable(time, sockets, reader.Malformed);
     }
 
-    private void DumpFamily(byte family, uint states, SockDiagReader reader, List<SocketRecord> sockets, Action<ReadOnlySpan<byte>>? tap)
+    private void DumpFamily(byte family, uint states, bool withInfo, SockDiagReader reader, List<SocketRecord> sockets, Action<ReadOnlySpan<byte>>? tap)
     {
         Span<byte> request = stackalloc byte[SockDiag.RequestMessageSize];
-        SockDiag.WriteDumpRequest(request, family, states, ++_sequence);
+        SockDiag.WriteDumpRequest(request, family, states, ++_sequence, withInfo);
         Send(request);
         while (true)
         {

@@ -126,7 +126,7 @@ public sealed class SocketAnalyzerTests
         var slow = Assert.Single(findings.SlowReads);
         Assert.Equal(NetAddress.Parse("198.18.7.7"), slow.Peer);
         Assert.Equal(80, slow.LocalPort);
-        Assert.Equal(6, slow.Sockets.Count);
+        Assert.Equal(6, slow.Connections);
         Assert.Equal(1800ul, slow.BytesReceived);
         Assert.Empty(findings.ZeroWindowHolds);
     }
