@@ -62,7 +62,8 @@ echo "established in the server namespace: $est (wanted $N)"
 
 t() { # t LABEL CMD... : wall seconds and max RSS of one run, output discarded
   /usr/bin/time -f "%e %U %S %M" -o /tmp/uc-bench-time ip netns exec "$S" "$@" >/dev/null 2>&1 || true
-  read -r wall user sys rss < /tmp/uc-bench-time
+  # uncloak exits 1 when it has findings; time(1) then adds a "Command exited…" line before the figures.
+  read -r wall user sys rss < <(tail -n 1 /tmp/uc-bench-time)
   echo "$wall ($user+$sys) $rss"
 }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
 using Spectre.Console.Rendering;
+using Uncloak.Core.Counters;
 using Uncloak.Core.Events;
 using Uncloak.Core.Messages;
 using Uncloak.Core.Signals;
@@ -12,7 +13,7 @@ namespace Uncloak.Cli.Rendering;
 /// <summary>Human and JSON views of `sockets`: findings per peer and per listener, the listener view, and what to do.</summary>
 public static class SocketsRenderer
 {
-    public static void WriteJson(TextWriter output, SocketFindings findings, int malformed, bool indented = true)
+    public static void WriteJson(TextWriter output, SocketFindings findings, int malformed, IReadOnlyList<CounterReading>? counters = null, bool indented = true)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -82,6 +83,16 @@ public static class SocketsRenderer
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            if (counters is not null)
+            {
+                // Cross-check: the same namespace's counters (e.g. TCPWinProbe rising confirms zero-window holds).
+                w.WriteStartObject("counters");
+                foreach (var c in counters)
+                {
+                    w.WriteNumber(c.Signal.Name, c.Value);
+                }
+                w.WriteEndObject();
+            }
             w.WriteStartObject("explanations");
             foreach (var kind in findings.Events().Select(e => e.Kind).Distinct())
             {
@@ -152,7 +163,7 @@ public static class SocketsRenderer
     }
 
     /// <summary>The human view as one renderable, so the live display can redraw it.</summary>
-    public static IRenderable Build(SocketFindings findings, int malformed)
+    public static IRenderable Build(SocketFindings findings, int malformed, IReadOnlyList<CounterReading>? counters = null)
     {
         var rows = new List<IRenderable>
         {
@@ -206,6 +217,12 @@ public static class SocketsRenderer
                     l.SynRecv.ToString(CultureInfo.InvariantCulture), l.Established.ToString(CultureInfo.InvariantCulture));
             }
             rows.Add(lt);
+        }
+        if (counters is { Count: > 0 })
+        {
+            rows.Add(new Markup("[bold]Counters[/] " + Markup.Escape(string.Join("  ", counters.Select(c =>
+                $"{c.Signal.Name[(c.Signal.Name.IndexOf('.', StringComparison.Ordinal) + 1)..]} {c.Value:0}" +
+                (c.Delta > 0 ? $" (+{c.PerSecond:0.#}/s)" : ""))))));
         }
         foreach (var kind in findings.Events().Select(e => e.Kind).Distinct())
         {

@@ -82,18 +82,20 @@ public sealed class ZeroWindowHoldTests
 
         Poll.Until(() => HoldOf(lab, lab.PeerAddress, ZeroWindowForm.PeerNotReading), TimeSpan.FromSeconds(15), "the server socket to stall on a zero window");
 
+        // The server probes the closed window: TCPWinProbe moves in the server's namespace.
+        Poll.Until(() => Counters(lab)["TcpExt.TCPWinProbe"] > before["TcpExt.TCPWinProbe"] ? "moved" : null,
+            TimeSpan.FromSeconds(15), "TCPWinProbe to move");
+
         var report = lab.InServer(() => CliRun.Run("sockets", "--once", "--json"));
         Assert.True(report.ExitCode == 1, report.Error);
+        // The report's own cross-check reads the same namespace's counters.
+        Assert.True(report.Json.GetProperty("counters").GetProperty("TcpExt.TCPWinProbe").GetInt64() > before["TcpExt.TCPWinProbe"]);
         var finding = FindingOf(report, "zero_window_hold", lab.PeerAddress);
         Assert.Equal(Port, finding.GetProperty("local_port").GetInt32());
         Assert.Equal("peer_not_reading", finding.GetProperty("form").GetString());
         Assert.True(finding.GetProperty("stuck_bytes").GetInt64() > 0);
         Assert.Equal(1, finding.GetProperty("sockets").GetInt32());
         Assert.Single(report.Json.GetProperty("findings").EnumerateArray()); // exactly that peer, nothing else
-
-        // The server probes the closed window: TCPWinProbe moves in the server's namespace.
-        Poll.Until(() => Counters(lab)["TcpExt.TCPWinProbe"] > before["TcpExt.TCPWinProbe"] ? "moved" : null,
-            TimeSpan.FromSeconds(15), "TCPWinProbe to move");
 
         AssertKilled(lab, lab.PeerAddress);
         Assert.NotEqual(SocketError.Success, SendOnce(server));

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using Spectre.Console;
 using Uncloak.Cli.Rendering;
+using Uncloak.Core.Counters;
 using Uncloak.Core.Signals;
 using Uncloak.Core.Sockets;
+using Uncloak.Linux.Counters;
 using Uncloak.Linux.Sockets;
 
 namespace Uncloak.Cli.Commands.Sockets;
@@ -103,13 +105,14 @@ public static class SocketsCommand
                     {
                         var table = client.Dump();
                         var findings = SocketAnalyzer.Analyze(table);
+                        var counters = CrossCheck.Read(null, out _);
                         if (asJson)
                         {
-                            SocketsRenderer.WriteJson(output, findings, table.Malformed);
+                            SocketsRenderer.WriteJson(output, findings, table.Malformed, counters);
                         }
                         else
                         {
-                            Terminal.For(output).Write(SocketsRenderer.Build(findings, table.Malformed));
+                            Terminal.For(output).Write(SocketsRenderer.Build(findings, table.Malformed, counters));
                         }
                         return findings.Any ? ExitCodes.Findings : ExitCodes.Ok;
                     }
@@ -154,7 +157,8 @@ public static class SocketsCommand
         SocketTable? previous = null;
         var first = client.Dump();
         var findings = SocketAnalyzer.Analyze(first);
-        await console.Live(SocketsRenderer.Build(findings, first.Malformed)).StartAsync(async ctx =>
+        var counters = CrossCheck.Read(null, out var snapshot);
+        await console.Live(SocketsRenderer.Build(findings, first.Malformed, counters)).StartAsync(async ctx =>
         {
             previous = first;
             while (!cancel.IsCancellationRequested)
@@ -170,9 +174,36 @@ public static class SocketsCommand
                 var table = client.Dump();
                 findings = SocketAnalyzer.Analyze(table, previous);
                 previous = table;
-                ctx.UpdateTarget(SocketsRenderer.Build(findings, table.Malformed));
+                counters = CrossCheck.Read(snapshot, out snapshot);
+                ctx.UpdateTarget(SocketsRenderer.Build(findings, table.Malformed, counters));
             }
         });
         return findings.Any ? ExitCodes.Findings : ExitCodes.Ok;
+    }
+
+    /// <summary>The counters that confirm or contradict the socket findings, read in the same namespace as the netlink socket.</summary>
+    private static class CrossCheck
+    {
+        private static readonly HashSet<string> Names =
+        [
+            "TcpExt.TCPWinProbe", "TcpExt.TCPAbortOnTimeout", "TcpExt.TCPToZeroWindowAdv", "TcpExt.TCPZeroWindowDrop",
+            "TcpExt.ListenOverflows", "TcpExt.TCPReqQFullDoCookies", "TcpExt.TCPReqQFullDrop", "TcpExt.SyncookiesSent",
+        ];
+
+        /// <summary>Readings since <paramref name="previous"/> (values only when null); null when /proc cannot be read.</summary>
+        public static IReadOnlyList<CounterReading>? Read(CounterSnapshot? previous, out CounterSnapshot? current)
+        {
+            try
+            {
+                // /proc/thread-self/net is this thread's namespace: the one the netlink socket was opened in.
+                current = new CounterReader(procNet: "/proc/thread-self/net").Read();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                current = previous;
+                return null; // the findings stand on their own; the cross-check is simply absent
+            }
+            return [.. CounterRates.Between(previous, current).Where(r => r.Present && Names.Contains(r.Signal.Name))];
+        }
     }
 }
