@@ -77,4 +77,4 @@ done
 echo "JSON summary of the last uncloak run:"
 ip netns exec "$S" "${UNCLOAK[@]}" sockets --once --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print({"sockets": d["sockets"], "findings": len(d["findings"]), "listeners": len(d["listeners"])})' || true
 # UC_BENCH_PAUSE=SECONDS keeps the namespaces up that long after the runs (for profiling by hand), then cleans up.
-sleep "${UC_BENCH_PAUSE:-0}"
+sleep "${UC_BENCH_PAUSE:-0}" & wait $!   # in the background so a TERM/INT runs the cleanup at once
