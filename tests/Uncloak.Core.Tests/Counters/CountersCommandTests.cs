@@ -33,6 +33,22 @@ public sealed class CountersCommandTests
     }
 
     [Fact]
+    public async Task Counters_watch_prints_one_json_line_per_interval_and_stops_on_cancel()
+    {
+        using var output = new StringWriter();
+        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(600)); // stands in for Ctrl-C
+        int code = await UncloakCli.RunAsync(["counters", "--watch", "--interval", "0.1", "--json", "--root", Tree("proc-6.18")], output, TextWriter.Null, stop.Token);
+        Assert.Equal(ExitCodes.Ok, code);
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(lines);
+        foreach (var line in lines)
+        {
+            var json = JsonDocument.Parse(line).RootElement;
+            Assert.True(json.GetProperty("interval_s").GetDouble() > 0);
+        }
+    }
+
+    [Fact]
     public async Task The_help_of_sockets_and_counters_teaches_what_they_find()
     {
         foreach (var (verb, words) in new[] { ("sockets", new[] { "zero_window_hold", "syn_recv_flood", "--kill", "SSH" }), ("counters", new[] { "ListenOverflows", "--watch" }) })
