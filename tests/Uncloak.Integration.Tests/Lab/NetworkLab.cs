@@ -6,8 +6,8 @@ using Uncloak.Linux.Namespaces;
 namespace Uncloak.Integration.Tests.Lab;
 
 /// <summary>
-/// Two network namespaces joined by a veth pair: a server (198.19.N.1/24) and a peer (198.19.N.2/24), both inside
-/// 198.18.0.0/15. The server routes 198.18.0.0/16 to the peer so SYN-ACKs to spoofed 198.18.x sources leave by that link
+/// Two network namespaces joined by a veth pair: a server (198.19.N.1/24, 2001:2:0:N::1/64) and a peer (198.19.N.2/24,
+/// 2001:2:0:N::2/64), inside 198.18.0.0/15 and 2001:2::/48. The server routes 198.18.0.0/16 to the peer so SYN-ACKs to spoofed 198.18.x sources leave by that link
 /// (and die there: the peer does not forward). Nothing touches the host's own interfaces, routes or firewall. Disposing
 /// deletes both namespaces (and with them the veth pair, sockets' routes and any nft rules inside); leftovers of a crashed
 /// run are deleted by name prefix when the next lab is created.
@@ -22,6 +22,8 @@ public sealed class NetworkLab : IDisposable
         Peer = $"{Prefix}{tag}p";
         ServerAddress = IPAddress.Parse($"198.19.{subnet}.1");
         PeerAddress = IPAddress.Parse($"198.19.{subnet}.2");
+        ServerAddress6 = IPAddress.Parse($"2001:2:0:{subnet:x}::1");
+        PeerAddress6 = IPAddress.Parse($"2001:2:0:{subnet:x}::2");
     }
 
     public string Server { get; }
@@ -31,6 +33,11 @@ public sealed class NetworkLab : IDisposable
     public IPAddress ServerAddress { get; }
 
     public IPAddress PeerAddress { get; }
+
+    /// <summary>The server's IPv6 address (2001:2:0:N::1/64, inside 2001:2::/48).</summary>
+    public IPAddress ServerAddress6 { get; }
+
+    public IPAddress PeerAddress6 { get; }
 
     public static NetworkLab Create()
     {
@@ -58,6 +65,9 @@ public sealed class NetworkLab : IDisposable
         Command.Run("ip", "link", "add", sIf, "netns", Server, "type", "veth", "peer", "name", pIf, "netns", Peer);
         Command.Run("ip", "-n", Server, "addr", "add", $"{ServerAddress}/24", "dev", sIf);
         Command.Run("ip", "-n", Peer, "addr", "add", $"{PeerAddress}/24", "dev", pIf);
+        // nodad: usable at once, no duplicate-address detection delay on a link that only these two namespaces share.
+        Command.Run("ip", "-n", Server, "addr", "add", $"{ServerAddress6}/64", "dev", sIf, "nodad");
+        Command.Run("ip", "-n", Peer, "addr", "add", $"{PeerAddress6}/64", "dev", pIf, "nodad");
         foreach (var (ns, dev) in new[] { (Server, sIf), (Peer, pIf) })
         {
             Command.Run("ip", "-n", ns, "link", "set", "lo", "up");

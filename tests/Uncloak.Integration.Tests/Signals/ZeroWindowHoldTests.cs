@@ -19,7 +19,7 @@ public sealed class ZeroWindowHoldTests
 
     private static Socket Listen(IPAddress address, int port, int backlog)
     {
-        var l = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var l = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         l.Bind(new IPEndPoint(address, port));
         l.Listen(backlog);
         return l;
@@ -56,10 +56,22 @@ public sealed class ZeroWindowHoldTests
     public void A_client_that_stops_reading_is_named_as_a_zero_window_hold_and_kill_frees_the_servers_socket()
     {
         using var lab = NetworkLab.Create();
-        using var listener = lab.InServer(() => Listen(lab.ServerAddress, Port, 16));
+        NonReadingClient(lab, lab.ServerAddress, lab.PeerAddress);
+    }
+
+    [RootFact]
+    public void An_ipv6_client_that_stops_reading_is_named_and_killed_too()
+    {
+        using var lab = NetworkLab.Create();
+        NonReadingClient(lab, lab.ServerAddress6, lab.PeerAddress6);
+    }
+
+    private static void NonReadingClient(NetworkLab lab, IPAddress serverAddress, IPAddress peerAddress)
+    {
+        using var listener = lab.InServer(() => Listen(serverAddress, Port, 16));
         var before = Counters(lab);
-        using var client = lab.InPeer(() => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 });
-        client.Connect(new IPEndPoint(lab.ServerAddress, Port));
+        using var client = lab.InPeer(() => new Socket(serverAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 });
+        client.Connect(new IPEndPoint(serverAddress, Port));
         client.Send("GET /big HTTP/1.0\r\n\r\n"u8);
         Assert.True(listener.Poll(TimeSpan.FromSeconds(5), SelectMode.SelectRead), "the server never saw the connection");
         using var server = listener.Accept();
@@ -80,7 +92,7 @@ public sealed class ZeroWindowHoldTests
         }
         Assert.True(sent > 0);
 
-        Poll.Until(() => HoldOf(lab, lab.PeerAddress, ZeroWindowForm.PeerNotReading), TimeSpan.FromSeconds(15), "the server socket to stall on a zero window");
+        Poll.Until(() => HoldOf(lab, peerAddress, ZeroWindowForm.PeerNotReading), TimeSpan.FromSeconds(15), "the server socket to stall on a zero window");
 
         // The server probes the closed window: TCPWinProbe moves in the server's namespace.
         Poll.Until(() => Counters(lab)["TcpExt.TCPWinProbe"] > before["TcpExt.TCPWinProbe"] ? "moved" : null,
@@ -90,14 +102,14 @@ public sealed class ZeroWindowHoldTests
         Assert.True(report.ExitCode == 1, report.Error);
         // The report's own cross-check reads the same namespace's counters.
         Assert.True(report.Json.GetProperty("counters").GetProperty("TcpExt.TCPWinProbe").GetInt64() > before["TcpExt.TCPWinProbe"]);
-        var finding = FindingOf(report, "zero_window_hold", lab.PeerAddress);
+        var finding = FindingOf(report, "zero_window_hold", peerAddress);
         Assert.Equal(Port, finding.GetProperty("local_port").GetInt32());
         Assert.Equal("peer_not_reading", finding.GetProperty("form").GetString());
         Assert.True(finding.GetProperty("stuck_bytes").GetInt64() > 0);
         Assert.Equal(1, finding.GetProperty("sockets").GetInt32());
         Assert.Single(report.Json.GetProperty("findings").EnumerateArray()); // exactly that peer, nothing else
 
-        AssertKilled(lab, lab.PeerAddress);
+        AssertKilled(lab, peerAddress);
         Assert.NotEqual(SocketError.Success, SendOnce(server));
     }
 
