@@ -27,8 +27,14 @@ public sealed class SockDiagReader
     /// <summary>The errno of the last NLMSG_ERROR (positive, e.g. 2 ENOENT), 0 for an acknowledgement.</summary>
     public int Errno { get; private set; }
 
-    /// <summary>Decodes one datagram, adding every socket to <paramref name="sockets"/>.</summary>
-    public SockDiagStatus Read(ReadOnlySpan<byte> datagram, List<SocketRecord> sockets)
+    /// <summary>Messages skipped because they answered another request (a sequence number other than the expected one).</summary>
+    public int Stale { get; private set; }
+
+    /// <summary>
+    /// Decodes one datagram, adding every socket to <paramref name="sockets"/>. With <paramref name="sequence"/>, messages
+    /// answering any other request (left over from an earlier, interrupted one) are skipped and counted in <see cref="Stale"/>.
+    /// </summary>
+    public SockDiagStatus Read(ReadOnlySpan<byte> datagram, List<SocketRecord> sockets, uint? sequence = null)
     {
         while (datagram.Length >= SockDiag.NlmsghdrSize)
         {
@@ -40,6 +46,11 @@ public sealed class SockDiagReader
                 return SockDiagStatus.More;
             }
             var payload = datagram[SockDiag.NlmsghdrSize..(int)len];
+            if (sequence is { } expected && BinaryPrimitives.ReadUInt32LittleEndian(datagram[8..]) != expected)
+            {
+                Stale++;
+                type = SockDiag.NLMSG_NOOP;
+            }
             switch (type)
             {
                 case SockDiag.NLMSG_DONE:

@@ -83,13 +83,14 @@ public sealed class SockDiagClient : IDisposable
     private void DumpFamily(byte family, uint states, bool withInfo, SockDiagReader reader, List<SocketRecord> sockets, Action<ReadOnlySpan<byte>>? tap)
     {
         Span<byte> request = stackalloc byte[SockDiag.RequestMessageSize];
-        SockDiag.WriteDumpRequest(request, family, states, ++_sequence, withInfo);
+        uint sequence = ++_sequence;
+        SockDiag.WriteDumpRequest(request, family, states, sequence, withInfo);
         Send(request);
         while (true)
         {
             int n = Receive();
             tap?.Invoke(_buffer.AsSpan(0, n));
-            switch (reader.Read(_buffer.AsSpan(0, n), sockets))
+            switch (reader.Read(_buffer.AsSpan(0, n), sockets, sequence))
             {
                 case SockDiagStatus.Done:
                     return;
@@ -107,7 +108,8 @@ public sealed class SockDiagClient : IDisposable
     public int Destroy(in SocketRecord socket)
     {
         Span<byte> request = stackalloc byte[SockDiag.RequestMessageSize];
-        SockDiag.WriteDestroyRequest(request, socket.Id, socket.State, ++_sequence);
+        uint sequence = ++_sequence;
+        SockDiag.WriteDestroyRequest(request, socket.Id, socket.State, sequence);
         Send(request);
         var reader = new SockDiagReader();
         var ignored = new List<SocketRecord>(0);
@@ -115,7 +117,7 @@ public sealed class SockDiagClient : IDisposable
         {
             int n = Receive();
             // With NLM_F_ACK the kernel always answers with NLMSG_ERROR: error 0 is the acknowledgement.
-            if (reader.Read(_buffer.AsSpan(0, n), ignored) is SockDiagStatus.Error or SockDiagStatus.Done)
+            if (reader.Read(_buffer.AsSpan(0, n), ignored, sequence) is SockDiagStatus.Error or SockDiagStatus.Done)
             {
                 return reader.Errno;
             }

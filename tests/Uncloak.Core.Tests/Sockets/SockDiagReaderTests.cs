@@ -121,4 +121,19 @@ public sealed class SockDiagReaderTests
         SocketId.Read(SockDiag.AF_INET6, v6).Write(written6);
         Assert.Equal(v6.ToArray(), written6);
     }
+
+    [Fact]
+    public void Messages_answering_another_request_are_skipped_as_stale()
+    {
+        // The fixture answered request 1 (nlmsg_seq 1).
+        var reader = new SockDiagReader();
+        var list = new List<SocketRecord>();
+        Assert.Equal(SockDiagStatus.More, reader.Read(Fixture("ipv4-dump.bin"), list, sequence: 2));
+        Assert.Empty(list);
+        Assert.Equal(3, reader.Stale);
+        Assert.Equal(SockDiagStatus.More, reader.Read(Fixture("ipv4-done.bin"), list, sequence: 2));
+        Assert.Equal(SockDiagStatus.Done, new SockDiagReader().Read(Fixture("ipv4-done.bin"), list, sequence: 1));
+        new SockDiagReader().Read(Fixture("ipv4-dump.bin"), list, sequence: 1);
+        Assert.Equal(3, list.Count);
+    }
 }
