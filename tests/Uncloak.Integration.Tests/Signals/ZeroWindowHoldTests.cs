@@ -40,6 +40,15 @@ public sealed class ZeroWindowHoldTests
 
     private static void AssertKilled(NetworkLab lab, IPAddress peer)
     {
+        // An allowlisted peer is refused, and its socket survives.
+        string net = peer.AddressFamily == AddressFamily.InterNetwork ? "/24" : "/64";
+        var refused = lab.InServer(() => CliRun.Run("sockets", "--kill", peer.ToString(), "--allow", peer + net, "--json"));
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Equal(0, refused.Json.GetProperty("killed").GetInt32());
+        var why = Assert.Single(refused.Json.GetProperty("refused").EnumerateArray());
+        Assert.Equal(peer.ToString(), why.GetProperty("peer").GetString());
+        Assert.Contains("--allow", why.GetProperty("reason").GetString());
+
         var kill = lab.InServer(() => CliRun.Run("sockets", "--kill", peer.ToString(), "--json"));
         Assert.True(kill.ExitCode == 0, kill.Output + kill.Error);
         Assert.Equal(1, kill.Json.GetProperty("killed").GetInt32());

@@ -132,15 +132,20 @@ public static class SocketsCommand
     {
         var guard = ProtectedPeers.Standard(HostAddresses.Read(), Environment.GetEnvironmentVariable("SSH_CONNECTION"),
             Environment.GetEnvironmentVariable("SSH_CLIENT"), allowed);
+        var table = client.Dump();
+        KillPlan plan;
         if (peer is { } asked && asked.Bits == (asked.Network.IsV4 ? 32 : 128) && guard.ReasonFor(asked.Network) is { } reason)
         {
-            error.WriteLine($"uncloak sockets: refusing to kill {asked.Network}: {reason}.");
-            return ExitCodes.UsageOrInput;
+            // Asked by name for a protected peer: refuse the whole request, even when it has no socket right now.
+            int matching = KillPlan.ForPeer(table, asked, new ProtectedPeers()).Targets.Count;
+            plan = new KillPlan([], [new RefusedPeer(asked.Network, reason, matching)]);
         }
-        var table = client.Dump();
-        var plan = peer is { } p
-            ? KillPlan.ForPeer(table, p, guard)
-            : KillPlan.ForStuck(SocketAnalyzer.Analyze(table), guard);
+        else
+        {
+            plan = peer is { } p
+                ? KillPlan.ForPeer(table, p, guard)
+                : KillPlan.ForStuck(SocketAnalyzer.Analyze(table), guard);
+        }
         var done = SocketKiller.Execute(client, plan);
         SocketsRenderer.WriteKill(output, peer?.ToString() ?? "stuck peers", done, plan, json);
         if (done.Failed > 0)
