@@ -38,18 +38,20 @@ public sealed class ZeroWindowHoldTests
         => result.Json.GetProperty("findings").EnumerateArray()
             .Single(f => f.GetProperty("kind").GetString() == kind && f.GetProperty("peer").GetString() == peer.ToString());
 
-    private static void AssertKilled(NetworkLab lab, IPAddress peer)
+    /// <summary>Kills the peer's sockets with <c>--kill PEER</c>, or with <c>--kill-stuck</c> when <paramref name="stuck"/>.</summary>
+    private static void AssertKilled(NetworkLab lab, IPAddress peer, bool stuck = false)
     {
+        string[] how = stuck ? ["--kill-stuck"] : ["--kill", peer.ToString()];
         // An allowlisted peer is refused, and its socket survives.
         string net = peer.AddressFamily == AddressFamily.InterNetwork ? "/24" : "/64";
-        var refused = lab.InServer(() => CliRun.Run("sockets", "--kill", peer.ToString(), "--allow", peer + net, "--json"));
+        var refused = lab.InServer(() => CliRun.Run(["sockets", .. how, "--allow", peer + net, "--json"]));
         Assert.Equal(2, refused.ExitCode);
         Assert.Equal(0, refused.Json.GetProperty("killed").GetInt32());
         var why = Assert.Single(refused.Json.GetProperty("refused").EnumerateArray());
         Assert.Equal(peer.ToString(), why.GetProperty("peer").GetString());
         Assert.Contains("--allow", why.GetProperty("reason").GetString());
 
-        var kill = lab.InServer(() => CliRun.Run("sockets", "--kill", peer.ToString(), "--json"));
+        var kill = lab.InServer(() => CliRun.Run(["sockets", .. how, "--json"]));
         Assert.True(kill.ExitCode == 0, kill.Output + kill.Error);
         Assert.Equal(1, kill.Json.GetProperty("killed").GetInt32());
         Assert.Equal(0, kill.Json.GetProperty("refused").GetArrayLength());
@@ -174,6 +176,6 @@ public sealed class ZeroWindowHoldTests
         Assert.Equal(0, connection.GetProperty("snd_wnd").GetInt32());
         Assert.True(connection.GetProperty("unacked").GetInt32() > 0);
 
-        AssertKilled(lab, lab.PeerAddress);
+        AssertKilled(lab, lab.PeerAddress, stuck: true);
     }
 }

@@ -45,7 +45,7 @@ public static class SocketsCommand
             "whether the sources are spoofed (then bans are pointless and SYN cookies are the answer);\n" +
             "  accept_queue_full a listener's accept queue is at its backlog (the application does not accept fast enough).\n" +
             "It also shows each listener's backlog, accept queue and SYN-RECV count, and what to do about each finding.\n\n" +
-            "On a terminal the view refreshes every --interval seconds until Ctrl-C; --once (or a pipe) prints one snapshot. " +
+            "On a terminal the view refreshes every --interval seconds until Ctrl-C; --once, --json or a pipe print one snapshot. " +
             "The table is per network namespace: run it where the server runs (ip netns exec NAME uncloak sockets).\n\n" +
             "Exit codes: 0 nothing found / all requested sockets killed, 1 findings, 2 usage error or a refused --kill target, " +
             "3 environment error (netlink unavailable, not allowed to destroy sockets).\n\n" +
