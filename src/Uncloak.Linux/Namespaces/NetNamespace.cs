@@ -1,6 +1,4 @@
 using System.Runtime.ExceptionServices;
-using System.Runtime.InteropServices;
-using Uncloak.Linux.Interop;
 
 namespace Uncloak.Linux.Namespaces;
 
@@ -19,13 +17,7 @@ public static class NetNamespace
         {
             try
             {
-                using var ns = File.OpenHandle(Path.Combine("/var/run/netns", name), FileMode.Open, FileAccess.Read);
-                int errno = Libc.SetNetNamespace(ns);
-                if (errno != 0)
-                {
-                    // EPERM without CAP_SYS_ADMIN, EINVAL when the file is not a network namespace: nothing to retry.
-                    throw new IOException($"cannot enter network namespace '{name}' (errno {errno}: {Marshal.GetPInvokeErrorMessage(errno)})");
-                }
+                Interop.Namespaces.EnterNetwork(Path.Combine("/var/run/netns", name)); // throws IOException with the errno's text
                 result = work();
             }
             catch (Exception e)
