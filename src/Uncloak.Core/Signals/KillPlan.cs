@@ -3,9 +3,6 @@ using Uncloak.Core.Sockets;
 
 namespace Uncloak.Core.Signals;
 
-/// <summary>A peer the plan refuses to touch, with why and how many of its sockets matched.</summary>
-public sealed record RefusedPeer(NetAddress Peer, string Reason, int Sockets);
-
 /// <summary>
 /// Which sockets to destroy for <c>--kill PEER</c> or <c>--kill-stuck</c>, with protected peers set aside. Pure: the
 /// enforcement (SOCK_DESTROY) is the caller's.

@@ -2,9 +2,6 @@ using Uncloak.Core.Events;
 
 namespace Uncloak.Core.Signals;
 
-/// <summary>Half-open connections from one source prefix (/24 for IPv4, /64 for IPv6).</summary>
-public sealed record PrefixCount(NetAddress Prefix, int Bits, int HalfOpen, int Sources);
-
 /// <summary>
 /// Many half-open (SYN-RECV) connections on one listener. <see cref="Spoofed"/> says whether the sources look forged
 /// (spread over many prefixes, about one SYN each, none completing): then bans are pointless and SYN cookies are the answer.

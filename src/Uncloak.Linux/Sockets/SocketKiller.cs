@@ -3,9 +3,6 @@ using Uncloak.Linux.Interop;
 
 namespace Uncloak.Linux.Sockets;
 
-/// <summary>What happened to the sockets of a <see cref="KillPlan"/>.</summary>
-public sealed record KillResult(int Killed, int AlreadyGone, int Failed, int FirstErrno);
-
 /// <summary>Destroys the targets of a <see cref="KillPlan"/> with SOCK_DESTROY, one socket at a time.</summary>
 public static class SocketKiller
 {
