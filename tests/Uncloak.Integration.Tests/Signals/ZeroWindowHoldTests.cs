@@ -120,6 +120,11 @@ public sealed class ZeroWindowHoldTests
         Assert.Equal(1, finding.GetProperty("sockets").GetInt32());
         Assert.Single(report.Json.GetProperty("findings").EnumerateArray()); // exactly that peer, nothing else
 
+        // The server's own address is never a kill target (read from the namespace's interfaces).
+        var own = lab.InServer(() => CliRun.Run("sockets", "--kill", serverAddress.ToString(), "--json"));
+        Assert.Equal(2, own.ExitCode);
+        Assert.Contains("own addresses", Assert.Single(own.Json.GetProperty("refused").EnumerateArray()).GetProperty("reason").GetString());
+
         AssertKilled(lab, peerAddress);
         Assert.NotEqual(SocketError.Success, SendOnce(server));
     }
