@@ -186,12 +186,12 @@ public sealed class SnapshotReader
         {
             try
             {
-                foreach (int family in new[] { Libc.AF_INET, SockDiag.AF_INET6 })
-                {
-                    result.AddRange(SockDiag.TcpListeners(family).Select(l => new ListenerSnapshot(l.Address, l.Port, (int)l.Backlog, (int)l.AcceptQueue)));
-                }
+                // For a LISTEN socket inet_diag reports the accept queue as rqueue and the effective backlog as wqueue.
+                using var client = Sockets.SockDiagClient.Open();
+                var table = client.Dump(Core.Sockets.TcpStates.Bit(Core.Sockets.TcpState.Listen), withInfo: false);
+                result.AddRange(table.Sockets.Select(l => new ListenerSnapshot(l.Id.Local.ToIPAddress(), l.Id.LocalPort, (int)Math.Min(l.WQueue, int.MaxValue), (int)Math.Min(l.RQueue, int.MaxValue))));
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or Sockets.SockDiagException)
             {
                 // No sock_diag here (module missing, policy): the listener checks say they could not judge.
                 return ([], false);

@@ -55,11 +55,12 @@ public sealed class EthtoolIoctlTests
             socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
             socket.Listen(37);
             int p = ((IPEndPoint)socket.LocalEndPoint!).Port;
-            return (p, SockDiag.TcpListeners(Libc.AF_INET));
+            using var client = Uncloak.Linux.Sockets.SockDiagClient.Open();
+            return (p, client.Dump(Uncloak.Core.Sockets.TcpStates.Bit(Uncloak.Core.Sockets.TcpState.Listen), withInfo: false).Sockets);
         });
-        var l = Assert.Single(listeners, x => x.Port == port);
-        Assert.Equal(IPAddress.Loopback, l.Address);
-        Assert.Equal(37u, l.Backlog);
-        Assert.Equal(0u, l.AcceptQueue);
+        var l = Assert.Single(listeners, x => x.Id.LocalPort == port);
+        Assert.Equal(IPAddress.Loopback, l.Id.Local.ToIPAddress());
+        Assert.Equal(37u, l.WQueue);   // a listener's backlog
+        Assert.Equal(0u, l.RQueue);    // its accept queue
     }
 }
