@@ -1,0 +1,4 @@
+namespace Uncloak.Core.Decisions;
+
+/// <summary>Someone (the admin, a detector) asks for a ban. <see cref="DecisionPolicy"/> turns it into a decision or a refusal.</summary>
+public sealed record BanRequest(BanTarget Target, TimeSpan Duration, string Reason, string Origin, string? Scenario = null);
