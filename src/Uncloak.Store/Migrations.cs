@@ -51,5 +51,23 @@ public static class Migrations
                 PRIMARY KEY (source_id, kind, scope, uptime, bucket, peer, port)
             ) WITHOUT ROWID;
             """),
+        new(2, "decisions (bans, refusals, revocations): the truth the enforcers reconcile the kernel with", """
+            CREATE TABLE decisions (
+                id              INTEGER PRIMARY KEY,
+                target          TEXT NOT NULL,          -- canonical CIDR text (host without /32 or /128)
+                reason          TEXT NOT NULL,
+                origin          TEXT NOT NULL,          -- cli, import, a detector's name
+                scenario        TEXT,
+                created_ms      INTEGER NOT NULL,       -- unix ms UTC
+                expires_ms      INTEGER NOT NULL,
+                repeat          INTEGER NOT NULL DEFAULT 0,
+                status          INTEGER NOT NULL,       -- 1 active, 2 refused, 3 revoked
+                refusal         TEXT,                   -- rule name when refused (loopback, own_address, rate_cap, ...)
+                refusal_message TEXT,
+                revoked_ms      INTEGER
+            );
+            CREATE INDEX decisions_status_expires ON decisions(status, expires_ms);
+            CREATE INDEX decisions_target ON decisions(target);
+            """),
     ];
 }

@@ -1,0 +1,167 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Uncloak.Core.Decisions;
+
+namespace Uncloak.Store;
+
+/// <summary>
+/// Decisions in SQLite: the truth about who is banned. Enforcers derive the kernel's sets from
+/// <see cref="InForce"/>; every write is one transaction, however many decisions it carries.
+/// </summary>
+public sealed class DecisionStore
+{
+    private readonly SqliteStore _store;
+
+    public DecisionStore(SqliteStore store) => _store = store;
+
+    private SqliteConnection Connection => _store.Connection;
+
+    /// <summary>Stores decisions (accepted and refused) in one transaction and returns them with their ids.</summary>
+    public IReadOnlyList<Decision> Insert(IReadOnlyList<Decision> decisions)
+    {
+        var stored = new List<Decision>(decisions.Count);
+        using var tx = Connection.BeginTransaction();
+        using var cmd = Connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = """
+            INSERT INTO decisions (target, reason, origin, scenario, created_ms, expires_ms, repeat, status, refusal, refusal_message)
+            VALUES ($target, $reason, $origin, $scenario, $created, $expires, $repeat, $status, $refusal, $message)
+            RETURNING id
+            """;
+        var pTarget = cmd.Parameters.Add("$target", SqliteType.Text);
+        var pReason = cmd.Parameters.Add("$reason", SqliteType.Text);
+        var pOrigin = cmd.Parameters.Add("$origin", SqliteType.Text);
+        var pScenario = cmd.Parameters.Add("$scenario", SqliteType.Text);
+        var pCreated = cmd.Parameters.Add("$created", SqliteType.Integer);
+        var pExpires = cmd.Parameters.Add("$expires", SqliteType.Integer);
+        var pRepeat = cmd.Parameters.Add("$repeat", SqliteType.Integer);
+        var pStatus = cmd.Parameters.Add("$status", SqliteType.Integer);
+        var pRefusal = cmd.Parameters.Add("$refusal", SqliteType.Text);
+        var pMessage = cmd.Parameters.Add("$message", SqliteType.Text);
+        cmd.Prepare();
+        foreach (var d in decisions)
+        {
+            pTarget.Value = d.Target.ToString();
+            pReason.Value = d.Reason;
+            pOrigin.Value = d.Origin;
+            pScenario.Value = (object?)d.Scenario ?? DBNull.Value;
+            pCreated.Value = d.Created.ToUnixTimeMilliseconds();
+            pExpires.Value = d.Expires.ToUnixTimeMilliseconds();
+            pRepeat.Value = d.Repeat;
+            pStatus.Value = (int)d.Status;
+            pRefusal.Value = d.Refusal == RefusalReason.None ? DBNull.Value : d.Refusal.Name();
+            pMessage.Value = d.Refusal == RefusalReason.None ? DBNull.Value : d.RefusalMessage;
+            long id = (long)cmd.ExecuteScalar()!;
+            stored.Add(d with { Id = id });
+        }
+        tx.Commit();
+        return stored;
+    }
+
+    /// <summary>Every ban that should be in the kernel at <paramref name="now"/>.</summary>
+    public List<Decision> InForce(DateTimeOffset now)
+        => Query("WHERE status = 1 AND expires_ms > $now ORDER BY id", ("$now", now.ToUnixTimeMilliseconds()));
+
+    /// <summary>Decisions for listing: in force by default; with <paramref name="all"/> also expired, revoked and refused ones (newest first, at most <paramref name="limit"/>).</summary>
+    public List<Decision> List(DateTimeOffset now, bool all, int limit)
+        => all
+            ? Query("ORDER BY id DESC LIMIT $limit", ("$limit", limit))
+            : Query("WHERE status = 1 AND expires_ms > $now ORDER BY id LIMIT $limit", ("$now", now.ToUnixTimeMilliseconds()), ("$limit", limit));
+
+    /// <summary>How many accepted bans each target had since <paramref name="since"/> (for escalation). Targets never banned are absent.</summary>
+    public Dictionary<BanTarget, int> PriorBans(DateTimeOffset since)
+    {
+        var counts = new Dictionary<BanTarget, int>();
+        using var cmd = Connection.CreateCommand();
+        cmd.CommandText = "SELECT target, count(*) FROM decisions WHERE status IN (1, 3) AND created_ms >= $since GROUP BY target";
+        cmd.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            if (BanTarget.TryParse(r.GetString(0), out var t, 128))
+            {
+                counts[t] = r.GetInt32(1);
+            }
+        }
+        return counts;
+    }
+
+    /// <summary>Creation times of accepted bans since <paramref name="since"/>, to seed the rate cap.</summary>
+    public List<DateTimeOffset> BanTimesSince(DateTimeOffset since)
+    {
+        var times = new List<DateTimeOffset>();
+        using var cmd = Connection.CreateCommand();
+        cmd.CommandText = "SELECT created_ms FROM decisions WHERE status IN (1, 3) AND created_ms >= $since";
+        cmd.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            times.Add(DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(0)));
+        }
+        return times;
+    }
+
+    /// <summary>Revokes the bans in force on exactly these targets; returns how many decisions were revoked.</summary>
+    public int Revoke(IReadOnlyCollection<BanTarget> targets, DateTimeOffset now)
+    {
+        int revoked = 0;
+        using var tx = Connection.BeginTransaction();
+        using var cmd = Connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "UPDATE decisions SET status = 3, revoked_ms = $now WHERE target = $target AND status = 1 AND expires_ms > $now";
+        cmd.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        var pTarget = cmd.Parameters.Add("$target", SqliteType.Text);
+        foreach (var t in targets)
+        {
+            pTarget.Value = t.ToString();
+            revoked += cmd.ExecuteNonQuery();
+        }
+        tx.Commit();
+        return revoked;
+    }
+
+    /// <summary>Revokes every ban in force; returns how many.</summary>
+    public int RevokeAll(DateTimeOffset now)
+    {
+        using var cmd = Connection.CreateCommand();
+        cmd.CommandText = "UPDATE decisions SET status = 3, revoked_ms = $now WHERE status = 1 AND expires_ms > $now";
+        cmd.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        return cmd.ExecuteNonQuery();
+    }
+
+    private List<Decision> Query(string where, params (string Name, object Value)[] parameters)
+    {
+        var list = new List<Decision>();
+        using var cmd = Connection.CreateCommand();
+        cmd.CommandText = "SELECT id, target, reason, origin, scenario, created_ms, expires_ms, repeat, status, refusal, refusal_message, revoked_ms FROM decisions " + where;
+        foreach (var (name, value) in parameters)
+        {
+            cmd.Parameters.AddWithValue(name, value);
+        }
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            // Targets are written canonical, so /128 hosts come back as hosts and /64s keep their prefix.
+            if (!BanTarget.TryParse(r.GetString(1), out var target, 128))
+            {
+                throw new StoreException(string.Create(CultureInfo.InvariantCulture, $"decision {r.GetInt64(0)} has an unreadable target '{r.GetString(1)}'"));
+            }
+            list.Add(new Decision
+            {
+                Id = r.GetInt64(0),
+                Target = target,
+                Reason = r.GetString(2),
+                Origin = r.GetString(3),
+                Scenario = r.IsDBNull(4) ? null : r.GetString(4),
+                Created = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)),
+                Expires = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(6)),
+                Repeat = r.GetInt32(7),
+                Status = (DecisionStatus)r.GetInt32(8),
+                Refusal = r.IsDBNull(9) ? RefusalReason.None : RefusalReasons.Parse(r.GetString(9)),
+                RefusalMessage = r.IsDBNull(10) ? "" : r.GetString(10),
+                Revoked = r.IsDBNull(11) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(11)),
+            });
+        }
+        return list;
+    }
+}
