@@ -62,6 +62,24 @@ public sealed class DecisionStore
     public List<Decision> InForce(DateTimeOffset now)
         => Query("WHERE status = 1 AND expires_ms > $now ORDER BY id", ("$now", now.ToUnixTimeMilliseconds()));
 
+    /// <summary>Each target banned at <paramref name="now"/> and its latest expiry: what the kernel should hold, before covered prefixes are folded.</summary>
+    public Dictionary<BanTarget, DateTimeOffset> InForceTargets(DateTimeOffset now)
+    {
+        var targets = new Dictionary<BanTarget, DateTimeOffset>();
+        using var cmd = Connection.CreateCommand();
+        cmd.CommandText = "SELECT target, max(expires_ms) FROM decisions WHERE status = 1 AND expires_ms > $now GROUP BY target";
+        cmd.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            if (BanTarget.TryParse(r.GetString(0), out var t, 128))
+            {
+                targets[t] = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1));
+            }
+        }
+        return targets;
+    }
+
     /// <summary>Decisions for listing: in force by default; with <paramref name="all"/> also expired, revoked and refused ones (newest first, at most <paramref name="limit"/>).</summary>
     public List<Decision> List(DateTimeOffset now, bool all, int limit)
         => all

@@ -27,6 +27,14 @@ public static class BanSetPlan
         return byTarget;
     }
 
+    /// <summary>The elements the kernel should hold for targets already reduced to their latest expiry (see <c>DecisionStore.InForceTargets</c>): covered prefixes left out.</summary>
+    public static Dictionary<BanTarget, DateTimeOffset> Desired(IReadOnlyDictionary<BanTarget, DateTimeOffset> inForce)
+    {
+        var byTarget = new Dictionary<BanTarget, DateTimeOffset>(inForce);
+        RemoveCovered(byTarget);
+        return byTarget;
+    }
+
     /// <summary>
     /// The changes from <paramref name="current"/> to <paramref name="desired"/>: elements to add (missing, or
     /// whose expiry moved by more than <paramref name="slack"/>) and targets to delete (not desired).

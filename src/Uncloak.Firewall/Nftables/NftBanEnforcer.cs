@@ -1,0 +1,158 @@
+using System.Text.Json;
+using Uncloak.Core.Decisions;
+using Uncloak.Core.Rulesets;
+
+namespace Uncloak.Firewall.Nftables;
+
+/// <summary>Bans in nftables: table <c>inet uncloak</c>, sets ban4/ban6/ban4net/ban6net, chain <c>bans</c> at prerouting raw.</summary>
+public sealed class NftBanEnforcer : IBanEnforcer
+{
+    private readonly INftables _nft;
+
+    public NftBanEnforcer(INftables nft) => _nft = nft;
+
+    public string Name => $"nftables ({_nft.Name})";
+
+    public bool IsInstalled()
+    {
+        var r = _nft.ListJson($"list chain {BanSets.Family} {BanSets.Table} {BanSets.Chain}");
+        if (!r.Ok)
+        {
+            return false; // no table or no chain: "No such file or directory"
+        }
+        using var doc = JsonDocument.Parse(r.Output);
+        int rules = 0;
+        foreach (var item in doc.RootElement.GetProperty("nftables").EnumerateArray())
+        {
+            if (item.TryGetProperty("rule", out var rule) && rule.TryGetProperty("comment", out var c) &&
+                c.GetString() is { } comment && comment.StartsWith("uncloak ban", StringComparison.Ordinal))
+            {
+                rules++;
+            }
+        }
+        // The chain's rules reference the sets, and nft refuses to delete a set in use, so four rules mean four sets.
+        return rules == BanSets.All.Count;
+    }
+
+    public void Apply(IReadOnlyCollection<BanTarget> delete, IReadOnlyCollection<BanElement> add, DateTimeOffset now)
+    {
+        bool skeleton = !IsInstalled();
+        Run(BanRuleset.Render(skeleton, skeleton ? [] : delete, add, now), "apply bans");
+    }
+
+    public Dictionary<BanTarget, DateTimeOffset> ReadElements(DateTimeOffset now)
+    {
+        var elements = new Dictionary<BanTarget, DateTimeOffset>();
+        foreach (var set in BanSets.All)
+        {
+            var r = _nft.ListJson($"list set {BanSets.Family} {BanSets.Table} {set}");
+            if (!r.Ok)
+            {
+                continue; // set absent: it holds nothing
+            }
+            using var doc = JsonDocument.Parse(r.Output);
+            foreach (var item in doc.RootElement.GetProperty("nftables").EnumerateArray())
+            {
+                if (!item.TryGetProperty("set", out var s) || !s.TryGetProperty("elem", out var elems))
+                {
+                    continue;
+                }
+                foreach (var e in elems.EnumerateArray())
+                {
+                    if (TryReadElement(e, now, out var target, out var expires))
+                    {
+                        elements[target] = expires;
+                    }
+                }
+            }
+        }
+        return elements;
+    }
+
+    public ReconcileResult Reconcile(IReadOnlyDictionary<BanTarget, DateTimeOffset> desired, DateTimeOffset now)
+    {
+        bool installed = IsInstalled();
+        var current = installed ? ReadElements(now) : [];
+        // Kernel expiries are whole seconds; only a real difference (not rounding) is worth a delete and re-add.
+        var (add, delete) = BanSetPlan.Diff(current, desired, TimeSpan.FromSeconds(5));
+        var result = ReconcileResult.Of(installed, current, desired, add, delete);
+        if (installed && add.Count == 0 && delete.Count == 0)
+        {
+            return result;
+        }
+        Run(BanRuleset.Render(!installed, delete, add, now), "reconcile bans");
+        return result;
+    }
+
+    public void Flush()
+    {
+        if (IsInstalled())
+        {
+            Run(BanRuleset.RenderFlush(), "flush bans");
+        }
+    }
+
+    public IReadOnlyList<SetCounter> Counters()
+    {
+        var counters = new List<SetCounter>();
+        var r = _nft.ListJson($"list chain {BanSets.Family} {BanSets.Table} {BanSets.Chain}");
+        if (!r.Ok)
+        {
+            return counters;
+        }
+        var sizes = ReadElements(DateTimeOffset.UnixEpoch).Keys.GroupBy(BanSets.For).ToDictionary(g => g.Key, g => g.Count());
+        using var doc = JsonDocument.Parse(r.Output);
+        foreach (var item in doc.RootElement.GetProperty("nftables").EnumerateArray())
+        {
+            if (!item.TryGetProperty("rule", out var rule) || !rule.TryGetProperty("comment", out var c) ||
+                c.GetString() is not { } comment || !comment.StartsWith("uncloak ", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            string set = comment["uncloak ".Length..];
+            foreach (var expr in rule.GetProperty("expr").EnumerateArray())
+            {
+                if (expr.TryGetProperty("counter", out var counter) && counter.ValueKind == JsonValueKind.Object)
+                {
+                    counters.Add(new SetCounter(set, counter.GetProperty("packets").GetInt64(), counter.GetProperty("bytes").GetInt64(), sizes.GetValueOrDefault(set)));
+                }
+            }
+        }
+        return counters;
+    }
+
+    private static bool TryReadElement(JsonElement e, DateTimeOffset now, out BanTarget target, out DateTimeOffset expires)
+    {
+        target = default;
+        expires = DateTimeOffset.MaxValue;
+        JsonElement val = e;
+        if (e.ValueKind == JsonValueKind.Object && e.TryGetProperty("elem", out var inner))
+        {
+            val = inner.GetProperty("val");
+            if (inner.TryGetProperty("expires", out var exp))
+            {
+                expires = now.AddSeconds(exp.GetDouble());
+            }
+        }
+        if (val.ValueKind == JsonValueKind.String)
+        {
+            return BanTarget.TryParse(val.GetString(), out target, 128);
+        }
+        if (val.ValueKind == JsonValueKind.Object && val.TryGetProperty("prefix", out var prefix))
+        {
+            return BanTarget.TryParse($"{prefix.GetProperty("addr").GetString()}/{prefix.GetProperty("len").GetInt32()}", out target);
+        }
+        return false; // a range element: never written by Uncloak
+    }
+
+    private void Run(byte[] json, string what)
+    {
+        var r = _nft.RunJson(json);
+        if (!r.Ok)
+        {
+            throw new FirewallException($"nftables refused to {what}: {r.Error.Trim()}");
+        }
+    }
+
+    public void Dispose() => _nft.Dispose();
+}
