@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Uncloak.Cli.Commands.Analyze;
 using Uncloak.Cli.Commands.Audit;
+using Uncloak.Cli.Commands.Bans;
 using Uncloak.Cli.Commands.Counters;
 using Uncloak.Cli.Commands.Explain;
 using Uncloak.Cli.Commands.Sockets;
@@ -19,13 +20,15 @@ public static class UncloakCli
             "  analyze   read whole logs and say what the evidence points at\n" +
             "  audit     check kernel, capacity, NIC and listener settings, with reasons and exact fixes\n" +
             "  sockets   the live TCP socket table judged per peer and listener; kill stuck connections\n" +
-            "  counters  the kernel's TCP counters that reveal floods, stalls and exhaustion, with rates\n\n" +
+            "  counters  the kernel's TCP counters that reveal floods, stalls and exhaustion, with rates\n" +
+            "  bans      ban and unban peers in the kernel firewall (nftables set, one transaction, store as truth)\n\n" +
             "Exit codes: 0 ok, 1 findings, 2 usage or input error, 3 environment error.");
         root.Add(ExplainCommand.Create());
         root.Add(AnalyzeCommand.Create());
         root.Add(AuditCommand.Create());
         root.Add(CountersCommand.Create());
         root.Add(SocketsCommand.Create());
+        root.Add(BansCommand.Create());
         return root;
     }
 

@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using Uncloak.Core.Decisions;
+using Uncloak.Firewall;
+using Uncloak.Store;
+
+namespace Uncloak.Cli.Commands.Bans;
+
+/// <summary>
+/// One ban operation from request to kernel: decide (safety, rate cap, escalation), store (the truth,
+/// refusals included), then change the kernel by exactly the difference, in one batch. When the kernel's
+/// sets are missing (reboot, someone deleted the table) it reconciles in full instead, so whatever the
+/// store holds is back. If the kernel step fails the store still holds the decision and the next
+/// <c>bans sync</c> (or start-up) enforces it.
+/// </summary>
+public sealed class BanWorkflow
+{
+    private readonly DecisionStore _store;
+    private readonly IBanEnforcer? _enforcer;
+    private readonly TimeProvider _time;
+
+    /// <param name="store">The decisions, the truth.</param>
+    /// <param name="enforcer">Null for a dry run: decide and report, touch neither store nor kernel.</param>
+    /// <param name="time">The clock decisions are stamped with.</param>
+    public BanWorkflow(DecisionStore store, IBanEnforcer? enforcer, TimeProvider time)
+    {
+        _store = store;
+        _enforcer = enforcer;
+        _time = time;
+    }
+
+    public sealed record Outcome(IReadOnlyList<Decision> Decisions, int KernelAdded, int KernelRemoved, bool RateCapTripped, double StoreMs, double KernelMs, double TotalMs)
+    {
+        public int Accepted => Decisions.Count(d => d.Status == DecisionStatus.Active);
+
+        public int Refused => Decisions.Count(d => d.Status == DecisionStatus.Refused);
+    }
+
+    public Outcome Ban(IReadOnlyList<BanRequest> requests, SafetyContext safety, Escalation escalation, int maxPerMinute, bool dryRun)
+    {
+        var total = Stopwatch.StartNew();
+        var now = _time.GetUtcNow();
+        var priors = escalation.Factor > 1 ? _store.PriorBans(now - escalation.Lookback) : [];
+        var cap = new BanRateCap(maxPerMinute, maxPerMinute > 0 ? _store.BanTimesSince(now.AddMinutes(-1)) : null);
+        var policy = new DecisionPolicy(safety, escalation, cap);
+        var decisions = new List<Decision>(requests.Count);
+        foreach (var r in requests)
+        {
+            decisions.Add(policy.Decide(r, priors.GetValueOrDefault(r.Target), now));
+        }
+        if (dryRun || _enforcer is null)
+        {
+            return new Outcome(decisions, 0, 0, policy.RateCapTripped, 0, 0, total.Elapsed.TotalMilliseconds);
+        }
+        var before = _store.InForceTargets(now);
+        var stored = _store.Insert(decisions);
+        double storeMs = total.Elapsed.TotalMilliseconds;
+        var after = new Dictionary<BanTarget, DateTimeOffset>(before);
+        foreach (var d in stored.Where(d => d.Status == DecisionStatus.Active))
+        {
+            if (!after.TryGetValue(d.Target, out var e) || d.Expires > e)
+            {
+                after[d.Target] = d.Expires;
+            }
+        }
+        var (added, removed) = ChangeKernel(before, after, now);
+        return new Outcome(stored, added, removed, policy.RateCapTripped, storeMs, total.Elapsed.TotalMilliseconds - storeMs, total.Elapsed.TotalMilliseconds);
+    }
+
+    /// <summary>Lifts the bans in force on these targets; returns how many decisions were revoked.</summary>
+    public (int Revoked, int KernelRemoved) Unban(IReadOnlyCollection<BanTarget> targets, bool dryRun)
+    {
+        var now = _time.GetUtcNow();
+        var before = _store.InForceTargets(now);
+        if (dryRun || _enforcer is null)
+        {
+            return (targets.Count(before.ContainsKey), 0);
+        }
+        int revoked = _store.Revoke(targets, now);
+        var after = _store.InForceTargets(now);
+        var (_, removed) = ChangeKernel(before, after, now);
+        return (revoked, removed);
+    }
+
+    /// <summary>Lifts every ban: store first, then empties the kernel sets.</summary>
+    public int Flush(bool dryRun)
+    {
+        var now = _time.GetUtcNow();
+        if (dryRun || _enforcer is null)
+        {
+            return _store.InForceTargets(now).Count;
+        }
+        int revoked = _store.RevokeAll(now);
+        _enforcer.Flush();
+        return revoked;
+    }
+
+    /// <summary>Makes the kernel match the store in one batch (what a daemon does at start-up).</summary>
+    public ReconcileResult Sync()
+    {
+        var enforcer = _enforcer ?? throw new InvalidOperationException("sync needs an enforcer");
+        var now = _time.GetUtcNow();
+        return enforcer.Reconcile(BanSetPlan.Desired(_store.InForceTargets(now)), now);
+    }
+
+    private (int Added, int Removed) ChangeKernel(Dictionary<BanTarget, DateTimeOffset> before, Dictionary<BanTarget, DateTimeOffset> after, DateTimeOffset now)
+    {
+        var enforcer = _enforcer!;
+        if (!enforcer.IsInstalled())
+        {
+            var r = enforcer.Reconcile(BanSetPlan.Desired(after), now);
+            return (r.Restored + r.Refreshed, r.Removed);
+        }
+        // Expiries within a second are the same ban: re-adding would only churn the kernel.
+        var (add, delete) = BanSetPlan.Diff(BanSetPlan.Desired(before), BanSetPlan.Desired(after), TimeSpan.FromSeconds(1));
+        if (add.Count > 0 || delete.Count > 0)
+        {
+            enforcer.Apply(delete, add, now);
+        }
+        return (add.Count, delete.Count);
+    }
+}

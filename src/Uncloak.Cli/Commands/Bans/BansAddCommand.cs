@@ -1,0 +1,115 @@
+using System.CommandLine;
+using Uncloak.Cli.Rendering;
+using Uncloak.Core.Decisions;
+
+namespace Uncloak.Cli.Commands.Bans;
+
+/// <summary>`uncloak bans add TARGET…`: ban addresses or networks for a while.</summary>
+public static class BansAddCommand
+{
+    public static Command Create()
+    {
+        var options = new BanOptions();
+        var targets = new Argument<string[]>("target") { Description = "Addresses or CIDR networks (198.18.0.7, 198.18.4.0/24, 2001:2::1 → its /64).", Arity = ArgumentArity.OneOrMore };
+        var duration = DurationOption();
+        var reason = ReasonOption("manual ban");
+        var maxPerMinute = MaxPerMinuteOption(0);
+        var noEscalation = new Option<bool>("--no-escalation") { Description = "Ban for exactly --for, even if the target was banned before (by default each repeat within 30 days lasts 4× longer, at most 30 days)." };
+        var command = new Command("add",
+            "Ban addresses or networks for a while. Decided (safety rules, rate cap, escalation), stored, then added to the kernel " +
+            "in one transaction.\n\nExit codes: 0 all banned, 1 some refused (see why), 2 bad input, 3 not root or no firewall.\n\n" +
+            "Examples:\n  uncloak bans add 198.18.0.7 --for 90m --reason 'zero-window hold on :443'\n  uncloak bans add 2001:2::1 --for 7d   # bans 2001:2::/64")
+        {
+            targets, duration, reason, maxPerMinute, noEscalation, options.Allow, options.V6Prefix,
+        };
+        options.AddTo(command);
+        command.SetAction(result =>
+        {
+            var output = result.InvocationConfiguration.Output;
+            var error = result.InvocationConfiguration.Error;
+            if (!TryDuration(result.GetValue(duration)!, "add", error, out var span) || !options.TryReadAllowlist(result, error, out var allowlist))
+            {
+                return ExitCodes.UsageOrInput;
+            }
+            int v6 = result.GetValue(options.V6Prefix);
+            var (parsed, bad) = TargetList.Parse(result.GetValue(targets) ?? [], v6);
+            if (bad.Count > 0)
+            {
+                foreach (var b in bad)
+                {
+                    error.WriteLine($"uncloak bans add: argument {b}");
+                }
+                return ExitCodes.UsageOrInput;
+            }
+            var requests = parsed.Select(t => new BanRequest(t, span, result.GetValue(reason)!, "cli")).ToList();
+            var escalation = result.GetValue(noEscalation) ? Escalation.None : Escalation.Default;
+            return Run(result, options, "add", requests, escalation, result.GetValue(maxPerMinute), allowlist);
+        });
+        return command;
+    }
+
+    /// <summary>Shared by add and import: open, decide, store, enforce, report.</summary>
+    internal static int Run(ParseResult result, BanOptions options, string verb, List<BanRequest> requests, Escalation escalation, int maxPerMinute, List<BanTarget> allowlist)
+    {
+        var output = result.InvocationConfiguration.Output;
+        var error = result.InvocationConfiguration.Error;
+        int rc = options.Open(result, verb, error, out var store, out var enforcer);
+        if (rc != ExitCodes.Ok)
+        {
+            return rc;
+        }
+        using (store)
+        using (enforcer)
+        {
+            var workflow = new BanWorkflow(new Store.DecisionStore(store!), enforcer, TimeProvider.System);
+            BanWorkflow.Outcome outcome;
+            try
+            {
+                outcome = workflow.Ban(requests, BanOptions.Safety(allowlist), escalation, maxPerMinute, result.GetValue(options.DryRun));
+            }
+            catch (Firewall.FirewallException e)
+            {
+                error.WriteLine($"uncloak bans {verb}: the decisions are stored but the firewall refused them: {e.Message}\nRun 'uncloak bans sync' once the cause is fixed.");
+                return ExitCodes.Environment;
+            }
+            if (outcome.RateCapTripped)
+            {
+                error.WriteLine($"ALERT: uncloak bans {verb}: the cap of {maxPerMinute} new bans per minute was reached; {outcome.Decisions.Count(d => d.Refusal == RefusalReason.RateCap)} bans were REFUSED and recorded. " +
+                    "A detector or feed may be misfiring, or someone spoofs sources to make you ban innocents. Check 'uncloak bans list --all'.");
+            }
+            BansRenderer.RenderOutcome(output, outcome, result.GetValue(options.DryRun), enforcer?.Name, result.GetValue(options.Json), verbose: requests.Count <= 50);
+            return outcome.Refused > 0 ? ExitCodes.Findings : ExitCodes.Ok;
+        }
+    }
+
+    internal static Option<string> DurationOption() => new("--for")
+    {
+        Description = "How long: 30s, 90m, 1h, 7d, 2w or combined (1h30m). The kernel forgets the ban by itself when it ends.",
+        DefaultValueFactory = _ => "1h",
+        HelpName = "DURATION",
+    };
+
+    internal static Option<string> ReasonOption(string fallback) => new("--reason")
+    {
+        Description = "Why, in words; stored and shown by 'bans list'.",
+        DefaultValueFactory = _ => fallback,
+        HelpName = "TEXT",
+    };
+
+    internal static Option<int> MaxPerMinuteOption(int fallback) => new("--max-per-minute")
+    {
+        Description = "Refuse (and alert) beyond this many new bans in any minute, counting bans already made; 0 = no cap. Detectors use a cap; an admin's explicit command does not by default.",
+        DefaultValueFactory = _ => fallback,
+        HelpName = "N",
+    };
+
+    internal static bool TryDuration(string text, string verb, TextWriter error, out TimeSpan duration)
+    {
+        if (DurationText.TryParse(text, out duration))
+        {
+            return true;
+        }
+        error.WriteLine($"uncloak bans {verb}: --for '{text}' is not a duration; write 30s, 90m, 1h, 7d, 2w or 1h30m");
+        return false;
+    }
+}
