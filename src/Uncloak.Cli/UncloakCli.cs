@@ -4,6 +4,7 @@ using Uncloak.Cli.Commands.Audit;
 using Uncloak.Cli.Commands.Bans;
 using Uncloak.Cli.Commands.Counters;
 using Uncloak.Cli.Commands.Explain;
+using Uncloak.Cli.Commands.Firewall;
 using Uncloak.Cli.Commands.Sockets;
 
 namespace Uncloak.Cli;
@@ -21,7 +22,8 @@ public static class UncloakCli
             "  audit     check kernel, capacity, NIC and listener settings, with reasons and exact fixes\n" +
             "  sockets   the live TCP socket table judged per peer and listener; kill stuck connections\n" +
             "  counters  the kernel's TCP counters that reveal floods, stalls and exhaustion, with rates\n" +
-            "  bans      ban and unban peers in the kernel firewall (nftables set, one transaction, store as truth)\n\n" +
+            "  bans      ban and unban peers in the kernel firewall (nftables set, one transaction, store as truth)\n" +
+            "  firewall  plan and apply a hardening ruleset that rolls itself back unless confirmed\n\n" +
             "Exit codes: 0 ok, 1 findings, 2 usage or input error, 3 environment error.");
         root.Add(ExplainCommand.Create());
         root.Add(AnalyzeCommand.Create());
@@ -29,6 +31,7 @@ public static class UncloakCli
         root.Add(CountersCommand.Create());
         root.Add(SocketsCommand.Create());
         root.Add(BansCommand.Create());
+        root.Add(FirewallCommand.Create());
         return root;
     }
 

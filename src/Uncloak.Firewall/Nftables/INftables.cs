@@ -15,4 +15,7 @@ public interface INftables : IDisposable
 
     /// <summary>Runs a list command (<c>list table inet uncloak</c>) and returns its JSON output.</summary>
     NftResult ListJson(string command);
+
+    /// <summary>Runs a list command and returns nft's own text (the canonical form admins read and diff).</summary>
+    NftResult ListText(string command);
 }

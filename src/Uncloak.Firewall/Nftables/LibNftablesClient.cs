@@ -42,6 +42,20 @@ public sealed class LibNftablesClient : INftables
 
     public NftResult ListJson(string command) => Run(System.Text.Encoding.UTF8.GetBytes(command));
 
+    public NftResult ListText(string command)
+    {
+        // Output format is a context flag: switch it for this one command.
+        LibNftables.nft_ctx_output_set_flags(_ctx, 0);
+        try
+        {
+            return Run(System.Text.Encoding.UTF8.GetBytes(command));
+        }
+        finally
+        {
+            LibNftables.nft_ctx_output_set_flags(_ctx, LibNftables.NFT_CTX_OUTPUT_JSON);
+        }
+    }
+
     private unsafe NftResult Run(ReadOnlySpan<byte> text)
     {
         // The library wants a NUL-terminated string; copy once (a 100k-element batch is a few MB).

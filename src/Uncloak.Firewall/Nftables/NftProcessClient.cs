@@ -17,6 +17,8 @@ public sealed class NftProcessClient : INftables
 
     public NftResult ListJson(string command) => Convert(Tool.Run(_nft, ["-j", .. command.Split(' ', StringSplitOptions.RemoveEmptyEntries)]));
 
+    public NftResult ListText(string command) => Convert(Tool.Run(_nft, command.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
+
     private static NftResult Convert(Tool.Result r) => new(r.Ok, r.Output, r.Error);
 
     public void Dispose()

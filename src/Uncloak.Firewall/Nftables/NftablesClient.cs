@@ -16,4 +16,7 @@ public static class NftablesClient
         }
         return Tool.Locate("nft") is { } nft ? new NftProcessClient(nft) : null;
     }
+
+    /// <summary>libnftables only: a context bound to the calling thread's namespace (the nft program would run in the process's).</summary>
+    public static INftables? OpenInProcess() => LibNftablesClient.TryOpen();
 }

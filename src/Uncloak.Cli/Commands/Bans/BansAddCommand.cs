@@ -67,7 +67,7 @@ public static class BansAddCommand
             {
                 outcome = workflow.Ban(requests, BanOptions.Safety(allowlist), escalation, maxPerMinute, result.GetValue(options.DryRun));
             }
-            catch (Firewall.FirewallException e)
+            catch (Uncloak.Firewall.FirewallException e)
             {
                 error.WriteLine($"uncloak bans {verb}: the decisions are stored but the firewall refused them: {e.Message}\nRun 'uncloak bans sync' once the cause is fixed.");
                 return ExitCodes.Environment;

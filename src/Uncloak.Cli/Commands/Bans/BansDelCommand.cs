@@ -39,7 +39,7 @@ public static class BansDelCommand
                     Rendering.BansRenderer.RenderUnban(output, parsed, revoked, removed, result.GetValue(options.DryRun), result.GetValue(options.Json));
                     return revoked == 0 ? ExitCodes.Findings : ExitCodes.Ok;
                 }
-                catch (Firewall.FirewallException e)
+                catch (Uncloak.Firewall.FirewallException e)
                 {
                     error.WriteLine($"uncloak bans del: revoked in the store, but the firewall refused: {e.Message}\nRun 'uncloak bans sync' once the cause is fixed.");
                     return ExitCodes.Environment;

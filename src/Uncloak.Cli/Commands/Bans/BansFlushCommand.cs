@@ -29,7 +29,7 @@ public static class BansFlushCommand
                     Rendering.BansRenderer.RenderCount(output, dry ? "would lift" : "lifted", n, result.GetValue(options.Json));
                     return ExitCodes.Ok;
                 }
-                catch (Firewall.FirewallException e)
+                catch (Uncloak.Firewall.FirewallException e)
                 {
                     error.WriteLine($"uncloak bans flush: revoked in the store, but the firewall refused: {e.Message}");
                     return ExitCodes.Environment;

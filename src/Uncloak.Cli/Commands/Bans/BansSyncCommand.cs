@@ -36,7 +36,7 @@ public static class BansSyncCommand
                     Rendering.BansRenderer.RenderSync(output, r, enforcer!.Name, result.GetValue(options.Json));
                     return ExitCodes.Ok;
                 }
-                catch (Firewall.FirewallException e)
+                catch (Uncloak.Firewall.FirewallException e)
                 {
                     error.WriteLine($"uncloak bans sync: {e.Message}");
                     return ExitCodes.Environment;
