@@ -43,7 +43,7 @@ public static class PolicyRuleset
         {
             ids.Add("management6");
         }
-        ids.AddRange(["syn-fin", "syn-rst", "fin-no-ack", "null-scan", "xmas-scan", "ct-invalid"]);
+        ids.AddRange(["syn-fin", "syn-rst", "null-scan", "xmas-scan", "fin-no-ack", "ct-invalid"]);
         if (policy.PublicInterface is not null && policy.Bogons.Any(b => b.IsV4))
         {
             ids.Add("bogon4");
@@ -142,9 +142,9 @@ public static class PolicyRuleset
         // Impossible flag combinations, before ct state invalid so their own counters show them.
         FlagRule(w, "syn-fin", ["fin", "syn"], ["fin", "syn"]);
         FlagRule(w, "syn-rst", ["syn", "rst"], ["syn", "rst"]);
-        FlagRule(w, "fin-no-ack", ["fin", "ack"], ["fin"]);
         FlagRule(w, "null-scan", ["fin", "syn", "rst", "psh", "ack", "urg"], []);
         FlagRule(w, "xmas-scan", ["fin", "psh", "urg"], ["fin", "psh", "urg"]);
+        FlagRule(w, "fin-no-ack", ["fin", "ack"], ["fin"]); // last: XMAS and SYN+FIN are FIN without ACK too, counted by their own rules first
         Rule(w, "ct-invalid", "drop", () => Match(w, "in", () => Ct(w, "state"), () => w.WriteStringValue("invalid")));
         if (bogon4.Count > 0)
         {

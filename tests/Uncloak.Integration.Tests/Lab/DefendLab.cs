@@ -56,8 +56,8 @@ public sealed class DefendLab : IDisposable
             Link("sb", B, "pb", "198.18.2.1/24", "198.18.2.2/24", "2001:2:0:2::1/64", "2001:2:0:2::2/128");
             Shell.Check("ip", "-n", A, "route", "add", "default", "via", "198.18.1.1");
             Shell.Check("ip", "-n", B, "route", "add", "default", "via", "198.18.2.1");
-            Shell.Check("ip", "-n", A, "addr", "add", "2001:2:0:a1::2/128", "dev", "lo");
-            Shell.Check("ip", "-n", B, "addr", "add", "2001:2:0:b1::2/128", "dev", "lo");
+            Shell.Check("ip", "-n", A, "addr", "add", "2001:2:0:a1::2/128", "dev", "lo", "nodad");
+            Shell.Check("ip", "-n", B, "addr", "add", "2001:2:0:b1::2/128", "dev", "lo", "nodad");
             Shell.Check("ip", "-n", A, "-6", "route", "add", "2001:2:0:1::1", "dev", "pa", "src", "2001:2:0:a1::2");
             Shell.Check("ip", "-n", B, "-6", "route", "add", "2001:2:0:2::1", "dev", "pb", "src", "2001:2:0:b1::2");
             Shell.Check("ip", "-n", A, "-6", "route", "add", "default", "via", "2001:2:0:1::1", "src", "2001:2:0:a1::2");
