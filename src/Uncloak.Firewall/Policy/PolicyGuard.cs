@@ -95,8 +95,12 @@ public sealed class PolicyGuard
     /// With <paramref name="ifUnconfirmedToken"/> (the timer): rolls back only if that very apply is still
     /// pending. Without it (the admin): rolls back the pending apply, or else the last confirmed one.
     /// </summary>
-    public RollbackOutcome Rollback(string? ifUnconfirmedToken)
+    public RollbackOutcome Rollback(string? ifUnconfirmedToken) => Rollback(ifUnconfirmedToken, out _);
+
+    /// <summary>As <see cref="Rollback(string?)"/>; <paramref name="undone"/> is the pending apply that was undone (its timer can be stopped).</summary>
+    public RollbackOutcome Rollback(string? ifUnconfirmedToken, out PendingApply? undone)
     {
+        undone = null;
         using var _ = _state.Lock();
         var pending = _state.ReadPending();
         if (ifUnconfirmedToken is not null && (pending is null || pending.Token != ifUnconfirmedToken))
@@ -117,6 +121,7 @@ public sealed class PolicyGuard
         if (pending is not null)
         {
             _state.DeletePending();
+            undone = pending;
         }
         else
         {

@@ -43,11 +43,15 @@ public static class FirewallRollbackCommand
             {
                 try
                 {
-                    var outcome = new PolicyGuard(nft!, state).Rollback(token);
+                    var outcome = new PolicyGuard(nft!, state).Rollback(token, out var undone);
                     if (token is not null)
                     {
                         state.Log($"timer for {token}: {outcome}");
                         return ExitCodes.Ok;
+                    }
+                    if (undone is not null)
+                    {
+                        RollbackTimer.Cancel(undone.TimerPid, undone.Token); // its apply is undone: nothing left for it to do
                     }
                     FirewallRenderer.RenderRollback(output, outcome, result.GetValue(json));
                     return outcome == PolicyGuard.RollbackOutcome.NothingToRollBack ? ExitCodes.Findings : ExitCodes.Ok;
