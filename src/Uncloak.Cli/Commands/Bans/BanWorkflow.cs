@@ -17,19 +17,25 @@ public sealed class BanWorkflow
     private readonly DecisionStore _store;
     private readonly IBanEnforcer? _enforcer;
     private readonly TimeProvider _time;
+    private readonly IConnectionKiller? _killer;
 
     /// <param name="store">The decisions, the truth.</param>
     /// <param name="enforcer">Null for a dry run: decide and report, touch neither store nor kernel.</param>
     /// <param name="time">The clock decisions are stamped with.</param>
-    public BanWorkflow(DecisionStore store, IBanEnforcer? enforcer, TimeProvider time)
+    /// <param name="killer">When given, the established connections of each newly banned target are destroyed after the ban is in the kernel.</param>
+    public BanWorkflow(DecisionStore store, IBanEnforcer? enforcer, TimeProvider time, IConnectionKiller? killer = null)
     {
         _store = store;
         _enforcer = enforcer;
         _time = time;
+        _killer = killer;
     }
 
     public sealed record Outcome(IReadOnlyList<Decision> Decisions, int KernelAdded, int KernelRemoved, bool RateCapTripped, double StoreMs, double KernelMs, double TotalMs)
     {
+        /// <summary>Connections destroyed and failed by the kill action (zero when none was configured).</summary>
+        public ConnectionKillResult Killed { get; init; }
+
         public int Accepted => Decisions.Count(d => d.Status == DecisionStatus.Active);
 
         public int Refused => Decisions.Count(d => d.Status == DecisionStatus.Refused);
@@ -63,7 +69,18 @@ public sealed class BanWorkflow
             }
         }
         var (added, removed) = ChangeKernel(before, after, now);
-        return new Outcome(stored, added, removed, policy.RateCapTripped, storeMs, total.Elapsed.TotalMilliseconds - storeMs, total.Elapsed.TotalMilliseconds);
+        double kernelMs = total.Elapsed.TotalMilliseconds - storeMs;
+        var killed = new ConnectionKillResult(0, 0);
+        if (_killer is not null)
+        {
+            // After the kernel holds the bans: a killed peer's reconnect is already dropped.
+            foreach (var target in stored.Where(d => d.Status == DecisionStatus.Active).Select(d => d.Target).Distinct())
+            {
+                var k = _killer.Kill(target);
+                killed = new ConnectionKillResult(killed.Destroyed + k.Destroyed, killed.Failed + k.Failed);
+            }
+        }
+        return new Outcome(stored, added, removed, policy.RateCapTripped, storeMs, kernelMs, total.Elapsed.TotalMilliseconds) { Killed = killed };
     }
 
     /// <summary>Lifts the bans in force on these targets; returns how many decisions were revoked.</summary>

@@ -1,0 +1,131 @@
+using Uncloak.Cli.Commands.Bans;
+using Uncloak.Core.Decisions;
+using Uncloak.Core.Events;
+using Uncloak.Store;
+using Xunit;
+
+namespace Uncloak.Core.Tests.Bans;
+
+/// <summary>From request to kernel batch, with an in-memory kernel and a hand-moved clock.</summary>
+public sealed class BanWorkflowTests : IDisposable
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+    private readonly string _dir = Directory.CreateTempSubdirectory("uncloak-workflow-").FullName;
+    private readonly SqliteStore _sqlite;
+    private readonly DecisionStore _store;
+    private readonly RecordingEnforcer _kernel = new() { Installed = true };
+    private readonly ManualTimeProvider _clock = new(Start);
+
+    public BanWorkflowTests()
+    {
+        _sqlite = SqliteStore.Open(Path.Combine(_dir, "t.db"));
+        _store = new DecisionStore(_sqlite);
+    }
+
+    public void Dispose()
+    {
+        _sqlite.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private static BanRequest Ask(string target, int minutes = 60) => new(BanTarget.Parse(target), TimeSpan.FromMinutes(minutes), "test", "cli");
+
+    private sealed class CountingKiller : IConnectionKiller
+    {
+        public List<BanTarget> Killed { get; } = [];
+
+        public ConnectionKillResult Kill(BanTarget target)
+        {
+            Killed.Add(target);
+            return new ConnectionKillResult(2, 0);
+        }
+    }
+
+    [Fact]
+    public void Accepted_bans_reach_the_kernel_in_one_batch_and_refusals_only_the_store()
+    {
+        var workflow = new BanWorkflow(_store, _kernel, _clock);
+        var safety = new SafetyContext { OwnAddresses = [NetAddress.Parse("198.18.0.1")] };
+        var outcome = workflow.Ban([Ask("198.18.0.5"), Ask("198.18.0.1"), Ask("2001:2::7")], safety, Escalation.None, 0, dryRun: false);
+
+        Assert.Equal(2, outcome.Accepted);
+        Assert.Equal(1, outcome.Refused);
+        Assert.Single(_kernel.Batches);
+        Assert.Equal(["198.18.0.5", "2001:2::/64"], _kernel.Kernel.Keys.Order().Select(t => t.ToString()));
+        Assert.Equal(3, _store.List(Start, all: true, limit: 10).Count);
+    }
+
+    [Fact]
+    public void A_dry_run_touches_neither_store_nor_kernel()
+    {
+        var outcome = new BanWorkflow(_store, null, _clock).Ban([Ask("198.18.0.5")], SafetyContext.Empty, Escalation.None, 0, dryRun: true);
+        Assert.Equal(1, outcome.Accepted);
+        Assert.Empty(_store.List(Start, all: true, limit: 10));
+        Assert.Empty(_kernel.Batches);
+    }
+
+    [Fact]
+    public void A_repeat_ban_is_escalated_and_its_kernel_element_replaced_with_the_longer_timeout()
+    {
+        var workflow = new BanWorkflow(_store, _kernel, _clock);
+        workflow.Ban([Ask("198.18.0.5", 60)], SafetyContext.Empty, Escalation.Default, 0, false);
+        _clock.Advance(TimeSpan.FromMinutes(10));
+        var second = workflow.Ban([Ask("198.18.0.5", 60)], SafetyContext.Empty, Escalation.Default, 0, false);
+
+        Assert.Equal(1, second.Decisions[0].Repeat);
+        Assert.Equal(_clock.GetUtcNow().AddHours(4), _kernel.Kernel[BanTarget.Parse("198.18.0.5")]);
+        Assert.Equal(["198.18.0.5"], _kernel.Batches[1].Delete.Select(t => t.ToString()));
+    }
+
+    [Fact]
+    public void A_wider_prefix_replaces_the_narrower_ones_it_covers_and_unbanning_it_brings_them_back()
+    {
+        var workflow = new BanWorkflow(_store, _kernel, _clock);
+        workflow.Ban([Ask("198.18.4.0/24")], SafetyContext.Empty, Escalation.None, 0, false);
+        workflow.Ban([Ask("198.18.0.0/16")], SafetyContext.Empty, Escalation.None, 0, false);
+        Assert.Equal(["198.18.0.0/16"], _kernel.Kernel.Keys.Select(t => t.ToString()));
+
+        workflow.Unban([BanTarget.Parse("198.18.0.0/16")], dryRun: false);
+        Assert.Equal(["198.18.4.0/24"], _kernel.Kernel.Keys.Select(t => t.ToString()));
+    }
+
+    [Fact]
+    public void When_the_kernel_lost_its_sets_the_next_ban_restores_everything_the_store_holds()
+    {
+        var workflow = new BanWorkflow(_store, _kernel, _clock);
+        workflow.Ban([Ask("198.18.0.5"), Ask("198.18.0.6")], SafetyContext.Empty, Escalation.None, 0, false);
+        _kernel.Kernel.Clear();
+        _kernel.Installed = false; // reboot
+
+        workflow.Ban([Ask("198.18.0.7")], SafetyContext.Empty, Escalation.None, 0, false);
+
+        Assert.Equal(3, _kernel.Kernel.Count);
+    }
+
+    [Fact]
+    public void Sync_drops_expired_bans_and_restores_missing_ones()
+    {
+        var workflow = new BanWorkflow(_store, _kernel, _clock);
+        workflow.Ban([Ask("198.18.0.5", 5), Ask("198.18.0.6", 60)], SafetyContext.Empty, Escalation.None, 0, false);
+        _kernel.Kernel.Remove(BanTarget.Parse("198.18.0.6"));
+        _kernel.Kernel[BanTarget.Parse("198.18.9.9")] = Start.AddHours(1); // not in the store
+        _clock.Advance(TimeSpan.FromMinutes(10));
+
+        var r = workflow.Sync();
+
+        // The expired one the kernel forgets by itself (its timeout); sync restores the missing one and removes the stray.
+        Assert.Equal(["198.18.0.6"], _kernel.ReadElements(_clock.GetUtcNow()).Keys.Select(t => t.ToString()));
+        Assert.Equal(1, r.Restored);
+        Assert.Equal(1, r.Removed);
+    }
+
+    [Fact]
+    public void The_kill_action_runs_once_per_newly_banned_target_after_the_ban_is_in_the_kernel()
+    {
+        var killer = new CountingKiller();
+        var workflow = new BanWorkflow(_store, _kernel, _clock, killer);
+        var outcome = workflow.Ban([Ask("198.18.0.5"), Ask("198.18.0.5"), Ask("127.0.0.1")], SafetyContext.Empty, Escalation.None, 0, false);
+        Assert.Equal(["198.18.0.5"], killer.Killed.Select(t => t.ToString()));
+        Assert.Equal(new ConnectionKillResult(2, 0), outcome.Killed);
+    }
+}
