@@ -20,39 +20,75 @@ public sealed class DecisionStore
     public IReadOnlyList<Decision> Insert(IReadOnlyList<Decision> decisions)
     {
         var stored = new List<Decision>(decisions.Count);
+        if (decisions.Count == 0)
+        {
+            return stored;
+        }
         using var tx = Connection.BeginTransaction();
+        long nextId;
+        using (var max = Connection.CreateCommand())
+        {
+            // Inside the write transaction nobody else inserts, and without AUTOINCREMENT SQLite gives max(id)+1, +2, …;
+            // giving the ids ourselves saves a RETURNING round trip per row.
+            max.Transaction = tx;
+            max.CommandText = "SELECT coalesce(max(id), 0) + 1 FROM decisions";
+            nextId = (long)max.ExecuteScalar()!;
+        }
+        // One statement for the whole batch: the rows travel as one JSON array that SQLite unpacks in C
+        // (json_each). Per-row statements cost a managed round trip each, which dominated 100k-row imports.
+        var rows = new System.Buffers.ArrayBufferWriter<byte>(decisions.Count * 96);
+        using (var w = new System.Text.Json.Utf8JsonWriter(rows))
+        {
+            w.WriteStartArray();
+            foreach (var d in decisions)
+            {
+                long id = nextId++;
+                w.WriteStartArray();
+                w.WriteNumberValue(id);
+                w.WriteStringValue(d.Target.ToString());
+                w.WriteStringValue(d.Reason);
+                w.WriteStringValue(d.Origin);
+                if (d.Scenario is null)
+                {
+                    w.WriteNullValue();
+                }
+                else
+                {
+                    w.WriteStringValue(d.Scenario);
+                }
+                w.WriteNumberValue(d.Created.ToUnixTimeMilliseconds());
+                w.WriteNumberValue(d.Expires.ToUnixTimeMilliseconds());
+                w.WriteNumberValue(d.Repeat);
+                w.WriteNumberValue((int)d.Status);
+                if (d.Refusal == RefusalReason.None)
+                {
+                    w.WriteNullValue();
+                    w.WriteNullValue();
+                }
+                else
+                {
+                    w.WriteStringValue(d.Refusal.Name());
+                    w.WriteStringValue(d.RefusalMessage);
+                }
+                w.WriteEndArray();
+                stored.Add(d with { Id = id });
+            }
+            w.WriteEndArray();
+        }
         using var cmd = Connection.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = """
-            INSERT INTO decisions (target, reason, origin, scenario, created_ms, expires_ms, repeat, status, refusal, refusal_message)
-            VALUES ($target, $reason, $origin, $scenario, $created, $expires, $repeat, $status, $refusal, $message)
-            RETURNING id
+            INSERT INTO decisions (id, target, reason, origin, scenario, created_ms, expires_ms, repeat, status, refusal, refusal_message)
+            SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
+                   value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10
+            FROM json_each(CAST($rows AS TEXT))
             """;
-        var pTarget = cmd.Parameters.Add("$target", SqliteType.Text);
-        var pReason = cmd.Parameters.Add("$reason", SqliteType.Text);
-        var pOrigin = cmd.Parameters.Add("$origin", SqliteType.Text);
-        var pScenario = cmd.Parameters.Add("$scenario", SqliteType.Text);
-        var pCreated = cmd.Parameters.Add("$created", SqliteType.Integer);
-        var pExpires = cmd.Parameters.Add("$expires", SqliteType.Integer);
-        var pRepeat = cmd.Parameters.Add("$repeat", SqliteType.Integer);
-        var pStatus = cmd.Parameters.Add("$status", SqliteType.Integer);
-        var pRefusal = cmd.Parameters.Add("$refusal", SqliteType.Text);
-        var pMessage = cmd.Parameters.Add("$message", SqliteType.Text);
-        cmd.Prepare();
-        foreach (var d in decisions)
+        // Passed as UTF-8 bytes and cast in SQL: no UTF-16 round trip of a multi-megabyte string.
+        cmd.Parameters.Add("$rows", SqliteType.Blob).Value = rows.WrittenSpan.ToArray();
+        int inserted = cmd.ExecuteNonQuery();
+        if (inserted != decisions.Count)
         {
-            pTarget.Value = d.Target.ToString();
-            pReason.Value = d.Reason;
-            pOrigin.Value = d.Origin;
-            pScenario.Value = (object?)d.Scenario ?? DBNull.Value;
-            pCreated.Value = d.Created.ToUnixTimeMilliseconds();
-            pExpires.Value = d.Expires.ToUnixTimeMilliseconds();
-            pRepeat.Value = d.Repeat;
-            pStatus.Value = (int)d.Status;
-            pRefusal.Value = d.Refusal == RefusalReason.None ? DBNull.Value : d.Refusal.Name();
-            pMessage.Value = d.Refusal == RefusalReason.None ? DBNull.Value : d.RefusalMessage;
-            long id = (long)cmd.ExecuteScalar()!;
-            stored.Add(d with { Id = id });
+            throw new StoreException(string.Create(CultureInfo.InvariantCulture, $"stored {inserted} of {decisions.Count} decisions"));
         }
         tx.Commit();
         return stored;
@@ -119,23 +155,17 @@ public sealed class DecisionStore
         return times;
     }
 
-    /// <summary>Revokes the bans in force on exactly these targets; returns how many decisions were revoked.</summary>
+    /// <summary>Revokes the bans in force on exactly these targets; returns how many decisions were revoked. One statement, one pass over the table, however many targets.</summary>
     public int Revoke(IReadOnlyCollection<BanTarget> targets, DateTimeOffset now)
     {
-        int revoked = 0;
-        using var tx = Connection.BeginTransaction();
         using var cmd = Connection.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = "UPDATE decisions SET status = 3, revoked_ms = $now WHERE target = $target AND status = 1 AND expires_ms > $now";
+        cmd.CommandText = """
+            UPDATE decisions SET status = 3, revoked_ms = $now
+            WHERE status = 1 AND expires_ms > $now AND target IN (SELECT value FROM json_each($targets))
+            """;
         cmd.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-        var pTarget = cmd.Parameters.Add("$target", SqliteType.Text);
-        foreach (var t in targets)
-        {
-            pTarget.Value = t.ToString();
-            revoked += cmd.ExecuteNonQuery();
-        }
-        tx.Commit();
-        return revoked;
+        cmd.Parameters.AddWithValue("$targets", System.Text.Json.JsonSerializer.Serialize(targets.Select(t => t.ToString()).ToArray(), StoreJson.Default.StringArray));
+        return cmd.ExecuteNonQuery();
     }
 
     /// <summary>Revokes every ban in force; returns how many.</summary>

@@ -30,6 +30,7 @@ public static class BansRenderer
                 w.WriteNumber("kernel_added", outcome.KernelAdded);
                 w.WriteNumber("kernel_removed", outcome.KernelRemoved);
                 w.WriteStartObject("timings_ms");
+                w.WriteNumber("decide", Math.Round(outcome.DecideMs, 1));
                 w.WriteNumber("store", Math.Round(outcome.StoreMs, 1));
                 w.WriteNumber("kernel", Math.Round(outcome.KernelMs, 1));
                 w.WriteNumber("total", Math.Round(outcome.TotalMs, 1));

@@ -33,6 +33,9 @@ public sealed class BanWorkflow
 
     public sealed record Outcome(IReadOnlyList<Decision> Decisions, int KernelAdded, int KernelRemoved, bool RateCapTripped, double StoreMs, double KernelMs, double TotalMs)
     {
+        /// <summary>Of <see cref="StoreMs"/>: deciding (safety, cap, escalation history) before the store write.</summary>
+        public double DecideMs { get; init; }
+
         /// <summary>Connections destroyed and failed by the kill action (zero when none was configured).</summary>
         public ConnectionKillResult Killed { get; init; }
 
@@ -57,6 +60,7 @@ public sealed class BanWorkflow
         {
             return new Outcome(decisions, 0, 0, policy.RateCapTripped, 0, 0, total.Elapsed.TotalMilliseconds);
         }
+        double decideMs = total.Elapsed.TotalMilliseconds;
         var before = _store.InForceTargets(now);
         var stored = _store.Insert(decisions);
         double storeMs = total.Elapsed.TotalMilliseconds;
@@ -80,7 +84,7 @@ public sealed class BanWorkflow
                 killed = new ConnectionKillResult(killed.Destroyed + k.Destroyed, killed.Failed + k.Failed);
             }
         }
-        return new Outcome(stored, added, removed, policy.RateCapTripped, storeMs, kernelMs, total.Elapsed.TotalMilliseconds) { Killed = killed };
+        return new Outcome(stored, added, removed, policy.RateCapTripped, storeMs, kernelMs, total.Elapsed.TotalMilliseconds) { Killed = killed, DecideMs = decideMs };
     }
 
     /// <summary>Lifts the bans in force on these targets; returns how many decisions were revoked.</summary>
