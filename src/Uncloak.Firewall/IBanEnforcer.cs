@@ -13,7 +13,7 @@ public interface IBanEnforcer : IDisposable
     /// <summary>"nftables (libnftables)", "nftables (nft)", "iptables+ipset".</summary>
     string Name { get; }
 
-    /// <summary>True when the sets and the dropping chain are in place.</summary>
+    /// <summary>True when the sets and the dropping chain are in place (as far as a cheap check can tell; <see cref="Reconcile"/> checks fully).</summary>
     bool IsInstalled();
 
     /// <summary>One batch: (re)creates the sets and chain if missing, removes <paramref name="delete"/>, adds <paramref name="add"/> with timeouts counted from <paramref name="now"/>.</summary>

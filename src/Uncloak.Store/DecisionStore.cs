@@ -116,19 +116,74 @@ public sealed class DecisionStore
         return targets;
     }
 
+    /// <summary>Above this many targets one pass over the table beats probing the index per target.</summary>
+    private const int ProbeLimit = 2000;
+
+    /// <summary>
+    /// The in-force state that matters for changing <paramref name="targets"/>: those targets' latest expiries and
+    /// every in-force network (prefixes can cover each other in the kernel's interval sets). Index probes for a
+    /// handful of targets, so a single ban costs the same with 100 or 100,000 bans in force.
+    /// </summary>
+    public Dictionary<BanTarget, DateTimeOffset> InForceTargets(DateTimeOffset now, IReadOnlyCollection<BanTarget> targets)
+    {
+        if (targets.Count > ProbeLimit)
+        {
+            return InForceTargets(now);
+        }
+        var result = new Dictionary<BanTarget, DateTimeOffset>();
+        ReadTargets(result, """
+            SELECT target, max(expires_ms) FROM decisions
+            WHERE target IN (SELECT value FROM json_each($targets)) AND status = 1 AND expires_ms > $now GROUP BY target
+            """, now, targets);
+        ReadTargets(result, """
+            SELECT target, max(expires_ms) FROM decisions
+            WHERE status = 1 AND instr(target, '/') > 0 AND expires_ms > $now GROUP BY target
+            """, now, null);
+        return result;
+    }
+
+    private void ReadTargets(Dictionary<BanTarget, DateTimeOffset> into, string sql, DateTimeOffset now, IReadOnlyCollection<BanTarget>? targets)
+    {
+        using var cmd = Connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        if (targets is not null)
+        {
+            cmd.Parameters.AddWithValue("$targets", TargetsJson(targets));
+        }
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            if (BanTarget.TryParse(r.GetString(0), out var t, 128))
+            {
+                into[t] = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1));
+            }
+        }
+    }
+
+    private static string TargetsJson(IEnumerable<BanTarget> targets)
+        => System.Text.Json.JsonSerializer.Serialize(targets.Select(t => t.ToString()).ToArray(), StoreJson.Default.StringArray);
+
     /// <summary>Decisions for listing: in force by default; with <paramref name="all"/> also expired, revoked and refused ones (newest first, at most <paramref name="limit"/>).</summary>
     public List<Decision> List(DateTimeOffset now, bool all, int limit)
         => all
             ? Query("ORDER BY id DESC LIMIT $limit", ("$limit", limit))
             : Query("WHERE status = 1 AND expires_ms > $now ORDER BY id LIMIT $limit", ("$now", now.ToUnixTimeMilliseconds()), ("$limit", limit));
 
-    /// <summary>How many accepted bans each target had since <paramref name="since"/> (for escalation). Targets never banned are absent.</summary>
-    public Dictionary<BanTarget, int> PriorBans(DateTimeOffset since)
+    /// <summary>How many accepted bans each of <paramref name="targets"/> had since <paramref name="since"/> (for escalation). Targets never banned are absent.</summary>
+    public Dictionary<BanTarget, int> PriorBans(DateTimeOffset since, IReadOnlyCollection<BanTarget> targets)
     {
         var counts = new Dictionary<BanTarget, int>();
         using var cmd = Connection.CreateCommand();
-        cmd.CommandText = "SELECT target, count(*) FROM decisions WHERE status IN (1, 3) AND created_ms >= $since GROUP BY target";
+        bool probe = targets.Count <= ProbeLimit;
+        cmd.CommandText = probe
+            ? "SELECT target, count(*) FROM decisions WHERE target IN (SELECT value FROM json_each($targets)) AND status IN (1, 3) AND created_ms >= $since GROUP BY target"
+            : "SELECT target, count(*) FROM decisions WHERE status IN (1, 3) AND created_ms >= $since GROUP BY target";
         cmd.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
+        if (probe)
+        {
+            cmd.Parameters.AddWithValue("$targets", TargetsJson(targets));
+        }
         using var r = cmd.ExecuteReader();
         while (r.Read())
         {
@@ -164,7 +219,7 @@ public sealed class DecisionStore
             WHERE status = 1 AND expires_ms > $now AND target IN (SELECT value FROM json_each($targets))
             """;
         cmd.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-        cmd.Parameters.AddWithValue("$targets", System.Text.Json.JsonSerializer.Serialize(targets.Select(t => t.ToString()).ToArray(), StoreJson.Default.StringArray));
+        cmd.Parameters.AddWithValue("$targets", TargetsJson(targets));
         return cmd.ExecuteNonQuery();
     }
 

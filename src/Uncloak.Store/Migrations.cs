@@ -66,9 +66,11 @@ public static class Migrations
                 refusal_message TEXT,
                 revoked_ms      INTEGER
             );
-            -- In-force lookups use this index; per-target queries (revoke, escalation history) scan once per batch,
-            -- which is cheaper overall than maintaining a text index on every 100k-row import.
             CREATE INDEX decisions_status_expires ON decisions(status, expires_ms);
+            -- One ban, one probe: escalation history and in-force state of a target without scanning every ban.
+            CREATE INDEX decisions_target ON decisions(target);
+            -- In-force networks (they can cover each other in the kernel's interval sets), found without a scan.
+            CREATE INDEX decisions_networks ON decisions(expires_ms) WHERE status = 1 AND instr(target, '/') > 0;
             """),
     ];
 }

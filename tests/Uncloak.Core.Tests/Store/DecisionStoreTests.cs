@@ -66,10 +66,18 @@ public sealed class DecisionStoreTests : IDisposable
     public void Prior_bans_and_ban_times_count_accepted_and_revoked_bans_but_not_refusals()
     {
         _store.Insert([Ban("198.18.0.5", 10), Ban("198.18.0.5", 10), Ban("198.18.0.6", 10, DecisionStatus.Refused, RefusalReason.RateCap)]);
-        var prior = _store.PriorBans(Now.AddDays(-1));
+        var prior = _store.PriorBans(Now.AddDays(-1), [BanTarget.Parse("198.18.0.5"), BanTarget.Parse("198.18.0.6")]);
         Assert.Equal(2, prior[BanTarget.Parse("198.18.0.5")]);
         Assert.False(prior.ContainsKey(BanTarget.Parse("198.18.0.6")));
         Assert.Equal(2, _store.BanTimesSince(Now.AddMinutes(-1)).Count);
+    }
+
+    [Fact]
+    public void The_in_force_state_of_some_targets_includes_every_in_force_network()
+    {
+        _store.Insert([Ban("198.18.0.5", 10), Ban("198.18.0.6", 10), Ban("198.18.4.0/24", 10), Ban("2001:2::/64", 10), Ban("198.18.8.0/24", -1)]);
+        var state = _store.InForceTargets(Now, [BanTarget.Parse("198.18.0.5"), BanTarget.Parse("198.18.0.99")]);
+        Assert.Equal(["198.18.0.5", "198.18.4.0/24", "2001:2::/64"], state.Keys.Order().Select(t => t.ToString()));
     }
 
     [Fact]

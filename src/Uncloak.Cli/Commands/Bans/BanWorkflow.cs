@@ -48,7 +48,8 @@ public sealed class BanWorkflow
     {
         var total = Stopwatch.StartNew();
         var now = _time.GetUtcNow();
-        var priors = escalation.Factor > 1 ? _store.PriorBans(now - escalation.Lookback) : [];
+        var involved = requests.Select(r => r.Target).Distinct().ToList();
+        var priors = escalation.Factor > 1 ? _store.PriorBans(now - escalation.Lookback, involved) : [];
         var cap = new BanRateCap(maxPerMinute, maxPerMinute > 0 ? _store.BanTimesSince(now.AddMinutes(-1)) : null);
         var policy = new DecisionPolicy(safety, escalation, cap);
         var decisions = new List<Decision>(requests.Count);
@@ -61,7 +62,8 @@ public sealed class BanWorkflow
             return new Outcome(decisions, 0, 0, policy.RateCapTripped, 0, 0, total.Elapsed.TotalMilliseconds);
         }
         double decideMs = total.Elapsed.TotalMilliseconds;
-        var before = _store.InForceTargets(now);
+        // Only the involved targets and the in-force networks: the kernel delta of this batch depends on nothing else.
+        var before = _store.InForceTargets(now, involved);
         var stored = _store.Insert(decisions);
         double storeMs = total.Elapsed.TotalMilliseconds;
         var after = new Dictionary<BanTarget, DateTimeOffset>(before);
@@ -91,13 +93,13 @@ public sealed class BanWorkflow
     public (int Revoked, int KernelRemoved) Unban(IReadOnlyCollection<BanTarget> targets, bool dryRun)
     {
         var now = _time.GetUtcNow();
-        var before = _store.InForceTargets(now);
+        var before = _store.InForceTargets(now, targets);
         if (dryRun || _enforcer is null)
         {
             return (targets.Count(before.ContainsKey), 0);
         }
         int revoked = _store.Revoke(targets, now);
-        var after = _store.InForceTargets(now);
+        var after = _store.InForceTargets(now, targets);
         var (_, removed) = ChangeKernel(before, after, now);
         return (revoked, removed);
     }
@@ -128,7 +130,8 @@ public sealed class BanWorkflow
         var enforcer = _enforcer!;
         if (!enforcer.IsInstalled())
         {
-            var r = enforcer.Reconcile(BanSetPlan.Desired(after), now);
+            // The kernel lost its sets (reboot, table deleted): restore everything the store holds, in the same batch.
+            var r = enforcer.Reconcile(BanSetPlan.Desired(_store.InForceTargets(now)), now);
             return (r.Restored + r.Refreshed, r.Removed);
         }
         // Expiries within a second are the same ban: re-adding would only churn the kernel.
