@@ -127,7 +127,7 @@ dotnet build bench/firewall/BanLatency -c Release -nologo -v q -clp:ErrorsOnly >
 ip netns exec "$NS" dotnet bench/firewall/BanLatency/bin/Release/net10.0/BanLatency.dll "$WORK/uncloak.db" "$N" 200
 for i in 1 2 3; do
   ip netns exec "$NS" "${UNCLOAK[@]}" bans add "198.18.201.$i" --for 10m --json --db "$WORK/uncloak.db" \
-    | python3 -c 'import json,sys; t=json.load(sys.stdin)["timings_ms"]; print(f"one `uncloak bans add` process (cold JIT): decide {t[\"decide\"]} ms, store {t[\"store\"]} ms, kernel {t[\"kernel\"]} ms, total {t[\"total\"]} ms")'
+    | python3 -c 'import json,sys; t=json.load(sys.stdin)["timings_ms"]; print("one uncloak bans add process (cold JIT): total", t["total"], "ms = decide", t["decide"], "+ store", round(t["store"]-t["decide"],1), "+ kernel", t["kernel"])'
 done
 before=$(ip netns exec "$NS" nft -j list chain inet uncloak bans | python3 -c 'import json,sys; d=json.load(sys.stdin); print([e["counter"]["packets"] for x in d["nftables"] if "rule" in x and x["rule"].get("comment")=="uncloak ban4" for e in x["rule"]["expr"] if "counter" in e][0])')
 ip netns exec "$NS" "${UNCLOAK[@]}" bans add 198.18.1.2 --for 10m --json --db "$WORK/uncloak.db" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("ban of the live peer 198.18.1.2: decision→commit", d["timings_ms"]["total"], "ms")'
