@@ -12,6 +12,8 @@ if [ "$(id -u)" = 0 ]; then
   command -v sysctl >/dev/null 2>&1 || need+=(procps)
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   command -v ethtool >/dev/null 2>&1 || need+=(ethtool)
+  command -v ipset >/dev/null 2>&1 || need+=(ipset)
+  command -v iptables >/dev/null 2>&1 || need+=(iptables)
   [ -e /usr/lib/x86_64-linux-gnu/libnftables.so.1 ] || [ -e /usr/lib/aarch64-linux-gnu/libnftables.so.1 ] || need+=(libnftables1)
   if [ ${#need[@]} -gt 0 ]; then
     echo "test.sh: installing ${need[*]}"

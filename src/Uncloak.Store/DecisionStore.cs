@@ -117,7 +117,7 @@ public sealed class DecisionStore
     }
 
     /// <summary>Above this many targets one pass over the table beats probing the index per target.</summary>
-    private const int ProbeLimit = 2000;
+    public const int ProbeLimit = 2000;
 
     /// <summary>
     /// The in-force state that matters for changing <paramref name="targets"/>: those targets' latest expiries and

@@ -74,7 +74,7 @@ public sealed class BanWorkflow
                 after[d.Target] = d.Expires;
             }
         }
-        var (added, removed) = ChangeKernel(before, after, now);
+        var (added, removed) = ChangeKernel(before, after, now, complete: involved.Count > DecisionStore.ProbeLimit);
         double kernelMs = total.Elapsed.TotalMilliseconds - storeMs;
         var killed = new ConnectionKillResult(0, 0);
         if (_killer is not null)
@@ -100,7 +100,7 @@ public sealed class BanWorkflow
         }
         int revoked = _store.Revoke(targets, now);
         var after = _store.InForceTargets(now, targets);
-        var (_, removed) = ChangeKernel(before, after, now);
+        var (_, removed) = ChangeKernel(before, after, now, complete: targets.Count > DecisionStore.ProbeLimit);
         return (revoked, removed);
     }
 
@@ -125,13 +125,17 @@ public sealed class BanWorkflow
         return enforcer.Reconcile(BanSetPlan.Desired(_store.InForceTargets(now)), now);
     }
 
-    private (int Added, int Removed) ChangeKernel(Dictionary<BanTarget, DateTimeOffset> before, Dictionary<BanTarget, DateTimeOffset> after, DateTimeOffset now)
+    /// <param name="before">In-force targets before the change (the involved ones and every network).</param>
+    /// <param name="after">The same after the change.</param>
+    /// <param name="now">When timeouts are counted from.</param>
+    /// <param name="complete">True when <paramref name="after"/> holds every ban in force (large batches read the whole state), so a full reconcile need not read the store again.</param>
+    private (int Added, int Removed) ChangeKernel(Dictionary<BanTarget, DateTimeOffset> before, Dictionary<BanTarget, DateTimeOffset> after, DateTimeOffset now, bool complete)
     {
         var enforcer = _enforcer!;
         if (!enforcer.IsInstalled())
         {
             // The kernel lost its sets (reboot, table deleted): restore everything the store holds, in the same batch.
-            var r = enforcer.Reconcile(BanSetPlan.Desired(_store.InForceTargets(now)), now);
+            var r = enforcer.Reconcile(BanSetPlan.Desired(complete ? after : _store.InForceTargets(now)), now);
             return (r.Restored + r.Refreshed, r.Removed);
         }
         // Expiries within a second are the same ban: re-adding would only churn the kernel.
