@@ -162,8 +162,10 @@ public sealed class FirewallPolicyTests
             Assert.True(Counters(lab)["bogon4"] >= 1);
             Ok(lab.Uncloak(lab.Server, Args(lab, "firewall", "rollback")));
 
-            // ...unless management: accepted before any drop rule.
-            Ok(lab.Uncloak(lab.Server, Args(lab, "firewall", "apply", "--confirm-within", "10m", "--public-iface", "sa", "--mgmt", "198.18.1.2")));
+            // ...unless management: accepted before any drop rule (this time from a config file).
+            var config = Path.Combine(lab.Dir, "firewall.yaml");
+            File.WriteAllText(config, "public_interface: sa\nmanagement: [198.18.1.2]\nconfirm_within: 10m\n");
+            Ok(lab.Uncloak(lab.Server, Args(lab, "firewall", "apply", "--config", config)));
             Assert.True(lab.CanConnect(lab.A, DefendLab.ServerA), "a management source must be accepted first");
             Assert.True(Counters(lab)["management4"] >= 1);
         }

@@ -13,10 +13,9 @@ public static class FirewallApplyCommand
     {
         var policy = new PolicyOptions();
         var json = CommonOptions.Json();
-        var within = new Option<string>("--confirm-within")
+        var within = new Option<string?>("--confirm-within")
         {
-            Description = "Roll back by itself unless 'uncloak firewall confirm' arrives within this time (30s, 2m, …). Confirm from a NEW SSH session: that proves you can still get in.",
-            DefaultValueFactory = _ => "60s",
+            Description = "Roll back by itself unless 'uncloak firewall confirm' arrives within this time (30s, 2m, …; default 60s, confirm_within). Confirm from a NEW SSH session: that proves you can still get in.",
             HelpName = "DURATION",
         };
         var command = new Command("apply",
@@ -32,14 +31,15 @@ public static class FirewallApplyCommand
         {
             var output = result.InvocationConfiguration.Output;
             var error = result.InvocationConfiguration.Error;
-            var p = policy.Build(result, error);
+            var p = policy.Build(result, error, out string configuredWithin);
             if (p is null)
             {
                 return ExitCodes.UsageOrInput;
             }
-            if (!DurationText.TryParse(result.GetValue(within)!, out var span))
+            string withinText = result.GetValue(within) ?? configuredWithin;
+            if (!DurationText.TryParse(withinText, out var span))
             {
-                error.WriteLine($"uncloak firewall apply: --confirm-within '{result.GetValue(within)}' is not a duration (30s, 2m, …)");
+                error.WriteLine($"uncloak firewall apply: confirm within '{withinText}' is not a duration (30s, 2m, …)");
                 return ExitCodes.UsageOrInput;
             }
             int rc = FirewallCommand.Require("apply", error, out var nft);

@@ -27,23 +27,27 @@ public sealed class PolicyOptions
         HelpName = "FILE",
     };
 
-    public Option<int> EchoRate { get; } = new("--echo-rate")
+    public Option<int?> EchoRate { get; } = new("--echo-rate")
     {
-        Description = "ICMP/ICMPv6 echo requests per second allowed per source (burst twice that); the rest are dropped.",
-        DefaultValueFactory = _ => 5,
+        Description = "ICMP/ICMPv6 echo requests per second allowed per source (burst twice that); the rest are dropped. Default 5 (echo_rate).",
         HelpName = "N",
     };
 
-    public Option<int> EchoMaxBytes { get; } = new("--echo-max-bytes")
+    public Option<int?> EchoMaxBytes { get; } = new("--echo-max-bytes")
     {
-        Description = "Drop echo requests longer than this many bytes (the incident's \"large pings\").",
-        DefaultValueFactory = _ => 1000,
+        Description = "Drop echo requests longer than this many bytes (the incident's \"large pings\"). Default 1000 (echo_max_bytes).",
         HelpName = "BYTES",
+    };
+
+    public Option<string?> Config { get; } = new("--config")
+    {
+        Description = $"Policy file (YAML; keys as in the shipped config/firewall.yaml) instead of {PolicyConfig.UserFile}. Flags override it.",
+        HelpName = "FILE",
     };
 
     public Option<string[]> ConnLimit { get; } = new("--conn-limit")
     {
-        Description = "Per-source limit of concurrent connections to TCP ports, as PORTS:MAX, e.g. 80,443:100 (repeatable). New connections beyond it are dropped.",
+        Description = "Per-source limit of concurrent connections to TCP ports, as PORTS:MAX, e.g. 80,443:100 (repeatable; replaces conn_limits of the config). New connections beyond it are dropped.",
         HelpName = "PORTS:MAX",
     };
 
@@ -56,18 +60,23 @@ public sealed class PolicyOptions
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Management, PublicInterface, Bogons, EchoRate, EchoMaxBytes, ConnLimit })
+        foreach (var o in new Option[] { Config, Management, PublicInterface, Bogons, EchoRate, EchoMaxBytes, ConnLimit })
         {
             command.Add(o);
         }
     }
 
-    /// <summary>Builds the policy; every invalid value is reported (all at once) and null returned.</summary>
-    public FirewallPolicy? Build(ParseResult result, TextWriter error)
+    /// <summary>Builds the policy from the config files and the flags; every invalid value is reported (all at once) and null returned.</summary>
+    public FirewallPolicy? Build(ParseResult result, TextWriter error) => Build(result, error, out _);
+
+    /// <summary>As <see cref="Build(ParseResult, TextWriter)"/>, also returning the configured confirm_within.</summary>
+    public FirewallPolicy? Build(ParseResult result, TextWriter error, out string confirmWithin)
     {
         var errors = new List<string>();
+        var config = PolicyConfig.Load(PolicyConfig.Files(result.GetValue(Config)), errors);
+        confirmWithin = config.ConfirmWithin;
         var management = new List<BanTarget>();
-        foreach (var m in result.GetValue(Management) ?? [])
+        foreach (var m in config.Management.Concat(result.GetValue(Management) ?? []))
         {
             if (BanTarget.TryParse(m, out var t, 128))
             {
@@ -89,7 +98,8 @@ public sealed class PolicyOptions
             management.Add(BanTarget.For(ssh, ssh.IsV4 ? 32 : 128));
         }
         var limits = new List<ConnectionLimit>();
-        foreach (var c in result.GetValue(ConnLimit) ?? [])
+        var connLimits = result.GetValue(ConnLimit) is { Length: > 0 } given ? given : [.. config.ConnLimits];
+        foreach (var c in connLimits)
         {
             if (ConnectionLimit.TryParse(c, out var limit))
             {
@@ -100,7 +110,7 @@ public sealed class PolicyOptions
                 errors.Add($"--conn-limit {c}: write PORTS:MAX, e.g. 80,443:100");
             }
         }
-        int echoRate = result.GetValue(EchoRate), echoMax = result.GetValue(EchoMaxBytes);
+        int echoRate = result.GetValue(EchoRate) ?? config.EchoRate, echoMax = result.GetValue(EchoMaxBytes) ?? config.EchoMaxBytes;
         if (echoRate < 1)
         {
             errors.Add("--echo-rate must be at least 1");
@@ -109,11 +119,11 @@ public sealed class PolicyOptions
         {
             errors.Add("--echo-max-bytes must be at least 64 (smaller would drop ordinary pings)");
         }
-        string? iface = result.GetValue(PublicInterface);
+        string? iface = result.GetValue(PublicInterface) ?? config.PublicInterface;
         var bogons = new List<BanTarget>();
         if (iface is not null)
         {
-            string? path = result.GetValue(Bogons) ?? new[] { "/etc/uncloak/bogons", Path.Combine(AppContext.BaseDirectory, "config", "bogons") }.FirstOrDefault(File.Exists);
+            string? path = result.GetValue(Bogons) ?? config.Bogons ?? new[] { "/etc/uncloak/bogons", Path.Combine(AppContext.BaseDirectory, "config", "bogons") }.FirstOrDefault(File.Exists);
             if (path is null || !File.Exists(path))
             {
                 errors.Add($"bogon list not found ({path ?? "config/bogons"}); pass --bogons FILE");
