@@ -116,7 +116,11 @@ public sealed class DecisionStore
         return targets;
     }
 
-    /// <summary>Above this many targets one pass over the table beats probing the index per target.</summary>
+    /// <summary>
+    /// Above this many targets one pass over the table beats probing the index per target. Probes are written
+    /// <c>json_each(…) CROSS JOIN decisions</c>: CROSS JOIN fixes the loop order in SQLite, so each target is one
+    /// index lookup (with <c>target IN (SELECT … json_each)</c> the planner scanned every ban in force instead).
+    /// </summary>
     public const int ProbeLimit = 2000;
 
     /// <summary>
@@ -132,11 +136,11 @@ public sealed class DecisionStore
         }
         var result = new Dictionary<BanTarget, DateTimeOffset>();
         ReadTargets(result, """
-            SELECT target, max(expires_ms) FROM decisions
-            WHERE target IN (SELECT value FROM json_each($targets)) AND status = 1 AND expires_ms > $now GROUP BY target
+            SELECT d.target, max(d.expires_ms) FROM json_each($targets) AS j CROSS JOIN decisions AS d INDEXED BY decisions_target ON d.target = j.value
+            WHERE d.status = 1 AND d.expires_ms > $now GROUP BY d.target
             """, now, targets);
         ReadTargets(result, """
-            SELECT target, max(expires_ms) FROM decisions
+            SELECT target, max(expires_ms) FROM decisions INDEXED BY decisions_networks
             WHERE status = 1 AND instr(target, '/') > 0 AND expires_ms > $now GROUP BY target
             """, now, null);
         return result;
@@ -177,7 +181,7 @@ public sealed class DecisionStore
         using var cmd = Connection.CreateCommand();
         bool probe = targets.Count <= ProbeLimit;
         cmd.CommandText = probe
-            ? "SELECT target, count(*) FROM decisions WHERE target IN (SELECT value FROM json_each($targets)) AND status IN (1, 3) AND created_ms >= $since GROUP BY target"
+            ? "SELECT d.target, count(*) FROM json_each($targets) AS j CROSS JOIN decisions AS d INDEXED BY decisions_target ON d.target = j.value WHERE d.status IN (1, 3) AND d.created_ms >= $since GROUP BY d.target"
             : "SELECT target, count(*) FROM decisions WHERE status IN (1, 3) AND created_ms >= $since GROUP BY target";
         cmd.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
         if (probe)
@@ -216,7 +220,8 @@ public sealed class DecisionStore
         using var cmd = Connection.CreateCommand();
         cmd.CommandText = """
             UPDATE decisions SET status = 3, revoked_ms = $now
-            WHERE status = 1 AND expires_ms > $now AND target IN (SELECT value FROM json_each($targets))
+            WHERE id IN (SELECT d.id FROM json_each($targets) AS j CROSS JOIN decisions AS d INDEXED BY decisions_target ON d.target = j.value
+                         WHERE d.status = 1 AND d.expires_ms > $now)
             """;
         cmd.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
         cmd.Parameters.AddWithValue("$targets", TargetsJson(targets));
