@@ -34,6 +34,7 @@ public static class BansRenderer
                 w.WriteNumber("store", Math.Round(outcome.StoreMs, 1));
                 w.WriteNumber("kernel", Math.Round(outcome.KernelMs, 1));
                 w.WriteNumber("total", Math.Round(outcome.TotalMs, 1));
+                w.WriteBoolean("store_and_kernel_in_parallel", outcome.Parallel);
                 w.WriteEndObject();
                 w.WriteStartArray("decisions");
                 foreach (var d in verbose ? outcome.Decisions : outcome.Decisions.Where(d => d.Status != DecisionStatus.Active))
@@ -65,7 +66,8 @@ public static class BansRenderer
         }
         if (!dryRun && backend is not null)
         {
-            console.MarkupLineInterpolated($"{backend}: +{outcome.KernelAdded} -{outcome.KernelRemoved} elements in one transaction; store {outcome.StoreMs:F0} ms, kernel {outcome.KernelMs:F0} ms");
+            string how = outcome.Parallel ? " (written in parallel)" : "";
+            console.MarkupLineInterpolated($"{backend}: +{outcome.KernelAdded} -{outcome.KernelRemoved} elements in one transaction; store {outcome.StoreMs:F0} ms, kernel {outcome.KernelMs:F0} ms{how}, total {outcome.TotalMs:F0} ms");
         }
     }
 

@@ -33,6 +33,9 @@ public sealed class BanWorkflow
 
     public sealed record Outcome(IReadOnlyList<Decision> Decisions, int KernelAdded, int KernelRemoved, bool RateCapTripped, double StoreMs, double KernelMs, double TotalMs)
     {
+        /// <summary>True when store and kernel were written at the same time (large batches): <see cref="StoreMs"/> and <see cref="KernelMs"/> overlap.</summary>
+        public bool Parallel { get; init; }
+
         /// <summary>Of <see cref="StoreMs"/>: deciding (safety, cap, escalation history) before the store write.</summary>
         public double DecideMs { get; init; }
 
@@ -64,18 +67,55 @@ public sealed class BanWorkflow
         double decideMs = total.Elapsed.TotalMilliseconds;
         // Only the involved targets and the in-force networks: the kernel delta of this batch depends on nothing else.
         var before = _store.InForceTargets(now, involved);
-        var stored = _store.Insert(decisions);
-        double storeMs = total.Elapsed.TotalMilliseconds;
         var after = new Dictionary<BanTarget, DateTimeOffset>(before);
-        foreach (var d in stored.Where(d => d.Status == DecisionStatus.Active))
+        foreach (var d in decisions.Where(d => d.Status == DecisionStatus.Active))
         {
             if (!after.TryGetValue(d.Target, out var e) || d.Expires > e)
             {
                 after[d.Target] = d.Expires;
             }
         }
-        var (added, removed) = ChangeKernel(before, after, now, complete: involved.Count > DecisionStore.ProbeLimit);
-        double kernelMs = total.Elapsed.TotalMilliseconds - storeMs;
+        bool complete = involved.Count > DecisionStore.ProbeLimit;
+        IReadOnlyList<Decision> stored;
+        int added, removed;
+        double storeMs, kernelMs;
+        if (complete)
+        {
+            // A large batch read the whole state already, so the kernel change needs nothing more from the store:
+            // write both at once (SQLite on a worker, nftables here). The store commit is still awaited before
+            // success is reported; if it fails, the kernel is put back to the state read before.
+            var insert = Task.Run(() =>
+            {
+                var rows = _store.Insert(decisions);
+                return (rows, total.Elapsed.TotalMilliseconds);
+            });
+            double kernelStart = total.Elapsed.TotalMilliseconds;
+            try
+            {
+                (added, removed) = ChangeKernel(before, after, now, complete: true);
+            }
+            finally
+            {
+                kernelMs = total.Elapsed.TotalMilliseconds - kernelStart;
+                insert.Wait(); // never leave the writer running behind an exception (the connection is not shared)
+            }
+            try
+            {
+                (stored, storeMs) = insert.GetAwaiter().GetResult();
+            }
+            catch (StoreException)
+            {
+                _enforcer.Reconcile(BanSetPlan.Desired(before), now);
+                throw;
+            }
+        }
+        else
+        {
+            stored = _store.Insert(decisions);
+            storeMs = total.Elapsed.TotalMilliseconds;
+            (added, removed) = ChangeKernel(before, after, now, complete: false);
+            kernelMs = total.Elapsed.TotalMilliseconds - storeMs;
+        }
         var killed = new ConnectionKillResult(0, 0);
         if (_killer is not null)
         {
@@ -86,7 +126,7 @@ public sealed class BanWorkflow
                 killed = new ConnectionKillResult(killed.Destroyed + k.Destroyed, killed.Failed + k.Failed);
             }
         }
-        return new Outcome(stored, added, removed, policy.RateCapTripped, storeMs, kernelMs, total.Elapsed.TotalMilliseconds) { Killed = killed, DecideMs = decideMs };
+        return new Outcome(stored, added, removed, policy.RateCapTripped, storeMs, kernelMs, total.Elapsed.TotalMilliseconds) { Killed = killed, DecideMs = decideMs, Parallel = complete };
     }
 
     /// <summary>Lifts the bans in force on these targets; returns how many decisions were revoked.</summary>
