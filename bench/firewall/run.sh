@@ -4,11 +4,12 @@
 # (as many as fit in 60 s); then ban latency from decision to kernel commit, with drops proven by the rule counter.
 # Everything runs inside network namespaces this script creates (uc-bench-def-*) and removes on exit.
 # Addresses: 198.18.0.0/15 only. Needs root, nftables, fail2ban (for the comparison), python3 (address lists).
-# Usage: bench/firewall/run.sh [N=100000] [F2B_SECONDS=60]
+# Usage: bench/firewall/run.sh [N=100000] [F2B_SECONDS=60] [ROUNDS=5]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-100000}
 F2B_SECONDS=${2:-60}
+ROUNDS=${3:-5}
 [ "$(id -u)" = 0 ] || { echo "run as root (namespaces, nftables)" >&2; exit 3; }
 
 ID=$$
@@ -54,19 +55,36 @@ count_set() { # ns table set
   ip netns exec "$1" nft -j list set inet "$2" "$3" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(sum(len(x["set"].get("elem",[])) for x in d["nftables"] if "set" in x))'
 }
 
-echo "== 1. raw nft -f: table + set + $N elements with timeouts, one transaction"
-fresh_ns
-t0=$(ms); ip netns exec "$NS" nft -f "$WORK/set.nft"; t1=$(ms)
-NFT_MS=$(elapsed "$t0" "$t1")
-echo "nft -f: ${NFT_MS} ms, set holds $(count_set "$NS" bench ban4)"
-
-echo "== 2. uncloak bans import: decide, store (SQLite, one transaction), nftables (libnftables, one transaction)"
-fresh_ns
-rm -f "$WORK"/uncloak.db*
-t0=$(ms); ip netns exec "$NS" "${UNCLOAK[@]}" bans import "$WORK/list.txt" --for 1h --json --db "$WORK/uncloak.db" > "$WORK/import.json"; t1=$(ms)
-UC_WALL_MS=$(elapsed "$t0" "$t1")
-read -r UC_STORE UC_KERNEL UC_TOTAL UC_ACCEPTED < <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); t=d["timings_ms"]; print(t["store"], t["kernel"], t["total"], d["accepted"])' "$WORK/import.json")
-echo "uncloak: in-process ${UC_TOTAL} ms (store ${UC_STORE} ms, kernel ${UC_KERNEL} ms) for ${UC_ACCEPTED} bans; whole process incl. .NET start-up and reading the file: ${UC_WALL_MS} ms; set holds $(count_set "$NS" uncloak ban4)"
+echo "== 1+2. raw nft -f vs uncloak bans import, $ROUNDS paired rounds (fresh namespace and store each time; the machine is shared, so pairs and medians)"
+echo "   nft -f: table + set + $N elements with timeouts, one transaction"
+echo "   uncloak: decide, store (SQLite, one transaction) and nftables (libnftables, one transaction; in parallel for large batches)"
+: > "$WORK/rounds.txt"
+for round in $(seq 1 "$ROUNDS"); do
+  fresh_ns
+  t0=$(ms); ip netns exec "$NS" nft -f "$WORK/set.nft"; t1=$(ms)
+  nft_ms=$(elapsed "$t0" "$t1")
+  [ "$(count_set "$NS" bench ban4)" = "$N" ] || { echo "nft -f did not load $N elements" >&2; exit 1; }
+  fresh_ns
+  rm -f "$WORK"/uncloak.db*
+  t0=$(ms); ip netns exec "$NS" "${UNCLOAK[@]}" bans import "$WORK/list.txt" --for 1h --json --db "$WORK/uncloak.db" > "$WORK/import.json"; t1=$(ms)
+  wall_ms=$(elapsed "$t0" "$t1")
+  [ "$(count_set "$NS" uncloak ban4)" = "$N" ] || { echo "uncloak did not load $N elements" >&2; exit 1; }
+  read -r dec sto ker tot < <(python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["timings_ms"]; print(t["decide"], t["store"], t["kernel"], t["total"])' "$WORK/import.json")
+  echo "$nft_ms $tot $wall_ms $dec $sto $ker $(cut -d' ' -f1 /proc/loadavg)" >> "$WORK/rounds.txt"
+  echo "   round $round: nft -f ${nft_ms} ms | uncloak in-process ${tot} ms (decide ${dec}, store done at ${sto}, kernel ${ker}), whole process ${wall_ms} ms | load $(cut -d' ' -f1 /proc/loadavg)"
+done
+read -r NFT_MS UC_TOTAL UC_WALL_MS < <(python3 - "$WORK/rounds.txt" <<'PY'
+import sys, statistics
+rows = [list(map(float, l.split())) for l in open(sys.argv[1])]
+print(statistics.median(r[0] for r in rows), statistics.median(r[1] for r in rows), statistics.median(r[2] for r in rows))
+PY
+)
+python3 - "$WORK/rounds.txt" <<'PY'
+import sys, statistics
+rows = [list(map(float, l.split())) for l in open(sys.argv[1])]
+ratios = sorted(r[1] / r[0] for r in rows)
+print(f"   medians: nft -f {statistics.median(r[0] for r in rows):.0f} ms, uncloak in-process {statistics.median(r[1] for r in rows):.0f} ms, whole process {statistics.median(r[2] for r in rows):.0f} ms; per-round ratio uncloak/nft: {', '.join(f'{x:.2f}' for x in ratios)}")
+PY
 t0=$(ms); ip netns exec "$NS" nft delete table inet uncloak; ip netns exec "$NS" "${UNCLOAK[@]}" bans sync --db "$WORK/uncloak.db" >/dev/null; t1=$(ms)
 echo "restore after losing the table (bans sync, whole process): $(elapsed "$t0" "$t1") ms, set holds $(count_set "$NS" uncloak ban4)"
 
@@ -139,7 +157,7 @@ echo "== summary"
 python3 - "$NFT_MS" "$UC_TOTAL" "$UC_WALL_MS" "${F2B_RATE:-0}" "$N" <<'PY'
 import sys
 nft, uc, wall, f2b, n = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
-print(f"uncloak in-process / raw nft -f: {uc/nft:.2f}x   (whole process: {wall/nft:.2f}x)")
+print(f"uncloak in-process / raw nft -f (medians): {uc/nft:.2f}x   (whole process incl. .NET start-up: {wall/nft:.2f}x)")
 if f2b > 0:
     print(f"fail2ban nftables action for {n}: {n/f2b:.0f} s; uncloak is {n/f2b/(uc/1000):.0f}x faster in-process, {n/f2b/(wall/1000):.0f}x as a whole process")
 PY
