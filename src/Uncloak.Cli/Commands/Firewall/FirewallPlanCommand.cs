@@ -14,8 +14,8 @@ public static class FirewallPlanCommand
         var json = CommonOptions.Json();
         var command = new Command("plan",
             "Render the hardening ruleset and show it exactly as nftables will print it (rendered in a private scratch network " +
-            "namespace, so nothing real is touched), the diff against the policy loaded now, and whether SYN cookies are on. " +
-            "Why there is no SYN rate limit: " + Uncloak.Core.Rulesets.PolicyRuleset.WhyNoSynRateLimit +
+            "namespace, so nothing real is touched), the diff against the policy loaded now, and whether SYN cookies are on.\n\n" +
+            Uncloak.Core.Rulesets.PolicyRuleset.WhyNoSynRateLimit +
             "\n\nExit codes: 0 plan shown, 1 plan shown but net.ipv4.tcp_syncookies is off, 2 bad option, 3 not root or no nftables.\n\n" +
             "Example:\n  uncloak firewall plan --mgmt 198.51.100.7 --public-iface eth0 --conn-limit 80,443:100")
         {
