@@ -34,7 +34,12 @@ ms() { date +%s%N; }
 elapsed() { echo $(( ($2 - $1) / 1000000 )); }
 
 fresh_ns() {
-  ip netns del "$NS" 2>/dev/null || true
+  if ip netns list | grep -q "^$NS\b"; then
+    ip netns del "$NS"
+    # The kernel frees a deleted namespace (and its 100k set elements) in a background worker: let it finish,
+    # or it competes with the next measurement.
+    sleep 3
+  fi
   ip netns add "$NS"
   ip -n "$NS" link set lo up
 }
@@ -89,7 +94,7 @@ t0=$(ms); ip netns exec "$NS" nft delete table inet uncloak; ip netns exec "$NS"
 echo "restore after losing the table (bans sync, whole process): $(elapsed "$t0" "$t1") ms, set holds $(count_set "$NS" uncloak ban4)"
 
 echo "== 3. fail2ban's nftables action, one ban at a time, for ${F2B_SECONDS} s"
-if command -v fail2ban-server >/dev/null; then
+if [ "$F2B_SECONDS" -gt 0 ] && command -v fail2ban-server >/dev/null; then
   fresh_ns
   F2B="$WORK/f2b"; cp -r /etc/fail2ban "$F2B"; rm -f "$F2B"/jail.d/*.conf "$F2B"/jail.d/*.local
   : > "$WORK/empty.log"
@@ -131,7 +136,7 @@ CONF
   echo "fail2ban: ${F2B_DONE} of ${fed} fed addresses in the set after ${F2B_MS} ms = ${F2B_RATE} bans/s; ${N} would take $(python3 -c "print(round($N / $F2B_RATE))") s"
   kill "$F2B_PID"; F2B_PID=""
 else
-  echo "fail2ban not installed: skipped (apt-get install fail2ban)"; F2B_RATE=""
+  echo "fail2ban skipped (F2B_SECONDS=0, or not installed: apt-get install fail2ban)"; F2B_RATE=""
 fi
 
 echo "== 4. ban latency: decision to kernel commit in a warm process (as the daemon runs), 200 single bans into a set of ${N}"
