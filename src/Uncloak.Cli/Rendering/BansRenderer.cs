@@ -29,6 +29,8 @@ public static class BansRenderer
                 w.WriteBoolean("rate_cap_tripped", outcome.RateCapTripped);
                 w.WriteNumber("kernel_added", outcome.KernelAdded);
                 w.WriteNumber("kernel_removed", outcome.KernelRemoved);
+                w.WriteNumber("connections_killed", outcome.Killed.Destroyed);
+                w.WriteNumber("connections_kill_failed", outcome.Killed.Failed);
                 w.WriteStartObject("timings_ms");
                 w.WriteNumber("decide", Math.Round(outcome.DecideMs, 1));
                 w.WriteNumber("store", Math.Round(outcome.StoreMs, 1));
@@ -66,6 +68,10 @@ public static class BansRenderer
         }
         if (!dryRun && backend is not null)
         {
+            if (outcome.Killed.Destroyed + outcome.Killed.Failed > 0)
+            {
+                console.MarkupLineInterpolated($"destroyed {outcome.Killed.Destroyed} established connection(s) of the banned peers (SOCK_DESTROY)");
+            }
             string how = outcome.Parallel ? " (written in parallel)" : "";
             console.MarkupLineInterpolated($"{backend}: +{outcome.KernelAdded} -{outcome.KernelRemoved} elements in one transaction; store {outcome.StoreMs:F0} ms, kernel {outcome.KernelMs:F0} ms{how}, total {outcome.TotalMs:F0} ms");
         }

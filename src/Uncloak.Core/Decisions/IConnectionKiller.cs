@@ -4,7 +4,7 @@ namespace Uncloak.Core.Decisions;
 /// The socket-kill action: ends the established connections of a banned target at once (sock_diag
 /// <c>SOCK_DESTROY</c>), because a ban drops the peer's new packets but a connection it already holds in
 /// zero-window persist keeps its socket, buffers and worker until TCP gives up (minutes). The implementation
-/// lives with the socket table code (Uncloak.Linux/Sockets); <c>BanWorkflow</c> calls it after the kernel
+/// lives in Uncloak.Cli (SockDiagConnectionKiller, over Uncloak.Linux/Sockets); <c>BanWorkflow</c> calls it after the kernel
 /// holds the ban, so the peer cannot reconnect in between.
 /// </summary>
 public interface IConnectionKiller

@@ -41,6 +41,32 @@ public sealed class BanEnforcementTests
     }
 
     [RootFact]
+    public void A_ban_with_kill_also_resets_the_connection_the_peer_already_holds()
+    {
+        using var lab = new DefendLab();
+        using var held = DefendLab.Hold(lab.A, DefendLab.ServerA);
+        using var other = DefendLab.Hold(lab.B, DefendLab.ServerB);
+        held.ReceiveTimeout = 3000;
+        other.ReceiveTimeout = 500;
+
+        var r = lab.Uncloak(lab.Server, ["bans", "add", "198.18.1.2", "--kill", "--json", "--db", lab.Db]);
+        Ok(r);
+        using (var doc = JsonDocument.Parse(r.Output))
+        {
+            Assert.Equal(1, doc.RootElement.GetProperty("connections_killed").GetInt32());
+        }
+
+        // SOCK_DESTROY makes the server send a reset: the peer's blocked read ends at once instead of timing out.
+        var buffer = new byte[16];
+        var error = Record.Exception(() => held.Receive(buffer));
+        Assert.True(error is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionReset } || error is null,
+            $"the held connection should have been reset, got {error?.Message ?? "data"}");
+        var untouched = Record.Exception(() => other.Receive(buffer));
+        Assert.True(untouched is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.TimedOut or System.Net.Sockets.SocketError.WouldBlock },
+            $"peer B's connection must stay open (a read times out), got {untouched?.Message ?? "end of stream"}");
+    }
+
+    [RootFact]
     public void A_ban_ends_by_itself_when_its_timeout_passes()
     {
         using var lab = new DefendLab();

@@ -16,6 +16,9 @@ public sealed class DefendLab : IDisposable
     public const string Prefix = "uc-t-def";
     public const int Port = 8080;
 
+    /// <summary>A listener that keeps every accepted connection open (a server stuck writing to a slow peer).</summary>
+    public const int HoldPort = 8081;
+
     public static readonly IPAddress ServerA = IPAddress.Parse("198.18.1.1");
     public static readonly IPAddress PeerA = IPAddress.Parse("198.18.1.2");
     public static readonly IPAddress ServerB = IPAddress.Parse("198.18.2.1");
@@ -29,6 +32,7 @@ public sealed class DefendLab : IDisposable
 
     private readonly List<string> _namespaces = [];
     private readonly List<Socket> _listeners = [];
+    private readonly List<Socket> _held = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly string _dir;
 
@@ -66,6 +70,7 @@ public sealed class DefendLab : IDisposable
             Shell.Check("ip", "-n", Server, "-6", "route", "add", "2001:2:0:b1::/64", "via", "2001:2:0:2::2");
             Listen(AddressFamily.InterNetwork);
             Listen(AddressFamily.InterNetworkV6);
+            Listen(AddressFamily.InterNetwork, HoldPort);
         }
         catch
         {
@@ -164,8 +169,18 @@ public sealed class DefendLab : IDisposable
         Shell.Check("ip", "-n", peer, "link", "set", peerSide, "up");
     }
 
-    private void Listen(AddressFamily family)
+    /// <summary>Opens a TCP connection from <paramref name="ns"/> to the holding listener and returns the client socket (the caller disposes it).</summary>
+    public static Socket Hold(string ns, IPAddress server)
+        => InNamespace(ns, () =>
+        {
+            var s = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            s.Connect(new IPEndPoint(server, HoldPort));
+            return s;
+        });
+
+    private void Listen(AddressFamily family, int port = Port)
     {
+        bool hold = port == HoldPort;
         var listener = InNamespace(Server, () =>
         {
             var s = new Socket(family, SocketType.Stream, ProtocolType.Tcp);
@@ -173,7 +188,7 @@ public sealed class DefendLab : IDisposable
             {
                 s.DualMode = false;
             }
-            s.Bind(new IPEndPoint(family == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, Port));
+            s.Bind(new IPEndPoint(family == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, port));
             s.Listen(128);
             return s;
         });
@@ -184,7 +199,18 @@ public sealed class DefendLab : IDisposable
             {
                 try
                 {
-                    using var c = await listener.AcceptAsync(_stop.Token);
+                    var c = await listener.AcceptAsync(_stop.Token);
+                    if (hold)
+                    {
+                        lock (_held)
+                        {
+                            _held.Add(c);
+                        }
+                    }
+                    else
+                    {
+                        c.Dispose();
+                    }
                 }
                 catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
                 {
@@ -218,6 +244,10 @@ public sealed class DefendLab : IDisposable
         foreach (var l in _listeners)
         {
             l.Dispose();
+        }
+        lock (_held)
+        {
+            _held.ForEach(h => h.Dispose());
         }
         foreach (var ns in _namespaces)
         {

@@ -14,13 +14,18 @@ public static class BansAddCommand
         var duration = DurationOption();
         var reason = ReasonOption("manual ban");
         var maxPerMinute = MaxPerMinuteOption(0);
+        var kill = new Option<bool>("--kill")
+        {
+            Description = "Also destroy the target's established connections (sock_diag SOCK_DESTROY) once the ban is in the kernel: a ban stops new packets, " +
+                "but a connection the peer holds open in zero-window persist keeps its socket, buffers and worker for minutes. Same as 'uncloak sockets --kill', after the ban.",
+        };
         var noEscalation = new Option<bool>("--no-escalation") { Description = "Ban for exactly --for, even if the target was banned before (by default each repeat within 30 days lasts 4× longer, at most 30 days)." };
         var command = new Command("add",
             "Ban addresses or networks for a while. Decided (safety rules, rate cap, escalation), stored, then added to the kernel " +
             "in one transaction.\n\nExit codes: 0 all banned, 1 some refused (see why), 2 bad input, 3 not root or no firewall.\n\n" +
             "Examples:\n  uncloak bans add 198.18.0.7 --for 90m --reason 'zero-window hold on :443'\n  uncloak bans add 2001:2::1 --for 7d   # bans 2001:2::/64")
         {
-            targets, duration, reason, maxPerMinute, noEscalation, options.Allow, options.V6Prefix,
+            targets, duration, reason, maxPerMinute, noEscalation, kill, options.Allow, options.V6Prefix,
         };
         options.AddTo(command);
         command.SetAction(result =>
@@ -43,13 +48,13 @@ public static class BansAddCommand
             }
             var requests = parsed.Select(t => new BanRequest(t, span, result.GetValue(reason)!, "cli")).ToList();
             var escalation = result.GetValue(noEscalation) ? Escalation.None : Escalation.Default;
-            return Run(result, options, "add", requests, escalation, result.GetValue(maxPerMinute), allowlist);
+            return Run(result, options, "add", requests, escalation, result.GetValue(maxPerMinute), allowlist, result.GetValue(kill));
         });
         return command;
     }
 
     /// <summary>Shared by add and import: open, decide, store, enforce, report.</summary>
-    internal static int Run(ParseResult result, BanOptions options, string verb, List<BanRequest> requests, Escalation escalation, int maxPerMinute, List<BanTarget> allowlist)
+    internal static int Run(ParseResult result, BanOptions options, string verb, List<BanRequest> requests, Escalation escalation, int maxPerMinute, List<BanTarget> allowlist, bool kill = false)
     {
         var output = result.InvocationConfiguration.Output;
         var error = result.InvocationConfiguration.Error;
@@ -58,10 +63,26 @@ public static class BansAddCommand
         {
             return rc;
         }
+        SockDiagConnectionKiller? killer = null;
+        if (kill && !result.GetValue(options.DryRun))
+        {
+            try
+            {
+                killer = SockDiagConnectionKiller.Open();
+            }
+            catch (Uncloak.Linux.Sockets.SockDiagException e)
+            {
+                error.WriteLine($"uncloak bans {verb}: --kill needs sock_diag: {e.Message}");
+                store?.Dispose();
+                enforcer?.Dispose();
+                return ExitCodes.Environment;
+            }
+        }
+        using (killer)
         using (store)
         using (enforcer)
         {
-            var workflow = new BanWorkflow(new Store.DecisionStore(store!), enforcer, TimeProvider.System);
+            var workflow = new BanWorkflow(new Store.DecisionStore(store!), enforcer, TimeProvider.System, killer);
             BanWorkflow.Outcome outcome;
             try
             {
@@ -78,6 +99,11 @@ public static class BansAddCommand
                     "A detector or feed may be misfiring, or someone spoofs sources to make you ban innocents. Check 'uncloak bans list --all'.");
             }
             BansRenderer.RenderOutcome(output, outcome, result.GetValue(options.DryRun), enforcer?.Name, result.GetValue(options.Json), verbose: requests.Count <= 50);
+            if (outcome.Killed.Failed > 0)
+            {
+                error.WriteLine($"uncloak bans {verb}: banned, but {outcome.Killed.Failed} connection(s) could not be destroyed (not root, or a kernel without CONFIG_INET_DIAG_DESTROY).");
+                return ExitCodes.Environment;
+            }
             return outcome.Refused > 0 ? ExitCodes.Findings : ExitCodes.Ok;
         }
     }
