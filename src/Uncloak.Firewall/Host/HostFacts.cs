@@ -1,43 +1,25 @@
 using System.Globalization;
-using System.Net.NetworkInformation;
 using Uncloak.Core.Decisions;
 using Uncloak.Core.Events;
 
 namespace Uncloak.Firewall.Host;
 
 /// <summary>
-/// Reads what the safety rules protect from the running host: its own addresses (every interface of the
-/// current network namespace), its default gateways (/proc/net/route, /proc/net/ipv6_route) and the SSH
-/// client of the admin running the command. A file that cannot be read contributes nothing; the rules
-/// still hold for what was found.
+/// Reads what the safety rules protect from the running host: its default gateways (/proc/net/route,
+/// /proc/net/ipv6_route) and the SSH client of the admin running the command; its own addresses come from the
+/// caller (Uncloak.Linux's HostAddresses, shared with the socket-kill guard). A file that cannot be read
+/// contributes nothing; the rules still hold for what was found.
 /// </summary>
 public static class HostFacts
 {
-    public static SafetyContext Read(IReadOnlyList<BanTarget> allowlist, string procRoot = "/proc")
+    public static SafetyContext Read(IReadOnlyList<NetAddress> ownAddresses, IReadOnlyList<BanTarget> allowlist, string procRoot = "/proc")
         => new()
         {
-            OwnAddresses = OwnAddresses(),
+            OwnAddresses = ownAddresses,
             Gateways = [.. Gateways4(Path.Combine(procRoot, "net", "route")), .. Gateways6(Path.Combine(procRoot, "net", "ipv6_route"))],
             SshClients = SafetyContext.SshClientsFrom(Environment.GetEnvironmentVariable("SSH_CONNECTION"), Environment.GetEnvironmentVariable("SSH_CLIENT")),
             Allowlist = allowlist,
         };
-
-    public static List<NetAddress> OwnAddresses()
-    {
-        var list = new List<NetAddress>();
-        foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
-        {
-            foreach (var unicast in nic.GetIPProperties().UnicastAddresses)
-            {
-                var a = NetAddress.FromIPAddress(unicast.Address);
-                if (!a.IsNone && !list.Contains(a))
-                {
-                    list.Add(a);
-                }
-            }
-        }
-        return list;
-    }
 
     /// <summary>Gateways of IPv4 default routes: destination 00000000, gateway as little-endian hex.</summary>
     public static List<NetAddress> Gateways4(string routeFile)

@@ -126,5 +126,5 @@ public sealed class BanOptions
         }
     }
 
-    public static SafetyContext Safety(List<BanTarget> allowlist) => HostFacts.Read(allowlist);
+    public static SafetyContext Safety(List<BanTarget> allowlist) => HostFacts.Read(Uncloak.Linux.Sockets.HostAddresses.Read(), allowlist);
 }
