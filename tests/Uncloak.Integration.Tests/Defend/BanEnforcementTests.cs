@@ -168,6 +168,25 @@ public sealed class BanEnforcementTests
     }
 
     [RootFact]
+    public void A_repeat_offender_is_banned_longer_by_the_configured_factor_in_store_and_kernel()
+    {
+        using var lab = new DefendLab();
+        Ok(lab.Uncloak(lab.Server, ["bans", "add", "198.18.1.2", "--for", "10m", "--escalation-factor", "3", "--db", lab.Db]));
+        var second = lab.Uncloak(lab.Server, ["bans", "add", "198.18.1.2", "--for", "10m", "--escalation-factor", "3", "--json", "--db", lab.Db]);
+        Ok(second);
+        using (var doc = JsonDocument.Parse(second.Output))
+        {
+            var d = doc.RootElement.GetProperty("decisions")[0];
+            Assert.Equal(1, d.GetProperty("repeat").GetInt32());
+            Assert.Equal(1800, d.GetProperty("duration_s").GetInt64());
+        }
+        using var set = JsonDocument.Parse(lab.Nft(lab.Server, "-j", "list", "set", "inet", "uncloak", "ban4"));
+        var elem = set.RootElement.GetProperty("nftables").EnumerateArray().First(i => i.TryGetProperty("set", out _))
+            .GetProperty("set").GetProperty("elem")[0].GetProperty("elem");
+        Assert.Equal(1800, elem.GetProperty("timeout").GetInt64());
+    }
+
+    [RootFact]
     public void Sync_removes_bans_the_store_does_not_hold()
     {
         using var lab = new DefendLab();

@@ -19,13 +19,25 @@ public static class BansAddCommand
             Description = "Also destroy the target's established connections (sock_diag SOCK_DESTROY) once the ban is in the kernel: a ban stops new packets, " +
                 "but a connection the peer holds open in zero-window persist keeps its socket, buffers and worker for minutes. Same as 'uncloak sockets --kill', after the ban.",
         };
-        var noEscalation = new Option<bool>("--no-escalation") { Description = "Ban for exactly --for, even if the target was banned before (by default each repeat within 30 days lasts 4× longer, at most 30 days)." };
+        var noEscalation = new Option<bool>("--no-escalation") { Description = "Ban for exactly --for, even if the target was banned before." };
+        var factor = new Option<double>("--escalation-factor")
+        {
+            Description = "Repeat offenders: each earlier ban of the same target within 30 days multiplies the duration by this.",
+            DefaultValueFactory = _ => Escalation.Default.Factor,
+            HelpName = "X",
+        };
+        var cap = new Option<string>("--escalation-cap")
+        {
+            Description = "Escalated bans never grow beyond this (a longer --for is kept as asked).",
+            DefaultValueFactory = _ => "30d",
+            HelpName = "DURATION",
+        };
         var command = new Command("add",
             "Ban addresses or networks for a while. Decided (safety rules, rate cap, escalation), stored, then added to the kernel " +
             "in one transaction.\n\nExit codes: 0 all banned, 1 some refused (see why), 2 bad input, 3 not root or no firewall.\n\n" +
             "Examples:\n  uncloak bans add 198.18.0.7 --for 90m --reason 'zero-window hold on :443'\n  uncloak bans add 2001:2::1 --for 7d   # bans 2001:2::/64")
         {
-            targets, duration, reason, maxPerMinute, noEscalation, kill, options.Allow, options.V6Prefix,
+            targets, duration, reason, maxPerMinute, noEscalation, factor, cap, kill, options.Allow, options.V6Prefix,
         };
         options.AddTo(command);
         command.SetAction(result =>
@@ -47,7 +59,12 @@ public static class BansAddCommand
                 return ExitCodes.UsageOrInput;
             }
             var requests = parsed.Select(t => new BanRequest(t, span, result.GetValue(reason)!, "cli")).ToList();
-            var escalation = result.GetValue(noEscalation) ? Escalation.None : Escalation.Default;
+            if (!DurationText.TryParse(result.GetValue(cap)!, out var capSpan) || result.GetValue(factor) is < 1 or > 1000)
+            {
+                error.WriteLine("uncloak bans add: --escalation-factor must be 1..1000 and --escalation-cap a duration (30d, 2w, …)");
+                return ExitCodes.UsageOrInput;
+            }
+            var escalation = result.GetValue(noEscalation) ? Escalation.None : Escalation.Default with { Factor = result.GetValue(factor), Cap = capSpan };
             return Run(result, options, "add", requests, escalation, result.GetValue(maxPerMinute), allowlist, result.GetValue(kill));
         });
         return command;

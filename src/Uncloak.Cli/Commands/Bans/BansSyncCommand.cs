@@ -10,7 +10,7 @@ public static class BansSyncCommand
         var options = new BanOptions();
         var command = new Command("sync",
             "Make the kernel hold exactly the bans in force in the store, in one transaction: sets and chain created if missing, " +
-            "missing bans restored with their remaining time, stale ones removed. Run it at boot (the shipped unit does) or after " +
+            "missing bans restored with their remaining time, stale ones removed. Run it at boot (config/systemd/uncloak-bans-sync.service does) or after " +
             "anything flushed the firewall; 'uncloak watch' does it at start-up.\n\nExit codes: 0 done, 3 not root or no firewall.");
         options.AddTo(command);
         command.SetAction(result =>
