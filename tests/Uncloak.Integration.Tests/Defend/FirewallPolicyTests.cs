@@ -133,6 +133,42 @@ public sealed class FirewallPolicyTests
     }
 
     [RootFact]
+    public void A_source_beyond_its_connection_limit_is_dropped_while_others_still_connect()
+    {
+        using var lab = new DefendLab();
+        var held = new List<System.Net.Sockets.Socket>();
+        try
+        {
+            Ok(lab.Uncloak(lab.Server, Args(lab, "firewall", "apply", "--confirm-within", "10m", "--conn-limit", $"{DefendLab.HoldPort}:2")));
+            held.Add(DefendLab.Hold(lab.A, DefendLab.ServerA));
+            held.Add(DefendLab.Hold(lab.A, DefendLab.ServerA));
+            Assert.False(lab.CanConnect(lab.A, DefendLab.ServerA, 700, DefendLab.HoldPort), "a third concurrent connection from A should be dropped");
+            Assert.True(lab.CanConnect(lab.B, DefendLab.ServerB, 1000, DefendLab.HoldPort), "B has its own count");
+            Assert.True(lab.CanConnect(lab.A, DefendLab.ServerA), "other ports are not limited");
+            Assert.True(Counters(lab)["conn-limit4-0"] >= 1);
+        }
+        finally
+        {
+            held.ForEach(h => h.Dispose());
+            KillTimer(lab);
+        }
+    }
+
+    [RootFact]
+    public void Plan_warns_and_exits_1_when_syn_cookies_are_off_in_this_namespace()
+    {
+        using var lab = new DefendLab();
+        Shell.Check("ip", "netns", "exec", lab.Server, "sysctl", "-qw", "net.ipv4.tcp_syncookies=0");
+        var plan = lab.Uncloak(lab.Server, ["firewall", "plan"]);
+        Assert.Equal(1, plan.ExitCode);
+        Assert.Contains("WARNING: net.ipv4.tcp_syncookies = 0", plan.Output);
+        Assert.Contains("No SYN rate limit, on purpose", plan.Output);
+        Assert.DoesNotContain("syn limit", plan.Output, StringComparison.OrdinalIgnoreCase);
+        Shell.Check("ip", "netns", "exec", lab.Server, "sysctl", "-qw", "net.ipv4.tcp_syncookies=1");
+        Assert.Equal(0, lab.Uncloak(lab.Server, ["firewall", "plan"]).ExitCode);
+    }
+
+    [RootFact]
     public void Large_pings_are_dropped_and_ordinary_pings_answered()
     {
         using var lab = new DefendLab();
