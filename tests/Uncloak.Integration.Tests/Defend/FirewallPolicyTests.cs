@@ -143,7 +143,7 @@ public sealed class FirewallPolicyTests
             held.Add(DefendLab.Hold(lab.A, DefendLab.ServerA));
             held.Add(DefendLab.Hold(lab.A, DefendLab.ServerA));
             Assert.False(lab.CanConnect(lab.A, DefendLab.ServerA, 700, DefendLab.HoldPort), "a third concurrent connection from A should be dropped");
-            Assert.True(lab.CanConnect(lab.B, DefendLab.ServerB, 1000, DefendLab.HoldPort), "B has its own count");
+            Assert.True(lab.CanConnect(lab.B, DefendLab.ServerB, port: DefendLab.HoldPort), "B has its own count");
             Assert.True(lab.CanConnect(lab.A, DefendLab.ServerA), "other ports are not limited");
             Assert.True(Counters(lab)["conn-limit4-0"] >= 1);
         }

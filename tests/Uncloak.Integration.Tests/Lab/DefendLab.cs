@@ -101,8 +101,12 @@ public sealed class DefendLab : IDisposable
     /// <summary>Runs nft inside a namespace and returns stdout (fails the test when nft fails).</summary>
     public string Nft(string ns, params string[] args) => Shell.Check(["ip", "netns", "exec", ns, "nft", .. args]).Output;
 
-    /// <summary>True when a TCP connect from <paramref name="ns"/> to the server's listener completes within <paramref name="timeoutMs"/>.</summary>
-    public bool CanConnect(string ns, IPAddress server, int timeoutMs = 1000, int port = Port)
+    /// <summary>
+    /// True when a TCP connect from <paramref name="ns"/> to the server's listener completes within <paramref name="timeoutMs"/>.
+    /// Checks that expect success keep the generous default (the kernel may still be freeing an earlier test's
+    /// namespace with its 100k set elements); checks that expect a drop pass a short timeout.
+    /// </summary>
+    public bool CanConnect(string ns, IPAddress server, int timeoutMs = 3000, int port = Port)
         => InNamespace(ns, () =>
         {
             using var s = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -118,7 +122,7 @@ public sealed class DefendLab : IDisposable
         });
 
     /// <summary>True when an ICMP echo from <paramref name="ns"/> gets its reply (raw socket, root).</summary>
-    public bool CanPing(string ns, IPAddress server, int timeoutMs = 1000, int size = 32)
+    public bool CanPing(string ns, IPAddress server, int timeoutMs = 3000, int size = 32)
         => InNamespace(ns, () =>
         {
             using var ping = new Ping();
