@@ -85,7 +85,15 @@ public sealed class DecisionStore
             """;
         // Passed as UTF-8 bytes and cast in SQL: no UTF-16 round trip of a multi-megabyte string.
         cmd.Parameters.Add("$rows", SqliteType.Blob).Value = rows.WrittenSpan.ToArray();
-        int inserted = cmd.ExecuteNonQuery();
+        int inserted;
+        try
+        {
+            inserted = cmd.ExecuteNonQuery();
+        }
+        catch (SqliteException e)
+        {
+            throw new StoreException($"cannot store {decisions.Count} decisions: {e.Message}", e);
+        }
         if (inserted != decisions.Count)
         {
             throw new StoreException(string.Create(CultureInfo.InvariantCulture, $"stored {inserted} of {decisions.Count} decisions"));

@@ -120,6 +120,22 @@ public sealed class BanWorkflowTests : IDisposable
     }
 
     [Fact]
+    public void When_the_store_write_of_a_large_batch_fails_the_kernel_is_put_back()
+    {
+        var workflow = new BanWorkflow(_store, _kernel, _clock);
+        workflow.Ban([Ask("198.19.0.1")], SafetyContext.Empty, Escalation.None, 0, false);
+        _sqlite.Execute("CREATE TRIGGER full_disk BEFORE INSERT ON decisions BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;");
+        var many = Enumerable.Range(0, DecisionStore.ProbeLimit + 1)
+            .Select(i => new BanRequest(new BanTarget(NetAddress.FromV4(0xC612_4000u + (uint)i), 32), TimeSpan.FromHours(1), "test", "import"))
+            .ToList();
+
+        var error = Assert.Throws<StoreException>(() => workflow.Ban(many, SafetyContext.Empty, Escalation.None, 0, false));
+
+        Assert.Contains("disk is full", error.Message);
+        Assert.Equal(["198.19.0.1"], _kernel.ReadElements(Start).Keys.Select(t => t.ToString()));
+    }
+
+    [Fact]
     public void The_kill_action_runs_once_per_newly_banned_target_after_the_ban_is_in_the_kernel()
     {
         var killer = new CountingKiller();

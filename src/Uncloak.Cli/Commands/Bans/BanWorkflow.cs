@@ -97,7 +97,9 @@ public sealed class BanWorkflow
             finally
             {
                 kernelMs = total.Elapsed.TotalMilliseconds - kernelStart;
-                insert.Wait(); // never leave the writer running behind an exception (the connection is not shared)
+                // Never leave the writer running behind an exception (the connection is not shared). Wait without
+                // observing its outcome: a store failure is handled just below, with the kernel put back.
+                ((IAsyncResult)insert).AsyncWaitHandle.WaitOne();
             }
             try
             {
