@@ -66,8 +66,7 @@ public static class BanSetPlan
                 add.Add(new BanElement(target, expires));
             }
         }
-        add.Sort((a, b) => a.Target.CompareTo(b.Target));
-        delete.Sort();
+        // Unordered on purpose: the kernel does not care, and sorting 100k elements costs more than the rest of the diff.
         return (add, delete);
     }
 

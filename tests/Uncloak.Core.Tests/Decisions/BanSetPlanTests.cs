@@ -52,7 +52,7 @@ public sealed class BanSetPlanTests
             [BanTarget.Parse("198.18.0.4")] = Now.AddMinutes(10),
         };
         var (add, delete) = BanSetPlan.Diff(current, desired, TimeSpan.FromSeconds(5));
-        Assert.Equal(new[] { "198.18.0.3", "198.18.0.4" }, add.Select(e => e.Target.ToString()).ToArray());
-        Assert.Equal(new[] { "198.18.0.2", "198.18.0.3" }, delete.Select(t => t.ToString()).ToArray());
+        Assert.Equal(new[] { "198.18.0.3", "198.18.0.4" }, add.Select(e => e.Target).Order().Select(t => t.ToString()).ToArray());
+        Assert.Equal(new[] { "198.18.0.2", "198.18.0.3" }, delete.Order().Select(t => t.ToString()).ToArray());
     }
 }
