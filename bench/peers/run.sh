@@ -38,7 +38,7 @@ timed() {  # timed NAME COMMAND... ; prints seconds and peak RSS
 }
 
 rm -f "$WORK/store.db"*
-echo "== $LINES lines, $(du -h "$CORPUS" | cut -f1)"
+echo "== $LINES lines, $(du -hL "$CORPUS" | cut -f1)"
 r_grep=$(timed grep bash -c "LC_ALL=C grep -E 'Treason uncloaked|unexpectedly shrunk window|Probing zero-window' '$CORPUS' | LC_ALL=C sed -E 's/.*(Peer|on) ([^ ]+):[0-9]+\/[0-9]+.*/\2/' | LC_ALL=C sort | LC_ALL=C uniq -c > '$WORK/grep.txt'")
 r_unc=$(timed uncloak bash -c "'$UNCLOAK' analyze --json --db '$WORK/store.db' '$CORPUS' > '$WORK/uncloak.json'")
 r_f2b=$(timed fail2ban bash -c "fail2ban-regex -c '$F2B' -o ip '$CORPUS' uncloak-treason 2>/dev/null | LC_ALL=C sort | LC_ALL=C uniq -c > '$WORK/f2b.txt'")
