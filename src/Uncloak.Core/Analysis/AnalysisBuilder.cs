@@ -47,12 +47,12 @@ public sealed class AnalysisBuilder : IEventSink
         if (ev.HasTime)
         {
             _wallEvents += weight;
-            Bump(_minutesWall, ev.Kind, ev.Time.Ticks / TimeSpan.TicksPerMinute, weight);
+            BumpCached(false, ev.Kind, ev.Time.Ticks / TimeSpan.TicksPerMinute, weight);
         }
         else if (ev.UptimeMicros >= 0)
         {
             _uptimeEvents += weight;
-            Bump(_minutesUptime, ev.Kind, ev.UptimeMicros / 60_000_000, weight);
+            BumpCached(true, ev.Kind, ev.UptimeMicros / 60_000_000, weight);
         }
         See(time);
         if (!ev.Peer.IsNone && ev.Kind != EventKind.Martian)
@@ -61,15 +61,7 @@ public sealed class AnalysisBuilder : IEventSink
         }
         if (ev.LocalPort != 0 && ev.Kind != EventKind.SynFlood)
         {
-            var port = PortOf(ev.LocalPort);
-            port.Counts.Add(ev.Kind, weight);
-            // Distinct peers per port matter for service ports and rare kinds; for firewall noise on the
-            // thousands of random ports a scanner touches they would cost more memory than they tell.
-            if (!ev.Peer.IsNone && port.Peers.Count < PortStats.MaxTrackedPeers
-                && (ev.Kind != EventKind.FirewallLog || Messages.EventDescription.IsServicePort(ev.LocalPort)))
-            {
-                port.Peers.Add(ev.Peer);
-            }
+            PortOf(ev.LocalPort).Counts.Add(ev.Kind, weight);
         }
         switch (ev.Kind)
         {
@@ -189,6 +181,34 @@ public sealed class AnalysisBuilder : IEventSink
 
     private PortStats PortOf(ushort port) => _ports[port] ??= new PortStats(port);
 
+    // Logs are in time order, so nearly every event falls in the minute the previous event of its kind fell in:
+    // counting there and flushing when the minute changes saves a hash lookup per event.
+    private readonly (long Minute, long Count, bool Uptime)[] _minuteCache = new (long, long, bool)[64];
+
+    private void BumpCached(bool uptime, EventKind kind, long minute, long weight)
+    {
+        ref var c = ref _minuteCache[(int)kind & 63];
+        if (c.Count != 0 && (c.Minute != minute || c.Uptime != uptime))
+        {
+            Bump(c.Uptime ? _minutesUptime : _minutesWall, kind, c.Minute, c.Count);
+            c.Count = 0;
+        }
+        c = (minute, c.Count + weight, uptime);
+    }
+
+    private void FlushMinuteCache()
+    {
+        for (int k = 0; k < _minuteCache.Length; k++)
+        {
+            ref var c = ref _minuteCache[k];
+            if (c.Count != 0)
+            {
+                Bump(c.Uptime ? _minutesUptime : _minutesWall, (EventKind)k, c.Minute, c.Count);
+                c.Count = 0;
+            }
+        }
+    }
+
     private static void Bump(Dictionary<(EventKind, long), long> minutes, EventKind kind, long minute, long weight)
     {
         ref long count = ref CollectionsMarshal.GetValueRefOrAddDefault(minutes, (kind, minute), out _);
@@ -217,6 +237,8 @@ public sealed class AnalysisBuilder : IEventSink
     /// <summary>Takes in what another builder (a parallel reader of the same inputs) collected.</summary>
     public void Merge(AnalysisBuilder other)
     {
+        FlushMinuteCache();
+        other.FlushMinuteCache();
         foreach (var (kind, count) in other._counts.NonZero())
         {
             _counts.Add(kind, count);
@@ -241,7 +263,6 @@ public sealed class AnalysisBuilder : IEventSink
                 {
                     mine.Counts.Add(kind, count);
                 }
-                mine.Peers.UnionWith(theirs.Peers);
             }
         }
         foreach (var (key, count) in other._minutesWall)
@@ -280,6 +301,17 @@ public sealed class AnalysisBuilder : IEventSink
 
     public AnalysisReport Build()
     {
+        FlushMinuteCache();
+        foreach (var peer in _peers.Values)
+        {
+            foreach (var port in peer.LocalPorts.Keys)
+            {
+                if (_ports[port] is { } stats)
+                {
+                    stats.DistinctPeers++;
+                }
+            }
+        }
         bool wall = _wallEvents > 0 || _uptimeEvents == 0;
         var history = RareHistory.Replay(_rare, _last == DateTime.MinValue ? null : _last);
         var timeline = BuildTimeline(wall ? _minutesWall : _minutesUptime, wall);

@@ -7,10 +7,9 @@ public sealed class PortStats(ushort port)
 
     public KindCounts Counts { get; } = new();
 
-    /// <summary>Beyond this many distinct peers a port reports "at least" this many.</summary>
-    public const int MaxTrackedPeers = 10_000;
-
-    internal HashSet<Events.NetAddress> Peers { get; } = [];
-
-    public int DistinctPeers => Peers.Count;
+    /// <summary>
+    /// Distinct peers that touched the port, derived at build time from each peer's own port table (a peer keeps
+    /// up to 256 ports, so a scanner's 257th port is not counted here: a small undercount on obscure ports).
+    /// </summary>
+    public int DistinctPeers { get; internal set; }
 }
