@@ -23,7 +23,12 @@ public static class EventReader
                 UptimeMicros = -1,
             };
             var ev = EventPacking.Unpack((byte[])r[6], head);
-            yield return new StoredEvent(ev, 1, r.IsDBNull(7) ? null : r.GetString(7));
+            string? text = r.IsDBNull(7) ? null : r.GetString(7);
+            if (text is null && ev.Kind == EventKind.Treason)
+            {
+                text = Core.Messages.TreasonMessage.Text(ev);
+            }
+            yield return new StoredEvent(ev, 1, text);
         }
     }
 

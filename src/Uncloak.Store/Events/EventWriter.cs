@@ -91,7 +91,9 @@ public sealed class EventWriter : IDisposable
         try
         {
             var tx = _store.Connection.BeginTransaction();
-            using var insert = CreateInsert(tx);
+            using var insert = CreateInsert(tx, 1);
+            using var insertMany = CreateInsert(tx, RowsPerStatement);
+            var pending = new List<StoredEvent>(RowsPerStatement);
             int sinceCommit = 0;
             foreach (var batch in _queue.GetConsumingEnumerable())
             {
@@ -107,26 +109,33 @@ public sealed class EventWriter : IDisposable
                         Aggregate(ev);
                         continue;
                     }
-                    var p = insert.Parameters;
-                    p[0].Value = ev.Position.SourceId;
-                    p[1].Value = ev.Position.Offset;
-                    p[2].Value = ev.HasTime ? new DateTimeOffset(ev.Time).ToUnixTimeMilliseconds() : DBNull.Value;
-                    p[3].Value = (int)ev.Kind;
-                    p[4].Value = EventColumns.AddressBytes(ev.Peer);
-                    p[5].Value = (int)ev.LocalPort;
-                    p[6].Value = EventPacking.Pack(ev);
-                    p[7].Value = (object?)stored.Text ?? DBNull.Value;
-                    insert.ExecuteNonQuery();
-                    Interlocked.Increment(ref _written);
-                    if (++sinceCommit >= CommitEvery)
+                    pending.Add(stored);
+                    if (pending.Count < RowsPerStatement)
+                    {
+                        continue;
+                    }
+                    // Many rows per statement: the per-statement overhead of the ADO.NET layer costs more than SQLite's insert.
+                    Bind(insertMany, pending);
+                    insertMany.ExecuteNonQuery();
+                    Interlocked.Add(ref _written, pending.Count);
+                    sinceCommit += pending.Count;
+                    pending.Clear();
+                    if (sinceCommit >= CommitEvery)
                     {
                         tx.Commit();
                         tx.Dispose();
                         tx = _store.Connection.BeginTransaction();
                         insert.Transaction = tx;
+                        insertMany.Transaction = tx;
                         sinceCommit = 0;
                     }
                 }
+            }
+            foreach (var stored in pending)
+            {
+                Bind(insert, [stored]);
+                insert.ExecuteNonQuery();
+                Interlocked.Increment(ref _written);
             }
             WriteRollups(tx);
             tx.Commit();
@@ -228,20 +237,46 @@ public sealed class EventWriter : IDisposable
         return cmd;
     }
 
-    private SqliteCommand CreateInsert(SqliteTransaction tx)
+    private const int RowsPerStatement = 32;
+    private const int ColumnsPerRow = 8;
+
+    private SqliteCommand CreateInsert(SqliteTransaction tx, int rows)
     {
         var cmd = _store.Connection.CreateCommand();
         cmd.Transaction = tx;
-        cmd.CommandText = """
-            INSERT OR IGNORE INTO events(source_id, offset, time_ms, kind, peer, local_port, body, text)
-            VALUES ($source_id, $offset, $time_ms, $kind, $peer, $local_port, $body, $text)
-            """;
-        foreach (var name in (string[])["$source_id", "$offset", "$time_ms", "$kind", "$peer", "$local_port", "$body", "$text"])
+        var sql = new System.Text.StringBuilder("INSERT OR IGNORE INTO events(source_id, offset, time_ms, kind, peer, local_port, body, text) VALUES ");
+        for (int r = 0; r < rows; r++)
         {
-            cmd.Parameters.Add(new SqliteParameter(name, null));
+            sql.Append(r == 0 ? "" : ",").Append('(');
+            for (int c = 0; c < ColumnsPerRow; c++)
+            {
+                string name = $"$p{r}_{c}";
+                sql.Append(c == 0 ? "" : ",").Append(name);
+                cmd.Parameters.Add(new SqliteParameter(name, null));
+            }
+            sql.Append(')');
         }
+        cmd.CommandText = sql.ToString();
         cmd.Prepare();
         return cmd;
+    }
+
+    private static void Bind(SqliteCommand cmd, List<StoredEvent> rows)
+    {
+        var p = cmd.Parameters;
+        for (int r = 0; r < rows.Count; r++)
+        {
+            var ev = rows[r].Event;
+            int o = r * ColumnsPerRow;
+            p[o].Value = ev.Position.SourceId;
+            p[o + 1].Value = ev.Position.Offset;
+            p[o + 2].Value = ev.HasTime ? new DateTimeOffset(ev.Time).ToUnixTimeMilliseconds() : DBNull.Value;
+            p[o + 3].Value = (int)ev.Kind;
+            p[o + 4].Value = EventColumns.AddressBytes(ev.Peer);
+            p[o + 5].Value = (int)ev.LocalPort;
+            p[o + 6].Value = EventPacking.Pack(ev);
+            p[o + 7].Value = (object?)rows[r].Text ?? DBNull.Value;
+        }
     }
 
     public void Dispose()

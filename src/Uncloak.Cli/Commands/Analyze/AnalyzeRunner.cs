@@ -333,8 +333,8 @@ public static partial class AnalyzeRunner
     private static partial Regex RotationPattern();
 
     /// <summary>
-    /// Feeds one builder and the store. Message text is copied for every event stored as a row and for one
-    /// firewall line in 64 (aggregates keep none; a string per LOG line would cost more than parsing it).
+    /// Feeds one builder and the store. Message text is copied for the rare events stored as rows; firewall lines
+    /// are aggregated and treason rows rebuild their text from their fields.
     /// Batches go to the writer whole, so several sinks can feed one writer from parallel readers.
     /// </summary>
     private sealed class TeeSink(AnalysisBuilder builder, EventWriter? writer) : IEventSink
@@ -348,7 +348,9 @@ public static partial class AnalyzeRunner
             {
                 return;
             }
-            bool keepText = ev.Kind != EventKind.FirewallLog;
+            // Firewall lines are aggregated and treason rows rebuild their text from their fields (TreasonMessage.Text):
+            // a string per line for either would cost more than parsing it.
+            bool keepText = ev.Kind is not (EventKind.FirewallLog or EventKind.Treason);
             _batch.Add(new StoredEvent(ev, 1, keepText ? Encoding.UTF8.GetString(message[..Math.Min(message.Length, 1024)]) : null));
             if (_batch.Count == 4096)
             {
