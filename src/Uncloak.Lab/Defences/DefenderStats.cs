@@ -1,0 +1,4 @@
+namespace Uncloak.Lab.Defences;
+
+/// <summary>What Uncloak did during a cell: sweeps of the socket table, sockets destroyed, peers banned.</summary>
+public sealed record DefenderStats(int Sweeps, int SocketsKilled, IReadOnlyList<string> Banned, TimeSpan? FirstKillAfter);

@@ -1,0 +1,69 @@
+using System.Net;
+using Uncloak.Core.Counters;
+using Uncloak.Lab.Attacks;
+using Uncloak.Lab.Defences;
+using Uncloak.Lab.Probe;
+using Uncloak.Lab.Topology;
+using Uncloak.Lab.Victim;
+using Uncloak.Linux.Counters;
+using Uncloak.Linux.Namespaces;
+
+namespace Uncloak.Lab.Runs;
+
+/// <summary>
+/// Runs one cell on a fresh lab: up, defence, victim, probe (baseline, then through the attack), attack, and always down —
+/// so no cell inherits sockets, rules or sysctls from another. Everything runs in this process: the victim's, the probe's
+/// and the attacker's sockets are created on threads inside their namespaces.
+/// </summary>
+public static class CellRunner
+{
+    /// <summary>The server counters a cell reports (deltas over the cell).</summary>
+    public static readonly IReadOnlyList<string> CounterNames =
+    [
+        "TcpExt.TCPReqQFullDrop", "TcpExt.TCPReqQFullDoCookies", "TcpExt.SyncookiesSent", "TcpExt.SyncookiesRecv",
+        "TcpExt.ListenOverflows", "TcpExt.ListenDrops", "TcpExt.TCPWinProbe", "TcpExt.TCPAbortOnData", "Icmp.InEchos",
+    ];
+
+    /// <summary>Whether ban callbacks exist for <see cref="DefenceKind.Uncloak"/>; set by the host that can enforce bans.</summary>
+    public delegate Action<IReadOnlyCollection<Core.Events.NetAddress>>? BanFactory(LabNames names);
+
+    public static async Task<CellResult> RunAsync(LabNames names, CellPlan plan, BanFactory? bans, CancellationToken cancel)
+    {
+        LabTopology.Up(names);
+        try
+        {
+            DefenceSetup.Apply(names, plan.Defence);
+            await using var victim = await VictimFactory.StartAsync(names, plan.Workers, plan.PreferApache, cancel);
+            var before = ReadCounters(names);
+            var probe = new ClientProbe(names.Client, new IPEndPoint(LabNames.ServerAddress, LabNames.HttpPort), plan.ProbeInterval, plan.ProbeTimeout);
+            var probing = probe.RunAsync(plan.Warmup + plan.Limits.Duration, cancel);
+            await Task.Delay(plan.Warmup, cancel);
+
+            using var defender = plan.Defence == DefenceKind.Uncloak ? new UncloakDefender(names, bans?.Invoke(names)) : null;
+            defender?.Start();
+            var attack = Attackers.Create(plan.Attack);
+            var stats = await Task.Factory.StartNew(() => attack.Run(names, plan.Limits, cancel), cancel, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            var defended = defender?.Stop();
+            var samples = await probing;
+            var after = ReadCounters(names);
+
+            double warm = plan.Warmup.TotalSeconds, end = warm + plan.Limits.Duration.TotalSeconds;
+            ProbeSummary Window(double from, double to) => ProbeSummary.Of([.. samples.Where(s => s.At.TotalSeconds >= from && s.At.TotalSeconds < to)]);
+            var perSecond = Enumerable.Range(0, (int)Math.Ceiling(end))
+                .Select(sec => samples.Where(s => (int)s.At.TotalSeconds == sec).ToList())
+                .Select(list => list.Count == 0 ? (double?)null : (double)list.Count(s => s.Ok) / list.Count)
+                .ToList();
+            var counters = CounterNames.ToDictionary(n => n, n => (after[n] ?? 0) - (before[n] ?? 0));
+            return new CellResult(plan.Attack, plan.Defence, victim.Description,
+                Window(0, warm), Window(warm, end), Window(warm + plan.Settle.TotalSeconds, end - plan.ProbeTimeout.TotalSeconds),
+                stats, defended, counters, perSecond, warm, plan.Limits.Duration.TotalSeconds);
+        }
+        finally
+        {
+            LabTopology.Down(names);
+        }
+    }
+
+    private static CounterSnapshot ReadCounters(LabNames names)
+        => NetNamespace.Run(names.Server, () => new CounterReader(procNet: "/proc/thread-self/net").Read());
+}

@@ -1,0 +1,162 @@
+using System.Text.Json;
+
+namespace Uncloak.Lab.Topology;
+
+/// <summary>
+/// Builds, inspects and removes the lab. Every command names a lab namespace (<c>ip -n</c>, <c>ip netns exec</c>); veth pairs
+/// are created inside the hub with their far end placed straight into a leaf namespace, so nothing ever appears in the host
+/// namespace and the host's interfaces, routes, firewall and sysctls are never touched. Removal finds leftovers by name, so
+/// <see cref="Down"/> also cleans up after a crashed run.
+/// </summary>
+public static class LabTopology
+{
+    private const string Bridge = "br0";
+    private const string LeafDevice = "eth0";
+
+    /// <summary>Creates the lab from scratch (removing leftovers first). On failure everything created is removed again.</summary>
+    public static void Up(LabNames names)
+    {
+        Down(names);
+        try
+        {
+            Build(names);
+        }
+        catch
+        {
+            Down(names);
+            throw;
+        }
+    }
+
+    private static void Build(LabNames names)
+    {
+        foreach (var ns in names.All)
+        {
+            ExternalCommand.Ip("netns", "add", ns);
+            ExternalCommand.Ip("-n", ns, "link", "set", "lo", "up");
+        }
+        string hub = names.Hub;
+        ExternalCommand.Ip("-n", hub, "link", "add", Bridge, "type", "bridge");
+        ExternalCommand.Ip("-n", hub, "link", "set", Bridge, "up");
+        var leaves = new[]
+        {
+            (Ns: names.Server, Role: "srv", V4: LabNames.ServerAddress, V6: LabNames.ServerAddress6),
+            (Ns: names.Attacker, Role: "atk", V4: LabNames.AttackerAddress, V6: LabNames.AttackerAddress6),
+            (Ns: names.Client, Role: "cli", V4: LabNames.ClientAddress, V6: LabNames.ClientAddress6),
+        };
+        foreach (var (ns, role, v4, v6) in leaves)
+        {
+            string hubEnd = "v-" + role;
+            // Created in the hub; the peer end is created directly in the leaf namespace.
+            ExternalCommand.Ip("-n", hub, "link", "add", hubEnd, "type", "veth", "peer", "name", LeafDevice, "netns", ns);
+            ExternalCommand.Ip("-n", hub, "link", "set", hubEnd, "master", Bridge, "up");
+            ExternalCommand.Ip("-n", ns, "addr", "add", $"{v4}/{LabNames.PrefixLength4}", "dev", LeafDevice);
+            ExternalCommand.Ip("-n", ns, "addr", "add", $"{v6}/{LabNames.PrefixLength6}", "dev", LeafDevice, "nodad");
+            ExternalCommand.Ip("-n", ns, "link", "set", LeafDevice, "up");
+        }
+        // SYN-ACKs to spoofed sources go to the attacker, which does not forward them: they die inside the lab.
+        ExternalCommand.Ip("-n", names.Server, "route", "add", LabNames.SpoofedNetwork, "via", LabNames.AttackerAddress.ToString());
+        // A new namespace's rp_filter comes from the kernel's defaults; spoofed sources must reach the listener.
+        foreach (var key in new[] { "all", "default", LeafDevice })
+        {
+            ExternalCommand.Sysctl(names.Server, $"net.ipv4.conf.{key}.rp_filter", "0");
+        }
+        // The attacker's raw sockets drive connections its kernel knows nothing about: its RSTs would tear them down.
+        ExternalCommand.Nft(names.Attacker,
+            "table inet uncloak_lab {\n  chain out {\n    type filter hook output priority 0; policy accept;\n    tcp flags rst drop\n  }\n}\n");
+    }
+
+    /// <summary>
+    /// Removes every namespace of the lab that exists (processes still inside are killed first, by pid). Idempotent; returns
+    /// the namespaces it removed.
+    /// </summary>
+    public static IReadOnlyList<string> Down(LabNames names)
+    {
+        var present = Existing(names);
+        var removed = new List<string>();
+        foreach (var ns in names.All.Where(present.Contains))
+        {
+            foreach (int pid in PidsIn(ns))
+            {
+                try
+                {
+                    using var p = System.Diagnostics.Process.GetProcessById(pid);
+                    p.Kill(entireProcessTree: true);
+                    p.WaitForExit(5_000);
+                }
+                catch (ArgumentException)
+                {
+                    // Exited between the listing and the kill: nothing left to stop.
+                }
+            }
+            ExternalCommand.Run("ip", ["netns", "del", ns]);
+            removed.Add(ns);
+        }
+        return removed;
+    }
+
+    /// <summary>The lab's namespaces present now, with their addresses and processes.</summary>
+    public static LabStatus Status(LabNames names)
+    {
+        var present = Existing(names);
+        var spaces = new List<LabNamespaceStatus>();
+        foreach (var ns in names.All)
+        {
+            if (!present.Contains(ns))
+            {
+                spaces.Add(new LabNamespaceStatus(ns, false, [], []));
+                continue;
+            }
+            spaces.Add(new LabNamespaceStatus(ns, true, Addresses(ns), PidsIn(ns)));
+        }
+        return new LabStatus(names.Prefix, spaces);
+    }
+
+    public static HashSet<string> Existing(LabNames names)
+    {
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        string json = ExternalCommand.Run("ip", ["-j", "netns", "list"]);
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return set; // iproute2 prints nothing at all when there are no namespaces
+        }
+        foreach (var ns in JsonDocument.Parse(json).RootElement.EnumerateArray())
+        {
+            if (ns.TryGetProperty("name", out var name) && name.GetString() is { } n && names.All.Contains(n))
+            {
+                set.Add(n);
+            }
+        }
+        return set;
+    }
+
+    private static List<string> Addresses(string ns)
+    {
+        var list = new List<string>();
+        string json = ExternalCommand.Run("ip", ["-j", "-n", ns, "addr", "show"]);
+        foreach (var link in JsonDocument.Parse(json).RootElement.EnumerateArray())
+        {
+            if (!link.TryGetProperty("addr_info", out var infos))
+            {
+                continue;
+            }
+            foreach (var a in infos.EnumerateArray())
+            {
+                if (a.GetProperty("scope").GetString() == "global")
+                {
+                    list.Add($"{a.GetProperty("local").GetString()}/{a.GetProperty("prefixlen").GetInt32()}");
+                }
+            }
+        }
+        return list;
+    }
+
+    private static List<int> PidsIn(string ns)
+    {
+        int self = Environment.ProcessId;
+        return [.. ExternalCommand.Run("ip", ["netns", "pids", ns], check: false)
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(int.Parse)
+            .Where(p => p != self)];
+    }
+}
