@@ -5,6 +5,7 @@ using Uncloak.Cli.Commands.Bans;
 using Uncloak.Cli.Commands.Counters;
 using Uncloak.Cli.Commands.Explain;
 using Uncloak.Cli.Commands.Firewall;
+using Uncloak.Cli.Commands.Lab;
 using Uncloak.Cli.Commands.Sockets;
 
 namespace Uncloak.Cli;
@@ -23,7 +24,8 @@ public static class UncloakCli
             "  sockets   the live TCP socket table judged per peer and listener; kill stuck connections\n" +
             "  counters  the kernel's TCP counters that reveal floods, stalls and exhaustion, with rates\n" +
             "  bans      ban and unban peers in the kernel firewall (nftables set, one transaction, store as truth)\n" +
-            "  firewall  plan and apply a hardening ruleset that rolls itself back unless confirmed\n\n" +
+            "  firewall  plan and apply a hardening ruleset that rolls itself back unless confirmed\n" +
+            "  lab       real attacks on a real server in namespaces on this machine, with and without defences\n\n" +
             "Exit codes: 0 ok, 1 findings, 2 usage or input error, 3 environment error.");
         root.Add(ExplainCommand.Create());
         root.Add(AnalyzeCommand.Create());
@@ -32,6 +34,7 @@ public static class UncloakCli
         root.Add(SocketsCommand.Create());
         root.Add(BansCommand.Create());
         root.Add(FirewallCommand.Create());
+        root.Add(LabCommand.Create());
         return root;
     }
 

@@ -83,6 +83,7 @@ public sealed class ApacheVictim : IVictim
         Mutex file:{dir}
         LoadModule mpm_prefork_module {Modules}/mod_mpm_prefork.so
         LoadModule authz_core_module {Modules}/mod_authz_core.so
+        LoadModule dir_module {Modules}/mod_dir.so
         User www-data
         Group www-data
         Listen {LabNames.ServerAddress}:{LabNames.HttpPort}
