@@ -21,7 +21,14 @@ internal sealed class RawTcpSocket : IDisposable
         _socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.HeaderIncluded, true);
         _socket.ReceiveTimeout = receiveTimeoutMillis;
         _socket.ReceiveBufferSize = 4 << 20;
+        // SO_MARK: the attacker namespace's nft rule drops its kernel's RSTs but lets marked (our own) packets through.
+        _socket.SetRawSocketOption(SolSocket, SoMark, BitConverter.GetBytes(AttackerMark));
     }
+
+    /// <summary>The fwmark of every packet the lab's raw sockets send (ASCII "uclk").</summary>
+    public const int AttackerMark = 0x75636c6b;
+
+    private const int SolSocket = 1, SoMark = 36; // <asm-generic/socket.h>
 
     public void Send(in TcpSegment segment, ReadOnlySpan<byte> payload = default)
     {

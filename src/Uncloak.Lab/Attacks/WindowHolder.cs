@@ -160,20 +160,28 @@ public sealed class WindowHolder : IAttack
                     connections.Remove(conn.Port);
                     break;
                 case Phase.Requested when s.PayloadLength > 0:
-                    if (!_shrink)
-                    {
-                        conn.ReceiveNext = Math.Max(conn.ReceiveNext, s.Sequence + (uint)s.PayloadLength);
-                    }
+                    Accept(conn, s);
                     // Shrink: ReceiveNext stays at the server's ISN + 1, so the data in flight is never acknowledged.
                     Send(ToServer(conn, TcpFlags.Ack, ourNext, conn.ReceiveNext, 0));
                     conn.Phase = Phase.Holding;
                     conn.LastAck = now;
                     break;
                 case Phase.Holding:
-                    // A window probe or a retransmission: the answer is always the same closed window.
+                    // A window probe or a retransmission: the answer is always the same closed window. Hold: data that was
+                    // already in flight inside the window offered before is acknowledged, so the window never shrinks.
+                    Accept(conn, s);
                     Send(ToServer(conn, TcpFlags.Ack, ourNext, conn.ReceiveNext, 0));
                     conn.LastAck = now;
                     break;
+            }
+        }
+
+        void Accept(Connection c, in TcpSegment s)
+        {
+            // In order and inside the window first offered: the bytes a peer that "stopped reading" would have buffered.
+            if (!_shrink && s.PayloadLength > 0 && s.Sequence == c.ReceiveNext && s.Sequence + (uint)s.PayloadLength - (c.ServerIsn + 1) <= window)
+            {
+                c.ReceiveNext = s.Sequence + (uint)s.PayloadLength;
             }
         }
 

@@ -62,8 +62,18 @@ public static class LabTopology
             ExternalCommand.Sysctl(names.Server, $"net.ipv4.conf.{key}.rp_filter", "0");
         }
         // The attacker's raw sockets drive connections its kernel knows nothing about: its RSTs would tear them down.
+        // Packets the lab's raw sockets send carry a mark and pass (their own RSTs release the victim when an attack stops).
         ExternalCommand.Nft(names.Attacker,
-            "table inet uncloak_lab {\n  chain out {\n    type filter hook output priority 0; policy accept;\n    tcp flags rst drop\n  }\n}\n");
+            $$"""
+            table inet uncloak_lab {
+              chain out {
+                type filter hook output priority 0; policy accept;
+                meta mark {{Attacks.RawTcpSocket.AttackerMark}} accept
+                tcp flags rst drop
+              }
+            }
+
+            """);
     }
 
     /// <summary>
