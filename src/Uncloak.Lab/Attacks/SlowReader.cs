@@ -75,6 +75,14 @@ public sealed class SlowReader : IAttack
                 }
                 foreach (var s in open.ToList())
                 {
+                    // A reset is noticed at once (POLLERR), not after the bytes still buffered have been read.
+                    if (s.Poll(0, SelectMode.SelectError))
+                    {
+                        closed++;
+                        open.Remove(s);
+                        s.Dispose();
+                        continue;
+                    }
                     int n = s.Receive(buffer, SocketFlags.None, out var error);
                     if (error == SocketError.WouldBlock)
                     {

@@ -11,8 +11,8 @@ namespace Uncloak.Lab.Defences;
 /// <summary>
 /// Uncloak defending the victim: every <see cref="Interval"/> it dumps the server namespace's socket table (sock_diag),
 /// runs the same analysis as <c>uncloak sockets</c> (with the previous dump, so holds are confirmed across sweeps), bans
-/// the peers holding zero windows through the ban callback (when given) and destroys their sockets with the same
-/// <see cref="SocketKiller"/> as <c>uncloak sockets --kill-stuck</c>. The server's own addresses are protected.
+/// the peers holding zero windows through the ban callback (when given) and destroys every socket of theirs with the same
+/// <see cref="SocketKiller"/> as <c>uncloak sockets --kill</c>. The server's own addresses are protected.
 /// </summary>
 public sealed class UncloakDefender(LabNames names, Action<IReadOnlyCollection<NetAddress>>? ban = null) : IDisposable
 {
@@ -20,6 +20,7 @@ public sealed class UncloakDefender(LabNames names, Action<IReadOnlyCollection<N
 
     private readonly CancellationTokenSource _stop = new();
     private readonly HashSet<NetAddress> _banned = [];
+    private readonly HashSet<NetAddress> _condemned = [];
     private Thread? _thread;
     private SockDiagClient? _client;
     private int _sweeps, _killed;
@@ -48,18 +49,37 @@ public sealed class UncloakDefender(LabNames names, Action<IReadOnlyCollection<N
                 var findings = SocketAnalyzer.Analyze(table, previous);
                 previous = table;
                 _sweeps++;
-                var plan = KillPlan.ForStuck(findings, guard);
-                if (plan.Targets.Count == 0)
+                // Peers caught holding windows shut are banned (when an enforcer is given) and from then on every socket
+                // of theirs is killed, including connections still queued for accept that have not stalled yet.
+                var stuck = KillPlan.ForStuck(findings, guard);
+                var fresh = stuck.Targets.Select(t => t.Id.Remote).Where(p => !_condemned.Contains(p)).Distinct().ToList();
+                if (fresh.Count > 0)
+                {
+                    // Ban first, then kill: a killed holder must not simply reconnect.
+                    if (ban is not null)
+                    {
+                        ban(fresh);
+                        _banned.UnionWith(fresh);
+                    }
+                    _condemned.UnionWith(fresh);
+                }
+                if (_condemned.Count == 0)
                 {
                     continue;
                 }
-                // Ban first, then kill: a killed holder must not simply reconnect.
-                var peers = plan.Targets.Select(t => t.Id.Remote).Where(p => !_banned.Contains(p)).Distinct().ToList();
-                if (ban is not null && peers.Count > 0)
+                var targets = new Dictionary<ulong, SocketRecord>();
+                foreach (var peer in _condemned)
                 {
-                    ban(peers);
-                    _banned.UnionWith(peers);
+                    foreach (var t in KillPlan.ForPeer(table, PeerPrefix.Single(peer), guard).Targets)
+                    {
+                        targets[t.Id.Cookie] = t;
+                    }
                 }
+                if (targets.Count == 0)
+                {
+                    continue;
+                }
+                var plan = new KillPlan([.. targets.Values], []);
                 var done = SocketKiller.Execute(client, plan);
                 _killed += done.Killed;
                 _firstKill ??= done.Killed > 0 ? clock.Elapsed : null;
