@@ -19,7 +19,7 @@ public static class LabHtml
         w.Write("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
         w.Write(Svg.Esc(title));
         w.Write("</title><style>body{font-family:system-ui,sans-serif;margin:2em;color:#24292e}table{border-collapse:collapse}" +
-                "td,th{border:1px solid #e1e4e8;padding:4px 8px;text-align:right}th{background:#f6f8fa}td:first-child,td:nth-child(2){text-align:left}" +
+                "td,th{border:1px solid #e1e4e8;padding:4px 8px;text-align:right;white-space:nowrap}th{background:#f6f8fa}td:first-child,td:nth-child(2),th:first-child,th:nth-child(2){text-align:left}" +
                 ".bad{color:#b31d28}.good{color:#22863a}section{margin:1.5em 0;max-width:900px}</style></head><body>");
         w.Write($"<h1>{Svg.Esc(title)}</h1>");
         w.Write("<p>Availability is the share of the client probe's requests (one per interval, each on a new connection) answered with a full 200 within the timeout. " +
@@ -31,7 +31,7 @@ public static class LabHtml
             string cls = c.Steady.Availability >= 0.95 ? "good" : c.Steady.Availability < 0.5 ? "bad" : "";
             w.Write(string.Create(Inv, $"<tr><td>{c.Attack.Name()}</td><td>{c.Defence.Name()}</td><td>{Pct(c.Baseline.Availability)}</td><td>{Pct(c.During.Availability)}</td>"));
             w.Write(string.Create(Inv, $"<td class=\"{cls}\">{Pct(c.Steady.Availability)}</td><td>{Ms(c.Steady.P50Millis)}</td><td>{Ms(c.Steady.P95Millis)}</td>"));
-            w.Write(string.Create(Inv, $"<td>{c.AttackStats.Sent:N0}</td><td>{c.Defender?.SocketsKilled.ToString(Inv) ?? "–"}</td><td>{Svg.Esc(c.Defender is null ? "–" : string.Join(", ", c.Defender.Banned))}</td></tr>"));
+            w.Write(string.Create(Inv, $"<td>{c.AttackStats.Sent:N0}</td><td>{c.Defender?.SocketsKilled.ToString(Inv) ?? "–"}</td><td>{Svg.Esc(c.Defender is null ? "–" : c.Defender.Banned.Count == 0 ? "none" : string.Join(", ", c.Defender.Banned))}</td></tr>"));
         }
         w.Write("</tbody></table>");
         foreach (var c in cells)
