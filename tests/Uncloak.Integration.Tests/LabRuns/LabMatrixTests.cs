@@ -18,6 +18,9 @@ public sealed class LabMatrixTests(ITestOutputHelper output)
     public void The_short_matrix_shows_each_attack_hurting_and_the_right_defence_restoring_the_service()
     {
         var names = LabPrefix.ForThisRun();
+        // The cells switch SYN cookies and rp_filter inside the server namespace; the host's own values must not move.
+        string[] hostSysctls = ["/proc/sys/net/ipv4/tcp_syncookies", "/proc/sys/net/ipv4/conf/all/rp_filter", "/proc/sys/net/ipv4/conf/default/rp_filter"];
+        var hostBefore = hostSysctls.Select(File.ReadAllText).ToArray();
         var clock = Stopwatch.StartNew();
         CliRun.Result run;
         try
@@ -33,6 +36,7 @@ public sealed class LabMatrixTests(ITestOutputHelper output)
         output.WriteLine(run.Output);
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Empty(LabPrefix.Existing(names)); // every cell removed its lab
+        Assert.Equal(hostBefore, hostSysctls.Select(File.ReadAllText).ToArray());
         Assert.True(clock.Elapsed < TimeSpan.FromMinutes(5), $"the short matrix took {clock.Elapsed}");
 
         var cells = run.Json.GetProperty("cells").EnumerateArray()
