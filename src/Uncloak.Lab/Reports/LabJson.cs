@@ -45,6 +45,7 @@ public static class LabJson
                     w.WriteStringValue(b);
                 }
                 w.WriteEndArray();
+                w.WriteNumber("ban_drops", d.BanDrops);
                 if (d.FirstKillAfter is { } first)
                 {
                     w.WriteNumber("first_kill_after_seconds", Math.Round(first.TotalSeconds, 3));

@@ -24,10 +24,7 @@ public static class CellRunner
         "TcpExt.ListenOverflows", "TcpExt.ListenDrops", "TcpExt.TCPWinProbe", "TcpExt.TCPAbortOnData", "Icmp.InEchos",
     ];
 
-    /// <summary>Whether ban callbacks exist for <see cref="DefenceKind.Uncloak"/>; set by the host that can enforce bans.</summary>
-    public delegate Action<IReadOnlyCollection<Core.Events.NetAddress>>? BanFactory(LabNames names);
-
-    public static async Task<CellResult> RunAsync(LabNames names, CellPlan plan, BanFactory? bans, CancellationToken cancel)
+    public static async Task<CellResult> RunAsync(LabNames names, CellPlan plan, CancellationToken cancel)
     {
         LabTopology.Up(names);
         try
@@ -39,11 +36,12 @@ public static class CellRunner
             var probing = probe.RunAsync(plan.Warmup + plan.Limits.Duration, cancel);
             await Task.Delay(plan.Warmup, cancel);
 
-            using var defender = plan.Defence == DefenceKind.Uncloak ? new UncloakDefender(names, bans?.Invoke(names)) : null;
+            var bans = new LabBanEnforcer(names);
+            using var defender = plan.Defence == DefenceKind.Uncloak ? new UncloakDefender(names, bans.Ban) : null;
             defender?.Start();
             var attack = Attackers.Create(plan.Attack);
             var stats = await Task.Factory.StartNew(() => attack.Run(names, plan.Limits, cancel), cancel, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            var defended = defender?.Stop();
+            var defended = defender?.Stop() is { } d ? d with { BanDrops = bans.DroppedPackets() } : null;
             var samples = await probing;
             var after = ReadCounters(names);
 

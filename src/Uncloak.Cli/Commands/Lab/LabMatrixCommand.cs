@@ -52,7 +52,7 @@ public static class LabMatrixCommand
                 {
                     var p = plans[i];
                     await error.WriteLineAsync($"uncloak lab matrix: cell {i + 1}/{plans.Count}: {p.Attack.Name()} with {p.Defence.Name()} ({p.Limits.Duration.TotalSeconds:0} s)");
-                    var cell = await CellRunner.RunAsync(names, p, LabBans.Factory, cancel);
+                    var cell = await CellRunner.RunAsync(names, p, cancel);
                     await error.WriteLineAsync($"uncloak lab matrix:   steady availability {cell.Steady.Availability:P1}");
                     cells.Add(cell);
                 }

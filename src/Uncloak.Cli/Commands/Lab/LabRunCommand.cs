@@ -92,7 +92,7 @@ public static class LabRunCommand
             CellResult cell;
             try
             {
-                cell = await CellRunner.RunAsync(names, plan, LabBans.Factory, cancel);
+                cell = await CellRunner.RunAsync(names, plan, cancel);
             }
             catch (LabException e)
             {
