@@ -14,8 +14,26 @@ public sealed class LabMatrixTests(ITestOutputHelper output)
 {
     private static double Steady(JsonElement cell) => cell.GetProperty("steady").GetProperty("availability").GetDouble();
 
+    /// <summary>The default victim: Apache prefork when apache2 is installed (as on the CI image), Kestrel otherwise.</summary>
     [RootFact]
     public void The_short_matrix_shows_each_attack_hurting_and_the_right_defence_restoring_the_service()
+    {
+        var cells = RunShortMatrix();
+        string expected = Uncloak.Lab.Victim.ApacheVictim.IsInstalled ? "apache2 prefork" : "kestrel";
+        Assert.All(cells.Values, c => Assert.StartsWith(expected, c.GetProperty("victim").GetString(), StringComparison.Ordinal));
+        AssertVerdicts(cells);
+    }
+
+    /// <summary>The built-in victim, so a machine with apache2 also proves the lab without it.</summary>
+    [RootFact]
+    public void The_short_matrix_gives_the_same_verdicts_with_the_built_in_kestrel_victim()
+    {
+        var cells = RunShortMatrix("--kestrel");
+        Assert.All(cells.Values, c => Assert.StartsWith("kestrel", c.GetProperty("victim").GetString(), StringComparison.Ordinal));
+        AssertVerdicts(cells);
+    }
+
+    private Dictionary<(string Attack, string Defence), JsonElement> RunShortMatrix(params string[] extra)
     {
         var names = LabPrefix.ForThisRun();
         // The cells switch SYN cookies and rp_filter inside the server namespace; the host's own values must not move.
@@ -25,7 +43,7 @@ public sealed class LabMatrixTests(ITestOutputHelper output)
         CliRun.Result run;
         try
         {
-            run = CliRun.Run("lab", "matrix", "--short", "--json", "--prefix", names.Prefix);
+            run = CliRun.Run(["lab", "matrix", "--short", "--json", "--prefix", names.Prefix, .. extra]);
         }
         finally
         {
@@ -48,6 +66,11 @@ public sealed class LabMatrixTests(ITestOutputHelper output)
             Assert.True(cell.GetProperty("baseline").GetProperty("availability").GetDouble() >= 0.9, $"{key}: the victim was not up before the attack");
             Assert.True(cell.GetProperty("steady").GetProperty("requests").GetInt32() >= 30, $"{key}: too few probe requests to judge");
         }
+        return cells;
+    }
+
+    private static void AssertVerdicts(Dictionary<(string Attack, string Defence), JsonElement> cells)
+    {
 
         // Connection holders take every worker; Uncloak kills and bans them and the service comes back.
         foreach (var attack in new[] { "zero-window", "window-shrink", "slow-read" })
