@@ -74,7 +74,8 @@ public static class LabRenderer
             table.AddRow(c.Attack.Name(), c.Defence.Name(), Pct(c.Baseline.Availability), Pct(c.During.Availability), steady,
                 Ms(c.Steady.P50Millis), Ms(c.Steady.P95Millis), c.AttackStats.Sent.ToString("N0", Inv),
                 Markup.Escape(string.Join(", ", counters)),
-                c.Defender?.SocketsKilled.ToString(Inv) ?? "–", Markup.Escape(c.Defender is null ? "–" : c.Defender.Banned.Count == 0 ? "none" : string.Join(" ", c.Defender.Banned)));
+                c.Defender?.SocketsKilled.ToString(Inv) ?? "–", Markup.Escape(c.Defender is null ? "–" : c.Defender.Banned.Count == 0 ? "none"
+                    : $"{string.Join(" ", c.Defender.Banned)} ({c.Defender.BanDrops.ToString("N0", Inv)} pkts dropped)"));
         }
         var console = Terminal.For(output);
         console.Write(table);

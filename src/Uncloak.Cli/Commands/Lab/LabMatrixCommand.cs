@@ -48,6 +48,7 @@ public static class LabMatrixCommand
             var cells = new List<CellResult>();
             try
             {
+                using var exclusive = LabLock.Acquire(names);
                 for (int i = 0; i < plans.Count; i++)
                 {
                     var p = plans[i];

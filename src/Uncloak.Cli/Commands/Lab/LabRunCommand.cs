@@ -92,6 +92,7 @@ public static class LabRunCommand
             CellResult cell;
             try
             {
+                using var exclusive = LabLock.Acquire(names);
                 cell = await CellRunner.RunAsync(names, plan, cancel);
             }
             catch (LabException e)
