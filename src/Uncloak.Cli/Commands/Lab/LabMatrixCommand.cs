@@ -63,6 +63,11 @@ public static class LabMatrixCommand
                 await error.WriteLineAsync($"uncloak lab matrix: {e.Message}");
                 return ExitCodes.Environment;
             }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                await error.WriteLineAsync($"uncloak lab matrix: the kernel refused a socket: {e.Message} ({e.SocketErrorCode}); the lab was removed.");
+                return ExitCodes.Environment;
+            }
             catch (OperationCanceledException)
             {
                 await error.WriteLineAsync("uncloak lab matrix: interrupted; the lab was removed.");

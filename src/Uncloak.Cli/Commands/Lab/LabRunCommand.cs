@@ -100,6 +100,17 @@ public static class LabRunCommand
                 await error.WriteLineAsync($"uncloak lab run: {e.Message}");
                 return ExitCodes.Environment;
             }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                // A raw or netlink socket the kernel refused (no CAP_NET_RAW in this container, a kernel without the feature).
+                await error.WriteLineAsync($"uncloak lab run: the kernel refused a socket: {e.Message} ({e.SocketErrorCode}); the lab was removed.");
+                return ExitCodes.Environment;
+            }
+            catch (OperationCanceledException)
+            {
+                await error.WriteLineAsync("uncloak lab run: interrupted; the lab was removed.");
+                return ExitCodes.Environment;
+            }
             return LabCellOutput.Write(output, error, [cell], result.GetValue(json), result.GetValue(html), $"uncloak lab run {attack.Name()} --defence {defenceKind.Name()}");
         });
         return command;
