@@ -43,6 +43,8 @@ public static class CellRunner
             var stats = await Task.Factory.StartNew(() => attack.Run(names, plan.Limits, cancel), cancel, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             var defended = defender?.Stop() is { } d ? d with { BanDrops = bans.DroppedPackets() } : null;
             var samples = await probing;
+            // An interrupted cell measured less than it claims: it is not reported (the lab is still removed below).
+            cancel.ThrowIfCancellationRequested();
             var after = ReadCounters(names);
 
             double warm = plan.Warmup.TotalSeconds, end = warm + plan.Limits.Duration.TotalSeconds;
