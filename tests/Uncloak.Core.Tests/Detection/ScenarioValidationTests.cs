@@ -1,0 +1,82 @@
+using Uncloak.Config;
+using Xunit;
+
+namespace Uncloak.Core.Tests.Detection;
+
+public sealed class ScenarioValidationTests
+{
+    private const string Profiles = """
+        profiles:
+          - name: ban
+            ban: { duration: 1h }
+          - name: alert
+        """;
+
+    private static ConfigException Fails(string scenario)
+        => Assert.Throws<ConfigException>(() => ScenarioLoader.Load([("profiles.yaml", Profiles), ("bad.yaml", scenario)]));
+
+    [Fact]
+    public void Every_error_of_a_file_is_reported_at_once_with_its_line()
+    {
+        var e = Fails("""
+            name: x
+            kinds: [treason, nonsense]
+            capacity: -1
+            leak_every: soon
+            profile: ban
+            colour: blue
+            """);
+        var lines = e.Errors.Select(x => x.ToString()).ToList();
+        Assert.Contains(lines, l => l.StartsWith("bad.yaml:2:", StringComparison.Ordinal) && l.Contains("unknown event kind 'nonsense'", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("bad.yaml:3:", StringComparison.Ordinal) && l.Contains("'capacity'", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("bad.yaml:4:", StringComparison.Ordinal) && l.Contains("duration", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("bad.yaml:6:", StringComparison.Ordinal) && l.Contains("unknown key 'colour'", StringComparison.Ordinal));
+        Assert.Equal(4, lines.Count);
+    }
+
+    [Fact]
+    public void A_ban_on_spoofable_syn_flood_events_is_refused()
+    {
+        var e = Fails("""
+            name: syn-ban
+            kinds: [syn_recv_flood]
+            capacity: 1
+            leak_every: 1m
+            profile: ban
+            """);
+        Assert.Contains("forged", e.Errors.Single().Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_profile_and_a_yaml_syntax_error_are_both_reported()
+    {
+        var e = Assert.Throws<ConfigException>(() => ScenarioLoader.Load([
+            ("profiles.yaml", Profiles),
+            ("a.yaml", "name: a\nkinds: [treason]\ncapacity: 1\nleak_every: 1m\nprofile: nowhere\n"),
+            ("b.yaml", "name: [unclosed\n"),
+        ]));
+        Assert.Equal(2, e.Errors.Count);
+        Assert.Contains(e.Errors, x => x.File == "a.yaml" && x.Message.Contains("'nowhere' is not defined", StringComparison.Ordinal));
+        Assert.Contains(e.Errors, x => x.File == "b.yaml" && x.Message.StartsWith("YAML syntax", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_drop_in_replaces_a_scenario_by_name_or_disables_it()
+    {
+        var config = ScenarioLoader.Load([
+            ("profiles.yaml", Profiles),
+            ("a.yaml", "name: a\nkinds: [treason]\ncapacity: 1\nleak_every: 1m\nprofile: ban\n---\nname: b\nkinds: [slow_read]\ncapacity: 1\nleak_every: 1m\nprofile: ban\n"),
+            ("override.yaml", "name: a\nkinds: [treason]\ncapacity: 9\nleak_every: 1m\nprofile: alert\n---\nname: b\nenabled: false\n"),
+        ]);
+        var a = Assert.Single(config.Scenarios);
+        Assert.Equal(9, a.Capacity);
+        Assert.Equal("alert", a.Profile);
+    }
+
+    [Fact]
+    public void The_shipped_scenarios_load_without_errors()
+    {
+        var config = ScenarioLoader.LoadFolders([ReplayCaseTests.ShippedScenarios]);
+        Assert.Equal(6, config.Scenarios.Count);
+    }
+}
