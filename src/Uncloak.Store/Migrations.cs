@@ -71,6 +71,41 @@ public static class Migrations
             CREATE INDEX decisions_target ON decisions(target);
             -- In-force networks (they can cover each other in the kernel's interval sets), found without a scan.
             CREATE INDEX decisions_networks ON decisions(expires_ms) WHERE status = 1 AND instr(target, '/') > 0;
+        new(10, "watch: source cursors, probe outages, remediation actions", """
+            -- Where each live source stopped (kmsg sequence, file inode+offset, journal cursor), written in the same
+            -- transaction as the events it covers: a restarted daemon resumes exactly there, storing nothing twice.
+            CREATE TABLE watch_cursors (
+                source      TEXT PRIMARY KEY,       -- kmsg:<boot id>, file:<path>, journal:<units>
+                source_id   INTEGER NOT NULL REFERENCES sources(id),
+                cursor      TEXT NOT NULL,
+                position    INTEGER NOT NULL,       -- the next event offset (monotonic across rotations)
+                gaps        INTEGER NOT NULL DEFAULT 0, -- records known lost (kmsg overruns, rotations missed)
+                updated_ms  INTEGER NOT NULL
+            );
+            -- Health-probe outages: from the first failed check (after the confirmation count) to the first success.
+            CREATE TABLE outages (
+                id          INTEGER PRIMARY KEY,
+                probe       TEXT NOT NULL,
+                start_ms    INTEGER NOT NULL,
+                end_ms      INTEGER,                -- NULL while ongoing
+                cause       TEXT NOT NULL,          -- timeout, refused, status, content, reset, tls, dns
+                detail      TEXT NOT NULL
+            );
+            CREATE INDEX outages_start ON outages(start_ms);
+            -- Every action a scenario's profile asked for, carried out or simulated, with its outcome.
+            CREATE TABLE watch_actions (
+                id          INTEGER PRIMARY KEY,
+                time_ms     INTEGER NOT NULL,       -- event time of the overflow
+                scenario    TEXT NOT NULL,
+                profile     TEXT NOT NULL,
+                action      TEXT NOT NULL,          -- ban, kill_sockets, check, alert
+                target      TEXT NOT NULL,          -- CIDR, or the bucket key for alerts
+                duration_s  INTEGER NOT NULL DEFAULT 0,
+                simulated   INTEGER NOT NULL,
+                outcome     TEXT NOT NULL,
+                reason      TEXT NOT NULL
+            );
+            CREATE INDEX watch_actions_time ON watch_actions(time_ms);
             """),
     ];
 }

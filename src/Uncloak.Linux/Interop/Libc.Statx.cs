@@ -1,0 +1,61 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace Uncloak.Linux.Interop;
+
+/// <summary>statx(2): the inode and size of a path or an open file, which .NET does not expose. Tail rotation needs the inode.</summary>
+internal static partial class Libc
+{
+    private const int AT_FDCWD = -100;
+    private const int AT_EMPTY_PATH = 0x1000;
+    private const uint STATX_INO = 0x100;
+    private const uint STATX_SIZE = 0x200;
+
+    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static unsafe partial int StatxPath(int dirfd, string path, int flags, uint mask, byte* buffer);
+
+    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static unsafe partial int StatxFd(SafeFileHandle fd, string path, int flags, uint mask, byte* buffer);
+
+    /// <summary>Device+inode identity and size of <paramref name="path"/>; false with errno (ENOENT while a file is being rotated) otherwise.</summary>
+    public static unsafe bool TryStat(string path, out FileIdentity id, out long size, out int errno)
+    {
+        byte* buf = stackalloc byte[256];
+        int rc = StatxPath(AT_FDCWD, path, 0, STATX_INO | STATX_SIZE, buf);
+        return Read(rc, buf, out id, out size, out errno);
+    }
+
+    /// <summary>The same for an open file (which may have been renamed or unlinked since).</summary>
+    public static unsafe bool TryStat(SafeFileHandle fd, out FileIdentity id, out long size, out int errno)
+    {
+        byte* buf = stackalloc byte[256];
+        int rc = StatxFd(fd, "", AT_EMPTY_PATH, STATX_INO | STATX_SIZE, buf);
+        return Read(rc, buf, out id, out size, out errno);
+    }
+
+    private static unsafe bool Read(int rc, byte* buf, out FileIdentity id, out long size, out int errno)
+    {
+        if (rc != 0)
+        {
+            errno = Marshal.GetLastPInvokeError();
+            id = default;
+            size = 0;
+            return false;
+        }
+        var s = new ReadOnlySpan<byte>(buf, 256);
+        // struct statx: stx_ino at 32, stx_size at 40, stx_dev_major at 136, stx_dev_minor at 140 (include/uapi/linux/stat.h).
+        id = new FileIdentity(
+            ((ulong)BinaryPrimitives.ReadUInt32LittleEndian(s[136..]) << 32) | BinaryPrimitives.ReadUInt32LittleEndian(s[140..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(s[32..]));
+        size = (long)BinaryPrimitives.ReadUInt64LittleEndian(s[40..]);
+        errno = 0;
+        return true;
+    }
+}
+
+/// <summary>A file's identity on this host: device and inode. A rotation by rename gives the path a new one.</summary>
+internal readonly record struct FileIdentity(ulong Device, ulong Inode)
+{
+    public override string ToString() => $"{Device}:{Inode}";
+}

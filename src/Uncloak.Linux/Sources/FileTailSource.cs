@@ -1,0 +1,225 @@
+using System.Globalization;
+using Uncloak.Core.Framing;
+using Uncloak.Core.Ingest;
+using Uncloak.Linux.Interop;
+
+namespace Uncloak.Linux.Sources;
+
+/// <summary>
+/// Follows a log file as it grows, through both kinds of rotation: by rename (logrotate's default: the path gets a new
+/// inode; we finish the old file, then start the new one at 0) and copytruncate (same inode, size drops below our
+/// offset: start again at 0). The cursor is <c>device:inode:offset</c> of the first unread line; after a restart the
+/// file resumes there, and when it was rotated meanwhile the rest of <c>PATH.1</c> (same inode) is read first.
+/// A first start with no cursor begins at the end (history is <c>uncloak analyze</c>'s job) unless <c>fromStart</c>.
+/// </summary>
+public sealed class FileTailSource : LiveSource
+{
+    private const int ChunkSize = 256 * 1024;
+
+    private readonly string _path;
+    private readonly TimeSpan _poll;
+    private readonly bool _fromStart;
+
+    public FileTailSource(string path, TimeProvider time, TimeSpan? poll = null, bool fromStart = false)
+        : base("file:" + path, time)
+    {
+        _path = path;
+        _poll = poll ?? TimeSpan.FromMilliseconds(250);
+        _fromStart = fromStart;
+    }
+
+    public string Path => _path;
+
+    protected override async Task ReadAsync(string? cursor, long position, long gaps, ISourceSink sink, CancellationToken cancel)
+    {
+        var state = new TailState { Position = position, Gaps = gaps };
+        if (TryParseCursor(cursor, out var id, out long offset))
+        {
+            if (Libc.TryStat(_path, out var current, out long size, out _) && current == id)
+            {
+                if (size < offset)
+                {
+                    sink.Problem(Name, $"{_path} was truncated while the daemon was stopped; reading it from the start", TimeSpan.Zero);
+                    offset = 0;
+                }
+                await FollowAsync(_path, offset, state, sink, cancel, untilRotated: true).ConfigureAwait(false);
+                return;
+            }
+            var rotated = _path + ".1";
+            if (Libc.TryStat(rotated, out var old, out _, out _) && old == id)
+            {
+                await FollowAsync(rotated, offset, state, sink, cancel, untilRotated: false).ConfigureAwait(false);
+            }
+            else
+            {
+                sink.Problem(Name, $"{_path} was rotated while the daemon was stopped and its old file is gone: lines after offset {offset} of it are lost", TimeSpan.Zero);
+            }
+            await FollowAsync(_path, 0, state, sink, cancel, untilRotated: true).ConfigureAwait(false);
+            return;
+        }
+        long start = 0;
+        if (!_fromStart && Libc.TryStat(_path, out _, out long initial, out _))
+        {
+            start = initial;
+        }
+        await FollowAsync(_path, start, state, sink, cancel, untilRotated: true, alignToLine: !_fromStart && start > 0).ConfigureAwait(false);
+    }
+
+    private sealed class TailState
+    {
+        public long Position;
+        public long Gaps;
+        public LogFormat Format;
+    }
+
+    /// <summary>
+    /// Reads <paramref name="path"/> from <paramref name="offset"/>. With <paramref name="untilRotated"/> it follows the
+    /// path for ever, moving to each new file after a rotation; otherwise it stops at the file's end (an old rotated file).
+    /// </summary>
+    private async Task FollowAsync(string path, long offset, TailState state, ISourceSink sink, CancellationToken cancel, bool untilRotated, bool alignToLine = false)
+    {
+        while (!cancel.IsCancellationRequested)
+        {
+            FileStream stream;
+            try
+            {
+                stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None);
+            }
+            catch (FileNotFoundException) when (untilRotated)
+            {
+                // Between logrotate's rename and the daemon's re-create the path is absent.
+                await Task.Delay(_poll, Time, cancel).ConfigureAwait(false);
+                continue;
+            }
+            using (stream)
+            {
+                if (!Libc.TryStat(stream.SafeFileHandle, out var id, out _, out int errno))
+                {
+                    throw new IOException($"statx {path}: errno {errno}");
+                }
+                bool rotated = await ReadFileAsync(stream, id, offset, alignToLine, state, sink, cancel, untilRotated).ConfigureAwait(false);
+                if (!rotated || !untilRotated)
+                {
+                    return;
+                }
+                offset = 0;
+                alignToLine = false;
+                state.Format = LogFormat.Unknown;
+            }
+        }
+    }
+
+    /// <returns>True when the path now names another file (rotation by rename), false at cancellation or at the end of a non-followed file.</returns>
+    private async Task<bool> ReadFileAsync(FileStream stream, FileIdentity id, long offset, bool alignToLine, TailState state, ISourceSink sink, CancellationToken cancel, bool follow)
+    {
+        var buffer = new byte[ChunkSize];
+        int held = 0; // bytes of an unfinished line at the start of buffer
+        stream.Seek(offset, SeekOrigin.Begin);
+        long lineStart = offset; // file offset of buffer[0]
+        var collector = new EventCollector();
+        LogScanner? scanner = null;
+        LogFramer? framer = null;
+        bool skipPartial = alignToLine;
+        while (!cancel.IsCancellationRequested)
+        {
+            int n = await stream.ReadAsync(buffer.AsMemory(held), cancel).ConfigureAwait(false);
+            if (n == 0)
+            {
+                if (!follow)
+                {
+                    return false;
+                }
+                if (!Libc.TryStat(_path, out var now, out _, out _) || now != id)
+                {
+                    // Renamed away (or deleted): anything written to the old file before the rename is read by the next
+                    // pass of this loop; only when it stays empty do we move to the new file.
+                    int more = await stream.ReadAsync(buffer.AsMemory(held), cancel).ConfigureAwait(false);
+                    if (more == 0)
+                    {
+                        return true;
+                    }
+                    n = more;
+                }
+                else if (Libc.TryStat(stream.SafeFileHandle, out _, out long size, out _) && size < lineStart + held)
+                {
+                    // copytruncate: same file, cut to (nearly) nothing. Start again from its beginning.
+                    stream.Seek(0, SeekOrigin.Begin);
+                    lineStart = 0;
+                    held = 0;
+                    skipPartial = false;
+                    continue;
+                }
+                else
+                {
+                    await Task.Delay(_poll, Time, cancel).ConfigureAwait(false);
+                    continue;
+                }
+            }
+            int end = held + n;
+            int consumed = 0;
+            long records = 0;
+            while (true)
+            {
+                int nl = buffer.AsSpan(consumed, end - consumed).IndexOf((byte)'\n');
+                if (nl < 0)
+                {
+                    break;
+                }
+                var line = buffer.AsSpan(consumed, nl);
+                long lineOffset = lineStart + consumed;
+                consumed += nl + 1;
+                if (skipPartial)
+                {
+                    skipPartial = false; // we started mid-line at the old end of the file
+                    continue;
+                }
+                if (state.Format == LogFormat.Unknown)
+                {
+                    state.Format = LogFormatDetector.Detect(buffer.AsSpan(consumed - nl - 1, end - (consumed - nl - 1)), Time.GetUtcNow().UtcDateTime);
+                }
+                scanner ??= new LogScanner(state.Format, Time.GetUtcNow().UtcDateTime, SourceId);
+                framer ??= new LogFramer(state.Format, Time.GetUtcNow().UtcDateTime);
+                records++;
+                if (framer.Frame(line, out var framed) == FrameResult.Record)
+                {
+                    scanner.Deliver(framed, state.Position + (lineOffset - offset), collector);
+                }
+            }
+            if (consumed == 0 && end == buffer.Length)
+            {
+                consumed = end; // a line longer than the buffer: drop it
+                state.Gaps++;
+            }
+            if (consumed == 0)
+            {
+                held = end;
+                continue; // no complete line yet
+            }
+            long newOffset = lineStart + consumed;
+            state.Position += newOffset - offset;
+            offset = newOffset;
+            Buffer.BlockCopy(buffer, consumed, buffer, 0, end - consumed);
+            held = end - consumed;
+            lineStart = newOffset;
+            var cursor = string.Create(CultureInfo.InvariantCulture, $"{id.Device}:{id.Inode}:{newOffset}");
+            await sink.DeliverAsync(new SourceBatch(Name, SourceId, collector.Take(), cursor, state.Position, state.Gaps) { Records = records }, CancellationToken.None).ConfigureAwait(false);
+        }
+        return false;
+    }
+
+    internal static bool TryParseCursor(string? cursor, out FileIdentity id, out long offset)
+    {
+        id = default;
+        offset = 0;
+        var parts = cursor?.Split(':');
+        if (parts is not { Length: 3 }
+            || !ulong.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out ulong dev)
+            || !ulong.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out ulong ino)
+            || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out offset))
+        {
+            return false;
+        }
+        id = new FileIdentity(dev, ino);
+        return true;
+    }
+}
