@@ -7,6 +7,7 @@ using Uncloak.Cli.Commands.Explain;
 using Uncloak.Cli.Commands.Firewall;
 using Uncloak.Cli.Commands.Lab;
 using Uncloak.Cli.Commands.Sockets;
+using Uncloak.Cli.Commands.Watch;
 
 namespace Uncloak.Cli;
 
@@ -25,7 +26,8 @@ public static class UncloakCli
             "  counters  the kernel's TCP counters that reveal floods, stalls and exhaustion, with rates\n" +
             "  bans      ban and unban peers in the kernel firewall (nftables set, one transaction, store as truth)\n" +
             "  firewall  plan and apply a hardening ruleset that rolls itself back unless confirmed\n" +
-            "  lab       real attacks on a real server in namespaces on this machine, with and without defences\n\n" +
+            "  lab       real attacks on a real server in namespaces on this machine, with and without defences\n" +
+            "  watch     the daemon: live sources, scenarios, decisions, probes, metrics (--replay for recorded logs)\n\n" +
             "Exit codes: 0 ok, 1 findings, 2 usage or input error, 3 environment error.");
         root.Add(ExplainCommand.Create());
         root.Add(AnalyzeCommand.Create());
@@ -35,6 +37,7 @@ public static class UncloakCli
         root.Add(BansCommand.Create());
         root.Add(FirewallCommand.Create());
         root.Add(LabCommand.Create());
+        root.Add(WatchCommand.Create());
         return root;
     }
 

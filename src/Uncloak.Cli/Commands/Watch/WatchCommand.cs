@@ -1,0 +1,86 @@
+using System.CommandLine;
+
+namespace Uncloak.Cli.Commands.Watch;
+
+/// <summary>`uncloak watch`: the daemon in the foreground, or `--replay FILES` through the same engine on recorded logs.</summary>
+public static class WatchCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<string?>("--config") { Description = "Daemon configuration (default: /etc/uncloak/uncloak.yaml; absent means defaults).", HelpName = "FILE" };
+        var db = CommonOptions.Db();
+        var simulate = new Option<bool>("--simulate") { Description = "Decide and record everything, ban and kill nothing (overrides the config's 'simulate')." };
+        var scenarios = new Option<string[]>("--scenarios") { Description = "Extra scenario folder read after the shipped defaults and /etc/uncloak/scenarios.d (repeatable).", HelpName = "DIR" };
+        var file = new Option<string[]>("--file") { Description = "Also follow this log file from its current end (repeatable); rotation by rename and copytruncate is handled.", HelpName = "PATH" };
+        var noKmsg = new Option<bool>("--no-kmsg") { Description = "Do not read /dev/kmsg (the default source)." };
+        var metrics = new Option<string?>("--metrics") { Description = "Serve Prometheus /metrics on HOST:PORT, or 'off' (default 127.0.0.1:9477).", HelpName = "HOST:PORT" };
+        var replay = new Option<string[]>("--replay")
+        {
+            Description = "Run the scenarios over recorded inputs instead of live sources, on the inputs' own clock (kernel logs in any " +
+                "format analyze reads, or *.jsonl events), print the alerts and the actions they would cause, and exit. Nothing is banned.",
+            HelpName = "FILES",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var json = CommonOptions.Json();
+        var verbose = new Option<bool>("--verbose") { Description = "Also log debug lines (suppressed alerts, every batch)." };
+        var command = new Command("watch",
+            "Watch the host live and act: read /dev/kmsg, the journal and log files (resuming exactly where the last run stopped), run " +
+            "the scenarios (leaky buckets over events: zero-window holders, shrunk-window peers, slow readers, connection floods, " +
+            "port scanners, SYN floods), apply each scenario's remediation profile (ban with escalation, kill sockets, alert, host " +
+            "checks; SYN floods are never answered with bans), probe your services and record outages with cause hints.\n\n" +
+            "Runs in the foreground; under systemd it speaks sd_notify (Type=notify, watchdog). SIGTERM/Ctrl-C: stop reading, commit " +
+            "every event and decision already read, exit 0. SIGHUP: reload scenarios; an invalid set is refused and the old one kept.\n\n" +
+            "Scenarios: shipped defaults (never edit them) overridden by name from /etc/uncloak/scenarios.d/*.yaml; check them with " +
+            "'uncloak config check'. Outages and actions go to the store; see them with 'uncloak report'.\n\n" +
+            "Exit codes: 0 stopped cleanly (or replay done), 2 invalid configuration or input, 3 environment error (store, port).\n\n" +
+            "Examples:\n  uncloak watch --simulate\n  uncloak watch --replay /var/log/kern.log.1 --json\n  uncloak watch --no-kmsg --file /var/log/kern.log --metrics off")
+        {
+            config, db, simulate, scenarios, file, noKmsg, metrics, replay, json, verbose,
+        };
+        command.SetAction(async (result, cancel) =>
+        {
+            var options = new WatchOptions
+            {
+                ConfigPath = result.GetValue(config),
+                DbPath = result.GetValue(db),
+                Simulate = result.GetValue(simulate),
+                ExtraScenarios = result.GetValue(scenarios) ?? [],
+                Files = result.GetValue(file) ?? [],
+                NoKmsg = result.GetValue(noKmsg),
+                Metrics = result.GetValue(metrics),
+                Replay = result.GetValue(replay) ?? [],
+                Json = result.GetValue(json),
+                Verbose = result.GetValue(verbose),
+            };
+            var output = result.InvocationConfiguration.Output;
+            var error = result.InvocationConfiguration.Error;
+            return options.Replay.Count > 0
+                ? ReplayRunner.Run(options, output, error, cancel)
+                : await WatchRunner.RunAsync(options, output, error, cancel).ConfigureAwait(false);
+        });
+        return command;
+    }
+}
+
+public sealed record WatchOptions
+{
+    public string? ConfigPath { get; init; }
+
+    public string? DbPath { get; init; }
+
+    public bool Simulate { get; init; }
+
+    public IReadOnlyList<string> ExtraScenarios { get; init; } = [];
+
+    public IReadOnlyList<string> Files { get; init; } = [];
+
+    public bool NoKmsg { get; init; }
+
+    public string? Metrics { get; init; }
+
+    public IReadOnlyList<string> Replay { get; init; } = [];
+
+    public bool Json { get; init; }
+
+    public bool Verbose { get; init; }
+}

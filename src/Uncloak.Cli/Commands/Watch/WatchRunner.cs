@@ -1,0 +1,132 @@
+using System.Net;
+using System.Runtime.InteropServices;
+using Uncloak.Cli.Daemon;
+using Uncloak.Config;
+using Uncloak.Linux.Probes;
+using Uncloak.Linux.Sources;
+using Uncloak.Store;
+using Uncloak.Store.Watch;
+
+namespace Uncloak.Cli.Commands.Watch;
+
+/// <summary>The live daemon: config, store, sources, probes, metrics, signals; then the engine until SIGTERM.</summary>
+public static class WatchRunner
+{
+    public static async Task<int> RunAsync(WatchOptions options, TextWriter output, TextWriter error, CancellationToken cancel)
+    {
+        var log = new WatchLog(error) { Verbose = options.Verbose };
+        var time = TimeProvider.System;
+        string configPath = options.ConfigPath ?? WatchConfig.DefaultPath;
+        WatchConfig config;
+        DetectionConfig detection;
+        Func<DetectionConfig> loadDetection;
+        try
+        {
+            config = WatchConfigLoader.LoadFile(configPath, mustExist: options.ConfigPath is not null);
+            config = config with
+            {
+                Simulate = config.Simulate || options.Simulate,
+                Kmsg = config.Kmsg && !options.NoKmsg,
+                Files = [.. config.Files, .. options.Files.Select(f => new FileSourceConfig(f, false))],
+                Metrics = options.Metrics is null ? config.Metrics : options.Metrics is "off" ? null : options.Metrics,
+            };
+            if (config.Metrics is not null && !WatchConfigLoader.TrySplitHostPort(config.Metrics, out _, out _))
+            {
+                throw new ConfigException([new ConfigError("--metrics", 0, 0, $"'{config.Metrics}' is not HOST:PORT")]);
+            }
+            // A reload re-reads the scenario folders named by the config the daemon started with.
+            var folders = WatchPaths.ScenarioFolders(config.ScenarioFolders, options.ExtraScenarios);
+            loadDetection = () => ScenarioLoader.LoadFolders(folders);
+            detection = loadDetection();
+        }
+        catch (ConfigException e)
+        {
+            foreach (var err in e.Errors)
+            {
+                error.WriteLine("uncloak watch: " + err);
+            }
+            return ExitCodes.UsageOrInput;
+        }
+
+        SqliteStore store;
+        try
+        {
+            store = SqliteStore.Open(options.DbPath ?? config.Store ?? SqliteStore.DefaultPath());
+        }
+        catch (StoreException e)
+        {
+            error.WriteLine("uncloak watch: " + e.Message);
+            return ExitCodes.Environment;
+        }
+        using var _store = store;
+        var metrics = new WatchMetrics();
+        using var notifier = new SystemdNotifier();
+        await using var alerts = new AlertDispatcher(config.Alerts, log, metrics);
+
+        var sources = new List<LiveSource>();
+        if (config.Kmsg)
+        {
+            sources.Add(new KmsgSource(time));
+        }
+        if (config.JournalKernel || config.JournalUnits.Count > 0)
+        {
+            sources.Add(new JournalSource(config.JournalKernel, config.JournalUnits, time));
+        }
+        foreach (var f in config.Files)
+        {
+            sources.Add(new FileTailSource(f.Path, time, fromStart: f.FromStart));
+        }
+        var probes = new List<(ProbeConfig, HealthProbe)>();
+        foreach (var p in config.Probes)
+        {
+            string? host = null;
+            int port = 0;
+            if (p.Tcp is not null)
+            {
+                WatchConfigLoader.TrySplitHostPort(p.Tcp, out host, out port);
+            }
+            probes.Add((p, new HealthProbe(p.Name, p.Http, host, port, p.Timeout, p.ExpectStatus, p.ExpectBody)));
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        var engine = new WatchEngine(config, detection, loadDetection, new WatchStore(store), new RecordOnlyExecutor(), time, log, metrics, alerts, notifier);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Cancel(); });
+        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx => { ctx.Cancel = true; engine.RequestReload(); });
+
+        MetricsServer? server = null;
+        Task serving = Task.CompletedTask;
+        if (config.Metrics is not null)
+        {
+            WatchConfigLoader.TrySplitHostPort(config.Metrics, out var host, out int port);
+            server = new MetricsServer(host, port, metrics);
+            try
+            {
+                server.Start();
+            }
+            catch (HttpListenerException e)
+            {
+                error.WriteLine($"uncloak watch: cannot serve metrics on {config.Metrics}: {e.Message} (use --metrics HOST:PORT or --metrics off)");
+                server.Dispose();
+                return ExitCodes.Environment;
+            }
+            serving = server.ServeAsync(stop.Token);
+            log.Write(WatchLog.Info, "metrics", ("address", "http://" + server.Address + "/metrics"));
+        }
+        try
+        {
+            await engine.RunAsync(sources, probes, stop.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await serving.ConfigureAwait(false);
+            server?.Dispose();
+            foreach (var (_, probe) in probes)
+            {
+                probe.Dispose();
+            }
+        }
+        return ExitCodes.Ok;
+    }
+}

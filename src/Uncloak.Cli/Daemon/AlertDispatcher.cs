@@ -1,0 +1,110 @@
+using System.Net.Http.Json;
+using System.Net.Mail;
+using System.Threading.Channels;
+using Uncloak.Config;
+using Uncloak.Core.Alerts;
+
+namespace Uncloak.Cli.Daemon;
+
+/// <summary>
+/// Sends alerts: every alert that passes the throttle goes to the journal (a log line at its severity) and, when
+/// configured, to a webhook (JSON POST) and by e-mail (SMTP). De-duplicated per key and rate-limited per minute
+/// (<see cref="AlertThrottle"/>). Network sinks run on a background task so a slow mail server never stalls detection;
+/// their failures are logged, never retried in a loop.
+/// </summary>
+public sealed class AlertDispatcher : IAsyncDisposable
+{
+    private readonly AlertConfig _config;
+    private readonly WatchLog _log;
+    private readonly WatchMetrics _metrics;
+    private readonly AlertThrottle _throttle;
+    private readonly Channel<Alert> _outbox = Channel.CreateBounded<Alert>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly Task _sender;
+
+    public sealed record Alert(DateTime Time, string Severity, string Title, string Text, string Key, int HeldBack);
+
+    public AlertDispatcher(AlertConfig config, WatchLog log, WatchMetrics metrics)
+    {
+        _config = config;
+        _log = log;
+        _metrics = metrics;
+        _throttle = new AlertThrottle(config.PerMinute, config.Dedupe);
+        _sender = Task.Run(SendLoopAsync);
+    }
+
+    /// <summary>Raises an alert now; returns false when the throttle held it back.</summary>
+    public bool Raise(DateTime now, string severity, string key, string title, string text)
+    {
+        if (!_throttle.TryPass(key, now, out int heldBack))
+        {
+            _metrics.AlertSuppressed();
+            _log.Write(WatchLog.Debug, "alert suppressed", ("key", key), ("title", title));
+            return false;
+        }
+        _metrics.AlertSent();
+        int level = severity switch { "critical" => WatchLog.Error, "warning" => WatchLog.Warning, _ => WatchLog.Notice };
+        _log.Write(level, "ALERT " + title, ("severity", severity), ("key", key), ("detail", text), ("held_back", heldBack));
+        if (_config.Webhook is not null || _config.Smtp is not null)
+        {
+            _outbox.Writer.TryWrite(new Alert(now, severity, title, text, key, heldBack));
+        }
+        return true;
+    }
+
+    private async Task SendLoopAsync()
+    {
+        await foreach (var alert in _outbox.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            if (_config.Webhook is { } url)
+            {
+                try
+                {
+                    using var response = await _http.PostAsJsonAsync(url, new
+                    {
+                        time = alert.Time.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                        severity = alert.Severity,
+                        title = alert.Title,
+                        text = alert.Text,
+                        key = alert.Key,
+                        held_back = alert.HeldBack,
+                        host = Environment.MachineName,
+                    }).ConfigureAwait(false);
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        _log.Write(WatchLog.Warning, "webhook refused the alert", ("url", url), ("status", (int)response.StatusCode));
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    _log.Write(WatchLog.Warning, "webhook unreachable", ("url", url), ("error", e.Message));
+                }
+            }
+            if (_config.Smtp is { } smtp)
+            {
+                try
+                {
+                    using var client = new SmtpClient(smtp.Host, smtp.Port) { EnableSsl = smtp.StartTls, Timeout = 10_000 };
+                    using var message = new MailMessage { From = new MailAddress(smtp.From), Subject = $"[uncloak {alert.Severity}] {Environment.MachineName}: {alert.Title}", Body = alert.Text + (alert.HeldBack > 0 ? $"\n\n({alert.HeldBack} alerts held back before this one)" : "") };
+                    foreach (var to in smtp.To)
+                    {
+                        message.To.Add(to);
+                    }
+                    await client.SendMailAsync(message).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is SmtpException or InvalidOperationException or FormatException)
+                {
+                    _log.Write(WatchLog.Warning, "SMTP alert failed", ("host", smtp.Host), ("error", e.Message));
+                }
+            }
+        }
+    }
+
+    /// <summary>Sends what is queued (bounded by the sinks' own timeouts), then stops.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _outbox.Writer.TryComplete();
+        await _sender.ConfigureAwait(false);
+        _http.Dispose();
+    }
+}

@@ -1,0 +1,367 @@
+using System.Threading.Channels;
+using Uncloak.Config;
+using Uncloak.Core.Decisions;
+using Uncloak.Core.Detection;
+using Uncloak.Core.Events;
+using Uncloak.Core.Probes;
+using Uncloak.Linux.Host;
+using Uncloak.Linux.Probes;
+using Uncloak.Linux.Sources;
+using Uncloak.Store.Watch;
+
+namespace Uncloak.Cli.Daemon;
+
+/// <summary>
+/// The daemon's one consumer thread: batches from live sources and probe results arrive on a bounded channel, go
+/// through the detection pipeline, and are committed — events, the actions they caused and the source's cursor in one
+/// transaction. Stopping (SIGTERM) cancels the sources, lets each hand over its last batch, drains the channel and
+/// commits it, so no decision is lost. Reloading (SIGHUP) swaps in new scenarios only when they validate.
+/// </summary>
+public sealed class WatchEngine : ISourceSink
+{
+    private abstract record Item;
+
+    private sealed record BatchItem(SourceBatch Batch, DateTime Enqueued) : Item;
+
+    private sealed record ProbeItem(string Probe, ProbeResult Result) : Item;
+
+    private sealed record TickItem : Item;
+
+    private sealed record ReloadItem : Item;
+
+    private readonly Channel<Item> _channel = Channel.CreateBounded<Item>(new BoundedChannelOptions(64) { SingleReader = true });
+    private readonly WatchStore _store;
+    private readonly TimeProvider _time;
+    private readonly WatchLog _log;
+    private readonly WatchMetrics _metrics;
+    private readonly AlertDispatcher _alerts;
+    private readonly SystemdNotifier _notifier;
+    private readonly IActionExecutor _executor;
+    private readonly Func<DetectionConfig> _loadDetection;
+    private readonly WatchConfig _config;
+    private readonly Dictionary<string, (string? Cursor, long Position, long Gaps)> _committed = new(StringComparer.Ordinal);
+    private readonly Lock _committedLock = new();
+    private readonly List<(DateTime Until, string Target)> _bans = [];
+    private readonly Queue<(DateTime Time, EventKind Kind, NetAddress Peer)> _recent = new();
+    private readonly Dictionary<string, OutageTracker> _trackers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _openOutages = new(StringComparer.Ordinal);
+    private readonly List<RemediationAction> _actions = [];
+    private DetectionPipeline _pipeline;
+
+    public WatchEngine(WatchConfig config, DetectionConfig detection, Func<DetectionConfig> loadDetection, WatchStore store, IActionExecutor executor,
+        TimeProvider time, WatchLog log, WatchMetrics metrics, AlertDispatcher alerts, SystemdNotifier notifier)
+    {
+        _config = config;
+        _loadDetection = loadDetection;
+        _store = store;
+        _executor = executor;
+        _time = time;
+        _log = log;
+        _metrics = metrics;
+        _alerts = alerts;
+        _notifier = notifier;
+        _pipeline = new DetectionPipeline(detection.Scenarios, detection.Profiles, config.Simulate);
+    }
+
+    /// <summary>Scenarios in force (changes on a successful reload).</summary>
+    public IReadOnlyList<Scenario> Scenarios => _pipeline.Engine.Scenarios;
+
+    /// <summary>Asks the engine to reload scenarios (SIGHUP). Safe from any thread.</summary>
+    public void RequestReload() => _channel.Writer.TryWrite(new ReloadItem());
+
+    public async ValueTask DeliverAsync(SourceBatch batch, CancellationToken cancel)
+        => await _channel.Writer.WriteAsync(new BatchItem(batch, _time.GetUtcNow().UtcDateTime), cancel).ConfigureAwait(false);
+
+    public void Problem(string source, string message, TimeSpan retryIn)
+    {
+        _log.Write(WatchLog.Warning, "source problem", ("source", source), ("problem", message), ("retry_in", retryIn));
+    }
+
+    /// <summary>Runs until <paramref name="stop"/>, then shuts down cleanly (see the class remarks).</summary>
+    public async Task RunAsync(IReadOnlyList<LiveSource> sources, IReadOnlyList<(ProbeConfig Config, HealthProbe Probe)> probes, CancellationToken stop)
+    {
+        foreach (var source in sources)
+        {
+            var cursor = _store.Cursor(source.Name);
+            source.SourceId = cursor?.SourceId ?? _store.SourceIdFor(source.Name, source.Name, "live");
+            _committed[source.Name] = (cursor?.Cursor, cursor?.Position ?? 0, cursor?.Gaps ?? 0);
+            var name = source.Name;
+            source.Resume = () =>
+            {
+                lock (_committedLock)
+                {
+                    return _committed[name];
+                }
+            };
+            _metrics.Source(source.Name);
+            _log.Write(WatchLog.Info, "source", ("name", source.Name), ("resume", cursor?.Cursor ?? "(new)"));
+        }
+        foreach (var (config, _) in probes)
+        {
+            var tracker = new OutageTracker(config.Name, config.Failures);
+            if (_store.OpenOutage(config.Name) is { } open)
+            {
+                tracker.Resume(open.Start);
+                _openOutages[config.Name] = open.Id;
+            }
+            _trackers[config.Name] = tracker;
+        }
+        using var producers = new CancellationTokenSource();
+        var consumer = Task.Run(ConsumeAsync, CancellationToken.None);
+        var tasks = new List<Task>();
+        tasks.AddRange(sources.Select(s => s.RunAsync(this, producers.Token)));
+        tasks.AddRange(probes.Select(p => ProbeLoopAsync(p.Config, p.Probe, producers.Token)));
+        tasks.Add(TickLoopAsync(producers.Token));
+        _notifier.Notify($"READY=1\nSTATUS=watching {sources.Count} sources, {probes.Count} probes, {Scenarios.Count} scenarios");
+        _log.Write(WatchLog.Notice, "watching", ("sources", sources.Count), ("probes", probes.Count), ("scenarios", Scenarios.Count), ("simulate", _config.Simulate), ("enforcer", _executor.Enforces ? "on" : "record-only"));
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // stop requested
+        }
+        _notifier.Notify("STOPPING=1");
+        _log.Write(WatchLog.Notice, "stopping: draining sources");
+        await producers.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+        _channel.Writer.Complete();
+        await consumer.ConfigureAwait(false);
+        foreach (var source in sources)
+        {
+            _metrics.Source(source.Name).Restarts = source.Restarts;
+        }
+        _log.Write(WatchLog.Notice, "stopped", ("events", _pipeline.Engine.EventsSeen));
+    }
+
+    private async Task ConsumeAsync()
+    {
+        await foreach (var item in _channel.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                switch (item)
+                {
+                    case BatchItem b:
+                        Process(b.Batch, b.Enqueued);
+                        break;
+                    case ProbeItem p:
+                        Observe(p.Probe, p.Result);
+                        break;
+                    case TickItem:
+                        Tick();
+                        break;
+                    case ReloadItem:
+                        Reload();
+                        break;
+                }
+            }
+            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
+            {
+                // The store refused a write (disk full, locked): log it loudly and keep detecting; the source's cursor did
+                // not move, so its events are read again after a restart.
+                _log.Write(WatchLog.Error, "store write failed", ("error", e.Message));
+            }
+        }
+    }
+
+    private void Process(SourceBatch batch, DateTime enqueued)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        var records = new List<ActionRecord>();
+        foreach (var (ev, _) in batch.Events)
+        {
+            _metrics.Event(ev.Kind);
+            Remember(ev, now);
+            _actions.Clear();
+            if (_pipeline.Process(ev, _actions))
+            {
+                Act(_actions, now, records);
+            }
+        }
+        _store.Commit(new SourceCursor(batch.Source, batch.SourceId, batch.Cursor, batch.Position, batch.Gaps), batch.Events, records, now);
+        lock (_committedLock)
+        {
+            _committed[batch.Source] = (batch.Cursor, batch.Position, batch.Gaps);
+        }
+        var gauge = _metrics.Source(batch.Source);
+        Interlocked.Add(ref gauge.Records, batch.Records);
+        Interlocked.Add(ref gauge.Events, batch.Events.Count);
+        gauge.Gaps = batch.Gaps;
+        gauge.LagSeconds = (now - enqueued).TotalSeconds;
+    }
+
+    private void Act(List<RemediationAction> actions, DateTime now, List<ActionRecord> records)
+    {
+        var findings = new List<string>();
+        foreach (var a in actions)
+        {
+            string outcome;
+            string target = a.TargetText.Length > 0 ? a.TargetText : a.Alert.Key.ToString();
+            switch (a.Kind)
+            {
+                case RemediationKind.Ban:
+                case RemediationKind.KillSockets:
+                    outcome = a.Simulated ? "simulated" : _executor.Execute(a, now);
+                    if (a.Kind == RemediationKind.Ban)
+                    {
+                        _bans.Add((now + a.Duration, target));
+                    }
+                    findings.Add($"{(a.Kind == RemediationKind.Ban ? "ban " + target + " for " + DurationText.Format(a.Duration) : "kill sockets of " + target)}: {outcome}");
+                    break;
+                case RemediationKind.Check:
+                    var (ok, finding) = DefenceChecks.Run(a.Check);
+                    outcome = (ok ? "ok: " : "PROBLEM: ") + finding;
+                    findings.Add(outcome);
+                    break;
+                default:
+                    bool sent = _alerts.Raise(now, a.Severity.ToString().ToLowerInvariant(), a.Alert.Scenario.Name + "/" + a.Alert.Key,
+                        a.Alert.Summary, string.Join("; ", findings.Prepend(a.Alert.Scenario.Description).Where(s => s.Length > 0)));
+                    outcome = sent ? "sent" : "suppressed (duplicate or rate limit)";
+                    break;
+            }
+            string action = a.Kind switch
+            {
+                RemediationKind.Ban => "ban",
+                RemediationKind.KillSockets => "kill_sockets",
+                RemediationKind.Check => "check",
+                _ => "alert",
+            };
+            _metrics.Decision(action, a.Simulated || (!_executor.Enforces && a.Kind is RemediationKind.Ban or RemediationKind.KillSockets));
+            records.Add(new ActionRecord(a.Alert.Time, a.Alert.Scenario.Name, a.Profile, action, target, a.Duration, a.Simulated, outcome, a.Reason));
+            _log.Write(WatchLog.Notice, "decision", ("scenario", a.Alert.Scenario.Name), ("action", action), ("target", target), ("simulated", a.Simulated), ("outcome", outcome));
+        }
+    }
+
+    private void Remember(in NetEvent ev, DateTime now)
+    {
+        var t = ev.HasTime ? ev.Time : now;
+        _recent.Enqueue((t, ev.Kind, ev.Peer));
+        while (_recent.Count > 100_000 || (_recent.Count > 0 && now - _recent.Peek().Time > _config.CorrelationWindow))
+        {
+            _recent.Dequeue();
+        }
+    }
+
+    /// <summary>What happened before an outage, strongest first: "zero_window_hold×12 (top 198.18.1.7), syn_flood×1".</summary>
+    private string RecentHints(DateTime start)
+    {
+        var window = _recent.Where(r => r.Time >= start - _config.CorrelationWindow && r.Time <= start).ToList();
+        if (window.Count == 0)
+        {
+            return "no network events in the preceding " + DurationText.Format(_config.CorrelationWindow);
+        }
+        return string.Join(", ", window.GroupBy(r => r.Kind).OrderByDescending(g => g.Count()).Take(4).Select(g =>
+        {
+            var top = g.Where(r => !r.Peer.IsNone).GroupBy(r => r.Peer).OrderByDescending(p => p.Count()).FirstOrDefault();
+            return $"{g.Key.Name()}×{g.Count()}" + (top is null ? "" : $" (top {top.Key})");
+        }));
+    }
+
+    private void Observe(string probe, ProbeResult result)
+    {
+        var gauge = _metrics.Probe(probe);
+        gauge.Up = result.Ok ? 1 : 0;
+        gauge.LatencySeconds = result.Latency.TotalSeconds;
+        if (!result.Ok)
+        {
+            Interlocked.Increment(ref gauge.Failures);
+        }
+        var ev = new NetEvent { Kind = result.Ok ? EventKind.ProbeRecovered : EventKind.ProbeFailed, Time = result.Time, UptimeMicros = -1 };
+        var transition = _trackers[probe].Observe(result);
+        if (transition.Change == OutageChange.Started)
+        {
+            string hints = RecentHints(transition.Start);
+            long id = _store.StartOutage(probe, transition.Start, transition.Cause, transition.Detail + " | before: " + hints);
+            _openOutages[probe] = id;
+            Interlocked.Increment(ref gauge.Outages);
+            _metrics.Event(EventKind.ProbeFailed);
+            _alerts.Raise(result.Time, "critical", "outage/" + probe, $"{probe} is DOWN ({transition.Cause})", transition.Detail + "; before it: " + hints);
+            _actions.Clear();
+            if (_pipeline.Process(ev, _actions))
+            {
+                var records = new List<ActionRecord>();
+                Act(_actions, result.Time, records);
+                _store.AddActions(records);
+            }
+        }
+        else if (transition.Change == OutageChange.Ended)
+        {
+            if (_openOutages.Remove(probe, out long id))
+            {
+                _store.EndOutage(id, transition.At);
+            }
+            _metrics.Event(EventKind.ProbeRecovered);
+            _alerts.Raise(result.Time, "notice", "recovered/" + probe, $"{probe} is UP again after {DurationText.Format(transition.At - transition.Start)}", "");
+        }
+    }
+
+    private void Tick()
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        _bans.RemoveAll(b => b.Until <= now);
+        _metrics.BansInForce = _bans.Select(b => b.Target).Distinct(StringComparer.Ordinal).Count();
+        _metrics.Buckets = _pipeline.Engine.BucketCount;
+        _notifier.Notify("WATCHDOG=1");
+    }
+
+    private void Reload()
+    {
+        _notifier.Notify("RELOADING=1");
+        try
+        {
+            var detection = _loadDetection();
+            _pipeline = new DetectionPipeline(detection.Scenarios, detection.Profiles, _config.Simulate);
+            _log.Write(WatchLog.Notice, "reloaded", ("scenarios", detection.Scenarios.Count), ("note", "buckets start empty"));
+        }
+        catch (ConfigException e)
+        {
+            _log.Write(WatchLog.Error, "reload refused: the new configuration is invalid, keeping the old one", ("errors", e.Errors.Count), ("first", e.Errors.FirstOrDefault()?.ToString()));
+            foreach (var error in e.Errors)
+            {
+                _log.Write(WatchLog.Error, "config error", ("at", error.ToString()));
+            }
+        }
+        catch (IOException e)
+        {
+            _log.Write(WatchLog.Error, "reload refused: cannot read the configuration, keeping the old one", ("error", e.Message));
+        }
+        _notifier.Notify("READY=1");
+    }
+
+    private async Task ProbeLoopAsync(ProbeConfig config, HealthProbe probe, CancellationToken cancel)
+    {
+        while (!cancel.IsCancellationRequested)
+        {
+            try
+            {
+                var started = _time.GetUtcNow().UtcDateTime;
+                var (ok, cause, detail, latency) = await probe.CheckAsync(cancel).ConfigureAwait(false);
+                await _channel.Writer.WriteAsync(new ProbeItem(config.Name, new ProbeResult(started, ok, cause, detail, latency)), cancel).ConfigureAwait(false);
+                await Task.Delay(config.Interval, _time, cancel).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task TickLoopAsync(CancellationToken cancel)
+    {
+        var every = _notifier.WatchdogInterval is { } w ? TimeSpan.FromTicks(Math.Min(w.Ticks / 3, TimeSpan.TicksPerSecond)) : TimeSpan.FromSeconds(1);
+        while (!cancel.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(every, _time, cancel).ConfigureAwait(false);
+                await _channel.Writer.WriteAsync(new TickItem(), cancel).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using Uncloak.Core.Events;
+
+namespace Uncloak.Cli.Daemon;
+
+/// <summary>
+/// The daemon's counters and gauges, rendered in the Prometheus text format (version 0.0.4). Updated by the engine
+/// thread, read by the HTTP thread: values are Interlocked or replaced whole.
+/// </summary>
+public sealed class WatchMetrics
+{
+    private readonly long[] _eventsByKind = new long[256];
+    private readonly ConcurrentDictionary<(string Action, bool Simulated), long> _decisions = new();
+    private readonly ConcurrentDictionary<string, SourceGauge> _sources = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ProbeGauge> _probes = new(StringComparer.Ordinal);
+    private long _alertsSent;
+    private long _alertsSuppressed;
+
+    public sealed class SourceGauge
+    {
+        public long Records;
+        public long Events;
+        public long Gaps;
+        public long Restarts;
+        public double LagSeconds;
+        public double EventAgeSeconds;
+    }
+
+    public sealed class ProbeGauge
+    {
+        public int Up = 1;
+        public double LatencySeconds;
+        public long Failures;
+        public long Outages;
+    }
+
+    public int BansInForce { get; set; }
+
+    public int Buckets { get; set; }
+
+    public void Event(EventKind kind) => Interlocked.Increment(ref _eventsByKind[(byte)kind]);
+
+    public void Decision(string action, bool simulated) => _decisions.AddOrUpdate((action, simulated), 1, (_, v) => v + 1);
+
+    public SourceGauge Source(string name) => _sources.GetOrAdd(name, _ => new SourceGauge());
+
+    public ProbeGauge Probe(string name) => _probes.GetOrAdd(name, _ => new ProbeGauge());
+
+    public void AlertSent() => Interlocked.Increment(ref _alertsSent);
+
+    public void AlertSuppressed() => Interlocked.Increment(ref _alertsSuppressed);
+
+    public long EventsOf(EventKind kind) => Interlocked.Read(ref _eventsByKind[(byte)kind]);
+
+    public string Render()
+    {
+        var sb = new StringBuilder(4096);
+        Header(sb, "uncloak_events_total", "counter", "Events classified, by kind.");
+        foreach (var kind in EventKinds.All)
+        {
+            Line(sb, "uncloak_events_total", [("kind", kind.Name())], Interlocked.Read(ref _eventsByKind[(byte)kind]));
+        }
+        Header(sb, "uncloak_decisions_total", "counter", "Remediation actions asked for by scenarios, by action and whether simulated.");
+        foreach (var ((action, simulated), v) in _decisions.OrderBy(k => k.Key.Action, StringComparer.Ordinal).ThenBy(k => k.Key.Simulated))
+        {
+            Line(sb, "uncloak_decisions_total", [("action", action), ("simulated", simulated ? "true" : "false")], v);
+        }
+        Header(sb, "uncloak_bans_in_force", "gauge", "Bans decided by the daemon that have not expired.");
+        Line(sb, "uncloak_bans_in_force", [], BansInForce);
+        Header(sb, "uncloak_buckets", "gauge", "Scenario buckets currently filling.");
+        Line(sb, "uncloak_buckets", [], Buckets);
+        Header(sb, "uncloak_alerts_total", "counter", "Alerts sent and held back by de-duplication or the rate limit.");
+        Line(sb, "uncloak_alerts_total", [("result", "sent")], Interlocked.Read(ref _alertsSent));
+        Line(sb, "uncloak_alerts_total", [("result", "suppressed")], Interlocked.Read(ref _alertsSuppressed));
+        var sources = _sources.OrderBy(s => s.Key, StringComparer.Ordinal).ToList();
+        Header(sb, "uncloak_source_records_total", "counter", "Records read per live source.");
+        sources.ForEach(s => Line(sb, "uncloak_source_records_total", [("source", s.Key)], Interlocked.Read(ref s.Value.Records)));
+        Header(sb, "uncloak_source_gaps_total", "counter", "Records known lost per source (kmsg overruns, rotations missed while stopped).");
+        sources.ForEach(s => Line(sb, "uncloak_source_gaps_total", [("source", s.Key)], Interlocked.Read(ref s.Value.Gaps)));
+        Header(sb, "uncloak_source_restarts_total", "counter", "Restarts of a source after failures.");
+        sources.ForEach(s => Line(sb, "uncloak_source_restarts_total", [("source", s.Key)], Interlocked.Read(ref s.Value.Restarts)));
+        Header(sb, "uncloak_source_lag_seconds", "gauge", "Time from a source reading a batch to the engine processing it.");
+        sources.ForEach(s => Line(sb, "uncloak_source_lag_seconds", [("source", s.Key)], s.Value.LagSeconds));
+        var probes = _probes.OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
+        Header(sb, "uncloak_probe_up", "gauge", "1 when the last health check passed.");
+        probes.ForEach(p => Line(sb, "uncloak_probe_up", [("probe", p.Key)], p.Value.Up));
+        Header(sb, "uncloak_probe_latency_seconds", "gauge", "Duration of the last health check.");
+        probes.ForEach(p => Line(sb, "uncloak_probe_latency_seconds", [("probe", p.Key)], p.Value.LatencySeconds));
+        Header(sb, "uncloak_probe_failures_total", "counter", "Failed health checks.");
+        probes.ForEach(p => Line(sb, "uncloak_probe_failures_total", [("probe", p.Key)], Interlocked.Read(ref p.Value.Failures)));
+        Header(sb, "uncloak_outages_total", "counter", "Outages recorded (consecutive failures reaching the probe's threshold).");
+        probes.ForEach(p => Line(sb, "uncloak_outages_total", [("probe", p.Key)], Interlocked.Read(ref p.Value.Outages)));
+        return sb.ToString();
+    }
+
+    private static void Header(StringBuilder sb, string name, string type, string help)
+        => sb.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n').Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
+
+    private static void Line(StringBuilder sb, string name, (string Key, string Value)[] labels, double value)
+    {
+        sb.Append(name);
+        if (labels.Length > 0)
+        {
+            sb.Append('{');
+            for (int i = 0; i < labels.Length; i++)
+            {
+                if (i > 0)
+                {
+                    sb.Append(',');
+                }
+                sb.Append(labels[i].Key).Append("=\"").Append(labels[i].Value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)).Append('"');
+            }
+            sb.Append('}');
+        }
+        sb.Append(' ').Append(value.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+    }
+}

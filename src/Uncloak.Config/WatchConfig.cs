@@ -1,0 +1,79 @@
+namespace Uncloak.Config;
+
+/// <summary>The daemon's configuration (<c>/etc/uncloak/uncloak.yaml</c>); every key has a default, so an absent file is a valid config.</summary>
+public sealed record WatchConfig
+{
+    public const string DefaultPath = "/etc/uncloak/uncloak.yaml";
+
+    /// <summary>SQLite store; null means the default for the user.</summary>
+    public string? Store { get; init; }
+
+    /// <summary>Record every decision, carry none out.</summary>
+    public bool Simulate { get; init; }
+
+    /// <summary>Scenario drop-in folders read after the shipped defaults.</summary>
+    public IReadOnlyList<string> ScenarioFolders { get; init; } = ["/etc/uncloak/scenarios.d"];
+
+    public bool Kmsg { get; init; } = true;
+
+    public bool JournalKernel { get; init; }
+
+    public IReadOnlyList<string> JournalUnits { get; init; } = [];
+
+    public IReadOnlyList<FileSourceConfig> Files { get; init; } = [];
+
+    public IReadOnlyList<ProbeConfig> Probes { get; init; } = [];
+
+    /// <summary>host:port for Prometheus /metrics, or null when off. Loopback only unless the admin says otherwise.</summary>
+    public string? Metrics { get; init; } = "127.0.0.1:9477";
+
+    public AlertConfig Alerts { get; init; } = new();
+
+    /// <summary>How far before an outage events count as its lead-up (report correlation).</summary>
+    public TimeSpan CorrelationWindow { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Networks never banned (management, monitoring), CIDR text.</summary>
+    public IReadOnlyList<string> Allowlist { get; init; } = [];
+
+    /// <summary>Where it was read from ("defaults" when no file exists).</summary>
+    public string Origin { get; init; } = "defaults";
+}
+
+public sealed record FileSourceConfig(string Path, bool FromStart);
+
+/// <summary>A health check: HTTP(S) GET with expected status/content, or a TCP connect.</summary>
+public sealed record ProbeConfig
+{
+    public required string Name { get; init; }
+
+    /// <summary>http:// or https:// URL; null for a TCP probe.</summary>
+    public Uri? Http { get; init; }
+
+    /// <summary>host:port for a TCP probe.</summary>
+    public string? Tcp { get; init; }
+
+    public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    public int ExpectStatus { get; init; } = 200;
+
+    public string? ExpectBody { get; init; }
+
+    /// <summary>Consecutive failures that make an outage (one failed check is noise).</summary>
+    public int Failures { get; init; } = 2;
+}
+
+public sealed record AlertConfig
+{
+    public int PerMinute { get; init; } = 10;
+
+    /// <summary>The same alert (scenario and target) is sent once per this window.</summary>
+    public TimeSpan Dedupe { get; init; } = TimeSpan.FromMinutes(10);
+
+    public Uri? Webhook { get; init; }
+
+    public SmtpConfig? Smtp { get; init; }
+}
+
+public sealed record SmtpConfig(string Host, int Port, string From, IReadOnlyList<string> To, bool StartTls);

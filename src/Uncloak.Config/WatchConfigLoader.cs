@@ -1,0 +1,232 @@
+using System.Globalization;
+using YamlDotNet.RepresentationModel;
+
+namespace Uncloak.Config;
+
+/// <summary>Reads <c>uncloak.yaml</c> strictly: unknown keys and bad values are errors with file:line, all reported together.</summary>
+public static class WatchConfigLoader
+{
+    /// <summary>Loads <paramref name="path"/>; a missing file at the default path yields the defaults, a missing explicit file is an error.</summary>
+    public static WatchConfig LoadFile(string path, bool mustExist)
+    {
+        if (!File.Exists(path))
+        {
+            if (mustExist)
+            {
+                throw new ConfigException([new ConfigError(path, 0, 0, "no such file")]);
+            }
+            return new WatchConfig();
+        }
+        return Load(path, File.ReadAllText(path));
+    }
+
+    public static WatchConfig Load(string name, string text)
+    {
+        var errors = new List<ConfigError>();
+        var docs = YamlFile.Documents(name, text, errors);
+        if (docs.Count > 1)
+        {
+            errors.Add(YamlMap.Error(name, docs[1], "uncloak.yaml holds one document"));
+        }
+        var config = new WatchConfig { Origin = name };
+        if (docs.Count > 0 && YamlMap.Of(name, docs[0], errors, "uncloak.yaml") is { } m)
+        {
+            config = Read(m, config);
+        }
+        if (errors.Count > 0)
+        {
+            throw new ConfigException(errors);
+        }
+        return config;
+    }
+
+    private static WatchConfig Read(YamlMap m, WatchConfig d)
+    {
+        string? store = m.String("store");
+        bool simulate = m.Bool("simulate", d.Simulate);
+        var folders = m.Has("scenarios") ? m.Strings("scenarios").Select(s => s.Value).ToList() : d.ScenarioFolders;
+        bool kmsg = d.Kmsg, journalKernel = d.JournalKernel;
+        IReadOnlyList<string> units = d.JournalUnits;
+        var files = new List<FileSourceConfig>();
+        if (m.Map("sources") is { } s)
+        {
+            kmsg = s.Bool("kmsg", kmsg);
+            if (s.Map("journal") is { } j)
+            {
+                journalKernel = j.Bool("kernel", true);
+                units = [.. j.Strings("units").Select(u => u.Value)];
+                j.Finish();
+            }
+            if (s.Node("files") is YamlSequenceNode seq)
+            {
+                s.Node("files");
+                foreach (var item in seq.Children)
+                {
+                    if (item is YamlScalarNode { Value: { } p })
+                    {
+                        files.Add(new FileSourceConfig(p, false));
+                    }
+                    else if (YamlMap.Of(m.File, item, m.Errors, "a 'files' item") is { } f)
+                    {
+                        var path = f.String("path", required: true);
+                        bool fromStart = f.Bool("from_start", false);
+                        f.Finish();
+                        if (path is not null)
+                        {
+                            files.Add(new FileSourceConfig(path, fromStart));
+                        }
+                    }
+                }
+            }
+            else if (s.Node("files") is { } bad)
+            {
+                s.Add(bad, "'files' must be a list of paths or {path, from_start} mappings");
+            }
+            s.Finish();
+        }
+        var probes = new List<ProbeConfig>();
+        foreach (var p in m.Maps("probes"))
+        {
+            if (ReadProbe(p) is { } probe)
+            {
+                if (probes.Any(x => x.Name == probe.Name))
+                {
+                    p.Add(p.Node("name")!, $"probe name '{probe.Name}' is used twice");
+                }
+                probes.Add(probe);
+            }
+        }
+        string? metrics = d.Metrics;
+        if (m.Node("metrics") is { } mn)
+        {
+            var v = (mn as YamlScalarNode)?.Value;
+            if (v is "off" or "false")
+            {
+                metrics = null;
+            }
+            else if (v is not null && TrySplitHostPort(v, out _, out _))
+            {
+                metrics = v;
+            }
+            else
+            {
+                m.Add(mn, "'metrics' must be host:port (127.0.0.1:9477) or off");
+            }
+        }
+        var alerts = d.Alerts;
+        if (m.Map("alerts") is { } a)
+        {
+            int perMinute = a.Int("per_minute", alerts.PerMinute, 1, 10_000);
+            var dedupe = a.Duration("dedupe", alerts.Dedupe);
+            Uri? webhook = null;
+            if (a.String("webhook") is { } w)
+            {
+                if (Uri.TryCreate(w, UriKind.Absolute, out var u) && (u.Scheme == "http" || u.Scheme == "https"))
+                {
+                    webhook = u;
+                }
+                else
+                {
+                    a.Add(a.Node("webhook")!, "'webhook' must be an http:// or https:// URL");
+                }
+            }
+            SmtpConfig? smtp = null;
+            if (a.Map("smtp") is { } sm)
+            {
+                var host = sm.String("host", required: true);
+                int port = sm.Int("port", 25, 1, 65535);
+                var from = sm.String("from", required: true);
+                var to = sm.Strings("to", required: true).Select(t => t.Value).ToList();
+                bool tls = sm.Bool("starttls", true);
+                sm.Finish();
+                if (host is not null && from is not null && to.Count > 0)
+                {
+                    smtp = new SmtpConfig(host, port, from, to, tls);
+                }
+            }
+            a.Finish();
+            alerts = new AlertConfig { PerMinute = perMinute, Dedupe = dedupe, Webhook = webhook, Smtp = smtp };
+        }
+        var window = m.Duration("correlation_window", d.CorrelationWindow);
+        var allow = new List<string>();
+        foreach (var (cidr, node) in m.Strings("allowlist"))
+        {
+            var addr = cidr.Split('/')[0];
+            if (!Core.Events.NetAddress.TryParse(addr, out _))
+            {
+                m.Add(node, $"'{cidr}' is not an address or network");
+            }
+            allow.Add(cidr);
+        }
+        m.Finish();
+        return d with
+        {
+            Store = store,
+            Simulate = simulate,
+            ScenarioFolders = folders,
+            Kmsg = kmsg,
+            JournalKernel = journalKernel,
+            JournalUnits = units,
+            Files = files,
+            Probes = probes,
+            Metrics = metrics,
+            Alerts = alerts,
+            CorrelationWindow = window,
+            Allowlist = allow,
+        };
+    }
+
+    private static ProbeConfig? ReadProbe(YamlMap p)
+    {
+        int before = p.Errors.Count;
+        var name = p.String("name", required: true);
+        var http = p.String("http");
+        var tcp = p.String("tcp");
+        var interval = p.Duration("interval", TimeSpan.FromSeconds(10));
+        var timeout = p.Duration("timeout", TimeSpan.FromSeconds(3));
+        int status = p.Int("expect_status", 200, 100, 599);
+        var body = p.String("expect_body");
+        int failures = p.Int("failures", 2, 1, 100);
+        Uri? uri = null;
+        if (http is not null && tcp is not null)
+        {
+            p.Add(p.Node("tcp")!, "a probe is either http or tcp, not both");
+        }
+        else if (http is null && tcp is null)
+        {
+            p.Errors.Add(new ConfigError(p.File, p.Line, 1, "a probe needs 'http: URL' or 'tcp: host:port'"));
+        }
+        else if (http is not null && !(Uri.TryCreate(http, UriKind.Absolute, out uri) && (uri.Scheme == "http" || uri.Scheme == "https")))
+        {
+            p.Add(p.Node("http")!, "'http' must be an http:// or https:// URL");
+        }
+        else if (tcp is not null && !TrySplitHostPort(tcp, out _, out _))
+        {
+            p.Add(p.Node("tcp")!, "'tcp' must be host:port ([v6]:port for IPv6)");
+        }
+        if (timeout >= interval)
+        {
+            p.Errors.Add(new ConfigError(p.File, p.Line, 1, "'timeout' must be shorter than 'interval'"));
+        }
+        p.Finish();
+        if (name is null || p.Errors.Count > before)
+        {
+            return null;
+        }
+        return new ProbeConfig { Name = name, Http = uri, Tcp = tcp, Interval = interval, Timeout = timeout, ExpectStatus = status, ExpectBody = body, Failures = failures };
+    }
+
+    /// <summary>Splits <c>host:port</c> or <c>[v6]:port</c>.</summary>
+    public static bool TrySplitHostPort(string text, out string host, out int port)
+    {
+        host = "";
+        port = 0;
+        int colon = text.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535)
+        {
+            return false;
+        }
+        host = text[..colon].Trim('[', ']');
+        return host.Length > 0;
+    }
+}
