@@ -204,7 +204,7 @@ public static class WatchConfigLoader
         {
             p.Add(p.Node("tcp")!, "'tcp' must be host:port ([v6]:port for IPv6)");
         }
-        if (timeout >= interval)
+        if (p.Errors.Count == before && timeout >= interval)
         {
             p.Errors.Add(new ConfigError(p.File, p.Line, 1, "'timeout' must be shorter than 'interval'"));
         }

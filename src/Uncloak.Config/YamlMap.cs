@@ -147,7 +147,13 @@ internal sealed class YamlMap
         {
             return d;
         }
-        Add(n, $"'{key}' must be a duration such as 30s, 5m, 1h, 7d or 1h30m");
+        // Probe timeouts want sub-second values: whole milliseconds are accepted too.
+        if (n is YamlScalarNode { Value: { } ms } && ms.EndsWith("ms", StringComparison.Ordinal)
+            && int.TryParse(ms.AsSpan(0, ms.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out int millis) && millis > 0)
+        {
+            return TimeSpan.FromMilliseconds(millis);
+        }
+        Add(n, $"'{key}' must be a duration such as 500ms, 30s, 5m, 1h, 7d or 1h30m");
         return fallback;
     }
 

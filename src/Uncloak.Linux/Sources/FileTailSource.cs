@@ -114,7 +114,7 @@ public sealed class FileTailSource : LiveSource
     {
         var buffer = new byte[ChunkSize];
         int held = 0; // bytes of an unfinished line at the start of buffer
-        stream.Seek(offset, SeekOrigin.Begin);
+        var handle = stream.SafeFileHandle;
         long lineStart = offset; // file offset of buffer[0]
         var collector = new EventCollector();
         LogScanner? scanner = null;
@@ -122,7 +122,8 @@ public sealed class FileTailSource : LiveSource
         bool skipPartial = alignToLine;
         while (!cancel.IsCancellationRequested)
         {
-            int n = await stream.ReadAsync(buffer.AsMemory(held), cancel).ConfigureAwait(false);
+            // Positional reads on the handle: no stream position or cached length can hide a truncation.
+            int n = RandomAccess.Read(handle, buffer.AsSpan(held), lineStart + held);
             if (n == 0)
             {
                 if (!follow)
@@ -133,18 +134,19 @@ public sealed class FileTailSource : LiveSource
                 {
                     // Renamed away (or deleted): anything written to the old file before the rename is read by the next
                     // pass of this loop; only when it stays empty do we move to the new file.
-                    int more = await stream.ReadAsync(buffer.AsMemory(held), cancel).ConfigureAwait(false);
+                    int more = RandomAccess.Read(handle, buffer.AsSpan(held), lineStart + held);
                     if (more == 0)
                     {
                         return true;
                     }
                     n = more;
                 }
-                else if (Libc.TryStat(stream.SafeFileHandle, out _, out long size, out _) && size < lineStart + held)
+                else if (RandomAccess.GetLength(handle) < lineStart + held)
                 {
                     // copytruncate: same file, cut to (nearly) nothing. Start again from its beginning.
-                    stream.Seek(0, SeekOrigin.Begin);
+                    sink.Problem(Name, $"{_path} was truncated (copytruncate); reading it again from the start", TimeSpan.Zero);
                     lineStart = 0;
+                    offset = 0;
                     held = 0;
                     skipPartial = false;
                     continue;
