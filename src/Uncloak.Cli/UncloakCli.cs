@@ -4,8 +4,10 @@ using Uncloak.Cli.Commands.Audit;
 using Uncloak.Cli.Commands.Bans;
 using Uncloak.Cli.Commands.Counters;
 using Uncloak.Cli.Commands.Explain;
+using Uncloak.Cli.Commands.Config;
 using Uncloak.Cli.Commands.Firewall;
 using Uncloak.Cli.Commands.Lab;
+using Uncloak.Cli.Commands.Service;
 using Uncloak.Cli.Commands.Sockets;
 using Uncloak.Cli.Commands.Watch;
 
@@ -27,7 +29,9 @@ public static class UncloakCli
             "  bans      ban and unban peers in the kernel firewall (nftables set, one transaction, store as truth)\n" +
             "  firewall  plan and apply a hardening ruleset that rolls itself back unless confirmed\n" +
             "  lab       real attacks on a real server in namespaces on this machine, with and without defences\n" +
-            "  watch     the daemon: live sources, scenarios, decisions, probes, metrics (--replay for recorded logs)\n\n" +
+            "  watch     the daemon: live sources, scenarios, decisions, probes, metrics (--replay for recorded logs)\n" +
+            "  config    check the daemon configuration and scenarios (config check)\n" +
+            "  install-service  install the systemd unit for watch\n\n" +
             "Exit codes: 0 ok, 1 findings, 2 usage or input error, 3 environment error.");
         root.Add(ExplainCommand.Create());
         root.Add(AnalyzeCommand.Create());
@@ -38,6 +42,8 @@ public static class UncloakCli
         root.Add(FirewallCommand.Create());
         root.Add(LabCommand.Create());
         root.Add(WatchCommand.Create());
+        root.Add(ConfigCommand.Create());
+        root.Add(InstallServiceCommand.Create());
         return root;
     }
 

@@ -48,7 +48,7 @@ public static class ScenarioLoader
                 {
                     continue;
                 }
-                if (map.Has("profiles"))
+                if (map.Contains("profiles"))
                 {
                     foreach (var p in map.Maps("profiles"))
                     {

@@ -60,6 +60,9 @@ internal sealed class YamlMap
 
     public bool Has(string key) => Node(key) is not null;
 
+    /// <summary>True when <paramref name="key"/> is present, without marking it as known.</summary>
+    public bool Contains(string key) => _node.Children.Keys.Any(k => k is YamlScalarNode s && s.Value == key);
+
     public string? String(string key, bool required = false)
     {
         var n = Node(key);

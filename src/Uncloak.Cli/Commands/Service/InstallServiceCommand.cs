@@ -1,0 +1,70 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Uncloak.Cli.Commands.Watch;
+
+namespace Uncloak.Cli.Commands.Service;
+
+/// <summary>`uncloak install-service`: write the shipped systemd unit with this binary's path, then reload systemd (and enable it if asked).</summary>
+public static class InstallServiceCommand
+{
+    public static Command Create()
+    {
+        var unitDir = new Option<string>("--unit-dir") { Description = "Where to write uncloak.service.", DefaultValueFactory = _ => "/etc/systemd/system", HelpName = "DIR" };
+        var enable = new Option<bool>("--enable") { Description = "Also run 'systemctl enable --now uncloak' (otherwise only daemon-reload)." };
+        var command = new Command("install-service",
+            "Install the shipped systemd unit (Type=notify, watchdog, hardening) for 'uncloak watch', with ExecStart pointing at this " +
+            "binary. Then 'systemctl daemon-reload' when systemd runs. Change settings with 'systemctl edit uncloak' (a drop-in), not " +
+            "in the unit.\n\nExit codes: 0 installed, 3 cannot write the unit or systemctl failed.\n\nExample:\n  sudo uncloak install-service --enable")
+        {
+            unitDir, enable,
+        };
+        command.SetAction(result =>
+        {
+            var output = result.InvocationConfiguration.Output;
+            var error = result.InvocationConfiguration.Error;
+            string dir = result.GetValue(unitDir)!;
+            string binary = Environment.ProcessPath ?? "/usr/bin/uncloak";
+            // Run through `dotnet uncloak.dll` (tests, dev builds): the unit must start the dll the same way.
+            string exec = Path.GetFileNameWithoutExtension(binary) == "dotnet"
+                ? $"{binary} {Path.Combine(AppContext.BaseDirectory, "uncloak.dll")} watch"
+                : $"{binary} watch";
+            try
+            {
+                var unit = File.ReadAllText(WatchPaths.ShippedUnit).Replace("ExecStart=/usr/bin/uncloak watch", "ExecStart=" + exec, StringComparison.Ordinal);
+                Directory.CreateDirectory(dir);
+                var path = Path.Combine(dir, "uncloak.service");
+                File.WriteAllText(path, unit);
+                output.WriteLine($"wrote {path} (ExecStart={exec})");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"uncloak install-service: {e.Message}");
+                return ExitCodes.Environment;
+            }
+            if (!Directory.Exists("/run/systemd/system"))
+            {
+                output.WriteLine("systemd is not running here: start it later with 'systemctl daemon-reload && systemctl enable --now uncloak'.");
+                return ExitCodes.Ok;
+            }
+            foreach (var args in result.GetValue(enable) ? new[] { new[] { "daemon-reload" }, new[] { "enable", "--now", "uncloak" } } : [["daemon-reload"]])
+            {
+                var psi = new ProcessStartInfo("systemctl") { RedirectStandardError = true };
+                foreach (var a in args)
+                {
+                    psi.ArgumentList.Add(a);
+                }
+                using var p = Process.Start(psi)!;
+                var err = p.StandardError.ReadToEnd();
+                p.WaitForExit();
+                if (p.ExitCode != 0)
+                {
+                    error.WriteLine($"uncloak install-service: systemctl {string.Join(' ', args)} failed: {err.Trim()}");
+                    return ExitCodes.Environment;
+                }
+                output.WriteLine($"systemctl {string.Join(' ', args)}: ok");
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}
