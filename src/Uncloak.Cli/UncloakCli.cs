@@ -7,6 +7,7 @@ using Uncloak.Cli.Commands.Explain;
 using Uncloak.Cli.Commands.Config;
 using Uncloak.Cli.Commands.Firewall;
 using Uncloak.Cli.Commands.Lab;
+using Uncloak.Cli.Commands.Report;
 using Uncloak.Cli.Commands.Service;
 using Uncloak.Cli.Commands.Sockets;
 using Uncloak.Cli.Commands.Watch;
@@ -30,6 +31,7 @@ public static class UncloakCli
             "  firewall  plan and apply a hardening ruleset that rolls itself back unless confirmed\n" +
             "  lab       real attacks on a real server in namespaces on this machine, with and without defences\n" +
             "  watch     the daemon: live sources, scenarios, decisions, probes, metrics (--replay for recorded logs)\n" +
+            "  report    outages, what preceded them, and which events go with them (lift)\n" +
             "  config    check the daemon configuration and scenarios (config check)\n" +
             "  install-service  install the systemd unit for watch\n\n" +
             "Exit codes: 0 ok, 1 findings, 2 usage or input error, 3 environment error.");
@@ -42,6 +44,7 @@ public static class UncloakCli
         root.Add(FirewallCommand.Create());
         root.Add(LabCommand.Create());
         root.Add(WatchCommand.Create());
+        root.Add(ReportCommand.Create());
         root.Add(ConfigCommand.Create());
         root.Add(InstallServiceCommand.Create());
         return root;
