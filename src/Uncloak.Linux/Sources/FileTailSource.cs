@@ -119,7 +119,17 @@ public sealed class FileTailSource : LiveSource
         var collector = new EventCollector();
         LogScanner? scanner = null;
         LogFramer? framer = null;
-        bool skipPartial = alignToLine;
+        // Starting at the old end of a file that does not end with a newline: the first "line" is the rest of one we never saw.
+        bool skipPartial = false;
+        if (alignToLine && offset > 0)
+        {
+            Span<byte> prior = stackalloc byte[1];
+            skipPartial = RandomAccess.Read(handle, prior, offset - 1) == 1 && prior[0] != (byte)'\n';
+        }
+        {
+            // Commit where reading starts: a daemon stopped before the first line arrives resumes here, not at a later end.
+            await sink.DeliverAsync(new SourceBatch(Name, SourceId, [], string.Create(CultureInfo.InvariantCulture, $"{id.Device}:{id.Inode}:{offset}"), state.Position, state.Gaps), CancellationToken.None).ConfigureAwait(false);
+        }
         while (!cancel.IsCancellationRequested)
         {
             // Positional reads on the handle: no stream position or cached length can hide a truncation.
