@@ -1,0 +1,51 @@
+using System.Net;
+
+namespace Uncloak.Integration.Tests.Watch;
+
+/// <summary>The "victim" web server for probe tests: on 127.0.0.1, answering 200 "ok" until told to fail with 503.</summary>
+internal sealed class LocalSite : IDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _serving;
+
+    public LocalSite(int port)
+    {
+        Port = port;
+        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        _listener.Start();
+        _serving = Task.Run(ServeAsync);
+    }
+
+    public int Port { get; }
+
+    public volatile bool Failing;
+
+    private async Task ServeAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            HttpListenerContext ctx;
+            try
+            {
+                ctx = await _listener.GetContextAsync();
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+            ctx.Response.StatusCode = Failing ? 503 : 200;
+            var body = Failing ? "down\n"u8.ToArray() : "ok\n"u8.ToArray();
+            await ctx.Response.OutputStream.WriteAsync(body);
+            ctx.Response.Close();
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _listener.Stop();
+        _serving.Wait(TimeSpan.FromSeconds(5));
+        ((IDisposable)_listener).Dispose();
+    }
+}

@@ -1,0 +1,115 @@
+using Microsoft.Data.Sqlite;
+using Xunit;
+
+namespace Uncloak.Integration.Tests.Watch;
+
+/// <summary>
+/// `uncloak watch` as a process against a file source and a probe of a local site: a scenario fires and its decision is
+/// stored, the probe records an outage and its end, /metrics parses, a corrupt reload keeps the old scenarios, SIGTERM
+/// loses no decision and a restart resumes the file without duplicating an event.
+/// </summary>
+public sealed class WatchDaemonTests
+{
+    private static string Shrunk(string peer, int port) =>
+        $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.ffffff}+00:00 web1 kernel: TCP: Peer {peer}:{port}/443 unexpectedly shrunk window 2238402976:2238405685 (repaired)";
+
+    private static long Count(string db, string sql)
+    {
+        using var c = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static double Metric(int port, string series) => DaemonProcess.Scrape(port).GetValueOrDefault(series);
+
+    [Fact]
+    public void The_daemon_decides_records_outages_serves_metrics_survives_bad_reloads_and_loses_nothing_on_sigterm()
+    {
+        var dir = Directory.CreateTempSubdirectory("uncloak-watch-");
+        int sitePort = DaemonProcess.FreePort(), metricsPort = DaemonProcess.FreePort();
+        using var site = new LocalSite(sitePort);
+        var log = Path.Combine(dir.FullName, "kern.log");
+        var db = Path.Combine(dir.FullName, "u.db");
+        var dropins = Directory.CreateDirectory(Path.Combine(dir.FullName, "scenarios.d")).FullName;
+        var config = Path.Combine(dir.FullName, "uncloak.yaml");
+        File.WriteAllText(log, "");
+        File.WriteAllText(config, $"""
+            store: {db}
+            scenarios: [{dropins}]
+            sources:
+              kmsg: false
+              files:
+                - {"{"} path: {log}, from_start: true {"}"}
+            probes:
+              - name: site
+                http: http://127.0.0.1:{sitePort}/
+                interval: 1s
+                timeout: 500ms
+                failures: 2
+            metrics: 127.0.0.1:{metricsPort}
+            """);
+        DaemonProcess? daemon = null;
+        try
+        {
+            daemon = DaemonProcess.Start("watch", "--config", config, "--verbose");
+            var d = daemon;
+            WatchDeadline.Until(() => d.Log.Contains("watching", StringComparison.Ordinal) || d.HasExited, TimeSpan.FromSeconds(60), () => "the daemon to start: " + d.Log);
+            Assert.False(d.HasExited, d.Log);
+
+            // 1. Six shrunk-window records from one peer within seconds: the shipped scenario bans it.
+            File.AppendAllLines(log, Enumerable.Range(0, 6).Select(i => Shrunk("198.18.3.5", 2000 + i)));
+            WatchDeadline.Until(() => Metric(metricsPort, "uncloak_decisions_total{action=\"ban\",simulated=\"true\"}") >= 1, TimeSpan.FromSeconds(30), () => "a ban decision: " + d.Log);
+            var metrics = DaemonProcess.Scrape(metricsPort);
+            Assert.Equal(6, metrics["uncloak_events_total{kind=\"treason\"}"]);
+            Assert.Contains("uncloak_bans_in_force", metrics.Keys);
+            Assert.Contains("uncloak_source_lag_seconds{source=\"file:" + log + "\"}", metrics.Keys);
+            Assert.Equal(1, metrics["uncloak_probe_up{probe=\"site\"}"]);
+
+            // 2. The site fails: after two failed checks an outage opens; when it answers again, it closes.
+            site.Failing = true;
+            WatchDeadline.Until(() => Metric(metricsPort, "uncloak_outages_total{probe=\"site\"}") >= 1, TimeSpan.FromSeconds(30), () => "an outage");
+            site.Failing = false;
+            WatchDeadline.Until(() => Metric(metricsPort, "uncloak_probe_up{probe=\"site\"}") == 1, TimeSpan.FromSeconds(30), () => "the recovery");
+            WatchDeadline.Until(() => d.Log.Contains("is UP again", StringComparison.Ordinal), TimeSpan.FromSeconds(30), () => "the recovery alert");
+
+            // 3. A corrupt drop-in and SIGHUP: the reload is refused and the old scenarios keep working.
+            File.WriteAllText(Path.Combine(dropins, "broken.yaml"), "name: shrunk-window-peers\nkinds: [treason]\ncapacity: lots\n");
+            d.Signal(DaemonProcess.SIGHUP);
+            WatchDeadline.Until(() => d.Log.Contains("reload refused", StringComparison.Ordinal), TimeSpan.FromSeconds(30), () => "the refused reload: " + d.Log);
+            Assert.Contains("broken.yaml:3:", d.Log, StringComparison.Ordinal);
+            File.AppendAllLines(log, Enumerable.Range(0, 6).Select(i => Shrunk("198.18.3.6", 3000 + i)));
+            WatchDeadline.Until(() => Metric(metricsPort, "uncloak_decisions_total{action=\"ban\",simulated=\"true\"}") >= 2, TimeSpan.FromSeconds(30), () => "the second ban under the old scenarios");
+
+            // 4. Lines and SIGTERM at once: whatever was read is committed with its decision before exit.
+            File.AppendAllLines(log, Enumerable.Range(0, 6).Select(i => Shrunk("198.18.3.7", 4000 + i)));
+            d.Signal(DaemonProcess.SIGTERM);
+            Assert.True(d.WaitForExit(TimeSpan.FromSeconds(30)), "the daemon did not stop on SIGTERM: " + d.Log);
+            Assert.Equal(0, d.ExitCode);
+            d.Dispose();
+
+            // 5. Restart (without the broken drop-in) and stop: the rest of the file is read once, never twice.
+            File.Delete(Path.Combine(dropins, "broken.yaml"));
+            daemon = DaemonProcess.Start("watch", "--config", config, "--metrics", "off");
+            var d2 = daemon;
+            WatchDeadline.Until(() => Count(db, "SELECT count(*) FROM events") == 18 || d2.HasExited, TimeSpan.FromSeconds(60), () => "all 18 events stored: " + d2.Log);
+            d2.Signal(DaemonProcess.SIGTERM);
+            Assert.True(d2.WaitForExit(TimeSpan.FromSeconds(30)), d2.Log);
+            Assert.Equal(0, d2.ExitCode);
+
+            Assert.Equal(18, Count(db, "SELECT count(*) FROM events"));
+            Assert.Equal(18, Count(db, "SELECT count(DISTINCT offset) FROM events"));
+            foreach (var peer in new[] { "198.18.3.5", "198.18.3.6", "198.18.3.7" })
+            {
+                Assert.Equal(1, Count(db, $"SELECT count(*) FROM watch_actions WHERE action = 'ban' AND target = '{peer}'"));
+            }
+            Assert.Equal(1, Count(db, "SELECT count(*) FROM outages WHERE probe = 'site' AND end_ms IS NOT NULL AND end_ms > start_ms"));
+        }
+        finally
+        {
+            daemon?.Dispose();
+            dir.Delete(recursive: true);
+        }
+    }
+}
