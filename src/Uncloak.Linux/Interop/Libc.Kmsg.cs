@@ -12,7 +12,6 @@ internal static partial class Libc
     public const int EAGAIN = 11;
     public const int EINTR = 4;
     public const int EPIPE = 32;
-    public const int EINVAL = 22;
     public const int SEEK_SET = 0;
     private const short POLLIN = 1;
 
