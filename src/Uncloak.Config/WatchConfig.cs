@@ -22,6 +22,11 @@ public sealed record WatchConfig
 
     public IReadOnlyList<FileSourceConfig> Files { get; init; } = [];
 
+    /// <summary>Socket-table and counter snapshots every this long (sock_diag; root), or null when off.</summary>
+    public TimeSpan? SignalsInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    public bool Counters { get; init; } = true;
+
     public IReadOnlyList<ProbeConfig> Probes { get; init; } = [];
 
     /// <summary>host:port for Prometheus /metrics, or null when off. Loopback only unless the admin says otherwise.</summary>

@@ -48,9 +48,21 @@ public static class WatchConfigLoader
         bool kmsg = d.Kmsg, journalKernel = d.JournalKernel;
         IReadOnlyList<string> units = d.JournalUnits;
         var files = new List<FileSourceConfig>();
+        var signals = d.SignalsInterval;
+        bool counters = d.Counters;
         if (m.Map("sources") is { } s)
         {
             kmsg = s.Bool("kmsg", kmsg);
+            if (s.Node("sockets") is YamlScalarNode { Value: "off" or "false" })
+            {
+                signals = null;
+            }
+            else if (s.Map("sockets") is { } so)
+            {
+                signals = so.Bool("enabled", true) ? so.Duration("interval", TimeSpan.FromSeconds(5)) : null;
+                counters = so.Bool("counters", true);
+                so.Finish();
+            }
             if (s.Map("journal") is { } j)
             {
                 journalKernel = j.Bool("kernel", true);
@@ -168,6 +180,8 @@ public static class WatchConfigLoader
             JournalKernel = journalKernel,
             JournalUnits = units,
             Files = files,
+            SignalsInterval = signals,
+            Counters = counters,
             Probes = probes,
             Metrics = metrics,
             Alerts = alerts,

@@ -8,16 +8,8 @@ namespace Uncloak.Cli.Daemon;
 /// </summary>
 public interface IActionExecutor
 {
-    /// <summary>True when bans and kills really change the host; false when they can only be recorded.</summary>
-    bool Enforces { get; }
+    /// <summary>True when actions of <paramref name="kind"/> really change the host; false when they can only be recorded.</summary>
+    bool Enforces(RemediationKind kind);
 
     string Execute(RemediationAction action, DateTime now);
-}
-
-/// <summary>The executor when no enforcer is available to this build: records what would have been done.</summary>
-public sealed class RecordOnlyExecutor : IActionExecutor
-{
-    public bool Enforces => false;
-
-    public string Execute(RemediationAction action, DateTime now) => "recorded only: no ban enforcer in this build";
 }

@@ -113,7 +113,7 @@ public sealed class WatchEngine : ISourceSink
         tasks.AddRange(probes.Select(p => ProbeLoopAsync(p.Config, p.Probe, producers.Token)));
         tasks.Add(TickLoopAsync(producers.Token));
         _notifier.Notify($"READY=1\nSTATUS=watching {sources.Count} sources, {probes.Count} probes, {Scenarios.Count} scenarios");
-        _log.Write(WatchLog.Notice, "watching", ("sources", sources.Count), ("probes", probes.Count), ("scenarios", Scenarios.Count), ("simulate", _config.Simulate), ("enforcer", _executor.Enforces ? "on" : "record-only"));
+        _log.Write(WatchLog.Notice, "watching", ("sources", sources.Count), ("probes", probes.Count), ("scenarios", Scenarios.Count), ("simulate", _config.Simulate), ("bans", _executor.Enforces(RemediationKind.Ban) ? "enforced" : "recorded only"), ("socket_kills", _executor.Enforces(RemediationKind.KillSockets) ? "enforced" : "recorded only"));
         try
         {
             await Task.Delay(Timeout.Infinite, stop).ConfigureAwait(false);
@@ -228,7 +228,7 @@ public sealed class WatchEngine : ISourceSink
                 RemediationKind.Check => "check",
                 _ => "alert",
             };
-            _metrics.Decision(action, a.Simulated || (!_executor.Enforces && a.Kind is RemediationKind.Ban or RemediationKind.KillSockets));
+            _metrics.Decision(action, a.Simulated || (a.Kind is RemediationKind.Ban or RemediationKind.KillSockets && !_executor.Enforces(a.Kind)));
             records.Add(new ActionRecord(a.Alert.Time, a.Alert.Scenario.Name, a.Profile, action, target, a.Duration, a.Simulated, outcome, a.Reason));
             _log.Write(WatchLog.Notice, "decision", ("scenario", a.Alert.Scenario.Name), ("action", action), ("target", target), ("simulated", a.Simulated), ("outcome", outcome));
         }

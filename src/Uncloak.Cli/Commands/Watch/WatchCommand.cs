@@ -13,6 +13,7 @@ public static class WatchCommand
         var scenarios = new Option<string[]>("--scenarios") { Description = "Extra scenario folder read after the shipped defaults and /etc/uncloak/scenarios.d (repeatable).", HelpName = "DIR" };
         var file = new Option<string[]>("--file") { Description = "Also follow this log file from its current end (repeatable); rotation by rename and copytruncate is handled.", HelpName = "PATH" };
         var noKmsg = new Option<bool>("--no-kmsg") { Description = "Do not read /dev/kmsg (the default source)." };
+        var noSockets = new Option<bool>("--no-sockets") { Description = "Do not take socket-table and counter snapshots (sock_diag, every 5 s by default)." };
         var metrics = new Option<string?>("--metrics") { Description = "Serve Prometheus /metrics on HOST:PORT, or 'off' (default 127.0.0.1:9477).", HelpName = "HOST:PORT" };
         var replay = new Option<string[]>("--replay")
         {
@@ -24,7 +25,8 @@ public static class WatchCommand
         var json = CommonOptions.Json();
         var verbose = new Option<bool>("--verbose") { Description = "Also log debug lines (suppressed alerts, every batch)." };
         var command = new Command("watch",
-            "Watch the host live and act: read /dev/kmsg, the journal and log files (resuming exactly where the last run stopped), run " +
+            "Watch the host live and act: read /dev/kmsg, the journal and log files (resuming exactly where the last run stopped), snapshot " +
+            "the socket table and TCP counters every 5 s (zero-window holders, slow readers, SYN-RECV floods, counter alarms), run " +
             "the scenarios (leaky buckets over events: zero-window holders, shrunk-window peers, slow readers, connection floods, " +
             "port scanners, SYN floods), apply each scenario's remediation profile (ban with escalation, kill sockets, alert, host " +
             "checks; SYN floods are never answered with bans), probe your services and record outages with cause hints.\n\n" +
@@ -35,7 +37,7 @@ public static class WatchCommand
             "Exit codes: 0 stopped cleanly (or replay done), 2 invalid configuration or input, 3 environment error (store, port).\n\n" +
             "Examples:\n  uncloak watch --simulate\n  uncloak watch --replay /var/log/kern.log.1 --json\n  uncloak watch --no-kmsg --file /var/log/kern.log --metrics off")
         {
-            config, db, simulate, scenarios, file, noKmsg, metrics, replay, json, verbose,
+            config, db, simulate, scenarios, file, noKmsg, noSockets, metrics, replay, json, verbose,
         };
         command.SetAction(async (result, cancel) =>
         {
@@ -47,6 +49,7 @@ public static class WatchCommand
                 ExtraScenarios = result.GetValue(scenarios) ?? [],
                 Files = result.GetValue(file) ?? [],
                 NoKmsg = result.GetValue(noKmsg),
+                NoSockets = result.GetValue(noSockets),
                 Metrics = result.GetValue(metrics),
                 Replay = result.GetValue(replay) ?? [],
                 Json = result.GetValue(json),
@@ -75,6 +78,8 @@ public sealed record WatchOptions
     public IReadOnlyList<string> Files { get; init; } = [];
 
     public bool NoKmsg { get; init; }
+
+    public bool NoSockets { get; init; }
 
     public string? Metrics { get; init; }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Runtime.InteropServices;
 using Uncloak.Cli.Daemon;
 using Uncloak.Config;
+using Uncloak.Core.Signals;
 using Uncloak.Linux.Probes;
 using Uncloak.Linux.Sources;
 using Uncloak.Store;
@@ -27,6 +28,7 @@ public static class WatchRunner
             {
                 Simulate = config.Simulate || options.Simulate,
                 Kmsg = config.Kmsg && !options.NoKmsg,
+                SignalsInterval = options.NoSockets ? null : config.SignalsInterval,
                 Files = [.. config.Files, .. options.Files.Select(f => new FileSourceConfig(f, false))],
                 Metrics = options.Metrics is null ? config.Metrics : options.Metrics is "off" ? null : options.Metrics,
             };
@@ -72,6 +74,10 @@ public static class WatchRunner
         {
             sources.Add(new JournalSource(config.JournalKernel, config.JournalUnits, time));
         }
+        if (config.SignalsInterval is { } every)
+        {
+            sources.Add(new HostSignalsSource(time, every, config.Counters));
+        }
         foreach (var f in config.Files)
         {
             sources.Add(new FileTailSource(f.Path, time, fromStart: f.FromStart));
@@ -89,7 +95,7 @@ public static class WatchRunner
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        var engine = new WatchEngine(config, detection, loadDetection, new WatchStore(store), new RecordOnlyExecutor(), time, log, metrics, alerts, notifier);
+        var engine = new WatchEngine(config, detection, loadDetection, new WatchStore(store), new HostActionExecutor(config.Allowlist.Select(a => PeerPrefix.TryParse(a, out var p) ? p : default).Where(p => !p.Network.IsNone)), time, log, metrics, alerts, notifier);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Cancel(); });
         using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx => { ctx.Cancel = true; engine.RequestReload(); });
