@@ -32,9 +32,19 @@ internal sealed partial class DaemonProcess : IDisposable
         process.BeginOutputReadLine();
     }
 
-    public static DaemonProcess Start(params string[] args)
+    public static DaemonProcess Start(params string[] args) => StartIn(null, args);
+
+    /// <summary>Starts the daemon inside network namespace <paramref name="netns"/> (ip netns exec replaces itself with dotnet: same pid).</summary>
+    public static DaemonProcess StartIn(string? netns, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo(netns is null ? "dotnet" : "ip") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        if (netns is not null)
+        {
+            foreach (var a in (string[])["netns", "exec", netns, "dotnet"])
+            {
+                psi.ArgumentList.Add(a);
+            }
+        }
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "uncloak.dll"));
         foreach (var a in args)
         {

@@ -40,6 +40,7 @@ public sealed class WatchDaemonTests
             scenarios: [{dropins}]
             sources:
               kmsg: false
+              sockets: off
               files:
                 - {"{"} path: {log}, from_start: true {"}"}
             probes:
