@@ -34,10 +34,17 @@ internal sealed class LocalSite : IDisposable
             {
                 return;
             }
-            ctx.Response.StatusCode = Failing ? 503 : 200;
-            var body = Failing ? "down\n"u8.ToArray() : "ok\n"u8.ToArray();
-            await ctx.Response.OutputStream.WriteAsync(body);
-            ctx.Response.Close();
+            try
+            {
+                ctx.Response.StatusCode = Failing ? 503 : 200;
+                var body = Failing ? "down\n"u8.ToArray() : "ok\n"u8.ToArray();
+                await ctx.Response.OutputStream.WriteAsync(body);
+                ctx.Response.Close();
+            }
+            catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException)
+            {
+                // The probe gave up (its timeout) before we answered: the next request is independent.
+            }
         }
     }
 
