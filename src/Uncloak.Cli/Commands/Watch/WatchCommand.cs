@@ -32,7 +32,9 @@ public static class WatchCommand
             "checks; SYN floods are never answered with bans), probe your services and record outages with cause hints.\n\n" +
             "Runs in the foreground; under systemd it speaks sd_notify (Type=notify, watchdog). SIGTERM/Ctrl-C: stop reading, commit " +
             "every event and decision already read, exit 0. SIGHUP: reload scenarios; an invalid set is refused and the old one kept.\n\n" +
-            "Scenarios: shipped defaults (never edit them) overridden by name from /etc/uncloak/scenarios.d/*.yaml; check them with " +
+            "Settings: /etc/uncloak/uncloak.yaml (sources, probes, metrics, alerts, allowlist; an annotated example ships as " +
+            "uncloak.yaml next to the binary). Scenarios: shipped defaults (never edit them) overridden by name from " +
+            "/etc/uncloak/scenarios.d/*.yaml; check both with " +
             "'uncloak config check'. Outages and actions go to the store; see them with 'uncloak report'.\n\n" +
             "Exit codes: 0 stopped cleanly (or replay done), 2 invalid configuration or input, 3 environment error (store, port).\n\n" +
             "Examples:\n  uncloak watch --simulate\n  uncloak watch --replay /var/log/kern.log.1 --json\n  uncloak watch --no-kmsg --file /var/log/kern.log --metrics off")
