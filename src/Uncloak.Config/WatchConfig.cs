@@ -67,7 +67,13 @@ public sealed record ProbeConfig
 
     /// <summary>Consecutive failures that make an outage (one failed check is noise).</summary>
     public int Failures { get; init; } = 2;
+
+    /// <summary>What to run during an outage (restart the service), with its guard rails; null for nothing.</summary>
+    public RemedyConfig? OnOutage { get; init; }
 }
+
+/// <summary>An outage remedy: a command (argument array, no shell), at most <c>MaxAttempts</c> per outage with doubling backoff, never when one of <c>NotWhen</c> preceded the outage.</summary>
+public sealed record RemedyConfig(IReadOnlyList<string> Command, int MaxAttempts, TimeSpan Backoff, IReadOnlyList<Core.Events.EventKind> NotWhen);
 
 public sealed record AlertConfig
 {

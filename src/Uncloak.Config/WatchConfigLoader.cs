@@ -201,6 +201,42 @@ public static class WatchConfigLoader
         int status = p.Int("expect_status", 200, 100, 599);
         var body = p.String("expect_body");
         int failures = p.Int("failures", 2, 1, 100);
+        RemedyConfig? remedy = null;
+        if (p.Map("on_outage") is { } r)
+        {
+            var command = r.Strings("command").Select(c => c.Value).ToList();
+            if (r.String("restart_unit") is { } unit)
+            {
+                command = ["systemctl", "restart", unit];
+            }
+            if (command.Count == 0)
+            {
+                r.Errors.Add(new ConfigError(r.File, r.Line, 1, "'on_outage' needs 'command: [program, args…]' or 'restart_unit: NAME'"));
+            }
+            int max = r.Int("max_attempts", 3, 1, 100);
+            var backoff = r.Duration("backoff", TimeSpan.FromMinutes(1));
+            var notWhen = new List<Core.Events.EventKind>();
+            if (r.Has("not_when"))
+            {
+                foreach (var (k, node) in r.Strings("not_when"))
+                {
+                    if (Core.Events.EventKinds.TryParse(k, out var kind))
+                    {
+                        notWhen.Add(kind);
+                    }
+                    else
+                    {
+                        r.Add(node, $"unknown event kind '{k}'");
+                    }
+                }
+            }
+            else
+            {
+                notWhen.AddRange(Core.Probes.RemedyPolicy.DefaultNotWhen);
+            }
+            r.Finish();
+            remedy = new RemedyConfig(command, max, backoff, notWhen);
+        }
         Uri? uri = null;
         if (http is not null && tcp is not null)
         {
@@ -227,7 +263,7 @@ public static class WatchConfigLoader
         {
             return null;
         }
-        return new ProbeConfig { Name = name, Http = uri, Tcp = tcp, Interval = interval, Timeout = timeout, ExpectStatus = status, ExpectBody = body, Failures = failures };
+        return new ProbeConfig { Name = name, Http = uri, Tcp = tcp, Interval = interval, Timeout = timeout, ExpectStatus = status, ExpectBody = body, Failures = failures, OnOutage = remedy };
     }
 
     /// <summary>Splits <c>host:port</c> or <c>[v6]:port</c>.</summary>

@@ -29,6 +29,8 @@ public sealed class WatchEngine : ISourceSink
 
     private sealed record ReloadItem : Item;
 
+    private sealed record RemedyDoneItem(string Probe, DateTime Time, string Command, string Outcome) : Item;
+
     private readonly Channel<Item> _channel = Channel.CreateBounded<Item>(new BoundedChannelOptions(64) { SingleReader = true });
     private readonly WatchStore _store;
     private readonly TimeProvider _time;
@@ -45,6 +47,8 @@ public sealed class WatchEngine : ISourceSink
     private readonly Queue<(DateTime Time, EventKind Kind, NetAddress Peer)> _recent = new();
     private readonly Dictionary<string, OutageTracker> _trackers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _openOutages = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (RemedyConfig Config, RemedyPolicy Policy)> _remedies = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RemedyVerdict> _lastVerdict = new(StringComparer.Ordinal);
     private readonly List<RemediationAction> _actions = [];
     private DetectionPipeline _pipeline;
 
@@ -105,6 +109,10 @@ public sealed class WatchEngine : ISourceSink
                 _openOutages[config.Name] = open.Id;
             }
             _trackers[config.Name] = tracker;
+            if (config.OnOutage is { } remedy)
+            {
+                _remedies[config.Name] = (remedy, new RemedyPolicy(remedy.MaxAttempts, remedy.Backoff, remedy.NotWhen));
+            }
         }
         using var producers = new CancellationTokenSource();
         var consumer = Task.Run(ConsumeAsync, CancellationToken.None);
@@ -154,6 +162,11 @@ public sealed class WatchEngine : ISourceSink
                         break;
                     case ReloadItem:
                         Reload();
+                        break;
+                    case RemedyDoneItem r:
+                        _store.AddActions([new ActionRecord(r.Time, "outage:" + r.Probe, "on_outage", "remedy", r.Probe, TimeSpan.Zero, false, r.Outcome, r.Command)]);
+                        _metrics.Decision("remedy", false);
+                        _log.Write(WatchLog.Notice, "remedy", ("probe", r.Probe), ("command", r.Command), ("outcome", r.Outcome));
                         break;
                 }
             }
@@ -286,14 +299,84 @@ public sealed class WatchEngine : ISourceSink
                 _store.AddActions(records);
             }
         }
-        else if (transition.Change == OutageChange.Ended)
+        if (_trackers[probe].InOutage && _remedies.TryGetValue(probe, out var remedy))
         {
+            Remedy(probe, remedy.Config, remedy.Policy, result.Time);
+        }
+        if (transition.Change == OutageChange.Ended)
+        {
+            if (_remedies.TryGetValue(probe, out var ended))
+            {
+                ended.Policy.Reset();
+                _lastVerdict.Remove(probe);
+            }
             if (_openOutages.Remove(probe, out long id))
             {
                 _store.EndOutage(id, transition.At);
             }
             _metrics.Event(EventKind.ProbeRecovered);
             _alerts.Raise(result.Time, "notice", "recovered/" + probe, $"{probe} is UP again after {DurationText.Format(transition.At - transition.Start)}", "");
+        }
+    }
+
+    /// <summary>Runs the probe's outage remedy when its guard rails allow (see <see cref="RemedyPolicy"/>); the command runs off the engine thread.</summary>
+    private void Remedy(string probe, RemedyConfig config, RemedyPolicy policy, DateTime now)
+    {
+        var since = _trackers[probe].Since;
+        var kinds = _recent.Where(r => r.Time >= since - _config.CorrelationWindow).Select(r => r.Kind).ToHashSet();
+        var decision = policy.Decide(now, kinds);
+        bool changed = !_lastVerdict.TryGetValue(probe, out var last) || last != decision.Verdict;
+        _lastVerdict[probe] = decision.Verdict;
+        string command = string.Join(' ', config.Command);
+        switch (decision.Verdict)
+        {
+            case RemedyVerdict.Run:
+                _log.Write(WatchLog.Warning, "remedy starting", ("probe", probe), ("command", command), ("why", decision.Reason));
+                _ = Task.Run(async () =>
+                {
+                    string outcome = await RunCommandAsync(config.Command).ConfigureAwait(false);
+                    _channel.Writer.TryWrite(new RemedyDoneItem(probe, now, command, decision.Reason + ": " + outcome));
+                });
+                break;
+            case RemedyVerdict.Skip when changed:
+                _log.Write(WatchLog.Warning, "remedy withheld", ("probe", probe), ("command", command), ("why", decision.Reason));
+                _store.AddActions([new ActionRecord(now, "outage:" + probe, "on_outage", "remedy", probe, TimeSpan.Zero, false, "withheld: " + decision.Reason, command)]);
+                break;
+            case RemedyVerdict.GiveUp:
+                _alerts.Raise(now, "critical", "gave-up/" + probe, $"{probe}: automatic remedy gave up", decision.Reason + $" ({command})");
+                _store.AddActions([new ActionRecord(now, "outage:" + probe, "on_outage", "remedy", probe, TimeSpan.Zero, false, decision.Reason, command)]);
+                break;
+        }
+    }
+
+    private static async Task<string> RunCommandAsync(IReadOnlyList<string> command)
+    {
+        try
+        {
+            var psi = new System.Diagnostics.ProcessStartInfo(command[0]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+            foreach (var a in command.Skip(1))
+            {
+                psi.ArgumentList.Add(a);
+            }
+            using var p = System.Diagnostics.Process.Start(psi)!;
+            var err = p.StandardError.ReadToEndAsync();
+            _ = p.StandardOutput.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            try
+            {
+                await p.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                p.Kill(entireProcessTree: true);
+                return "killed after 60 s";
+            }
+            string stderr = (await err.ConfigureAwait(false)).Trim();
+            return p.ExitCode == 0 ? "exit 0" : $"exit {p.ExitCode}: {stderr}";
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return "cannot run: " + e.Message;
         }
     }
 

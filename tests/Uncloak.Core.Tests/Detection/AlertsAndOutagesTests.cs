@@ -47,3 +47,37 @@ public sealed class AlertsAndOutagesTests
         Assert.Equal(T0.AddSeconds(50), ended.At);
     }
 }
+
+public sealed class RemedyPolicyTests
+{
+    private static readonly DateTime T0 = new(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc);
+
+    [Fact]
+    public void A_restart_is_refused_when_a_syn_flood_or_full_conntrack_table_preceded_the_outage()
+    {
+        var policy = new RemedyPolicy(3, TimeSpan.FromMinutes(1), RemedyPolicy.DefaultNotWhen);
+        var d = policy.Decide(T0, [Uncloak.Core.Events.EventKind.Treason, Uncloak.Core.Events.EventKind.ConntrackFull]);
+        Assert.Equal(RemedyVerdict.Skip, d.Verdict);
+        Assert.Contains("conntrack_full", d.Reason, StringComparison.Ordinal);
+        Assert.Equal(0, policy.Attempts);
+    }
+
+    [Fact]
+    public void Attempts_back_off_exponentially_stop_at_the_limit_and_give_up_once()
+    {
+        var policy = new RemedyPolicy(3, TimeSpan.FromMinutes(1), RemedyPolicy.DefaultNotWhen);
+        var verdicts = new List<RemedyVerdict>();
+        for (int s = 0; s <= 600; s += 10)
+        {
+            verdicts.Add(policy.Decide(T0.AddSeconds(s), []).Verdict);
+        }
+        // Runs at 0 s, 60 s (backoff 1 m), 180 s (2 m); then one give-up, then silence.
+        var runs = verdicts.Select((v, i) => (v, s: i * 10)).Where(x => x.v == RemedyVerdict.Run).Select(x => x.s).ToList();
+        Assert.Equal([0, 60, 180], runs);
+        Assert.Single(verdicts, v => v == RemedyVerdict.GiveUp);
+        Assert.Equal(RemedyVerdict.GiveUp, verdicts[verdicts.FindIndex(v => v == RemedyVerdict.GiveUp)]);
+        Assert.True(verdicts.FindIndex(v => v == RemedyVerdict.GiveUp) * 10 >= 180 + 240, "gives up only once the third attempt's backoff has passed");
+        policy.Reset();
+        Assert.Equal(RemedyVerdict.Run, policy.Decide(T0.AddHours(1), []).Verdict);
+    }
+}

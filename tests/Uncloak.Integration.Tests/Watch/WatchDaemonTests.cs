@@ -49,6 +49,7 @@ public sealed class WatchDaemonTests
                 interval: 1s
                 timeout: 500ms
                 failures: 2
+                on_outage: {"{"} command: [touch, {Path.Combine(dir.FullName, "remedied")}], max_attempts: 1, backoff: 1m {"}"}
             metrics: 127.0.0.1:{metricsPort}
             """);
         DaemonProcess? daemon = null;
@@ -71,6 +72,8 @@ public sealed class WatchDaemonTests
             // 2. The site fails: after two failed checks an outage opens; when it answers again, it closes.
             site.Failing = true;
             WatchDeadline.Until(() => Metric(metricsPort, "uncloak_outages_total{probe=\"site\"}") >= 1, TimeSpan.FromSeconds(30), () => "an outage");
+            // Its remedy ran (once: max_attempts 1), with no SYN flood or full conntrack table before the outage to stop it.
+            WatchDeadline.Until(() => File.Exists(Path.Combine(dir.FullName, "remedied")), TimeSpan.FromSeconds(30), () => "the outage remedy: " + d.Log);
             site.Failing = false;
             WatchDeadline.Until(() => Metric(metricsPort, "uncloak_probe_up{probe=\"site\"}") == 1, TimeSpan.FromSeconds(30), () => "the recovery");
             WatchDeadline.Until(() => d.Log.Contains("is UP again", StringComparison.Ordinal), TimeSpan.FromSeconds(30), () => "the recovery alert");
@@ -106,6 +109,7 @@ public sealed class WatchDaemonTests
                 Assert.Equal(1, Count(db, $"SELECT count(*) FROM watch_actions WHERE action = 'ban' AND target = '{peer}'"));
             }
             Assert.Equal(1, Count(db, "SELECT count(*) FROM outages WHERE probe = 'site' AND end_ms IS NOT NULL AND end_ms > start_ms"));
+            Assert.Equal(1, Count(db, "SELECT count(*) FROM watch_actions WHERE action = 'remedy' AND outcome = 'attempt 1 of 1: exit 0'"));
         }
         finally
         {
