@@ -108,6 +108,11 @@ public sealed class JournalSource : LiveSource
                     records = 0;
                 }
             }
+            if (records > 0 && last is not null)
+            {
+                // What journalctl printed before it exited is kept: the restart resumes after it.
+                await sink.DeliverAsync(new SourceBatch(Name, SourceId, collector.Take(), last, position, gaps) { Records = records }, CancellationToken.None).ConfigureAwait(false);
+            }
             await process.WaitForExitAsync(cancel).ConfigureAwait(false);
             string err = await stderr.ConfigureAwait(false);
             throw new IOException($"journalctl exited with code {process.ExitCode}: {err.Trim()}");
