@@ -21,6 +21,9 @@ internal sealed class LocalSite : IDisposable
 
     public volatile bool Failing;
 
+    /// <summary>Bodies of POST requests (the daemon's webhook alerts when pointed here).</summary>
+    public List<string> Posts { get; } = [];
+
     private async Task ServeAsync()
     {
         while (!_stop.IsCancellationRequested)
@@ -36,9 +39,21 @@ internal sealed class LocalSite : IDisposable
             }
             try
             {
+                if (ctx.Request.HttpMethod == "POST")
+                {
+                    using var reader = new StreamReader(ctx.Request.InputStream);
+                    var body = await reader.ReadToEndAsync();
+                    lock (Posts)
+                    {
+                        Posts.Add(body);
+                    }
+                    ctx.Response.StatusCode = 204;
+                    ctx.Response.Close();
+                    continue;
+                }
                 ctx.Response.StatusCode = Failing ? 503 : 200;
-                var body = Failing ? "down\n"u8.ToArray() : "ok\n"u8.ToArray();
-                await ctx.Response.OutputStream.WriteAsync(body);
+                var answer = Failing ? "down\n"u8.ToArray() : "ok\n"u8.ToArray();
+                await ctx.Response.OutputStream.WriteAsync(answer);
                 ctx.Response.Close();
             }
             catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException)

@@ -51,6 +51,7 @@ public sealed class WatchDaemonTests
                 failures: 2
                 on_outage: {"{"} command: [touch, {Path.Combine(dir.FullName, "remedied")}], max_attempts: 1, backoff: 1m {"}"}
             metrics: 127.0.0.1:{metricsPort}
+            alerts: {"{"} webhook: "http://127.0.0.1:{sitePort}/hook", dedupe: 10m {"}"}
             """);
         DaemonProcess? daemon = null;
         try
@@ -68,6 +69,15 @@ public sealed class WatchDaemonTests
             Assert.Contains("uncloak_bans_in_force", metrics.Keys);
             Assert.Contains("uncloak_source_lag_seconds{source=\"file:" + log + "\"}", metrics.Keys);
             Assert.Equal(1, metrics["uncloak_probe_up{probe=\"site\"}"]);
+
+            // The alert went to the webhook as JSON, once.
+            WatchDeadline.Until(() => { lock (site.Posts) { return site.Posts.Any(p => p.Contains("198.18.3.5", StringComparison.Ordinal)); } }, TimeSpan.FromSeconds(30), () => "the webhook alert");
+            lock (site.Posts)
+            {
+                var alert = System.Text.Json.JsonDocument.Parse(site.Posts.Single(p => p.Contains("198.18.3.5", StringComparison.Ordinal))).RootElement;
+                Assert.Equal("warning", alert.GetProperty("severity").GetString());
+                Assert.StartsWith("shrunk-window-peers: 198.18.3.5", alert.GetProperty("title").GetString(), StringComparison.Ordinal);
+            }
 
             // 2. The site fails: after two failed checks an outage opens; when it answers again, it closes.
             site.Failing = true;
