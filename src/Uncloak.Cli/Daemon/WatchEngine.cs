@@ -51,6 +51,10 @@ public sealed class WatchEngine : ISourceSink
     private readonly Dictionary<string, RemedyVerdict> _lastVerdict = new(StringComparer.Ordinal);
     private readonly List<RemediationAction> _actions = [];
     private DetectionPipeline _pipeline;
+    private DateTime _historyBefore;
+
+    /// <summary>Events older than this before start-up (the kernel ring's backlog on a first start) are stored but not acted on: history is <c>analyze</c>'s job, and a ban for an hour-old burst would hit the wrong peer.</summary>
+    public static readonly TimeSpan ActOnlyOnRecent = TimeSpan.FromMinutes(15);
 
     public WatchEngine(WatchConfig config, DetectionConfig detection, Func<DetectionConfig> loadDetection, WatchStore store, IActionExecutor executor,
         TimeProvider time, WatchLog log, WatchMetrics metrics, AlertDispatcher alerts, SystemdNotifier notifier)
@@ -114,6 +118,7 @@ public sealed class WatchEngine : ISourceSink
                 _remedies[config.Name] = (remedy, new RemedyPolicy(remedy.MaxAttempts, remedy.Backoff, remedy.NotWhen));
             }
         }
+        _historyBefore = _time.GetUtcNow().UtcDateTime - ActOnlyOnRecent;
         using var producers = new CancellationTokenSource();
         var consumer = Task.Run(ConsumeAsync, CancellationToken.None);
         var tasks = new List<Task>();
@@ -186,6 +191,10 @@ public sealed class WatchEngine : ISourceSink
         foreach (var (ev, _) in batch.Events)
         {
             _metrics.Event(ev.Kind);
+            if (ev.HasTime && ev.Time < _historyBefore)
+            {
+                continue;
+            }
             Remember(ev, now);
             _actions.Clear();
             if (_pipeline.Process(ev, _actions))
