@@ -30,5 +30,6 @@ TREASON=$(LC_ALL=C grep -cE 'Treason uncloaked|unexpectedly shrunk window|Probin
 echo "== $LINES lines, $TREASON shrunk-window lines"
 /usr/bin/time -f "uncloak  %e s  peak RSS %M KB" src/Uncloak.Cli/bin/Release/net10.0/uncloak watch --replay "$CORPUS" --json > "$WORK/uncloak.json"
 python3 -c "import json;d=json.load(open('$WORK/uncloak.json'));a=[x for x in d['alerts'] if x['scenario']=='shrunk-window-peers'];print(f\"uncloak: {d['events']} events, {d['events_per_second']:.0f} events/s, shrunk-window alerts {len(a)}\")"
-/usr/bin/time -f "crowdsec %e s  peak RSS %M KB" crowdsec -c "$WORK/etc/config.yaml" -dsn "file://$CORPUS" -type syslog > "$WORK/crowdsec.log" 2>&1 || { tail -5 "$WORK/crowdsec.log"; exit 1; }
+/usr/bin/time -o "$WORK/time-crowdsec" -f "crowdsec %e s  peak RSS %M KB" crowdsec -c "$WORK/etc/config.yaml" -dsn "file://$CORPUS" -type syslog > "$WORK/crowdsec.log" 2>&1 || { tail -5 "$WORK/crowdsec.log"; exit 1; }
+cat "$WORK/time-crowdsec"
 echo "crowdsec: shrunk-window overflows $(grep -c "performed 'uncloak/shrunk-window-peers'" "$WORK/crowdsec.log")"
