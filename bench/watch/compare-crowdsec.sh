@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Replay throughput side by side: `uncloak watch --replay` (every shipped scenario) and CrowdSec 1.4's time-machine mode
 # (`crowdsec -dsn file://… -type syslog`, with a private local API on loopback) with an equivalent shrunk-window parser and scenario, on the same
-# generated kern.log. Needs the Debian `crowdsec` binary (its postinst fails offline registering with the online API;
-# the binary works). Usage: bench/watch/compare-crowdsec.sh [LINES]
+# generated kern.log. Needs the Debian `crowdsec` package; offline, first disable its online-API registration as
+# README.Debian says: echo '# no CAPI' > /etc/crowdsec/online_api_credentials.yaml (a non-empty file). Usage: bench/watch/compare-crowdsec.sh [LINES]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 LINES=${1:-2000000}
