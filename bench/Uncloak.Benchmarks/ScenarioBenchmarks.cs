@@ -22,7 +22,7 @@ public class ScenarioBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _config = ScenarioLoader.LoadFolders([Path.Combine(AppContext.BaseDirectory, "scenarios")]);
+        _config = ScenarioLoader.LoadFolders([Path.Combine(AppContext.BaseDirectory, "config", "scenarios")]);
         var rng = new Random(1);
         var t0 = new DateTime(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc);
         _events = new NetEvent[Events];

@@ -19,7 +19,8 @@ echo "== replay: $LINES lines through the shipped scenarios"
 
 echo "== idle daemon for $IDLE s (kmsg source, metrics on 127.0.0.1:19990)"
 rm -f "$WORK/idle.db"*
-"$UNCLOAK" watch --db "$WORK/idle.db" --metrics 127.0.0.1:19990 2>"$WORK/idle.log" &
+# --simulate: decisions are recorded, the host's firewall is never touched by a benchmark.
+"$UNCLOAK" watch --simulate --db "$WORK/idle.db" --metrics 127.0.0.1:19990 2>"$WORK/idle.log" &
 PID=$!
 trap 'kill -TERM $PID 2>/dev/null || true' EXIT
 sleep 10   # start-up and the first read of the kernel ring are not idle

@@ -37,6 +37,12 @@ public sealed record WatchConfig
     /// <summary>How far before an outage events count as its lead-up (report correlation).</summary>
     public TimeSpan CorrelationWindow { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Ban backend: auto (nftables, else iptables+ipset), nftables, iptables, or off (bans recorded only).</summary>
+    public string Firewall { get; init; } = "auto";
+
+    /// <summary>New bans allowed per minute before the rest are refused (a misfiring scenario must not ban the world).</summary>
+    public int MaxBansPerMinute { get; init; } = 30;
+
     /// <summary>Networks never banned (management, monitoring), CIDR text.</summary>
     public IReadOnlyList<string> Allowlist { get; init; } = [];
 

@@ -160,11 +160,25 @@ public static class WatchConfigLoader
             alerts = new AlertConfig { PerMinute = perMinute, Dedupe = dedupe, Webhook = webhook, Smtp = smtp };
         }
         var window = m.Duration("correlation_window", d.CorrelationWindow);
+        string firewall = d.Firewall;
+        if (m.Node("firewall") is { } fw)
+        {
+            var v = (fw as YamlScalarNode)?.Value;
+            if (v is "auto" or "nftables" or "iptables" or "off")
+            {
+                firewall = v;
+            }
+            else
+            {
+                m.Add(fw, "'firewall' must be auto, nftables, iptables or off");
+            }
+        }
+        int maxBans = m.Int("max_bans_per_minute", d.MaxBansPerMinute, 1, 100_000);
         var allow = new List<string>();
         foreach (var (cidr, node) in m.Strings("allowlist"))
         {
             var addr = cidr.Split('/')[0];
-            if (!Core.Events.NetAddress.TryParse(addr, out _))
+            if (!Core.Decisions.BanTarget.TryParse(cidr, out _))
             {
                 m.Add(node, $"'{cidr}' is not an address or network");
             }
@@ -186,6 +200,8 @@ public static class WatchConfigLoader
             Metrics = metrics,
             Alerts = alerts,
             CorrelationWindow = window,
+            Firewall = firewall,
+            MaxBansPerMinute = maxBans,
             Allowlist = allow,
         };
     }

@@ -71,6 +71,7 @@ public static class Migrations
             CREATE INDEX decisions_target ON decisions(target);
             -- In-force networks (they can cover each other in the kernel's interval sets), found without a scan.
             CREATE INDEX decisions_networks ON decisions(expires_ms) WHERE status = 1 AND instr(target, '/') > 0;
+            """),
         new(10, "watch: source cursors, probe outages, remediation actions", """
             -- Where each live source stopped (kmsg sequence, file inode+offset, journal cursor), written in the same
             -- transaction as the events it covers: a restarted daemon resumes exactly there, storing nothing twice.

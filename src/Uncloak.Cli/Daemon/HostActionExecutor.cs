@@ -6,7 +6,8 @@ namespace Uncloak.Cli.Daemon;
 
 /// <summary>
 /// Socket kills through sock_diag SOCK_DESTROY (the signals code: <see cref="KillPlan"/> refuses protected peers — our own
-/// addresses, the admin's SSH client, the allowlist). Bans are recorded only: this build has no ban enforcer.
+/// addresses, the admin's SSH client, the allowlist). Bans are recorded only: used when no firewall backend is available
+/// (or the config says <c>firewall: off</c>); <see cref="FirewallActionExecutor"/> enforces them.
 /// </summary>
 public sealed class HostActionExecutor : IActionExecutor
 {
@@ -20,11 +21,13 @@ public sealed class HostActionExecutor : IActionExecutor
 
     public bool Enforces(RemediationKind kind) => kind == RemediationKind.KillSockets;
 
+    public int? BansInForce(DateTime now) => null;
+
     public string Execute(RemediationAction action, DateTime now)
     {
         if (action.Kind != RemediationKind.KillSockets)
         {
-            return "recorded only: no ban enforcer in this build";
+            return "recorded only: no firewall backend (firewall: off, or nftables/iptables missing)";
         }
         try
         {

@@ -12,4 +12,7 @@ public interface IActionExecutor
     bool Enforces(RemediationKind kind);
 
     string Execute(RemediationAction action, DateTime now);
+
+    /// <summary>Bans in force according to the decision store, or null when this executor keeps no bans.</summary>
+    int? BansInForce(DateTime now);
 }

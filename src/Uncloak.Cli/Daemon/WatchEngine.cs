@@ -393,7 +393,7 @@ public sealed class WatchEngine : ISourceSink
     {
         var now = _time.GetUtcNow().UtcDateTime;
         _bans.RemoveAll(b => b.Until <= now);
-        _metrics.BansInForce = _bans.Select(b => b.Target).Distinct(StringComparer.Ordinal).Count();
+        _metrics.BansInForce = _executor.BansInForce(now) ?? _bans.Select(b => b.Target).Distinct(StringComparer.Ordinal).Count();
         _metrics.Buckets = _pipeline.Engine.BucketCount;
         _notifier.Notify("WATCHDOG=1");
     }

@@ -19,7 +19,7 @@ public sealed class ReplayCaseTests
 {
     public static string ReplayDirectory => Path.Combine(AppContext.BaseDirectory, "replay");
 
-    public static string ShippedScenarios => Path.Combine(AppContext.BaseDirectory, "scenarios");
+    public static string ShippedScenarios => Path.Combine(AppContext.BaseDirectory, "config", "scenarios");
 
     public static TheoryData<string> Cases() => [.. Directory.EnumerateDirectories(ReplayDirectory).Select(d => new DirectoryInfo(d).Name).Order(StringComparer.Ordinal)];
 

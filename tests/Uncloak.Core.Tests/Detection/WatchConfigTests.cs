@@ -8,7 +8,7 @@ public sealed class WatchConfigTests
     [Fact]
     public void The_shipped_example_config_is_valid_and_means_the_defaults()
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "uncloak.yaml");
+        var path = Path.Combine(AppContext.BaseDirectory, "config", "uncloak.yaml");
         var config = WatchConfigLoader.LoadFile(path, mustExist: true);
         Assert.True(config.Kmsg);
         Assert.Equal(TimeSpan.FromSeconds(5), config.SignalsInterval);

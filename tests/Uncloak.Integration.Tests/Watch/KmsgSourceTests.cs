@@ -60,7 +60,7 @@ public sealed class KmsgSourceTests(ITestOutputHelper output)
     [RootFact]
     public async Task A_zero_window_holder_written_to_kmsg_is_decided_within_100_ms_at_p99()
     {
-        var detection = ScenarioLoader.LoadFolders([Path.Combine(AppContext.BaseDirectory, "scenarios")]);
+        var detection = ScenarioLoader.LoadFolders([Path.Combine(AppContext.BaseDirectory, "config", "scenarios")]);
         var sink = new DecidingSink(new DetectionPipeline(detection.Scenarios, detection.Profiles, simulateAll: true));
         using var stop = new CancellationTokenSource();
         var source = new KmsgSource(TimeProvider.System);

@@ -37,6 +37,7 @@ public sealed class WatchDaemonTests
         File.WriteAllText(log, "");
         File.WriteAllText(config, $"""
             store: {db}
+            firewall: off          # this daemon runs in the host's namespace: it must not touch the host's firewall
             scenarios: [{dropins}]
             sources:
               kmsg: false

@@ -9,7 +9,8 @@ namespace Uncloak.Integration.Tests.Watch;
 /// <summary>
 /// Issue 5's scenario end to end: a victim web server in one namespace, an attacker in another that opens connections and
 /// never reads; `uncloak watch`, started as a process inside the victim's namespace, sees the zero-window holder in the
-/// socket table, decides within 30 s, kills its sockets, and its probe records the outage and then the recovery.
+/// socket table, decides within 30 s, bans it (the nftables set of the victim's namespace holds it), kills its sockets,
+/// and its probe records the outage and then the recovery.
 /// </summary>
 public sealed class ZeroWindowRemediationTests
 {
@@ -69,7 +70,17 @@ public sealed class ZeroWindowRemediationTests
             var decidedIn = DateTime.UtcNow - started;
             Assert.True(decidedIn < TimeSpan.FromSeconds(30), $"decided after {decidedIn}");
             Assert.Equal(1, Count(db, $"SELECT count(*) FROM watch_actions WHERE action = 'kill_sockets' AND target = '{peer}' AND outcome LIKE 'killed %' AND outcome NOT LIKE 'killed 0 %'"));
-            Assert.Equal(1, Count(db, $"SELECT count(*) FROM watch_actions WHERE action = 'ban' AND target = '{peer}' AND scenario = 'zero-window-holders'"));
+            Assert.Equal(1, Count(db, $"SELECT count(*) FROM watch_actions WHERE action = 'ban' AND target = '{peer}' AND scenario = 'zero-window-holders' AND outcome LIKE 'banned for 1h in %'"));
+            // The kernel holds the ban: the set of the victim's namespace has the peer, and the decision is stored.
+            var set = Command.Run("ip", "netns", "exec", lab.Server, "nft", "-j", "list", "set", "inet", "uncloak", "ban4");
+            Assert.Contains($"\"{peer}\"", set, StringComparison.Ordinal);
+            Assert.Equal(1, Count(db, $"SELECT count(*) FROM decisions WHERE target = '{peer}' AND status = 1 AND origin = 'watch' AND scenario = 'zero-window-holders'"));
+            // And the peer can no longer connect: its SYN is dropped (bounded: one connect, 2 s).
+            using (var again = lab.InPeer(() => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)))
+            {
+                var connect = again.ConnectAsync(new IPEndPoint(lab.ServerAddress, Port));
+                Assert.False(connect.Wait(TimeSpan.FromSeconds(2)) && again.Connected, "the banned peer could still connect");
+            }
 
             // With the holders' sockets destroyed the workers are free: the probe passes again and any outage is closed.
             WatchDeadline.Until(() => Count(db, "SELECT count(*) FROM outages WHERE end_ms IS NULL") == 0 && d.Log.Contains("decision", StringComparison.Ordinal),

@@ -33,7 +33,7 @@ public static class WatchCommand
             "Runs in the foreground; under systemd it speaks sd_notify (Type=notify, watchdog). SIGTERM/Ctrl-C: stop reading, commit " +
             "every event and decision already read, exit 0. SIGHUP: reload scenarios; an invalid set is refused and the old one kept.\n\n" +
             "Settings: /etc/uncloak/uncloak.yaml (sources, probes, metrics, alerts, allowlist; an annotated example ships as " +
-            "uncloak.yaml next to the binary). Scenarios: shipped defaults (never edit them) overridden by name from " +
+            "config/uncloak.yaml next to the binary). Scenarios: shipped defaults (never edit them) overridden by name from " +
             "/etc/uncloak/scenarios.d/*.yaml; check both with " +
             "'uncloak config check'. Outages and actions go to the store; see them with 'uncloak report'.\n\n" +
             "Exit codes: 0 stopped cleanly (or replay done), 2 invalid configuration or input, 3 environment error (store, port).\n\n" +

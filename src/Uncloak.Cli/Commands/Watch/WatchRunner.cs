@@ -2,7 +2,11 @@ using System.Net;
 using System.Runtime.InteropServices;
 using Uncloak.Cli.Daemon;
 using Uncloak.Config;
+using Uncloak.Core.Decisions;
 using Uncloak.Core.Signals;
+using Uncloak.Firewall;
+using Uncloak.Firewall.Host;
+using Uncloak.Linux.Sockets;
 using Uncloak.Linux.Probes;
 using Uncloak.Linux.Sources;
 using Uncloak.Store;
@@ -95,7 +99,10 @@ public static class WatchRunner
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        var engine = new WatchEngine(config, detection, loadDetection, new WatchStore(store), new HostActionExecutor(config.Allowlist.Select(a => PeerPrefix.TryParse(a, out var p) ? p : default).Where(p => !p.Network.IsNone)), time, log, metrics, alerts, notifier);
+        var allow = config.Allowlist.Select(a => BanTarget.Parse(a)).ToList();
+        var sockets = new HostActionExecutor(allow.Select(a => new PeerPrefix(a.Network, a.PrefixLength)));
+        using var firewall = OpenFirewall(config, store, time, allow, sockets, log);
+        var engine = new WatchEngine(config, detection, loadDetection, new WatchStore(store), (IActionExecutor?)firewall ?? sockets, time, log, metrics, alerts, notifier);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Cancel(); });
         using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx => { ctx.Cancel = true; engine.RequestReload(); });
@@ -134,5 +141,38 @@ public static class WatchRunner
             }
         }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// The ban backend, reconciled with the store (a crash or reboot loses no ban, leaves none stale); null when the config
+    /// says off, when simulating, or when no backend is installed (then bans are recorded only, and the log says so).
+    /// </summary>
+    private static FirewallActionExecutor? OpenFirewall(WatchConfig config, SqliteStore store, TimeProvider time, List<BanTarget> allow, HostActionExecutor sockets, WatchLog log)
+    {
+        if (config.Firewall == "off" || config.Simulate)
+        {
+            return null;
+        }
+        IBanEnforcer enforcer;
+        try
+        {
+            enforcer = BanEnforcers.Open(config.Firewall);
+        }
+        catch (FirewallException e)
+        {
+            log.Write(WatchLog.Warning, "bans will be recorded only", ("reason", e.Message));
+            return null;
+        }
+        var executor = new FirewallActionExecutor(store, enforcer, time, HostFacts.Read(HostAddresses.Read(), allow), config.MaxBansPerMinute, sockets);
+        try
+        {
+            var r = executor.Reconcile();
+            log.Write(WatchLog.Info, "bans reconciled", ("backend", executor.Backend), ("restored", r.Restored), ("removed", r.Removed), ("kept", r.Kept));
+        }
+        catch (FirewallException e)
+        {
+            log.Write(WatchLog.Error, "bans could not be reconciled at start-up", ("backend", executor.Backend), ("error", e.Message));
+        }
+        return executor;
     }
 }
