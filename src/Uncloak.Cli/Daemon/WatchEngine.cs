@@ -126,7 +126,7 @@ public sealed class WatchEngine : ISourceSink
         tasks.AddRange(probes.Select(p => ProbeLoopAsync(p.Config, p.Probe, producers.Token)));
         tasks.Add(TickLoopAsync(producers.Token));
         _notifier.Notify($"READY=1\nSTATUS=watching {sources.Count} sources, {probes.Count} probes, {Scenarios.Count} scenarios");
-        _log.Write(WatchLog.Notice, "watching", ("sources", sources.Count), ("probes", probes.Count), ("scenarios", Scenarios.Count), ("simulate", _config.Simulate), ("bans", _executor.Enforces(RemediationKind.Ban) ? "enforced" : "recorded only"), ("socket_kills", _executor.Enforces(RemediationKind.KillSockets) ? "enforced" : "recorded only"));
+        _log.Write(WatchLog.Notice, "watching", ("sources", sources.Count), ("probes", probes.Count), ("scenarios", Scenarios.Count), ("simulate", _config.Simulate), ("bans", _config.Simulate ? "simulated" : _executor.Enforces(RemediationKind.Ban) ? "enforced" : "recorded only"), ("socket_kills", _config.Simulate ? "simulated" : _executor.Enforces(RemediationKind.KillSockets) ? "enforced" : "recorded only"));
         try
         {
             await Task.Delay(Timeout.Infinite, stop).ConfigureAwait(false);
