@@ -1,0 +1,91 @@
+using Uncloak.Store;
+using Uncloak.Store.Watch;
+using Xunit;
+
+namespace Uncloak.Core.Tests.Cli;
+
+/// <summary>The watch family's commands in-process: replay, config check, report.</summary>
+public sealed class WatchCommandsTests
+{
+    private static string Case(string name, string file) => Path.Combine(AppContext.BaseDirectory, "replay", name, file);
+
+    [Fact]
+    public void Watch_replay_prints_the_alerts_and_actions_of_a_recorded_log_as_json()
+    {
+        var (exit, output, error) = CliRun.Run("watch", "--replay", Case("zero-window-holder-banned-and-killed", "events.jsonl"), "--json");
+        Assert.True(exit == 0, error);
+        var json = CliRun.Json(output);
+        Assert.Equal(11, json.GetProperty("events").GetInt64());
+        var alert = Assert.Single(json.GetProperty("alerts").EnumerateArray());
+        Assert.Equal("zero-window-holders", alert.GetProperty("scenario").GetString());
+        Assert.Equal(["ban 198.18.1.7 1h", "kill 198.18.1.7", "alert warning"], alert.GetProperty("actions").EnumerateArray().Select(a => a.GetString()));
+    }
+
+    [Fact]
+    public void Watch_replay_of_a_missing_file_is_an_input_error()
+    {
+        var (exit, _, error) = CliRun.Run("watch", "--replay", "/nonexistent/kern.log");
+        Assert.Equal(2, exit);
+        Assert.Contains("/nonexistent/kern.log", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Config_check_accepts_the_shipped_set_and_lists_every_error_of_a_bad_drop_in()
+    {
+        var dir = CliRun.TempDir();
+        try
+        {
+            var ok = CliRun.Run("config", "check", "--scenarios", dir);
+            Assert.True(ok.Exit == 0, ok.Err);
+            Assert.Contains("zero-window-holders", ok.Out, StringComparison.Ordinal);
+            File.WriteAllText(Path.Combine(dir, "bad.yaml"), "name: x\nkinds: [treason]\ncapacity: 1\nleak_every: 1m\nprofile: ban\nshape: round\n---\nname: y\nkinds: [syn_flood]\ncapacity: 1\nleak_every: 1m\nprofile: ban\n");
+            var bad = CliRun.Run("config", "check", "--scenarios", dir);
+            Assert.Equal(2, bad.Exit);
+            Assert.Contains("bad.yaml:6:1: unknown key 'shape'", bad.Err, StringComparison.Ordinal);
+            Assert.Contains("bad.yaml:8:", bad.Err, StringComparison.Ordinal);
+            Assert.Contains("forged", bad.Err, StringComparison.Ordinal);
+            Assert.Contains("2 errors", bad.Err, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Report_shows_each_outage_with_its_lead_up_and_the_lift_of_each_kind()
+    {
+        var dir = CliRun.TempDir();
+        var db = Path.Combine(dir, "u.db");
+        try
+        {
+            // Events from a replayed log stored by analyze, and two outages recorded the way the daemon does.
+            var log = Path.Combine(dir, "kern.log");
+            // Four shrunk-window records in the ten minutes before the outage (11:50–11:53), one during it (11:56).
+            File.WriteAllLines(log, new[] { 0, 1, 2, 3, 6 }.Select(i =>
+                $"2026-03-01T11:5{i}:00.000000+00:00 web1 kernel: TCP: Peer 198.18.3.{i + 1}:2861/443 unexpectedly shrunk window 1:2 (repaired)"));
+            Assert.Equal(0, CliRun.Run("analyze", "--db", db, log).Exit);
+            using (var store = SqliteStore.Open(db))
+            {
+                var watch = new WatchStore(store);
+                long id = watch.StartOutage("site", new DateTime(2026, 3, 1, 11, 55, 0, DateTimeKind.Utc), "timeout", "no answer");
+                watch.EndOutage(id, new DateTime(2026, 3, 1, 11, 58, 0, DateTimeKind.Utc));
+            }
+            var (exit, output, error) = CliRun.Run("report", "--db", db, "--json");
+            Assert.True(exit == 0, error);
+            var json = CliRun.Json(output);
+            var outage = Assert.Single(json.GetProperty("outages").EnumerateArray());
+            Assert.Equal("timeout", outage.GetProperty("cause").GetString());
+            var before = Assert.Single(outage.GetProperty("before").EnumerateArray());
+            Assert.Equal("treason", before.GetProperty("kind").GetString());
+            Assert.Equal(4, before.GetProperty("count").GetInt64());
+            var lift = Assert.Single(json.GetProperty("correlation").EnumerateArray());
+            Assert.Equal("treason", lift.GetProperty("kind").GetString());
+            Assert.Equal(1, lift.GetProperty("preceded").GetInt32());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
