@@ -89,3 +89,30 @@ public sealed class WatchCommandsTests
         }
     }
 }
+
+public sealed class InstallServiceTests
+{
+    [Fact]
+    public void Install_service_writes_the_hardened_notify_unit_pointing_at_this_binary()
+    {
+        var dir = CliRun.TempDir();
+        try
+        {
+            var (exit, output, error) = CliRun.Run("install-service", "--unit-dir", dir);
+            Assert.True(exit == 0, error);
+            var unit = File.ReadAllText(Path.Combine(dir, "uncloak.service"));
+            Assert.Contains("Type=notify", unit, StringComparison.Ordinal);
+            Assert.Contains("WatchdogSec=", unit, StringComparison.Ordinal);
+            Assert.Contains("ProtectSystem=strict", unit, StringComparison.Ordinal);
+            Assert.Contains("DeviceAllow=/dev/kmsg r", unit, StringComparison.Ordinal);
+            var exec = unit.Split('\n').Single(l => l.StartsWith("ExecStart=", StringComparison.Ordinal));
+            Assert.EndsWith(" watch", exec, StringComparison.Ordinal);
+            Assert.DoesNotContain("ExecStart=/usr/bin/uncloak watch", unit, StringComparison.Ordinal);
+            Assert.Contains("wrote ", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}

@@ -34,6 +34,9 @@ internal sealed partial class DaemonProcess : IDisposable
 
     public static DaemonProcess Start(params string[] args) => StartIn(null, args);
 
+    /// <summary>Extra environment for the next start (NOTIFY_SOCKET and WATCHDOG_USEC for the systemd test).</summary>
+    public static Dictionary<string, string> NextEnvironment { get; } = [];
+
     /// <summary>Starts the daemon inside network namespace <paramref name="netns"/> (ip netns exec replaces itself with dotnet: same pid).</summary>
     public static DaemonProcess StartIn(string? netns, params string[] args)
     {
@@ -52,6 +55,11 @@ internal sealed partial class DaemonProcess : IDisposable
         }
         psi.Environment.Remove("NOTIFY_SOCKET");
         psi.Environment.Remove("JOURNAL_STREAM");
+        foreach (var (k, v) in NextEnvironment)
+        {
+            psi.Environment[k] = v;
+        }
+        NextEnvironment.Clear();
         return new DaemonProcess(Process.Start(psi)!);
     }
 
