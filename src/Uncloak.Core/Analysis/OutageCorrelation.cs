@@ -13,9 +13,35 @@ public static class OutageCorrelation
     /// <summary>A kind counts as related when it preceded at least this share of outages with at least this lift.</summary>
     public const double RelatedLift = 2.0;
 
-    public static CorrelationReport Build(IReadOnlyList<OutageSpan> outages, IReadOnlyList<(DateTime Time, EventKind Kind, long Weight)> events, TimeSpan window, DateTime? historyStart = null, DateTime? historyEnd = null)
+    /// <summary>Event kinds that are themselves disruptions when no probe recorded outages: link down, NIC hangs, watchdog resets, a full conntrack table.</summary>
+    public static IReadOnlySet<EventKind> DisruptionKinds { get; } = new HashSet<EventKind> { EventKind.NicLink, EventKind.NicHang, EventKind.NetdevWatchdog, EventKind.ConntrackFull };
+
+    /// <summary>
+    /// Outages as the logs show them, for hosts without probes (or history from before the daemon): each disruption event
+    /// (link down, transmit hang, watchdog reset, conntrack full) opens one, and those within two minutes of each other
+    /// are one episode (a hang, its watchdog and the link flap).
+    /// </summary>
+    public static IReadOnlyList<OutageSpan> DisruptionsFrom(IEnumerable<(DateTime Time, EventKind Kind, byte Form)> events)
     {
-        var sorted = events.Where(e => e.Time != default && e.Kind is not (EventKind.ProbeFailed or EventKind.ProbeRecovered))
+        var points = events.Where(e => e.Time != default && DisruptionKinds.Contains(e.Kind) && !(e.Kind == EventKind.NicLink && e.Form != (byte)LinkState.Down))
+            .OrderBy(e => e.Time).ToList();
+        var spans = new List<OutageSpan>();
+        foreach (var p in points)
+        {
+            if (spans.Count > 0 && p.Time - spans[^1].End!.Value <= TimeSpan.FromMinutes(2))
+            {
+                var last = spans[^1];
+                spans[^1] = last with { End = p.Time + TimeSpan.FromMinutes(1), Detail = last.Detail.Contains(p.Kind.Name(), StringComparison.Ordinal) ? last.Detail : last.Detail + ", " + p.Kind.Name() };
+                continue;
+            }
+            spans.Add(new OutageSpan("log", p.Time, p.Time + TimeSpan.FromMinutes(1), p.Kind.Name(), p.Kind.Name()));
+        }
+        return spans;
+    }
+
+    public static CorrelationReport Build(IReadOnlyList<OutageSpan> outages, IReadOnlyList<(DateTime Time, EventKind Kind, long Weight)> events, TimeSpan window, DateTime? historyStart = null, DateTime? historyEnd = null, IReadOnlySet<EventKind>? exclude = null)
+    {
+        var sorted = events.Where(e => e.Time != default && e.Kind is not (EventKind.ProbeFailed or EventKind.ProbeRecovered) && !(exclude?.Contains(e.Kind) ?? false))
             .OrderBy(e => e.Time).ToList();
         var times = sorted.Select(e => e.Time).ToArray();
         DateTime start = historyStart ?? Min(times.FirstOrDefault(), outages.Count > 0 ? outages.Min(o => o.Start) - window : default);
@@ -71,6 +97,10 @@ public static class OutageCorrelation
         {
             return $"{name}: no outages recorded yet";
         }
+        if (preceded == 1 && outages > 1)
+        {
+            return $"{name} preceded 1 of {outages} outages: once is too few to tell";
+        }
         if (preceded > 0 && lift >= RelatedLift)
         {
             return $"{name} preceded {preceded} of {outages} outage{(outages == 1 ? "" : "s")} (lift {lift:0.0})";
@@ -115,7 +145,8 @@ public sealed record OutageLeadUp(OutageSpan Outage, IReadOnlyList<KindInWindow>
 /// <summary>How strongly a kind goes with outages over the whole history.</summary>
 public sealed record KindLift(EventKind Kind, int Preceded, int Outages, int OrdinaryWindowsWith, int OrdinaryWindows, double Lift, string Sentence)
 {
-    public bool Related => Preceded > 0 && Lift >= OutageCorrelation.RelatedLift;
+    /// <summary>True when the kind preceded outages repeatedly (or the only one) and clearly more often than ordinary windows.</summary>
+    public bool Related => (Preceded >= 2 || (Preceded == 1 && Outages == 1)) && Lift >= OutageCorrelation.RelatedLift;
 }
 
 public sealed record CorrelationReport(TimeSpan Window, DateTime HistoryStart, DateTime HistoryEnd, IReadOnlyList<OutageLeadUp> Outages, IReadOnlyList<KindLift> Lifts);

@@ -116,3 +116,33 @@ public sealed class InstallServiceTests
         }
     }
 }
+
+public sealed class ReportOnSamplesTests
+{
+    [Fact]
+    public void Report_on_the_bundled_samples_shows_the_outage_correlation_with_the_logs_disruptions_standing_in()
+    {
+        var dir = CliRun.TempDir();
+        try
+        {
+            var db = Path.Combine(dir, "u.db");
+            Assert.Equal(0, CliRun.Run("analyze", "--db", db, CliRun.Demo("kern.log"), CliRun.Demo("kern.log.1.gz")).Exit);
+            var (exit, output, error) = CliRun.Run("report", "--db", db, "--json");
+            Assert.True(exit == 0, error);
+            var json = CliRun.Json(output);
+            Assert.Equal("logs", json.GetProperty("outages_from").GetString());
+            Assert.Equal(4, json.GetProperty("outages").GetArrayLength());
+            var lifts = json.GetProperty("correlation").EnumerateArray().ToDictionary(l => l.GetProperty("kind").GetString()!, l => l);
+            Assert.Equal(3, lifts["treason"].GetProperty("preceded").GetInt32());
+            Assert.False(lifts["treason"].GetProperty("related").GetBoolean());
+            Assert.EndsWith("unrelated to your outages", lifts["treason"].GetProperty("sentence").GetString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("nic_hang", lifts.Keys); // disruption kinds define the outages; they are not their own cause
+            var text = CliRun.Run("report", "--db", db).Out;
+            Assert.Contains("Correlation with outages", text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}

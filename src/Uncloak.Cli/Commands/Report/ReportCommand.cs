@@ -22,7 +22,8 @@ public static class ReportCommand
         var window = new Option<string>("--window") { Description = "How long before an outage counts as its lead-up (default 10m).", DefaultValueFactory = _ => "10m", HelpName = "DURATION" };
         var command = new Command("report",
             "Answer \"what happens just before my site goes down?\" from the store: every outage the probes of 'uncloak watch' " +
-            "recorded (start, duration, cause), the events of the window before it ranked by how unusual they are for this host, " +
+            "recorded (start, duration, cause) — or, when no probe recorded any, the disruptions the logs show (link down, NIC " +
+            "hangs, watchdog resets, conntrack full) —, the events of the window before it ranked by how unusual they are for this host, " +
             "and over the whole history the lift of each event kind: how much more often it appears before outages than in " +
             "ordinary windows. \"zero window hold preceded 9 of 11 outages (lift 6.2)\" points at a cause; \"unrelated to your " +
             "outages\" rules one out. Also lists the decisions the daemon took.\n\n" +
@@ -54,11 +55,13 @@ public static class ReportCommand
                 var watch = new WatchStore(store);
                 var outages = watch.Outages().Select(o => new OutageSpan(o.Probe, o.Start, o.End, o.Cause, o.Detail)).ToList();
                 var events = new List<(DateTime, EventKind, long)>();
+                var forms = new List<(DateTime, EventKind, byte)>();
                 foreach (var e in EventReader.ReadAll(store))
                 {
                     if (e.Event.HasTime)
                     {
                         events.Add((e.Event.Time, e.Event.Kind, e.Weight));
+                        forms.Add((e.Event.Time, e.Event.Kind, e.Event.Form));
                     }
                 }
                 foreach (var r in EventReader.ReadRollups(store))
@@ -68,7 +71,13 @@ public static class ReportCommand
                         events.Add((new DateTime(r.Minute * TimeSpan.TicksPerMinute, DateTimeKind.Utc), r.Kind, r.Count));
                     }
                 }
-                var report = OutageCorrelation.Build(outages, events, w);
+                // Without probe outages (no daemon yet, or history from before it), the disruptions the logs show stand in.
+                bool fromLogs = outages.Count == 0;
+                if (fromLogs)
+                {
+                    outages = [.. OutageCorrelation.DisruptionsFrom(forms)];
+                }
+                var report = OutageCorrelation.Build(outages, events, w, exclude: fromLogs ? OutageCorrelation.DisruptionKinds : null);
                 var actions = watch.Actions();
                 if (result.GetValue(html) is { } path)
                 {
@@ -84,11 +93,11 @@ public static class ReportCommand
                 }
                 if (result.GetValue(json))
                 {
-                    WriteJson(output, report, actions);
+                    WriteJson(output, report, actions, fromLogs);
                 }
                 else
                 {
-                    WriteText(output, report, actions);
+                    WriteText(output, report, actions, fromLogs);
                 }
             }
             return ExitCodes.Ok;
@@ -96,10 +105,12 @@ public static class ReportCommand
         return command;
     }
 
-    private static void WriteText(TextWriter o, CorrelationReport r, IReadOnlyList<ActionRecord> actions)
+    private static void WriteText(TextWriter o, CorrelationReport r, IReadOnlyList<ActionRecord> actions, bool fromLogs)
     {
         var inv = CultureInfo.InvariantCulture;
-        o.WriteLine(string.Create(inv, $"Outages: {r.Outages.Count} recorded (lead-up window {DurationText.Format(r.Window)})"));
+        o.WriteLine(fromLogs
+            ? string.Create(inv, $"Outages: no probe recorded any; {r.Outages.Count} disruptions the logs show stand in (link down, NIC hangs, watchdog resets, conntrack full; lead-up window {DurationText.Format(r.Window)})")
+            : string.Create(inv, $"Outages: {r.Outages.Count} recorded (lead-up window {DurationText.Format(r.Window)})"));
         foreach (var lead in r.Outages)
         {
             var x = lead.Outage;
@@ -132,10 +143,11 @@ public static class ReportCommand
         }
     }
 
-    private static void WriteJson(TextWriter o, CorrelationReport r, IReadOnlyList<ActionRecord> actions)
+    private static void WriteJson(TextWriter o, CorrelationReport r, IReadOnlyList<ActionRecord> actions, bool fromLogs)
     {
         var doc = new
         {
+            outages_from = fromLogs ? "logs" : "probes",
             window_seconds = (long)r.Window.TotalSeconds,
             history = new { start = r.HistoryStart, end = r.HistoryEnd },
             outages = r.Outages.Select(l => new
