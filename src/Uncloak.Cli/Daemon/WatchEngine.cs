@@ -395,6 +395,7 @@ public sealed class WatchEngine : ISourceSink
         _bans.RemoveAll(b => b.Until <= now);
         _metrics.BansInForce = _executor.BansInForce(now) ?? _bans.Select(b => b.Target).Distinct(StringComparer.Ordinal).Count();
         _metrics.Buckets = _pipeline.Engine.BucketCount;
+        _metrics.GroupsRefused = _pipeline.Engine.GroupsRefused;
         _notifier.Notify("WATCHDOG=1");
     }
 

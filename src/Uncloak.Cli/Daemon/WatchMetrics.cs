@@ -40,6 +40,8 @@ public sealed class WatchMetrics
 
     public int Buckets { get; set; }
 
+    public long GroupsRefused { get; set; }
+
     public void Event(EventKind kind) => Interlocked.Increment(ref _eventsByKind[(byte)kind]);
 
     public void Decision(string action, bool simulated) => _decisions.AddOrUpdate((action, simulated), 1, (_, v) => v + 1);
@@ -71,6 +73,8 @@ public sealed class WatchMetrics
         Line(sb, "uncloak_bans_in_force", [], BansInForce);
         Header(sb, "uncloak_buckets", "gauge", "Scenario buckets currently filling.");
         Line(sb, "uncloak_buckets", [], Buckets);
+        Header(sb, "uncloak_scenario_groups_refused_total", "counter", "Events not counted because a scenario tracked its maximum of filling groups (a flood from random sources).");
+        Line(sb, "uncloak_scenario_groups_refused_total", [], GroupsRefused);
         Header(sb, "uncloak_alerts_total", "counter", "Alerts sent and held back by de-duplication or the rate limit.");
         Line(sb, "uncloak_alerts_total", [("result", "sent")], Interlocked.Read(ref _alertsSent));
         Line(sb, "uncloak_alerts_total", [("result", "suppressed")], Interlocked.Read(ref _alertsSuppressed));

@@ -18,8 +18,14 @@ public sealed class ScenarioEngine
     private readonly long[] _overflows;
     private DateTime _lastSweep;
 
-    public ScenarioEngine(IReadOnlyList<Scenario> scenarios)
+    /// <summary>Groups one scenario may track at once. A flood from random (spoofed) sources must not grow memory without bound.</summary>
+    public const int DefaultMaxGroups = 500_000;
+
+    private readonly int _maxGroups;
+
+    public ScenarioEngine(IReadOnlyList<Scenario> scenarios, int maxGroups = DefaultMaxGroups)
     {
+        _maxGroups = maxGroups;
         _scenarios = [.. scenarios];
         _buckets = new Dictionary<BucketKey, LeakyBucket>[_scenarios.Length];
         _overflows = new long[_scenarios.Length];
@@ -45,6 +51,9 @@ public sealed class ScenarioEngine
 
     /// <summary>Groups with a bucket in memory.</summary>
     public int BucketCount => _buckets.Sum(b => b.Count);
+
+    /// <summary>Events not counted because their scenario already tracked <c>maxGroups</c> filling groups.</summary>
+    public long GroupsRefused { get; private set; }
 
     /// <summary>Overflows of scenario <paramref name="index"/> so far.</summary>
     public long OverflowsOf(int index) => _overflows[index];
@@ -96,7 +105,17 @@ public sealed class ScenarioEngine
 
     private void Fill(int index, Scenario scenario, BucketKey key, DateTime now, in NetEvent ev, List<ScenarioAlert> alerts)
     {
-        ref var bucket = ref CollectionsMarshal.GetValueRefOrAddDefault(_buckets[index], key, out bool exists);
+        var map = _buckets[index];
+        if (map.Count >= _maxGroups && !map.ContainsKey(key))
+        {
+            Sweep(now);
+            if (map.Count >= _maxGroups)
+            {
+                GroupsRefused++;
+                return;
+            }
+        }
+        ref var bucket = ref CollectionsMarshal.GetValueRefOrAddDefault(map, key, out bool exists);
         if (!exists)
         {
             bucket.Last = now;
