@@ -50,3 +50,32 @@ public sealed class OutageCorrelationTests
         Assert.Equal("syn flood: no outages recorded yet", Assert.Single(report.Lifts).Sentence);
     }
 }
+
+public sealed class OutageHtmlTests
+{
+    [Fact]
+    public void The_html_report_shades_each_outage_as_a_band_on_every_timeline_and_escapes_text()
+    {
+        var t0 = new DateTime(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc);
+        var outages = new List<Uncloak.Core.Analysis.OutageSpan>
+        {
+            new("<script>", t0.AddHours(2), t0.AddHours(2).AddMinutes(5), "timeout", ""),
+            new("site", t0.AddHours(6), t0.AddHours(6).AddMinutes(5), "refused", ""),
+        };
+        var events = new List<(DateTime, Uncloak.Core.Events.EventKind, long)>
+        {
+            (t0, Uncloak.Core.Events.EventKind.Treason, 1),
+            (t0.AddHours(2).AddMinutes(-3), Uncloak.Core.Events.EventKind.ZeroWindowHold, 2),
+            (t0.AddHours(6).AddMinutes(-3), Uncloak.Core.Events.EventKind.ZeroWindowHold, 2),
+            (t0.AddHours(8), Uncloak.Core.Events.EventKind.Treason, 1),
+        };
+        var report = Uncloak.Core.Analysis.OutageCorrelation.Build(outages, events, TimeSpan.FromMinutes(10));
+        var html = Uncloak.Core.Reports.OutageHtml.Render(report, events, t0.AddDays(1));
+        int timelines = report.Lifts.Count;
+        Assert.Equal(2, timelines);
+        Assert.Equal(outages.Count * timelines, html.Split("fill=\"#d73a49\" fill-opacity=\"0.18\"").Length - 1);
+        Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;", html, StringComparison.Ordinal);
+        Assert.Contains("zero window hold preceded 2 of 2 outages", html, StringComparison.Ordinal);
+    }
+}
