@@ -63,8 +63,9 @@ public sealed class KmsgSource : LiveSource
         while (!cancel.IsCancellationRequested)
         {
             long n = Libc.Read(fd, buffer);
-            if (n == -Libc.EAGAIN)
+            if (n == -Libc.EAGAIN || n == 0)
             {
+                // EAGAIN: nothing new. 0 never comes from /dev/kmsg itself (only from a stand-in whose writer is gone): wait too.
                 if (records > 0)
                 {
                     await Flush().ConfigureAwait(false);
