@@ -1,3 +1,4 @@
+
 namespace Uncloak.Config;
 
 /// <summary>The daemon's configuration (<c>/etc/uncloak/uncloak.yaml</c>); every key has a default, so an absent file is a valid config.</summary>
@@ -49,48 +50,3 @@ public sealed record WatchConfig
     /// <summary>Where it was read from ("defaults" when no file exists).</summary>
     public string Origin { get; init; } = "defaults";
 }
-
-public sealed record FileSourceConfig(string Path, bool FromStart);
-
-/// <summary>A health check: HTTP(S) GET with expected status/content, or a TCP connect.</summary>
-public sealed record ProbeConfig
-{
-    public required string Name { get; init; }
-
-    /// <summary>http:// or https:// URL; null for a TCP probe.</summary>
-    public Uri? Http { get; init; }
-
-    /// <summary>host:port for a TCP probe.</summary>
-    public string? Tcp { get; init; }
-
-    public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(10);
-
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(3);
-
-    public int ExpectStatus { get; init; } = 200;
-
-    public string? ExpectBody { get; init; }
-
-    /// <summary>Consecutive failures that make an outage (one failed check is noise).</summary>
-    public int Failures { get; init; } = 2;
-
-    /// <summary>What to run during an outage (restart the service), with its guard rails; null for nothing.</summary>
-    public RemedyConfig? OnOutage { get; init; }
-}
-
-/// <summary>An outage remedy: a command (argument array, no shell), at most <c>MaxAttempts</c> per outage with doubling backoff, never when one of <c>NotWhen</c> preceded the outage.</summary>
-public sealed record RemedyConfig(IReadOnlyList<string> Command, int MaxAttempts, TimeSpan Backoff, IReadOnlyList<Core.Events.EventKind> NotWhen);
-
-public sealed record AlertConfig
-{
-    public int PerMinute { get; init; } = 10;
-
-    /// <summary>The same alert (scenario and target) is sent once per this window.</summary>
-    public TimeSpan Dedupe { get; init; } = TimeSpan.FromMinutes(10);
-
-    public Uri? Webhook { get; init; }
-
-    public SmtpConfig? Smtp { get; init; }
-}
-
-public sealed record SmtpConfig(string Host, int Port, string From, IReadOnlyList<string> To, bool StartTls);

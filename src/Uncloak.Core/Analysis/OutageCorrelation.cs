@@ -133,20 +133,3 @@ public static class OutageCorrelation
 
     private static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;
 }
-
-/// <summary>An outage as the correlation sees it.</summary>
-public sealed record OutageSpan(string Probe, DateTime Start, DateTime? End, string Cause, string Detail);
-
-/// <summary>One kind's events in an outage's lead-up: count, what the baseline would predict, and their ratio (+1 smoothed).</summary>
-public sealed record KindInWindow(EventKind Kind, long Count, double Expected, double Unusualness);
-
-public sealed record OutageLeadUp(OutageSpan Outage, IReadOnlyList<KindInWindow> Kinds);
-
-/// <summary>How strongly a kind goes with outages over the whole history.</summary>
-public sealed record KindLift(EventKind Kind, int Preceded, int Outages, int OrdinaryWindowsWith, int OrdinaryWindows, double Lift, string Sentence)
-{
-    /// <summary>True when the kind preceded outages repeatedly (or the only one) and clearly more often than ordinary windows.</summary>
-    public bool Related => (Preceded >= 2 || (Preceded == 1 && Outages == 1)) && Lift >= OutageCorrelation.RelatedLift;
-}
-
-public sealed record CorrelationReport(TimeSpan Window, DateTime HistoryStart, DateTime HistoryEnd, IReadOnlyList<OutageLeadUp> Outages, IReadOnlyList<KindLift> Lifts);

@@ -37,11 +37,3 @@ public sealed record RemediationAction
 
     public string Reason => Alert.Summary;
 }
-
-public enum RemediationKind : byte
-{
-    Alert,
-    Ban,
-    KillSockets,
-    Check,
-}

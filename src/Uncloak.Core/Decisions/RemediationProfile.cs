@@ -1,3 +1,4 @@
+
 namespace Uncloak.Core.Decisions;
 
 /// <summary>
@@ -29,24 +30,4 @@ public sealed record RemediationProfile
 
     /// <summary>True when the profile would change the host (ban or kill), which spoofable scenarios must not ask for.</summary>
     public bool Acts => Ban is not null || KillSockets;
-}
-
-/// <summary>A ban's length and how it grows for repeat offenders (<c>factor</c>^repeats, at most <c>max</c>).</summary>
-public sealed record BanAction(TimeSpan Duration, double EscalateFactor, TimeSpan MaxDuration);
-
-public enum AlertSeverity : byte
-{
-    Notice,
-    Warning,
-    Critical,
-}
-
-/// <summary>Read-only checks of the host's defences, reported with an alert.</summary>
-public enum HostCheck : byte
-{
-    /// <summary>net.ipv4.tcp_syncookies is 1 (cookies when the queue overflows) or 2 (always).</summary>
-    SynCookies,
-
-    /// <summary>net.ipv4.tcp_max_syn_backlog and net.core.somaxconn are large enough for a public server.</summary>
-    Backlog,
 }

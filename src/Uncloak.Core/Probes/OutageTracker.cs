@@ -1,3 +1,4 @@
+
 namespace Uncloak.Core.Probes;
 
 /// <summary>
@@ -57,17 +58,4 @@ public sealed class OutageTracker
         }
         return OutageTransition.None;
     }
-}
-
-public enum OutageChange : byte
-{
-    None,
-    Started,
-    Ended,
-}
-
-/// <summary>What <see cref="OutageTracker.Observe"/> concluded: nothing, an outage started (at <see cref="Start"/>), or ended (at <see cref="At"/>).</summary>
-public readonly record struct OutageTransition(OutageChange Change, DateTime Start, DateTime At, string Cause, string Detail)
-{
-    public static OutageTransition None => default;
 }

@@ -66,13 +66,3 @@ public sealed class RemedyPolicy
         _gaveUp = false;
     }
 }
-
-public enum RemedyVerdict : byte
-{
-    Wait,
-    Run,
-    Skip,
-    GiveUp,
-}
-
-public readonly record struct RemedyDecision(RemedyVerdict Verdict, string Reason);

@@ -1,0 +1,3 @@
+namespace Uncloak.Config;
+
+public sealed record FileSourceConfig(string Path, bool FromStart);

@@ -1,0 +1,27 @@
+namespace Uncloak.Config;
+
+/// <summary>A health check: HTTP(S) GET with expected status/content, or a TCP connect.</summary>
+public sealed record ProbeConfig
+{
+    public required string Name { get; init; }
+
+    /// <summary>http:// or https:// URL; null for a TCP probe.</summary>
+    public Uri? Http { get; init; }
+
+    /// <summary>host:port for a TCP probe.</summary>
+    public string? Tcp { get; init; }
+
+    public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    public int ExpectStatus { get; init; } = 200;
+
+    public string? ExpectBody { get; init; }
+
+    /// <summary>Consecutive failures that make an outage (one failed check is noise).</summary>
+    public int Failures { get; init; } = 2;
+
+    /// <summary>What to run during an outage (restart the service), with its guard rails; null for nothing.</summary>
+    public RemedyConfig? OnOutage { get; init; }
+}

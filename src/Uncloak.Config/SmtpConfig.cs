@@ -1,0 +1,3 @@
+namespace Uncloak.Config;
+
+public sealed record SmtpConfig(string Host, int Port, string From, IReadOnlyList<string> To, bool StartTls);

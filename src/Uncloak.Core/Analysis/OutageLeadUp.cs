@@ -1,0 +1,5 @@
+using Uncloak.Core.Events;
+
+namespace Uncloak.Core.Analysis;
+
+public sealed record OutageLeadUp(OutageSpan Outage, IReadOnlyList<KindInWindow> Kinds);

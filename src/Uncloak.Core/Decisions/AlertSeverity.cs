@@ -1,0 +1,8 @@
+namespace Uncloak.Core.Decisions;
+
+public enum AlertSeverity : byte
+{
+    Notice,
+    Warning,
+    Critical,
+}

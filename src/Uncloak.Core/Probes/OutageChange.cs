@@ -1,0 +1,8 @@
+namespace Uncloak.Core.Probes;
+
+public enum OutageChange : byte
+{
+    None,
+    Started,
+    Ended,
+}

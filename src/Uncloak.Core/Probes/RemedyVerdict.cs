@@ -1,0 +1,11 @@
+using Uncloak.Core.Events;
+
+namespace Uncloak.Core.Probes;
+
+public enum RemedyVerdict : byte
+{
+    Wait,
+    Run,
+    Skip,
+    GiveUp,
+}
