@@ -220,14 +220,24 @@ public static class WatchConfigLoader
         RemedyConfig? remedy = null;
         if (p.Map("on_outage") is { } r)
         {
-            var command = r.Strings("command").Select(c => c.Value).ToList();
+            var commands = new List<IReadOnlyList<string>>();
+            if (r.Has("command"))
+            {
+                commands.Add([.. r.Strings("command").Select(c => c.Value)]);
+            }
             if (r.String("restart_unit") is { } unit)
             {
-                command = ["systemctl", "restart", unit];
+                commands.Add(["systemctl", "restart", unit]);
             }
-            if (command.Count == 0)
+            if (r.String("bounce_interface") is { } iface)
             {
-                r.Errors.Add(new ConfigError(r.File, r.Line, 1, "'on_outage' needs 'command: [program, args…]' or 'restart_unit: NAME'"));
+                // Down then up: the link renegotiates (a NIC stuck after a hang often needs exactly this).
+                commands.Add(["ip", "link", "set", "dev", iface, "down"]);
+                commands.Add(["ip", "link", "set", "dev", iface, "up"]);
+            }
+            if (commands.Count == 0 || commands.Any(c => c.Count == 0))
+            {
+                r.Errors.Add(new ConfigError(r.File, r.Line, 1, "'on_outage' needs 'command: [program, args…]', 'restart_unit: NAME' or 'bounce_interface: NAME'"));
             }
             int max = r.Int("max_attempts", 3, 1, 100);
             var backoff = r.Duration("backoff", TimeSpan.FromMinutes(1));
@@ -251,7 +261,7 @@ public static class WatchConfigLoader
                 notWhen.AddRange(Core.Probes.RemedyPolicy.DefaultNotWhen);
             }
             r.Finish();
-            remedy = new RemedyConfig(command, max, backoff, notWhen);
+            remedy = new RemedyConfig(commands, max, backoff, notWhen);
         }
         Uri? uri = null;
         if (http is not null && tcp is not null)

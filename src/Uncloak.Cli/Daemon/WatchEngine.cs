@@ -336,14 +336,23 @@ public sealed class WatchEngine : ISourceSink
         var decision = policy.Decide(now, kinds);
         bool changed = !_lastVerdict.TryGetValue(probe, out var last) || last != decision.Verdict;
         _lastVerdict[probe] = decision.Verdict;
-        string command = string.Join(' ', config.Command);
+        string command = string.Join("; ", config.Commands.Select(c => string.Join(' ', c)));
         switch (decision.Verdict)
         {
             case RemedyVerdict.Run:
                 _log.Write(WatchLog.Warning, "remedy starting", ("probe", probe), ("command", command), ("why", decision.Reason));
                 _ = Task.Run(async () =>
                 {
-                    string outcome = await RunCommandAsync(config.Command).ConfigureAwait(false);
+                    string outcome = "";
+                    foreach (var c in config.Commands)
+                    {
+                        outcome = await RunCommandAsync(c).ConfigureAwait(false);
+                        if (outcome != "exit 0")
+                        {
+                            outcome = $"{string.Join(' ', c)}: {outcome}";
+                            break; // the first failure stops the rest: a bounce whose "down" failed changed nothing; one whose "up" failed is reported as such
+                        }
+                    }
                     _channel.Writer.TryWrite(new RemedyDoneItem(probe, now, command, decision.Reason + ": " + outcome));
                 });
                 break;
