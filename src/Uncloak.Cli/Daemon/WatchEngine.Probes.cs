@@ -1,0 +1,166 @@
+using System.Threading.Channels;
+using Uncloak.Config;
+using Uncloak.Core.Decisions;
+using Uncloak.Core.Detection;
+using Uncloak.Core.Events;
+using Uncloak.Core.Probes;
+using Uncloak.Linux.Host;
+using Uncloak.Linux.Probes;
+using Uncloak.Linux.Sources;
+using Uncloak.Store.Watch;
+
+namespace Uncloak.Cli.Daemon;
+
+/// <summary>The engine's probe side: outages from probe results, their cause hints, and the guarded outage remedies.</summary>
+public sealed partial class WatchEngine
+{
+    /// <summary>What happened before an outage, strongest first: "zero_window_hold×12 (top 198.18.1.7), syn_flood×1".</summary>
+    private string RecentHints(DateTime start)
+    {
+        var window = _recent.Where(r => r.Time >= start - _config.CorrelationWindow && r.Time <= start).ToList();
+        if (window.Count == 0)
+        {
+            return "no network events in the preceding " + DurationText.Format(_config.CorrelationWindow);
+        }
+        return string.Join(", ", window.GroupBy(r => r.Kind).OrderByDescending(g => g.Count()).Take(4).Select(g =>
+        {
+            var top = g.Where(r => !r.Peer.IsNone).GroupBy(r => r.Peer).OrderByDescending(p => p.Count()).FirstOrDefault();
+            return $"{g.Key.Name()}×{g.Count()}" + (top is null ? "" : $" (top {top.Key})");
+        }));
+    }
+
+    private void Observe(string probe, ProbeResult result)
+    {
+        var gauge = _metrics.Probe(probe);
+        gauge.Up = result.Ok ? 1 : 0;
+        gauge.LatencySeconds = result.Latency.TotalSeconds;
+        if (!result.Ok)
+        {
+            Interlocked.Increment(ref gauge.Failures);
+        }
+        var ev = new NetEvent { Kind = result.Ok ? EventKind.ProbeRecovered : EventKind.ProbeFailed, Time = result.Time, UptimeMicros = -1 };
+        var transition = _trackers[probe].Observe(result);
+        if (transition.Change == OutageChange.Started)
+        {
+            string hints = RecentHints(transition.Start);
+            long id = _store.StartOutage(probe, transition.Start, transition.Cause, transition.Detail + " | before: " + hints);
+            _openOutages[probe] = id;
+            Interlocked.Increment(ref gauge.Outages);
+            _metrics.Event(EventKind.ProbeFailed);
+            _alerts.Raise(result.Time, "critical", "outage/" + probe, $"{probe} is DOWN ({transition.Cause})", transition.Detail + "; before it: " + hints);
+            _actions.Clear();
+            if (_pipeline.Process(ev, _actions))
+            {
+                var records = new List<ActionRecord>();
+                Act(_actions, result.Time, records);
+                _store.AddActions(records);
+            }
+        }
+        if (_trackers[probe].InOutage && _remedies.TryGetValue(probe, out var remedy))
+        {
+            Remedy(probe, remedy.Config, remedy.Policy, result.Time);
+        }
+        if (transition.Change == OutageChange.Ended)
+        {
+            if (_remedies.TryGetValue(probe, out var ended))
+            {
+                ended.Policy.Reset();
+                _lastVerdict.Remove(probe);
+            }
+            if (_openOutages.Remove(probe, out long id))
+            {
+                _store.EndOutage(id, transition.At);
+            }
+            _metrics.Event(EventKind.ProbeRecovered);
+            _alerts.Raise(result.Time, "notice", "recovered/" + probe, $"{probe} is UP again after {DurationText.Format(transition.At - transition.Start)}", "");
+        }
+    }
+
+    /// <summary>Runs the probe's outage remedy when its guard rails allow (see <see cref="RemedyPolicy"/>); the command runs off the engine thread.</summary>
+    private void Remedy(string probe, RemedyConfig config, RemedyPolicy policy, DateTime now)
+    {
+        var since = _trackers[probe].Since;
+        var kinds = _recent.Where(r => r.Time >= since - _config.CorrelationWindow).Select(r => r.Kind).ToHashSet();
+        var decision = policy.Decide(now, kinds);
+        bool changed = !_lastVerdict.TryGetValue(probe, out var last) || last != decision.Verdict;
+        _lastVerdict[probe] = decision.Verdict;
+        string command = string.Join("; ", config.Commands.Select(c => string.Join(' ', c)));
+        switch (decision.Verdict)
+        {
+            case RemedyVerdict.Run:
+                _log.Write(WatchLog.Warning, "remedy starting", ("probe", probe), ("command", command), ("why", decision.Reason));
+                _ = Task.Run(async () =>
+                {
+                    string outcome = "";
+                    foreach (var c in config.Commands)
+                    {
+                        outcome = await RunCommandAsync(c).ConfigureAwait(false);
+                        if (outcome != "exit 0")
+                        {
+                            outcome = $"{string.Join(' ', c)}: {outcome}";
+                            break; // the first failure stops the rest: a bounce whose "down" failed changed nothing; one whose "up" failed is reported as such
+                        }
+                    }
+                    _channel.Writer.TryWrite(new RemedyDoneItem(probe, now, command, decision.Reason + ": " + outcome));
+                });
+                break;
+            case RemedyVerdict.Skip when changed:
+                _log.Write(WatchLog.Warning, "remedy withheld", ("probe", probe), ("command", command), ("why", decision.Reason));
+                _store.AddActions([new ActionRecord(now, "outage:" + probe, "on_outage", "remedy", probe, TimeSpan.Zero, false, "withheld: " + decision.Reason, command)]);
+                break;
+            case RemedyVerdict.GiveUp:
+                _alerts.Raise(now, "critical", "gave-up/" + probe, $"{probe}: automatic remedy gave up", decision.Reason + $" ({command})");
+                _store.AddActions([new ActionRecord(now, "outage:" + probe, "on_outage", "remedy", probe, TimeSpan.Zero, false, decision.Reason, command)]);
+                break;
+        }
+    }
+
+    private static async Task<string> RunCommandAsync(IReadOnlyList<string> command)
+    {
+        try
+        {
+            var psi = new System.Diagnostics.ProcessStartInfo(command[0]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+            foreach (var a in command.Skip(1))
+            {
+                psi.ArgumentList.Add(a);
+            }
+            using var p = System.Diagnostics.Process.Start(psi)!;
+            var err = p.StandardError.ReadToEndAsync();
+            _ = p.StandardOutput.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            try
+            {
+                await p.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                p.Kill(entireProcessTree: true);
+                return "killed after 60 s";
+            }
+            string stderr = (await err.ConfigureAwait(false)).Trim();
+            return p.ExitCode == 0 ? "exit 0" : $"exit {p.ExitCode}: {stderr}";
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return "cannot run: " + e.Message;
+        }
+    }
+
+    private async Task ProbeLoopAsync(ProbeConfig config, HealthProbe probe, CancellationToken cancel)
+    {
+        while (!cancel.IsCancellationRequested)
+        {
+            try
+            {
+                var started = _time.GetUtcNow().UtcDateTime;
+                var (ok, cause, detail, latency) = await probe.CheckAsync(cancel).ConfigureAwait(false);
+                await _channel.Writer.WriteAsync(new ProbeItem(config.Name, new ProbeResult(started, ok, cause, detail, latency)), cancel).ConfigureAwait(false);
+                await Task.Delay(config.Interval, _time, cancel).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}
