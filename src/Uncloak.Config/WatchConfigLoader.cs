@@ -69,9 +69,9 @@ public static class WatchConfigLoader
                 units = [.. j.Strings("units").Select(u => u.Value)];
                 j.Finish();
             }
-            if (s.Node("files") is YamlSequenceNode seq)
+            var filesNode = s.Node("files");
+            if (filesNode is YamlSequenceNode seq)
             {
-                s.Node("files");
                 foreach (var item in seq.Children)
                 {
                     if (item is YamlScalarNode { Value: { } p })
@@ -90,7 +90,7 @@ public static class WatchConfigLoader
                     }
                 }
             }
-            else if (s.Node("files") is { } bad)
+            else if (filesNode is { } bad)
             {
                 s.Add(bad, "'files' must be a list of paths or {path, from_start} mappings");
             }
