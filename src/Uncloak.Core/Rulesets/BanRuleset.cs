@@ -46,7 +46,7 @@ public static class BanRuleset
                 w.WriteStartObject();
                 w.WriteStartObject("flush");
                 w.WriteStartObject("set");
-                WriteOwner(w);
+                NftJson.Owner(w);
                 w.WriteString("name", set);
                 w.WriteEndObject();
                 w.WriteEndObject();
@@ -65,12 +65,12 @@ public static class BanRuleset
     /// </summary>
     public static void WriteSkeleton(Utf8JsonWriter w)
     {
-        Command(w, "add", "table", () => { w.WriteString("family", BanSets.Family); w.WriteString("name", BanSets.Table); });
+        NftJson.Command(w, "add", "table", () => { w.WriteString("family", BanSets.Family); w.WriteString("name", BanSets.Table); });
         foreach (var set in BanSets.All)
         {
-            Command(w, "add", "set", () =>
+            NftJson.Command(w, "add", "set", () =>
             {
-                WriteOwner(w);
+                NftJson.Owner(w);
                 w.WriteString("name", set);
                 w.WriteString("type", BanSets.IsV4(set) ? "ipv4_addr" : "ipv6_addr");
                 w.WriteStartArray("flags");
@@ -82,21 +82,21 @@ public static class BanRuleset
                 w.WriteEndArray();
             });
         }
-        Command(w, "add", "chain", () =>
+        NftJson.Command(w, "add", "chain", () =>
         {
-            WriteOwner(w);
+            NftJson.Owner(w);
             w.WriteString("name", BanSets.Chain);
             w.WriteString("type", "filter");
             w.WriteString("hook", "prerouting");
             w.WriteNumber("prio", BanSets.Priority);
             w.WriteString("policy", "accept");
         });
-        Command(w, "flush", "chain", () => { WriteOwner(w); w.WriteString("name", BanSets.Chain); });
+        NftJson.Command(w, "flush", "chain", () => { NftJson.Owner(w); w.WriteString("name", BanSets.Chain); });
         foreach (var set in BanSets.All)
         {
-            Command(w, "add", "rule", () =>
+            NftJson.Command(w, "add", "rule", () =>
             {
-                WriteOwner(w);
+                NftJson.Owner(w);
                 w.WriteString("chain", BanSets.Chain);
                 w.WriteStartArray("expr");
                 w.WriteStartObject();
@@ -127,9 +127,9 @@ public static class BanRuleset
     {
         foreach (var group in elements.GroupBy(e => BanSets.For(e.Target)).OrderBy(g => BanSets.All.ToList().IndexOf(g.Key)))
         {
-            Command(w, verb, "element", () =>
+            NftJson.Command(w, verb, "element", () =>
             {
-                WriteOwner(w);
+                NftJson.Owner(w);
                 w.WriteString("name", group.Key);
                 w.WriteStartArray("elem");
                 foreach (var (target, timeout) in group)
@@ -165,23 +165,6 @@ public static class BanRuleset
         w.WriteStartObject("prefix");
         w.WriteString("addr", target.Network.ToString());
         w.WriteNumber("len", target.PrefixLength);
-        w.WriteEndObject();
-        w.WriteEndObject();
-    }
-
-    private static void WriteOwner(Utf8JsonWriter w)
-    {
-        w.WriteString("family", BanSets.Family);
-        w.WriteString("table", BanSets.Table);
-    }
-
-    private static void Command(Utf8JsonWriter w, string verb, string kind, Action body)
-    {
-        w.WriteStartObject();
-        w.WriteStartObject(verb);
-        w.WriteStartObject(kind);
-        body();
-        w.WriteEndObject();
         w.WriteEndObject();
         w.WriteEndObject();
     }

@@ -90,15 +90,15 @@ public static class PolicyRuleset
     /// <summary>The table is added (a no-op when present); the chain is flushed before it is deleted (a chain with rules cannot be deleted), then the sets its rules referenced.</summary>
     public static void WriteRemoval(Utf8JsonWriter w, Existing existing)
     {
-        Cmd(w, "add", "table", () => { w.WriteString("family", BanSets.Family); w.WriteString("name", BanSets.Table); });
+        NftJson.Command(w, "add", "table", () => { w.WriteString("family", BanSets.Family); w.WriteString("name", BanSets.Table); });
         if (existing.Chain)
         {
-            Cmd(w, "flush", "chain", () => { Owner(w); w.WriteString("name", Chain); });
-            Cmd(w, "delete", "chain", () => { Owner(w); w.WriteString("name", Chain); });
+            NftJson.Command(w, "flush", "chain", () => { NftJson.Owner(w); w.WriteString("name", Chain); });
+            NftJson.Command(w, "delete", "chain", () => { NftJson.Owner(w); w.WriteString("name", Chain); });
         }
         foreach (var set in existing.Sets)
         {
-            Cmd(w, "delete", "set", () => { Owner(w); w.WriteString("name", set); });
+            NftJson.Command(w, "delete", "set", () => { NftJson.Owner(w); w.WriteString("name", set); });
         }
     }
 
@@ -120,9 +120,9 @@ public static class PolicyRuleset
             MeterSet(w, "conn6", v4: false, timeoutSeconds: 0);
         }
 
-        Cmd(w, "add", "chain", () =>
+        NftJson.Command(w, "add", "chain", () =>
         {
-            Owner(w);
+            NftJson.Owner(w);
             w.WriteString("name", Chain);
             w.WriteString("type", "filter");
             w.WriteString("hook", "prerouting");
@@ -245,9 +245,9 @@ public static class PolicyRuleset
 
     private static void StaticSet(Utf8JsonWriter w, string name, IReadOnlyList<BanTarget> elements)
     {
-        Cmd(w, "add", "set", () =>
+        NftJson.Command(w, "add", "set", () =>
         {
-            Owner(w);
+            NftJson.Owner(w);
             w.WriteString("name", name);
             w.WriteString("type", name.EndsWith('4') ? "ipv4_addr" : "ipv6_addr");
             w.WriteStartArray("flags");
@@ -258,9 +258,9 @@ public static class PolicyRuleset
         {
             return;
         }
-        Cmd(w, "add", "element", () =>
+        NftJson.Command(w, "add", "element", () =>
         {
-            Owner(w);
+            NftJson.Owner(w);
             w.WriteString("name", name);
             w.WriteStartArray("elem");
             foreach (var e in elements.Order())
@@ -277,9 +277,9 @@ public static class PolicyRuleset
     }
 
     private static void MeterSet(Utf8JsonWriter w, string name, bool v4, int timeoutSeconds)
-        => Cmd(w, "add", "set", () =>
+        => NftJson.Command(w, "add", "set", () =>
         {
-            Owner(w);
+            NftJson.Owner(w);
             w.WriteString("name", name);
             w.WriteString("type", v4 ? "ipv4_addr" : "ipv6_addr");
             w.WriteNumber("size", 65535);
@@ -309,9 +309,9 @@ public static class PolicyRuleset
     }
 
     private static void Rule(Utf8JsonWriter w, string id, string verdict, Action matches)
-        => Cmd(w, "add", "rule", () =>
+        => NftJson.Command(w, "add", "rule", () =>
         {
-            Owner(w);
+            NftJson.Owner(w);
             w.WriteString("chain", Chain);
             w.WriteStartArray("expr");
             matches();
@@ -374,22 +374,5 @@ public static class PolicyRuleset
             w.WriteStringValue(v);
         }
         w.WriteEndArray();
-    }
-
-    private static void Owner(Utf8JsonWriter w)
-    {
-        w.WriteString("family", BanSets.Family);
-        w.WriteString("table", BanSets.Table);
-    }
-
-    private static void Cmd(Utf8JsonWriter w, string verb, string kind, Action body)
-    {
-        w.WriteStartObject();
-        w.WriteStartObject(verb);
-        w.WriteStartObject(kind);
-        body();
-        w.WriteEndObject();
-        w.WriteEndObject();
-        w.WriteEndObject();
     }
 }
