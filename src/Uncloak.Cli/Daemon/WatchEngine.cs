@@ -75,7 +75,15 @@ public sealed partial class WatchEngine : ISourceSink
     public IReadOnlyList<Scenario> Scenarios => _pipeline.Engine.Scenarios;
 
     /// <summary>Asks the engine to reload scenarios (SIGHUP). Safe from any thread.</summary>
-    public void RequestReload() => _channel.Writer.TryWrite(new ReloadItem());
+    public void RequestReload()
+    {
+        // The flag is the request; the channel item only wakes the consumer. When the bounded channel is full of
+        // source batches TryWrite fails, and a reload carried by the item alone would be lost (seen under load).
+        Interlocked.Exchange(ref _reloadPending, 1);
+        _channel.Writer.TryWrite(new ReloadItem());
+    }
+
+    private int _reloadPending;
 
     public async ValueTask DeliverAsync(SourceBatch batch, CancellationToken cancel)
         => await _channel.Writer.WriteAsync(new BatchItem(batch, _time.GetUtcNow().UtcDateTime), cancel).ConfigureAwait(false);
@@ -166,13 +174,16 @@ public sealed partial class WatchEngine : ISourceSink
                         Tick();
                         break;
                     case ReloadItem:
-                        Reload();
-                        break;
+                        break; // handled below, through the flag
                     case RemedyDoneItem r:
                         _store.AddActions([new ActionRecord(r.Time, "outage:" + r.Probe, "on_outage", "remedy", r.Probe, TimeSpan.Zero, false, r.Outcome, r.Command)]);
                         _metrics.Decision("remedy", false);
                         _log.Write(WatchLog.Notice, "remedy", ("probe", r.Probe), ("command", r.Command), ("outcome", r.Outcome));
                         break;
+                }
+                if (Interlocked.Exchange(ref _reloadPending, 0) == 1)
+                {
+                    Reload();
                 }
             }
             catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
