@@ -182,13 +182,5 @@ public static class ExplainRenderer
         w.WriteEndObject();
     }
 
-    internal static void WriteJson(TextWriter output, Action<Utf8JsonWriter> write)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            write(w);
-        }
-        output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
-    }
+    internal static void WriteJson(TextWriter output, Action<Utf8JsonWriter> write) => JsonOutput.Write(output, write);
 }

@@ -18,7 +18,7 @@ public sealed class AnalysisBuilder : IEventSink
     private readonly PortStats?[] _ports = new PortStats?[65536];
     private readonly Dictionary<(EventKind Kind, long Minute), long> _minutesWall = [];
     private readonly Dictionary<(EventKind Kind, long Minute), long> _minutesUptime = [];
-    private readonly Dictionary<(NetAddress, ushort, ushort, uint), TreasonEpisode> _episodes = [];
+    private readonly EpisodeTable _episodes = new();
     private readonly List<NetEvent> _rare = [];
     private readonly List<SourceSummary> _sources = [];
     private long _suppressed;
@@ -66,7 +66,7 @@ public sealed class AnalysisBuilder : IEventSink
         switch (ev.Kind)
         {
             case EventKind.Treason:
-                AddTreason(ev, time, weight);
+                _episodes.Add(ev, time, weight);
                 break;
             case EventKind.FirewallLog:
             case EventKind.Martian:
@@ -219,21 +219,6 @@ public sealed class AnalysisBuilder : IEventSink
     private static DateTime TimeOf(in NetEvent ev)
         => ev.HasTime ? ev.Time : ev.UptimeMicros >= 0 ? DateTime.UnixEpoch.AddTicks(ev.UptimeMicros * 10) : default;
 
-    private void AddTreason(in NetEvent ev, DateTime time, long weight)
-    {
-        ref var episode = ref CollectionsMarshal.GetValueRefOrAddDefault(_episodes, (ev.Peer, ev.PeerPort, ev.LocalPort, ev.SeqFrom), out bool exists);
-        if (!exists)
-        {
-            if (_episodes.Count > 1_000_000)
-            {
-                _episodes.Remove((ev.Peer, ev.PeerPort, ev.LocalPort, ev.SeqFrom));
-                return; // bounded: a hostile log cannot make us keep more than a million stalls
-            }
-            episode = new TreasonEpisode(ev.Peer, ev.PeerPort, ev.LocalPort, ev.SeqFrom);
-        }
-        episode!.Add(weight, ev.BytesInFlight, ev.Millis2, time);
-    }
-
     /// <summary>Takes in what another builder (a parallel reader of the same inputs) collected.</summary>
     public void Merge(AnalysisBuilder other)
     {
@@ -273,17 +258,7 @@ public sealed class AnalysisBuilder : IEventSink
         {
             Bump(_minutesUptime, key.Kind, key.Minute, count);
         }
-        foreach (var (key, episode) in other._episodes)
-        {
-            if (_episodes.TryGetValue(key, out var mine))
-            {
-                mine.Merge(episode);
-            }
-            else
-            {
-                _episodes[key] = episode;
-            }
-        }
+        _episodes.Merge(other._episodes);
         _rare.AddRange(other._rare);
         _sources.AddRange(other._sources);
         _suppressed += other._suppressed;
@@ -330,7 +305,7 @@ public sealed class AnalysisBuilder : IEventSink
             DistinctPeers = peers.Count,
             LocalPorts = [.. _ports.Where(p => p is not null).Select(p => p!).OrderByDescending(p => p.Counts.Total).ThenBy(p => p.Port)],
             Timeline = timeline,
-            TreasonEpisodes = [.. _episodes.Values.OrderByDescending(e => e.Lines).ThenBy(e => e.First).ThenBy(e => e.Peer)],
+            TreasonEpisodes = _episodes.ToSortedArray(),
             Interfaces = history.Interfaces,
             SynFloodListeners = history.SynFloodListeners,
             SuppressedMessages = _suppressed,

@@ -44,30 +44,23 @@ public static class Reasoner
             return;
         }
         var episodes = r.TreasonEpisodes;
-        int distinctPeers = episodes.Select(e => e.Peer).Distinct().Count();
-        int inbound = episodes.Count(e => e.Direction == ConnectionDirection.Inbound);
-        int outbound = episodes.Count(e => e.Direction == ConnectionDirection.Outbound);
-        var byPeer = episodes.GroupBy(e => e.Peer).Select(g => (Peer: g.Key, Episodes: g.Count(), Lines: g.Sum(e => e.Lines))).OrderByDescending(p => p.Episodes).ThenByDescending(p => p.Lines).ToList();
-        var top = byPeer[0];
+        var stats = EpisodeStatistics.Of(episodes);
+        int distinctPeers = stats.DistinctPeers;
+        int inbound = stats.Inbound;
+        int outbound = stats.Outbound;
+        var top = stats.TopPeer;
         double topShare = (double)top.Episodes / episodes.Count;
-        var inFlight = episodes.Select(e => e.MaxBytesInFlight).Order().ToList();
-        uint median = inFlight[inFlight.Count / 2];
-        int probes = inFlight.Count(b => b <= 1);
 
         var evidence = new List<string>
         {
             $"{N(lines)} line(s) describe {N(episodes.Count)} stalled connection(s) (same peer, ports and snd_una = the same stall re-probed).",
             $"{N(distinctPeers)} distinct peer(s); the most frequent, {top.Peer}, has {N(top.Episodes)} episode(s) ({Pct(topShare)}).",
             $"Direction from the ports: {N(inbound)} inbound (this host serving), {N(outbound)} outbound (this host the client), {N(episodes.Count - inbound - outbound)} unclear.",
-            $"Bytes in flight per episode: median {N(median)}; {N(probes)} episode(s) with ≤1 byte (a lone zero-window probe).",
+            $"Bytes in flight per episode: median {N(stats.MedianBytesInFlight)}; {N(stats.LoneProbes)} episode(s) with ≤1 byte (a lone zero-window probe).",
         };
-        var withTime = episodes.Where(e => e.First != DateTime.MaxValue).ToList();
-        if (withTime.Count >= 2)
+        if (stats.Timed >= 2)
         {
-            var perHour = withTime.GroupBy(e => e.First.Ticks / TimeSpan.TicksPerHour).Select(g => g.Count()).ToList();
-            double mean = perHour.Average();
-            int max = perHour.Max();
-            evidence.Add($"Episodes per active hour: mean {mean:0.#}, max {max} over {perHour.Count} hour(s) with any.");
+            evidence.Add($"Episodes per active hour: mean {(double)stats.Timed / stats.ActiveHours:0.#}, max {stats.BusiestHour} over {stats.ActiveHours} hour(s) with any.");
         }
         var reasoning = new List<string>
         {
@@ -345,15 +338,14 @@ public static class Reasoner
             var hit = new bool[episodes.Count];
             foreach (var (minute, count) in minutes)
             {
+                // Both lists are sorted and disjoint: binary searches keep this linear in minutes, not minutes × disruptions.
                 var t = TimeOfMinute(minute, r.Clock);
-                for (int e = 0; e < episodes.Count; e++)
+                for (int e = FirstStartingAfter(episodes, t); e < episodes.Count && episodes[e].Start - Lookback <= t; e++)
                 {
-                    if (t >= episodes[e].Start - Lookback && t < episodes[e].Start)
-                    {
-                        hit[e] = true;
-                    }
+                    hit[e] = true;
                 }
-                if (before.Any(w => t >= w.Start && t < w.End))
+                int w = FirstStartingAfter(before, t) - 1;
+                if (w >= 0 && t < before[w].End)
                 {
                     inside += count;
                 }
@@ -432,6 +424,25 @@ public static class Reasoner
             }
         }
         return merged;
+    }
+
+    /// <summary>Index of the first window starting after <paramref name="t"/> in a list sorted by start.</summary>
+    private static int FirstStartingAfter(List<(DateTime Start, DateTime End)> sorted, DateTime t)
+    {
+        int lo = 0, hi = sorted.Count;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid].Start <= t)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;

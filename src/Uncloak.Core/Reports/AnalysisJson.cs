@@ -50,6 +50,10 @@ public static class AnalysisJson
             }
             w.WriteEndObject();
             w.WriteEndObject();
+            if (w.BytesPending > 1 << 16)
+            {
+                w.Flush(); // tens of thousands of peers: hand the text on instead of holding all of it
+            }
         }
         w.WriteEndArray();
 

@@ -18,7 +18,4 @@ internal static class EventColumns
 
     public static NetAddress ReadAddress(byte[]? bytes)
         => bytes is { Length: 16 } ? NetAddress.FromBytes(bytes) : NetAddress.None;
-
-    /// <summary>Kinds kept as aggregates instead of rows (see the rollups table).</summary>
-    public static bool IsAggregated(EventKind kind) => kind == EventKind.FirewallLog;
 }

@@ -12,9 +12,18 @@ internal static class EventPacking
 {
     private const byte Version = 1;
 
+    /// <summary>Longest packed form: fixed fields plus four strings of at most 255 bytes each.</summary>
+    public const int MaxLength = 128 + 4 * 256;
+
     public static byte[] Pack(in NetEvent ev)
     {
-        Span<byte> buf = stackalloc byte[1024];
+        Span<byte> buf = stackalloc byte[MaxLength];
+        return buf[..Pack(ev, buf)].ToArray();
+    }
+
+    /// <summary>Packs into <paramref name="buf"/> (at least <see cref="MaxLength"/> bytes) and returns the length.</summary>
+    public static int Pack(in NetEvent ev, Span<byte> buf)
+    {
         int o = 0;
         buf[o++] = Version;
         buf[o++] = ev.Form;
@@ -43,7 +52,7 @@ internal static class EventPacking
         o = WriteString(buf, o, ev.Interface);
         o = WriteString(buf, o, ev.Driver);
         o = WriteString(buf, o, ev.Prefix);
-        return buf[..o].ToArray();
+        return o;
     }
 
     public static NetEvent Unpack(ReadOnlySpan<byte> b, NetEvent head)

@@ -5,10 +5,11 @@ using Uncloak.Core.Events;
 namespace Uncloak.Store.Events;
 
 /// <summary>
-/// Writes events on its own thread so parsing and storing run on both cores. Rare, meaningful events are
-/// rows; firewall LOG lines (up to a third of a kern.log) are kept as aggregates — per-minute totals and
-/// per-day counts per peer and per port — because rows would cap throughput and nobody asks about the
-/// 40,000th SYN to port 22 by itself. Idempotent: events below the source's stored mark are skipped, rows are
+/// Writes events on its own thread so parsing and storing overlap. Rare, meaningful events are rows; firewall LOG
+/// lines (up to a third of a kern.log) are kept as aggregates — per-minute totals and per-peer and per-port counts
+/// with their first and last minute — because rows would cap throughput and nobody asks about the 40,000th SYN to
+/// port 22 by itself. Readers count those aggregates on their own threads (<see cref="AddRollups"/>); aggregated
+/// kinds queued as events are counted here. Idempotent: events below the source's stored mark are skipped, rows are
 /// keyed by (source, offset).
 /// </summary>
 public sealed class EventWriter : IDisposable
@@ -20,7 +21,7 @@ public sealed class EventWriter : IDisposable
     private readonly BlockingCollection<List<StoredEvent>> _queue = new(boundedCapacity: 8);
     private readonly Thread _thread;
     private readonly ConcurrentDictionary<int, long> _storedBelow = new();
-    private readonly Dictionary<RollupKey, (long Count, long First, long Last)> _rollups = [];
+    private RollupAggregator _rollups = new();
     private List<StoredEvent> _batch = new(BatchSize);
     private Exception? _failure;
     private long _written;
@@ -37,6 +38,9 @@ public sealed class EventWriter : IDisposable
 
     /// <summary>Events of this source below <paramref name="offset"/> are in the store already and are skipped.</summary>
     public void SetStoredBelow(int sourceId, long offset) => _storedBelow[sourceId] = offset;
+
+    /// <summary>The offset below which events of this source are in the store already.</summary>
+    public long StoredBelow(int sourceId) => _storedBelow.GetValueOrDefault(sourceId);
 
     /// <summary>True when nothing of the source was stored before: its aggregates can be inserted without merging.</summary>
     private bool IsFresh(int sourceId) => _storedBelow.GetValueOrDefault(sourceId) == 0 && !_hadRollups.Contains(sourceId);
@@ -86,14 +90,24 @@ public sealed class EventWriter : IDisposable
         }
     }
 
+    /// <summary>
+    /// Hands over the aggregates a reader counted itself (<see cref="RollupAggregator"/>); they are written with the
+    /// writer's own when <see cref="Complete"/> runs. Safe to call from several producer threads.
+    /// </summary>
+    public void AddRollups(RollupAggregator aggregates)
+    {
+        ThrowIfFailed();
+        _handedOver.Enqueue(aggregates);
+    }
+
+    private readonly ConcurrentQueue<RollupAggregator> _handedOver = new();
+
     private void Run()
     {
         try
         {
             var tx = _store.Connection.BeginTransaction();
-            using var insert = CreateInsert(tx, 1);
-            using var insertMany = CreateInsert(tx, RowsPerStatement);
-            var pending = new List<StoredEvent>(RowsPerStatement);
+            using var insert = new EventRowInsert(_store.Connection);
             int sinceCommit = 0;
             foreach (var batch in _queue.GetConsumingEnumerable())
             {
@@ -104,38 +118,25 @@ public sealed class EventWriter : IDisposable
                     {
                         continue;
                     }
-                    if (EventColumns.IsAggregated(ev.Kind))
+                    if (RollupAggregator.Aggregates(ev.Kind))
                     {
-                        Aggregate(ev);
+                        _rollups.Add(ev);
                         continue;
                     }
-                    pending.Add(stored);
-                    if (pending.Count < RowsPerStatement)
-                    {
-                        continue;
-                    }
-                    // Many rows per statement: the per-statement overhead of the ADO.NET layer costs more than SQLite's insert.
-                    Bind(insertMany, pending);
-                    insertMany.ExecuteNonQuery();
-                    Interlocked.Add(ref _written, pending.Count);
-                    sinceCommit += pending.Count;
-                    pending.Clear();
-                    if (sinceCommit >= CommitEvery)
+                    insert.Insert(ev, stored.Text);
+                    Interlocked.Increment(ref _written);
+                    if (++sinceCommit >= CommitEvery)
                     {
                         tx.Commit();
                         tx.Dispose();
                         tx = _store.Connection.BeginTransaction();
-                        insert.Transaction = tx;
-                        insertMany.Transaction = tx;
                         sinceCommit = 0;
                     }
                 }
             }
-            foreach (var stored in pending)
+            while (_handedOver.TryDequeue(out var aggregates))
             {
-                Bind(insert, [stored]);
-                insert.ExecuteNonQuery();
-                Interlocked.Increment(ref _written);
+                _rollups.Merge(aggregates);
             }
             WriteRollups(tx);
             tx.Commit();
@@ -151,35 +152,10 @@ public sealed class EventWriter : IDisposable
         }
     }
 
-    private void Aggregate(in NetEvent ev)
-    {
-        bool uptime = !ev.HasTime;
-        long minute = uptime ? ev.UptimeMicros / 60_000_000 : ev.Time.Ticks / TimeSpan.TicksPerMinute;
-        if (uptime && ev.UptimeMicros < 0)
-        {
-            return; // no clock at all: nothing to place it in time with
-        }
-        int src = ev.Position.SourceId;
-        Bump(new RollupKey(src, ev.Kind, RollupScope.Minute, uptime, minute, NetAddress.None, 0), minute);
-        if (!ev.Peer.IsNone)
-        {
-            Bump(new RollupKey(src, ev.Kind, RollupScope.Peer, uptime, 0, ev.Peer, 0), minute);
-        }
-        if (ev.LocalPort != 0)
-        {
-            Bump(new RollupKey(src, ev.Kind, RollupScope.Port, uptime, 0, NetAddress.None, ev.LocalPort), minute);
-        }
-    }
-
-    private void Bump(RollupKey key, long minute)
-    {
-        ref var r = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_rollups, key, out bool exists);
-        r = exists ? (r.Count + 1, Math.Min(r.First, minute), Math.Max(r.Last, minute)) : (1, minute, minute);
-    }
-
     private void WriteRollups(SqliteTransaction tx)
     {
-        foreach (int source in _rollups.Keys.Select(k => k.Source).Distinct())
+        var records = _rollups.Records().ToList();
+        foreach (int source in records.Select(r => r.SourceId).Distinct())
         {
             using var probe = _store.Connection.CreateCommand();
             probe.Transaction = tx;
@@ -194,24 +170,24 @@ public sealed class EventWriter : IDisposable
         using var fresh = CreateRollupInsert(tx, merge: false);
         using var merge = CreateRollupInsert(tx, merge: true);
         var empty = Array.Empty<byte>();
-        foreach (var (key, (count, firstMinute, lastMinute)) in _rollups.OrderBy(r => r.Key.Source).ThenBy(r => r.Key.Kind).ThenBy(r => r.Key.Scope).ThenBy(r => r.Key.Bucket).ThenBy(r => r.Key.Peer).ThenBy(r => r.Key.Port))
+        foreach (var r in records)
         {
-            var cmd = IsFresh(key.Source) ? fresh : merge;
+            var cmd = IsFresh(r.SourceId) ? fresh : merge;
             var p = cmd.Parameters;
-            p[0].Value = key.Source;
-            p[1].Value = (int)key.Kind;
-            p[2].Value = (int)key.Scope;
-            p[3].Value = key.Uptime ? 1 : 0;
-            p[4].Value = key.Bucket;
-            p[5].Value = key.Peer.IsNone ? empty : EventColumns.AddressBytes(key.Peer);
-            p[6].Value = (int)key.Port;
-            p[7].Value = count;
-            p[8].Value = firstMinute;
-            p[9].Value = lastMinute;
+            p[0].Value = r.SourceId;
+            p[1].Value = (int)r.Kind;
+            p[2].Value = (int)r.Scope;
+            p[3].Value = r.Uptime ? 1 : 0;
+            p[4].Value = r.Minute;
+            p[5].Value = r.Peer.IsNone ? empty : EventColumns.AddressBytes(r.Peer);
+            p[6].Value = (int)r.Port;
+            p[7].Value = r.Count;
+            p[8].Value = r.FirstMinute;
+            p[9].Value = r.LastMinute;
             cmd.ExecuteNonQuery();
             Interlocked.Increment(ref _written);
         }
-        _rollups.Clear();
+        _rollups = new RollupAggregator();
     }
 
     private SqliteCommand CreateRollupInsert(SqliteTransaction tx, bool merge)
@@ -237,48 +213,6 @@ public sealed class EventWriter : IDisposable
         return cmd;
     }
 
-    private const int RowsPerStatement = 32;
-    private const int ColumnsPerRow = 8;
-
-    private SqliteCommand CreateInsert(SqliteTransaction tx, int rows)
-    {
-        var cmd = _store.Connection.CreateCommand();
-        cmd.Transaction = tx;
-        var sql = new System.Text.StringBuilder("INSERT OR IGNORE INTO events(source_id, offset, time_ms, kind, peer, local_port, body, text) VALUES ");
-        for (int r = 0; r < rows; r++)
-        {
-            sql.Append(r == 0 ? "" : ",").Append('(');
-            for (int c = 0; c < ColumnsPerRow; c++)
-            {
-                string name = $"$p{r}_{c}";
-                sql.Append(c == 0 ? "" : ",").Append(name);
-                cmd.Parameters.Add(new SqliteParameter(name, null));
-            }
-            sql.Append(')');
-        }
-        cmd.CommandText = sql.ToString();
-        cmd.Prepare();
-        return cmd;
-    }
-
-    private static void Bind(SqliteCommand cmd, List<StoredEvent> rows)
-    {
-        var p = cmd.Parameters;
-        for (int r = 0; r < rows.Count; r++)
-        {
-            var ev = rows[r].Event;
-            int o = r * ColumnsPerRow;
-            p[o].Value = ev.Position.SourceId;
-            p[o + 1].Value = ev.Position.Offset;
-            p[o + 2].Value = ev.HasTime ? new DateTimeOffset(ev.Time).ToUnixTimeMilliseconds() : DBNull.Value;
-            p[o + 3].Value = (int)ev.Kind;
-            p[o + 4].Value = EventColumns.AddressBytes(ev.Peer);
-            p[o + 5].Value = (int)ev.LocalPort;
-            p[o + 6].Value = EventPacking.Pack(ev);
-            p[o + 7].Value = (object?)rows[r].Text ?? DBNull.Value;
-        }
-    }
-
     public void Dispose()
     {
         if (!_queue.IsAddingCompleted)
@@ -291,6 +225,4 @@ public sealed class EventWriter : IDisposable
         }
         _queue.Dispose();
     }
-
-    private readonly record struct RollupKey(int Source, EventKind Kind, RollupScope Scope, bool Uptime, long Bucket, NetAddress Peer, ushort Port);
 }

@@ -69,6 +69,23 @@ public sealed class AnalyzeCommandTests : IDisposable
         CliRun.Run("analyze", "--json", "--db", fresh, log);
         Assert.True(partial < full);
         Assert.Equal(CountRows(fresh), full);
+        // The firewall aggregates of the two reads add up to exactly those of one read of the whole file.
+        Assert.Equal(Rollups(fresh), Rollups(Db));
+    }
+
+    private static List<string> Rollups(string db)
+    {
+        using var store = Uncloak.Store.SqliteStore.Open(db);
+        using var cmd = store.Connection.CreateCommand();
+        cmd.CommandText = "SELECT kind, scope, uptime, bucket, hex(peer), port, count, first_minute, last_minute FROM rollups ORDER BY 1, 2, 3, 4, 5, 6";
+        using var r = cmd.ExecuteReader();
+        var rows = new List<string>();
+        while (r.Read())
+        {
+            rows.Add(string.Join(",", Enumerable.Range(0, r.FieldCount).Select(i => r.GetValue(i).ToString())));
+        }
+        Assert.NotEmpty(rows);
+        return rows;
     }
 
     [Fact]

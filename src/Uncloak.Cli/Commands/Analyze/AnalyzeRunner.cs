@@ -77,12 +77,7 @@ public static partial class AnalyzeRunner
         var report = builder.Build();
         if (options.Json)
         {
-            using var stream = new MemoryStream();
-            using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-            {
-                AnalysisJson.Write(w, report, options.Top);
-            }
-            output.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
+            JsonOutput.Write(output, w => AnalysisJson.Write(w, report, options.Top));
         }
         else
         {
@@ -228,7 +223,7 @@ public static partial class AnalyzeRunner
     private static ScanStatistics ScanSequentially(LogInput input, int sourceId, AnalysisBuilder builder, EventWriter? writer, bool progress, CancellationToken cancel)
     {
         var scanner = new LogScanner(input.Format, input.EndsAround, sourceId);
-        var sink = new TeeSink(builder, writer);
+        var sink = new TeeSink(builder, writer, writer?.StoredBelow(sourceId) ?? 0);
         try
         {
             RunWithProgress(progress ? input.Name : null, input.RawLength ?? 0, () => input.RawPosition,
@@ -253,7 +248,7 @@ public static partial class AnalyzeRunner
         var ranges = FileRanges.Split(path, Environment.ProcessorCount);
         var scanners = ranges.Select(_ => new LogScanner(input.Format, input.EndsAround, sourceId)).ToArray();
         var builders = ranges.Select(_ => new AnalysisBuilder(filter)).ToArray();
-        var sinks = builders.Select(b => new TeeSink(b, writer)).ToArray();
+        var sinks = builders.Select(b => new TeeSink(b, writer, writer?.StoredBelow(sourceId) ?? 0)).ToArray();
         var work = ranges.Select((r, i) => (Action)(() =>
         {
             using var stream = FileRanges.OpenRange(path, r.Start, r.Length);
@@ -333,39 +328,51 @@ public static partial class AnalyzeRunner
     private static partial Regex RotationPattern();
 
     /// <summary>
-    /// Feeds one builder and the store. Message text is copied for the rare events stored as rows; firewall lines
-    /// are aggregated and treason rows rebuild their text from their fields.
-    /// Batches go to the writer whole, so several sinks can feed one writer from parallel readers.
+    /// Feeds one builder and the store. Firewall lines are counted into this reader's own aggregates (handed to the
+    /// writer at <see cref="Flush"/>); the rare events go to the writer as rows in whole batches, so several sinks can
+    /// feed one writer from parallel readers. Message text is copied only for rows that cannot rebuild it: treason rows
+    /// rebuild theirs from their fields (TreasonMessage.Text).
     /// </summary>
-    private sealed class TeeSink(AnalysisBuilder builder, EventWriter? writer) : IEventSink
+    private sealed class TeeSink(AnalysisBuilder builder, EventWriter? writer, long storedBelow) : IEventSink
     {
-        private List<StoredEvent> _batch = new(4096);
+        private const int BatchSize = 1024;
+        private List<StoredEvent> _batch = new(BatchSize);
+        private RollupAggregator _rollups = new();
 
         public void Add(in NetEvent ev, ReadOnlySpan<byte> message)
         {
             builder.Add(ev, 1);
-            if (writer is null)
+            if (writer is null || ev.Position.Offset < storedBelow)
             {
                 return;
             }
-            // Firewall lines are aggregated and treason rows rebuild their text from their fields (TreasonMessage.Text):
-            // a string per line for either would cost more than parsing it.
-            bool keepText = ev.Kind is not (EventKind.FirewallLog or EventKind.Treason);
-            _batch.Add(new StoredEvent(ev, 1, keepText ? Encoding.UTF8.GetString(message[..Math.Min(message.Length, 1024)]) : null));
-            if (_batch.Count == 4096)
+            if (RollupAggregator.Aggregates(ev.Kind))
+            {
+                _rollups.Add(ev);
+                return;
+            }
+            string? text = ev.Kind == EventKind.Treason ? null : Encoding.UTF8.GetString(message[..Math.Min(message.Length, 1024)]);
+            _batch.Add(new StoredEvent(ev, 1, text));
+            if (_batch.Count == BatchSize)
             {
                 writer.AddBatch(_batch);
-                _batch = new List<StoredEvent>(4096);
+                _batch = new List<StoredEvent>(BatchSize);
             }
         }
 
         public void Flush()
         {
-            if (writer is not null && _batch.Count > 0)
+            if (writer is null)
+            {
+                return;
+            }
+            if (_batch.Count > 0)
             {
                 writer.AddBatch(_batch);
-                _batch = new List<StoredEvent>(4096);
+                _batch = new List<StoredEvent>(BatchSize);
             }
+            writer.AddRollups(_rollups);
+            _rollups = new RollupAggregator();
         }
     }
 

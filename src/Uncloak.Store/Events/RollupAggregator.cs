@@ -1,0 +1,177 @@
+using System.Runtime.InteropServices;
+using Uncloak.Core.Events;
+
+namespace Uncloak.Store.Events;
+
+/// <summary>
+/// Counts high-volume events (firewall LOG lines) the way the rollups table keeps them: per minute, per peer and per
+/// local port, for each source, kind and clock. Each reader thread fills its own, so the store writer receives a few
+/// thousand aggregates at the end instead of millions of events on its queue. Not thread-safe; <see cref="Merge"/>
+/// combines the aggregators of parallel readers.
+/// </summary>
+public sealed class RollupAggregator
+{
+    private readonly Dictionary<RollupGroup, GroupCounts> _groups = [];
+    private RollupGroup _lastGroup;
+    private GroupCounts? _last;
+
+    /// <summary>Kinds the store keeps as aggregates instead of rows.</summary>
+    public static bool Aggregates(EventKind kind) => kind == EventKind.FirewallLog;
+
+    public void Add(in NetEvent ev)
+    {
+        bool uptime = !ev.HasTime;
+        if (uptime && ev.UptimeMicros < 0)
+        {
+            return; // no clock at all: nothing to place it in time with
+        }
+        long minute = uptime ? ev.UptimeMicros / 60_000_000 : ev.Time.Ticks / TimeSpan.TicksPerMinute;
+        var group = new RollupGroup(ev.Position.SourceId, ev.Kind, uptime);
+        var counts = _last is not null && group == _lastGroup ? _last : GroupOf(group);
+        counts.Add(minute, ev.Peer, ev.LocalPort, 1);
+    }
+
+    /// <summary>Takes in what another aggregator (a parallel reader) counted.</summary>
+    public void Merge(RollupAggregator other)
+    {
+        foreach (var (group, theirs) in other._groups)
+        {
+            GroupOf(group).Merge(theirs);
+        }
+    }
+
+    /// <summary>Every aggregate, in the table's key order (inserting in key order keeps the B-tree appends cheap).</summary>
+    public IEnumerable<RollupRecord> Records()
+    {
+        foreach (var (group, counts) in _groups.OrderBy(g => g.Key.Source).ThenBy(g => g.Key.Kind).ThenBy(g => g.Key.Uptime))
+        {
+            foreach (var record in counts.Records(group))
+            {
+                yield return record;
+            }
+        }
+    }
+
+    private GroupCounts GroupOf(RollupGroup group)
+    {
+        ref var counts = ref CollectionsMarshal.GetValueRefOrAddDefault(_groups, group, out _);
+        counts ??= new GroupCounts();
+        _lastGroup = group;
+        _last = counts;
+        return counts;
+    }
+
+    private readonly record struct RollupGroup(int Source, EventKind Kind, bool Uptime);
+
+    /// <summary>A count with the first and last minute it covers.</summary>
+    private struct MinuteSpan
+    {
+        public long Count;
+        public long First;
+        public long Last;
+
+        public void Add(long count, long first, long last)
+        {
+            if (Count == 0)
+            {
+                (Count, First, Last) = (count, first, last);
+                return;
+            }
+            Count += count;
+            First = Math.Min(First, first);
+            Last = Math.Max(Last, last);
+        }
+    }
+
+    private sealed class GroupCounts
+    {
+        private readonly Dictionary<long, long> _minutes = [];
+        private readonly Dictionary<NetAddress, MinuteSpan> _peers = [];
+        private MinuteSpan[]? _ports;
+
+        // Logs are in time order: counting the current minute in a field and flushing when it changes saves a
+        // hash lookup per line.
+        private long _minute = long.MinValue;
+        private long _minuteCount;
+
+        public void Add(long minute, NetAddress peer, ushort port, long count)
+        {
+            if (minute != _minute)
+            {
+                FlushMinute();
+                _minute = minute;
+            }
+            _minuteCount += count;
+            if (!peer.IsNone)
+            {
+                CollectionsMarshal.GetValueRefOrAddDefault(_peers, peer, out _).Add(count, minute, minute);
+            }
+            if (port != 0)
+            {
+                AddPort(port, count, minute, minute);
+            }
+        }
+
+        public void Merge(GroupCounts other)
+        {
+            other.FlushMinute();
+            foreach (var (minute, count) in other._minutes)
+            {
+                CollectionsMarshal.GetValueRefOrAddDefault(_minutes, minute, out _) += count;
+            }
+            foreach (var (peer, span) in other._peers)
+            {
+                CollectionsMarshal.GetValueRefOrAddDefault(_peers, peer, out _).Add(span.Count, span.First, span.Last);
+            }
+            if (other._ports is { } ports)
+            {
+                for (int p = 1; p < ports.Length; p++)
+                {
+                    if (ports[p].Count != 0)
+                    {
+                        AddPort((ushort)p, ports[p].Count, ports[p].First, ports[p].Last);
+                    }
+                }
+            }
+        }
+
+        public IEnumerable<RollupRecord> Records(RollupGroup g)
+        {
+            FlushMinute();
+            foreach (var (minute, count) in _minutes.OrderBy(m => m.Key))
+            {
+                yield return new RollupRecord(g.Source, g.Kind, RollupScope.Minute, g.Uptime, minute, NetAddress.None, 0, count, minute, minute);
+            }
+            foreach (var (peer, span) in _peers.OrderBy(p => p.Key))
+            {
+                yield return new RollupRecord(g.Source, g.Kind, RollupScope.Peer, g.Uptime, 0, peer, 0, span.Count, span.First, span.Last);
+            }
+            if (_ports is { } ports)
+            {
+                for (int p = 1; p < ports.Length; p++)
+                {
+                    if (ports[p].Count != 0)
+                    {
+                        yield return new RollupRecord(g.Source, g.Kind, RollupScope.Port, g.Uptime, 0, NetAddress.None, (ushort)p, ports[p].Count, ports[p].First, ports[p].Last);
+                    }
+                }
+            }
+        }
+
+        private void AddPort(ushort port, long count, long first, long last)
+        {
+            // An array indexed by port: scanners touch thousands of ports, and a lookup here costs nothing.
+            _ports ??= new MinuteSpan[65536];
+            _ports[port].Add(count, first, last);
+        }
+
+        private void FlushMinute()
+        {
+            if (_minuteCount != 0)
+            {
+                CollectionsMarshal.GetValueRefOrAddDefault(_minutes, _minute, out _) += _minuteCount;
+                _minuteCount = 0;
+            }
+        }
+    }
+}

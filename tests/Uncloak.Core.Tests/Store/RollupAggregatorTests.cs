@@ -1,0 +1,83 @@
+using Uncloak.Core.Events;
+using Uncloak.Store.Events;
+using Xunit;
+
+namespace Uncloak.Core.Tests.Store;
+
+public sealed class RollupAggregatorTests
+{
+    private static readonly DateTime T0 = new(2025, 6, 17, 4, 0, 0, DateTimeKind.Utc);
+
+    private static NetEvent Firewall(int second, string peer, ushort port, int source = 1) => new()
+    {
+        Kind = EventKind.FirewallLog,
+        Time = T0.AddSeconds(second),
+        UptimeMicros = -1,
+        Peer = NetAddress.Parse(peer),
+        LocalPort = port,
+        Position = new SourcePosition(source, second),
+    };
+
+    private static List<NetEvent> Events()
+    {
+        var rnd = new Random(7);
+        string[] peers = ["198.18.0.1", "198.18.0.2", "2001:2::5", "198.18.9.9"];
+        return [.. Enumerable.Range(0, 5000).Select(i => Firewall(i * 3 + rnd.Next(3), peers[rnd.Next(peers.Length)], (ushort)(rnd.Next(4) == 0 ? rnd.Next(1, 65536) : 22), source: i % 7 == 0 ? 2 : 1))];
+    }
+
+    [Fact]
+    public void Counts_per_minute_peer_and_port_with_first_and_last_minute()
+    {
+        var a = new RollupAggregator();
+        a.Add(Firewall(0, "198.18.0.1", 22));
+        a.Add(Firewall(10, "198.18.0.1", 22));
+        a.Add(Firewall(70, "198.18.0.2", 3389));
+        a.Add(Firewall(130, "198.18.0.1", 3389));
+        var records = a.Records().ToList();
+        long minute0 = T0.Ticks / TimeSpan.TicksPerMinute;
+        Assert.Equal([(minute0, 2L), (minute0 + 1, 1L), (minute0 + 2, 1L)],
+            records.Where(r => r.Scope == RollupScope.Minute).Select(r => (r.Minute, r.Count)));
+        var peer1 = Assert.Single(records, r => r.Scope == RollupScope.Peer && r.Peer == NetAddress.Parse("198.18.0.1"));
+        Assert.Equal((3L, minute0, minute0 + 2), (peer1.Count, peer1.FirstMinute, peer1.LastMinute));
+        var rdp = Assert.Single(records, r => r.Scope == RollupScope.Port && r.Port == 3389);
+        Assert.Equal((2L, minute0 + 1, minute0 + 2), (rdp.Count, rdp.FirstMinute, rdp.LastMinute));
+        Assert.All(records, r => Assert.Equal(EventKind.FirewallLog, r.Kind));
+    }
+
+    [Fact]
+    public void Parallel_readers_merged_count_exactly_what_one_reader_counts()
+    {
+        var events = Events();
+        var whole = new RollupAggregator();
+        foreach (var ev in events)
+        {
+            whole.Add(ev);
+        }
+        // Two readers over two halves, as analyze reads a big file on both cores.
+        var first = new RollupAggregator();
+        var second = new RollupAggregator();
+        foreach (var ev in events.Take(2345))
+        {
+            first.Add(ev);
+        }
+        foreach (var ev in events.Skip(2345))
+        {
+            second.Add(ev);
+        }
+        first.Merge(second);
+        Assert.Equal(whole.Records().ToList(), first.Records().ToList());
+        Assert.Equal(events.Count, whole.Records().Where(r => r.Scope == RollupScope.Minute).Sum(r => r.Count));
+        Assert.Contains(whole.Records(), r => r.SourceId == 2);
+    }
+
+    [Fact]
+    public void Events_without_any_clock_are_not_placed_in_time()
+    {
+        var a = new RollupAggregator();
+        a.Add(Firewall(0, "198.18.0.1", 22) with { Time = default, UptimeMicros = -1 });
+        a.Add(Firewall(0, "198.18.0.1", 22) with { Time = default, UptimeMicros = 90_000_000 });
+        var minute = Assert.Single(a.Records(), r => r.Scope == RollupScope.Minute);
+        Assert.True(minute.Uptime);
+        Assert.Equal((1L, 1L), (minute.Minute, minute.Count));
+    }
+}
