@@ -63,7 +63,7 @@ public static class AnalysisRenderer
                     Markup.Escape(p.Address.ToString()),
                     p.Counts.Total.ToString("N0", Inv),
                     Markup.Escape(string.Join(", ", p.Counts.NonZero().Select(k => $"{k.Kind.Name()} {k.Count:N0}"))),
-                    Markup.Escape(p.DistinctLocalPorts > 3 ? $"{p.DistinctLocalPorts} ports" : string.Join(",", p.LocalPorts.Keys.Order())),
+                    Markup.Escape(p.DistinctLocalPorts > 3 ? $"{p.DistinctLocalPorts} ports" : string.Join(",", p.LocalPorts.Entries().Select(e => e.Port).Order())),
                     Time(p.First == DateTime.MaxValue ? null : p.First, r.Clock),
                     Time(p.Last == DateTime.MinValue ? null : p.Last, r.Clock));
             }

@@ -279,7 +279,7 @@ public sealed class AnalysisBuilder : IEventSink
         FlushMinuteCache();
         foreach (var peer in _peers.Values)
         {
-            foreach (var port in peer.LocalPorts.Keys)
+            foreach (var (port, _) in peer.LocalPorts.Entries())
             {
                 if (_ports[port] is { } stats)
                 {

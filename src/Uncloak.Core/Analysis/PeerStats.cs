@@ -14,9 +14,9 @@ public sealed class PeerStats(NetAddress address)
     public DateTime Last { get; private set; } = DateTime.MinValue;
 
     /// <summary>Local ports this peer touched, with counts (bounded: a scanner hits thousands).</summary>
-    public Dictionary<ushort, long> LocalPorts { get; } = [];
+    public PortTally LocalPorts { get; } = new();
 
-    public int DistinctLocalPorts { get; private set; }
+    public int DistinctLocalPorts => LocalPorts.Distinct;
 
     internal void Add(in NetEvent ev, DateTime time, long weight)
     {
@@ -40,21 +40,7 @@ public sealed class PeerStats(NetAddress address)
         }
     }
 
-    /// <summary>Counts a port; beyond 256 distinct ports only the number of distinct ports keeps growing (a scanner hits thousands).</summary>
-    internal void AddPort(ushort port, long weight)
-    {
-        ref long n = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(LocalPorts, port);
-        if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref n))
-        {
-            n += weight;
-            return;
-        }
-        DistinctLocalPorts++;
-        if (LocalPorts.Count < 256)
-        {
-            LocalPorts[port] = weight;
-        }
-    }
+    internal void AddPort(ushort port, long weight) => LocalPorts.Add(port, weight);
 
     internal void Merge(PeerStats other)
     {
@@ -63,11 +49,6 @@ public sealed class PeerStats(NetAddress address)
             Counts.Add(kind, count);
         }
         See(other.First == DateTime.MaxValue ? default : other.First, other.Last == DateTime.MinValue ? default : other.Last);
-        foreach (var (port, count) in other.LocalPorts)
-        {
-            AddPort(port, count);
-        }
-        // Ports the other side saw beyond its table cannot be told apart from ours: count them as distinct.
-        DistinctLocalPorts += Math.Max(0, other.DistinctLocalPorts - other.LocalPorts.Count);
+        LocalPorts.Merge(other.LocalPorts);
     }
 }

@@ -44,7 +44,7 @@ public static class AnalysisJson
             WriteTime(w, "last", p.Last == DateTime.MinValue ? null : p.Last, r.Clock);
             w.WriteNumber("distinct_local_ports", p.DistinctLocalPorts);
             w.WriteStartObject("local_ports");
-            foreach (var (port, count) in p.LocalPorts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(10))
+            foreach (var (port, count) in p.LocalPorts.Top(10))
             {
                 w.WriteNumber(port.ToString(CultureInfo.InvariantCulture), count);
             }

@@ -30,10 +30,22 @@ public sealed class StringPool
         {
             return Encoding.Latin1.GetString(ascii);
         }
+        // The same few names (eth0, a rule's log prefix) come back on nearly every line: comparing the bytes with the
+        // last string seen in this slot costs a fraction of widening and hashing them.
+        ref var recent = ref _recent[(ascii.Length * 31 + ascii[0] + ascii[^1] * 7) & (RecentSlots - 1)];
+        if (recent.Bytes is not null && ascii.SequenceEqual(recent.Bytes))
+        {
+            return recent.Value;
+        }
         Span<char> chars = stackalloc char[ascii.Length];
         Encoding.Latin1.GetChars(ascii, chars);
-        return Get(chars);
+        var value = Get(chars);
+        recent = (ascii.ToArray(), value);
+        return value;
     }
+
+    private const int RecentSlots = 64;
+    private readonly (byte[]? Bytes, string Value)[] _recent = new (byte[]?, string)[RecentSlots];
 
     public string Get(ReadOnlySpan<char> chars)
     {

@@ -1,0 +1,106 @@
+namespace Uncloak.Core.Analysis;
+
+/// <summary>
+/// The local ports one peer touched, with counts: a small open-addressing table of port numbers and counts.
+/// Tens of thousands of peers each keep one, so it is lean — 10 bytes a port, one probe in a contiguous array — where
+/// a <c>Dictionary&lt;ushort, long&gt;</c> took 30 and two cache misses. Keeps up to <see cref="MaxPorts"/> ports;
+/// beyond that only the number of distinct ports keeps growing (a scanner hits thousands, and a port first seen past
+/// the limit is counted as new each time it is seen).
+/// </summary>
+public sealed class PortTally
+{
+    public const int MaxPorts = 256;
+
+    private ushort[] _ports = new ushort[4];
+    private long[] _counts = new long[4];
+
+    /// <summary>Ports held in the table.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Distinct ports seen (exact up to <see cref="MaxPorts"/>, a slight overcount beyond).</summary>
+    public int Distinct { get; private set; }
+
+    /// <summary>Counts <paramref name="weight"/> events to <paramref name="port"/> (never 0).</summary>
+    public void Add(ushort port, long weight)
+    {
+        int mask = _ports.Length - 1;
+        for (int i = Slot(port, mask); ; i = (i + 1) & mask)
+        {
+            ushort p = _ports[i];
+            if (p == port)
+            {
+                _counts[i] += weight;
+                return;
+            }
+            if (p == 0)
+            {
+                Distinct++;
+                if (Count >= MaxPorts)
+                {
+                    return;
+                }
+                _ports[i] = port;
+                _counts[i] = weight;
+                if (++Count * 4 > _ports.Length * 3)
+                {
+                    Grow();
+                }
+                return;
+            }
+        }
+    }
+
+    /// <summary>Takes in another peer table of the same address (a parallel reader's).</summary>
+    public void Merge(PortTally other)
+    {
+        for (int i = 0; i < other._ports.Length; i++)
+        {
+            if (other._ports[i] != 0)
+            {
+                Add(other._ports[i], other._counts[i]);
+            }
+        }
+        // Ports the other side saw beyond its table cannot be told apart from ours: count them as distinct.
+        Distinct += other.Distinct - other.Count;
+    }
+
+    /// <summary>The ports held, in no particular order.</summary>
+    public IEnumerable<(ushort Port, long Count)> Entries()
+    {
+        for (int i = 0; i < _ports.Length; i++)
+        {
+            if (_ports[i] != 0)
+            {
+                yield return (_ports[i], _counts[i]);
+            }
+        }
+    }
+
+    /// <summary>The <paramref name="n"/> most touched ports, most first (ties: lower port first).</summary>
+    public IEnumerable<(ushort Port, long Count)> Top(int n) => Entries().OrderByDescending(e => e.Count).ThenBy(e => e.Port).Take(n);
+
+    private static int Slot(ushort port, int mask) => (int)((port * 0x9E3779B1u) >> 16) & mask;
+
+    private void Grow()
+    {
+        var ports = _ports;
+        var counts = _counts;
+        _ports = new ushort[ports.Length * 2];
+        _counts = new long[ports.Length * 2];
+        int mask = _ports.Length - 1;
+        for (int i = 0; i < ports.Length; i++)
+        {
+            if (ports[i] == 0)
+            {
+                continue;
+            }
+            int j = Slot(ports[i], mask);
+            while (_ports[j] != 0)
+            {
+                j = (j + 1) & mask;
+            }
+            _ports[j] = ports[i];
+            _counts[j] = counts[i];
+        }
+    }
+}
