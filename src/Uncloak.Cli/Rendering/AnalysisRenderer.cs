@@ -85,7 +85,7 @@ public static class AnalysisRenderer
         {
             var ep = new Table().Border(TableBorder.Simple).Title($"[bold]Shrunk-window episodes[/] ({r.TreasonEpisodes.Count:N0} from {r.Counts[EventKind.Treason]:N0} lines)")
                 .AddColumn("peer").AddColumn("local port").AddColumn("direction").AddColumn(new TableColumn("bytes in flight").RightAligned()).AddColumn(new TableColumn("lines").RightAligned()).AddColumn("first").AddColumn("lasted");
-            foreach (var e in r.TreasonEpisodes.Take(10))
+            foreach (var e in r.TreasonEpisodes.Top.Take(10))
             {
                 ep.AddRow(Markup.Escape(EventDescription.Format(e.Peer, e.PeerPort)), e.LocalPort.ToString(Inv), e.Direction.ToString().ToLowerInvariant(),
                     e.MaxBytesInFlight.ToString("N0", Inv), e.Lines.ToString("N0", Inv), Time(e.First == DateTime.MaxValue ? null : e.First, r.Clock),

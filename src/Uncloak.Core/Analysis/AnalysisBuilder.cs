@@ -14,11 +14,11 @@ public sealed class AnalysisBuilder : IEventSink
 {
     private readonly AnalysisFilter _filter;
     private readonly KindCounts _counts = new();
-    private readonly Dictionary<NetAddress, PeerStats> _peers = [];
+    private readonly PeerTable _peers;
     private readonly PortStats?[] _ports = new PortStats?[65536];
     private readonly Dictionary<(EventKind Kind, long Minute), long> _minutesWall = [];
     private readonly Dictionary<(EventKind Kind, long Minute), long> _minutesUptime = [];
-    private readonly EpisodeTable _episodes = new();
+    private readonly EpisodeTable _episodes;
     private readonly List<NetEvent> _rare = [];
     private readonly List<SourceSummary> _sources = [];
     private long _suppressed;
@@ -30,6 +30,19 @@ public sealed class AnalysisBuilder : IEventSink
     public AnalysisBuilder(AnalysisFilter? filter = null)
     {
         _filter = filter ?? AnalysisFilter.All;
+        _peers = new PeerTable();
+        _episodes = new EpisodeTable();
+    }
+
+    /// <summary>
+    /// A builder for one of several parallel readers: it counts peers and treason episodes straight into
+    /// <paramref name="shared"/>'s tables (thread-safe), and everything else on its own until <see cref="Merge"/>.
+    /// </summary>
+    public AnalysisBuilder(AnalysisBuilder shared)
+    {
+        _filter = shared._filter;
+        _peers = shared._peers;
+        _episodes = shared._episodes;
     }
 
     public void AddSource(SourceSummary source) => _sources.Add(source);
@@ -57,7 +70,7 @@ public sealed class AnalysisBuilder : IEventSink
         See(time);
         if (!ev.Peer.IsNone && ev.Kind != EventKind.Martian)
         {
-            PeerOf(ev.Peer).Add(ev, time, weight);
+            _peers.Add(ev, time, weight);
         }
         if (ev.LocalPort != 0 && ev.Kind != EventKind.SynFlood)
         {
@@ -115,9 +128,11 @@ public sealed class AnalysisBuilder : IEventSink
         {
             return;
         }
-        var stats = PeerOf(peer);
-        stats.Counts.Add(kind, count);
-        stats.See(MinuteTime(uptime, firstMinute), MinuteTime(uptime, lastMinute));
+        _peers.Update(peer, stats =>
+        {
+            stats.Counts.Add(kind, count);
+            stats.See(MinuteTime(uptime, firstMinute), MinuteTime(uptime, lastMinute));
+        });
         if (_filter.PeerNetwork is not null)
         {
             _counts.Add(kind, count);
@@ -173,12 +188,6 @@ public sealed class AnalysisBuilder : IEventSink
         }
     }
 
-    private PeerStats PeerOf(NetAddress address)
-    {
-        ref var peer = ref CollectionsMarshal.GetValueRefOrAddDefault(_peers, address, out _);
-        return peer ??= new PeerStats(address);
-    }
-
     private PortStats PortOf(ushort port) => _ports[port] ??= new PortStats(port);
 
     // Logs are in time order, so nearly every event falls in the minute the previous event of its kind fell in:
@@ -228,16 +237,9 @@ public sealed class AnalysisBuilder : IEventSink
         {
             _counts.Add(kind, count);
         }
-        foreach (var (address, stats) in other._peers)
+        if (!ReferenceEquals(other._peers, _peers))
         {
-            if (_peers.TryGetValue(address, out var mine))
-            {
-                mine.Merge(stats);
-            }
-            else
-            {
-                _peers[address] = stats;
-            }
+            _peers.Merge(other._peers);
         }
         for (int p = 0; p < other._ports.Length; p++)
         {
@@ -258,7 +260,10 @@ public sealed class AnalysisBuilder : IEventSink
         {
             Bump(_minutesUptime, key.Kind, key.Minute, count);
         }
-        _episodes.Merge(other._episodes);
+        if (!ReferenceEquals(other._episodes, _episodes))
+        {
+            _episodes.Merge(other._episodes);
+        }
         _rare.AddRange(other._rare);
         _sources.AddRange(other._sources);
         _suppressed += other._suppressed;
@@ -277,11 +282,11 @@ public sealed class AnalysisBuilder : IEventSink
     public AnalysisReport Build()
     {
         FlushMinuteCache();
-        foreach (var peer in _peers.Values)
+        foreach (var peer in _peers.All())
         {
-            foreach (var (port, _) in peer.LocalPorts.Entries())
+            foreach (ushort port in peer.LocalPorts.Slots)
             {
-                if (_ports[port] is { } stats)
+                if (port != 0 && _ports[port] is { } stats)
                 {
                     stats.DistinctPeers++;
                 }
@@ -290,7 +295,7 @@ public sealed class AnalysisBuilder : IEventSink
         bool wall = _wallEvents > 0 || _uptimeEvents == 0;
         var history = RareHistory.Replay(_rare, _last == DateTime.MinValue ? null : _last);
         var timeline = BuildTimeline(wall ? _minutesWall : _minutesUptime, wall);
-        var peers = _peers.Values
+        var peers = _peers.All()
             .OrderByDescending(p => p.Counts.Total)
             .ThenBy(p => p.Address)
             .ToList();
@@ -305,7 +310,7 @@ public sealed class AnalysisBuilder : IEventSink
             DistinctPeers = peers.Count,
             LocalPorts = [.. _ports.Where(p => p is not null).Select(p => p!).OrderByDescending(p => p.Counts.Total).ThenBy(p => p.Port)],
             Timeline = timeline,
-            TreasonEpisodes = _episodes.ToSortedArray(),
+            TreasonEpisodes = _episodes.Summarize(),
             Interfaces = history.Interfaces,
             SynFloodListeners = history.SynFloodListeners,
             SuppressedMessages = _suppressed,

@@ -30,7 +30,7 @@ public sealed record AnalysisReport
 
     public required Timeline Timeline { get; init; }
 
-    public required IReadOnlyList<TreasonEpisode> TreasonEpisodes { get; init; }
+    public required EpisodeSummary TreasonEpisodes { get; init; }
 
     public required IReadOnlyList<InterfaceStats> Interfaces { get; init; }
 

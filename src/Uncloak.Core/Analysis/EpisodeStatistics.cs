@@ -4,11 +4,8 @@ using Uncloak.Core.Messages;
 
 namespace Uncloak.Core.Analysis;
 
-/// <summary>
-/// What the treason verdict weighs, taken from the episodes in one pass: there can be a million of them, and
-/// grouping or filtering copies of them cost more memory than the whole analysis before it.
-/// </summary>
-internal readonly record struct EpisodeStatistics(
+/// <summary>What the treason verdict weighs, taken from all episodes in one pass.</summary>
+public readonly record struct EpisodeStatistics(
     int DistinctPeers,
     int Inbound,
     int Outbound,
@@ -19,21 +16,21 @@ internal readonly record struct EpisodeStatistics(
     int ActiveHours,
     int BusiestHour)
 {
-    public static EpisodeStatistics Of(IReadOnlyList<TreasonEpisode> episodes)
+    /// <summary>Folds episodes in; <paramref name="order"/> is the report's episode order, used to break ties between peers.</summary>
+    public static EpisodeStatistics Of(IEnumerable<TreasonEpisode> episodes, int count, IComparer<TreasonEpisode> order)
     {
-        var perPeer = new Dictionary<NetAddress, (int Episodes, long Lines, int FirstIndex)>();
+        var perPeer = new Dictionary<NetAddress, (int Episodes, long Lines, TreasonEpisode Best)>();
         var perHour = new Dictionary<long, int>();
-        var inFlight = new uint[episodes.Count];
-        int inbound = 0, outbound = 0, probes = 0, timed = 0;
-        for (int i = 0; i < episodes.Count; i++)
+        var inFlight = new uint[count];
+        int n = 0, inbound = 0, outbound = 0, probes = 0, timed = 0;
+        foreach (var e in episodes)
         {
-            var e = episodes[i];
             ref var peer = ref CollectionsMarshal.GetValueRefOrAddDefault(perPeer, e.Peer, out bool seen);
-            peer = (peer.Episodes + 1, peer.Lines + e.Lines, seen ? peer.FirstIndex : i);
+            peer = (peer.Episodes + 1, peer.Lines + e.Lines, seen && order.Compare(peer.Best, e) <= 0 ? peer.Best : e);
             var direction = e.Direction;
             inbound += direction == ConnectionDirection.Inbound ? 1 : 0;
             outbound += direction == ConnectionDirection.Outbound ? 1 : 0;
-            inFlight[i] = e.MaxBytesInFlight;
+            inFlight[n++] = e.MaxBytesInFlight;
             probes += e.MaxBytesInFlight <= 1 ? 1 : 0;
             if (e.First != DateTime.MaxValue)
             {
@@ -41,18 +38,17 @@ internal readonly record struct EpisodeStatistics(
                 CollectionsMarshal.GetValueRefOrAddDefault(perHour, e.First.Ticks / TimeSpan.TicksPerHour, out _)++;
             }
         }
-        var top = (Peer: NetAddress.None, Episodes: 0, Lines: 0L);
-        int topIndex = int.MaxValue;
-        foreach (var (address, (n, lines, index)) in perPeer)
+        (NetAddress Peer, int Episodes, long Lines, TreasonEpisode Best)? top = null;
+        foreach (var (address, (episodesOfPeer, lines, best)) in perPeer)
         {
-            // Most episodes, then most lines, then the peer whose episode comes first in the (sorted) list.
-            if (n > top.Episodes || (n == top.Episodes && (lines > top.Lines || (lines == top.Lines && index < topIndex))))
+            // Most episodes, then most lines, then the peer whose worst episode the report lists first.
+            if (top is not { } t || episodesOfPeer > t.Episodes || (episodesOfPeer == t.Episodes && (lines > t.Lines || (lines == t.Lines && order.Compare(best, t.Best) < 0))))
             {
-                (top, topIndex) = ((address, n, lines), index);
+                top = (address, episodesOfPeer, lines, best);
             }
         }
-        Array.Sort(inFlight);
-        return new EpisodeStatistics(perPeer.Count, inbound, outbound, top, inFlight.Length > 0 ? inFlight[inFlight.Length / 2] : 0, probes,
-            timed, perHour.Count, perHour.Count > 0 ? perHour.Values.Max() : 0);
+        Array.Sort(inFlight, 0, n);
+        return new EpisodeStatistics(perPeer.Count, inbound, outbound, top is { } tp ? (tp.Peer, tp.Episodes, tp.Lines) : (NetAddress.None, 0, 0),
+            n > 0 ? inFlight[n / 2] : 0, probes, timed, perHour.Count, perHour.Count > 0 ? perHour.Values.Max() : 0);
     }
 }

@@ -5,84 +5,147 @@ namespace Uncloak.Core.Analysis;
 
 /// <summary>
 /// Treason lines folded into episodes, keyed by (peer, ports, snd_una), with plain struct values: at a million
-/// stalls an object per episode doubled the analysis's memory. Bounded: a hostile log cannot make it keep more than
-/// <see cref="Limit"/> episodes.
+/// stalls an object per episode doubled the analysis's memory. The table is split into <see cref="Parts"/> small
+/// dictionaries by hash: one dictionary of a million entries grows by reallocating arrays of tens of megabytes on the
+/// large-object heap, which the GC leaves standing until a full collection, so the process held several dead copies;
+/// small parts grow in the young generations, where garbage is gone at the next collection. Bounded: a hostile log
+/// cannot make it keep more than <see cref="Limit"/> episodes. Parallel readers share one table (see
+/// <see cref="PeerTable"/> for why): each part has its own lock.
 /// </summary>
 internal sealed class EpisodeTable
 {
     public const int Limit = 1_000_000;
 
-    private readonly Dictionary<Key, Tally> _episodes = [];
+    private const int Parts = 1024;
 
-    public int Count => _episodes.Count;
+    private readonly Dictionary<Key, Tally>?[] _parts = new Dictionary<Key, Tally>?[Parts];
+    private readonly Lock[] _locks = [.. Enumerable.Range(0, Parts).Select(_ => new Lock())];
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
 
     public void Add(in NetEvent ev, DateTime time, long weight)
-    {
-        var key = new Key(ev.Peer, ev.PeerPort, ev.LocalPort, ev.SeqFrom);
-        if (_episodes.Count >= Limit && !_episodes.ContainsKey(key))
-        {
-            return;
-        }
-        CollectionsMarshal.GetValueRefOrAddDefault(_episodes, key, out _).Add(weight, ev.BytesInFlight, ev.Millis2, time, time);
-    }
+        => Add(new Key(ev.Peer, ev.PeerPort, ev.LocalPort, ev.SeqFrom), new Tally(weight, time, time, ev.BytesInFlight, ev.Millis2));
 
     public void Merge(EpisodeTable other)
     {
-        _episodes.EnsureCapacity(Math.Min(Limit, _episodes.Count + other._episodes.Count));
-        foreach (var (key, theirs) in other._episodes)
+        for (int p = 0; p < Parts; p++)
         {
-            if (_episodes.Count >= Limit && !_episodes.ContainsKey(key))
+            if (other._parts[p] is not { } theirs)
             {
                 continue;
             }
-            CollectionsMarshal.GetValueRefOrAddDefault(_episodes, key, out _).Add(theirs.Lines, theirs.MaxBytesInFlight, theirs.LongestStallMs, theirs.First, theirs.Last);
+            lock (_locks[p])
+            {
+                if (_parts[p] is null && Count + theirs.Count <= Limit)
+                {
+                    _parts[p] = theirs; // nothing here yet: take the other table's part as it is
+                    Interlocked.Add(ref _count, theirs.Count);
+                    continue;
+                }
+            }
+            foreach (var (key, tally) in theirs)
+            {
+                Add(key, tally);
+            }
         }
     }
 
-    /// <summary>The episodes, most lines first, then oldest first (a total order, so reports do not depend on hashing).</summary>
-    public TreasonEpisode[] ToSortedArray()
+    private void Add(Key key, Tally tally)
     {
-        var all = new TreasonEpisode[_episodes.Count];
-        int i = 0;
-        foreach (var (k, t) in _episodes)
+        int p = (int)((uint)key.GetHashCode() % Parts);
+        lock (_locks[p])
         {
-            all[i++] = new TreasonEpisode(k.Peer, k.PeerPort, k.LocalPort, k.SndUna, t.MaxBytesInFlight, t.Lines,
-                t.Lines > 0 && t.First != default ? t.First : DateTime.MaxValue, t.Last == default ? DateTime.MinValue : t.Last, t.LongestStallMs);
+            var part = _parts[p] ??= [];
+            ref var slot = ref CollectionsMarshal.GetValueRefOrNullRef(part, key);
+            if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref slot))
+            {
+                slot.Add(tally);
+            }
+            else if (Count < Limit)
+            {
+                part[key] = tally;
+                Interlocked.Increment(ref _count);
+            }
         }
-        Array.Sort(all, static (a, b) =>
+    }
+
+    /// <summary>How many episodes reports list in order.</summary>
+    public const int TopCount = 100;
+
+    /// <summary>
+    /// Report order: most lines first, then oldest first, then by peer, ports and snd_una — a total order, so reports do
+    /// not depend on hashing.
+    /// </summary>
+    public static readonly IComparer<TreasonEpisode> ReportOrder = Comparer<TreasonEpisode>.Create(static (a, b) =>
+    {
+        int c = b.Lines.CompareTo(a.Lines);
+        c = c != 0 ? c : a.First.CompareTo(b.First);
+        c = c != 0 ? c : a.Peer.CompareTo(b.Peer);
+        c = c != 0 ? c : a.PeerPort.CompareTo(b.PeerPort);
+        c = c != 0 ? c : a.LocalPort.CompareTo(b.LocalPort);
+        return c != 0 ? c : a.SndUna.CompareTo(b.SndUna);
+    });
+
+    public EpisodeSummary Summarize()
+    {
+        if (Count == 0)
         {
-            int c = b.Lines.CompareTo(a.Lines);
-            c = c != 0 ? c : a.First.CompareTo(b.First);
-            c = c != 0 ? c : a.Peer.CompareTo(b.Peer);
-            c = c != 0 ? c : a.PeerPort.CompareTo(b.PeerPort);
-            c = c != 0 ? c : a.LocalPort.CompareTo(b.LocalPort);
-            return c != 0 ? c : a.SndUna.CompareTo(b.SndUna);
-        });
-        return all;
+            return EpisodeSummary.Empty;
+        }
+        // The worst TopCount by a bounded heap whose root is the least bad kept: one comparison for most episodes.
+        var worst = new PriorityQueue<TreasonEpisode, TreasonEpisode>(TopCount + 1, Comparer<TreasonEpisode>.Create((a, b) => ReportOrder.Compare(b, a)));
+        foreach (var e in Episodes())
+        {
+            if (worst.Count < TopCount)
+            {
+                worst.Enqueue(e, e);
+            }
+            else if (ReportOrder.Compare(e, worst.Peek()) < 0)
+            {
+                worst.EnqueueDequeue(e, e);
+            }
+        }
+        var top = new TreasonEpisode[worst.Count];
+        for (int i = top.Length - 1; i >= 0; i--)
+        {
+            top[i] = worst.Dequeue();
+        }
+        return new EpisodeSummary(Count, top, EpisodeStatistics.Of(Episodes(), Count, ReportOrder));
+    }
+
+    private IEnumerable<TreasonEpisode> Episodes()
+    {
+        foreach (var (k, t) in _parts.Where(p => p is not null).SelectMany(p => p!))
+        {
+            yield return new TreasonEpisode(k.Peer, k.PeerPort, k.LocalPort, k.SndUna, t.MaxBytesInFlight, t.Lines,
+                t.First != default ? t.First : DateTime.MaxValue, t.Last == default ? DateTime.MinValue : t.Last, t.LongestStallMs);
+        }
     }
 
     private readonly record struct Key(NetAddress Peer, ushort PeerPort, ushort LocalPort, uint SndUna);
 
-    private struct Tally
+    private struct Tally(long lines, DateTime first, DateTime last, uint maxBytesInFlight, int longestStallMs)
     {
-        public long Lines;
-        public DateTime First;
-        public DateTime Last;
-        public uint MaxBytesInFlight;
-        public int LongestStallMs;
+        public long Lines = lines;
+        public DateTime First = first;
+        public DateTime Last = last;
+        public uint MaxBytesInFlight = maxBytesInFlight;
+        public int LongestStallMs = longestStallMs;
 
-        public void Add(long lines, uint bytesInFlight, int stallMs, DateTime first, DateTime last)
+        /// <summary>Folds in more lines of the same stall; <c>default</c> times mean "no clock".</summary>
+        public void Add(Tally more)
         {
-            Lines += lines;
-            MaxBytesInFlight = Math.Max(MaxBytesInFlight, bytesInFlight);
-            LongestStallMs = Math.Max(LongestStallMs, stallMs);
-            if (first != default && (First == default || first < First))
+            Lines += more.Lines;
+            MaxBytesInFlight = Math.Max(MaxBytesInFlight, more.MaxBytesInFlight);
+            LongestStallMs = Math.Max(LongestStallMs, more.LongestStallMs);
+            if (more.First != default && (First == default || more.First < First))
             {
-                First = first;
+                First = more.First;
             }
-            if (last != default && last > Last)
+            if (more.Last != default && more.Last > Last)
             {
-                Last = last;
+                Last = more.Last;
             }
         }
     }

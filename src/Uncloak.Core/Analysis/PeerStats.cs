@@ -3,7 +3,7 @@ using Uncloak.Core.Events;
 namespace Uncloak.Core.Analysis;
 
 /// <summary>What one remote address did across the evidence.</summary>
-public sealed class PeerStats(NetAddress address)
+public sealed class PeerStats(NetAddress address, PortBudget budget)
 {
     public NetAddress Address { get; } = address;
 
@@ -13,8 +13,8 @@ public sealed class PeerStats(NetAddress address)
 
     public DateTime Last { get; private set; } = DateTime.MinValue;
 
-    /// <summary>Local ports this peer touched, with counts (bounded: a scanner hits thousands).</summary>
-    public PortTally LocalPorts { get; } = new();
+    /// <summary>Local ports this peer touched, with counts.</summary>
+    public PortTally LocalPorts { get; } = new(budget);
 
     public int DistinctLocalPorts => LocalPorts.Distinct;
 

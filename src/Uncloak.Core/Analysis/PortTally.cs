@@ -3,21 +3,24 @@ namespace Uncloak.Core.Analysis;
 /// <summary>
 /// The local ports one peer touched, with counts: a small open-addressing table of port numbers and counts.
 /// Tens of thousands of peers each keep one, so it is lean — 10 bytes a port, one probe in a contiguous array — where
-/// a <c>Dictionary&lt;ushort, long&gt;</c> took 30 and two cache misses. Keeps up to <see cref="MaxPorts"/> ports;
-/// beyond that only the number of distinct ports keeps growing (a scanner hits thousands, and a port first seen past
-/// the limit is counted as new each time it is seen).
+/// a <c>Dictionary&lt;ushort, long&gt;</c> took 30 and two cache misses. Exact, whatever order parallel readers add in,
+/// as long as the analysis's <see cref="PortBudget"/> lasts; past it (only a hostile log gets there) a port not yet
+/// held is only counted as distinct, each time it is seen.
 /// </summary>
-public sealed class PortTally
+public sealed class PortTally(PortBudget budget)
 {
-    public const int MaxPorts = 256;
-
     private ushort[] _ports = new ushort[4];
     private long[] _counts = new long[4];
+
+    public PortTally()
+        : this(new PortBudget(PortBudget.DefaultPairs))
+    {
+    }
 
     /// <summary>Ports held in the table.</summary>
     public int Count { get; private set; }
 
-    /// <summary>Distinct ports seen (exact up to <see cref="MaxPorts"/>, a slight overcount beyond).</summary>
+    /// <summary>Distinct ports seen (exact unless the budget ran out).</summary>
     public int Distinct { get; private set; }
 
     /// <summary>Counts <paramref name="weight"/> events to <paramref name="port"/> (never 0).</summary>
@@ -35,7 +38,7 @@ public sealed class PortTally
             if (p == 0)
             {
                 Distinct++;
-                if (Count >= MaxPorts)
+                if (!budget.TryTake())
                 {
                     return;
                 }
@@ -50,7 +53,7 @@ public sealed class PortTally
         }
     }
 
-    /// <summary>Takes in another peer table of the same address (a parallel reader's).</summary>
+    /// <summary>Takes in another table of the same peer (from another analysis).</summary>
     public void Merge(PortTally other)
     {
         for (int i = 0; i < other._ports.Length; i++)
@@ -60,9 +63,12 @@ public sealed class PortTally
                 Add(other._ports[i], other._counts[i]);
             }
         }
-        // Ports the other side saw beyond its table cannot be told apart from ours: count them as distinct.
+        // Ports the other side could not hold cannot be told apart from ours: count them as distinct.
         Distinct += other.Distinct - other.Count;
     }
+
+    /// <summary>The table's slots: the ports held, and zeros for free slots.</summary>
+    internal ReadOnlySpan<ushort> Slots => _ports;
 
     /// <summary>The ports held, in no particular order.</summary>
     public IEnumerable<(ushort Port, long Count)> Entries()

@@ -44,7 +44,7 @@ public static class Reasoner
             return;
         }
         var episodes = r.TreasonEpisodes;
-        var stats = EpisodeStatistics.Of(episodes);
+        var stats = episodes.Statistics;
         int distinctPeers = stats.DistinctPeers;
         int inbound = stats.Inbound;
         int outbound = stats.Outbound;

@@ -111,7 +111,7 @@ public static class AnalysisHtml
             sb.Append("<section><h2>Shrunk-window episodes</h2><p class=\"note\">").Append(r.Counts[EventKind.Treason].ToString("N0", Inv))
               .Append(" lines, ").Append(r.TreasonEpisodes.Count.ToString("N0", Inv)).Append(" stalled connections (same peer, ports and snd_una).</p>");
             sb.Append("<table><thead><tr><th>peer</th><th>local port</th><th>direction</th><th class=\"num\">bytes in flight</th><th class=\"num\">lines</th><th>first</th></tr></thead><tbody>");
-            foreach (var e in r.TreasonEpisodes.Take(15))
+            foreach (var e in r.TreasonEpisodes.Top.Take(15))
             {
                 sb.Append("<tr><td class=\"mono\">").Append(Svg.Esc(EventDescription.Format(e.Peer, e.PeerPort))).Append("</td><td>").Append(e.LocalPort.ToString(Inv))
                   .Append("</td><td>").Append(e.Direction.ToString().ToLowerInvariant()).Append("</td><td class=\"num\">").Append(e.MaxBytesInFlight.ToString("N0", Inv))

@@ -72,9 +72,9 @@ public static class AnalysisJson
         w.WriteStartObject("treason");
         w.WriteNumber("lines", r.Counts[EventKind.Treason]);
         w.WriteNumber("episodes", r.TreasonEpisodes.Count);
-        w.WriteNumber("distinct_peers", r.TreasonEpisodes.Select(e => e.Peer).Distinct().Count());
+        w.WriteNumber("distinct_peers", r.TreasonEpisodes.Statistics.DistinctPeers);
         w.WriteStartArray("top_episodes");
-        foreach (var e in r.TreasonEpisodes.Take(20))
+        foreach (var e in r.TreasonEpisodes.Top.Take(20))
         {
             w.WriteStartObject();
             w.WriteString("peer", e.Peer.ToString());

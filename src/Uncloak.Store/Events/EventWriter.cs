@@ -18,7 +18,7 @@ public sealed class EventWriter : IDisposable
     private const int CommitEvery = 100_000;
 
     private readonly SqliteStore _store;
-    private readonly BlockingCollection<List<StoredEvent>> _queue = new(boundedCapacity: 8);
+    private readonly BlockingCollection<List<StoredEvent>> _queue = new(boundedCapacity: 32);
     private readonly Thread _thread;
     private readonly ConcurrentDictionary<int, long> _storedBelow = new();
     private RollupAggregator _rollups = new();
@@ -106,6 +106,9 @@ public sealed class EventWriter : IDisposable
     {
         try
         {
+            // Bulk load: the sources row every event refers to was registered before reading started, so checking the
+            // foreign key on each of millions of rows only costs time.
+            _store.Execute("PRAGMA foreign_keys=OFF;");
             var tx = _store.Connection.BeginTransaction();
             using var insert = new EventRowInsert(_store.Connection);
             int sinceCommit = 0;
@@ -141,6 +144,7 @@ public sealed class EventWriter : IDisposable
             WriteRollups(tx);
             tx.Commit();
             tx.Dispose();
+            _store.Execute("PRAGMA foreign_keys=ON;");
         }
         catch (Exception e) when (e is SqliteException or InvalidOperationException)
         {
@@ -154,8 +158,7 @@ public sealed class EventWriter : IDisposable
 
     private void WriteRollups(SqliteTransaction tx)
     {
-        var records = _rollups.Records().ToList();
-        foreach (int source in records.Select(r => r.SourceId).Distinct())
+        foreach (int source in _rollups.Sources())
         {
             using var probe = _store.Connection.CreateCommand();
             probe.Transaction = tx;
@@ -166,51 +169,45 @@ public sealed class EventWriter : IDisposable
                 _hadRollups.Add(source);
             }
         }
-        // A source seen for the first time has no aggregates yet: plain inserts in key order are much cheaper than upserts.
-        using var fresh = CreateRollupInsert(tx, merge: false);
-        using var merge = CreateRollupInsert(tx, merge: true);
-        var empty = Array.Empty<byte>();
-        foreach (var r in records)
-        {
-            var cmd = IsFresh(r.SourceId) ? fresh : merge;
-            var p = cmd.Parameters;
-            p[0].Value = r.SourceId;
-            p[1].Value = (int)r.Kind;
-            p[2].Value = (int)r.Scope;
-            p[3].Value = r.Uptime ? 1 : 0;
-            p[4].Value = r.Minute;
-            p[5].Value = r.Peer.IsNone ? empty : EventColumns.AddressBytes(r.Peer);
-            p[6].Value = (int)r.Port;
-            p[7].Value = r.Count;
-            p[8].Value = r.FirstMinute;
-            p[9].Value = r.LastMinute;
-            cmd.ExecuteNonQuery();
-            Interlocked.Increment(ref _written);
-        }
-        _rollups = new RollupAggregator();
-    }
-
-    private SqliteCommand CreateRollupInsert(SqliteTransaction tx, bool merge)
-    {
-        var cmd = _store.Connection.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = merge ? """
+        const string Insert = """
             INSERT INTO rollups(source_id, kind, scope, uptime, bucket, peer, port, count, first_minute, last_minute)
-            VALUES ($s, $k, $scope, $u, $b, $peer, $port, $n, $first, $last)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+            """;
+        // A source seen for the first time has no aggregates yet: plain inserts in key order are much cheaper than upserts.
+        using var fresh = new SqliteStatement(_store.Connection, Insert);
+        using var merge = new SqliteStatement(_store.Connection, Insert + """
+
             ON CONFLICT(source_id, kind, scope, uptime, bucket, peer, port) DO UPDATE SET
                 count = count + excluded.count,
                 first_minute = MIN(first_minute, excluded.first_minute),
                 last_minute = MAX(last_minute, excluded.last_minute)
-            """ : """
-            INSERT INTO rollups(source_id, kind, scope, uptime, bucket, peer, port, count, first_minute, last_minute)
-            VALUES ($s, $k, $scope, $u, $b, $peer, $port, $n, $first, $last)
-            """;
-        foreach (var name in (string[])["$s", "$k", "$scope", "$u", "$b", "$peer", "$port", "$n", "$first", "$last"])
+            """);
+        Span<byte> peer = stackalloc byte[16];
+        foreach (var r in _rollups.Records())
         {
-            cmd.Parameters.Add(new SqliteParameter(name, null));
+            var cmd = IsFresh(r.SourceId) ? fresh : merge;
+            cmd.Bind(1, r.SourceId);
+            cmd.Bind(2, (int)r.Kind);
+            cmd.Bind(3, (int)r.Scope);
+            cmd.Bind(4, r.Uptime ? 1 : 0);
+            cmd.Bind(5, r.Minute);
+            if (r.Peer.IsNone)
+            {
+                cmd.Bind(6, ReadOnlySpan<byte>.Empty);
+            }
+            else
+            {
+                r.Peer.WriteBytes(peer);
+                cmd.Bind(6, peer);
+            }
+            cmd.Bind(7, r.Port);
+            cmd.Bind(8, r.Count);
+            cmd.Bind(9, r.FirstMinute);
+            cmd.Bind(10, r.LastMinute);
+            cmd.Execute();
+            Interlocked.Increment(ref _written);
         }
-        cmd.Prepare();
-        return cmd;
+        _rollups = new RollupAggregator();
     }
 
     public void Dispose()

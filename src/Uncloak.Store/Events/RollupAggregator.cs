@@ -40,6 +40,9 @@ public sealed class RollupAggregator
         }
     }
 
+    /// <summary>The sources it holds aggregates of.</summary>
+    public IEnumerable<int> Sources() => _groups.Keys.Select(g => g.Source).Distinct();
+
     /// <summary>Every aggregate, in the table's key order (inserting in key order keeps the B-tree appends cheap).</summary>
     public IEnumerable<RollupRecord> Records()
     {

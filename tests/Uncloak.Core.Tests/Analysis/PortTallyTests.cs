@@ -23,18 +23,39 @@ public sealed class PortTallyTests
     }
 
     [Fact]
-    public void Keeps_at_most_256_ports_but_goes_on_counting_distinct_ones()
+    public void Past_the_analysis_budget_new_ports_are_only_counted_as_distinct()
     {
-        var t = new PortTally();
+        var budget = new PortBudget(300);
+        var t = new PortTally(budget);
+        var other = new PortTally(budget);
+        other.Add(9, 1);
         for (int p = 1; p <= 1000; p++)
         {
             t.Add((ushort)p, p);
         }
         t.Add(1, 5);
-        Assert.Equal(PortTally.MaxPorts, t.Count);
+        Assert.Equal(299, t.Count);
         Assert.Equal(1000, t.Distinct);
         Assert.Equal(6, t.Entries().Single(e => e.Port == 1).Count);
-        Assert.Equal(256, t.Entries().Max(e => e.Port));
+        Assert.Equal(299, t.Entries().Max(e => e.Port));
+    }
+
+    [Fact]
+    public void Order_of_adding_does_not_change_the_table()
+    {
+        var ports = Enumerable.Range(1, 5000).Select(i => (ushort)(i * 7 % 65535 + 1)).ToList();
+        var forward = new PortTally();
+        var backward = new PortTally();
+        foreach (var p in ports)
+        {
+            forward.Add(p, 1);
+        }
+        foreach (var p in Enumerable.Reverse(ports))
+        {
+            backward.Add(p, 1);
+        }
+        Assert.Equal(5000, forward.Distinct);
+        Assert.Equal(forward.Top(10), backward.Top(10));
     }
 
     [Fact]

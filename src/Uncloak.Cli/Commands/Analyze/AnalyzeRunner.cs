@@ -24,7 +24,7 @@ public static partial class AnalyzeRunner
     public static int Run(AnalyzeOptions options, TextWriter output, TextWriter error, CancellationToken cancel)
     {
         var builder = new AnalysisBuilder(options.Filter);
-        bool inputErrors = false;
+        int? exit = null;
         SqliteStore? store = null;
         EventWriter? writer = null;
         try
@@ -47,7 +47,9 @@ public static partial class AnalyzeRunner
             else
             {
                 var completed = new List<(int Source, ScanStatistics Stats)>();
-                inputErrors = ReadInputs(options, builder, store, writer, error, completed, cancel);
+                bool inputErrors = ReadInputs(options, builder, store, writer, error, completed, cancel);
+                // The report is built and written while the store writer drains its queue on the other core.
+                exit = Render(options, builder, inputErrors, output, error);
                 writer?.Complete();
                 // Only once every queued event is written does a source's mark move: a crash before this
                 // point re-reads the file next time instead of losing events.
@@ -73,7 +75,11 @@ public static partial class AnalyzeRunner
             writer?.Dispose();
             store?.Dispose();
         }
+        return exit ?? Render(options, builder, inputErrors: false, output, error);
+    }
 
+    private static int Render(AnalyzeOptions options, AnalysisBuilder builder, bool inputErrors, TextWriter output, TextWriter error)
+    {
         var report = builder.Build();
         if (options.Json)
         {
@@ -177,7 +183,7 @@ public static partial class AnalyzeRunner
                 try
                 {
                     stats = CanSplit(input, name)
-                        ? ScanInParallel(name, input, sourceId, options.Filter, builder, writer, progress, cancel)
+                        ? ScanInParallel(name, input, sourceId, builder, writer, progress, cancel)
                         : ScanSequentially(input, sourceId, builder, writer, progress, cancel);
                 }
                 catch (ScanFailedException e)
@@ -240,14 +246,14 @@ public static partial class AnalyzeRunner
 
     /// <summary>
     /// Reads newline-aligned ranges of the file on all cores, each into its own builder (merged afterwards in range
-    /// order) and the shared store writer. Offsets stay absolute, so the store sees the same positions as a
-    /// sequential read.
+    /// order; peers and treason episodes go straight into the main builder's thread-safe tables) and the shared store
+    /// writer. Offsets stay absolute, so the store sees the same positions as a sequential read.
     /// </summary>
-    private static ScanStatistics ScanInParallel(string path, LogInput input, int sourceId, AnalysisFilter filter, AnalysisBuilder builder, EventWriter? writer, bool progress, CancellationToken cancel)
+    private static ScanStatistics ScanInParallel(string path, LogInput input, int sourceId, AnalysisBuilder builder, EventWriter? writer, bool progress, CancellationToken cancel)
     {
         var ranges = FileRanges.Split(path, Environment.ProcessorCount);
         var scanners = ranges.Select(_ => new LogScanner(input.Format, input.EndsAround, sourceId)).ToArray();
-        var builders = ranges.Select(_ => new AnalysisBuilder(filter)).ToArray();
+        var builders = ranges.Select(_ => new AnalysisBuilder(shared: builder)).ToArray();
         var sinks = builders.Select(b => new TeeSink(b, writer, writer?.StoredBelow(sourceId) ?? 0)).ToArray();
         var work = ranges.Select((r, i) => (Action)(() =>
         {
@@ -278,6 +284,10 @@ public static partial class AnalyzeRunner
             builder.Merge(builders[i]);
         }
         total.Bytes = scanners.Max(s => s.Statistics.Bytes);
+        // The per-range builders are garbage now, and the scan left more (tables outgrown while counting): collect it
+        // here, once, so building the report reuses that memory instead of growing the process past it.
+        Array.Clear(builders);
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         return failure is null ? total : throw new ScanFailedException(total, failure);
     }
 
