@@ -83,7 +83,49 @@ public sealed class PortTally(PortBudget budget)
     }
 
     /// <summary>The <paramref name="n"/> most touched ports, most first (ties: lower port first).</summary>
-    public IEnumerable<(ushort Port, long Count)> Top(int n) => Entries().OrderByDescending(e => e.Count).ThenBy(e => e.Port).Take(n);
+    public (ushort Port, long Count)[] Top(int n)
+    {
+        var top = new (ushort Port, long Count)[Math.Min(n, Count)];
+        return top[..CopyTop(top)];
+    }
+
+    /// <summary>
+    /// Fills <paramref name="top"/> with the most touched ports, most first (ties: lower port first), and returns how
+    /// many it filled. No allocation: reports call it for every one of tens of thousands of peers.
+    /// </summary>
+    public int CopyTop(Span<(ushort Port, long Count)> top)
+    {
+        int n = 0;
+        for (int i = 0; i < _ports.Length; i++)
+        {
+            if (_ports[i] == 0)
+            {
+                continue;
+            }
+            var entry = (_ports[i], _counts[i]);
+            // Insertion into a short sorted prefix: the table is scanned once.
+            int at = n;
+            while (at > 0 && Before(entry, top[at - 1]))
+            {
+                at--;
+            }
+            if (at >= top.Length)
+            {
+                continue;
+            }
+            int last = Math.Min(n, top.Length - 1);
+            for (int j = last; j > at; j--)
+            {
+                top[j] = top[j - 1];
+            }
+            top[at] = entry;
+            n = Math.Min(n + 1, top.Length);
+        }
+        return n;
+    }
+
+    private static bool Before((ushort Port, long Count) a, (ushort Port, long Count) b)
+        => a.Count > b.Count || (a.Count == b.Count && a.Port < b.Port);
 
     private static int Slot(ushort port, int mask) => (int)((port * 0x9E3779B1u) >> 16) & mask;
 

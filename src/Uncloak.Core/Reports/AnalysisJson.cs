@@ -34,6 +34,8 @@ public static class AnalysisJson
 
         w.WriteNumber("distinct_peers", r.DistinctPeers);
         w.WriteStartArray("peers");
+        Span<(ushort Port, long Count)> top = stackalloc (ushort, long)[10];
+        Span<byte> name = stackalloc byte[5];
         foreach (var p in topPeers is { } n ? r.Peers.Take(n) : r.Peers)
         {
             w.WriteStartObject();
@@ -44,9 +46,10 @@ public static class AnalysisJson
             WriteTime(w, "last", p.Last == DateTime.MinValue ? null : p.Last, r.Clock);
             w.WriteNumber("distinct_local_ports", p.DistinctLocalPorts);
             w.WriteStartObject("local_ports");
-            foreach (var (port, count) in p.LocalPorts.Top(10))
+            foreach (var (port, count) in top[..p.LocalPorts.CopyTop(top)])
             {
-                w.WriteNumber(port.ToString(CultureInfo.InvariantCulture), count);
+                System.Buffers.Text.Utf8Formatter.TryFormat(port, name, out int written);
+                w.WriteNumber(name[..written], count);
             }
             w.WriteEndObject();
             w.WriteEndObject();

@@ -14,7 +14,8 @@ namespace Uncloak.Store.Events;
 /// </summary>
 public sealed class EventWriter : IDisposable
 {
-    private const int BatchSize = 4096;
+    /// <summary>Events per batch, for producers.</summary>
+    public const int BatchSize = 1024;
     private const int CommitEvery = 100_000;
 
     private readonly SqliteStore _store;
@@ -22,7 +23,6 @@ public sealed class EventWriter : IDisposable
     private readonly Thread _thread;
     private readonly ConcurrentDictionary<int, long> _storedBelow = new();
     private RollupAggregator _rollups = new();
-    private List<StoredEvent> _batch = new(BatchSize);
     private Exception? _failure;
     private long _written;
 
@@ -47,17 +47,14 @@ public sealed class EventWriter : IDisposable
 
     private readonly HashSet<int> _hadRollups = [];
 
-    /// <summary>Queues an event. Not thread-safe: one producer (use <see cref="AddBatch"/> from parallel producers).</summary>
-    public void Add(in NetEvent ev, string? text)
-    {
-        ThrowIfFailed();
-        _batch.Add(new StoredEvent(ev, 1, text));
-        if (_batch.Count >= BatchSize)
-        {
-            _queue.Add(_batch);
-            _batch = new List<StoredEvent>(BatchSize);
-        }
-    }
+    /// <summary>
+    /// An empty batch to fill and hand to <see cref="AddBatch"/>. Batches go round between the readers and the writer
+    /// instead of being allocated anew: each is an array of a few hundred kilobytes, and dead ones stay on the
+    /// large-object heap until a full collection.
+    /// </summary>
+    public List<StoredEvent> RentBatch() => _free.TryDequeue(out var batch) ? batch : new List<StoredEvent>(BatchSize);
+
+    private readonly ConcurrentQueue<List<StoredEvent>> _free = new();
 
     /// <summary>Queues a whole batch; safe to call from several producer threads.</summary>
     public void AddBatch(List<StoredEvent> batch)
@@ -69,11 +66,6 @@ public sealed class EventWriter : IDisposable
     /// <summary>Flushes everything and waits for the writer; rethrows a store failure with its cause.</summary>
     public void Complete()
     {
-        if (_batch.Count > 0)
-        {
-            _queue.Add(_batch);
-            _batch = [];
-        }
         if (!_queue.IsAddingCompleted)
         {
             _queue.CompleteAdding();
@@ -135,6 +127,11 @@ public sealed class EventWriter : IDisposable
                         tx = _store.Connection.BeginTransaction();
                         sinceCommit = 0;
                     }
+                }
+                batch.Clear();
+                if (_free.Count < 2 * _queue.BoundedCapacity)
+                {
+                    _free.Enqueue(batch);
                 }
             }
             while (_handedOver.TryDequeue(out var aggregates))

@@ -345,8 +345,7 @@ public static partial class AnalyzeRunner
     /// </summary>
     private sealed class TeeSink(AnalysisBuilder builder, EventWriter? writer, long storedBelow) : IEventSink
     {
-        private const int BatchSize = 1024;
-        private List<StoredEvent> _batch = new(BatchSize);
+        private List<StoredEvent>? _batch;
         private RollupAggregator _rollups = new();
 
         public void Add(in NetEvent ev, ReadOnlySpan<byte> message)
@@ -362,11 +361,12 @@ public static partial class AnalyzeRunner
                 return;
             }
             string? text = ev.Kind == EventKind.Treason ? null : Encoding.UTF8.GetString(message[..Math.Min(message.Length, 1024)]);
+            _batch ??= writer.RentBatch();
             _batch.Add(new StoredEvent(ev, 1, text));
-            if (_batch.Count == BatchSize)
+            if (_batch.Count == EventWriter.BatchSize)
             {
                 writer.AddBatch(_batch);
-                _batch = new List<StoredEvent>(BatchSize);
+                _batch = null;
             }
         }
 
@@ -376,10 +376,10 @@ public static partial class AnalyzeRunner
             {
                 return;
             }
-            if (_batch.Count > 0)
+            if (_batch is { Count: > 0 })
             {
                 writer.AddBatch(_batch);
-                _batch = new List<StoredEvent>(BatchSize);
+                _batch = null;
             }
             writer.AddRollups(_rollups);
             _rollups = new RollupAggregator();
