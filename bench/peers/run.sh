@@ -3,6 +3,8 @@
 #   the admin's grep|sed|sort|uniq pipeline (treason lines only), fail2ban-regex with an equivalent filter,
 #   and `uncloak analyze --json` (every family, filling the SQLite store).
 # Usage: bench/peers/run.sh [LINES] [SEED]      (as root the first time: installs fail2ban with apt)
+#        UNCLOAK=/path/to/uncloak bench/peers/run.sh ...   times that binary (e.g. the Native AOT build) instead of
+#        the JIT build in src/Uncloak.Cli/bin/Release.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 LINES=${1:-10000000}
@@ -19,7 +21,7 @@ fi
 
 dotnet build bench/Uncloak.Benchmarks -c Release -nologo -clp:ErrorsOnly >/dev/null
 dotnet build src/Uncloak.Cli -c Release -nologo -clp:ErrorsOnly >/dev/null
-UNCLOAK=src/Uncloak.Cli/bin/Release/net10.0/uncloak
+UNCLOAK=${UNCLOAK:-src/Uncloak.Cli/bin/Release/net10.0/uncloak}
 
 CORPUS="$WORK/kern-$LINES-$SEED.log"
 if [ ! -s "$CORPUS" ]; then
