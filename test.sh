@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs Uncloak's whole test suite: unit tests and the integration tests against the real kernel.
-# As root it first installs what the integration tests need (nftables, iproute2, Chromium) with apt.
+# As root it first installs what the integration tests need (nftables, iproute2, Chromium, dbus-daemon, python3-dbus, aiosmtpd) with apt.
 # Ends with one plain line: "N passed, N failed[, N skipped]". Exit status is non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -14,6 +14,10 @@ if [ "$(id -u)" = 0 ]; then
   command -v ethtool >/dev/null 2>&1 || need+=(ethtool)
   command -v ipset >/dev/null 2>&1 || need+=(ipset)
   command -v iptables >/dev/null 2>&1 || need+=(iptables)
+  # A private D-Bus bus with a systemd stand-in (unit-restart remedy) and an SMTP server (e-mail alerts).
+  command -v dbus-daemon >/dev/null 2>&1 || need+=(dbus-daemon)
+  /usr/bin/python3 -c 'import dbus, gi' >/dev/null 2>&1 || need+=(python3-dbus python3-gi)
+  /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || need+=(python3-aiosmtpd)
   [ -e /usr/lib/x86_64-linux-gnu/libnftables.so.1 ] || [ -e /usr/lib/aarch64-linux-gnu/libnftables.so.1 ] || need+=(libnftables1)
   if [ ${#need[@]} -gt 0 ]; then
     echo "test.sh: installing ${need[*]}"

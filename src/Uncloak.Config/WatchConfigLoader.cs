@@ -220,22 +220,22 @@ public static class WatchConfigLoader
         RemedyConfig? remedy = null;
         if (p.Map("on_outage") is { } r)
         {
-            var commands = new List<IReadOnlyList<string>>();
+            var commands = new List<RemedyStep>();
             if (r.Has("command"))
             {
-                commands.Add([.. r.Strings("command").Select(c => c.Value)]);
+                commands.Add(new RemedyStep([.. r.Strings("command").Select(c => c.Value)]));
             }
             if (r.String("restart_unit") is { } unit)
             {
-                commands.Add(["systemctl", "restart", unit]);
+                commands.Add(RemedyStep.Restart(unit));
             }
             if (r.String("bounce_interface") is { } iface)
             {
                 // Down then up: the link renegotiates (a NIC stuck after a hang often needs exactly this).
-                commands.Add(["ip", "link", "set", "dev", iface, "down"]);
-                commands.Add(["ip", "link", "set", "dev", iface, "up"]);
+                commands.Add(new RemedyStep(["ip", "link", "set", "dev", iface, "down"]));
+                commands.Add(new RemedyStep(["ip", "link", "set", "dev", iface, "up"]));
             }
-            if (commands.Count == 0 || commands.Any(c => c.Count == 0))
+            if (commands.Count == 0 || commands.Any(c => c.Command.Count == 0))
             {
                 r.Errors.Add(new ConfigError(r.File, r.Line, 1, "'on_outage' needs 'command: [program, args…]', 'restart_unit: NAME' or 'bounce_interface: NAME'"));
             }

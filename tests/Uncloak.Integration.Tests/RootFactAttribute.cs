@@ -24,3 +24,20 @@ public static class Requirements
 {
     public static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 }
+
+/// <summary>
+/// A root test with a host-wide side effect that is acceptable on a disposable CI machine only (it floods the kernel's log
+/// ring, evicting the host's own recent kernel messages). Runs when CI=true; elsewhere it is skipped with a reason that
+/// says why, even as root.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class CiOnlyFactAttribute : FactAttribute
+{
+    public CiOnlyFactAttribute(string sideEffect)
+    {
+        if (!Requirements.InCi)
+        {
+            Skip = $"SKIPPED outside CI: {sideEffect}. Run with CI=true as root (./test.sh in CI does).";
+        }
+    }
+}

@@ -84,23 +84,14 @@ public sealed partial class WatchEngine
         var decision = policy.Decide(now, kinds);
         bool changed = !_lastVerdict.TryGetValue(probe, out var last) || last != decision.Verdict;
         _lastVerdict[probe] = decision.Verdict;
-        string command = string.Join("; ", config.Commands.Select(c => string.Join(' ', c)));
+        string command = string.Join("; ", config.Steps);
         switch (decision.Verdict)
         {
             case RemedyVerdict.Run:
                 _log.Write(WatchLog.Warning, "remedy starting", ("probe", probe), ("command", command), ("why", decision.Reason));
                 _ = Task.Run(async () =>
                 {
-                    string outcome = "";
-                    foreach (var c in config.Commands)
-                    {
-                        outcome = await RunCommandAsync(c).ConfigureAwait(false);
-                        if (outcome != "exit 0")
-                        {
-                            outcome = $"{string.Join(' ', c)}: {outcome}";
-                            break; // the first failure stops the rest: a bounce whose "down" failed changed nothing; one whose "up" failed is reported as such
-                        }
-                    }
+                    var (_, outcome) = await _remedyRunner.RunAsync(probe, config.Steps).ConfigureAwait(false);
                     _channel.Writer.TryWrite(new RemedyDoneItem(probe, now, command, decision.Reason + ": " + outcome));
                 });
                 break;
@@ -112,37 +103,6 @@ public sealed partial class WatchEngine
                 _alerts.Raise(now, "critical", "gave-up/" + probe, $"{probe}: automatic remedy gave up", decision.Reason + $" ({command})");
                 _store.AddActions([new ActionRecord(now, "outage:" + probe, "on_outage", "remedy", probe, TimeSpan.Zero, false, decision.Reason, command)]);
                 break;
-        }
-    }
-
-    private static async Task<string> RunCommandAsync(IReadOnlyList<string> command)
-    {
-        try
-        {
-            var psi = new System.Diagnostics.ProcessStartInfo(command[0]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-            foreach (var a in command.Skip(1))
-            {
-                psi.ArgumentList.Add(a);
-            }
-            using var p = System.Diagnostics.Process.Start(psi)!;
-            var err = p.StandardError.ReadToEndAsync();
-            _ = p.StandardOutput.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            try
-            {
-                await p.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                p.Kill(entireProcessTree: true);
-                return "killed after 60 s";
-            }
-            string stderr = (await err.ConfigureAwait(false)).Trim();
-            return p.ExitCode == 0 ? "exit 0" : $"exit {p.ExitCode}: {stderr}";
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            return "cannot run: " + e.Message;
         }
     }
 

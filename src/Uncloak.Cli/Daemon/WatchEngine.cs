@@ -41,6 +41,7 @@ public sealed partial class WatchEngine : ISourceSink
     private readonly IActionExecutor _executor;
     private readonly Func<DetectionConfig> _loadDetection;
     private readonly WatchConfig _config;
+    private readonly RemedyRunner _remedyRunner;
     private readonly Dictionary<string, (string? Cursor, long Position, long Gaps)> _committed = new(StringComparer.Ordinal);
     private readonly Lock _committedLock = new();
     private readonly List<(DateTime Until, string Target)> _bans = [];
@@ -60,6 +61,7 @@ public sealed partial class WatchEngine : ISourceSink
         TimeProvider time, WatchLog log, WatchMetrics metrics, AlertDispatcher alerts, SystemdNotifier notifier)
     {
         _config = config;
+        _remedyRunner = new RemedyRunner(log, TimeSpan.FromSeconds(60));
         _loadDetection = loadDetection;
         _store = store;
         _executor = executor;

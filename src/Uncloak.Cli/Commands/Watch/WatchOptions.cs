@@ -20,6 +20,18 @@ public sealed record WatchOptions
 
     public string? Metrics { get; init; }
 
+    public IReadOnlyList<string> JournalUnits { get; init; } = [];
+
+    public IReadOnlyList<string> Probes { get; init; } = [];
+
+    public IReadOnlyList<string> Allow { get; init; } = [];
+
+    public string? Webhook { get; init; }
+
+    public string? Firewall { get; init; }
+
+    public int? MaxBansPerMinute { get; init; }
+
     public IReadOnlyList<string> Replay { get; init; } = [];
 
     public bool Json { get; init; }

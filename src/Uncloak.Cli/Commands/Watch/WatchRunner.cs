@@ -28,18 +28,7 @@ public static class WatchRunner
         try
         {
             config = WatchConfigLoader.LoadFile(configPath, mustExist: options.ConfigPath is not null);
-            config = config with
-            {
-                Simulate = config.Simulate || options.Simulate,
-                Kmsg = config.Kmsg && !options.NoKmsg,
-                SignalsInterval = options.NoSockets ? null : config.SignalsInterval,
-                Files = [.. config.Files, .. options.Files.Select(f => new FileSourceConfig(f, false))],
-                Metrics = options.Metrics is null ? config.Metrics : options.Metrics is "off" ? null : options.Metrics,
-            };
-            if (config.Metrics is not null && !WatchConfigLoader.TrySplitHostPort(config.Metrics, out _, out _))
-            {
-                throw new ConfigException([new ConfigError("--metrics", 0, 0, $"'{config.Metrics}' is not HOST:PORT")]);
-            }
+            config = WatchOverrides.Apply(config, options);
             // A reload re-reads the scenario folders named by the config the daemon started with.
             var folders = WatchPaths.ScenarioFolders(config.ScenarioFolders, options.ExtraScenarios);
             loadDetection = () => ScenarioLoader.LoadFolders(folders);

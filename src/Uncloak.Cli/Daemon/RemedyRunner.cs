@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using Uncloak.Config;
+using Uncloak.Linux.Systemd;
+
+namespace Uncloak.Cli.Daemon;
+
+/// <summary>
+/// Carries out an outage remedy's steps in order, the first failure stopping the rest (a bounce whose "down" failed changed
+/// nothing; one whose "up" failed is reported as such). Commands run as argument arrays, killed after a minute; a unit
+/// restart goes to systemd over D-Bus and waits for its job, falling back to <c>systemctl restart</c> — said in the log and
+/// in the outcome — only when the system bus or systemd on it cannot be reached.
+/// </summary>
+public sealed class RemedyRunner(WatchLog log, TimeSpan stepTimeout)
+{
+    /// <summary>Runs every step; the outcome names the failed step, or the last step's result when all succeeded. Never throws for a failed step.</summary>
+    public async Task<(bool Ok, string Outcome)> RunAsync(string probe, IReadOnlyList<RemedyStep> steps)
+    {
+        string outcome = "";
+        foreach (var step in steps)
+        {
+            (bool ok, outcome) = step.RestartUnit is { } unit ? await RestartAsync(probe, unit, step.Command).ConfigureAwait(false) : await RunCommandAsync(step.Command).ConfigureAwait(false);
+            if (!ok)
+            {
+                return (false, $"{step}: {outcome}");
+            }
+        }
+        return (true, outcome);
+    }
+
+    private async Task<(bool, string)> RestartAsync(string probe, string unit, IReadOnlyList<string> fallback)
+    {
+        try
+        {
+            var job = await SystemdUnits.RestartAsync(unit, stepTimeout).ConfigureAwait(false);
+            return (job.Succeeded, $"restart {unit} over D-Bus: job {job.Job} {job.Result}");
+        }
+        catch (SystemdBusException e) when (e.Unreachable)
+        {
+            // No system bus (dbus-daemon absent or stopped) does not mean no systemd: systemctl also reaches it through
+            // its private socket /run/systemd/private. Anything else systemd said (no such unit, access denied) is final.
+            log.Write(WatchLog.Warning, "remedy: D-Bus unreachable, falling back to systemctl", ("probe", probe), ("unit", unit), ("error", e.Message));
+            var (ok, text) = await RunCommandAsync(fallback).ConfigureAwait(false);
+            return (ok, $"D-Bus unreachable ({e.Message}); {string.Join(' ', fallback)}: {text}");
+        }
+        catch (SystemdBusException e)
+        {
+            return (false, e.Message);
+        }
+    }
+
+    private async Task<(bool, string)> RunCommandAsync(IReadOnlyList<string> command)
+    {
+        try
+        {
+            var psi = new ProcessStartInfo(command[0]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+            foreach (var a in command.Skip(1))
+            {
+                psi.ArgumentList.Add(a);
+            }
+            using var p = Process.Start(psi)!;
+            var err = p.StandardError.ReadToEndAsync();
+            _ = p.StandardOutput.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(stepTimeout);
+            try
+            {
+                await p.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                p.Kill(entireProcessTree: true);
+                return (false, $"killed after {stepTimeout.TotalSeconds:0} s");
+            }
+            string stderr = (await err.ConfigureAwait(false)).Trim();
+            return p.ExitCode == 0 ? (true, "exit 0") : (false, $"exit {p.ExitCode}: {stderr}");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return (false, "cannot run: " + e.Message);
+        }
+    }
+}
