@@ -251,6 +251,16 @@ public static partial class AnalyzeRunner
     /// </summary>
     private static ScanStatistics ScanInParallel(string path, LogInput input, int sourceId, AnalysisBuilder builder, EventWriter? writer, bool progress, CancellationToken cancel)
     {
+        var (total, failure) = ReadRanges(path, input, sourceId, builder, writer, progress, cancel);
+        // The per-range builders, sinks and readers are unreachable now that ReadRanges returned, and the scan left
+        // more garbage (tables outgrown while counting): collect it once, so building the report reuses that memory
+        // instead of growing the process past it.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return failure is null ? total : throw new ScanFailedException(total, failure);
+    }
+
+    private static (ScanStatistics Total, Exception? Failure) ReadRanges(string path, LogInput input, int sourceId, AnalysisBuilder builder, EventWriter? writer, bool progress, CancellationToken cancel)
+    {
         var ranges = FileRanges.Split(path, Environment.ProcessorCount);
         var scanners = ranges.Select(_ => new LogScanner(input.Format, input.EndsAround, sourceId)).ToArray();
         var builders = ranges.Select(_ => new AnalysisBuilder(shared: builder)).ToArray();
@@ -284,11 +294,7 @@ public static partial class AnalyzeRunner
             builder.Merge(builders[i]);
         }
         total.Bytes = scanners.Max(s => s.Statistics.Bytes);
-        // The per-range builders are garbage now, and the scan left more (tables outgrown while counting): collect it
-        // here, once, so building the report reuses that memory instead of growing the process past it.
-        Array.Clear(builders);
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
-        return failure is null ? total : throw new ScanFailedException(total, failure);
+        return (total, failure);
     }
 
     /// <summary>Runs the work items in parallel, with a progress bar on stderr when <paramref name="label"/> is given.</summary>
