@@ -15,7 +15,7 @@ public sealed class AnalysisBuilder : IEventSink
     private readonly AnalysisFilter _filter;
     private readonly KindCounts _counts = new();
     private readonly PeerTable _peers;
-    private readonly PortStats?[] _ports = new PortStats?[65536];
+    private readonly PortTable _ports = new();
     private readonly Dictionary<(EventKind Kind, long Minute), long> _minutesWall = [];
     private readonly Dictionary<(EventKind Kind, long Minute), long> _minutesUptime = [];
     private readonly EpisodeTable _episodes;
@@ -74,7 +74,7 @@ public sealed class AnalysisBuilder : IEventSink
         }
         if (ev.LocalPort != 0 && ev.Kind != EventKind.SynFlood)
         {
-            PortOf(ev.LocalPort).Counts.Add(ev.Kind, weight);
+            _ports.Add(ev.Kind, ev.LocalPort, weight);
         }
         switch (ev.Kind)
         {
@@ -149,7 +149,7 @@ public sealed class AnalysisBuilder : IEventSink
         {
             return;
         }
-        PortOf(port).Counts.Add(kind, count);
+        _ports.Add(kind, port, count);
     }
 
     private bool AcceptsAggregate(EventKind kind, bool uptime, long fromMinute, long toMinute)
@@ -188,7 +188,6 @@ public sealed class AnalysisBuilder : IEventSink
         }
     }
 
-    private PortStats PortOf(ushort port) => _ports[port] ??= new PortStats(port);
 
     // Logs are in time order, so nearly every event falls in the minute the previous event of its kind fell in:
     // counting there and flushing when the minute changes saves a hash lookup per event.
@@ -241,17 +240,7 @@ public sealed class AnalysisBuilder : IEventSink
         {
             _peers.Merge(other._peers);
         }
-        for (int p = 0; p < other._ports.Length; p++)
-        {
-            if (other._ports[p] is { } theirs)
-            {
-                var mine = PortOf((ushort)p);
-                foreach (var (kind, count) in theirs.Counts.NonZero())
-                {
-                    mine.Counts.Add(kind, count);
-                }
-            }
-        }
+        _ports.Merge(other._ports);
         foreach (var (key, count) in other._minutesWall)
         {
             Bump(_minutesWall, key.Kind, key.Minute, count);
@@ -282,14 +271,12 @@ public sealed class AnalysisBuilder : IEventSink
     public AnalysisReport Build()
     {
         FlushMinuteCache();
+        var distinctPeers = new int[65536];
         foreach (var peer in _peers.All())
         {
             foreach (ushort port in peer.LocalPorts.Slots)
             {
-                if (port != 0 && _ports[port] is { } stats)
-                {
-                    stats.DistinctPeers++;
-                }
+                distinctPeers[port]++;
             }
         }
         bool wall = _wallEvents > 0 || _uptimeEvents == 0;
@@ -308,7 +295,7 @@ public sealed class AnalysisBuilder : IEventSink
             Clock = wall ? "wall" : "uptime",
             Peers = peers,
             DistinctPeers = peers.Count,
-            LocalPorts = [.. _ports.Where(p => p is not null).Select(p => p!).OrderByDescending(p => p.Counts.Total).ThenBy(p => p.Port)],
+            LocalPorts = _ports.Busiest(distinctPeers),
             Timeline = timeline,
             TreasonEpisodes = _episodes.Summarize(),
             Interfaces = history.Interfaces,

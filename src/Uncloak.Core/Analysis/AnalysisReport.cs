@@ -26,6 +26,7 @@ public sealed record AnalysisReport
 
     public required int DistinctPeers { get; init; }
 
+    /// <summary>The busiest local ports (at most <see cref="PortTable.ReportedPorts"/>), most events first.</summary>
     public required IReadOnlyList<PortStats> LocalPorts { get; init; }
 
     public required Timeline Timeline { get; init; }
