@@ -3,8 +3,9 @@
 #   the admin's grep|sed|sort|uniq pipeline (treason lines only), fail2ban-regex with an equivalent filter,
 #   and `uncloak analyze --json` (every family, filling the SQLite store).
 # Usage: bench/peers/run.sh [LINES] [SEED]      (as root the first time: installs fail2ban with apt)
-#        UNCLOAK=/path/to/uncloak bench/peers/run.sh ...   times that binary (e.g. the Native AOT build) instead of
-#        the JIT build in src/Uncloak.Cli/bin/Release.
+#        AOT=1 bench/peers/run.sh ...   also publishes and times the Native AOT build (the shipped binary)
+#        UNCLOAK=/path/to/uncloak bench/peers/run.sh ...   times that binary instead of the JIT build in
+#        src/Uncloak.Cli/bin/Release.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 LINES=${1:-10000000}
@@ -22,6 +23,9 @@ fi
 dotnet build bench/Uncloak.Benchmarks -c Release -nologo -clp:ErrorsOnly >/dev/null
 dotnet build src/Uncloak.Cli -c Release -nologo -clp:ErrorsOnly >/dev/null
 UNCLOAK=${UNCLOAK:-src/Uncloak.Cli/bin/Release/net10.0/uncloak}
+if [ "${AOT:-0}" = 1 ]; then
+  dotnet publish src/Uncloak.Cli -c Release -r linux-x64 -p:PublishAot=true -nologo -clp:ErrorsOnly -o "$WORK/aot" >/dev/null
+fi
 
 CORPUS="$WORK/kern-$LINES-$SEED.log"
 if [ ! -s "$CORPUS" ]; then
@@ -43,9 +47,15 @@ rm -f "$WORK/store.db"*
 echo "== $LINES lines, $(du -hL "$CORPUS" | cut -f1)"
 r_grep=$(timed grep bash -c "LC_ALL=C grep -E 'Treason uncloaked|unexpectedly shrunk window|Probing zero-window' '$CORPUS' | LC_ALL=C sed -E 's/.*(Peer|on) ([^ ]+):[0-9]+\/[0-9]+.*/\2/' | LC_ALL=C sort | LC_ALL=C uniq -c > '$WORK/grep.txt'")
 r_unc=$(timed uncloak bash -c "'$UNCLOAK' analyze --json --db '$WORK/store.db' '$CORPUS' > '$WORK/uncloak.json'")
+r_aot=
+if [ "${AOT:-0}" = 1 ]; then
+  rm -f "$WORK/store-aot.db"*
+  r_aot=$(timed uncloak-aot bash -c "'$WORK/aot/uncloak' analyze --json --db '$WORK/store-aot.db' '$CORPUS' > '$WORK/uncloak-aot.json'")
+  cmp -s "$WORK/uncloak.json" "$WORK/uncloak-aot.json" || { echo "run.sh: the AOT build's report differs from the JIT build's" >&2; exit 1; }
+fi
 r_f2b=$(timed fail2ban bash -c "fail2ban-regex -c '$F2B' -o ip '$CORPUS' uncloak-treason 2>/dev/null | LC_ALL=C sort | LC_ALL=C uniq -c > '$WORK/f2b.txt'")
 
-python3 - "$LINES" "$r_grep" "$r_unc" "$r_f2b" <<'PY'
+python3 - "$LINES" "$r_grep" "$r_unc" ${r_aot:+"$r_aot"} "$r_f2b" <<'PY'
 import sys
 lines = int(sys.argv[1])
 rows = [a.split() for a in sys.argv[2:]]
@@ -53,6 +63,8 @@ rate = {n: lines / float(s) for n, s, _ in rows}
 print(f"{'tool':<10} {'seconds':>8} {'lines/s':>12} {'peak RSS':>10}")
 for n, s, kb in rows:
     print(f"{n:<10} {float(s):>8.2f} {rate[n]:>12,.0f} {int(kb)/1024:>8.0f} MB")
-print(f"uncloak / grep pipeline: {rate['uncloak']/rate['grep']:.2f}x   uncloak / fail2ban-regex: {rate['uncloak']/rate['fail2ban']:.1f}x")
+for n in ("uncloak", "uncloak-aot"):
+    if n in rate:
+        print(f"{n} / grep pipeline: {rate[n]/rate['grep']:.2f}x   {n} / fail2ban-regex: {rate[n]/rate['fail2ban']:.1f}x")
 PY
 python3 bench/peers/compare.py "$WORK/truth-$LINES-$SEED.json" "$WORK/uncloak.json" "$WORK/grep.txt" "$WORK/f2b.txt"

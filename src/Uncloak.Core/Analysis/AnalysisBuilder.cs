@@ -274,10 +274,7 @@ public sealed class AnalysisBuilder : IEventSink
         var distinctPeers = new int[65536];
         foreach (var peer in _peers.All())
         {
-            foreach (ushort port in peer.LocalPorts.Slots)
-            {
-                distinctPeers[port]++;
-            }
+            peer.LocalPorts.ForEachPort(port => distinctPeers[port]++);
         }
         bool wall = _wallEvents > 0 || _uptimeEvents == 0;
         var history = RareHistory.Replay(_rare, _last == DateTime.MinValue ? null : _last);

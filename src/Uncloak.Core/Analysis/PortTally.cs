@@ -1,16 +1,19 @@
 namespace Uncloak.Core.Analysis;
 
 /// <summary>
-/// The local ports one peer touched, with counts: a small open-addressing table of port numbers and counts.
-/// Tens of thousands of peers each keep one, so it is lean — 10 bytes a port, one probe in a contiguous array — where
-/// a <c>Dictionary&lt;ushort, long&gt;</c> took 30 and two cache misses. Exact, whatever order parallel readers add in,
-/// as long as the analysis's <see cref="PortBudget"/> lasts; past it (only a hostile log gets there) a port not yet
-/// held is only counted as distinct, each time it is seen.
+/// The local ports one peer touched, with counts: a small open-addressing table whose slots pack a port and its
+/// count into one 64-bit word. Tens of thousands of peers each keep one, so it is lean — 8 bytes a port and one cache
+/// line per lookup, where a <c>Dictionary&lt;ushort, long&gt;</c> took 30 bytes and two cache misses. Counts are 48
+/// bits (saturating far beyond any log). Exact, whatever order parallel readers add in, as long as the analysis's
+/// <see cref="PortBudget"/> lasts; past it (only a hostile log gets there) a port not yet held is only counted as
+/// distinct, each time it is seen.
 /// </summary>
 public sealed class PortTally(PortBudget budget)
 {
-    private ushort[] _ports = new ushort[4];
-    private long[] _counts = new long[4];
+    private const int PortBits = 16;
+    private const long MaxCount = (1L << (64 - PortBits)) - 1;
+
+    private ulong[] _slots = new ulong[4];
 
     public PortTally()
         : this(new PortBudget(PortBudget.DefaultPairs))
@@ -26,25 +29,25 @@ public sealed class PortTally(PortBudget budget)
     /// <summary>Counts <paramref name="weight"/> events to <paramref name="port"/> (never 0).</summary>
     public void Add(ushort port, long weight)
     {
-        int mask = _ports.Length - 1;
+        var slots = _slots;
+        int mask = slots.Length - 1;
         for (int i = Slot(port, mask); ; i = (i + 1) & mask)
         {
-            ushort p = _ports[i];
-            if (p == port)
+            ulong s = slots[i];
+            if ((ushort)s == port)
             {
-                _counts[i] += weight;
+                slots[i] = Pack(port, Math.Min(MaxCount, CountOf(s) + weight));
                 return;
             }
-            if (p == 0)
+            if (s == 0)
             {
                 Distinct++;
                 if (!budget.TryTake())
                 {
                     return;
                 }
-                _ports[i] = port;
-                _counts[i] = weight;
-                if (++Count * 4 > _ports.Length * 3)
+                slots[i] = Pack(port, Math.Min(MaxCount, weight));
+                if (++Count * 4 > slots.Length * 3)
                 {
                     Grow();
                 }
@@ -56,28 +59,34 @@ public sealed class PortTally(PortBudget budget)
     /// <summary>Takes in another table of the same peer (from another analysis).</summary>
     public void Merge(PortTally other)
     {
-        for (int i = 0; i < other._ports.Length; i++)
+        foreach (var (port, count) in other.Entries())
         {
-            if (other._ports[i] != 0)
-            {
-                Add(other._ports[i], other._counts[i]);
-            }
+            Add(port, count);
         }
         // Ports the other side could not hold cannot be told apart from ours: count them as distinct.
         Distinct += other.Distinct - other.Count;
     }
 
-    /// <summary>The table's slots: the ports held, and zeros for free slots.</summary>
-    internal ReadOnlySpan<ushort> Slots => _ports;
+    /// <summary>Calls <paramref name="each"/> with every port held.</summary>
+    internal void ForEachPort(Action<ushort> each)
+    {
+        foreach (ulong s in _slots)
+        {
+            if (s != 0)
+            {
+                each((ushort)s);
+            }
+        }
+    }
 
     /// <summary>The ports held, in no particular order.</summary>
     public IEnumerable<(ushort Port, long Count)> Entries()
     {
-        for (int i = 0; i < _ports.Length; i++)
+        for (int i = 0; i < _slots.Length; i++)
         {
-            if (_ports[i] != 0)
+            if (_slots[i] != 0)
             {
-                yield return (_ports[i], _counts[i]);
+                yield return ((ushort)_slots[i], CountOf(_slots[i]));
             }
         }
     }
@@ -96,13 +105,13 @@ public sealed class PortTally(PortBudget budget)
     public int CopyTop(Span<(ushort Port, long Count)> top)
     {
         int n = 0;
-        for (int i = 0; i < _ports.Length; i++)
+        foreach (ulong s in _slots)
         {
-            if (_ports[i] == 0)
+            if (s == 0)
             {
                 continue;
             }
-            var entry = (_ports[i], _counts[i]);
+            var entry = ((ushort)s, CountOf(s));
             // Insertion into a short sorted prefix: the table is scanned once.
             int at = n;
             while (at > 0 && Before(entry, top[at - 1]))
@@ -113,8 +122,7 @@ public sealed class PortTally(PortBudget budget)
             {
                 continue;
             }
-            int last = Math.Min(n, top.Length - 1);
-            for (int j = last; j > at; j--)
+            for (int j = Math.Min(n, top.Length - 1); j > at; j--)
             {
                 top[j] = top[j - 1];
             }
@@ -127,28 +135,29 @@ public sealed class PortTally(PortBudget budget)
     private static bool Before((ushort Port, long Count) a, (ushort Port, long Count) b)
         => a.Count > b.Count || (a.Count == b.Count && a.Port < b.Port);
 
+    private static ulong Pack(ushort port, long count) => ((ulong)count << PortBits) | port;
+
+    private static long CountOf(ulong slot) => (long)(slot >> PortBits);
+
     private static int Slot(ushort port, int mask) => (int)((port * 0x9E3779B1u) >> 16) & mask;
 
     private void Grow()
     {
-        var ports = _ports;
-        var counts = _counts;
-        _ports = new ushort[ports.Length * 2];
-        _counts = new long[ports.Length * 2];
-        int mask = _ports.Length - 1;
-        for (int i = 0; i < ports.Length; i++)
+        var old = _slots;
+        _slots = new ulong[old.Length * 2];
+        int mask = _slots.Length - 1;
+        foreach (ulong s in old)
         {
-            if (ports[i] == 0)
+            if (s == 0)
             {
                 continue;
             }
-            int j = Slot(ports[i], mask);
-            while (_ports[j] != 0)
+            int j = Slot((ushort)s, mask);
+            while (_slots[j] != 0)
             {
                 j = (j + 1) & mask;
             }
-            _ports[j] = ports[i];
-            _counts[j] = counts[i];
+            _slots[j] = s;
         }
     }
 }
