@@ -16,39 +16,51 @@ public readonly record struct EpisodeStatistics(
     int ActiveHours,
     int BusiestHour)
 {
-    /// <summary>Folds episodes in; <paramref name="order"/> is the report's episode order, used to break ties between peers.</summary>
-    public static EpisodeStatistics Of(IEnumerable<TreasonEpisode> episodes, int count, IComparer<TreasonEpisode> order)
+    /// <summary>Folds episodes in one at a time; ties between peers are broken by the report order (<see cref="EpisodeTable.Compare"/>).</summary>
+    internal sealed class Accumulator(int capacity)
     {
-        var perPeer = new Dictionary<NetAddress, (int Episodes, long Lines, TreasonEpisode Best)>();
-        var perHour = new Dictionary<long, int>();
-        var inFlight = new uint[count];
-        int n = 0, inbound = 0, outbound = 0, probes = 0, timed = 0;
-        foreach (var e in episodes)
+        private readonly Dictionary<NetAddress, (int Episodes, long Lines, TreasonEpisode Best)> _perPeer = [];
+        private readonly Dictionary<long, int> _perHour = [];
+        private readonly uint[] _inFlight = new uint[capacity];
+        private int _n;
+        private int _inbound;
+        private int _outbound;
+        private int _probes;
+        private int _timed;
+
+        public void Add(in TreasonEpisode e)
         {
-            ref var peer = ref CollectionsMarshal.GetValueRefOrAddDefault(perPeer, e.Peer, out bool seen);
-            peer = (peer.Episodes + 1, peer.Lines + e.Lines, seen && order.Compare(peer.Best, e) <= 0 ? peer.Best : e);
+            ref var peer = ref CollectionsMarshal.GetValueRefOrAddDefault(_perPeer, e.Peer, out bool seen);
+            peer = (peer.Episodes + 1, peer.Lines + e.Lines, seen && EpisodeTable.Compare(peer.Best, e) <= 0 ? peer.Best : e);
             var direction = e.Direction;
-            inbound += direction == ConnectionDirection.Inbound ? 1 : 0;
-            outbound += direction == ConnectionDirection.Outbound ? 1 : 0;
-            inFlight[n++] = e.MaxBytesInFlight;
-            probes += e.MaxBytesInFlight <= 1 ? 1 : 0;
+            _inbound += direction == ConnectionDirection.Inbound ? 1 : 0;
+            _outbound += direction == ConnectionDirection.Outbound ? 1 : 0;
+            if (_n < _inFlight.Length)
+            {
+                _inFlight[_n++] = e.MaxBytesInFlight;
+            }
+            _probes += e.MaxBytesInFlight <= 1 ? 1 : 0;
             if (e.First != DateTime.MaxValue)
             {
-                timed++;
-                CollectionsMarshal.GetValueRefOrAddDefault(perHour, e.First.Ticks / TimeSpan.TicksPerHour, out _)++;
+                _timed++;
+                CollectionsMarshal.GetValueRefOrAddDefault(_perHour, e.First.Ticks / TimeSpan.TicksPerHour, out _)++;
             }
         }
-        (NetAddress Peer, int Episodes, long Lines, TreasonEpisode Best)? top = null;
-        foreach (var (address, (episodesOfPeer, lines, best)) in perPeer)
+
+        public EpisodeStatistics Result()
         {
-            // Most episodes, then most lines, then the peer whose worst episode the report lists first.
-            if (top is not { } t || episodesOfPeer > t.Episodes || (episodesOfPeer == t.Episodes && (lines > t.Lines || (lines == t.Lines && order.Compare(best, t.Best) < 0))))
+            (NetAddress Peer, int Episodes, long Lines, TreasonEpisode Best)? top = null;
+            foreach (var (address, (episodes, lines, best)) in _perPeer)
             {
-                top = (address, episodesOfPeer, lines, best);
+                // Most episodes, then most lines, then the peer whose worst episode the report lists first.
+                if (top is not { } t || episodes > t.Episodes || (episodes == t.Episodes && (lines > t.Lines || (lines == t.Lines && EpisodeTable.Compare(best, t.Best) < 0))))
+                {
+                    top = (address, episodes, lines, best);
+                }
             }
+            Array.Sort(_inFlight, 0, _n);
+            return new EpisodeStatistics(_perPeer.Count, _inbound, _outbound, top is { } tp ? (tp.Peer, tp.Episodes, tp.Lines) : (NetAddress.None, 0, 0),
+                _n > 0 ? _inFlight[_n / 2] : 0, _probes, _timed, _perHour.Count, _perHour.Count > 0 ? _perHour.Values.Max() : 0);
         }
-        Array.Sort(inFlight, 0, n);
-        return new EpisodeStatistics(perPeer.Count, inbound, outbound, top is { } tp ? (tp.Peer, tp.Episodes, tp.Lines) : (NetAddress.None, 0, 0),
-            n > 0 ? inFlight[n / 2] : 0, probes, timed, perHour.Count, perHour.Count > 0 ? perHour.Values.Max() : 0);
     }
 }

@@ -77,7 +77,7 @@ internal sealed class EpisodeTable
     /// Report order: most lines first, then oldest first, then by peer, ports and snd_una — a total order, so reports do
     /// not depend on hashing.
     /// </summary>
-    public static readonly IComparer<TreasonEpisode> ReportOrder = Comparer<TreasonEpisode>.Create(static (a, b) =>
+    public static int Compare(in TreasonEpisode a, in TreasonEpisode b)
     {
         int c = b.Lines.CompareTo(a.Lines);
         c = c != 0 ? c : a.First.CompareTo(b.First);
@@ -85,42 +85,44 @@ internal sealed class EpisodeTable
         c = c != 0 ? c : a.PeerPort.CompareTo(b.PeerPort);
         c = c != 0 ? c : a.LocalPort.CompareTo(b.LocalPort);
         return c != 0 ? c : a.SndUna.CompareTo(b.SndUna);
-    });
+    }
 
+    /// <summary>The first <see cref="TopCount"/> episodes in report order and the statistics over all, in one pass.</summary>
     public EpisodeSummary Summarize()
     {
         if (Count == 0)
         {
             return EpisodeSummary.Empty;
         }
-        // The worst TopCount by a bounded heap whose root is the least bad kept: one comparison for most episodes.
-        var worst = new PriorityQueue<TreasonEpisode, TreasonEpisode>(TopCount + 1, Comparer<TreasonEpisode>.Create((a, b) => ReportOrder.Compare(b, a)));
-        foreach (var e in Episodes())
+        var statistics = new EpisodeStatistics.Accumulator(Count);
+        var top = new TreasonEpisode[TopCount];
+        int kept = 0;
+        foreach (var part in _parts)
         {
-            if (worst.Count < TopCount)
+            if (part is null)
             {
-                worst.Enqueue(e, e);
+                continue;
             }
-            else if (ReportOrder.Compare(e, worst.Peek()) < 0)
+            foreach (var (k, t) in part)
             {
-                worst.EnqueueDequeue(e, e);
+                var e = new TreasonEpisode(k.Peer, k.PeerPort, k.LocalPort, k.SndUna, t.MaxBytesInFlight, t.Lines,
+                    t.First != default ? t.First : DateTime.MaxValue, t.Last == default ? DateTime.MinValue : t.Last, t.LongestStallMs);
+                statistics.Add(e);
+                // A sorted array of the worst kept so far: most episodes lose to the last one in one comparison.
+                if (kept == TopCount && Compare(e, top[kept - 1]) >= 0)
+                {
+                    continue;
+                }
+                int at = kept < TopCount ? kept++ : kept - 1;
+                while (at > 0 && Compare(e, top[at - 1]) < 0)
+                {
+                    top[at] = top[at - 1];
+                    at--;
+                }
+                top[at] = e;
             }
         }
-        var top = new TreasonEpisode[worst.Count];
-        for (int i = top.Length - 1; i >= 0; i--)
-        {
-            top[i] = worst.Dequeue();
-        }
-        return new EpisodeSummary(Count, top, EpisodeStatistics.Of(Episodes(), Count, ReportOrder));
-    }
-
-    private IEnumerable<TreasonEpisode> Episodes()
-    {
-        foreach (var (k, t) in _parts.Where(p => p is not null).SelectMany(p => p!))
-        {
-            yield return new TreasonEpisode(k.Peer, k.PeerPort, k.LocalPort, k.SndUna, t.MaxBytesInFlight, t.Lines,
-                t.First != default ? t.First : DateTime.MaxValue, t.Last == default ? DateTime.MinValue : t.Last, t.LongestStallMs);
-        }
+        return new EpisodeSummary(Count, top[..kept], statistics.Result());
     }
 
     private readonly record struct Key(NetAddress Peer, ushort PeerPort, ushort LocalPort, uint SndUna);

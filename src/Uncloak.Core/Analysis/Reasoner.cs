@@ -208,7 +208,8 @@ public static class Reasoner
                 evidence.Add($"{flaps} link-down episode(s){(durations.Count > 0 ? $", down {Dur(total)} in total, longest {Dur(durations.Max())}" : "")}{(nic.Flaps.Any(f => f.Up is null) ? "; still down when the log ends" : "")}.");
                 parts.Add($"{flaps} link flap(s)");
                 severity = Severity.Warning;
-                int afterReset = nic.Flaps.Count(f => nic.Watchdogs.Concat(nic.Hangs).Any(t => t != default && f.Down >= t && f.Down - t <= TimeSpan.FromSeconds(60)));
+                var resets = nic.Watchdogs.Concat(nic.Hangs).Where(t => t != default).Order().ToList();
+                int afterReset = nic.Flaps.Count(f => FollowsReset(f.Down, resets));
                 if (afterReset > 0)
                 {
                     reasoning.Add($"{afterReset} of {flaps} flap(s) came within 60 s after a transmit hang/watchdog on this interface: the driver reset the NIC. That is a NIC/driver/firmware problem, not the cable or the switch.");
@@ -424,6 +425,14 @@ public static class Reasoner
             }
         }
         return merged;
+    }
+
+    /// <summary>True when a driver reset (sorted <paramref name="resets"/>) came at most 60 s before <paramref name="down"/>.</summary>
+    private static bool FollowsReset(DateTime down, List<DateTime> resets)
+    {
+        int i = resets.BinarySearch(down);
+        int latest = i >= 0 ? i : ~i - 1; // the last reset at or before the link went down
+        return latest >= 0 && down - resets[latest] <= TimeSpan.FromSeconds(60);
     }
 
     /// <summary>Index of the first window starting after <paramref name="t"/> in a list sorted by start.</summary>
