@@ -4,6 +4,8 @@ using Uncloak.Core.Events;
 using Uncloak.Core.Framing;
 using Uncloak.Core.Ingest;
 using Uncloak.Core.Messages;
+using Uncloak.Store;
+using Uncloak.Store.Events;
 
 namespace Uncloak.Benchmarks;
 
@@ -84,7 +86,49 @@ public static class PhaseTimer
             b.Build();
             return scanner.Statistics.Events;
         });
+        var rows = new List<StoredEvent>();
+        {
+            using var s = File.OpenRead(path);
+            new LogScanner(LogFormat.Syslog, reference, 1).Scan(new LineReader(s), new RowCollector(rows));
+        }
+        Measure("store writer alone (rows)", () =>
+        {
+            string db = Path.Combine(Path.GetTempPath(), $"uncloak-phases-{Environment.ProcessId}.db");
+            try
+            {
+                using var store = SqliteStore.Open(db);
+                SourceRegistry.Register(store, System.Text.Encoding.UTF8.GetBytes(path), path, "Syslog");
+                using var writer = new EventWriter(store);
+                for (int i = 0; i < rows.Count; i += EventWriter.BatchSize)
+                {
+                    var batch = writer.RentBatch();
+                    batch.AddRange(rows.Skip(i).Take(EventWriter.BatchSize));
+                    writer.AddBatch(batch);
+                }
+                writer.Complete();
+                return writer.Written;
+            }
+            finally
+            {
+                foreach (var f in Directory.GetFiles(Path.GetTempPath(), $"uncloak-phases-{Environment.ProcessId}.db*"))
+                {
+                    File.Delete(f);
+                }
+            }
+        });
         return 0;
+    }
+
+    /// <summary>The events the store keeps as rows, as analyze hands them to the writer.</summary>
+    private sealed class RowCollector(List<StoredEvent> rows) : IEventSink
+    {
+        public void Add(in NetEvent ev, ReadOnlySpan<byte> message)
+        {
+            if (!RollupAggregator.Aggregates(ev.Kind))
+            {
+                rows.Add(new StoredEvent(ev, 1, ev.Kind == EventKind.Treason ? null : System.Text.Encoding.UTF8.GetString(message)));
+            }
+        }
     }
 
     private static void Measure(string name, Func<long> work)
