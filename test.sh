@@ -38,6 +38,15 @@ if ! dotnet build Uncloak.slnx -c Release -nologo -clp:ErrorsOnly; then
   exit 1
 fi
 
+# The shipped binary is Native AOT: publish it once (packaging/publish.sh, warnings as errors) for the integration tests
+# that run it side by side with the JIT build (tests/Uncloak.Integration.Tests/Aot). A failed publish fails the suite.
+aot_failed=0
+export UNCLOAK_AOT_DIR="$PWD/$results/aot"
+if ! packaging/publish.sh "$UNCLOAK_AOT_DIR" >/dev/null; then
+  echo "test.sh: packaging/publish.sh failed: the Native AOT build does not compile" >&2
+  aot_failed=1
+fi
+
 dotnet test Uncloak.slnx -c Release --no-build -nologo \
   --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results"
 rc=$?
@@ -52,6 +61,8 @@ for trx in "$results"/*.trx; do
   e=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${t:-0} - ${e:-0}))
 done
+failed=$((failed + aot_failed))
+if [ "$aot_failed" -ne 0 ] && [ "$rc" -eq 0 ]; then rc=1; fi
 if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$rc"

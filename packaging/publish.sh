@@ -27,7 +27,7 @@ fi
 # debug symbols (uncloak.dbg) stay behind.
 STAGE=$(mktemp -d)
 trap 'rm -rf "$STAGE"' EXIT
-dotnet publish src/Uncloak.Cli -c Release -r "$RID" -p:PublishAot=true -p:CppCompilerAndLinker="$LINKER" \
+dotnet publish src/Uncloak.Cli -c Release -r "$RID" -p:CppCompilerAndLinker="$LINKER" \
   -o "$STAGE" -nologo -clp:ErrorsOnly >&2
 
 rm -rf "$OUT"
