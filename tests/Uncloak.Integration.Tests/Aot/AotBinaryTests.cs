@@ -111,7 +111,7 @@ public sealed partial class AotBinaryTests
     }
 
     [AotFact(NeedsRoot = true)]
-    public void The_daemon_reads_kmsg_serves_metrics_and_stops_cleanly_on_sigterm()
+    public void The_daemon_under_write_xor_execute_reads_kmsg_serves_metrics_and_stops_cleanly_on_sigterm()
     {
         var dir = Directory.CreateTempSubdirectory("uncloak-aot-watch-");
         int port = DaemonProcess.FreePort();
@@ -120,7 +120,8 @@ public sealed partial class AotBinaryTests
         File.WriteAllText(config, $"store: {Path.Combine(dir.FullName, "u.db")}\nfirewall: off\nmetrics: 127.0.0.1:{port}\n");
         // Something the daemon must read, even on a kernel whose ring buffer was just cleared.
         File.AppendAllText("/dev/kmsg", "uncloak AOT test: the daemon reads this\n");
-        using var daemon = AotBuild.Start("watch", "--config", config, "--simulate");
+        // As the shipped unit runs it: MemoryDenyWriteExecute=yes, which a JIT build does not survive.
+        using var daemon = AotBuild.StartWithWriteXorExecute("watch", "--config", config, "--simulate");
         var stderr = daemon.StandardError.ReadToEndAsync();
         _ = daemon.StandardOutput.ReadToEndAsync();   // drained so a chatty daemon never blocks on a full pipe
         try
@@ -145,6 +146,24 @@ public sealed partial class AotBinaryTests
             {
                 daemon.Kill(entireProcessTree: true);
             }
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [AotFact]
+    public void Install_service_points_the_unit_at_the_aot_binary_and_keeps_write_xor_execute()
+    {
+        var dir = Directory.CreateTempSubdirectory("uncloak-aot-unit-");
+        try
+        {
+            var run = AotBuild.Run(["install-service", "--unit-dir", dir.FullName]);
+            Succeeded(run, "install-service");
+            var unit = File.ReadAllText(Path.Combine(dir.FullName, "uncloak.service"));
+            Assert.Contains($"\nExecStart={AotBuild.Binary} watch\n", unit, StringComparison.Ordinal);
+            Assert.Contains("\nMemoryDenyWriteExecute=yes\n", unit, StringComparison.Ordinal);
+        }
+        finally
+        {
             dir.Delete(recursive: true);
         }
     }

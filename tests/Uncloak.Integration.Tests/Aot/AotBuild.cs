@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
 using Uncloak.Integration.Tests.Lab;
 
 namespace Uncloak.Integration.Tests.Aot;
@@ -22,10 +24,26 @@ internal static class AotBuild
     /// <summary>Runs the AOT binary to completion (bounded by <paramref name="timeout"/>, default one minute).</summary>
     public static CliRun.Result Run(string[] args, TimeSpan? timeout = null) => RunProcess(Binary, args, timeout ?? TimeSpan.FromMinutes(1));
 
-    /// <summary>Starts the AOT binary and leaves it running: the caller signals and disposes it.</summary>
-    public static Process Start(params string[] args)
+    /// <summary>
+    /// Starts the AOT binary, left running for the caller to signal and dispose, with the kernel refusing it writable+executable memory (prctl PR_SET_MDWE,
+    /// PR_MDWE_REFUSE_EXEC_GAIN: what systemd's MemoryDenyWriteExecute=yes asks for). The flag must be set by the process
+    /// that then execs the binary, and survives the exec; perl (essential on Debian) does both, keeping the pid.
+    /// </summary>
+    public static Process StartWithWriteXorExecute(params string[] args)
     {
-        var psi = new ProcessStartInfo(Binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        int prctl = RuntimeInformation.ProcessArchitecture switch
+        {
+            Architecture.X64 => 157,
+            Architecture.Arm64 => 167,
+            var other => throw new PlatformNotSupportedException($"prctl's syscall number on {other} is not known here"),
+        };
+        const string Script = """$n = shift; syscall($n, 65, 1, 0, 0, 0) == 0 or die "prctl(PR_SET_MDWE) failed (Linux 6.3+ has it): $!\n"; exec { $ARGV[0] } @ARGV or die "exec: $!\n";""";
+        return StartProcess("perl", ["-e", Script, prctl.ToString(CultureInfo.InvariantCulture), Binary, .. args]);
+    }
+
+    private static Process StartProcess(string file, string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
@@ -33,7 +51,7 @@ internal static class AotBuild
         // Not under systemd here, whatever the test runner inherited.
         psi.Environment.Remove("NOTIFY_SOCKET");
         psi.Environment.Remove("JOURNAL_STREAM");
-        return Process.Start(psi) ?? throw new InvalidOperationException("could not start " + Binary);
+        return Process.Start(psi) ?? throw new InvalidOperationException("could not start " + file);
     }
 
     private static string Locate()
