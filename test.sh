@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs Uncloak's whole test suite: unit tests and the integration tests against the real kernel.
-# As root it first installs what the integration tests need (nftables, iproute2, Chromium, dbus-daemon, python3-dbus, aiosmtpd) with apt.
+# As root it first installs what the integration tests need (nftables, iproute2, Chromium, dbus-daemon, python3-dbus, aiosmtpd,
+# a C linker) with apt.
 # Ends with one plain line: "N passed, N failed[, N skipped]". Exit status is non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -18,6 +19,8 @@ if [ "$(id -u)" = 0 ]; then
   command -v dbus-daemon >/dev/null 2>&1 || need+=(dbus-daemon)
   /usr/bin/python3 -c 'import dbus, gi' >/dev/null 2>&1 || need+=(python3-dbus python3-gi)
   /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || need+=(python3-aiosmtpd)
+  # Native AOT links the shipped binary with clang or gcc (packaging/publish.sh).
+  command -v clang >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1 || need+=(gcc)
   [ -e /usr/lib/x86_64-linux-gnu/libnftables.so.1 ] || [ -e /usr/lib/aarch64-linux-gnu/libnftables.so.1 ] || need+=(libnftables1)
   if [ ${#need[@]} -gt 0 ]; then
     echo "test.sh: installing ${need[*]}"
