@@ -63,6 +63,8 @@ internal static class AotBuild
                 : throw new InvalidOperationException($"UNCLOAK_AOT_DIR={configured} holds no 'uncloak' binary: did packaging/publish.sh fail?");
         }
         var output = System.IO.Directory.CreateTempSubdirectory("uncloak-aot-").FullName;
+        // 20 MB per run: removed when the test process ends.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => System.IO.Directory.Delete(output, recursive: true);
         var script = Path.Combine(RepositoryRoot(), "packaging", "publish.sh");
         var publish = RunProcess(script, [output], TimeSpan.FromMinutes(15));
         return publish.ExitCode == 0
