@@ -6,9 +6,10 @@
 #
 # Trim and AOT warnings are errors (the repo-wide TreatWarningsAsErrors): a build that would misbehave without the JIT
 # does not ship. Needs the .NET SDK and a C toolchain for the final link: clang when installed, gcc otherwise.
-# Prints the output folder on its last line. Install with:  sudo cp -r OUT /opt/uncloak && sudo ln -sf /opt/uncloak/uncloak
-# /usr/local/bin/uncloak && sudo uncloak install-service --enable   (see docs/watch.md, "Installing").
+# Prints the output folder on its last line. Install with:  sudo cp -rT OUT /opt/uncloak && sudo ln -sf /opt/uncloak/uncloak
+# /usr/bin/uncloak && sudo uncloak install-service --enable   (see docs/watch.md, "Installing").
 set -euo pipefail
+OUT_ARG=${1:+$(realpath -m -- "$1")}   # relative to where the script was called from, before the cd below
 cd "$(dirname "$0")/.."
 
 case "$(uname -m)" in
@@ -16,7 +17,12 @@ case "$(uname -m)" in
   aarch64) RID=linux-arm64 ;;
   *) echo "publish.sh: no Native AOT target for $(uname -m)" >&2; exit 2 ;;
 esac
-OUT=${1:-artifacts/uncloak-$RID}
+OUT=${OUT_ARG:-artifacts/uncloak-$RID}
+# Replaces an earlier build, never anything else.
+if [ -e "$OUT" ] && [ -n "$(ls -A "$OUT")" ] && [ ! -x "$OUT/uncloak" ]; then
+  echo "publish.sh: $OUT exists and is not an earlier uncloak build; not replacing it" >&2
+  exit 2
+fi
 
 if command -v clang >/dev/null 2>&1; then LINKER=clang
 elif command -v gcc >/dev/null 2>&1; then LINKER=gcc
