@@ -128,8 +128,9 @@ public sealed partial class AotBinaryTests
         {
             Dictionary<string, double>? metrics = null;
             // The kmsg source is named after the boot it reads (kmsg:BOOT-ID).
-            WatchDeadline.Until(() => daemon.HasExited || (TryScrape(port, out metrics) && metrics!.Any(m => m.Key.StartsWith("uncloak_source_records_total{source=\"kmsg:", StringComparison.Ordinal) && m.Value > 0)),
-                TimeSpan.FromSeconds(30), () => "kmsg records in /metrics");
+            bool KmsgRead() => TryScrape(port, out metrics)
+                && metrics!.Any(m => m.Key.StartsWith("uncloak_source_records_total{source=\"kmsg:", StringComparison.Ordinal) && m.Value > 0);
+            WatchDeadline.Until(() => daemon.HasExited || KmsgRead(), TimeSpan.FromSeconds(30), () => "kmsg records in /metrics");
             if (daemon.HasExited)
             {
                 Assert.Fail($"the daemon exited with {daemon.ExitCode}: {stderr.GetAwaiter().GetResult()}");

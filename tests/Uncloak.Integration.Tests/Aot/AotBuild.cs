@@ -25,9 +25,10 @@ internal static class AotBuild
     public static CliRun.Result Run(string[] args, TimeSpan? timeout = null) => RunProcess(Binary, args, timeout ?? TimeSpan.FromMinutes(1));
 
     /// <summary>
-    /// Starts the AOT binary, left running for the caller to signal and dispose, with the kernel refusing it writable+executable memory (prctl PR_SET_MDWE,
-    /// PR_MDWE_REFUSE_EXEC_GAIN: what systemd's MemoryDenyWriteExecute=yes asks for). The flag must be set by the process
-    /// that then execs the binary, and survives the exec; perl (essential on Debian) does both, keeping the pid.
+    /// Starts the AOT binary, left running for the caller to signal and dispose, with the kernel refusing it
+    /// writable+executable memory (prctl PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN: what systemd's MemoryDenyWriteExecute=yes
+    /// asks for). The flag must be set by the process that then execs the binary, and survives the exec; perl (essential
+    /// on Debian) does both, keeping the pid.
     /// </summary>
     public static Process StartWithWriteXorExecute(params string[] args)
     {
