@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs Uncloak's whole test suite: unit tests and the integration tests against the real kernel.
-# As root it first installs what the integration tests need (nftables, iproute2, Chromium, dbus-daemon, python3-dbus, aiosmtpd) with apt.
+# As root it first installs what the integration tests need (nftables, iproute2, Chromium, dbus-daemon, python3-dbus, aiosmtpd,
+# a C linker) with apt.
 # Ends with one plain line: "N passed, N failed[, N skipped]". Exit status is non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -18,6 +19,8 @@ if [ "$(id -u)" = 0 ]; then
   command -v dbus-daemon >/dev/null 2>&1 || need+=(dbus-daemon)
   /usr/bin/python3 -c 'import dbus, gi' >/dev/null 2>&1 || need+=(python3-dbus python3-gi)
   /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || need+=(python3-aiosmtpd)
+  # Native AOT links the shipped binary with clang or gcc (packaging/publish.sh).
+  command -v clang >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1 || need+=(gcc)
   [ -e /usr/lib/x86_64-linux-gnu/libnftables.so.1 ] || [ -e /usr/lib/aarch64-linux-gnu/libnftables.so.1 ] || need+=(libnftables1)
   if [ ${#need[@]} -gt 0 ]; then
     echo "test.sh: installing ${need[*]}"
@@ -38,6 +41,15 @@ if ! dotnet build Uncloak.slnx -c Release -nologo -clp:ErrorsOnly; then
   exit 1
 fi
 
+# The shipped binary is Native AOT: publish it once (packaging/publish.sh, warnings as errors) for the integration tests
+# that run it side by side with the JIT build (tests/Uncloak.Integration.Tests/Aot). A failed publish fails the suite.
+aot_failed=0
+export UNCLOAK_AOT_DIR="$PWD/$results/aot"
+if ! packaging/publish.sh "$UNCLOAK_AOT_DIR" >/dev/null; then
+  echo "test.sh: packaging/publish.sh failed: the Native AOT build does not compile" >&2
+  aot_failed=1
+fi
+
 dotnet test Uncloak.slnx -c Release --no-build -nologo \
   --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results"
 rc=$?
@@ -52,6 +64,8 @@ for trx in "$results"/*.trx; do
   e=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${t:-0} - ${e:-0}))
 done
+failed=$((failed + aot_failed))
+if [ "$aot_failed" -ne 0 ] && [ "$rc" -eq 0 ]; then rc=1; fi
 if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$rc"

@@ -4,7 +4,7 @@
 # inside the server namespace. Needs root. Everything it creates is removed on exit, even on failure or Ctrl-C.
 #
 #   bench/sockets/run.sh [CONNECTIONS=100000] [RUNS=5]
-#   AOT=1 bench/sockets/run.sh ...   also times a Native AOT build of uncloak (needs gcc; published to /tmp/uc-bench-aot)
+#   AOT=1 bench/sockets/run.sh ...   also times the shipped Native AOT build (packaging/publish.sh to /tmp/uc-bench-aot)
 #
 # Addresses: 198.19.77.1 (server) and 198.19.77.10-15 (clients), inside 198.18.0.0/15. Each helper process holds at most
 # ~19,900 descriptors (the per-process limit here is 20,000), so the server side is spread over 7 processes sharing the
@@ -34,9 +34,7 @@ cleanup
 dotnet build src/Uncloak.Cli -c Release -nologo -clp:ErrorsOnly >/dev/null
 UNCLOAK=(dotnet "$PWD/src/Uncloak.Cli/bin/Release/net10.0/uncloak.dll")
 if [ "${AOT:-0}" = 1 ]; then
-  # Warnings are not errors here: trimming analysis flags other commands' reflection, not the sockets path timed below.
-  dotnet publish src/Uncloak.Cli -c Release -r linux-x64 -p:PublishAot=true -p:TreatWarningsAsErrors=false \
-    -p:CppCompilerAndLinker=gcc -o /tmp/uc-bench-aot -nologo -clp:ErrorsOnly >/dev/null
+  packaging/publish.sh /tmp/uc-bench-aot >/dev/null   # the shipped build: warnings are errors
 fi
 
 ip netns add "$S"; ip netns add "$P"

@@ -60,16 +60,9 @@ public sealed class AlertDispatcher : IAsyncDisposable
             {
                 try
                 {
-                    using var response = await _http.PostAsJsonAsync(url, new
-                    {
-                        time = alert.Time.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-                        severity = alert.Severity,
-                        title = alert.Title,
-                        text = alert.Text,
-                        key = alert.Key,
-                        held_back = alert.HeldBack,
-                        host = Environment.MachineName,
-                    }).ConfigureAwait(false);
+                    var body = new WebhookAlertJson(alert.Time.ToString("O", System.Globalization.CultureInfo.InvariantCulture), alert.Severity,
+                        alert.Title, alert.Text, alert.Key, alert.HeldBack, Environment.MachineName);
+                    using var response = await _http.PostAsJsonAsync(url, body, CliJson.Default.WebhookAlertJson).ConfigureAwait(false);
                     if (!response.IsSuccessStatusCode)
                     {
                         _log.Write(WatchLog.Warning, "webhook refused the alert", ("url", url), ("status", (int)response.StatusCode));

@@ -109,6 +109,9 @@ public sealed class InstallServiceTests
             Assert.EndsWith(" watch", exec, StringComparison.Ordinal);
             Assert.DoesNotContain("ExecStart=/usr/bin/uncloak watch", unit, StringComparison.Ordinal);
             Assert.Contains("wrote ", output, StringComparison.Ordinal);
+            // These tests run the JIT build, which the kernel would kill under W^X; the shipped AOT binary keeps it (Aot tests).
+            Assert.Contains("\nMemoryDenyWriteExecute=no\n", unit, StringComparison.Ordinal);
+            Assert.DoesNotContain("MemoryDenyWriteExecute=yes", unit, StringComparison.Ordinal);
         }
         finally
         {

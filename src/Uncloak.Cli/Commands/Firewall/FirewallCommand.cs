@@ -29,7 +29,7 @@ public static class FirewallCommand
         string exe = Environment.ProcessPath ?? "uncloak";
         if (Path.GetFileNameWithoutExtension(exe) == "dotnet")
         {
-            return [exe, typeof(FirewallCommand).Assembly.Location];
+            return [exe, Path.Combine(AppContext.BaseDirectory, "uncloak.dll")];
         }
         return [exe];
     }

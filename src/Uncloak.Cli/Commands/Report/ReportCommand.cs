@@ -144,34 +144,5 @@ public static class ReportCommand
     }
 
     private static void WriteJson(TextWriter o, CorrelationReport r, IReadOnlyList<ActionRecord> actions, bool fromLogs)
-    {
-        var doc = new
-        {
-            outages_from = fromLogs ? "logs" : "probes",
-            window_seconds = (long)r.Window.TotalSeconds,
-            history = new { start = r.HistoryStart, end = r.HistoryEnd },
-            outages = r.Outages.Select(l => new
-            {
-                probe = l.Outage.Probe,
-                start = l.Outage.Start,
-                end = l.Outage.End,
-                cause = l.Outage.Cause,
-                detail = l.Outage.Detail,
-                before = l.Kinds.Select(k => new { kind = k.Kind.Name(), count = k.Count, expected = Math.Round(k.Expected, 3), unusualness = Math.Round(k.Unusualness, 2) }),
-            }),
-            correlation = r.Lifts.Select(l => new
-            {
-                kind = l.Kind.Name(),
-                preceded = l.Preceded,
-                outages = l.Outages,
-                ordinary_windows_with = l.OrdinaryWindowsWith,
-                ordinary_windows = l.OrdinaryWindows,
-                lift = Math.Round(l.Lift, 2),
-                related = l.Related,
-                sentence = l.Sentence,
-            }),
-            decisions = actions.Select(a => new { time = a.Time, scenario = a.Scenario, profile = a.Profile, action = a.Action, target = a.Target, duration_seconds = (long)a.Duration.TotalSeconds, simulated = a.Simulated, outcome = a.Outcome }),
-        };
-        o.WriteLine(JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true }));
-    }
+        => o.WriteLine(JsonSerializer.Serialize(CorrelationJson.From(r, actions, fromLogs), CliJson.Indented.CorrelationJson));
 }

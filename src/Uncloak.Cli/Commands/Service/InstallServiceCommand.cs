@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Uncloak.Cli.Commands.Watch;
 
 namespace Uncloak.Cli.Commands.Service;
@@ -13,7 +14,8 @@ public static class InstallServiceCommand
         var enable = new Option<bool>("--enable") { Description = "Also run 'systemctl enable --now uncloak' (otherwise only daemon-reload)." };
         var command = new Command("install-service",
             "Install the shipped systemd unit (Type=notify, watchdog, hardening) for 'uncloak watch', with ExecStart pointing at this " +
-            "binary. Then 'systemctl daemon-reload' when systemd runs. Change settings with 'systemctl edit uncloak' (a drop-in), not " +
+            "binary, and MemoryDenyWriteExecute=yes unless this is a JIT build (dotnet uncloak.dll). Then 'systemctl daemon-reload' " +
+            "when systemd runs. Change settings with 'systemctl edit uncloak' (a drop-in), not " +
             "in the unit.\n\nExit codes: 0 installed, 3 cannot write the unit or systemctl failed.\n\nExample:\n  sudo uncloak install-service --enable")
         {
             unitDir, enable,
@@ -31,6 +33,11 @@ public static class InstallServiceCommand
             try
             {
                 var unit = File.ReadAllText(WatchPaths.ShippedUnit).Replace("ExecStart=/usr/bin/uncloak watch", "ExecStart=" + exec, StringComparison.Ordinal);
+                // The shipped (Native AOT) binary runs with W^X enforced; a build with a JIT would be killed at its first JIT.
+                if (RuntimeFeature.IsDynamicCodeSupported)
+                {
+                    unit = unit.Replace("MemoryDenyWriteExecute=yes", "MemoryDenyWriteExecute=no", StringComparison.Ordinal);
+                }
                 Directory.CreateDirectory(dir);
                 var path = Path.Combine(dir, "uncloak.service");
                 File.WriteAllText(path, unit);

@@ -53,17 +53,9 @@ public static class ReplayRunner
         double rate = sink.Events / Math.Max(sw.Elapsed.TotalSeconds, 1e-9);
         if (options.Json)
         {
-            var doc = new
-            {
-                lines,
-                malformed,
-                events = sink.Events,
-                seconds = Math.Round(sw.Elapsed.TotalSeconds, 3),
-                events_per_second = Math.Round(rate),
-                scenarios = detection.Scenarios.Select(s => s.Name).ToList(),
-                alerts = sink.Alerts,
-            };
-            output.Write(JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true }));
+            var summary = new ReplaySummaryJson(lines, malformed, sink.Events, Math.Round(sw.Elapsed.TotalSeconds, 3), Math.Round(rate),
+                [.. detection.Scenarios.Select(s => s.Name)], sink.Alerts);
+            output.Write(JsonSerializer.Serialize(summary, CliJson.Indented.ReplaySummaryJson));
             output.WriteLine();
         }
         else
@@ -80,7 +72,7 @@ public static class ReplayRunner
 
         public long Events { get; private set; }
 
-        public List<object> Alerts { get; } = [];
+        public List<ReplaySummaryJson.AlertEntry> Alerts { get; } = [];
 
         public void Add(in NetEvent ev, ReadOnlySpan<byte> message)
         {
@@ -94,15 +86,8 @@ public static class ReplayRunner
             {
                 var alert = group.Key;
                 var actions = group.Select(Describe).ToList();
-                Alerts.Add(new
-                {
-                    scenario = alert.Scenario.Name,
-                    key = alert.Key.ToString(),
-                    first = alert.First.ToString("O", CultureInfo.InvariantCulture),
-                    time = alert.Time.ToString("O", CultureInfo.InvariantCulture),
-                    events = alert.Events,
-                    actions,
-                });
+                Alerts.Add(new ReplaySummaryJson.AlertEntry(alert.Scenario.Name, alert.Key.ToString(),
+                    alert.First.ToString("O", CultureInfo.InvariantCulture), alert.Time.ToString("O", CultureInfo.InvariantCulture), alert.Events, actions));
                 live?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{alert.Time:yyyy-MM-dd HH:mm:ss}  {alert.Summary}  → {string.Join(", ", actions)}"));
             }
         }

@@ -1,0 +1,34 @@
+using Uncloak.Core.Analysis;
+using Uncloak.Core.Events;
+using Uncloak.Store.Watch;
+
+namespace Uncloak.Cli.Commands.Report;
+
+/// <summary>`uncloak report --json`: outages, what preceded them, the lift of each event kind, and the daemon's decisions.</summary>
+internal sealed record CorrelationJson(
+    string OutagesFrom,
+    long WindowSeconds,
+    CorrelationJson.TimeRange History,
+    IReadOnlyList<CorrelationJson.OutageEntry> Outages,
+    IReadOnlyList<CorrelationJson.LiftEntry> Correlation,
+    IReadOnlyList<CorrelationJson.DecisionEntry> Decisions)
+{
+    public sealed record TimeRange(DateTime Start, DateTime End);
+
+    public sealed record KindEntry(string Kind, long Count, double Expected, double Unusualness);
+
+    public sealed record OutageEntry(string Probe, DateTime Start, DateTime? End, string Cause, string Detail, IReadOnlyList<KindEntry> Before);
+
+    public sealed record LiftEntry(string Kind, int Preceded, int Outages, int OrdinaryWindowsWith, int OrdinaryWindows, double Lift, bool Related, string Sentence);
+
+    public sealed record DecisionEntry(DateTime Time, string Scenario, string Profile, string Action, string Target, long DurationSeconds, bool Simulated, string Outcome);
+
+    public static CorrelationJson From(CorrelationReport r, IReadOnlyList<ActionRecord> actions, bool fromLogs) => new(
+        fromLogs ? "logs" : "probes",
+        (long)r.Window.TotalSeconds,
+        new TimeRange(r.HistoryStart, r.HistoryEnd),
+        [.. r.Outages.Select(l => new OutageEntry(l.Outage.Probe, l.Outage.Start, l.Outage.End, l.Outage.Cause, l.Outage.Detail,
+            [.. l.Kinds.Select(k => new KindEntry(k.Kind.Name(), k.Count, Math.Round(k.Expected, 3), Math.Round(k.Unusualness, 2)))]))],
+        [.. r.Lifts.Select(l => new LiftEntry(l.Kind.Name(), l.Preceded, l.Outages, l.OrdinaryWindowsWith, l.OrdinaryWindows, Math.Round(l.Lift, 2), l.Related, l.Sentence))],
+        [.. actions.Select(a => new DecisionEntry(a.Time, a.Scenario, a.Profile, a.Action, a.Target, (long)a.Duration.TotalSeconds, a.Simulated, a.Outcome))]);
+}
