@@ -24,7 +24,7 @@ dotnet build bench/Uncloak.Benchmarks -c Release -nologo -clp:ErrorsOnly >/dev/n
 dotnet build src/Uncloak.Cli -c Release -nologo -clp:ErrorsOnly >/dev/null
 UNCLOAK=${UNCLOAK:-src/Uncloak.Cli/bin/Release/net10.0/uncloak}
 if [ "${AOT:-0}" = 1 ]; then
-  dotnet publish src/Uncloak.Cli -c Release -r linux-x64 -p:PublishAot=true -nologo -clp:ErrorsOnly -o "$WORK/aot" >/dev/null
+  packaging/publish.sh "$WORK/aot" >/dev/null
 fi
 
 CORPUS="$WORK/kern-$LINES-$SEED.log"
