@@ -55,39 +55,39 @@ public static partial class FirewallLogMessage
                 flags |= FlagOf(token);
                 continue;
             }
-            var key = token[..eq];
             var value = token[(eq + 1)..];
-            switch (key.Length)
+            // Keys compared as little-endian integers: some twenty tokens a line, millions of lines.
+            switch (Key(token[..eq]))
             {
-                case 2 when key.SequenceEqual("IN"u8):
+                case KeyIn:
                     inIf = value;
                     break;
-                case 3 when key.SequenceEqual("OUT"u8):
+                case KeyOut:
                     sawOut = true;
                     break;
-                case 3 when key.SequenceEqual("SRC"u8):
+                case KeySrc:
                     if (!NetAddress.TryParse(value, out src))
                     {
                         return false;
                     }
                     break;
-                case 3 when key.SequenceEqual("DST"u8):
+                case KeyDst:
                     if (!NetAddress.TryParse(value, out dst))
                     {
                         return false;
                     }
                     break;
-                case 3 when key.SequenceEqual("SPT"u8):
+                case KeySpt:
                     AsciiNumber.TryParseUInt16(value, out spt);
                     break;
-                case 3 when key.SequenceEqual("DPT"u8):
+                case KeyDpt:
                     AsciiNumber.TryParseUInt16(value, out dpt);
                     break;
-                case 3 when key.SequenceEqual("LEN"u8) && len == 0:
+                case KeyLen when len == 0:
                     // The first LEN is the IP length; UDP repeats LEN= for its own header.
                     AsciiNumber.TryParseInt32(value, out len);
                     break;
-                case 5 when key.SequenceEqual("PROTO"u8):
+                case KeyProto:
                     proto = ProtocolOf(value);
                     break;
             }
@@ -114,18 +114,43 @@ public static partial class FirewallLogMessage
         return true;
     }
 
-    private static TcpFlags FlagOf(ReadOnlySpan<byte> token) => token.Length switch
+    private static TcpFlags FlagOf(ReadOnlySpan<byte> token) => Key(token) switch
     {
-        3 when token.SequenceEqual("SYN"u8) => TcpFlags.Syn,
-        3 when token.SequenceEqual("ACK"u8) => TcpFlags.Ack,
-        3 when token.SequenceEqual("FIN"u8) => TcpFlags.Fin,
-        3 when token.SequenceEqual("RST"u8) => TcpFlags.Rst,
-        3 when token.SequenceEqual("PSH"u8) => TcpFlags.Psh,
-        3 when token.SequenceEqual("URG"u8) => TcpFlags.Urg,
-        3 when token.SequenceEqual("ECE"u8) => TcpFlags.Ece,
-        3 when token.SequenceEqual("CWR"u8) => TcpFlags.Cwr,
+        Three | 0x4E5953 => TcpFlags.Syn, // "SYN", little-endian
+        Three | 0x4B4341 => TcpFlags.Ack,
+        Three | 0x4E4946 => TcpFlags.Fin,
+        Three | 0x545352 => TcpFlags.Rst,
+        Three | 0x485350 => TcpFlags.Psh,
+        Three | 0x475255 => TcpFlags.Urg,
+        Three | 0x454345 => TcpFlags.Ece,
+        Three | 0x525743 => TcpFlags.Cwr,
         _ => TcpFlags.None,
     };
+
+    private const ulong Three = 3UL << 56;
+    private const ulong KeyIn = (2UL << 56) | 0x4E49;         // "IN"
+    private const ulong KeyOut = Three | 0x54554F;            // "OUT"
+    private const ulong KeySrc = Three | 0x435253;            // "SRC"
+    private const ulong KeyDst = Three | 0x545344;            // "DST"
+    private const ulong KeySpt = Three | 0x545053;            // "SPT"
+    private const ulong KeyDpt = Three | 0x545044;            // "DPT"
+    private const ulong KeyLen = Three | 0x4E454C;            // "LEN"
+    private const ulong KeyProto = (5UL << 56) | 0x4F544F5250; // "PROTO"
+
+    /// <summary>Up to seven bytes as a little-endian integer with the length in the top byte (so "IN" ≠ "IN\0"); longer: 0.</summary>
+    private static ulong Key(ReadOnlySpan<byte> token)
+    {
+        if (token.Length is 0 or > 7)
+        {
+            return 0;
+        }
+        ulong k = (ulong)token.Length << 56;
+        for (int i = 0; i < token.Length; i++)
+        {
+            k |= (ulong)token[i] << (8 * i);
+        }
+        return k;
+    }
 
     private static byte ProtocolOf(ReadOnlySpan<byte> value)
     {
