@@ -49,11 +49,17 @@ public sealed class AnalysisBuilder : IEventSink
 
     void IEventSink.Add(in NetEvent ev, ReadOnlySpan<byte> message) => Add(ev, 1);
 
-    public void Add(in NetEvent ev, long weight)
+    public void Add(in NetEvent ev, long weight) => Count(ev, weight);
+
+    /// <summary>
+    /// Counts the event and returns its peer's <see cref="PeerStats.Id"/>, or 0 when the event has no peer counted here
+    /// (none, a martian's spoofable source, or filtered out).
+    /// </summary>
+    public int Count(in NetEvent ev, long weight)
     {
         if (!_filter.Accepts(ev))
         {
-            return;
+            return 0;
         }
         _counts.Add(ev.Kind, weight);
         DateTime time = TimeOf(ev);
@@ -68,9 +74,10 @@ public sealed class AnalysisBuilder : IEventSink
             BumpCached(true, ev.Kind, ev.UptimeMicros / 60_000_000, weight);
         }
         See(time);
+        int peerId = 0;
         if (!ev.Peer.IsNone && ev.Kind != EventKind.Martian)
         {
-            _peers.Add(ev, time, weight);
+            peerId = _peers.Add(ev, time, weight);
         }
         if (ev.LocalPort != 0 && ev.Kind != EventKind.SynFlood)
         {
@@ -94,6 +101,7 @@ public sealed class AnalysisBuilder : IEventSink
                 }
                 break;
         }
+        return peerId;
     }
 
     /// <summary>A stored per-minute total of a high-volume kind (no peer or port detail).</summary>

@@ -7,6 +7,12 @@ public sealed class PeerStats(NetAddress address, PortBudget budget)
 {
     public NetAddress Address { get; } = address;
 
+    /// <summary>
+    /// A small number unique within the analysis (1, 2, …; 0 for a peer made outside a <see cref="PeerTable"/>), so
+    /// per-peer side tables can be arrays instead of hash tables.
+    /// </summary>
+    public int Id { get; internal init; }
+
     public KindCounts Counts { get; } = new();
 
     public DateTime First { get; private set; } = DateTime.MaxValue;

@@ -16,6 +16,7 @@ internal sealed class PeerTable
     private readonly Dictionary<NetAddress, PeerStats>[] _stripes = new Dictionary<NetAddress, PeerStats>[Stripes];
     private readonly Lock[] _locks = new Lock[Stripes];
     private readonly PortBudget _budget = new(PortBudget.DefaultPairs);
+    private int _lastId;
 
     public PeerTable()
     {
@@ -26,13 +27,15 @@ internal sealed class PeerTable
         }
     }
 
-    /// <summary>Counts one event of <paramref name="ev"/>'s peer.</summary>
-    public void Add(in NetEvent ev, DateTime time, long weight)
+    /// <summary>Counts one event of <paramref name="ev"/>'s peer and returns the peer's <see cref="PeerStats.Id"/>.</summary>
+    public int Add(in NetEvent ev, DateTime time, long weight)
     {
         int s = StripeOf(ev.Peer);
         lock (_locks[s])
         {
-            Get(s, ev.Peer).Add(ev, time, weight);
+            var peer = Get(s, ev.Peer);
+            peer.Add(ev, time, weight);
+            return peer.Id;
         }
     }
 
@@ -75,7 +78,7 @@ internal sealed class PeerTable
     private PeerStats Get(int stripe, NetAddress address)
     {
         ref var peer = ref CollectionsMarshal.GetValueRefOrAddDefault(_stripes[stripe], address, out _);
-        return peer ??= new PeerStats(address, _budget);
+        return peer ??= new PeerStats(address, _budget) { Id = Interlocked.Increment(ref _lastId) };
     }
 
     private static int StripeOf(NetAddress address) => (int)((uint)address.GetHashCode() % Stripes);

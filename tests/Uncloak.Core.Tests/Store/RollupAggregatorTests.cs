@@ -71,6 +71,27 @@ public sealed class RollupAggregatorTests
     }
 
     [Fact]
+    public void Peers_numbered_by_the_analysis_count_as_their_addresses_do()
+    {
+        var events = Events();
+        var ids = new Dictionary<NetAddress, int>();
+        var byAddress = new RollupAggregator();
+        var numbered = new RollupAggregator();
+        int i = 0;
+        foreach (var ev in events)
+        {
+            byAddress.Add(ev);
+            // Most events numbered, some not (filtered out of the analysis): a peer can be counted both ways.
+            int id = i++ % 5 == 0 ? 0 : ids.TryGetValue(ev.Peer, out int known) ? known : ids[ev.Peer] = ids.Count + 1;
+            numbered.Add(ev, id);
+        }
+        Assert.Equal(byAddress.Records().ToList(), numbered.Records().ToList());
+        var merged = new RollupAggregator();
+        merged.Merge(numbered);
+        Assert.Equal(byAddress.Records().ToList(), merged.Records().ToList());
+    }
+
+    [Fact]
     public void Events_without_any_clock_are_not_placed_in_time()
     {
         var a = new RollupAggregator();

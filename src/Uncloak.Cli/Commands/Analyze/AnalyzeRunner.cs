@@ -356,14 +356,14 @@ public static partial class AnalyzeRunner
 
         public void Add(in NetEvent ev, ReadOnlySpan<byte> message)
         {
-            builder.Add(ev, 1);
+            int peerId = builder.Count(ev, 1);
             if (writer is null || ev.Position.Offset < storedBelow)
             {
                 return;
             }
             if (RollupAggregator.Aggregates(ev.Kind))
             {
-                _rollups.Add(ev);
+                _rollups.Add(ev, peerId);
                 return;
             }
             string? text = ev.Kind == EventKind.Treason ? null : Encoding.UTF8.GetString(message[..Math.Min(message.Length, 1024)]);
