@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Uncloak.Integration.Tests.Lab;
 using Xunit;
 
@@ -15,21 +14,7 @@ public sealed class OutageRemedyTests
         Command.Run("ip", "-n", lab.Server, "link", "set", "ucdummy0", "up");
         var dir = Directory.CreateTempSubdirectory("uncloak-remedy-");
         var db = Path.Combine(dir.FullName, "u.db");
-        var config = Path.Combine(dir.FullName, "uncloak.yaml");
-        // Nothing listens on the peer's port 9: every check is refused, so the outage opens at once.
-        File.WriteAllText(config, $"""
-            store: {db}
-            sources: {"{"} kmsg: false, sockets: off {"}"}
-            metrics: off
-            firewall: off
-            probes:
-              - name: peer
-                tcp: {lab.PeerAddress}:9
-                interval: 1s
-                timeout: 500ms
-                failures: 1
-                on_outage: {"{"} bounce_interface: ucdummy0, max_attempts: 1, backoff: 1s {"}"}
-            """);
+        var config = RefusedProbeDaemon.WriteConfig(dir.FullName, db, "peer", lab.PeerAddress, "bounce_interface: ucdummy0");
         DaemonProcess? daemon = null;
         try
         {
@@ -39,18 +24,7 @@ public sealed class OutageRemedyTests
             WatchDeadline.Until(() => d.Log.Contains("automatic remedy gave up", StringComparison.Ordinal), TimeSpan.FromSeconds(30), () => "the give-up alert: " + d.Log);
             d.Signal(DaemonProcess.SIGTERM);
             Assert.True(d.WaitForExit(TimeSpan.FromSeconds(30)), d.Log);
-            using var c = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
-            c.Open();
-            using var cmd = c.CreateCommand();
-            cmd.CommandText = "SELECT outcome FROM watch_actions WHERE action = 'remedy' ORDER BY rowid";
-            var outcomes = new List<string>();
-            using (var r = cmd.ExecuteReader())
-            {
-                while (r.Read())
-                {
-                    outcomes.Add(r.GetString(0));
-                }
-            }
+            var outcomes = RefusedProbeDaemon.RemedyOutcomes(db);
             Assert.Equal("attempt 1 of 1: exit 0", outcomes[0]);
             Assert.StartsWith("giving up after 1 attempts", outcomes[1], StringComparison.Ordinal);
             Assert.Equal(2, outcomes.Count);

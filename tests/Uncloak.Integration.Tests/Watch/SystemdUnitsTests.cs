@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Uncloak.Integration.Tests.Lab;
 using Uncloak.Linux.Systemd;
 using Xunit;
@@ -61,21 +60,7 @@ public sealed class SystemdUnitsTests
         using var lab = NetworkLab.Create();
         var dir = Directory.CreateTempSubdirectory("uncloak-unit-");
         var db = Path.Combine(dir.FullName, "u.db");
-        var config = Path.Combine(dir.FullName, "uncloak.yaml");
-        // Nothing listens on the peer's port 9: every check is refused, so the outage opens at once.
-        File.WriteAllText(config, $"""
-            store: {db}
-            sources: {"{"} kmsg: false, sockets: off {"}"}
-            metrics: off
-            firewall: off
-            probes:
-              - name: web
-                tcp: {lab.PeerAddress}:9
-                interval: 1s
-                timeout: 500ms
-                failures: 1
-                on_outage: {"{"} restart_unit: web.service, max_attempts: 1, backoff: 1s {"}"}
-            """);
+        var config = RefusedProbeDaemon.WriteConfig(dir.FullName, db, "web", lab.PeerAddress, "restart_unit: web.service");
         DaemonProcess? daemon = null;
         try
         {
@@ -87,11 +72,7 @@ public sealed class SystemdUnitsTests
             Assert.True(d.WaitForExit(TimeSpan.FromSeconds(30)), d.Log);
             Assert.Equal(["Subscribe", "RestartUnit web.service replace"], bus.Calls);
             Assert.DoesNotContain("falling back to systemctl", d.Log, StringComparison.Ordinal);
-            using var c = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
-            c.Open();
-            using var cmd = c.CreateCommand();
-            cmd.CommandText = "SELECT outcome FROM watch_actions WHERE action = 'remedy' ORDER BY rowid LIMIT 1";
-            Assert.Equal("attempt 1 of 1: restart web.service over D-Bus: job /org/freedesktop/systemd1/job/1 done", cmd.ExecuteScalar());
+            Assert.Equal("attempt 1 of 1: restart web.service over D-Bus: job /org/freedesktop/systemd1/job/1 done", RefusedProbeDaemon.RemedyOutcomes(db)[0]);
         }
         finally
         {
