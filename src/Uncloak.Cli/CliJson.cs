@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Uncloak.Cli.Commands.Report;
 using Uncloak.Cli.Commands.Watch;
-using Uncloak.Cli.Daemon;
 
 namespace Uncloak.Cli;
 
@@ -14,7 +13,6 @@ namespace Uncloak.Cli;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(CorrelationJson))]
 [JsonSerializable(typeof(ReplaySummaryJson))]
-[JsonSerializable(typeof(WebhookAlertJson))]
 internal sealed partial class CliJson : JsonSerializerContext
 {
     /// <summary>The same context, indented, for documents a person may read. Built on first use: the generated

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Uncloak.Cli.Commands.Bans;
+using Uncloak.Daemon.Enforcement;
 using Uncloak.Core.Decisions;
 using Uncloak.Core.Events;
 using Uncloak.Firewall;

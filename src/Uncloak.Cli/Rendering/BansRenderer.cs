@@ -4,6 +4,7 @@ using Spectre.Console;
 using Uncloak.Cli.Commands.Bans;
 using Uncloak.Core.Decisions;
 using Uncloak.Firewall;
+using Uncloak.Daemon.Enforcement;
 
 namespace Uncloak.Cli.Rendering;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Uncloak.Cli.Rendering;
 using Uncloak.Core.Decisions;
+using Uncloak.Daemon.Enforcement;
 
 namespace Uncloak.Cli.Commands.Bans;
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Uncloak.Daemon.Enforcement;
 
 namespace Uncloak.Cli.Commands.Bans;
 

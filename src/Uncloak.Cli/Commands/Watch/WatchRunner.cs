@@ -1,6 +1,5 @@
 using System.Net;
 using System.Runtime.InteropServices;
-using Uncloak.Cli.Daemon;
 using Uncloak.Config;
 using Uncloak.Core.Decisions;
 using Uncloak.Core.Signals;
@@ -11,6 +10,13 @@ using Uncloak.Linux.Probes;
 using Uncloak.Linux.Sources;
 using Uncloak.Store;
 using Uncloak.Store.Watch;
+using Uncloak.Daemon;
+using Uncloak.Daemon.Alerts;
+using Uncloak.Daemon.Enforcement;
+using Uncloak.Daemon.Logging;
+using Uncloak.Daemon.Metrics;
+using Uncloak.Daemon.Systemd;
+using Uncloak.Web;
 
 namespace Uncloak.Cli.Commands.Watch;
 

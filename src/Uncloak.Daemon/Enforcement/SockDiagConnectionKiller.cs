@@ -2,7 +2,7 @@ using Uncloak.Core.Decisions;
 using Uncloak.Core.Signals;
 using Uncloak.Linux.Sockets;
 
-namespace Uncloak.Cli.Commands.Bans;
+namespace Uncloak.Daemon.Enforcement;
 
 /// <summary>
 /// The socket-kill action over the host-signals code: dump the socket table (sock_diag), plan the peer's

@@ -1,7 +1,7 @@
 using Uncloak.Core.Decisions;
 using Uncloak.Firewall;
 
-namespace Uncloak.Core.Tests.Bans;
+namespace Uncloak.Core.Tests.Daemon.Enforcement;
 
 /// <summary>An in-memory kernel: applies batches to a dictionary and records each batch, so workflow tests see exactly what would be sent.</summary>
 public sealed class RecordingEnforcer : IBanEnforcer

@@ -2,7 +2,7 @@ using Uncloak.Core.Decisions;
 using Uncloak.Core.Signals;
 using Uncloak.Linux.Sockets;
 
-namespace Uncloak.Cli.Daemon;
+namespace Uncloak.Daemon.Enforcement;
 
 /// <summary>
 /// Socket kills through sock_diag SOCK_DESTROY (the signals code: <see cref="KillPlan"/> refuses protected peers — our own

@@ -1,10 +1,10 @@
-using Uncloak.Cli.Commands.Bans;
 using Uncloak.Core.Decisions;
 using Uncloak.Core.Events;
 using Uncloak.Store;
 using Xunit;
+using Uncloak.Daemon.Enforcement;
 
-namespace Uncloak.Core.Tests.Bans;
+namespace Uncloak.Core.Tests.Daemon.Enforcement;
 
 /// <summary>From request to kernel batch, with an in-memory kernel and a hand-moved clock.</summary>
 public sealed class BanWorkflowTests : IDisposable

@@ -1,6 +1,6 @@
 using Uncloak.Core.Decisions;
 
-namespace Uncloak.Cli.Daemon;
+namespace Uncloak.Daemon.Enforcement;
 
 /// <summary>
 /// Carries out a ban or a socket kill the planner asked for and says what came of it (the text is stored with the

@@ -3,8 +3,10 @@ using System.Net.Mail;
 using System.Threading.Channels;
 using Uncloak.Config;
 using Uncloak.Core.Alerts;
+using Uncloak.Daemon.Logging;
+using Uncloak.Daemon.Metrics;
 
-namespace Uncloak.Cli.Daemon;
+namespace Uncloak.Daemon.Alerts;
 
 /// <summary>
 /// Sends alerts: every alert that passes the throttle goes to the journal (a log line at its severity) and, when
@@ -62,7 +64,7 @@ public sealed class AlertDispatcher : IAsyncDisposable
                 {
                     var body = new WebhookAlertJson(alert.Time.ToString("O", System.Globalization.CultureInfo.InvariantCulture), alert.Severity,
                         alert.Title, alert.Text, alert.Key, alert.HeldBack, Environment.MachineName);
-                    using var response = await _http.PostAsJsonAsync(url, body, CliJson.Default.WebhookAlertJson).ConfigureAwait(false);
+                    using var response = await _http.PostAsJsonAsync(url, body, AlertJson.Default.WebhookAlertJson).ConfigureAwait(false);
                     if (!response.IsSuccessStatusCode)
                     {
                         _log.Write(WatchLog.Warning, "webhook refused the alert", ("url", url), ("status", (int)response.StatusCode));

@@ -8,8 +8,9 @@ using Uncloak.Linux.Host;
 using Uncloak.Linux.Probes;
 using Uncloak.Linux.Sources;
 using Uncloak.Store.Watch;
+using Uncloak.Daemon.Logging;
 
-namespace Uncloak.Cli.Daemon;
+namespace Uncloak.Daemon;
 
 /// <summary>The engine's probe side: outages from probe results, their cause hints, and the guarded outage remedies.</summary>
 public sealed partial class WatchEngine

@@ -3,7 +3,7 @@ using Uncloak.Core.Decisions;
 using Uncloak.Firewall;
 using Uncloak.Store;
 
-namespace Uncloak.Cli.Commands.Bans;
+namespace Uncloak.Daemon.Enforcement;
 
 /// <summary>
 /// One ban operation from request to kernel: decide (safety, rate cap, escalation), store (the truth,

@@ -8,8 +8,14 @@ using Uncloak.Linux.Host;
 using Uncloak.Linux.Probes;
 using Uncloak.Linux.Sources;
 using Uncloak.Store.Watch;
+using Uncloak.Daemon.Alerts;
+using Uncloak.Daemon.Enforcement;
+using Uncloak.Daemon.Logging;
+using Uncloak.Daemon.Metrics;
+using Uncloak.Daemon.Probes;
+using Uncloak.Daemon.Systemd;
 
-namespace Uncloak.Cli.Daemon;
+namespace Uncloak.Daemon;
 
 /// <summary>
 /// The daemon's one consumer thread: batches from live sources and probe results arrive on a bounded channel, go

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Uncloak.Cli.Daemon;
+namespace Uncloak.Daemon.Logging;
 
 /// <summary>
 /// Structured log lines (logfmt: <c>msg key=value …</c>) on standard error. Under systemd (JOURNAL_STREAM set) each line

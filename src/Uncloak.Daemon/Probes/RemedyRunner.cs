@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using Uncloak.Config;
 using Uncloak.Linux.Systemd;
+using Uncloak.Daemon.Logging;
 
-namespace Uncloak.Cli.Daemon;
+namespace Uncloak.Daemon.Probes;
 
 /// <summary>
 /// Carries out an outage remedy's steps in order, the first failure stopping the rest (a bounce whose "down" failed changed

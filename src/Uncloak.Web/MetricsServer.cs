@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text;
+using Uncloak.Daemon.Metrics;
 
-namespace Uncloak.Cli.Daemon;
+namespace Uncloak.Web;
 
 /// <summary>Serves <c>GET /metrics</c> (and <c>/healthz</c>) over plain HTTP on the configured address, 127.0.0.1 by default.</summary>
 public sealed class MetricsServer : IDisposable

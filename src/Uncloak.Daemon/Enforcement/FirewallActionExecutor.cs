@@ -1,9 +1,8 @@
-using Uncloak.Cli.Commands.Bans;
 using Uncloak.Core.Decisions;
 using Uncloak.Firewall;
 using Uncloak.Store;
 
-namespace Uncloak.Cli.Daemon;
+namespace Uncloak.Daemon.Enforcement;
 
 /// <summary>
 /// Bans through the Defend code: <see cref="BanWorkflow"/> decides (safety rules — own addresses, gateways, the SSH

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 
-namespace Uncloak.Cli.Daemon;
+namespace Uncloak.Daemon.Systemd;
 
 /// <summary>
 /// sd_notify(3) without libsystemd: datagrams to $NOTIFY_SOCKET (READY=1, RELOADING=1, STOPPING=1, WATCHDOG=1,

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using Uncloak.Core.Events;
 
-namespace Uncloak.Cli.Daemon;
+namespace Uncloak.Daemon.Metrics;
 
 /// <summary>
 /// The daemon's counters and gauges, rendered in the Prometheus text format (version 0.0.4). Updated by the engine
