@@ -89,7 +89,7 @@ public sealed partial class WatchEngine
         switch (decision.Verdict)
         {
             case RemedyVerdict.Run:
-                _log.Write(WatchLog.Warning, "remedy starting", ("probe", probe), ("command", command), ("why", decision.Reason));
+                _log.RemedyStarting(probe, command, decision.Reason);
                 _ = Task.Run(async () =>
                 {
                     var (_, outcome) = await _remedyRunner.RunAsync(probe, config.Steps).ConfigureAwait(false);
@@ -97,7 +97,7 @@ public sealed partial class WatchEngine
                 });
                 break;
             case RemedyVerdict.Skip when changed:
-                _log.Write(WatchLog.Warning, "remedy withheld", ("probe", probe), ("command", command), ("why", decision.Reason));
+                _log.RemedyWithheld(probe, command, decision.Reason);
                 _store.AddActions([new ActionRecord(now, "outage:" + probe, "on_outage", "remedy", probe, TimeSpan.Zero, false, "withheld: " + decision.Reason, command)]);
                 break;
             case RemedyVerdict.GiveUp:

@@ -98,7 +98,7 @@ public sealed partial class WatchEngine : ISourceSink
 
     public void Problem(string source, string message, TimeSpan retryIn)
     {
-        _log.Write(WatchLog.Warning, "source problem", ("source", source), ("problem", message), ("retry_in", retryIn));
+        _log.SourceProblem(source, message, retryIn);
     }
 
     /// <summary>Runs until <paramref name="stop"/>, then shuts down cleanly (see the class remarks).</summary>
@@ -118,7 +118,7 @@ public sealed partial class WatchEngine : ISourceSink
                 }
             };
             _metrics.Source(source.Name);
-            _log.Write(WatchLog.Info, "source", ("name", source.Name), ("resume", cursor?.Cursor ?? "(new)"));
+            _log.SourceResumed(source.Name, cursor?.Cursor);
         }
         foreach (var (config, _) in probes)
         {
@@ -142,7 +142,7 @@ public sealed partial class WatchEngine : ISourceSink
         tasks.AddRange(probes.Select(p => ProbeLoopAsync(p.Config, p.Probe, producers.Token)));
         tasks.Add(TickLoopAsync(producers.Token));
         _notifier.Notify($"READY=1\nSTATUS=watching {sources.Count} sources, {probes.Count} probes, {Scenarios.Count} scenarios");
-        _log.Write(WatchLog.Notice, "watching", ("sources", sources.Count), ("probes", probes.Count), ("scenarios", Scenarios.Count), ("simulate", _config.Simulate), ("bans", _config.Simulate ? "simulated" : _executor.Enforces(RemediationKind.Ban) ? "enforced" : "recorded only"), ("socket_kills", _config.Simulate ? "simulated" : _executor.Enforces(RemediationKind.KillSockets) ? "enforced" : "recorded only"));
+        _log.Watching(sources.Count, probes.Count, Scenarios.Count, _config.Simulate, _config.Simulate ? "simulated" : _executor.Enforces(RemediationKind.Ban) ? "enforced" : "recorded only", _config.Simulate ? "simulated" : _executor.Enforces(RemediationKind.KillSockets) ? "enforced" : "recorded only");
         try
         {
             await Task.Delay(Timeout.Infinite, stop).ConfigureAwait(false);
@@ -152,7 +152,7 @@ public sealed partial class WatchEngine : ISourceSink
             // stop requested
         }
         _notifier.Notify("STOPPING=1");
-        _log.Write(WatchLog.Notice, "stopping: draining sources");
+        _log.Stopping();
         await producers.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(tasks).ConfigureAwait(false);
         _channel.Writer.Complete();
@@ -161,7 +161,7 @@ public sealed partial class WatchEngine : ISourceSink
         {
             _metrics.Source(source.Name).Restarts = source.Restarts;
         }
-        _log.Write(WatchLog.Notice, "stopped", ("events", _pipeline.Engine.EventsSeen));
+        _log.Stopped(_pipeline.Engine.EventsSeen);
     }
 
     private async Task ConsumeAsync()
@@ -186,7 +186,7 @@ public sealed partial class WatchEngine : ISourceSink
                     case RemedyDoneItem r:
                         _store.AddActions([new ActionRecord(r.Time, "outage:" + r.Probe, "on_outage", "remedy", r.Probe, TimeSpan.Zero, false, r.Outcome, r.Command)]);
                         _metrics.Decision("remedy", false);
-                        _log.Write(WatchLog.Notice, "remedy", ("probe", r.Probe), ("command", r.Command), ("outcome", r.Outcome));
+                        _log.RemedyDone(r.Probe, r.Command, r.Outcome);
                         break;
                 }
                 if (Interlocked.Exchange(ref _reloadPending, 0) == 1)
@@ -198,7 +198,7 @@ public sealed partial class WatchEngine : ISourceSink
             {
                 // The store refused a write (disk full, locked): log it loudly and keep detecting; the source's cursor did
                 // not move, so its events are read again after a restart.
-                _log.Write(WatchLog.Error, "store write failed", ("error", e.Message));
+                _log.StoreWriteFailed(e.Message);
             }
         }
     }
@@ -271,7 +271,7 @@ public sealed partial class WatchEngine : ISourceSink
             };
             _metrics.Decision(action, a.Simulated || (a.Kind is RemediationKind.Ban or RemediationKind.KillSockets && !_executor.Enforces(a.Kind)));
             records.Add(new ActionRecord(a.Alert.Time, a.Alert.Scenario.Name, a.Profile, action, target, a.Duration, a.Simulated, outcome, a.Reason));
-            _log.Write(WatchLog.Notice, "decision", ("scenario", a.Alert.Scenario.Name), ("action", action), ("target", target), ("simulated", a.Simulated), ("outcome", outcome));
+            _log.Decision(a.Alert.Scenario.Name, action, target, a.Simulated, outcome);
         }
     }
 
@@ -302,19 +302,19 @@ public sealed partial class WatchEngine : ISourceSink
         {
             var detection = _loadDetection();
             _pipeline = new DetectionPipeline(detection.Scenarios, detection.Profiles, _config.Simulate);
-            _log.Write(WatchLog.Notice, "reloaded", ("scenarios", detection.Scenarios.Count), ("note", "buckets start empty"));
+            _log.Reloaded(detection.Scenarios.Count);
         }
         catch (ConfigException e)
         {
-            _log.Write(WatchLog.Error, "reload refused: the new configuration is invalid, keeping the old one", ("errors", e.Errors.Count), ("first", e.Errors.FirstOrDefault()?.ToString()));
+            _log.ReloadRefusedInvalid(e.Errors.Count, e.Errors.FirstOrDefault()?.ToString());
             foreach (var error in e.Errors)
             {
-                _log.Write(WatchLog.Error, "config error", ("at", error.ToString()));
+                _log.ConfigError(error.ToString());
             }
         }
         catch (IOException e)
         {
-            _log.Write(WatchLog.Error, "reload refused: cannot read the configuration, keeping the old one", ("error", e.Message));
+            _log.ReloadRefusedUnreadable(e.Message);
         }
         _notifier.Notify("READY=1");
     }

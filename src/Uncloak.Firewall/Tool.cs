@@ -1,45 +1,31 @@
-using System.Diagnostics;
+using Uncloak.Linux.Processes;
 
 namespace Uncloak.Firewall;
 
-/// <summary>Runs a firewall program with an argument array (never a shell) and optional stdin; returns its exit code and output.</summary>
+/// <summary>
+/// Firewall programs (nft when libnftables is absent, iptables, ipset, setsid) through the one external-command runner,
+/// <see cref="CommandRunner"/>, with the firewall's time limit; a missing program or a time-out is a <see cref="FirewallException"/>.
+/// </summary>
 public static class Tool
 {
-    public readonly record struct Result(int ExitCode, string Output, string Error)
-    {
-        public bool Ok => ExitCode == 0;
-    }
+    /// <summary>How long one firewall program may run: a 100k-element ipset restore takes about a second.</summary>
+    public static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
     /// <summary>The program on PATH or in the sbin folders, or null when it is not installed.</summary>
-    public static string? Locate(string name)
-    {
-        var dirs = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Concat(["/usr/sbin", "/sbin", "/usr/bin", "/bin"]);
-        return dirs.Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
-    }
+    public static string? Locate(string name) => CommandRunner.Locate(name);
 
-    public static Result Run(string program, IEnumerable<string> args, byte[]? stdin = null)
+    /// <summary>Runs <paramref name="program"/> with an argument array and optional stdin; a non-zero exit is returned, not thrown.</summary>
+    public static CommandResult Run(string program, IEnumerable<string> args, byte[]? stdin = null)
     {
-        var psi = new ProcessStartInfo(program)
+        CommandResult result;
+        try
         {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
+            result = CommandRunner.Run(program, args, Limit, stdin);
         }
-        using var process = Process.Start(psi) ?? throw new FirewallException($"could not start {program}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (stdin is not null)
+        catch (CommandException e)
         {
-            process.StandardInput.BaseStream.Write(stdin);
+            throw new FirewallException(e.Message, e);
         }
-        process.StandardInput.Close();
-        process.WaitForExit();
-        return new Result(process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
+        return result.TimedOut ? throw new FirewallException($"{program} {string.Join(' ', args)} did not finish in {Limit.TotalSeconds:0} s") : result;
     }
 }

@@ -1,71 +1,143 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Uncloak.Daemon.Metrics;
 
 namespace Uncloak.Web;
 
-/// <summary>Serves <c>GET /metrics</c> (and <c>/healthz</c>) over plain HTTP on the configured address, 127.0.0.1 by default.</summary>
-public sealed class MetricsServer : IDisposable
+/// <summary>
+/// Serves <c>GET /metrics</c> (Prometheus text format 0.0.4) and <c>GET /healthz</c> over plain HTTP/1.1 on Kestrel,
+/// 127.0.0.1:9477 by default. The listener is a guest in the daemon: every resource a peer can make it hold is capped
+/// (<see cref="MetricsLimits"/>) — request line, headers and body sizes, the time to send the headers, idle keep-alive
+/// connections, and the number of open connections — so hostile or broken scrapers can neither take the file descriptors
+/// the sources need nor grow the daemon's memory. Any Host header is accepted (the bind address is the access control).
+/// </summary>
+public sealed class MetricsServer : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
-    private readonly WatchMetrics _metrics;
+    private readonly WebApplication _app;
 
-    public MetricsServer(string host, int port, WatchMetrics metrics)
+    private MetricsServer(WebApplication app, string address)
     {
-        _metrics = metrics;
-        var h = host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
-        _listener.Prefixes.Add($"http://{h}:{port}/");
-        Address = $"{h}:{port}";
+        _app = app;
+        Address = address;
     }
 
+    /// <summary>The address served, as <c>host:port</c> (IPv6 in brackets).</summary>
     public string Address { get; }
 
-    /// <summary>Starts listening; throws <see cref="HttpListenerException"/> when the address is taken.</summary>
-    public void Start() => _listener.Start();
-
-    public async Task ServeAsync(CancellationToken cancel)
+    /// <summary>
+    /// Binds and starts serving. <paramref name="host"/> is an IP address (<c>0.0.0.0</c> and <c>::</c> for every
+    /// address), <c>localhost</c> (both loopbacks) or a host name resolved once now. Throws <see cref="IOException"/>
+    /// when the address cannot be bound (taken, or not an address of this host) or the name does not resolve.
+    /// </summary>
+    public static async Task<MetricsServer> StartAsync(string host, int port, WatchMetrics metrics, CancellationToken cancel)
     {
-        using var reg = cancel.Register(() => _listener.Stop());
-        while (!cancel.IsCancellationRequested)
+        var addresses = await ResolveAsync(host, cancel).ConfigureAwait(false);
+        // The empty builder, not the slim one: no configuration providers (environment, appsettings.json) that could
+        // change the listener behind the daemon's config, no logging providers writing beside the journal's logfmt
+        // lines, no host filtering; Kestrel's core alone keeps the idle AOT daemon light (docs/PERFORMANCE.md).
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
+        builder.WebHost.ConfigureKestrel(o =>
         {
-            HttpListenerContext ctx;
-            try
+            o.AddServerHeader = false;
+            MetricsLimits.Apply(o.Limits);
+            foreach (var address in addresses)
             {
-                ctx = await _listener.GetContextAsync().ConfigureAwait(false);
+                o.Listen(address, port, l => l.Protocols = HttpProtocols.Http1);
             }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return; // stopped
-            }
-            try
-            {
-                var path = ctx.Request.Url?.AbsolutePath;
-                byte[] body;
-                if (path == "/metrics")
-                {
-                    body = Encoding.UTF8.GetBytes(_metrics.Render());
-                    ctx.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-                }
-                else if (path == "/healthz")
-                {
-                    body = "ok\n"u8.ToArray();
-                    ctx.Response.ContentType = "text/plain";
-                }
-                else
-                {
-                    ctx.Response.StatusCode = 404;
-                    body = "try /metrics\n"u8.ToArray();
-                }
-                ctx.Response.ContentLength64 = body.Length;
-                await ctx.Response.OutputStream.WriteAsync(body, cancel).ConfigureAwait(false);
-                ctx.Response.Close();
-            }
-            catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException)
-            {
-                // The scraper hung up mid-response; the next scrape is independent.
-            }
+        });
+        var app = builder.Build();
+        var handler = new MetricsHandler(metrics);
+        app.Run(handler.ServeAsync);
+        try
+        {
+            await app.StartAsync(cancel).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or InvalidOperationException)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw new IOException(e.Message, e);
+        }
+        string shown = addresses.Count == 1 ? Show(addresses[0]) : host;
+        return new MetricsServer(app, $"{shown}:{port}");
+    }
+
+    private static async Task<IReadOnlyList<IPAddress>> ResolveAsync(string host, CancellationToken cancel)
+    {
+        if (IPAddress.TryParse(host, out var ip))
+        {
+            return [ip];
+        }
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return Socket.OSSupportsIPv6 ? [IPAddress.Loopback, IPAddress.IPv6Loopback] : [IPAddress.Loopback];
+        }
+        try
+        {
+            var found = await Dns.GetHostAddressesAsync(host, cancel).ConfigureAwait(false);
+            return found.Length > 0 ? found : throw new IOException($"'{host}' resolves to no address");
+        }
+        catch (SocketException e)
+        {
+            throw new IOException($"'{host}' does not resolve: {e.Message}", e);
         }
     }
 
-    public void Dispose() => ((IDisposable)_listener).Dispose();
+    private static string Show(IPAddress address)
+        => address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+
+    /// <summary>Stops listening; open scrapes get two seconds to finish, then are cut.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await _app.StopAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // A scraper that does not finish within the timeout is cut; stopping the daemon does not wait for it.
+        }
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The two paths; anything but GET/HEAD on them is 405, any other path 404.</summary>
+    private sealed class MetricsHandler(WatchMetrics metrics)
+    {
+        private static readonly byte[] Ok = "ok\n"u8.ToArray();
+        private static readonly byte[] NotFound = "try /metrics\n"u8.ToArray();
+
+        public Task ServeAsync(HttpContext context)
+        {
+            var request = context.Request;
+            var response = context.Response;
+            byte[] body;
+            switch (request.Path.Value)
+            {
+                case "/metrics" or "/healthz" when !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method):
+                    response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+                    response.Headers.Allow = "GET, HEAD";
+                    return Task.CompletedTask;
+                case "/metrics":
+                    body = Encoding.UTF8.GetBytes(metrics.Render());
+                    response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+                    break;
+                case "/healthz":
+                    body = Ok;
+                    response.ContentType = "text/plain";
+                    break;
+                default:
+                    response.StatusCode = StatusCodes.Status404NotFound;
+                    body = NotFound;
+                    break;
+            }
+            response.ContentLength = body.Length;
+            return HttpMethods.IsHead(request.Method) ? Task.CompletedTask : response.Body.WriteAsync(body, context.RequestAborted).AsTask();
+        }
+    }
 }

@@ -41,12 +41,12 @@ public sealed class AlertDispatcher : IAsyncDisposable
         if (!_throttle.TryPass(key, now, out int heldBack))
         {
             _metrics.AlertSuppressed();
-            _log.Write(WatchLog.Debug, "alert suppressed", ("key", key), ("title", title));
+            _log.AlertSuppressed(key, title);
             return false;
         }
         _metrics.AlertSent();
         int level = severity switch { "critical" => WatchLog.Error, "warning" => WatchLog.Warning, _ => WatchLog.Notice };
-        _log.Write(level, "ALERT " + title, ("severity", severity), ("key", key), ("detail", text), ("held_back", heldBack));
+        _log.AlertRaised(level, title, severity, key, text, heldBack);
         if (_config.Webhook is not null || _config.Smtp is not null)
         {
             _outbox.Writer.TryWrite(new Alert(now, severity, title, text, key, heldBack));
@@ -67,12 +67,12 @@ public sealed class AlertDispatcher : IAsyncDisposable
                     using var response = await _http.PostAsJsonAsync(url, body, AlertJson.Default.WebhookAlertJson).ConfigureAwait(false);
                     if (!response.IsSuccessStatusCode)
                     {
-                        _log.Write(WatchLog.Warning, "webhook refused the alert", ("url", url), ("status", (int)response.StatusCode));
+                        _log.WebhookRefused(url, (int)response.StatusCode);
                     }
                 }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
                 {
-                    _log.Write(WatchLog.Warning, "webhook unreachable", ("url", url), ("error", e.Message));
+                    _log.WebhookUnreachable(url, e.Message);
                 }
             }
             if (_config.Smtp is { } smtp)
@@ -89,7 +89,7 @@ public sealed class AlertDispatcher : IAsyncDisposable
                 }
                 catch (Exception e) when (e is SmtpException or InvalidOperationException or FormatException)
                 {
-                    _log.Write(WatchLog.Warning, "SMTP alert failed", ("host", smtp.Host), ("error", e.Message));
+                    _log.SmtpFailed(smtp.Host, e.Message);
                 }
             }
         }

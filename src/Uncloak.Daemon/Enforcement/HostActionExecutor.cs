@@ -15,8 +15,7 @@ public sealed class HostActionExecutor : IActionExecutor
 
     public HostActionExecutor(IEnumerable<PeerPrefix> allowlist)
     {
-        _guard = ProtectedPeers.Standard(HostAddresses.Read(), Environment.GetEnvironmentVariable("SSH_CONNECTION"),
-            Environment.GetEnvironmentVariable("SSH_CLIENT"), allowlist);
+        _guard = SocketKill.HostGuard(allowlist);
     }
 
     public bool Enforces(RemediationKind kind) => kind == RemediationKind.KillSockets;
@@ -32,15 +31,8 @@ public sealed class HostActionExecutor : IActionExecutor
         try
         {
             using var client = SockDiagClient.Open();
-            var plan = KillPlan.ForPeer(client.Dump(), new PeerPrefix(action.Target, action.PrefixLength), _guard);
-            if (plan.Refused.Count > 0)
-            {
-                return "refused: " + string.Join("; ", plan.Refused.Select(r => $"{r.Peer} is protected ({r.Reason})"));
-            }
-            var done = SocketKiller.Execute(client, plan);
-            return done.Failed > 0
-                ? $"killed {done.Killed}, {done.Failed} failed (errno {done.FirstErrno})"
-                : $"killed {done.Killed} socket(s){(done.AlreadyGone > 0 ? $", {done.AlreadyGone} already closed" : "")}";
+            var (plan, done) = SocketKill.Peer(client, new PeerPrefix(action.Target, action.PrefixLength), _guard);
+            return SocketKill.Describe(plan, done);
         }
         catch (SockDiagException e)
         {

@@ -6,7 +6,7 @@ namespace Uncloak.Daemon.Enforcement;
 
 /// <summary>
 /// The socket-kill action over the host-signals code: dump the socket table (sock_diag), plan the peer's
-/// sockets (<see cref="KillPlan.ForPeer"/>), destroy them (<see cref="SocketKiller"/>, SOCK_DESTROY). The ban
+/// sockets and destroy them with SOCK_DESTROY, through <see cref="SocketKill"/>. The ban
 /// already passed the safety rules, so no further protection is applied here. One dump per target: meant for
 /// `bans add --kill` of a few peers, not for 100k-entry imports.
 /// </summary>
@@ -21,9 +21,7 @@ public sealed class SockDiagConnectionKiller : IConnectionKiller, IDisposable
 
     public ConnectionKillResult Kill(BanTarget target)
     {
-        var table = _client.Dump(withInfo: false);
-        var plan = KillPlan.ForPeer(table, new PeerPrefix(target.Network, target.PrefixLength), new ProtectedPeers());
-        var done = SocketKiller.Execute(_client, plan);
+        var (_, done) = SocketKill.Peer(_client, new PeerPrefix(target.Network, target.PrefixLength), new ProtectedPeers(), withInfo: false);
         return new ConnectionKillResult(done.Killed, done.Failed);
     }
 

@@ -6,7 +6,7 @@ namespace Uncloak.Daemon.Logging;
 /// <summary>
 /// Structured log lines (logfmt: <c>msg key=value …</c>) on standard error. Under systemd (JOURNAL_STREAM set) each line
 /// starts with the <c>&lt;N&gt;</c> syslog level prefix journald reads, so priorities survive; on a terminal it is plain.
-/// Thread-safe: one line per call.
+/// Thread-safe: one line per call. The lines themselves, with their event ids, are listed in <see cref="LogEvents"/>.
 /// </summary>
 public sealed class WatchLog
 {
@@ -28,7 +28,8 @@ public sealed class WatchLog
 
     public bool Verbose { get; init; }
 
-    public void Write(int level, string message, params (string Key, object? Value)[] fields)
+    /// <summary>Writes one line; only <see cref="LogEvents"/> calls it, so every line has a name and an id.</summary>
+    internal void Write(int eventId, int level, string message, params (string Key, object? Value)[] fields)
     {
         if (level >= Debug && !Verbose)
         {
@@ -60,6 +61,7 @@ public sealed class WatchLog
                 sb.Append(text);
             }
         }
+        sb.Append(" event_id=").Append(eventId.ToString(CultureInfo.InvariantCulture));
         lock (_lock)
         {
             _out.WriteLine(sb.ToString());

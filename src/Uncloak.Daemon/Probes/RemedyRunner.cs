@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using Uncloak.Config;
 using Uncloak.Linux.Systemd;
 using Uncloak.Daemon.Logging;
+using Uncloak.Linux.Processes;
 
 namespace Uncloak.Daemon.Probes;
 
@@ -39,7 +39,7 @@ public sealed class RemedyRunner(WatchLog log, TimeSpan stepTimeout)
         {
             // No system bus (dbus-daemon absent or stopped) does not mean no systemd: systemctl also reaches it through
             // its private socket /run/systemd/private. Anything else systemd said (no such unit, access denied) is final.
-            log.Write(WatchLog.Warning, "remedy: D-Bus unreachable, falling back to systemctl", ("probe", probe), ("unit", unit), ("error", e.Message));
+            log.RemedyBusUnreachable(probe, unit, e.Message);
             var (ok, text) = await RunCommandAsync(fallback).ConfigureAwait(false);
             return (ok, $"D-Bus unreachable ({e.Message}); {string.Join(' ', fallback)}: {text}");
         }
@@ -51,32 +51,19 @@ public sealed class RemedyRunner(WatchLog log, TimeSpan stepTimeout)
 
     private async Task<(bool, string)> RunCommandAsync(IReadOnlyList<string> command)
     {
+        CommandResult r;
         try
         {
-            var psi = new ProcessStartInfo(command[0]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-            foreach (var a in command.Skip(1))
-            {
-                psi.ArgumentList.Add(a);
-            }
-            using var p = Process.Start(psi)!;
-            var err = p.StandardError.ReadToEndAsync();
-            _ = p.StandardOutput.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(stepTimeout);
-            try
-            {
-                await p.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                p.Kill(entireProcessTree: true);
-                return (false, $"killed after {stepTimeout.TotalSeconds:0} s");
-            }
-            string stderr = (await err.ConfigureAwait(false)).Trim();
-            return p.ExitCode == 0 ? (true, "exit 0") : (false, $"exit {p.ExitCode}: {stderr}");
+            r = await CommandRunner.RunAsync(command[0], command.Skip(1), stepTimeout).ConfigureAwait(false);
         }
-        catch (System.ComponentModel.Win32Exception e)
+        catch (CommandException e)
         {
             return (false, "cannot run: " + e.Message);
         }
+        if (r.TimedOut)
+        {
+            return (false, $"killed after {stepTimeout.TotalSeconds:0} s");
+        }
+        return r.ExitCode == 0 ? (true, "exit 0") : (false, $"exit {r.ExitCode}: {r.Error.Trim()}");
     }
 }

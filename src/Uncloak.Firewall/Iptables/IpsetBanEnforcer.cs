@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Uncloak.Core.Decisions;
 using Uncloak.Core.Rulesets;
+using Uncloak.Linux.Processes;
 
 namespace Uncloak.Firewall.Iptables;
 
@@ -181,7 +182,7 @@ public sealed partial class IpsetBanEnforcer : IBanEnforcer
     private int RuleCount(string save)
         => Tool.Run(save, ["-t", "raw"]).Output.Split('\n').Count(l => l.StartsWith("-A " + Chain + " ", StringComparison.Ordinal) && l.Contains("uncloak ban", StringComparison.Ordinal));
 
-    private static void Check(Tool.Result r, string what)
+    private static void Check(CommandResult r, string what)
     {
         if (!r.Ok)
         {

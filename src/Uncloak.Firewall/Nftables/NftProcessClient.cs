@@ -1,3 +1,5 @@
+using Uncloak.Linux.Processes;
+
 namespace Uncloak.Firewall.Nftables;
 
 /// <summary>
@@ -19,7 +21,7 @@ public sealed class NftProcessClient : INftables
 
     public NftResult ListText(string command) => Convert(Tool.Run(_nft, command.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
 
-    private static NftResult Convert(Tool.Result r) => new(r.Ok, r.Output, r.Error);
+    private static NftResult Convert(CommandResult r) => new(r.Ok, r.Output, r.Error);
 
     public void Dispose()
     {

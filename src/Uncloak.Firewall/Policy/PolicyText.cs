@@ -1,8 +1,7 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using Uncloak.Core.Rulesets;
-using Uncloak.Firewall.Interop;
+using Uncloak.Linux.Namespaces;
 using Uncloak.Firewall.Nftables;
 
 namespace Uncloak.Firewall.Policy;
@@ -34,40 +33,23 @@ public static partial class PolicyText
     /// </summary>
     public static string Planned(byte[] rulesetJson)
     {
-        string? text = null;
-        Exception? failure = null;
-        var thread = new Thread(() =>
+        try
         {
-            try
+            return NetNamespace.RunInNew(() =>
             {
-                if (Namespaces.unshare(Namespaces.CLONE_NEWNET) != 0)
-                {
-                    throw new FirewallException($"cannot create a scratch network namespace to render the plan (errno {Marshal.GetLastPInvokeError()}; needs root)");
-                }
                 using var nft = NftablesClient.OpenInProcess() ?? throw new FirewallException("rendering a plan needs libnftables.so.1 (package libnftables1)");
                 var r = nft.RunJson(rulesetJson);
                 if (!r.Ok)
                 {
                     throw new FirewallException($"nftables rejects the planned ruleset: {r.Error.Trim()}");
                 }
-                text = Loaded(nft);
-            }
-            catch (Exception e)
-            {
-                failure = e;
-            }
-        });
-        thread.Start();
-        thread.Join();
-        if (failure is FirewallException fe)
-        {
-            throw fe;
+                return Loaded(nft);
+            });
         }
-        if (failure is not null)
+        catch (IOException e)
         {
-            throw new FirewallException("rendering the plan failed: " + failure.Message, failure);
+            throw new FirewallException($"cannot create a scratch network namespace to render the plan ({e.Message}; needs root)", e);
         }
-        return text!;
     }
 
     /// <summary>Counter values to "counter", meter (ping*, conn*) elements dropped, table wrappers merged.</summary>

@@ -1,10 +1,10 @@
-using System.ComponentModel;
-using System.Diagnostics;
+using System.Text;
+using Uncloak.Linux.Processes;
 
 namespace Uncloak.Lab.Topology;
 
 /// <summary>
-/// Runs ip, nft and sysctl with an argument array (never a shell), bounded in time. The child inherits the calling thread's
+/// Runs ip, nft and sysctl through the one external-command runner (<see cref="CommandRunner"/>), bounded in time. The child inherits the calling thread's
 /// network namespace, but the lab always names the namespace explicitly (<c>ip -n</c>, <c>ip netns exec</c>).
 /// </summary>
 public static class ExternalCommand
@@ -24,39 +24,21 @@ public static class ExternalCommand
 
     public static (int Code, string Stdout, string Stderr) RunRaw(string file, IEnumerable<string> args, string? stdin = null)
     {
-        var psi = new ProcessStartInfo(file)
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = stdin is not null, UseShellExecute = false,
-        };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-        Process p;
+        var list = args.ToList();
+        CommandResult r;
         try
         {
-            p = Process.Start(psi) ?? throw new LabException($"cannot start {file}");
+            r = CommandRunner.Run(file, list, Limit, stdin is null ? null : Encoding.UTF8.GetBytes(stdin));
         }
-        catch (Win32Exception e)
+        catch (CommandException e)
         {
-            throw new LabException($"cannot run {file}: {e.Message} (install iproute2 and nftables)", e);
+            throw new LabException($"{e.Message} (the lab needs iproute2 and nftables)", e);
         }
-        using (p)
+        if (r.TimedOut)
         {
-            var stdout = p.StandardOutput.ReadToEndAsync();
-            var stderr = p.StandardError.ReadToEndAsync();
-            if (stdin is not null)
-            {
-                p.StandardInput.Write(stdin);
-                p.StandardInput.Close();
-            }
-            if (!p.WaitForExit(Limit))
-            {
-                p.Kill(entireProcessTree: true);
-                throw new LabException($"{file} {string.Join(' ', psi.ArgumentList)} did not finish in {Limit.TotalSeconds:0} s");
-            }
-            return (p.ExitCode, stdout.Result, stderr.Result);
+            throw new LabException($"{file} {string.Join(' ', list)} did not finish in {Limit.TotalSeconds:0} s");
         }
+        return (r.ExitCode, r.Output, r.Error);
     }
 
     /// <summary>ip with the given arguments.</summary>

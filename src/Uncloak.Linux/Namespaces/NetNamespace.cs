@@ -9,7 +9,16 @@ namespace Uncloak.Linux.Namespaces;
 /// </summary>
 public static class NetNamespace
 {
-    public static T Run<T>(string name, Func<T> work)
+    /// <summary>Runs <paramref name="work"/> inside the named namespace; its exceptions (and setns's <see cref="IOException"/>) are rethrown here.</summary>
+    public static T Run<T>(string name, Func<T> work) => OnThread("netns " + name, () => Interop.Namespaces.EnterNetwork(Path.Combine("/var/run/netns", name)), work);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> inside a new, empty network namespace that disappears with the thread (a scratch
+    /// kernel to try a ruleset in). Throws <see cref="IOException"/> when the namespace cannot be made (not root).
+    /// </summary>
+    public static T RunInNew<T>(Func<T> work) => OnThread("netns (scratch)", Interop.Namespaces.EnterNewNetwork, work);
+
+    private static T OnThread<T>(string threadName, Action enter, Func<T> work)
     {
         T result = default!;
         ExceptionDispatchInfo? failure = null;
@@ -17,7 +26,7 @@ public static class NetNamespace
         {
             try
             {
-                Interop.Namespaces.EnterNetwork(Path.Combine("/var/run/netns", name)); // throws IOException with the errno's text
+                enter(); // throws IOException with the errno's text
                 result = work();
             }
             catch (Exception e)
@@ -27,7 +36,7 @@ public static class NetNamespace
         })
         {
             IsBackground = true,
-            Name = "netns " + name,
+            Name = threadName,
         };
         thread.Start();
         thread.Join();

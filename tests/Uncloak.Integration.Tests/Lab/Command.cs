@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Uncloak.Linux.Processes;
 
 namespace Uncloak.Integration.Tests.Lab;
 
@@ -9,23 +9,15 @@ public static class Command
 
     public static string Run(string file, bool check, params string[] args)
     {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args)
+        var r = CommandRunner.Run(file, args, TimeSpan.FromSeconds(30));
+        if (r.TimedOut)
         {
-            psi.ArgumentList.Add(a);
-        }
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {file}");
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(30_000))
-        {
-            p.Kill(entireProcessTree: true);
             throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish in 30 s");
         }
-        if (check && p.ExitCode != 0)
+        if (check && r.ExitCode != 0)
         {
-            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({p.ExitCode}): {stderr.Result}");
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({r.ExitCode}): {r.Error}");
         }
-        return stdout.Result;
+        return r.Output;
     }
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
+using Uncloak.Linux.Namespaces;
 
 namespace Uncloak.Integration.Tests.Lab;
 
@@ -132,34 +132,14 @@ public sealed class DefendLab : IDisposable
     /// <summary>Runs <paramref name="work"/> on a fresh thread that joined <paramref name="ns"/>; sockets it creates live there.</summary>
     public static T InNamespace<T>(string ns, Func<T> work)
     {
-        T result = default!;
-        Exception? failure = null;
-        var thread = new Thread(() =>
+        try
         {
-            try
-            {
-                using var fd = File.OpenHandle($"/run/netns/{ns}");
-                if (NetnsInterop.setns((int)fd.DangerousGetHandle(), NetnsInterop.CLONE_NEWNET) != 0)
-                {
-                    throw new InvalidOperationException($"setns({ns}) failed: errno {Marshal.GetLastPInvokeError()}");
-                }
-                result = work();
-            }
-            catch (Exception e)
-            {
-                failure = e;
-            }
-        });
-        thread.Start();
-        if (!thread.Join(TimeSpan.FromSeconds(60)))
-        {
-            throw new TimeoutException($"work in {ns} did not finish in 60 s");
+            return NetNamespace.Run(ns, work);
         }
-        if (failure is not null)
+        catch (Exception e) when (e is not InvalidOperationException)
         {
-            throw new InvalidOperationException($"work in namespace {ns} failed", failure);
+            throw new InvalidOperationException($"work in namespace {ns} failed", e);
         }
-        return result;
     }
 
     private void Link(string serverSide, string peer, string peerSide, string s4, string p4, string s6, string p6)

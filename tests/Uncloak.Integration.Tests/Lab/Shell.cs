@@ -1,8 +1,8 @@
-using System.Diagnostics;
+using Uncloak.Linux.Processes;
 
 namespace Uncloak.Integration.Tests.Lab;
 
-/// <summary>Runs a program with an argument array (no shell) and a time limit; the test fails with its output if asked to.</summary>
+/// <summary>Runs a program through the product's runner (<see cref="CommandRunner"/>) with a time limit; the test fails with its output if asked to.</summary>
 public static class Shell
 {
     public sealed record Result(int ExitCode, string Output, string Error)
@@ -12,38 +12,16 @@ public static class Shell
 
     public static Result Run(IReadOnlyList<string> args, IDictionary<string, string>? env = null, byte[]? stdin = null, int timeoutMs = 120_000)
     {
-        var psi = new ProcessStartInfo(args[0])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in args.Skip(1))
-        {
-            psi.ArgumentList.Add(a);
-        }
         // The product reads SSH_CONNECTION; a test run from an SSH session must not inherit it by accident.
-        psi.Environment.Remove("SSH_CONNECTION");
-        psi.Environment.Remove("SSH_CLIENT");
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal) { ["SSH_CONNECTION"] = null, ["SSH_CLIENT"] = null };
         foreach (var (k, v) in env ?? new Dictionary<string, string>())
         {
-            psi.Environment[k] = v;
+            environment[k] = v;
         }
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (stdin is not null)
-        {
-            p.StandardInput.BaseStream.Write(stdin);
-        }
-        p.StandardInput.Close();
-        if (!p.WaitForExit(timeoutMs))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{string.Join(' ', args)} did not finish in {timeoutMs} ms");
-        }
-        return new Result(p.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
+        var r = CommandRunner.Run(args[0], args.Skip(1), TimeSpan.FromMilliseconds(timeoutMs), stdin, environment);
+        return r.TimedOut
+            ? throw new TimeoutException($"{string.Join(' ', args)} did not finish in {timeoutMs} ms")
+            : new Result(r.ExitCode, r.Output, r.Error);
     }
 
     public static Result Check(params string[] args)

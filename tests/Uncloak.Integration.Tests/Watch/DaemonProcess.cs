@@ -76,6 +76,8 @@ internal sealed partial class DaemonProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int Pid => _process.Id;
+
     public int ExitCode => _process.ExitCode;
 
     public void Signal(int signal)

@@ -4,6 +4,7 @@ using Uncloak.Cli.Rendering;
 using Uncloak.Core.Counters;
 using Uncloak.Core.Signals;
 using Uncloak.Core.Sockets;
+using Uncloak.Daemon.Enforcement;
 using Uncloak.Linux.Counters;
 using Uncloak.Linux.Sockets;
 
@@ -130,23 +131,8 @@ public static class SocketsCommand
 
     private static int Kill(SockDiagClient client, PeerPrefix? peer, List<PeerPrefix> allowed, bool json, TextWriter output, TextWriter error)
     {
-        var guard = ProtectedPeers.Standard(HostAddresses.Read(), Environment.GetEnvironmentVariable("SSH_CONNECTION"),
-            Environment.GetEnvironmentVariable("SSH_CLIENT"), allowed);
-        var table = client.Dump();
-        KillPlan plan;
-        if (peer is { } asked && asked.Bits == (asked.Network.IsV4 ? 32 : 128) && guard.ReasonFor(asked.Network) is { } reason)
-        {
-            // Asked by name for a protected peer: refuse the whole request, even when it has no socket right now.
-            int matching = KillPlan.ForPeer(table, asked, new ProtectedPeers()).Targets.Count;
-            plan = new KillPlan([], [new RefusedPeer(asked.Network, reason, matching)]);
-        }
-        else
-        {
-            plan = peer is { } p
-                ? KillPlan.ForPeer(table, p, guard)
-                : KillPlan.ForStuck(SocketAnalyzer.Analyze(table), guard);
-        }
-        var done = SocketKiller.Execute(client, plan);
+        var guard = SocketKill.HostGuard(allowed);
+        var (plan, done) = peer is { } p ? SocketKill.Peer(client, p, guard) : SocketKill.Stuck(client, guard);
         SocketsRenderer.WriteKill(output, peer?.ToString() ?? "stuck peers", done, plan, json);
         if (done.Failed > 0)
         {

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Runtime.InteropServices;
 using Uncloak.Config;
 using Uncloak.Core.Decisions;
@@ -103,23 +102,19 @@ public static class WatchRunner
         using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx => { ctx.Cancel = true; engine.RequestReload(); });
 
         MetricsServer? server = null;
-        Task serving = Task.CompletedTask;
         if (config.Metrics is not null)
         {
             WatchConfigLoader.TrySplitHostPort(config.Metrics, out var host, out int port);
-            server = new MetricsServer(host, port, metrics);
             try
             {
-                server.Start();
+                server = await MetricsServer.StartAsync(host, port, metrics, stop.Token).ConfigureAwait(false);
             }
-            catch (HttpListenerException e)
+            catch (IOException e)
             {
                 error.WriteLine($"uncloak watch: cannot serve metrics on {config.Metrics}: {e.Message} (use --metrics HOST:PORT or --metrics off)");
-                server.Dispose();
                 return ExitCodes.Environment;
             }
-            serving = server.ServeAsync(stop.Token);
-            log.Write(WatchLog.Info, "metrics", ("address", "http://" + server.Address + "/metrics"));
+            log.MetricsServing(server.Address);
         }
         try
         {
@@ -128,8 +123,10 @@ public static class WatchRunner
         finally
         {
             await stop.CancelAsync().ConfigureAwait(false);
-            await serving.ConfigureAwait(false);
-            server?.Dispose();
+            if (server is not null)
+            {
+                await server.DisposeAsync().ConfigureAwait(false);
+            }
             foreach (var (_, probe) in probes)
             {
                 probe.Dispose();
@@ -155,18 +152,18 @@ public static class WatchRunner
         }
         catch (FirewallException e)
         {
-            log.Write(WatchLog.Warning, "bans will be recorded only", ("reason", e.Message));
+            log.BansRecordedOnly(e.Message);
             return null;
         }
         var executor = new FirewallActionExecutor(store, enforcer, time, HostFacts.Read(HostAddresses.Read(), allow), config.MaxBansPerMinute, sockets);
         try
         {
             var r = executor.Reconcile();
-            log.Write(WatchLog.Info, "bans reconciled", ("backend", executor.Backend), ("restored", r.Restored), ("removed", r.Removed), ("kept", r.Kept));
+            log.BansReconciled(executor.Backend, r.Restored, r.Removed, r.Kept);
         }
         catch (FirewallException e)
         {
-            log.Write(WatchLog.Error, "bans could not be reconciled at start-up", ("backend", executor.Backend), ("error", e.Message));
+            log.BansNotReconciled(executor.Backend, e.Message);
         }
         return executor;
     }

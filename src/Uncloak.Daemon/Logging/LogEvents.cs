@@ -1,0 +1,89 @@
+namespace Uncloak.Daemon.Logging;
+
+/// <summary>
+/// Every line the daemon writes to the journal, in one place: a named method per event, each with a fixed event id
+/// (the <c>event_id</c> field at the end of the line) and level, numbered in blocks per area — 1xxx sources, 2xxx
+/// decisions and bans, 3xxx probes and remedies, 4xxx alerts, 5xxx configuration, 6xxx the daemon's life (start, stop,
+/// the web listener). Ids are a contract with whoever filters the journal (<c>journalctl -u uncloak | grep event_id=2001</c>):
+/// a new event takes the next free id in its block, an id is never reused for another meaning.
+/// </summary>
+public static class LogEvents
+{
+    // 1xxx sources
+    public static void SourceResumed(this WatchLog log, string name, string? cursor)
+        => log.Write(1001, WatchLog.Info, "source", ("name", name), ("resume", cursor ?? "(new)"));
+
+    public static void SourceProblem(this WatchLog log, string source, string problem, TimeSpan retryIn)
+        => log.Write(1002, WatchLog.Warning, "source problem", ("source", source), ("problem", problem), ("retry_in", retryIn));
+
+    public static void StoreWriteFailed(this WatchLog log, string error)
+        => log.Write(1003, WatchLog.Error, "store write failed", ("error", error));
+
+    // 2xxx decisions and bans
+    public static void Decision(this WatchLog log, string scenario, string action, string target, bool simulated, string outcome)
+        => log.Write(2001, WatchLog.Notice, "decision", ("scenario", scenario), ("action", action), ("target", target), ("simulated", simulated), ("outcome", outcome));
+
+    public static void BansRecordedOnly(this WatchLog log, string reason)
+        => log.Write(2002, WatchLog.Warning, "bans will be recorded only", ("reason", reason));
+
+    public static void BansReconciled(this WatchLog log, string backend, int restored, int removed, int kept)
+        => log.Write(2003, WatchLog.Info, "bans reconciled", ("backend", backend), ("restored", restored), ("removed", removed), ("kept", kept));
+
+    public static void BansNotReconciled(this WatchLog log, string backend, string error)
+        => log.Write(2004, WatchLog.Error, "bans could not be reconciled at start-up", ("backend", backend), ("error", error));
+
+    // 3xxx probes and remedies
+    public static void RemedyStarting(this WatchLog log, string probe, string command, string why)
+        => log.Write(3001, WatchLog.Warning, "remedy starting", ("probe", probe), ("command", command), ("why", why));
+
+    public static void RemedyWithheld(this WatchLog log, string probe, string command, string why)
+        => log.Write(3002, WatchLog.Warning, "remedy withheld", ("probe", probe), ("command", command), ("why", why));
+
+    public static void RemedyDone(this WatchLog log, string probe, string command, string outcome)
+        => log.Write(3003, WatchLog.Notice, "remedy", ("probe", probe), ("command", command), ("outcome", outcome));
+
+    public static void RemedyBusUnreachable(this WatchLog log, string probe, string unit, string error)
+        => log.Write(3004, WatchLog.Warning, "remedy: D-Bus unreachable, falling back to systemctl", ("probe", probe), ("unit", unit), ("error", error));
+
+    // 4xxx alerts
+    public static void AlertRaised(this WatchLog log, int level, string title, string severity, string key, string detail, int heldBack)
+        => log.Write(4001, level, "ALERT " + title, ("severity", severity), ("key", key), ("detail", detail), ("held_back", heldBack));
+
+    public static void AlertSuppressed(this WatchLog log, string key, string title)
+        => log.Write(4002, WatchLog.Debug, "alert suppressed", ("key", key), ("title", title));
+
+    public static void WebhookRefused(this WatchLog log, Uri url, int status)
+        => log.Write(4003, WatchLog.Warning, "webhook refused the alert", ("url", url), ("status", status));
+
+    public static void WebhookUnreachable(this WatchLog log, Uri url, string error)
+        => log.Write(4004, WatchLog.Warning, "webhook unreachable", ("url", url), ("error", error));
+
+    public static void SmtpFailed(this WatchLog log, string host, string error)
+        => log.Write(4005, WatchLog.Warning, "SMTP alert failed", ("host", host), ("error", error));
+
+    // 5xxx configuration
+    public static void Reloaded(this WatchLog log, int scenarios)
+        => log.Write(5001, WatchLog.Notice, "reloaded", ("scenarios", scenarios), ("note", "buckets start empty"));
+
+    public static void ReloadRefusedInvalid(this WatchLog log, int errors, string? first)
+        => log.Write(5002, WatchLog.Error, "reload refused: the new configuration is invalid, keeping the old one", ("errors", errors), ("first", first));
+
+    public static void ConfigError(this WatchLog log, string at)
+        => log.Write(5003, WatchLog.Error, "config error", ("at", at));
+
+    public static void ReloadRefusedUnreadable(this WatchLog log, string error)
+        => log.Write(5004, WatchLog.Error, "reload refused: cannot read the configuration, keeping the old one", ("error", error));
+
+    // 6xxx the daemon's life
+    public static void Watching(this WatchLog log, int sources, int probes, int scenarios, bool simulate, string bans, string socketKills)
+        => log.Write(6001, WatchLog.Notice, "watching", ("sources", sources), ("probes", probes), ("scenarios", scenarios), ("simulate", simulate), ("bans", bans), ("socket_kills", socketKills));
+
+    public static void Stopping(this WatchLog log)
+        => log.Write(6002, WatchLog.Notice, "stopping: draining sources");
+
+    public static void Stopped(this WatchLog log, long events)
+        => log.Write(6003, WatchLog.Notice, "stopped", ("events", events));
+
+    public static void MetricsServing(this WatchLog log, string address)
+        => log.Write(6004, WatchLog.Info, "metrics", ("address", "http://" + address + "/metrics"));
+}
