@@ -1,3 +1,4 @@
+using Uncloak.Core.Decisions;
 
 namespace Uncloak.Config;
 
@@ -39,7 +40,7 @@ public sealed record WatchConfig
     public TimeSpan CorrelationWindow { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Ban backend: auto (nftables, else iptables+ipset), nftables, iptables, or off (bans recorded only).</summary>
-    public string Firewall { get; init; } = "auto";
+    public FirewallBackend Firewall { get; init; } = FirewallBackend.Auto;
 
     /// <summary>New bans allowed per minute before the rest are refused (a misfiring scenario must not ban the world).</summary>
     public int MaxBansPerMinute { get; init; } = 30;

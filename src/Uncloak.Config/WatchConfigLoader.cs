@@ -1,5 +1,6 @@
 using System.Globalization;
 using YamlDotNet.RepresentationModel;
+using Uncloak.Core.Decisions;
 
 namespace Uncloak.Config;
 
@@ -160,17 +161,16 @@ public static class WatchConfigLoader
             alerts = new AlertConfig { PerMinute = perMinute, Dedupe = dedupe, Webhook = webhook, Smtp = smtp };
         }
         var window = m.Duration("correlation_window", d.CorrelationWindow);
-        string firewall = d.Firewall;
+        var firewall = d.Firewall;
         if (m.Node("firewall") is { } fw)
         {
-            var v = (fw as YamlScalarNode)?.Value;
-            if (v is "auto" or "nftables" or "iptables" or "off")
+            if (FirewallBackendNames.TryParse((fw as YamlScalarNode)?.Value, out var backend))
             {
-                firewall = v;
+                firewall = backend;
             }
             else
             {
-                m.Add(fw, "'firewall' must be auto, nftables, iptables or off");
+                m.Add(fw, "'firewall' must be " + FirewallBackendNames.Choices);
             }
         }
         int maxBans = m.Int("max_bans_per_minute", d.MaxBansPerMinute, 1, 100_000);

@@ -4,8 +4,8 @@ namespace Uncloak.Core.Decisions;
 /// The socket-kill action: ends the established connections of a banned target at once (sock_diag
 /// <c>SOCK_DESTROY</c>), because a ban drops the peer's new packets but a connection it already holds in
 /// zero-window persist keeps its socket, buffers and worker until TCP gives up (minutes). The implementation
-/// lives in Uncloak.Cli (SockDiagConnectionKiller, over Uncloak.Linux/Sockets); <c>BanWorkflow</c> calls it after the kernel
-/// holds the ban, so the peer cannot reconnect in between.
+/// lives in Uncloak.Daemon (Enforcement/SockDiagConnectionKiller, over the one socket kill, SocketKill); <c>BanWorkflow</c>
+/// calls it after the kernel holds the ban, so the peer cannot reconnect in between.
 /// </summary>
 public interface IConnectionKiller
 {

@@ -1,6 +1,7 @@
 using Uncloak.Cli.Commands.Watch;
 using Uncloak.Config;
 using Xunit;
+using Uncloak.Core.Decisions;
 
 namespace Uncloak.Core.Tests.Cli;
 
@@ -32,7 +33,7 @@ public sealed class WatchOverridesTests
             Webhook = "https://hooks.test.invalid/uncloak",
             Simulate = true,
         });
-        Assert.Equal("nftables", config.Firewall);
+        Assert.Equal(FirewallBackend.Nftables, config.Firewall);
         Assert.Equal(50, config.MaxBansPerMinute);
         Assert.Equal("127.0.0.1:9600", config.Metrics);
         Assert.Equal(["10.0.0.0/8", "198.18.0.0/15", "2001:2::/48"], config.Allowlist);

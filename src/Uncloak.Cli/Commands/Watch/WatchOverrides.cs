@@ -1,4 +1,5 @@
 using Uncloak.Config;
+using Uncloak.Core.Decisions;
 
 namespace Uncloak.Cli.Commands.Watch;
 
@@ -56,9 +57,10 @@ public static class WatchOverrides
                 errors.Add(Error("--webhook", $"'{hook}' is not an http:// or https:// URL (or off)"));
             }
         }
-        if (options.Firewall is { } fw && fw is not ("auto" or "nftables" or "iptables" or "off"))
+        var firewall = config.Firewall;
+        if (options.Firewall is { } fw && !FirewallBackendNames.TryParse(fw, out firewall))
         {
-            errors.Add(Error("--firewall", $"'{fw}' is not auto, nftables, iptables or off"));
+            errors.Add(Error("--firewall", $"'{fw}' is not {FirewallBackendNames.Choices}"));
         }
         if (options.MaxBansPerMinute is { } max && max is < 1 or > 100_000)
         {
@@ -79,7 +81,7 @@ public static class WatchOverrides
             Probes = probes,
             Allowlist = [.. config.Allowlist, .. options.Allow],
             Alerts = alerts,
-            Firewall = options.Firewall ?? config.Firewall,
+            Firewall = firewall,
             MaxBansPerMinute = options.MaxBansPerMinute ?? config.MaxBansPerMinute,
         };
     }

@@ -141,7 +141,7 @@ public static class WatchRunner
     /// </summary>
     private static FirewallActionExecutor? OpenFirewall(WatchConfig config, SqliteStore store, TimeProvider time, List<BanTarget> allow, HostActionExecutor sockets, WatchLog log)
     {
-        if (config.Firewall == "off" || config.Simulate)
+        if (config.Firewall == FirewallBackend.Off || config.Simulate)
         {
             return null;
         }
