@@ -8,6 +8,8 @@ namespace Uncloak.Benchmarks;
 /// Writes a mixed kern.log of N lines, deterministic for a seed: ~35% netfilter LOG lines, ~5% shrunk-window
 /// lines in all three forms (IPv4, full %pI6 IPv6 and IPv4-mapped), a sprinkle of the other families and
 /// kernel noise for the rest; and a ground-truth JSON of per-peer, per-kind counts in canonical address form.
+/// <c>--mix dense</c> writes the log of a misbehaving host instead (issue 18 item 6): 60% rare-kind events (NIC link
+/// flaps, SYN-flood, conntrack-full and TCP out-of-memory lines), 15% LOG lines, 3% shrunk-window lines, the rest noise.
 /// </summary>
 public static class CorpusGenerator
 {
@@ -16,6 +18,7 @@ public static class CorpusGenerator
         long lines = 10_000_000;
         int seed = 1;
         string output = "corpus.log", truthPath = "truth.json";
+        bool dense = false;
         for (int i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -24,15 +27,17 @@ public static class CorpusGenerator
                 case "--seed": seed = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--out": output = args[i + 1]; break;
                 case "--truth": truthPath = args[i + 1]; break;
+                case "--mix" when args[i + 1] is "standard" or "dense": dense = args[i + 1] == "dense"; break;
                 default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
             }
         }
-        var truth = Generate(lines, seed, output);
+        var truth = Generate(lines, seed, output, dense);
         using var stream = File.Create(truthPath);
         using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
         w.WriteStartObject();
         w.WriteNumber("lines", lines);
         w.WriteNumber("seed", seed);
+        w.WriteString("mix", dense ? "dense" : "standard");
         w.WriteStartObject("events");
         foreach (var (kind, n) in truth.Kinds.OrderBy(k => k.Key, StringComparer.Ordinal))
         {
@@ -91,7 +96,7 @@ public static class CorpusGenerator
         "IPv6: ADDRCONF(NETDEV_UP): eth0: link is not ready",
     ];
 
-    public static Truth Generate(long count, int seed, string path)
+    public static Truth Generate(long count, int seed, string path, bool dense = false)
     {
         var rnd = new Random(seed);
         var truth = new Truth();
@@ -111,6 +116,17 @@ public static class CorpusGenerator
               .Append(' ').Append(t.ToString("HH:mm:ss", CultureInfo.InvariantCulture)).Append(" web1 kernel: [")
               .Append(uptime.ToString("0.000000", CultureInfo.InvariantCulture).PadLeft(12)).Append("] ");
             double roll = rnd.NextDouble();
+            if (dense)
+            {
+                // Shift the standard mix's thresholds: [0, 0.6) rare kinds, then 15% LOG, 3% treason, noise.
+                if (roll < 0.60)
+                {
+                    AppendRare(sb, rnd, roll / 0.60, truth);
+                    w.WriteLine(sb);
+                    continue;
+                }
+                roll = roll < 0.75 ? (roll - 0.60) / 0.15 * 0.35 : roll < 0.78 ? 0.35 + (roll - 0.75) / 0.03 * 0.05 : 0.5;
+            }
             if (roll < 0.35)
             {
                 var src = V4(v4Peers[Skewed(rnd, v4Peers.Length)]);
@@ -194,6 +210,35 @@ public static class CorpusGenerator
             w.WriteLine(sb);
         }
         return truth;
+    }
+
+    /// <summary>One rare-kind line for the dense mix; <paramref name="u"/> in [0, 1) picks the kind.</summary>
+    private static void AppendRare(StringBuilder sb, Random rnd, double u, Truth truth)
+    {
+        if (u < 0.35)
+        {
+            int nic = rnd.Next(4);
+            sb.Append("e1000e 0000:00:").Append(0x19 + nic).Append(".0 eth").Append(nic)
+              .Append(rnd.Next(2) == 0 ? ": NIC Link is Down" : ": NIC Link is Up 1000 Mbps Full Duplex, Flow Control: Rx/Tx");
+            truth.Count("nic_link", null);
+        }
+        else if (u < 0.60)
+        {
+            sb.Append("TCP: request_sock_TCP: Possible SYN flooding on port 198.18.0.").Append(10 + rnd.Next(4)).Append(':')
+              .Append(rnd.Next(2) == 0 ? 80 : 443).Append(rnd.Next(3) == 0 ? ". Dropping request.  Check SNMP counters." : ". Sending cookies.");
+            truth.Count("syn_flood", null);
+        }
+        else if (u < 0.85)
+        {
+            sb.Append("nf_conntrack: nf_conntrack: table full, dropping packet");
+            truth.Count("conntrack_full", null);
+        }
+        else
+        {
+            bool oom = u < 0.925;
+            sb.Append(oom ? "TCP: out of memory -- consider tuning tcp_mem" : "TCP: too many orphaned sockets");
+            truth.Count(oom ? "tcp_out_of_memory" : "too_many_orphans", null);
+        }
     }
 
     /// <summary>A few heavy hitters and a long tail, as on a real server.</summary>

@@ -6,10 +6,13 @@
 #        AOT=1 bench/peers/run.sh ...   also publishes and times the Native AOT build (the shipped binary)
 #        UNCLOAK=/path/to/uncloak bench/peers/run.sh ...   times that binary instead of the JIT build in
 #        src/Uncloak.Cli/bin/Release.
+#        MIX=dense bench/peers/run.sh 2000000   the dense mix (60% rare-kind events: link flaps, SYN flood, conntrack,
+#        out of memory) instead of the standard one (35% LOG lines, 5% shrunk window).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 LINES=${1:-10000000}
 SEED=${2:-1}
+MIX=${MIX:-standard}
 WORK=${WORK:-/tmp/uncloak-peers}
 mkdir -p "$WORK"
 
@@ -27,9 +30,11 @@ if [ "${AOT:-0}" = 1 ]; then
   packaging/publish.sh "$WORK/aot" >/dev/null
 fi
 
-CORPUS="$WORK/kern-$LINES-$SEED.log"
+TAG="$LINES-$SEED"
+[ "$MIX" = standard ] || TAG="$MIX-$TAG"
+CORPUS="$WORK/kern-$TAG.log"
 if [ ! -s "$CORPUS" ]; then
-  dotnet bench/Uncloak.Benchmarks/bin/Release/net10.0/Uncloak.Benchmarks.dll generate --lines "$LINES" --seed "$SEED" --out "$CORPUS" --truth "$WORK/truth-$LINES-$SEED.json"
+  dotnet bench/Uncloak.Benchmarks/bin/Release/net10.0/Uncloak.Benchmarks.dll generate --lines "$LINES" --seed "$SEED" --mix "$MIX" --out "$CORPUS" --truth "$WORK/truth-$TAG.json"
 fi
 cat "$CORPUS" > /dev/null   # warm the page cache so every tool reads from memory
 
@@ -44,7 +49,7 @@ timed() {  # timed NAME COMMAND... ; prints seconds and peak RSS
 }
 
 rm -f "$WORK/store.db"*
-echo "== $LINES lines, $(du -hL "$CORPUS" | cut -f1)"
+echo "== $LINES lines ($MIX mix), $(du -hL "$CORPUS" | cut -f1), load: $(cut -d" " -f1-3 /proc/loadavg)"
 r_grep=$(timed grep bash -c "LC_ALL=C grep -E 'Treason uncloaked|unexpectedly shrunk window|Probing zero-window' '$CORPUS' | LC_ALL=C sed -E 's/.*(Peer|on) ([^ ]+):[0-9]+\/[0-9]+.*/\2/' | LC_ALL=C sort | LC_ALL=C uniq -c > '$WORK/grep.txt'")
 r_unc=$(timed uncloak bash -c "'$UNCLOAK' analyze --json --db '$WORK/store.db' '$CORPUS' > '$WORK/uncloak.json'")
 r_aot=
@@ -67,4 +72,4 @@ for n in ("uncloak", "uncloak-aot"):
     if n in rate:
         print(f"{n} / grep pipeline: {rate[n]/rate['grep']:.2f}x   {n} / fail2ban-regex: {rate[n]/rate['fail2ban']:.1f}x")
 PY
-python3 bench/peers/compare.py "$WORK/truth-$LINES-$SEED.json" "$WORK/uncloak.json" "$WORK/grep.txt" "$WORK/f2b.txt"
+python3 bench/peers/compare.py "$WORK/truth-$TAG.json" "$WORK/uncloak.json" "$WORK/grep.txt" "$WORK/f2b.txt"

@@ -23,6 +23,12 @@ public static class AnalysisRenderer
         {
             console.MarkupLineInterpolated($"[red]Input problem:[/] {s.Error}");
         }
+        foreach (var s in r.Sources.Where(s => s.DamagedTotal.Ranges > 0))
+        {
+            var shown = string.Join(", ", s.Damaged.Take(5).Select(d => $"{d.Length.ToString("N0", Inv)} at byte {d.Offset.ToString("N0", Inv)}"));
+            string more = s.DamagedTotal.Ranges > 5 ? $", and {(s.DamagedTotal.Ranges - 5).ToString("N0", Inv)} more" : "";
+            console.MarkupLineInterpolated($"[yellow]Damaged input:[/] {s.Name}: skipped {s.DamagedTotal.Bytes:N0} bytes of NULs in {s.DamagedTotal.Ranges:N0} range(s) ({shown}{more}); every text line around them was read.");
+        }
         console.WriteLine();
 
         console.Write(new Rule("[bold]Verdict[/]").LeftJustified());

@@ -12,7 +12,12 @@ public readonly ref struct FramedLine
     /// <summary>Syslog level 0–7, or -1 when the transport does not say.</summary>
     public int Priority { get; init; }
 
+    /// <summary>The host the line names, or empty.</summary>
     public ReadOnlySpan<byte> Host { get; init; }
 
+    /// <summary>The kernel message, every framing removed.</summary>
     public ReadOnlySpan<byte> Message { get; init; }
+
+    /// <summary>Which wrapping this line came in.</summary>
+    public LineFraming Framing { get; init; }
 }

@@ -6,6 +6,12 @@ namespace Uncloak.Core.Framing;
 /// overlong (with their offset) and skips to the next newline, so a 1 GB line costs no memory.
 /// Read errors of the stream (truncated gzip, vanished file) propagate to the caller, which knows
 /// the file; everything returned before stays valid.
+/// <para>
+/// Runs of NUL bytes are crash damage (blocks a filesystem allocated but never wrote after a power loss),
+/// never text: they end a line, are skipped and recorded in <see cref="DamagedRanges"/>, and the text after
+/// them starts a new line, so the good line that follows a damaged block is never lost. Text cut off by a NUL
+/// run is returned with <see cref="LineDamaged"/> set.
+/// </para>
 /// </summary>
 public sealed class LineReader
 {
@@ -17,6 +23,7 @@ public sealed class LineReader
     private int _end;
     private long _bufferOffset; // stream offset of _buffer[0]
     private bool _eof;
+    private readonly List<ByteRange> _damaged = [];
 
     /// <param name="stream">What to read.</param>
     /// <param name="bufferSize">Read buffer (at least twice the line limit).</param>
@@ -28,8 +35,23 @@ public sealed class LineReader
         _bufferOffset = startOffset;
     }
 
+    /// <summary>How many damaged ranges <see cref="DamagedRanges"/> keeps; the rest are only counted.</summary>
+    public const int MaxDamagedRanges = 1000;
+
     /// <summary>Bytes consumed so far (the offset of the next line).</summary>
     public long Position => _bufferOffset + _start;
+
+    /// <summary>The first <see cref="MaxDamagedRanges"/> NUL runs skipped so far, in file order.</summary>
+    public IReadOnlyList<ByteRange> DamagedRanges => _damaged;
+
+    /// <summary>How many NUL runs were skipped (all of them, also past <see cref="MaxDamagedRanges"/>).</summary>
+    public long DamagedRangeCount { get; private set; }
+
+    /// <summary>How many bytes the skipped NUL runs held.</summary>
+    public long DamagedBytes { get; private set; }
+
+    /// <summary>True when the line last returned was cut short by a NUL run (the start of a line whose end was lost).</summary>
+    public bool LineDamaged { get; private set; }
 
     /// <summary>
     /// Next line without its newline. <paramref name="overlong"/> is true for a line that exceeded the
@@ -38,12 +60,26 @@ public sealed class LineReader
     public bool TryReadLine(out ReadOnlySpan<byte> line, out long offset, out bool overlong)
     {
         overlong = false;
+        LineDamaged = false;
         while (true)
         {
             var window = _buffer.AsSpan(_start, _end - _start);
-            int nl = window.IndexOf((byte)'\n');
+            int nl = window.IndexOfAny((byte)'\n', (byte)0);
             if (nl >= 0)
             {
+                if (window[nl] == 0)
+                {
+                    if (nl == 0)
+                    {
+                        SkipNuls();
+                        continue;
+                    }
+                    offset = _bufferOffset + _start;
+                    line = window[..nl];
+                    _start += nl;
+                    LineDamaged = true;
+                    return true;
+                }
                 offset = _bufferOffset + _start;
                 line = window[..nl];
                 _start += nl + 1;
@@ -116,15 +152,45 @@ public sealed class LineReader
         return true;
     }
 
+    /// <summary>Skips the NUL run at the read position (across refills) and records it.</summary>
+    private void SkipNuls()
+    {
+        long runStart = Position;
+        while (true)
+        {
+            var window = _buffer.AsSpan(_start, _end - _start);
+            int text = window.IndexOfAnyExcept((byte)0);
+            if (text >= 0)
+            {
+                _start += text;
+                break;
+            }
+            _start = _end;
+            if (_eof)
+            {
+                break;
+            }
+            Fill();
+        }
+        long length = Position - runStart;
+        DamagedRangeCount++;
+        DamagedBytes += length;
+        if (_damaged.Count < MaxDamagedRanges)
+        {
+            _damaged.Add(new ByteRange(runStart, length));
+        }
+    }
+
     private void SkipOverlong()
     {
         while (true)
         {
             var window = _buffer.AsSpan(_start, _end - _start);
-            int nl = window.IndexOf((byte)'\n');
+            int nl = window.IndexOfAny((byte)'\n', (byte)0);
             if (nl >= 0)
             {
-                _start += nl + 1;
+                // A NUL run ends the overlong line too; it is skipped and recorded by the next read.
+                _start += window[nl] == '\n' ? nl + 1 : nl;
                 return;
             }
             _start = _end;

@@ -1,76 +1,98 @@
 namespace Uncloak.Core.Framing;
 
 /// <summary>
-/// Decides a file's transport from its first lines. Each candidate format is tried on up to 50
-/// non-empty lines and the one that frames most of them wins; text with no stamps at all is plain
-/// dmesg. Content with NUL bytes or mostly non-text bytes is not a log.
+/// Decides a file's dominant transport from its first lines: up to 50 lines are framed one by one (the framing
+/// is recognised per line, see <see cref="LogFramer"/>) and the transport that frames most of them wins; text with
+/// no stamps at all is plain dmesg. NUL runs are crash damage, not content: they separate lines and are not held
+/// against the file. Only content that is mostly binary, or a systemd journal file, is not a log.
 /// </summary>
 public static class LogFormatDetector
 {
+    /// <summary>Segments shorter than this say nothing about text or binary.</summary>
+    private const int MinimumEvidence = 8;
+
     public static LogFormat Detect(ReadOnlySpan<byte> head, DateTime reference)
     {
         if (head.IsEmpty)
         {
             return LogFormat.Dmesg;
         }
-        if (LooksBinary(head))
+        if (IsJournalFile(head))
         {
             return LogFormat.Unknown;
         }
+        int start = head.IndexOfAnyExcept((byte)0);
+        if (start < 0)
+        {
+            return LogFormat.Dmesg; // nothing but NULs so far: a damaged log whose text comes later
+        }
+        head = head[start..];
         if (LooksLikeExport(head))
         {
             return LogFormat.JournalExport;
         }
-        // Per line, which transport's stamp it carries. Garbage and overlong lines vote for nothing, so a
-        // few bad lines at the top of a syslog file do not turn it into "plain text".
-        int json = 0, kmsg = 0, rfc3339 = 0, bsd = 0, stamped = 0, lines = 0;
-        var jsonFramer = new LogFramer(LogFormat.JournalJson, reference);
+        // Each line votes for the transport its framing belongs to. Garbage, binary and overlong lines vote for
+        // nothing, so a few bad lines at the top of a syslog file do not turn it into "plain text".
+        Span<int> votes = stackalloc int[(int)LogFormat.Dmesg + 1];
+        int lines = 0, binary = 0;
+        var framer = new LogFramer(LogFormat.Unknown, reference);
         var rest = head;
         while (!rest.IsEmpty && lines < 50)
         {
-            int nl = rest.IndexOf((byte)'\n');
-            var line = nl < 0 ? rest : rest[..nl];
-            rest = nl < 0 ? default : rest[(nl + 1)..];
-            if (line.IsEmpty || line[0] == ' ' || line.Length > 4096 || LooksBinary(line))
+            int end = rest.IndexOfAny((byte)'\n', (byte)0);
+            var line = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? default : rest[(end + 1)..];
+            if (line.Length < MinimumEvidence || line[0] == ' ' || line.Length > 4096)
             {
                 continue;
             }
+            if (LooksBinary(line))
+            {
+                binary++;
+                continue;
+            }
             lines++;
-            if (line[0] == '{' && jsonFramer.Frame(line, out _) == FrameResult.Record)
+            if (framer.Frame(line, out var framed) == FrameResult.Record)
             {
-                json++;
-            }
-            else if (KmsgHeader.TryParse(line, out _, out _, out _, out _))
-            {
-                kmsg++;
-            }
-            else if (SyslogTimestamp.TryParseRfc3339(line, out _, out _))
-            {
-                rfc3339++;
-            }
-            else if (SyslogTimestamp.TryParseBsd(line, reference, out _))
-            {
-                bsd++;
-            }
-            else if (line[0] == '[' || line[0] == '<')
-            {
-                stamped++;
+                votes[(int)FormatOf(framed.Framing)]++;
             }
         }
-        if (lines == 0)
+        if (lines == 0 || lines * 4 < binary)
         {
-            return LogFormat.Dmesg;
+            return binary > 0 ? LogFormat.Unknown : LogFormat.Dmesg;
         }
-        (int Hits, LogFormat Format)[] votes = [(json, LogFormat.JournalJson), (kmsg, LogFormat.Kmsg), (bsd, LogFormat.Syslog), (rfc3339, LogFormat.SyslogRfc3339), (stamped, LogFormat.Dmesg)];
-        var best = votes.MaxBy(v => v.Hits);
+        var best = LogFormat.Dmesg;
+        for (var f = LogFormat.Syslog; f <= LogFormat.Dmesg; f++)
+        {
+            if (votes[(int)f] > votes[(int)best])
+            {
+                best = f;
+            }
+        }
         // A stamped format must account for at least half the lines; otherwise they are plain messages (dmesg without stamps).
-        return best.Hits * 2 >= lines ? best.Format : LogFormat.Dmesg;
+        return votes[(int)best] * 2 >= lines ? best : LogFormat.Dmesg;
     }
+
+    /// <summary>The file transport a line framing belongs to.</summary>
+    public static LogFormat FormatOf(LineFraming framing) => framing switch
+    {
+        LineFraming.Syslog or LineFraming.ShortFull or LineFraming.Logread or LineFraming.Fragment => LogFormat.Syslog,
+        LineFraming.SyslogRfc3339 => LogFormat.SyslogRfc3339,
+        LineFraming.Kmsg => LogFormat.Kmsg,
+        LineFraming.JournalJson => LogFormat.JournalJson,
+        _ => LogFormat.Dmesg,
+    };
+
+    /// <summary>A systemd journal file (header signature <c>LPKSHHRH</c>): binary, to be exported with journalctl.</summary>
+    public static bool IsJournalFile(ReadOnlySpan<byte> head) => head.StartsWith("LPKSHHRH"u8);
 
     private static bool LooksLikeExport(ReadOnlySpan<byte> head)
         => head.StartsWith("__CURSOR="u8) || head.StartsWith("__REALTIME_TIMESTAMP="u8) || head.StartsWith("__SEQNUM="u8);
 
-    /// <summary>More than 10% control bytes (NUL included; tab/CR/LF/ESC excepted) in the first 4 KiB.</summary>
+    /// <summary>
+    /// More than 10% control bytes (NUL included; tab/CR/LF/ESC excepted) in the first 4 KiB, or bytes that are not
+    /// UTF-8 with more than a quarter of them above ASCII (random data; a Latin-1 word in a log line stays text).
+    /// </summary>
     public static bool LooksBinary(ReadOnlySpan<byte> head)
     {
         if (head.IsEmpty)
@@ -78,14 +100,18 @@ public static class LogFormatDetector
             return false;
         }
         var sample = head[..Math.Min(head.Length, 4096)];
-        int control = 0;
+        int control = 0, high = 0;
         foreach (byte b in sample)
         {
             if (b < 0x20 && b != '\n' && b != '\r' && b != '\t' && b != 0x1b)
             {
                 control++;
             }
+            else if (b >= 0x80)
+            {
+                high++;
+            }
         }
-        return control * 10 > sample.Length;
+        return control * 10 > sample.Length || (high * 4 > sample.Length && !System.Text.Unicode.Utf8.IsValid(sample));
     }
 }

@@ -3,19 +3,35 @@ using Uncloak.Core.Text;
 namespace Uncloak.Core.Framing;
 
 /// <summary>
-/// Classic syslog timestamps carry no year. The year is inferred from a reference time at which the
-/// log is known to end (the file's modification time): a month later in the year than the reference
-/// month belongs to the year before. That rule is stateless and handles a log that crosses New Year
-/// (December lines → last year, January lines → this year) without a first pass.
+/// The timestamps log transports put before a kernel message. Classic syslog stamps carry no year: it is
+/// inferred from a reference time at which the log is known to end (the file's modification time). A stamp
+/// that would fall more than <see cref="FutureSlack"/> after the reference belongs to the year before, so a
+/// log that crosses New Year needs no first pass and no line is ever dated after the log ended.
 /// </summary>
 public static class SyslogTimestamp
 {
+    /// <summary>
+    /// How far past the reference a year-less stamp may fall and still count as this year. Syslog writes local
+    /// time while the reference is UTC, so a host east of Greenwich legitimately logs up to 14 hours "ahead".
+    /// </summary>
+    public static readonly TimeSpan FutureSlack = TimeSpan.FromHours(14);
+
     private static ReadOnlySpan<byte> Months => "JanFebMarAprMayJunJulAugSepOctNovDec"u8;
+
+    private static ReadOnlySpan<byte> Weekdays => "MonTueWedThuFriSatSun"u8;
 
     /// <summary>Reads <c>Mmm dd HH:MM:SS</c> (day space- or zero-padded), 15 bytes.</summary>
     public static bool TryParseBsd(ReadOnlySpan<byte> s, DateTime reference, out DateTime time)
+        => TryParseBsd(s, reference, out time, out int consumed) && consumed == 15;
+
+    /// <summary>
+    /// Reads <c>Mmm dd HH:MM:SS</c> with optional fractional seconds (<c>journalctl -o short-precise</c>:
+    /// <c>Aug 12 10:01:02.123456</c>); <paramref name="consumed"/> is 15 plus the fraction's length.
+    /// </summary>
+    public static bool TryParseBsd(ReadOnlySpan<byte> s, DateTime reference, out DateTime time, out int consumed)
     {
         time = default;
+        consumed = 0;
         if (s.Length < 15 || s[3] != ' ' || s[6] != ' ' || s[9] != ':' || s[12] != ':')
         {
             return false;
@@ -29,26 +45,72 @@ public static class SyslogTimestamp
         {
             return false;
         }
-        int year = reference.Year - (month > reference.Month ? 1 : 0);
-        if (day > DateTime.DaysInMonth(year, month))
+        int i = 15;
+        long ticks = ReadFraction(s, ref i);
+        if (!TryInferYear(month, day, hour, minute, second, reference, out time))
         {
             return false;
         }
-        time = new DateTime(year, month, day, hour, minute, Math.Min(second, 59), DateTimeKind.Utc);
+        time = time.AddTicks(ticks);
+        consumed = i;
         return true;
     }
 
-    /// <summary>Reads an RFC 3339 timestamp up to the first space (<c>2025-06-17T04:07:59.123456+00:00</c>, <c>…Z</c>).</summary>
+    /// <summary>
+    /// The newest year, not after the reference's, in which the stamp exists and does not fall more than
+    /// <see cref="FutureSlack"/> after the reference. Feb 29 goes back to the last leap year.
+    /// </summary>
+    private static bool TryInferYear(int month, int day, int hour, int minute, int second, DateTime reference, out DateTime time)
+    {
+        time = default;
+        var latest = reference == default ? DateTime.MaxValue : reference + FutureSlack;
+        for (int year = Math.Max(reference.Year, 2), tries = 0; tries < 9; year--, tries++)
+        {
+            if (day > DateTime.DaysInMonth(year, month))
+            {
+                continue;
+            }
+            var candidate = new DateTime(year, month, day, hour, minute, Math.Min(second, 59), DateTimeKind.Utc);
+            if (candidate <= latest)
+            {
+                time = candidate;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Reads an RFC 3339 / ISO 8601 timestamp that ends at a space or <c>]</c>: <c>2025-06-17T04:07:59.123456+00:00</c>,
+    /// <c>…Z</c>, journalctl's <c>+0100</c> (no colon), dmesg's <c>,123456</c> (comma fraction), or no offset (UTC).
+    /// </summary>
     public static bool TryParseRfc3339(ReadOnlySpan<byte> s, out DateTime time, out int consumed)
     {
         time = default;
-        consumed = s.IndexOf((byte)' ');
-        if (consumed < 19 || consumed > 40)
+        consumed = s[..Math.Min(s.Length, 41)].IndexOfAny((byte)' ', (byte)']');
+        if (consumed < 19)
         {
             return false;
         }
         var t = s[..consumed];
-        if (t[4] != '-' || t[7] != '-' || (t[10] != 'T' && t[10] != ' ') || t[13] != ':' || t[16] != ':')
+        if (!TryParseDateTime(t, out time, out int i))
+        {
+            return false;
+        }
+        if (!TryParseOffset(t[i..], out var offset, out int n) || i + n != t.Length)
+        {
+            return false;
+        }
+        time -= offset;
+        return true;
+    }
+
+    /// <summary>Reads <c>YYYY-MM-DD[T ]HH:MM:SS</c> with an optional <c>.</c>/<c>,</c> fraction; the wall time as read, marked UTC.</summary>
+    public static bool TryParseDateTime(ReadOnlySpan<byte> t, out DateTime time, out int consumed)
+    {
+        time = default;
+        consumed = 0;
+        if (t.Length < 19 || t[4] != '-' || t[7] != '-' || (t[10] != 'T' && t[10] != ' ') || t[13] != ':' || t[16] != ':')
         {
             return false;
         }
@@ -64,49 +126,84 @@ public static class SyslogTimestamp
             return false;
         }
         int i = 19;
-        long ticks = 0;
-        if (i < t.Length && t[i] == '.')
+        long ticks = ReadFraction(t, ref i);
+        time = new DateTime(year, month, day, hour, minute, Math.Min(second, 59), DateTimeKind.Utc).AddTicks(ticks);
+        consumed = i;
+        return true;
+    }
+
+    /// <summary>Reads <c>Z</c>, <c>±HH:MM</c>, <c>±HHMM</c> or nothing (UTC) at the start of <paramref name="s"/>.</summary>
+    private static bool TryParseOffset(ReadOnlySpan<byte> s, out TimeSpan offset, out int consumed)
+    {
+        offset = TimeSpan.Zero;
+        consumed = 0;
+        if (s.IsEmpty)
         {
-            i++;
-            int digits = 0;
-            while (i < t.Length && (uint)(t[i] - '0') <= 9)
-            {
-                if (digits < 7)
-                {
-                    ticks = ticks * 10 + (t[i] - '0');
-                    digits++;
-                }
-                i++;
-            }
-            for (; digits < 7; digits++)
-            {
-                ticks *= 10;
-            }
+            return true;
         }
-        var offset = TimeSpan.Zero;
-        if (i < t.Length)
+        if (s[0] is (byte)'Z' or (byte)'z')
         {
-            if (t[i] == 'Z' || t[i] == 'z')
-            {
-                i++;
-            }
-            else if ((t[i] == '+' || t[i] == '-') && i + 6 <= t.Length && t[i + 3] == ':')
-            {
-                int oh = Two(t[i + 1], t[i + 2]);
-                int om = Two(t[i + 4], t[i + 5]);
-                if (oh is < 0 or > 23 || om is < 0 or > 59)
-                {
-                    return false;
-                }
-                offset = new TimeSpan(oh, om, 0) * (t[i] == '-' ? -1 : 1);
-                i += 6;
-            }
+            consumed = 1;
+            return true;
         }
-        if (i != t.Length)
+        if ((s[0] != '+' && s[0] != '-') || s.Length < 5)
         {
             return false;
         }
-        time = new DateTime(year, month, day, hour, minute, Math.Min(second, 59), DateTimeKind.Utc).AddTicks(ticks) - offset;
+        bool colon = s[3] == ':';
+        if (colon && s.Length < 6)
+        {
+            return false;
+        }
+        int oh = Two(s[1], s[2]);
+        int om = colon ? Two(s[4], s[5]) : Two(s[3], s[4]);
+        if (oh is < 0 or > 23 || om is < 0 or > 59)
+        {
+            return false;
+        }
+        offset = new TimeSpan(oh, om, 0) * (s[0] == '-' ? -1 : 1);
+        consumed = colon ? 6 : 5;
+        return true;
+    }
+
+    /// <summary>Reads ctime's <c>Www Mmm dd HH:MM:SS YYYY</c> (24 bytes; dmesg -T, OpenWrt logread).</summary>
+    public static bool TryParseCtime(ReadOnlySpan<byte> s, out DateTime time)
+    {
+        time = default;
+        if (s.Length < 24 || s[3] != ' ' || s[19] != ' ' || WeekdayOf(s[..3]) < 0
+            || !AsciiNumber.TryParseInt32(s[20..24], out int year) || year < 1970)
+        {
+            return false;
+        }
+        // The year is in the stamp, so the reference is its last moment and inference keeps it.
+        return TryParseBsd(s[4..19], new DateTime(year, 12, 31, 23, 59, 59, DateTimeKind.Utc), out time);
+    }
+
+    /// <summary>
+    /// Reads <c>journalctl -o short-full</c>'s <c>Www YYYY-MM-DD HH:MM:SS ZONE</c>; the zone abbreviation is resolved
+    /// by <see cref="ZoneAbbreviations"/> (unknown ones are read as UTC). <paramref name="consumed"/> ends after the zone.
+    /// </summary>
+    public static bool TryParseShortFull(ReadOnlySpan<byte> s, out DateTime time, out int consumed)
+    {
+        time = default;
+        consumed = 0;
+        if (s.Length < 25 || s[3] != ' ' || s[14] != ' ' || WeekdayOf(s[..3]) < 0 || !TryParseDateTime(s[4..], out time, out int n))
+        {
+            return false;
+        }
+        int i = 4 + n;
+        if (i >= s.Length || s[i] != ' ')
+        {
+            return false;
+        }
+        i++;
+        int zoneLength = s[i..Math.Min(s.Length, i + 7)].IndexOf((byte)' ');
+        if (zoneLength < 1 || !ZoneAbbreviations.TryGetOffset(s.Slice(i, zoneLength), out var offset))
+        {
+            return false;
+        }
+        time -= offset;
+        consumed = i + zoneLength;
         return true;
     }
 
@@ -154,15 +251,52 @@ public static class SyslogTimestamp
 
     internal static int MonthOf(ReadOnlySpan<byte> m)
     {
-        var months = Months;
-        for (int i = 0; i < 12; i++)
+        int i = IndexOf3(Months, m);
+        return i < 0 ? -1 : i + 1;
+    }
+
+    internal static int WeekdayOf(ReadOnlySpan<byte> d) => IndexOf3(Weekdays, d);
+
+    private static int IndexOf3(ReadOnlySpan<byte> table, ReadOnlySpan<byte> name)
+    {
+        if (name.Length != 3)
         {
-            if (months.Slice(i * 3, 3).SequenceEqual(m))
+            return -1;
+        }
+        for (int i = 0; i < table.Length; i += 3)
+        {
+            if (table.Slice(i, 3).SequenceEqual(name))
             {
-                return i + 1;
+                return i / 3;
             }
         }
         return -1;
+    }
+
+    /// <summary>Reads <c>.ddd…</c> or <c>,ddd…</c> at <paramref name="i"/> into ticks (100 ns; digits past 7 dropped).</summary>
+    private static long ReadFraction(ReadOnlySpan<byte> s, ref int i)
+    {
+        if (i + 1 >= s.Length || (s[i] != '.' && s[i] != ',') || (uint)(s[i + 1] - '0') > 9)
+        {
+            return 0;
+        }
+        i++;
+        long ticks = 0;
+        int digits = 0;
+        while (i < s.Length && (uint)(s[i] - '0') <= 9)
+        {
+            if (digits < 7)
+            {
+                ticks = ticks * 10 + (s[i] - '0');
+                digits++;
+            }
+            i++;
+        }
+        for (; digits < 7; digits++)
+        {
+            ticks *= 10;
+        }
+        return ticks;
     }
 
     private static int Digit(byte b) => (uint)(b - '0') <= 9 ? b - '0' : -100;

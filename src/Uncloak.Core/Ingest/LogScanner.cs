@@ -35,6 +35,24 @@ public sealed class LogScanner
     /// <summary>Reads <paramref name="reader"/> to its end (or until <paramref name="cancel"/>), feeding <paramref name="sink"/>.</summary>
     public void Scan(LineReader reader, IEventSink sink, CancellationToken cancel = default)
     {
+        try
+        {
+            ScanLines(reader, sink, cancel);
+        }
+        finally
+        {
+            // Also when the stream fails part-way: the ranges skipped so far are part of what the report says.
+            var stats = Statistics;
+            stats.Bytes = reader.Position;
+            stats.DamagedRangeCount = reader.DamagedRangeCount;
+            stats.DamagedBytes = reader.DamagedBytes;
+            stats.DamagedRanges.Clear();
+            stats.DamagedRanges.AddRange(reader.DamagedRanges);
+        }
+    }
+
+    private void ScanLines(LineReader reader, IEventSink sink, CancellationToken cancel)
+    {
         var stats = Statistics;
         long checkEvery = 0;
         while (reader.TryReadLine(out var line, out long offset, out bool overlong))
@@ -43,6 +61,13 @@ public sealed class LogScanner
             if (overlong)
             {
                 stats.Overlong++;
+                NoteMalformed(stats, offset);
+                continue;
+            }
+            if (reader.LineDamaged)
+            {
+                // The start of a line whose end a NUL run replaced: its fields would be cut short, so it is no record.
+                stats.Damaged++;
                 NoteMalformed(stats, offset);
                 continue;
             }
@@ -75,7 +100,6 @@ public sealed class LogScanner
         {
             Deliver(last, reader.Position, sink);
         }
-        stats.Bytes = reader.Position;
     }
 
     /// <summary>Classifies one already-framed record (live sources call this directly).</summary>

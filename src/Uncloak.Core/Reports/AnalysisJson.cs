@@ -197,6 +197,22 @@ public static class AnalysisJson
                 w.WriteNumber("first_malformed_line", fm.Line);
                 w.WriteNumber("first_malformed_offset", fm.Offset);
             }
+            if (s.DamagedTotal.Ranges > 0)
+            {
+                w.WriteStartObject("damaged");
+                w.WriteNumber("ranges", s.DamagedTotal.Ranges);
+                w.WriteNumber("bytes", s.DamagedTotal.Bytes);
+                w.WriteStartArray("skipped");
+                foreach (var d in s.Damaged)
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("offset", d.Offset);
+                    w.WriteNumber("length", d.Length);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
             if (s.Error is not null)
             {
                 w.WriteString("error", s.Error);

@@ -1,21 +1,28 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
 using Uncloak.Core.Framing;
+using Uncloak.Linux.Interop;
 
 namespace Uncloak.Linux.Files;
 
 /// <summary>
 /// One log to read: a file (plain or gzip, detected by magic bytes, not by name) or standard input.
 /// Knows its format, when it ends (for year inference) and its identity — a hash of the first 4 KiB of
-/// content — so a rotated or re-read file is recognised and never stored twice.
+/// content after any leading NUL run — so a rotated or re-read file is recognised and never stored twice.
+/// A log that starts with crash damage (NUL bytes) is looked into past the damage, up to <see cref="MaxHeadPeek"/>,
+/// to find its format; a named pipe (FIFO) is read as a stream once a writer opens it.
 /// </summary>
 public sealed class LogInput : IDisposable
 {
     private const int HeadSize = 64 * 1024;
     private const int IdentitySize = 4096;
 
+    /// <summary>How far into a log that starts with NUL bytes its text is looked for (the peeked bytes are held in memory).</summary>
+    public const int MaxHeadPeek = 16 << 20;
+
     private readonly Stream _raw;
     private uint? _gzipTrailerSize;
+    private long? _lengthAtOpen;
 
     private LogInput(string name, Stream stream, bool compressed, DateTime endsAround, byte[] head, LogFormat format, Stream raw)
     {
@@ -25,8 +32,11 @@ public sealed class LogInput : IDisposable
         Compressed = compressed;
         EndsAround = endsAround;
         Format = format;
-        Identity = SHA256.HashData(head.AsSpan(0, Math.Min(head.Length, IdentitySize)));
+        int text = head.AsSpan().IndexOfAnyExcept((byte)0);
+        var identity = text < 0 ? head.AsSpan() : head.AsSpan(text);
+        Identity = SHA256.HashData(identity[..Math.Min(identity.Length, IdentitySize)]);
         IsEmpty = head.Length == 0;
+        _lengthAtOpen = !compressed && raw.CanSeek ? SafeLength() : null;
     }
 
     /// <summary>The path as the user gave it, or "-" for standard input.</summary>
@@ -91,11 +101,21 @@ public sealed class LogInput : IDisposable
             {
                 throw new LogInputException(path, "is a directory; give the log files in it (e.g. " + Path.Combine(path, "kern.log*") + ")");
             }
-            var info = new FileInfo(path);
-            if (!info.Exists)
+            if (!Libc.TryFileType(path, out int type, out int errno))
             {
-                throw new LogInputException(path, "no such file");
+                throw new LogInputException(path, errno == Libc.ENOENT ? "no such file" : new IOException(null, errno).Message);
             }
+            if (type is Libc.S_IFCHR or Libc.S_IFBLK or Libc.S_IFSOCK)
+            {
+                throw new LogInputException(path, "is a device or socket, not a log file");
+            }
+            if (type == Libc.S_IFIFO)
+            {
+                // open(2) of a FIFO waits for a writer; then it is read as a stream until the writer closes it.
+                var pipe = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, FileOptions.None);
+                return FromStream(path, pipe, endsAround ?? DateTime.UtcNow, format);
+            }
+            var info = new FileInfo(path);
             var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16, FileOptions.SequentialScan);
             return FromStream(path, stream, endsAround ?? info.LastWriteTimeUtc, format);
         }
@@ -108,6 +128,9 @@ public sealed class LogInput : IDisposable
             throw new LogInputException(path, e.Message);
         }
     }
+
+    /// <summary>True when <paramref name="path"/> is a named pipe (opening it waits for a writer).</summary>
+    public static bool IsFifo(string path) => Libc.TryFileType(path, out int type, out _) && type == Libc.S_IFIFO;
 
     /// <summary>Wraps an already open stream (tests, stdin).</summary>
     public static LogInput FromStream(string name, Stream raw, DateTime endsAround, LogFormat? format = null)
@@ -128,24 +151,64 @@ public sealed class LogInput : IDisposable
         {
             stream = peek;
         }
-        var head = new byte[HeadSize];
-        int n;
+        byte[] head;
         try
         {
-            n = ((PeekableStream)stream).Peek(head);
+            head = PeekHead((PeekableStream)stream);
         }
         catch (InvalidDataException e)
         {
             throw new LogInputException(name, "corrupt gzip data at the start: " + e.Message);
         }
-        Array.Resize(ref head, n);
-        var detected = format ?? LogFormatDetector.Detect(head, endsAround);
+        int text = head.AsSpan().IndexOfAnyExcept((byte)0);
+        var detectable = text < 0 ? [] : head.AsSpan(text, Math.Min(head.Length - text, HeadSize));
+        var detected = format ?? LogFormatDetector.Detect(detectable, endsAround);
         if (detected == LogFormat.Unknown)
         {
             stream.Dispose();
-            throw new LogInputException(name, "does not look like a text log (binary data in the first 4 KiB); if it is a journal file, export it with `journalctl --file FILE -o export`");
+            throw new LogInputException(name, LogFormatDetector.IsJournalFile(detectable)
+                ? "is a systemd journal file, not a text log; export it with `journalctl --file FILE -o export > FILE.export` and analyze that"
+                : "does not look like a text log (mostly binary data at its start); if it is a journal file, export it with `journalctl --file FILE -o export`");
         }
         return new LogInput(name, stream, compressed, endsAround, head, detected, raw) { _gzipTrailerSize = trailerSize };
+    }
+
+    /// <summary>
+    /// The first <see cref="HeadSize"/> bytes, or, when the input starts with NUL bytes (crash damage), enough to hold
+    /// <see cref="HeadSize"/> bytes of what follows them, looking no further than <see cref="MaxHeadPeek"/>.
+    /// </summary>
+    private static byte[] PeekHead(PeekableStream stream)
+    {
+        int size = HeadSize;
+        while (true)
+        {
+            var head = new byte[size];
+            int n = stream.Peek(head);
+            int text = head.AsSpan(0, n).IndexOfAnyExcept((byte)0);
+            if (n < size || (text >= 0 && n - text >= Math.Min(HeadSize, size / 2)) || size >= MaxHeadPeek)
+            {
+                Array.Resize(ref head, n);
+                return head;
+            }
+            size = Math.Min(size * 4, MaxHeadPeek);
+        }
+    }
+
+    /// <summary>
+    /// A plain file that is shorter now, or was read to a shorter end, than it was when opened has been truncated while
+    /// it was read (logrotate's copytruncate, an admin's <c>&gt; file</c>): returns what happened, or null.
+    /// </summary>
+    public string? CheckTruncated(long bytesRead)
+    {
+        if (_lengthAtOpen is not { } atOpen || SafeLength() is not { } now)
+        {
+            return null;
+        }
+        if (bytesRead >= atOpen && now >= atOpen)
+        {
+            return null;
+        }
+        return $"truncated while being read: it had {atOpen:N0} bytes when opened and has {now:N0} now; the report covers the {Math.Min(bytesRead, atOpen):N0} bytes read";
     }
 
     /// <summary>

@@ -9,7 +9,16 @@ internal static partial class Libc
 {
     private const int AT_FDCWD = -100;
     private const int AT_EMPTY_PATH = 0x1000;
+    private const uint STATX_TYPE = 0x1;
     private const uint STATX_INO = 0x100;
+
+    /// <summary>The file-type bits of st_mode (S_IFMT) and the types a log path may be.</summary>
+    public const int S_IFMT = 0xF000;
+    public const int S_IFIFO = 0x1000;
+    public const int S_IFCHR = 0x2000;
+    public const int S_IFBLK = 0x6000;
+    public const int S_IFREG = 0x8000;
+    public const int S_IFSOCK = 0xC000;
     private const uint STATX_SIZE = 0x200;
 
     [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
@@ -24,6 +33,23 @@ internal static partial class Libc
         byte* buf = stackalloc byte[256];
         int rc = StatxPath(AT_FDCWD, path, 0, STATX_INO | STATX_SIZE, buf);
         return Read(rc, buf, out id, out size, out errno);
+    }
+
+    /// <summary>The file type (S_IFMT bits of stx_mode) of <paramref name="path"/>, following symlinks; false with errno otherwise.</summary>
+    public static unsafe bool TryFileType(string path, out int type, out int errno)
+    {
+        byte* buf = stackalloc byte[256];
+        int rc = StatxPath(AT_FDCWD, path, 0, STATX_TYPE, buf);
+        if (rc != 0)
+        {
+            errno = Marshal.GetLastPInvokeError();
+            type = 0;
+            return false;
+        }
+        // struct statx: stx_mode (u16) at 28.
+        type = BinaryPrimitives.ReadUInt16LittleEndian(new ReadOnlySpan<byte>(buf + 28, 2)) & S_IFMT;
+        errno = 0;
+        return true;
     }
 
     /// <summary>The same for an open file (which may have been renamed or unlinked since).</summary>

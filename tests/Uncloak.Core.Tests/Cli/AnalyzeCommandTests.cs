@@ -157,8 +157,9 @@ public sealed class AnalyzeCommandTests : IDisposable
     }
 
     [Fact]
-    public void Nul_bytes_and_a_megabyte_line_inside_a_log_are_counted_as_malformed_with_their_position()
+    public void Nul_bytes_and_a_megabyte_line_inside_a_log_are_reported_with_their_position()
     {
+        // NUL runs are crash damage, reported as skipped byte ranges (issue 18 item 3); the overlong line is malformed.
         var log = Path.Combine(_dir, "mixed.log");
         var good = "Jun 17 04:07:59 web1 kernel: TCP: Treason uncloaked! Peer 1.2.3.4:1/80 shrinks window 1:2. Repaired.\n";
         File.WriteAllText(log, good + "\0\0\0\n" + new string('A', 1 << 20) + "\n" + good);
@@ -166,9 +167,13 @@ public sealed class AnalyzeCommandTests : IDisposable
         Assert.Equal(0, exit);
         var json = CliRun.Json(stdout);
         Assert.Equal(4, json.GetProperty("lines").GetInt64());
-        Assert.Equal(2, json.GetProperty("malformed").GetInt64());
+        Assert.Equal(1, json.GetProperty("malformed").GetInt64());
         Assert.Equal(2, json.GetProperty("events").GetProperty("treason").GetInt64());
-        Assert.Contains("first at line 2", stderr);
+        Assert.Contains("first at line 3", stderr);
+        var damaged = json.GetProperty("sources")[0].GetProperty("damaged");
+        Assert.Equal(1, damaged.GetProperty("ranges").GetInt64());
+        Assert.Equal(good.Length, damaged.GetProperty("skipped")[0].GetProperty("offset").GetInt64());
+        Assert.Equal(3, damaged.GetProperty("skipped")[0].GetProperty("length").GetInt64());
     }
 
     [Fact]

@@ -40,4 +40,26 @@ public sealed class LineReaderTests
         }
         Assert.Equal([("before", false), ("", true), ("after", false)], seen);
     }
+
+    [Fact]
+    public void Nul_runs_end_lines_are_skipped_across_refills_and_recorded()
+    {
+        var bytes = new List<byte>();
+        bytes.AddRange("a\n"u8.ToArray());
+        bytes.AddRange(new byte[300_000]);
+        bytes.AddRange("b\nc"u8.ToArray());
+        bytes.AddRange(new byte[5]);
+        bytes.AddRange("\nd"u8.ToArray());
+        var reader = new LineReader(new MemoryStream(bytes.ToArray()), bufferSize: 1024);
+        var seen = new List<(string, long, bool)>();
+        while (reader.TryReadLine(out var line, out long offset, out bool overlong))
+        {
+            Assert.False(overlong);
+            seen.Add((Encoding.ASCII.GetString(line), offset, reader.LineDamaged));
+        }
+        Assert.Equal([("a", 0L, false), ("b", 300_002L, false), ("c", 300_004L, true), ("", 300_010L, false), ("d", 300_011L, false)], seen);
+        Assert.Equal([new ByteRange(2, 300_000), new ByteRange(300_005, 5)], reader.DamagedRanges);
+        Assert.Equal(2, reader.DamagedRangeCount);
+        Assert.Equal(300_005, reader.DamagedBytes);
+    }
 }

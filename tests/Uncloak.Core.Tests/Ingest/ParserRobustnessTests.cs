@@ -69,9 +69,12 @@ public sealed class ParserRobustnessTests
         var scanner = new LogScanner(LogFormat.Syslog, new DateTime(2025, 12, 1), 1);
         var sink = new Framing.CollectingSink();
         scanner.Scan(new LineReader(new MemoryStream(Encoding.UTF8.GetBytes(text))), sink);
-        Assert.Equal(3, scanner.Statistics.Lines);
+        // The NUL runs are skipped as damage; the binary text between them, cut off by the second run, is malformed.
+        Assert.Equal(4, scanner.Statistics.Lines);
         Assert.Equal(1, scanner.Statistics.Malformed);
-        Assert.Equal((2L, 101L), scanner.Statistics.FirstMalformed);
+        Assert.Equal(1, scanner.Statistics.Damaged);
+        Assert.Equal((2L, 104L), scanner.Statistics.FirstMalformed);
+        Assert.Equal([new ByteRange(101, 3), new ByteRange(119, 1)], scanner.Statistics.DamagedRanges);
         Assert.Equal([EventKind.Treason, EventKind.ConntrackFull], sink.Events.Select(e => e.Kind));
     }
 

@@ -160,6 +160,10 @@ public static partial class AnalyzeRunner
             LogInput input;
             try
             {
+                if (name != "-" && LogInput.IsFifo(name))
+                {
+                    error.WriteLine($"uncloak analyze: {name} is a named pipe; waiting for a writer, then reading it to its end.");
+                }
                 input = LogInput.Open(name, endsAround);
             }
             catch (LogInputException e)
@@ -194,7 +198,7 @@ public static partial class AnalyzeRunner
                     error.WriteLine("uncloak analyze: " + failure);
                     errors = true;
                 }
-                if (failure is null && input.CheckComplete(stats.Bytes) is { } incomplete)
+                if (failure is null && (input.CheckComplete(stats.Bytes) ?? input.CheckTruncated(stats.Bytes)) is { } incomplete)
                 {
                     failure = $"{name}: read failed after line {stats.Lines:N0} (byte {stats.Bytes:N0}): {incomplete}";
                     error.WriteLine("uncloak analyze: " + failure);
@@ -213,9 +217,15 @@ public static partial class AnalyzeRunner
                 {
                     error.WriteLine($"uncloak analyze: {name}: {stats.Malformed:N0} malformed line(s) skipped (first at line {fm.Line:N0}, byte {fm.Offset:N0}){(stats.Overlong > 0 ? $", {stats.Overlong:N0} longer than {LineReader.MaxLineLength / 1024} KiB" : "")}");
                 }
+                if (stats.DamagedRangeCount > 0)
+                {
+                    error.WriteLine($"uncloak analyze: {name}: skipped {stats.DamagedBytes:N0} bytes of NULs (crash damage) in {stats.DamagedRangeCount:N0} range(s), the first at byte {stats.DamagedRanges[0].Offset:N0}; the text around them was read");
+                }
                 builder.AddSource(new SourceSummary(name, input.Format.ToString() + (input.Compressed ? "+gzip" : ""), stats.Lines, stats.Malformed, stats.Events, failure)
                 {
                     FirstMalformed = stats.FirstMalformed,
+                    Damaged = [.. stats.DamagedRanges],
+                    DamagedTotal = (stats.DamagedRangeCount, stats.DamagedBytes),
                 });
             }
         }

@@ -1,0 +1,224 @@
+using Uncloak.Core.Text;
+
+namespace Uncloak.Core.Framing;
+
+/// <summary>The text framings: syslog in its stamps, journalctl short-*, logread, dmesg in its options, talosctl, fragments.</summary>
+public sealed partial class LogFramer
+{
+    // Jun 17 04:07:59[.123456] [host] kernel: [uptime] msg   (classic syslog, short, short-precise)
+    private bool TryBsd(ReadOnlySpan<byte> line, out FramedLine framed)
+    {
+        framed = default;
+        return SyslogTimestamp.TryParseBsd(line, Reference, out var time, out int i)
+            && TrySyslogTail(line[i..], time, -1, LineFraming.Syslog, strict: false, out framed);
+    }
+
+    // Tue Aug 12 10:01:02 2025 kern.crit kernel: [uptime] msg      (OpenWrt/BusyBox logread)
+    // Tue 2025-08-12 10:01:02 CEST host kernel: msg                 (journalctl -o short-full)
+    private bool TryWeekday(ReadOnlySpan<byte> line, out FramedLine framed)
+    {
+        framed = default;
+        if (SyslogTimestamp.TryParseCtime(line, out var time))
+        {
+            var rest = line[24..];
+            if (rest.IsEmpty || rest[0] != ' ')
+            {
+                return false;
+            }
+            rest = rest[1..];
+            int priority = -1;
+            if (!KernelTail.TrySkipDottedLevel(ref rest, out priority))
+            {
+                // Another facility's line (daemon.info dnsmasq[1]: …): its facility.level token is framing too.
+                int sp = rest[..Math.Min(rest.Length, 16)].IndexOf((byte)' ');
+                if (sp <= 0 || rest[..sp].IndexOf((byte)'.') <= 0)
+                {
+                    return false;
+                }
+                rest = rest[(sp + 1)..];
+            }
+            KernelTail.TrySkipKernelTag(ref rest);
+            rest = KernelTail.SkipStamps(rest, out long uptime);
+            framed = new FramedLine { Time = time, UptimeMicros = uptime, Priority = priority, Message = rest, Framing = LineFraming.Logread };
+            return true;
+        }
+        return SyslogTimestamp.TryParseShortFull(line, out time, out int n)
+            && TrySyslogTail(line[n..], time, -1, LineFraming.ShortFull, strict: false, out framed);
+    }
+
+    // 2025-06-17T04:07:59.123456+00:00 host kernel: msg   (rsyslog, journalctl short-iso[-precise])
+    // 2025-06-17T04:07:59,123456+02:00 msg                 (dmesg --time-format iso, RFC 3339-prefixed dmesg)
+    private bool TryIsoStamped(ReadOnlySpan<byte> line, out FramedLine framed)
+    {
+        framed = default;
+        if (line.Length < 20 || line[4] != '-' || !SyslogTimestamp.TryParseRfc3339(line, out var time, out int i) || line[i] != ' ')
+        {
+            return false;
+        }
+        if (TrySyslogTail(line[i..], time, -1, LineFraming.SyslogRfc3339, strict: true, out framed))
+        {
+            return true;
+        }
+        var rest = KernelTail.SkipStamps(line[(i + 1)..], out long uptime);
+        framed = new FramedLine { Time = time, UptimeMicros = uptime, Priority = -1, Message = rest, Framing = LineFraming.DmesgIso };
+        return true;
+    }
+
+    /// <summary>
+    /// What follows a syslog stamp: <c> [host] tag: [uptime] [caller] msg</c>. With <paramref name="strict"/> (an
+    /// RFC 3339 stamp, which dmesg also writes) the tag must be <c>kernel:</c> or <c>prog[pid]:</c>, or it is not syslog.
+    /// </summary>
+    private static bool TrySyslogTail(ReadOnlySpan<byte> rest, DateTime time, int priority, LineFraming framing, bool strict, out FramedLine framed)
+    {
+        framed = default;
+        if (rest.IsEmpty || rest[0] != ' ')
+        {
+            return false;
+        }
+        rest = rest[1..];
+        ReadOnlySpan<byte> host = default;
+        if (!KernelTail.TrySkipKernelTag(ref rest))
+        {
+            int sp = rest.IndexOf((byte)' ');
+            if (sp <= 0)
+            {
+                return false;
+            }
+            var token = rest[..sp];
+            if (token[^1] == ':')
+            {
+                // No host, another program's tag (Apr 20 22:02:55 sshd[1]: …): the message keeps its tag, as with a host.
+                if (strict && !IsProgramTag(token))
+                {
+                    return false;
+                }
+            }
+            else
+            {
+                host = token;
+                rest = rest[(sp + 1)..];
+                if (!KernelTail.TrySkipKernelTag(ref rest) && strict && !IsProgramTag(rest[..Math.Max(0, rest.IndexOf((byte)' '))]))
+                {
+                    return false;
+                }
+            }
+        }
+        rest = KernelTail.SkipStamps(rest, out long uptime);
+        framed = new FramedLine { Time = time, UptimeMicros = uptime, Priority = priority, Host = host, Message = rest, Framing = framing };
+        return true;
+    }
+
+    /// <summary><c>prog[1234]:</c>, the tag of a program's syslog line.</summary>
+    private static bool IsProgramTag(ReadOnlySpan<byte> token)
+        => token.Length > 4 && token.EndsWith("]:"u8) && token.IndexOf((byte)'[') > 0;
+
+    // [  840.538439] msg, [  840.538439][  T123] msg     (dmesg, printk caller id)
+    // [  840.538439] host kernel: msg                   (journalctl -o short-monotonic)
+    // [Tue Jun 17 04:07:59 2025] msg                     (dmesg -T)
+    private static bool TryBracketed(ReadOnlySpan<byte> line, out FramedLine framed)
+    {
+        framed = default;
+        if (SyslogTimestamp.TryParseUptime(line, out long uptime, out int n))
+        {
+            var rest = line[n..];
+            int sp = rest[..Math.Min(rest.Length, 72)].IndexOf(" kernel:"u8);
+            if (sp > 0 && rest[..sp].IndexOfAny((byte)' ', (byte)':', (byte)'[') < 0)
+            {
+                var host = rest[..sp];
+                rest = rest[(sp + 1)..];
+                KernelTail.TrySkipKernelTag(ref rest);
+                framed = new FramedLine { UptimeMicros = uptime, Priority = -1, Host = host, Message = rest, Framing = LineFraming.ShortMonotonic };
+                return true;
+            }
+            KernelTail.SkipCaller(ref rest);
+            framed = new FramedLine { UptimeMicros = uptime, Priority = -1, Message = rest, Framing = LineFraming.Dmesg };
+            return true;
+        }
+        if (line.Length >= 26 && line[25] == ']' && SyslogTimestamp.TryParseCtime(line[1..25], out var time))
+        {
+            var rest = line.Length > 26 && line[26] == ' ' ? line[27..] : line[26..];
+            KernelTail.SkipCaller(ref rest);
+            framed = new FramedLine { Time = time, UptimeMicros = -1, Priority = -1, Message = rest, Framing = LineFraming.DmesgCtime };
+            return true;
+        }
+        return false;
+    }
+
+    // <6>[  840.538439] msg      (dmesg -r, /proc/kmsg)
+    private static bool TryRawLevel(ReadOnlySpan<byte> line, out FramedLine framed)
+    {
+        framed = default;
+        int close = line[..Math.Min(line.Length, 5)].IndexOf((byte)'>');
+        if (close < 2 || !AsciiNumber.TryParseInt32(line[1..close], out int p) || p < 0)
+        {
+            return false;
+        }
+        var rest = line[(close + 1)..];
+        if (!rest.IsEmpty && rest[0] == '[' && TryBracketed(rest, out framed) && framed.Framing != LineFraming.ShortMonotonic)
+        {
+            framed = new FramedLine { Time = framed.Time, UptimeMicros = framed.UptimeMicros, Priority = p & 7, Message = framed.Message, Framing = LineFraming.Dmesg };
+            return true;
+        }
+        framed = new FramedLine { UptimeMicros = -1, Priority = p & 7, Message = rest, Framing = LineFraming.Dmesg };
+        return true;
+    }
+
+    // kernel: [uptime] msg / kern.info kernel: msg      (pasted from the middle of a syslog line)
+    // kern  :info  : [uptime] msg                        (dmesg -x)
+    private static bool TryFragment(ReadOnlySpan<byte> line, out FramedLine framed)
+    {
+        framed = default;
+        var rest = line;
+        int priority;
+        var framing = LineFraming.Fragment;
+        if (KernelTail.TrySkipDottedLevel(ref rest, out priority))
+        {
+            KernelTail.TrySkipKernelTag(ref rest);
+        }
+        else if (KernelTail.TrySkipColonLevel(ref rest, out priority))
+        {
+            framing = LineFraming.Dmesg;
+            if (!rest.IsEmpty && rest[0] == '[' && TryBracketed(rest, out var inner) && inner.Framing != LineFraming.ShortMonotonic)
+            {
+                framed = new FramedLine { Time = inner.Time, UptimeMicros = inner.UptimeMicros, Priority = priority, Message = inner.Message, Framing = framing };
+                return true;
+            }
+        }
+        else if (!KernelTail.TrySkipKernelTag(ref rest))
+        {
+            return false;
+        }
+        rest = KernelTail.SkipStamps(rest, out long uptime);
+        framed = new FramedLine { UptimeMicros = uptime, Priority = priority, Message = rest, Framing = framing };
+        return true;
+    }
+
+    // 172.20.0.2: kern:    info: [2025-08-12T10:01:02.166934509Z]: msg      (talosctl dmesg; the node is optional)
+    private static bool TryTalos(ReadOnlySpan<byte> line, out FramedLine framed)
+    {
+        framed = default;
+        var rest = line;
+        if (!rest.StartsWith("kern"u8))
+        {
+            int colon = rest[..Math.Min(rest.Length, 48)].IndexOf(": kern"u8);
+            if (colon <= 0 || rest[..colon].IndexOf((byte)' ') >= 0)
+            {
+                return false;
+            }
+            rest = rest[(colon + 2)..];
+        }
+        if (!KernelTail.TrySkipColonLevel(ref rest, out int priority) || rest.Length < 22 || rest[0] != '['
+            || !SyslogTimestamp.TryParseRfc3339(rest[1..], out var time, out int n) || 1 + n + 1 >= rest.Length
+            || rest[1 + n] != ']' || rest[2 + n] != ':')
+        {
+            return false;
+        }
+        rest = rest[(3 + n)..];
+        if (!rest.IsEmpty && rest[0] == ' ')
+        {
+            rest = rest[1..];
+        }
+        framed = new FramedLine { Time = time, UptimeMicros = -1, Priority = priority, Message = rest, Framing = LineFraming.Talos };
+        return true;
+    }
+}
