@@ -30,6 +30,8 @@ public sealed class WatchDaemon : IAsyncDisposable
     private readonly string _directory;
     private readonly Socket _notify;
     private readonly Queue<string> _log = new();
+    private readonly CancellationTokenSource _closing = new();
+    private Task _listening = Task.CompletedTask;
 
     private WatchDaemon(Process process, string directory, Socket notify)
     {
@@ -101,36 +103,54 @@ public sealed class WatchDaemon : IAsyncDisposable
                 notify?.Dispose();
                 Directory.Delete(dir, recursive: true);
             }
-            throw e is LabException or OperationCanceledException ? e : new LabException("cannot start uncloak watch: " + e.Message, e);
+            if (e is LabException or OperationCanceledException)
+            {
+                throw;
+            }
+            throw new LabException("cannot start uncloak watch: " + e.Message, e);
         }
     }
 
     private async Task WaitReadyAsync(CancellationToken cancel)
     {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        limit.CancelAfter(StartLimit);
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _listening = ListenAsync(ready);
+        var exited = _process.WaitForExitAsync(cancel);
+        var done = await Task.WhenAny(ready.Task, exited, Task.Delay(StartLimit, cancel));
+        cancel.ThrowIfCancellationRequested();
+        if (done == exited)
+        {
+            throw new LabException($"uncloak watch exited ({_process.ExitCode}) before it was ready:\n{LastLog()}");
+        }
+        if (done != ready.Task)
+        {
+            throw new LabException($"uncloak watch did not report READY=1 within {StartLimit.TotalSeconds:0} s:\n{LastLog()}");
+        }
+    }
+
+    /// <summary>
+    /// Reads the daemon's sd_notify datagrams for its whole life, as systemd does: READY=1 completes <paramref name="ready"/>;
+    /// the rest (WATCHDOG=1 every tick, STOPPING=1) must be read too, or the socket's queue fills and the daemon's next
+    /// notification blocks it.
+    /// </summary>
+    private async Task ListenAsync(TaskCompletionSource ready)
+    {
         var buffer = new byte[4096];
-        var exited = _process.WaitForExitAsync(limit.Token);
         try
         {
             while (true)
             {
-                var receive = _notify.ReceiveAsync(buffer, SocketFlags.None, limit.Token).AsTask();
-                if (await Task.WhenAny(receive, exited) == exited)
-                {
-                    throw new LabException($"uncloak watch exited ({_process.ExitCode}) before it was ready:\n{LastLog()}");
-                }
-                int n = await receive;
+                int n = await _notify.ReceiveAsync(buffer, SocketFlags.None, _closing.Token);
                 // sd_notify datagrams are newline-separated assignments; READY=1 comes once the sources run.
                 if (Encoding.UTF8.GetString(buffer, 0, n).Split('\n').Contains("READY=1"))
                 {
-                    return;
+                    ready.TrySetResult();
                 }
             }
         }
-        catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
         {
-            throw new LabException($"uncloak watch did not report READY=1 within {StartLimit.TotalSeconds:0} s:\n{LastLog()}");
+            // Disposed with the daemon: nothing more to read.
         }
     }
 
@@ -203,7 +223,10 @@ public sealed class WatchDaemon : IAsyncDisposable
             await _process.WaitForExitAsync(CancellationToken.None).WaitAsync(StopLimit);
         }
         _process.Dispose();
+        await _closing.CancelAsync();
+        await _listening;
         _notify.Dispose();
+        _closing.Dispose();
         if (Directory.Exists(_directory))
         {
             Directory.Delete(_directory, recursive: true);
