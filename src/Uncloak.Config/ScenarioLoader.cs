@@ -182,6 +182,7 @@ public static class ScenarioLoader
                 default: m.Add(dnode, "'distinct' must be local_port, peer or peer_port"); break;
             }
         }
+        int minCount = m.Int("min_count", 0, 0, 1_000_000);
         int v4 = m.Int("v4_prefix", 24, 8, 32);
         int v6 = m.Int("v6_prefix", 64, 16, 128);
         int capacity = m.Int("capacity", 0, 0, 1_000_000, required: enabled);
@@ -205,7 +206,7 @@ public static class ScenarioLoader
         {
             Name = name,
             Description = description,
-            Filter = new EventFilter { Kinds = kinds, Forms = forms, LocalPorts = ports, TcpFlagsAll = flagsAll, TcpFlagsNone = flagsNone },
+            Filter = new EventFilter { Kinds = kinds, Forms = forms, LocalPorts = ports, TcpFlagsAll = flagsAll, TcpFlagsNone = flagsNone, MinCount = minCount },
             GroupBy = groupBy,
             V4Prefix = v4,
             V6Prefix = v6,

@@ -60,7 +60,7 @@ public static class WatchConfigLoader
             }
             else if (s.Map("sockets") is { } so)
             {
-                signals = so.Bool("enabled", true) ? so.Duration("interval", TimeSpan.FromSeconds(5)) : null;
+                signals = so.Bool("enabled", true) ? so.Duration("interval", WatchConfig.DefaultSignalsInterval) : null;
                 counters = so.Bool("counters", true);
                 so.Finish();
             }

@@ -4,6 +4,7 @@ using Spectre.Console;
 using Uncloak.Core.Reports;
 using Uncloak.Lab.Attacks;
 using Uncloak.Lab.Defences;
+using Uncloak.Lab.Reports;
 using Uncloak.Lab.Runs;
 using Uncloak.Lab.Topology;
 
@@ -64,7 +65,7 @@ public static class LabRenderer
 
     public static void WriteCells(TextWriter output, IReadOnlyList<CellResult> cells)
     {
-        var table = new Table().AddColumns("attack", "defence", "baseline", "during", "steady", "p50 ms", "p95 ms", "attacker pkts", "key counters", "killed", "banned");
+        var table = new Table().AddColumns("attack", "defence", "baseline", "during", "steady", "p50 ms", "p95 ms", "attacker pkts", "key counters", "detect / ban / recover", "killed", "banned");
         foreach (var c in cells)
         {
             string steady = Pct(c.Steady.Availability);
@@ -73,16 +74,16 @@ public static class LabRenderer
                 .Select(k => $"{k.Key[(k.Key.IndexOf('.') + 1)..]} {k.Value.ToString("N0", Inv)}");
             table.AddRow(c.Attack.Name(), c.Defence.Name(), Pct(c.Baseline.Availability), Pct(c.During.Availability), steady,
                 Ms(c.Steady.P50Millis), Ms(c.Steady.P95Millis), c.AttackStats.Sent.ToString("N0", Inv),
-                Markup.Escape(string.Join(", ", counters)),
-                c.Defender?.SocketsKilled.ToString(Inv) ?? "–", Markup.Escape(c.Defender is null ? "–" : c.Defender.Banned.Count == 0 ? "none"
-                    : $"{string.Join(" ", c.Defender.Banned)} ({c.Defender.BanDrops.ToString("N0", Inv)} pkts dropped)"));
+                Markup.Escape(string.Join(", ", counters)), Markup.Escape(LabTimes.Text(c)),
+                c.Uncloak?.SocketsKilled.ToString(Inv) ?? "–", Markup.Escape(LabTimes.Bans(c)));
         }
         var console = Terminal.For(output);
         console.Write(table);
         if (cells.Count > 0)
         {
             console.WriteLine($"Victim: {cells[0].Victim}. Availability: share of probe requests answered 200 within the timeout; " +
-                              "steady = the attack after the defence had time to act.");
+                              "steady = the attack after the defence had time to act; detect / ban / recover = seconds from the attack's start to " +
+                              "the daemon's first decision, to the first ban in the kernel's set, and to availability back at 95 % for the rest of the attack.");
         }
     }
 

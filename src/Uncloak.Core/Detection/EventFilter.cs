@@ -19,11 +19,21 @@ public sealed record EventFilter
     /// <summary>TCP flags that must all be clear.</summary>
     public TcpFlags TcpFlagsNone { get; init; }
 
+    /// <summary>
+    /// Only events whose <see cref="NetEvent.Count"/> is at least this (0: any): a zero-window hold of many sockets at once,
+    /// a flood of many half-open connections. Lets a scenario act faster on evidence that no single slow client produces.
+    /// </summary>
+    public int MinCount { get; init; }
+
     /// <summary>Kinds whose sources the kernel cannot vouch for: half-open connections may come from forged addresses.</summary>
     public static bool IsSpoofable(EventKind kind) => kind is EventKind.SynFlood or EventKind.SynRecvFlood or EventKind.DropOpenRequest;
 
     public bool Matches(in NetEvent ev)
     {
+        if (ev.Count < MinCount)
+        {
+            return false;
+        }
         if (Forms.Count > 0 && HasFormsFor(ev.Kind) && !Forms.Contains((ev.Kind, ev.Form)))
         {
             return false;

@@ -25,13 +25,13 @@ public static class LabHtml
         w.Write("<p>Availability is the share of the client probe's requests (one per interval, each on a new connection) answered with a full 200 within the timeout. " +
                 "<em>Steady</em> is the attack after the defence has had time to act; <em>during</em> is the whole attack.</p>");
         w.Write("<table><thead><tr><th>attack</th><th>defence</th><th>baseline</th><th>during</th><th>steady</th><th>p50 ms</th><th>p95 ms</th>" +
-                "<th>attacker pkts</th><th>killed</th><th>banned</th></tr></thead><tbody>");
+                "<th>attacker pkts</th><th>detect / ban / recover</th><th>killed</th><th>banned</th></tr></thead><tbody>");
         foreach (var c in cells)
         {
             string cls = c.Steady.Availability >= 0.95 ? "good" : c.Steady.Availability < 0.5 ? "bad" : "";
             w.Write(string.Create(Inv, $"<tr><td>{c.Attack.Name()}</td><td>{c.Defence.Name()}</td><td>{Pct(c.Baseline.Availability)}</td><td>{Pct(c.During.Availability)}</td>"));
             w.Write(string.Create(Inv, $"<td class=\"{cls}\">{Pct(c.Steady.Availability)}</td><td>{Ms(c.Steady.P50Millis)}</td><td>{Ms(c.Steady.P95Millis)}</td>"));
-            w.Write(string.Create(Inv, $"<td>{c.AttackStats.Sent:N0}</td><td>{c.Defender?.SocketsKilled.ToString(Inv) ?? "–"}</td><td>{Svg.Esc(c.Defender is null ? "–" : c.Defender.Banned.Count == 0 ? "none" : string.Join(", ", c.Defender.Banned))}</td></tr>"));
+            w.Write(string.Create(Inv, $"<td>{c.AttackStats.Sent:N0}</td><td>{Svg.Esc(LabTimes.Text(c))}</td><td>{c.Uncloak?.SocketsKilled.ToString(Inv) ?? "–"}</td><td>{Svg.Esc(LabTimes.Bans(c))}</td></tr>"));
         }
         w.Write("</tbody></table>");
         foreach (var c in cells)

@@ -34,22 +34,34 @@ public static class LabJson
             w.WriteNumber("seconds", Math.Round(c.AttackStats.Elapsed.TotalSeconds, 3));
             w.WriteString("stopped_because", c.AttackStats.StoppedBecause);
             w.WriteEndObject();
-            if (c.Defender is { } d)
+            Seconds(w, "recovered_after_seconds", c.RecoveredAfter);
+            if (c.Uncloak is { } u)
             {
                 w.WriteStartObject("uncloak");
-                w.WriteNumber("sweeps", d.Sweeps);
-                w.WriteNumber("sockets_killed", d.SocketsKilled);
+                w.WriteString("daemon", "uncloak watch, shipped defaults");
+                Seconds(w, "detected_after_seconds", u.DetectedAfter);
+                Seconds(w, "banned_after_seconds", u.BannedAfter);
+                Seconds(w, "recovered_after_seconds", c.RecoveredAfter);
+                w.WriteNumber("sockets_killed", u.SocketsKilled);
                 w.WriteStartArray("banned");
-                foreach (var b in d.Banned)
+                foreach (var b in u.Bans.Banned)
                 {
                     w.WriteStringValue(b);
                 }
                 w.WriteEndArray();
-                w.WriteNumber("ban_drops", d.BanDrops);
-                if (d.FirstKillAfter is { } first)
+                w.WriteNumber("ban_drops", u.Bans.DroppedPackets);
+                w.WriteStartArray("decisions");
+                foreach (var d in u.Decisions)
                 {
-                    w.WriteNumber("first_kill_after_seconds", Math.Round(first.TotalSeconds, 3));
+                    w.WriteStartObject();
+                    w.WriteNumber("after_seconds", Math.Round(d.After.TotalSeconds, 3));
+                    w.WriteString("scenario", d.Scenario);
+                    w.WriteString("action", d.Action);
+                    w.WriteString("target", d.Target);
+                    w.WriteString("outcome", d.Outcome);
+                    w.WriteEndObject();
                 }
+                w.WriteEndArray();
                 w.WriteEndObject();
             }
             w.WriteStartObject("counters");
@@ -87,6 +99,8 @@ public static class LabJson
         Nullable(w, "p95_ms", s.P95Millis);
         w.WriteEndObject();
     }
+
+    private static void Seconds(Utf8JsonWriter w, string name, TimeSpan? value) => Nullable(w, name, value?.TotalSeconds);
 
     private static void Nullable(Utf8JsonWriter w, string name, double? value)
     {

@@ -7,7 +7,8 @@ namespace Uncloak.Lab.Runs;
 /// <summary>
 /// What one cell measured: the probe before the attack (<see cref="Baseline"/>), during all of it (<see cref="Attack"/>)
 /// and in its steady state (<see cref="Steady"/>, the figure the verdicts use); what the attacker and the defence did;
-/// the server namespace's counters that moved; and the per-second availability for the charts.
+/// the server namespace's counters that moved; the per-second availability for the charts; and the time to recover
+/// (<see cref="ProbeRecovery"/>, from the attack's start; null when the service never came back).
 /// </summary>
 public sealed record CellResult(
     AttackKind Attack,
@@ -17,8 +18,9 @@ public sealed record CellResult(
     ProbeSummary During,
     ProbeSummary Steady,
     AttackStats AttackStats,
-    DefenderStats? Defender,
+    UncloakStats? Uncloak,
     IReadOnlyDictionary<string, long> Counters,
     IReadOnlyList<double?> AvailabilityPerSecond,
     double WarmupSeconds,
-    double AttackSeconds);
+    double AttackSeconds,
+    TimeSpan? RecoveredAfter);

@@ -35,6 +35,34 @@ public sealed class ScenarioValidationTests
     }
 
     [Fact]
+    public void Min_count_keeps_only_events_counting_that_many_and_a_negative_one_is_an_error()
+    {
+        var config = ScenarioLoader.Load([("profiles.yaml", Profiles), ("swarm.yaml", """
+            name: swarm
+            kinds: [zero_window_hold]
+            min_count: 8
+            capacity: 1
+            leak_every: 1m
+            profile: ban
+            """)]);
+        var filter = config.Scenarios.Single().Filter;
+        Assert.Equal(8, filter.MinCount);
+        var hold = new Events.NetEvent { Kind = Events.EventKind.ZeroWindowHold, Count = 8 };
+        Assert.True(filter.Matches(hold));
+        Assert.False(filter.Matches(hold with { Count = 7 }));
+
+        var e = Fails("""
+            name: x
+            kinds: [zero_window_hold]
+            min_count: -1
+            capacity: 1
+            leak_every: 1m
+            profile: ban
+            """);
+        Assert.StartsWith("bad.yaml:3:", e.Errors.Single().ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_ban_on_spoofable_syn_flood_events_is_refused()
     {
         var e = Fails("""
@@ -77,6 +105,6 @@ public sealed class ScenarioValidationTests
     public void The_shipped_scenarios_load_without_errors()
     {
         var config = ScenarioLoader.LoadFolders([ReplayCaseTests.ShippedScenarios]);
-        Assert.Equal(6, config.Scenarios.Count);
+        Assert.Equal(7, config.Scenarios.Count);
     }
 }

@@ -11,7 +11,7 @@ public sealed class WatchConfigTests
         var path = Path.Combine(AppContext.BaseDirectory, "config", "uncloak.yaml");
         var config = WatchConfigLoader.LoadFile(path, mustExist: true);
         Assert.True(config.Kmsg);
-        Assert.Equal(TimeSpan.FromSeconds(5), config.SignalsInterval);
+        Assert.Equal(TimeSpan.FromSeconds(1), config.SignalsInterval);
         Assert.Equal("127.0.0.1:9477", config.Metrics);
         Assert.Empty(config.Probes);
     }

@@ -24,15 +24,7 @@ public static class FirewallCommand
     };
 
     /// <summary>How to run this very program again (apphost, or dotnet + uncloak.dll), for the rollback timer.</summary>
-    internal static IReadOnlyList<string> Self()
-    {
-        string exe = Environment.ProcessPath ?? "uncloak";
-        if (Path.GetFileNameWithoutExtension(exe) == "dotnet")
-        {
-            return [exe, Path.Combine(AppContext.BaseDirectory, "uncloak.dll")];
-        }
-        return [exe];
-    }
+    internal static IReadOnlyList<string> Self() => Uncloak.Linux.Processes.SelfCommand.Arguments();
 
     /// <summary>Needs root and libnftables/nft; returns an exit code other than Ok with the reason written.</summary>
     internal static int Require(string verb, TextWriter error, out Uncloak.Firewall.Nftables.INftables? nft)

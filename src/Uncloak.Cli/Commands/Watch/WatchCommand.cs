@@ -13,7 +13,7 @@ public static class WatchCommand
         var scenarios = new Option<string[]>("--scenarios") { Description = "Extra scenario folder read after the shipped defaults and /etc/uncloak/scenarios.d (repeatable).", HelpName = "DIR" };
         var file = new Option<string[]>("--file") { Description = "Also follow this log file from its current end (repeatable); rotation by rename and copytruncate is handled.", HelpName = "PATH" };
         var noKmsg = new Option<bool>("--no-kmsg") { Description = "Do not read /dev/kmsg (the default source)." };
-        var noSockets = new Option<bool>("--no-sockets") { Description = "Do not take socket-table and counter snapshots (sock_diag, every 5 s by default)." };
+        var noSockets = new Option<bool>("--no-sockets") { Description = "Do not take socket-table and counter snapshots (sock_diag, every second by default)." };
         var metrics = new Option<string?>("--metrics") { Description = "Serve Prometheus /metrics on HOST:PORT, or 'off' (default 127.0.0.1:9477).", HelpName = "HOST:PORT" };
         var journalUnit = new Option<string[]>("--journal-unit") { Description = "Also read this systemd unit's journal (repeatable), as 'sources.journal.units' does; added to the file's list.", HelpName = "UNIT" };
         var probe = new Option<string[]>("--probe")
@@ -38,7 +38,7 @@ public static class WatchCommand
         var verbose = new Option<bool>("--verbose") { Description = "Also log debug lines (suppressed alerts, every batch)." };
         var command = new Command("watch",
             "Watch the host live and act: read /dev/kmsg, the journal and log files (resuming exactly where the last run stopped), snapshot " +
-            "the socket table and TCP counters every 5 s (zero-window holders, slow readers, SYN-RECV floods, counter alarms), run " +
+            "the socket table and TCP counters every second (zero-window holders, slow readers, SYN-RECV floods, counter alarms), run " +
             "the scenarios (leaky buckets over events: zero-window holders, shrunk-window peers, slow readers, connection floods, " +
             "port scanners, SYN floods), apply each scenario's remediation profile (ban with escalation, kill sockets, alert, host " +
             "checks; SYN floods are never answered with bans), probe your services and record outages with cause hints.\n\n" +
