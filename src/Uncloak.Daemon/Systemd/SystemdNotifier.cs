@@ -21,7 +21,9 @@ public sealed class SystemdNotifier : IDisposable
         }
         // An abstract socket is written with a leading '@' and addressed with a leading NUL.
         _endpoint = new UnixDomainSocketEndPoint(path[0] == '@' ? "\0" + path[1..] : path);
-        _socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        // Non-blocking: a notify socket nobody reads (a harness, a wedged manager) fills up, and a blocking send would then
+        // stall the engine's loop. A notification that does not fit is dropped; the next one says the same.
+        _socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified) { Blocking = false };
         if (long.TryParse(Environment.GetEnvironmentVariable("WATCHDOG_USEC"), out long usec) && usec > 0)
         {
             WatchdogInterval = TimeSpan.FromTicks(usec * 10);
@@ -45,7 +47,7 @@ public sealed class SystemdNotifier : IDisposable
         }
         catch (SocketException)
         {
-            // systemd went away (or we run under a test harness that closed it): notifications are advisory.
+            // systemd went away, or its socket is full (a harness that does not read): notifications are advisory.
         }
     }
 
