@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Uncloak.Daemon.Metrics;
 
 namespace Uncloak.Web;
@@ -42,6 +44,9 @@ public sealed class MetricsServer : IAsyncDisposable
         // lines, no host filtering; Kestrel's core alone keeps the idle AOT daemon light (docs/PERFORMANCE.md).
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore();
+        // The daemon owns the process's signals (SIGTERM drains the sources, SIGHUP reloads): the host's default console
+        // lifetime would also take SIGTERM, SIGINT and SIGQUIT and stop the listener behind the daemon's back.
+        builder.Services.AddSingleton<IHostLifetime, GuestLifetime>();
         builder.WebHost.ConfigureKestrel(o =>
         {
             o.AddServerHeader = false;
@@ -104,6 +109,14 @@ public sealed class MetricsServer : IAsyncDisposable
             // A scraper that does not finish within the timeout is cut; stopping the daemon does not wait for it.
         }
         await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>A lifetime that waits for nothing and handles no signal: the web host starts and stops when the daemon says.</summary>
+    private sealed class GuestLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>The two paths; anything but GET/HEAD on them is 405, any other path 404.</summary>
