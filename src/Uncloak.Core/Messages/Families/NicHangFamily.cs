@@ -12,7 +12,16 @@ public sealed class NicHangFamily : MessageFamily
 
     public override string Name => "nic_hang";
 
-    public override IReadOnlyList<string> Anchors { get; } = ["Unit Hang", "TX timeout on queue: "];
+    public override IReadOnlyList<string> Anchors { get; } =
+    [
+        "Unit Hang",
+        "TX timeout on queue: ",
+        "Got tx_timeout",
+        "transmit timed out, resetting",
+        "Transmit timed out, ",
+        "TX timeout detected",
+        "tx_timeout: VSI_",
+    ];
 
     public override Explanation Explanation => NicHangMessage.Explanation;
 
