@@ -19,6 +19,9 @@ internal sealed class RareHistory
 
     public List<(DateTime Start, DateTime End, string Cause)> Disruptions { get; } = [];
 
+    /// <summary>Local ports that SYN-flood lines named as listening: evidence of what this host serves.</summary>
+    public HashSet<ushort> SynFloodListenerPorts { get; } = [];
+
     public static RareHistory Replay(List<NetEvent> rare, DateTime? logEnd)
     {
         var h = new RareHistory();

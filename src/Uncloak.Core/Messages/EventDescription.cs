@@ -13,7 +13,10 @@ public static class EventDescription
     public static bool IsServicePort(ushort port)
         => port is > 0 and < 1024 or 1433 or 1521 or 2049 or 3306 or 3389 or 5432 or 5672 or 6379 or 6443 or 8000 or 8008 or 8080 or 8443 or 8888 or 9000 or 9090 or 9200 or 11211 or 27017;
 
-    /// <summary>Who initiated the connection, judged from its ports.</summary>
+    /// <summary>
+    /// Who initiated the connection, judged from well-known service ports alone; <see cref="Analysis.ServicePorts"/>
+    /// adds what the host listened on and the port ranges.
+    /// </summary>
     public static ConnectionDirection DirectionOf(ushort localPort, ushort peerPort)
     {
         bool localService = IsServicePort(localPort);
@@ -76,7 +79,7 @@ public static class EventDescription
     {
         ConnectionDirection.Inbound => "inbound: this host is the server, sending to a client",
         ConnectionDirection.Outbound => "outbound: this host is the client; the remote server's side misbehaved",
-        _ => "unclear from the ports",
+        _ => "unclear: neither port is a service port or an ephemeral client port",
     };
 
     /// <summary>The driver and interface a NIC line names, when it names them.</summary>

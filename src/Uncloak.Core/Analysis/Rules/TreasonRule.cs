@@ -22,11 +22,12 @@ public sealed class TreasonRule : FindingRule
         var top = stats.TopPeer;
         double topShare = (double)top.Episodes / episodes.Count;
 
+        int connections = stats.Connections;
         var evidence = new List<string>
         {
-            $"{N(lines)} line(s) describe {N(episodes.Count)} stalled connection(s) (same peer, ports and snd_una = the same stall re-probed).",
-            $"{N(distinctPeers)} distinct peer(s); the most frequent, {top.Peer}, has {N(top.Episodes)} episode(s) ({Pct(topShare)}).",
-            $"Direction from the ports: {N(inbound)} inbound (this host serving), {N(outbound)} outbound (this host the client), {N(episodes.Count - inbound - outbound)} unclear.",
+            $"{N(lines)} line(s) describe {N(episodes.Count)} stall(s) on {N(connections)} connection(s) (a connection is a peer, its port and the local port; a stall is one snd_una on it, re-probed by every line that repeats it).",
+            $"{N(distinctPeers)} distinct peer(s); the most frequent, {top.Peer}, has {N(top.Episodes)} stall(s) ({Pct(topShare)}) on {N(stats.TopPeerConnections)} connection(s).",
+            $"Direction{DirectionBasis(r.Listening)}: {N(inbound)} inbound (this host serving), {N(outbound)} outbound (this host the client), {N(episodes.Count - inbound - outbound)} unclear.",
             $"Bytes in flight per episode: median {N(stats.MedianBytesInFlight)}; {N(stats.LoneProbes)} episode(s) with ≤1 byte (a lone zero-window probe).",
         };
         if (stats.Timed >= 2)
@@ -48,13 +49,20 @@ public sealed class TreasonRule : FindingRule
             reasoning.Add("A well-known port on the peer's side with an ephemeral local port means this host opened the connection.");
             advice.Add("Look at the upstream path (proxy, load balancer, NAT) the outbound connections go through.");
         }
-        else if (episodes.Count >= 3 && topShare >= 0.5)
+        else if (episodes.Count >= 3 && topShare >= 0.5 && stats.TopPeerConnections >= HolderConnections)
         {
             severity = Severity.Warning;
-            conclusion = $"Concentrated on one peer: {top.Peer} accounts for {Pct(topShare)} of the stalls. A broken client or a deliberate window-holder (sockstress-style) pinning this server's workers.";
-            reasoning.Add("Background noise from broken stacks is spread thinly across unrelated peers; one peer repeating it is a suspect.");
+            conclusion = $"Concentrated on one peer: {top.Peer} accounts for {Pct(topShare)} of the stalls, on {N(stats.TopPeerConnections)} different connections. A broken client or a deliberate window-holder (sockstress-style) pinning this server's workers.";
+            reasoning.Add("Background noise from broken stacks is spread thinly across unrelated peers; one peer holding many connections stalled is a suspect.");
             advice.Add($"Check live: `uncloak sockets --once` for connections from {top.Peer} stuck with zero window.");
             advice.Add($"If it repeats: `uncloak bans add {top.Peer} --for 1h` and `uncloak sockets --kill {top.Peer}`.");
+        }
+        else if (episodes.Count >= 3 && topShare >= 0.5)
+        {
+            severity = Severity.Notice;
+            conclusion = $"One peer's connection stalling again and again: {top.Peer} has {N(top.Episodes)} stall(s) on only {N(stats.TopPeerConnections)} connection(s). A buggy peer stack or a lossy path / middlebox, worth watching — not an attack: a holder pins many connections at once.";
+            reasoning.Add("Each stall of one connection is a new snd_una: the transfer moved on and stalled again. That is one slow or broken peer, which the kernel repairs each time; it costs this server one socket.");
+            advice.Add($"Watch whether {top.Peer} opens more connections that stall (`uncloak sockets --once`); no ban is called for by this alone.");
         }
         else if (distinctPeers >= 5)
         {
@@ -80,4 +88,12 @@ public sealed class TreasonRule : FindingRule
             Advice = advice,
         });
     }
+
+    /// <summary>How many connections of one peer stalled at once make it a holder rather than one broken connection.</summary>
+    public const int HolderConnections = 3;
+
+    private static string DirectionBasis(ServicePorts listening)
+        => listening.Count == 0
+            ? " from the ports (well-known service ports, then the ephemeral range clients take their ports from)"
+            : $" from {N(listening.Count)} listening port(s) known{(listening.Complete ? " (all of them)" : "")}, then the ports";
 }

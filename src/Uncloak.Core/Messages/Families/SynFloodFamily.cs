@@ -37,6 +37,7 @@ public sealed class SynFloodFamily : MessageFamily
         var (c, d) = history.SynFloodListeners.GetValueOrDefault(key);
         bool cookies = Cookies(ev);
         history.SynFloodListeners[key] = cookies ? (c + 1, d) : (c, d + 1);
+        history.SynFloodListenerPorts.Add(ev.LocalPort);
         if (!cookies)
         {
             history.AddDisruption(time, TimeSpan.Zero, TimeSpan.FromMinutes(5), "SYN flood with cookies off (SYNs dropped)");

@@ -52,7 +52,7 @@ public sealed class TreasonFamily : MessageFamily
         }));
         fields.Add(new("peer", EventDescription.Format(ev.Peer, ev.PeerPort), "the REMOTE end of the connection and its port"));
         fields.Add(new("local port", ev.LocalPort.ToString(CultureInfo.InvariantCulture), "this host's port"));
-        fields.Add(new("direction", EventDescription.DirectionText(EventDescription.DirectionOf(ev.LocalPort, ev.PeerPort))));
+        fields.Add(new("direction", EventDescription.DirectionText(Analysis.ServicePorts.None.DirectionOf(ev.LocalPort, ev.PeerPort))));
         fields.Add(new("snd_una", ev.SeqFrom.ToString(CultureInfo.InvariantCulture), "oldest byte this host sent that is not yet acknowledged"));
         fields.Add(new("snd_nxt", ev.SeqTo.ToString(CultureInfo.InvariantCulture), "next byte this host will send"));
         uint inFlight = ev.BytesInFlight;
