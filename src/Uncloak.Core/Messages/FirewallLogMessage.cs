@@ -76,25 +76,16 @@ public static partial class FirewallLogMessage
                     outIf = value;
                     break;
                 case KeySrc:
+                case KeyIpSrc:
+                    // nf_log_arp names the ARP sender and target IPSRC= and IPDST= ("ARP HTYPE=1 PTYPE=0x0800 OPCODE=1
+                    // MACSRC=… IPSRC=… MACDST=… IPDST=…").
+                    arp |= token[0] == (byte)'I';
                     if (!NetAddress.TryParse(value, out src))
                     {
                         return false;
                     }
                     break;
                 case KeyDst:
-                    if (!NetAddress.TryParse(value, out dst))
-                    {
-                        return false;
-                    }
-                    break;
-                case KeyIpSrc:
-                    // nf_log_arp: "ARP HTYPE=1 PTYPE=0x0800 OPCODE=1 MACSRC=… IPSRC=… MACDST=… IPDST=…"
-                    arp = true;
-                    if (!NetAddress.TryParse(value, out src))
-                    {
-                        return false;
-                    }
-                    break;
                 case KeyIpDst:
                     if (!NetAddress.TryParse(value, out dst))
                     {

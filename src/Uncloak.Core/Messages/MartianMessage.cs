@@ -46,16 +46,7 @@ public static partial class MartianMessage
         {
             return false;
         }
-        var ifname = Tokens.TrimEnd(s);
-        ev = new NetEvent
-        {
-            Kind = EventKind.Martian,
-            Form = form,
-            Peer = src,
-            Local = dst,
-            Interface = ifname.IsEmpty ? null : pool.Get(ifname),
-            UptimeMicros = -1,
-        };
+        ev = Build(form, src, dst, Tokens.TrimEnd(s), pool);
         return true;
     }
 
@@ -99,15 +90,17 @@ public static partial class MartianMessage
         {
             return false;
         }
-        ev = new NetEvent
-        {
-            Kind = EventKind.Martian,
-            Form = form,
-            Peer = src,
-            Local = dst,
-            Interface = dev.IsEmpty ? null : pool.Get(dev),
-            UptimeMicros = -1,
-        };
+        ev = Build(form, src, dst, dev, pool);
         return true;
     }
+
+    private static NetEvent Build(byte form, NetAddress src, NetAddress dst, ReadOnlySpan<byte> dev, StringPool pool) => new()
+    {
+        Kind = EventKind.Martian,
+        Form = form,
+        Peer = src,
+        Local = dst,
+        Interface = dev.IsEmpty ? null : pool.Get(dev),
+        UptimeMicros = -1,
+    };
 }
