@@ -89,7 +89,7 @@ public static class AnalysisRenderer
 
         if (r.TreasonEpisodes.Count > 0)
         {
-            var ep = new Table().Border(TableBorder.Simple).Title($"[bold]Shrunk-window episodes[/] ({r.TreasonEpisodes.Count:N0} from {r.Counts[EventKind.Treason]:N0} lines)")
+            var ep = new Table().Border(TableBorder.Simple).Title($"[bold]Shrunk-window episodes[/] ({r.TreasonEpisodes.Count:N0} stalls on {r.TreasonEpisodes.Statistics.Connections:N0} connections, from {r.Counts[EventKind.Treason]:N0} lines)")
                 .AddColumn("peer").AddColumn("local port").AddColumn("direction").AddColumn(new TableColumn("bytes in flight").RightAligned()).AddColumn(new TableColumn("lines").RightAligned()).AddColumn("first").AddColumn("lasted");
             foreach (var e in r.TreasonEpisodes.Top.Take(10))
             {

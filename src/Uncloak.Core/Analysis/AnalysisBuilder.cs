@@ -45,6 +45,12 @@ public sealed class AnalysisBuilder : IEventSink
         _episodes = shared._episodes;
     }
 
+    /// <summary>
+    /// The ports this host is known to listen on (from a socket snapshot, or given by the user), which tell the direction
+    /// of connections whose ports are both unusual. Listeners named by SYN-flood lines of the inputs are added to them.
+    /// </summary>
+    public ServicePorts Listening { get; init; } = ServicePorts.None;
+
     public void AddSource(SourceSummary source) => _sources.Add(source);
 
     void IEventSink.Add(in NetEvent ev, ReadOnlySpan<byte> message) => Add(ev, 1);
@@ -279,15 +285,17 @@ public sealed class AnalysisBuilder : IEventSink
     public AnalysisReport Build()
     {
         FlushMinuteCache();
+        // The history first (rare events only): the listeners SYN-flood lines name tell the direction of stalls.
+        var history = RareHistory.Replay(_rare, _last == DateTime.MinValue ? null : _last);
+        var ports = Listening.With(history.SynFloodListenerPorts);
         // Summing up a million episodes reads nothing the rest of the report touches: do it on the other core.
-        var episodes = Task.Run(_episodes.Summarize);
+        var episodes = Task.Run(() => _episodes.Summarize(ports));
         var distinctPeers = new int[65536];
         foreach (var peer in _peers.All())
         {
             peer.LocalPorts.ForEachPort(port => distinctPeers[port]++);
         }
         bool wall = _wallEvents > 0 || _uptimeEvents == 0;
-        var history = RareHistory.Replay(_rare, _last == DateTime.MinValue ? null : _last);
         var timeline = BuildTimeline(wall ? _minutesWall : _minutesUptime, wall);
         var peers = _peers.All()
             .OrderByDescending(p => p.Counts.Total)
@@ -309,6 +317,7 @@ public sealed class AnalysisBuilder : IEventSink
             SynFloodListeners = history.SynFloodListeners,
             SuppressedMessages = _suppressed,
             Disruptions = history.Disruptions,
+            Listening = ports,
             Findings = [],
             Minutes = wall ? _minutesWall : _minutesUptime,
         };

@@ -44,6 +44,9 @@ public sealed record AnalysisReport
 
     public required IReadOnlyList<Finding> Findings { get; init; }
 
+    /// <summary>The listening ports the directions were judged by (given, and named by SYN-flood lines).</summary>
+    public ServicePorts Listening { get; init; } = ServicePorts.None;
+
     public long Events => Counts.Total;
 
     /// <summary>Events per kind per minute (wall or uptime minutes, as <see cref="Clock"/> says): the fine grain correlation works on.</summary>

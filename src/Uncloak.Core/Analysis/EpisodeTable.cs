@@ -87,8 +87,11 @@ internal sealed class EpisodeTable
         return c != 0 ? c : a.SndUna.CompareTo(b.SndUna);
     }
 
-    /// <summary>The first <see cref="TopCount"/> episodes in report order and the statistics over all, in one pass.</summary>
-    public EpisodeSummary Summarize()
+    /// <summary>
+    /// The first <see cref="TopCount"/> episodes in report order and the statistics over all, in one pass; directions
+    /// judged by <paramref name="ports"/>.
+    /// </summary>
+    public EpisodeSummary Summarize(ServicePorts ports)
     {
         if (Count == 0)
         {
@@ -106,7 +109,8 @@ internal sealed class EpisodeTable
             foreach (var (k, t) in part)
             {
                 var e = new TreasonEpisode(k.Peer, k.PeerPort, k.LocalPort, k.SndUna, t.MaxBytesInFlight, t.Lines,
-                    t.First != default ? t.First : DateTime.MaxValue, t.Last == default ? DateTime.MinValue : t.Last, t.LongestStallMs);
+                    t.First != default ? t.First : DateTime.MaxValue, t.Last == default ? DateTime.MinValue : t.Last, t.LongestStallMs,
+                    ports.DirectionOf(k.LocalPort, k.PeerPort));
                 statistics.Add(e);
                 // A sorted array of the worst kept so far: most episodes lose to the last one in one comparison.
                 if (kept == TopCount && Compare(e, top[kept - 1]) >= 0)

@@ -1,10 +1,12 @@
 using System.Globalization;
+using Uncloak.Core.Messages;
 
 namespace Uncloak.Core.Events;
 
 /// <summary>
 /// The flat, named view of an event used by JSON output, the sample files' <c># expect:</c> lines and the store.
-/// Only the fields meaningful for the event's kind are present.
+/// Only the fields meaningful for the event's kind are present: a log family writes its own
+/// (<see cref="MessageFamily.WriteFields"/>); the host-signal kinds, which no log line produces, are written here.
 /// </summary>
 public static class EventFields
 {
@@ -39,84 +41,12 @@ public static class EventFields
         {
             d["local_port"] = (long)ev.LocalPort;
         }
+        if (MessageFamilies.For(ev.Kind) is { } family)
+        {
+            family.WriteFields(ev, d);
+        }
         switch (ev.Kind)
         {
-            case EventKind.Treason:
-                d["form"] = FormName((TreasonForm)ev.Form);
-                d["seq_from"] = (long)ev.SeqFrom;
-                d["seq_to"] = (long)ev.SeqTo;
-                d["bytes_in_flight"] = (long)ev.BytesInFlight;
-                if ((TreasonForm)ev.Form == TreasonForm.ProbingZeroWindow)
-                {
-                    d["recv_ago_ms"] = (long)ev.Millis;
-                    d["lasting_ms"] = (long)ev.Millis2;
-                }
-                break;
-            case EventKind.SynFlood:
-                d["action"] = (SynFloodAction)ev.Form == SynFloodAction.SendingCookies ? "cookies" : "drop";
-                break;
-            case EventKind.ConntrackFull:
-                d["form"] = ev.Form == 1 ? "ip_conntrack" : "nf_conntrack";
-                if (ev.Count != 0)
-                {
-                    d["netns"] = ev.Count;
-                }
-                break;
-            case EventKind.TcpOutOfMemory:
-            case EventKind.TooManyOrphans:
-            case EventKind.TimeWaitOverflow:
-                d["form"] = ev.Form == 1 ? "legacy" : "modern";
-                break;
-            case EventKind.NicLink:
-                d["link"] = ((LinkState)ev.Form).ToString().ToLowerInvariant();
-                if (ev.SpeedMbps != 0)
-                {
-                    d["speed_mbps"] = (long)ev.SpeedMbps;
-                }
-                if (ev.Duplex != Duplex.Unknown)
-                {
-                    d["duplex"] = ev.Duplex.ToString().ToLowerInvariant();
-                }
-                if (ev.FlowControl != FlowControl.Unknown)
-                {
-                    d["flow_control"] = FlowName(ev.FlowControl);
-                }
-                break;
-            case EventKind.NetdevWatchdog:
-            case EventKind.NicHang:
-                if (ev.Queue >= 0)
-                {
-                    d["queue"] = (long)ev.Queue;
-                }
-                if (ev.Millis != 0)
-                {
-                    d["timeout_ms"] = (long)ev.Millis;
-                }
-                break;
-            case EventKind.FirewallLog:
-                d["protocol"] = (long)ev.Protocol;
-                if (ev.TcpFlags != TcpFlags.None)
-                {
-                    d["tcp_flags"] = FlagsName(ev.TcpFlags);
-                }
-                if (ev.Length != 0)
-                {
-                    d["length"] = (long)ev.Length;
-                }
-                if (ev.Prefix is not null)
-                {
-                    d["prefix"] = ev.Prefix;
-                }
-                break;
-            case EventKind.Martian:
-                d["form"] = ev.Form == 0 ? "source" : "destination";
-                break;
-            case EventKind.NeighbourOverflow:
-                d["form"] = ev.Form switch { 0 => "arp", 1 => "ndisc", _ => "legacy" };
-                break;
-            case EventKind.RateLimitSuppressed:
-                d["count"] = ev.Count;
-                break;
             case EventKind.ZeroWindowHold:
                 d["form"] = ev.Form == 1 ? "window_shrunk" : "peer_not_reading";
                 d["sockets"] = ev.Count;
@@ -157,14 +87,6 @@ public static class EventFields
         }
         return d;
     }
-
-    public static string FormName(TreasonForm form) => form switch
-    {
-        TreasonForm.TreasonUncloaked => "treason_uncloaked",
-        TreasonForm.ShrinksWindowDebug => "shrinks_window_debug",
-        TreasonForm.UnexpectedlyShrunk => "unexpectedly_shrunk",
-        _ => "probing_zero_window",
-    };
 
     public static string FlowName(FlowControl flow) => flow switch
     {

@@ -1,26 +1,14 @@
 using System.Collections.Frozen;
+using Uncloak.Core.Messages;
 
 namespace Uncloak.Core.Events;
 
 /// <summary>The stable snake_case names of event kinds used in JSON, the store and the CLI.</summary>
 public static class EventKinds
 {
-    private static readonly (EventKind Kind, string Name)[] Table =
+    /// <summary>The kinds no log line produces (host signals, probes); log kinds are named by their family.</summary>
+    private static readonly (EventKind Kind, string Name)[] SignalTable =
     [
-        (EventKind.Treason, "treason"),
-        (EventKind.SynFlood, "syn_flood"),
-        (EventKind.DropOpenRequest, "drop_open_request"),
-        (EventKind.ConntrackFull, "conntrack_full"),
-        (EventKind.TcpOutOfMemory, "tcp_out_of_memory"),
-        (EventKind.TooManyOrphans, "too_many_orphans"),
-        (EventKind.TimeWaitOverflow, "time_wait_overflow"),
-        (EventKind.NicLink, "nic_link"),
-        (EventKind.NetdevWatchdog, "netdev_watchdog"),
-        (EventKind.NicHang, "nic_hang"),
-        (EventKind.FirewallLog, "firewall_log"),
-        (EventKind.Martian, "martian"),
-        (EventKind.NeighbourOverflow, "neighbour_overflow"),
-        (EventKind.RateLimitSuppressed, "ratelimit_suppressed"),
         (EventKind.ZeroWindowHold, "zero_window_hold"),
         (EventKind.SlowRead, "slow_read"),
         (EventKind.SynRecvFlood, "syn_recv_flood"),
@@ -30,6 +18,9 @@ public static class EventKinds
         (EventKind.ProbeRecovered, "probe_recovered"),
     ];
 
+    private static readonly (EventKind Kind, string Name)[] Table =
+        [.. MessageFamilies.All.Select(f => (f.Kind, f.Name)), .. SignalTable];
+
     private static readonly string[] Names = BuildNames();
 
     private static readonly FrozenDictionary<string, EventKind> ByName =
@@ -38,8 +29,8 @@ public static class EventKinds
     /// <summary>Every kind that has a name, in declaration order.</summary>
     public static IReadOnlyList<EventKind> All { get; } = [.. Table.Select(t => t.Kind)];
 
-    /// <summary>The kinds the kernel log catalog produces.</summary>
-    public static IReadOnlyList<EventKind> LogKinds { get; } = [.. Table.Select(t => t.Kind).Where(k => (byte)k < 32)];
+    /// <summary>The kinds the kernel log catalog produces, in the order the families are registered.</summary>
+    public static IReadOnlyList<EventKind> LogKinds { get; } = [.. MessageFamilies.All.Select(f => f.Kind)];
 
     public static string Name(this EventKind kind) => Names[(byte)kind];
 

@@ -45,8 +45,16 @@ internal readonly ref struct DevicePrefix
         var p2 = count >= 3 ? TrimColon(prefix[parts[2]]) : default;
         if (count >= 2 && IsBusId(p1))
         {
-            // netdev_* with a parent, or dev_* on the bus device (then no interface).
-            return new DevicePrefix { Driver = p0, Interface = count >= 3 && !IsBusId(p2) ? p2 : default };
+            // netdev_* with a parent, or dev_* on the bus device (then no interface). A driver that repeats its own
+            // name after a dev_* prefix ("atl1c 0000:01:00.0: atl1c: eth0") names the interface after that.
+            if (count >= 4 && p2.SequenceEqual(p0))
+            {
+                return new DevicePrefix { Driver = p0, Interface = TrimColon(prefix[parts[3]]) };
+            }
+            // netdev_* puts a colon right after the interface; a word without one, followed by more, is prose
+            // ("rcar-pcie fe000000.pcie: PCIe x4:").
+            bool named = count >= 3 && !IsBusId(p2) && (count == 3 || prefix[parts[2]][^1] == ':');
+            return new DevicePrefix { Driver = p0, Interface = named ? p2 : default };
         }
         if (count >= 2 && prefix[parts[0]][^1] == ':')
         {
@@ -63,7 +71,10 @@ internal readonly ref struct DevicePrefix
 
     private static ReadOnlySpan<byte> TrimColon(ReadOnlySpan<byte> s) => s.Length > 0 && s[^1] == ':' ? s[..^1] : s;
 
-    /// <summary>PCI (0000:00:19.0), virtio (virtio0) and platform ids look like this; interface names do not contain ':' or '.'.</summary>
+    /// <summary>
+    /// PCI (0000:00:19.0), USB (2-1:1.0), MDIO/PHY (0:01, stmmac-0:01), virtio (virtio0) and platform ids look like this;
+    /// interface names in driver messages contain neither ':' nor '.'.
+    /// </summary>
     private static bool IsBusId(ReadOnlySpan<byte> s)
-        => s.Length >= 5 && (s.IndexOf((byte)':') >= 0 || s.IndexOf((byte)'.') >= 0) || s.StartsWith("virtio"u8);
+        => s.Length >= 3 && s.IndexOf((byte)':') >= 0 || s.Length >= 5 && s.IndexOf((byte)'.') >= 0 || s.StartsWith("virtio"u8);
 }

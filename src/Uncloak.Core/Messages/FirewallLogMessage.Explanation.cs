@@ -15,7 +15,10 @@ public static partial class FirewallLogMessage
         Fields =
         [
             new("prefix", "The rule's --log-prefix / log prefix, e.g. [UFW BLOCK]: which rule logged."),
-            new("IN= / OUT=", "Input and output interface; IN set and OUT empty means the packet was for this host."),
+            new("IN= / OUT=", "Input and output interface; IN set and OUT empty means the packet was for this host, IN empty and OUT set that this host sent it (the peer is then DST), both set that it was routed or bridged."),
+            new("PHYSIN= / PHYSOUT=", "On a bridge, the physical port the packet came in on or left by."),
+            new("MAC= (or MACSRC= MACDST= MACPROTO=)", "The link-layer header: destination MAC, source MAC, EtherType."),
+            new("ARP … IPSRC= IPDST=", "An ARP packet (arptables / nftables arp family): sender and target protocol addresses."),
             new("SRC= / DST=", "Source and destination address (IPv6 printed uncompressed)."),
             new("LEN=", "IP packet length."),
             new("PROTO= SPT= DPT=", "Protocol and ports: SPT is the sender's port, DPT the port on this host it aimed at."),

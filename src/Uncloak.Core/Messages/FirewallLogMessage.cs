@@ -6,10 +6,19 @@ namespace Uncloak.Core.Messages;
 /// <summary>
 /// iptables/ip6tables <c>LOG</c> and nftables <c>log</c> lines: <c>&lt;prefix&gt;IN=eth0 OUT= MAC=… SRC=… DST=… LEN=…
 /// … PROTO=TCP SPT=… DPT=… WINDOW=… RES=0x00 SYN URGP=0</c>. Fields are read by name; the
-/// bracketed quoted packet of ICMP errors is not the logged packet and is skipped.
+/// bracketed quoted packet of ICMP errors is not the logged packet and is skipped. IPv4, IPv6 (<c>TC= HOPLIMIT=
+/// FLOWLBL=</c>), ICMP/ICMPv6 (<c>TYPE= CODE=</c>), bridged (<c>PHYSIN= PHYSOUT=</c>), nftables' <c>MACSRC= MACDST=
+/// MACPROTO=</c> and ARP (<c>ARP HTYPE= … IPSRC= IPDST=</c>) lines; outgoing packets (<c>IN= OUT=eth0</c>) have this host
+/// as their source, so their peer is the destination.
 /// </summary>
 public static partial class FirewallLogMessage
 {
+    /// <summary>Form values: the hook the packet was logged at (from IN=/OUT=), or an ARP packet (nf_log_arp).</summary>
+    public const byte Input = 0;
+    public const byte Output = 1;
+    public const byte Forward = 2;
+    public const byte Arp = 3;
+
     internal static bool TryParse(ReadOnlySpan<byte> message, int anchor, StringPool pool, out NetEvent ev)
     {
         ev = default;
@@ -25,8 +34,8 @@ public static partial class FirewallLogMessage
         int len = 0;
         byte proto = 0;
         var flags = TcpFlags.None;
-        ReadOnlySpan<byte> inIf = default;
-        bool sawOut = false;
+        ReadOnlySpan<byte> inIf = default, outIf = default, physIn = default, physOut = default;
+        bool sawOut = false, arp = false;
         while (!s.IsEmpty)
         {
             // One scalar pass finds the token's end and its '=': tokens are a few bytes long, and two vectorised
@@ -64,18 +73,30 @@ public static partial class FirewallLogMessage
                     break;
                 case KeyOut:
                     sawOut = true;
+                    outIf = value;
                     break;
                 case KeySrc:
+                case KeyIpSrc:
+                    // nf_log_arp names the ARP sender and target IPSRC= and IPDST= ("ARP HTYPE=1 PTYPE=0x0800 OPCODE=1
+                    // MACSRC=… IPSRC=… MACDST=… IPDST=…").
+                    arp |= token[0] == (byte)'I';
                     if (!NetAddress.TryParse(value, out src))
                     {
                         return false;
                     }
                     break;
                 case KeyDst:
+                case KeyIpDst:
                     if (!NetAddress.TryParse(value, out dst))
                     {
                         return false;
                     }
+                    break;
+                case KeyPhysIn:
+                    physIn = value;
+                    break;
+                case KeyPhysOut:
+                    physOut = value;
                     break;
                 case KeySpt:
                     AsciiNumber.TryParseUInt16(value, out spt);
@@ -97,17 +118,24 @@ public static partial class FirewallLogMessage
             return false;
         }
         var prefix = Tokens.Trim(message[..anchor]);
+        // Who is the peer depends on the hook: a packet leaving (IN= empty, OUT= set) was sent BY this host, so the
+        // remote end is its destination. A bridge names the physical port too (PHYSIN=/PHYSOUT=): that is where the
+        // peer is, so it is the interface reported.
+        byte form = arp ? Arp : inIf.IsEmpty && !outIf.IsEmpty ? Output : !inIf.IsEmpty && !outIf.IsEmpty ? Forward : Input;
+        bool outbound = form == Output;
+        var ifname = outbound ? (physOut.IsEmpty ? outIf : physOut) : (physIn.IsEmpty ? inIf : physIn);
         ev = new NetEvent
         {
             Kind = EventKind.FirewallLog,
-            Peer = src,
-            PeerPort = spt,
-            Local = dst,
-            LocalPort = dpt,
+            Form = form,
+            Peer = outbound ? dst : src,
+            PeerPort = outbound ? dpt : spt,
+            Local = outbound ? src : dst,
+            LocalPort = outbound ? spt : dpt,
             Length = len,
             Protocol = proto,
             TcpFlags = flags,
-            Interface = inIf.IsEmpty ? null : pool.Get(inIf),
+            Interface = ifname.IsEmpty ? null : pool.Get(ifname),
             Prefix = prefix.IsEmpty ? null : pool.Get(prefix),
             UptimeMicros = -1,
         };
@@ -136,6 +164,10 @@ public static partial class FirewallLogMessage
     private const ulong KeyDpt = Three | 0x545044;            // "DPT"
     private const ulong KeyLen = Three | 0x4E454C;            // "LEN"
     private const ulong KeyProto = (5UL << 56) | 0x4F544F5250; // "PROTO"
+    private const ulong KeyIpSrc = 0x500004352535049;         // "IPSRC"
+    private const ulong KeyIpDst = 0x500005453445049;         // "IPDST"
+    private const ulong KeyPhysIn = 0x6004e4953594850;        // "PHYSIN"
+    private const ulong KeyPhysOut = 0x754554f53594850;       // "PHYSOUT"
 
     /// <summary>Up to seven bytes as a little-endian integer with the length in the top byte (so "IN" ≠ "IN\0"); longer: 0.</summary>
     private static ulong Key(ReadOnlySpan<byte> token)
@@ -158,9 +190,13 @@ public static partial class FirewallLogMessage
         {
             return 6;
         }
-        if (value.SequenceEqual("UDP"u8) || value.SequenceEqual("UDPLITE"u8))
+        if (value.SequenceEqual("UDP"u8))
         {
             return 17;
+        }
+        if (value.SequenceEqual("UDPLITE"u8))
+        {
+            return 136;
         }
         if (value.SequenceEqual("ICMP"u8))
         {

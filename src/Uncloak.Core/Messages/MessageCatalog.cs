@@ -6,23 +6,8 @@ namespace Uncloak.Core.Messages;
 /// <summary>The explanations of every message family, by event kind.</summary>
 public static class MessageCatalog
 {
-    public static IReadOnlyList<Explanation> Families { get; } =
-    [
-        TreasonMessage.Explanation,
-        SynFloodMessage.Explanation,
-        DropOpenRequestMessage.Explanation,
-        ConntrackFullMessage.Explanation,
-        TcpMemoryMessage.OutOfMemoryExplanation,
-        TcpMemoryMessage.OrphansExplanation,
-        TcpMemoryMessage.TimeWaitExplanation,
-        NicLinkMessage.Explanation,
-        NetdevWatchdogMessage.Explanation,
-        NicHangMessage.Explanation,
-        FirewallLogMessage.Explanation,
-        MartianMessage.Explanation,
-        NeighbourOverflowMessage.Explanation,
-        RateLimitMessage.Explanation,
-    ];
+    /// <summary>The explanations of the registered families (<see cref="MessageFamilies.All"/>), in their order.</summary>
+    public static IReadOnlyList<Explanation> Families { get; } = [.. MessageFamilies.All.Select(f => f.Explanation)];
 
     private static readonly FrozenDictionary<EventKind, Explanation> ByKind = Families.ToFrozenDictionary(f => f.Kind);
 

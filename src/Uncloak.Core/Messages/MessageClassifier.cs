@@ -16,61 +16,15 @@ public sealed class MessageClassifier
     /// <summary>Kernel records are at most about 1 KiB; anything past this is not a kernel message we know.</summary>
     public const int MaxMessageLength = 4096;
 
-    private enum Family : byte
-    {
-        Treason,
-        SynFlood,
-        DropOpenRequest,
-        Conntrack,
-        OutOfMemory,
-        Orphans,
-        TimeWait,
-        Watchdog,
-        NicHang,
-        NicLink,
-        Firewall,
-        Martian,
-        Neighbour,
-        RateLimit,
-    }
-
-    // Most frequent first: a match is looked up in this table in order (netfilter LOG lines can be a third of a log).
-    private static readonly (string Anchor, Family Family)[] AnchorTable =
-    [
-        ("IN=", Family.Firewall),
-        ("Treason uncloaked! Peer ", Family.Treason),
-        ("shrinks window ", Family.Treason),
-        ("unexpectedly shrunk window ", Family.Treason),
-        ("Probing zero-window on ", Family.Treason),
-        ("ossible SYN flooding on port ", Family.SynFlood),
-        ("drop open request from ", Family.DropOpenRequest),
-        ("conntrack: table full", Family.Conntrack),
-        ("out of memory -- consider tuning tcp_mem", Family.OutOfMemory),
-        ("Out of socket memory", Family.OutOfMemory),
-        ("too many orphaned sockets", Family.Orphans),
-        ("too many of orphaned sockets", Family.Orphans),
-        ("time wait bucket table overflow", Family.TimeWait),
-        ("NETDEV WATCHDOG: ", Family.Watchdog),
-        ("Unit Hang", Family.NicHang),
-        ("TX timeout on queue: ", Family.NicHang),
-        ("Link is Up", Family.NicLink),
-        ("Link is Down", Family.NicLink),
-        ("Link is up", Family.NicLink),
-        ("Link is down", Family.NicLink),
-        ("link up", Family.NicLink),
-        ("link down", Family.NicLink),
-        ("link becomes ready", Family.NicLink),
-        ("Autonegotiated half duplex", Family.NicLink),
-        ("martian source ", Family.Martian),
-        ("martian destination ", Family.Martian),
-        ("neighbor table overflow", Family.Neighbour),
-        ("Neighbour table overflow", Family.Neighbour),
-        (" callbacks suppressed", Family.RateLimit),
-        (" messages suppressed", Family.RateLimit),
-    ];
-
+    /// <summary>Every family's anchors, for the one vectorised search over the message.</summary>
     private static readonly SearchValues<string> Anchors =
-        SearchValues.Create([.. AnchorTable.Select(a => a.Anchor)], StringComparison.Ordinal);
+        SearchValues.Create([.. MessageFamilies.All.SelectMany(f => f.Anchors)], StringComparison.Ordinal);
+
+    /// <summary>
+    /// The (anchor, family) pairs by the anchor's first character: where the search stops, only the anchors that can
+    /// start there are compared. Within a character, the registration order of the families decides.
+    /// </summary>
+    private static readonly (string Anchor, MessageFamily Family)[][] ByFirstChar = BuildByFirstChar();
 
     private readonly StringPool _pool;
     private readonly char[] _chars = new char[MaxMessageLength];
@@ -107,9 +61,9 @@ public sealed class MessageClassifier
             }
             int at = from + i;
             var here = chars[at..];
-            foreach (var (anchor, family) in AnchorTable)
+            foreach (var (anchor, family) in ByFirstChar[(byte)here[0]])
             {
-                if (here[0] == anchor[0] && here.StartsWith(anchor, StringComparison.Ordinal) && TryFamily(family, message, at, out ev))
+                if (here.StartsWith(anchor, StringComparison.Ordinal) && family.TryParse(message, at, _pool, out ev))
                 {
                     return true;
                 }
@@ -119,28 +73,13 @@ public sealed class MessageClassifier
         return false;
     }
 
-    private bool TryFamily(Family family, ReadOnlySpan<byte> message, int at, out NetEvent ev) => family switch
+    private static (string Anchor, MessageFamily Family)[][] BuildByFirstChar()
     {
-        Family.Treason => TreasonMessage.TryParse(message, at, out ev),
-        Family.SynFlood => SynFloodMessage.TryParse(message, at, out ev),
-        Family.DropOpenRequest => DropOpenRequestMessage.TryParse(message, at, out ev),
-        Family.Conntrack => ConntrackFullMessage.TryParse(message, at, out ev),
-        Family.OutOfMemory => TcpMemoryMessage.TryParseOutOfMemory(message, at, out ev),
-        Family.Orphans => TcpMemoryMessage.TryParseOrphans(message, at, out ev),
-        Family.TimeWait => TcpMemoryMessage.TryParseTimeWait(message, at, out ev),
-        Family.Watchdog => NetdevWatchdogMessage.TryParse(message, at, _pool, out ev),
-        Family.NicHang => NicHangMessage.TryParse(message, at, _pool, out ev),
-        Family.NicLink => NicLinkMessage.TryParse(message, at, _pool, out ev),
-        Family.Firewall => FirewallLogMessage.TryParse(message, at, _pool, out ev),
-        Family.Martian => MartianMessage.TryParse(message, at, _pool, out ev),
-        Family.Neighbour => NeighbourOverflowMessage.TryParse(message, at, out ev),
-        Family.RateLimit => RateLimitMessage.TryParse(message, at, out ev),
-        _ => Fail(out ev),
-    };
-
-    private static bool Fail(out NetEvent ev)
-    {
-        ev = default;
-        return false;
+        var table = new (string, MessageFamily)[256][];
+        for (int c = 0; c < table.Length; c++)
+        {
+            table[c] = [.. MessageFamilies.All.SelectMany(f => f.Anchors.Where(a => a[0] == c).Select(a => (a, f)))];
+        }
+        return table;
     }
 }

@@ -5,7 +5,9 @@ namespace Uncloak.Core.Messages;
 
 /// <summary>
 /// A NIC's transmitter stuck: Intel <c>Detected Hardware Unit Hang:</c> (e1000e), <c>Detected Tx Unit Hang</c>
-/// (e1000, igb, ixgbe) with their register dumps, and virtio_net's <c>TX timeout on queue: N, …</c>.
+/// (e1000, igb, ixgbe) with their register dumps, virtio_net's and mlx5's <c>TX timeout on queue: N, …</c>, and the other
+/// drivers' own words: forcedeth <c>Got tx_timeout. irq: …</c>, tg3/b44 <c>transmit timed out, resetting</c>, niu/via-rhine
+/// <c>Transmit timed out, …</c>, bnxt_en <c>TX timeout detected, starting reset task!</c>, i40e/ice <c>tx_timeout: VSI_seid: …</c>.
 /// Only the first line of a dump is the event; the register lines that follow carry no anchor.
 /// </summary>
 public static partial class NicHangMessage
@@ -24,7 +26,7 @@ public static partial class NicHangMessage
                 queue = (int)Math.Min(qn, int.MaxValue);
             }
         }
-        else
+        else if (s.StartsWith("Unit Hang"u8))
         {
             // "Detected Hardware Unit Hang" / "Detected Tx Unit Hang": anchor is "Unit Hang".
             if (!head.EndsWith("Detected Hardware "u8) && !head.EndsWith("Detected Tx "u8))
@@ -33,7 +35,20 @@ public static partial class NicHangMessage
             }
             head = head[..head.LastIndexOf("Detected "u8)];
         }
+        else if (!AnyDriverTimeout(s))
+        {
+            return false;
+        }
+        else if (s.StartsWith("tx_timeout: VSI_"u8) && s.IndexOf(", Q "u8) is int q and >= 0
+            && AsciiNumber.TryReadUInt32(s[(q + 4)..], out uint vq, out _))
+        {
+            queue = (int)Math.Min(vq, int.MaxValue);
+        }
         var who = Tokens.TrimEnd(head);
+        if (who.IsEmpty || who[^1] != ':')
+        {
+            return false; // a driver's report always follows its "drv dev ifname:" prefix
+        }
         // Old DPRINTK form names the function too: "e1000: eth0: e1000_clean_tx_irq:".
         var device = DevicePrefix.Parse(who);
         if (device.Driver.IsEmpty && device.Interface.IsEmpty)
@@ -50,4 +65,12 @@ public static partial class NicHangMessage
         };
         return true;
     }
+
+    /// <summary>The drivers' own transmit-timeout sentences (each anchor is the sentence's start).</summary>
+    private static bool AnyDriverTimeout(ReadOnlySpan<byte> s)
+        => s.StartsWith("Got tx_timeout"u8)                     // forcedeth
+        || s.StartsWith("transmit timed out, resetting"u8)      // tg3, b44, sungem, cassini, happymeal
+        || s.StartsWith("Transmit timed out, "u8)               // niu, via-rhine ("…, status 0003, PHY status 786d, resetting...")
+        || s.StartsWith("TX timeout detected"u8)                // bnxt_en
+        || s.StartsWith("tx_timeout: VSI_"u8);                  // i40e, ice
 }

@@ -8,8 +8,14 @@ namespace Uncloak.Core.Messages;
 /// (<c>NIC Link is Up 1000 Mbps Full Duplex, Flow Control: Rx/Tx</c>), ixgbe (<c>NIC Link is Up 10 Gbps</c>),
 /// tg3 (<c>Link is up at 100 Mbps, half duplex</c>), bnx2 (<c>NIC Copper Link is Up, 1000 Mbps full duplex, …</c>),
 /// phylib/r8169 (<c>Link is Up - 1Gbps/Full - flow control rx/tx</c>), old r8169 (<c>link up</c>),
-/// virtio and others through <c>ADDRCONF(NETDEV_CHANGE): eth0: link becomes ready</c>, and the
-/// e1000e half-duplex warning.
+/// virtio and others through <c>ADDRCONF(NETDEV_CHANGE): eth0: link becomes ready</c>, the e1000e half-duplex warning,
+/// and the wordings harvested from drivers of every era: bnx2x/bnxt_en (<c>NIC Link is Up, 10000 Mbps full duplex,
+/// Flow control: ON - receive &amp; transmit</c>), sky2/skge (<c>Link is up at 1000 Mbps, full duplex, flow control
+/// both</c>), atl1c/atl1e/atl2 (<c>NIC Link is Up&lt;100 Mbps Full Duplex&gt;</c>), atl1 (<c>eth0 link is up 100 Mbps full
+/// duplex</c>), i40e/ice (<c>NIC Link is Up, 25 Gbps Full Duplex, … Flow Control: None</c>), mlx5 (<c>Link up</c>), mlx4
+/// (<c>Link Up</c>), generic MII (8139too, via-rhine, e100: <c>link up, 100Mbps, full-duplex, lpa 0x45E1</c>), sfc
+/// (<c>link up at 10000Mbps full-duplex</c>), cxgb (<c>link up, 10Gbps, full-duplex, Tx/Rx PAUSE</c>), natsemi and
+/// forcedeth (<c>link up.</c>), old phylib (<c>PHY: 0:01 - Link is Up - 100/Full</c>) and bonding's port reports.
 /// </summary>
 public static partial class NicLinkMessage
 {
@@ -41,24 +47,44 @@ public static partial class NicLinkMessage
             return true;
         }
 
-        bool up;
-        if (s.StartsWith("Link is Up"u8) || s.StartsWith("Link is up"u8) || s.StartsWith("link up"u8))
+        if (s.StartsWith("link status definitely "u8))
         {
-            up = true;
+            return TryParseBonding(head, s[23..], pool, out ev);
         }
-        else if (s.StartsWith("Link is Down"u8) || s.StartsWith("Link is down"u8) || s.StartsWith("link down"u8))
+
+        // Long forms ("Link is Up", "link is up") carry details after them; short ones ("link up", "Link up",
+        // "Link Up") stand alone or with a few details (generic MII: "link up, 100Mbps, full-duplex, lpa 0x45E1").
+        bool up;
+        int words;
+        if (s.StartsWith("Link is Up"u8) || s.StartsWith("Link is up"u8) || s.StartsWith("link is up"u8))
         {
-            up = false;
+            (up, words) = (true, 10);
+        }
+        else if (s.StartsWith("Link is Down"u8) || s.StartsWith("Link is down"u8) || s.StartsWith("link is down"u8))
+        {
+            (up, words) = (false, 12);
+        }
+        else if (s.StartsWith("link up"u8) || s.StartsWith("Link up"u8) || s.StartsWith("Link Up"u8))
+        {
+            (up, words) = (true, 7);
+        }
+        else if (s.StartsWith("link down"u8) || s.StartsWith("Link down"u8) || s.StartsWith("Link Down"u8))
+        {
+            (up, words) = (false, 9);
         }
         else
         {
             return false;
         }
-        bool shortForm = s[0] == 'l';
-        var tail = s[(shortForm ? (up ? 7 : 9) : (up ? 10 : 12))..];
+        bool shortForm = words is 7 or 9;
+        var tail = s[words..];
 
-        // Who: strip the "NIC " / "NIC Copper " words some drivers put before "Link".
+        // Who: strip the "NIC " / "NIC Copper " words some drivers put before "Link", and old phylib's " -".
         var who = Tokens.TrimEnd(head);
+        if (who.EndsWith(" -"u8))
+        {
+            who = Tokens.TrimEnd(who[..^2]);
+        }
         foreach (var word in (ReadOnlySpan<string>)["NIC Remote Copper", "NIC Copper", "NIC SerDes", "NIC"])
         {
             if (EndsWithAscii(who, word))
@@ -73,16 +99,19 @@ public static partial class NicLinkMessage
         }
         if (shortForm)
         {
-            // Old r8169 "eth0: link up": the whole message must be that, or "SATA link up 6.0 Gbps" would count.
-            if (who[^1] != ':' || Tokens.TrimEnd(tail).Length != 0)
+            // "eth0: link up": the speaker ends with a colon, and only MII's ", 100Mbps, …", sfc's " at 10000Mbps …" or a
+            // full stop may follow, or "SATA link up 6.0 Gbps" and "PCIe x4: link up" prose would count.
+            var rest = Tokens.TrimEnd(tail);
+            bool detailed = s[0] == 'l' && (rest.StartsWith(", "u8) || rest.StartsWith(" at "u8));
+            if (who[^1] != ':' || !(rest.IsEmpty || rest.SequenceEqual("."u8) || detailed))
             {
                 return false;
             }
         }
         var device = DevicePrefix.Parse(who);
-        if (device.Interface.IsEmpty && device.Driver.IsEmpty)
+        if (device.Interface.IsEmpty && (shortForm || device.Driver.IsEmpty))
         {
-            return false;
+            return false; // a bare "link up" is only a NIC's when an interface says so
         }
         int speed = 0;
         var duplex = Duplex.Unknown;
@@ -92,6 +121,66 @@ public static partial class NicLinkMessage
             ParseUpDetails(tail, out speed, out duplex, out flow);
         }
         ev = Build(up ? LinkState.Up : LinkState.Down, device.Driver, device.Interface, pool, speed, duplex, flow);
+        return true;
+    }
+
+    /// <summary>
+    /// bonding's view of a port: <c>bond0: link status definitely up for interface eth0, 1000 Mbps full duplex</c>
+    /// (≤5.x) and <c>bond0: (slave eth0): link status definitely down, disabling slave</c> (≥5.3). The interface is
+    /// the port, not the bond.
+    /// </summary>
+    private static bool TryParseBonding(ReadOnlySpan<byte> head, ReadOnlySpan<byte> s, StringPool pool, out NetEvent ev)
+    {
+        ev = default;
+        bool up;
+        if (s.StartsWith("up"u8))
+        {
+            up = true;
+            s = s[2..];
+        }
+        else if (s.StartsWith("down"u8))
+        {
+            up = false;
+            s = s[4..];
+        }
+        else
+        {
+            return false;
+        }
+        ReadOnlySpan<byte> port;
+        if (Tokens.TrySkip(ref s, " for interface "u8))
+        {
+            int end = s.IndexOfAny((byte)',', (byte)' ');
+            port = end < 0 ? Tokens.TrimEnd(s) : s[..end];
+            s = end < 0 ? default : s[end..];
+        }
+        else
+        {
+            int slave = head.LastIndexOf("(slave "u8);
+            if (slave < 0)
+            {
+                return false;
+            }
+            port = head[(slave + 7)..];
+            int close = port.IndexOf((byte)')');
+            if (close <= 0)
+            {
+                return false;
+            }
+            port = port[..close];
+        }
+        if (port.IsEmpty)
+        {
+            return false;
+        }
+        int speed = 0;
+        var duplex = Duplex.Unknown;
+        var flow = FlowControl.Unknown;
+        if (up)
+        {
+            ParseUpDetails(s, out speed, out duplex, out flow);
+        }
+        ev = Build(up ? LinkState.Up : LinkState.Down, "bonding"u8, port, pool, speed, duplex, flow);
         return true;
     }
 
@@ -117,7 +206,9 @@ public static partial class NicLinkMessage
             {
                 unit = unit[1..];
             }
-            bool mbps = unit.StartsWith("Mbps"u8) || unit.StartsWith("Mb/s"u8);
+            // Old phylib prints "Link is Up - 100/Full": a bare number before /Full or /Half is Mbps.
+            bool mbps = unit.StartsWith("Mbps"u8) || unit.StartsWith("Mb/s"u8)
+                || (unit.Length > 1 && unit[0] == '/' && ((unit[1] | 0x20) == 'f' || (unit[1] | 0x20) == 'h'));
             bool gbps = unit.StartsWith("Gbps"u8) || unit.StartsWith("Gb/s"u8);
             if (mbps || gbps)
             {
@@ -158,23 +249,24 @@ public static partial class NicLinkMessage
 
     private static FlowControl ParseFlow(ReadOnlySpan<byte> tail)
     {
-        // Intel: "Flow Control: Rx/Tx|RX/TX|Rx|Tx|None"; phylib: "flow control rx/tx|rx|tx|off";
-        // bnx2: ", receive & transmit flow control ON"
+        // Intel: "Flow Control: Rx/Tx|RX/TX|Rx|Tx|None"; phylib/phylink: "flow control rx/tx|rx|tx|off";
+        // bnx2: ", receive & transmit flow control ON"; bnx2x/bnxt_en: "Flow control: ON - receive & transmit|ON -
+        // receive|ON - transmit|none"; sky2/skge: "flow control both|rx|tx|none"; cxgb: "Tx/Rx PAUSE".
         int i = IndexOfIgnoreCase(tail, "flow control"u8);
         if (i < 0)
         {
-            return FlowControl.Unknown;
+            return ParsePause(tail);
         }
-        var before = tail[..i];
-        if (EndsWithAscii(Tokens.TrimEnd(before), "receive & transmit"))
+        var before = Tokens.TrimEnd(tail[..i]);
+        if (EndsWithAscii(before, "receive & transmit"))
         {
             return FlowControl.RxTx;
         }
-        if (EndsWithAscii(Tokens.TrimEnd(before), "receive"))
+        if (EndsWithAscii(before, "receive"))
         {
             return FlowControl.Rx;
         }
-        if (EndsWithAscii(Tokens.TrimEnd(before), "transmit"))
+        if (EndsWithAscii(before, "transmit"))
         {
             return FlowControl.Tx;
         }
@@ -184,6 +276,14 @@ public static partial class NicLinkMessage
             v = v[1..];
         }
         v = Tokens.Trim(v);
+        if (v.StartsWith("ON - "u8))
+        {
+            // bnx2x/bnxt_en name the directions in words after "ON - ".
+            v = v[5..];
+            bool receive = v.StartsWith("receive"u8);
+            bool transmit = receive ? v.StartsWith("receive & transmit"u8) : v.StartsWith("transmit"u8);
+            return receive && transmit ? FlowControl.RxTx : receive ? FlowControl.Rx : transmit ? FlowControl.Tx : FlowControl.Unknown;
+        }
         int end = v.IndexOfAny((byte)' ', (byte)',');
         if (end >= 0)
         {
@@ -193,10 +293,33 @@ public static partial class NicLinkMessage
         {
             return FlowControl.Unknown;
         }
+        if (EqualsIgnoreCase(v, "both"u8) || EqualsIgnoreCase(v, "symmetric"u8))
+        {
+            return FlowControl.RxTx;
+        }
         bool rx = ContainsIgnoreCase(v, "rx"u8);
         bool tx = ContainsIgnoreCase(v, "tx"u8);
         return rx && tx ? FlowControl.RxTx : rx ? FlowControl.Rx : tx ? FlowControl.Tx : FlowControl.None;
     }
+
+    /// <summary>Chelsio's "link up, 10Gbps, full-duplex, Tx/Rx PAUSE" (no words: pause off).</summary>
+    private static FlowControl ParsePause(ReadOnlySpan<byte> tail)
+    {
+        int p = tail.IndexOf(" PAUSE"u8);
+        if (p < 0)
+        {
+            return FlowControl.Unknown;
+        }
+        var before = tail[..p];
+        int start = before.LastIndexOf((byte)' ') + 1;
+        var v = before[start..];
+        bool rx = ContainsIgnoreCase(v, "rx"u8);
+        bool tx = ContainsIgnoreCase(v, "tx"u8);
+        return rx && tx ? FlowControl.RxTx : rx ? FlowControl.Rx : tx ? FlowControl.Tx : FlowControl.Unknown;
+    }
+
+    private static bool EqualsIgnoreCase(ReadOnlySpan<byte> s, ReadOnlySpan<byte> lowerWord)
+        => s.Length == lowerWord.Length && IndexOfIgnoreCase(s, lowerWord) == 0;
 
     private static NetEvent Build(LinkState state, ReadOnlySpan<byte> driver, ReadOnlySpan<byte> ifname, StringPool pool, int speed, Duplex duplex, FlowControl flow)
         => new()

@@ -109,7 +109,8 @@ public static class AnalysisHtml
         if (r.TreasonEpisodes.Count > 0)
         {
             sb.Append("<section><h2>Shrunk-window episodes</h2><p class=\"note\">").Append(r.Counts[EventKind.Treason].ToString("N0", Inv))
-              .Append(" lines, ").Append(r.TreasonEpisodes.Count.ToString("N0", Inv)).Append(" stalled connections (same peer, ports and snd_una).</p>");
+              .Append(" lines, ").Append(r.TreasonEpisodes.Count.ToString("N0", Inv)).Append(" stalls (same peer, ports and snd_una) on ")
+              .Append(r.TreasonEpisodes.Statistics.Connections.ToString("N0", Inv)).Append(" connections (same peer and ports).</p>");
             sb.Append("<table><thead><tr><th>peer</th><th>local port</th><th>direction</th><th class=\"num\">bytes in flight</th><th class=\"num\">lines</th><th>first</th></tr></thead><tbody>");
             foreach (var e in r.TreasonEpisodes.Top.Take(15))
             {

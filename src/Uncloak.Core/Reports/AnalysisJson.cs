@@ -75,7 +75,11 @@ public static class AnalysisJson
         w.WriteStartObject("treason");
         w.WriteNumber("lines", r.Counts[EventKind.Treason]);
         w.WriteNumber("episodes", r.TreasonEpisodes.Count);
+        w.WriteNumber("stalls", r.TreasonEpisodes.Count);
+        w.WriteNumber("connections", r.TreasonEpisodes.Statistics.Connections);
+        w.WriteNumber("most_stalls_on_one_connection", r.TreasonEpisodes.Statistics.MostStallsOnOneConnection);
         w.WriteNumber("distinct_peers", r.TreasonEpisodes.Statistics.DistinctPeers);
+        w.WriteNumber("listening_ports_known", r.Listening.Count);
         w.WriteStartArray("top_episodes");
         foreach (var e in r.TreasonEpisodes.Top.Take(20))
         {

@@ -1,0 +1,93 @@
+using Uncloak.Core.Events;
+using Uncloak.Core.Messages;
+using static Uncloak.Core.Analysis.Rules.ReportText;
+
+namespace Uncloak.Core.Analysis.Rules;
+
+/// <summary>Per interface: link flaps, driver resets, duplex, speed and flow control, and which caused which.</summary>
+public sealed class NicRule : FindingRule
+{
+    public override void Apply(AnalysisReport r, List<Finding> findings)
+    {
+        foreach (var nic in r.Interfaces)
+        {
+            var evidence = new List<string>();
+            var reasoning = new List<string>();
+            var advice = new List<string>();
+            var severity = Severity.Info;
+            var parts = new List<string>();
+            int flaps = nic.Flaps.Count;
+            if (flaps > 0)
+            {
+                var durations = nic.Flaps.Where(f => f.Duration is not null).Select(f => f.Duration!.Value).ToList();
+                var total = durations.Aggregate(TimeSpan.Zero, (a, b) => a + b);
+                evidence.Add($"{flaps} link-down episode(s){(durations.Count > 0 ? $", down {Dur(total)} in total, longest {Dur(durations.Max())}" : "")}{(nic.Flaps.Any(f => f.Up is null) ? "; still down when the log ends" : "")}.");
+                parts.Add($"{flaps} link flap(s)");
+                severity = Severity.Warning;
+                var resets = nic.Watchdogs.Concat(nic.Hangs).Where(t => t != default).Order().ToList();
+                int afterReset = nic.Flaps.Count(f => FollowsReset(f.Down, resets));
+                if (afterReset > 0)
+                {
+                    reasoning.Add($"{afterReset} of {flaps} flap(s) came within 60 s after a transmit hang/watchdog on this interface: the driver reset the NIC. That is a NIC/driver/firmware problem, not the cable or the switch.");
+                    advice.Add("Update the driver/firmware; try `ethtool -K " + nic.Name + " tso off gso off`, disable PCIe ASPM and EEE; replace the NIC if it persists.");
+                }
+                else
+                {
+                    reasoning.Add("The flaps are not preceded by driver resets: suspect the cable, the transceiver or the switch port (check the switch's log for the same times).");
+                }
+            }
+            if (nic.Watchdogs.Count + nic.Hangs.Count > 0)
+            {
+                evidence.Add($"{nic.Watchdogs.Count} transmit-queue timeout(s) (NETDEV WATCHDOG), {nic.Hangs.Count} transmit unit hang(s).");
+                parts.Add("transmit hangs/timeouts");
+                severity = Severity.Critical;
+                reasoning.Add("Each transmit timeout stops the interface until the driver's reset completes. Before 6.10 only the FIRST watchdog after boot is printed, so there may have been more.");
+            }
+            if (nic.HalfDuplexUps > 0 || nic.DegradedWarnings > 0)
+            {
+                evidence.Add($"Link came up at half duplex {nic.HalfDuplexUps} time(s); {nic.DegradedWarnings} driver warning(s) about the negotiation.");
+                parts.Add("half duplex");
+                severity = Severity.Critical;
+                reasoning.Add("Half duplex on a switched server port means autonegotiation failed on one side — the classic duplex mismatch: late collisions on this side, CRC errors on the switch, throughput collapsing under load.");
+                advice.Add("Set both the NIC and the switch port to autonegotiate (or force both to the same speed and full duplex). `uncloak audit` checks it live.");
+            }
+            if (nic.LastSpeedMbps is > 0 and < 1000)
+            {
+                evidence.Add($"Last link-up at {nic.LastSpeedMbps} Mbps.");
+                parts.Add($"{nic.LastSpeedMbps} Mbps");
+                severity = (Severity)Math.Max((int)severity, (int)Severity.Warning);
+                reasoning.Add("A server NIC below 1 Gbps usually means a bad cable (a broken pair drops gigabit to 100 Mbps) or a forced setting.");
+            }
+            if (nic.LastFlowControl is FlowControl.Rx or FlowControl.RxTx)
+            {
+                evidence.Add($"Flow control {EventDescription.FlowText(nic.LastFlowControl)}: the NIC obeys pause frames.");
+                reasoning.Add("A congested switch can pause a server port with flow control on; on servers pause frames are usually better off (`ethtool -A IF rx off tx off`).");
+            }
+            if (evidence.Count == 0)
+            {
+                evidence.Add($"{nic.LinkUps} link-up message(s); last {(nic.LastSpeedMbps > 0 ? nic.LastSpeedMbps + " Mbps " : "")}{nic.LastDuplex.ToString().ToLowerInvariant()} duplex.");
+            }
+            string conclusion = parts.Count == 0 ? "No trouble seen on this interface." : $"{nic.Name}: " + string.Join(", ", parts) + ".";
+            var downTotal = nic.Flaps.Where(f => f.Duration is not null).Aggregate(TimeSpan.Zero, (a, f) => a + f.Duration!.Value);
+            string? headline = nic.Watchdogs.Count + nic.Hangs.Count > 0
+                ? $"{nic.Name}'s NIC hung and was reset {Math.Max(nic.Watchdogs.Count, nic.Hangs.Count)} time(s){(downTotal > TimeSpan.Zero ? $", the link down for {Dur(downTotal)} in total" : "")}"
+                : nic.HalfDuplexUps > 0 ? $"{nic.Name} runs at half duplex (a duplex mismatch)"
+                : flaps > 0 ? $"{nic.Name}'s link went down {flaps} time(s)" : null;
+            findings.Add(new Finding($"nic.{nic.Name}", severity, $"Interface {nic.Name}{(nic.Driver is null ? "" : $" ({nic.Driver})")}", conclusion)
+            {
+                Evidence = evidence,
+                Reasoning = reasoning,
+                Advice = advice,
+                Headline = headline,
+            });
+        }
+    }
+
+    /// <summary>True when a driver reset (sorted <paramref name="resets"/>) came at most 60 s before <paramref name="down"/>.</summary>
+    private static bool FollowsReset(DateTime down, List<DateTime> resets)
+    {
+        int i = resets.BinarySearch(down);
+        int latest = i >= 0 ? i : ~i - 1; // the last reset at or before the link went down
+        return latest >= 0 && down - resets[latest] <= TimeSpan.FromSeconds(60);
+    }
+}

@@ -1,0 +1,45 @@
+using System.Globalization;
+using Uncloak.Core.Analysis;
+using Uncloak.Core.Events;
+using Uncloak.Core.Text;
+
+namespace Uncloak.Core.Messages.Families;
+
+/// <summary>Connection-tracking table full (see <see cref="ConntrackFullMessage"/>).</summary>
+public sealed class ConntrackFullFamily : MessageFamily
+{
+    public override EventKind Kind => EventKind.ConntrackFull;
+
+    public override string Name => "conntrack_full";
+
+    public override IReadOnlyList<string> Anchors { get; } = ["conntrack: table full"];
+
+    public override IReadOnlyList<(byte Value, string Name)> Forms { get; } =
+        [(ConntrackFullMessage.NfConntrack, "nf_conntrack"), (ConntrackFullMessage.IpConntrack, "ip_conntrack")];
+
+    public override Explanation Explanation => ConntrackFullMessage.Explanation;
+
+    internal override bool TryParse(ReadOnlySpan<byte> message, int anchor, StringPool pool, out NetEvent ev)
+        => ConntrackFullMessage.TryParse(message, anchor, out ev);
+
+    public override void WriteFields(in NetEvent ev, IDictionary<string, object> fields)
+    {
+        base.WriteFields(ev, fields);
+        if (ev.Count != 0)
+        {
+            fields["netns"] = ev.Count;
+        }
+    }
+
+    public override void Describe(in NetEvent ev, List<DescribedField> fields)
+    {
+        fields.Add(new("module", FormName(ev.Form) ?? "nf_conntrack"));
+        if (ev.Count != 0)
+        {
+            fields.Add(new("netns", ev.Count.ToString(CultureInfo.InvariantCulture), "inode of the network namespace whose table is full"));
+        }
+    }
+
+    internal override void Replay(RareHistory history, in NetEvent ev, DateTime time)
+        => history.AddDisruption(time, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1), "conntrack full");
+}
