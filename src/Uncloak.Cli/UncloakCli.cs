@@ -2,6 +2,7 @@ using System.CommandLine;
 using Uncloak.Cli.Commands.Analyze;
 using Uncloak.Cli.Commands.Audit;
 using Uncloak.Cli.Commands.Bans;
+using Uncloak.Cli.Commands.Completions;
 using Uncloak.Cli.Commands.Counters;
 using Uncloak.Cli.Commands.Explain;
 using Uncloak.Cli.Commands.Config;
@@ -33,7 +34,8 @@ public static class UncloakCli
             "  watch     the daemon: live sources, scenarios, decisions, probes, metrics (--replay for recorded logs)\n" +
             "  report    outages, what preceded them, and which events go with them (lift)\n" +
             "  config    check the daemon configuration and scenarios (config check)\n" +
-            "  install-service  install the systemd unit for watch\n\n" +
+            "  install-service  install the systemd unit for watch\n" +
+            "  completions  print a bash, zsh or fish completion script\n\n" +
             "Exit codes: 0 ok, 1 findings, 2 usage or input error, 3 environment error.");
         root.Add(ExplainCommand.Create());
         root.Add(AnalyzeCommand.Create());
@@ -47,6 +49,7 @@ public static class UncloakCli
         root.Add(ReportCommand.Create());
         root.Add(ConfigCommand.Create());
         root.Add(InstallServiceCommand.Create());
+        root.Add(CompletionsCommand.Create());
         return root;
     }
 
