@@ -283,6 +283,10 @@ public sealed partial class WatchEngine : ISourceSink
     {
         var now = _time.GetUtcNow().UtcDateTime;
         _bans.RemoveAll(b => b.Until <= now);
+        if (_executor.Maintain() is { } repaired)
+        {
+            _log.Write(WatchLog.Warning, "firewall", ("repair", repaired));
+        }
         _metrics.BansInForce = _executor.BansInForce(now) ?? _bans.Select(b => b.Target).Distinct(StringComparer.Ordinal).Count();
         _metrics.Buckets = _pipeline.Engine.BucketCount;
         _metrics.GroupsRefused = _pipeline.Engine.GroupsRefused;
