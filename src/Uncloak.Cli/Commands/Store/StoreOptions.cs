@@ -1,0 +1,42 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using Uncloak.Config;
+using Uncloak.Store;
+
+namespace Uncloak.Cli.Commands.Store;
+
+/// <summary>What the store verbs share: which store, which config names it (and its retention limits), --json.</summary>
+public sealed class StoreOptions
+{
+    public Option<string?> Db { get; } = new("--db") { Description = "The store (default: the config's 'store', else /var/lib/uncloak/uncloak.db as root).", HelpName = "PATH" };
+
+    public Option<string?> Config { get; } = new("--config") { Description = "Daemon configuration naming the store and the retention limits (default: /etc/uncloak/uncloak.yaml; absent means defaults).", HelpName = "FILE" };
+
+    public Option<bool> Json { get; } = new("--json") { Description = "Machine-readable output." };
+
+    public void AddTo(Command command)
+    {
+        command.Add(Db);
+        command.Add(Config);
+        command.Add(Json);
+    }
+
+    /// <summary>The daemon configuration, or null after writing its errors (FILE:LINE:COL) to <paramref name="error"/>.</summary>
+    public WatchConfig? LoadConfig(ParseResult result, TextWriter error, string verb)
+    {
+        try
+        {
+            return WatchConfigLoader.LoadFile(result.GetValue(Config) ?? WatchConfig.DefaultPath, mustExist: result.GetValue(Config) is not null);
+        }
+        catch (ConfigException e)
+        {
+            foreach (var err in e.Errors)
+            {
+                error.WriteLine($"uncloak store {verb}: {err}");
+            }
+            return null;
+        }
+    }
+
+    public string StorePath(ParseResult result, WatchConfig config) => result.GetValue(Db) ?? config.Store ?? SqliteStore.DefaultPath();
+}
