@@ -10,7 +10,7 @@ public sealed class ManPageTests
     [Fact]
     public void Every_command_and_verb_has_its_heading_under_COMMANDS()
     {
-        var page = File.ReadAllLines(Path.Combine(RepositoryRoot(), "docs", "uncloak.1.md"));
+        var page = File.ReadAllLines(Path.Combine(CliRun.RepositoryRoot(), "docs", "uncloak.1.md"));
         var headings = page.SkipWhile(l => l != "## COMMANDS").Skip(1).TakeWhile(l => !l.StartsWith("## ", StringComparison.Ordinal))
             .Where(l => l.StartsWith("### uncloak ", StringComparison.Ordinal))
             .Select(l => l["### uncloak ".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
@@ -22,17 +22,5 @@ public sealed class ManPageTests
             missing.AddRange(heading is null ? [command.Name] : verbs.Where(v => !heading.Contains(v)).Select(v => command.Name + " " + v));
         }
         Assert.True(missing.Count == 0, "not in the man page's COMMANDS: " + string.Join(", ", missing));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Uncloak.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("no Uncloak.slnx above " + AppContext.BaseDirectory);
     }
 }

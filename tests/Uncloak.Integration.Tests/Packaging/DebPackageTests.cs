@@ -50,7 +50,7 @@ public sealed class DebPackageTests
         var output = Directory.CreateTempSubdirectory("uncloak-deb-");
         try
         {
-            var build = Run(Path.Combine(RepositoryRoot(), "packaging", "build-deb.sh"), [output.FullName], ("UNCLOAK_AOT_DIR", AotBuild.Directory));
+            var build = Run(Path.Combine(AotBuild.RepositoryRoot(), "packaging", "build-deb.sh"), [output.FullName], ("UNCLOAK_AOT_DIR", AotBuild.Directory));
             Assert.True(build.Exit == 0, $"build-deb.sh failed ({build.Exit}), lintian included:\n{build.Error}");
             var deb = build.Output.Trim().Split('\n')[^1];
             Assert.Matches(@"/uncloak_[0-9][^/_]*_(amd64|arm64)\.deb$", deb);
@@ -125,17 +125,5 @@ public sealed class DebPackageTests
             throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish in 10 minutes");
         }
         return (p.ExitCode, output.Result, error.Result);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Uncloak.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("no Uncloak.slnx above " + AppContext.BaseDirectory);
     }
 }

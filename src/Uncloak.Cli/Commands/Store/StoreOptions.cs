@@ -22,7 +22,7 @@ public sealed class StoreOptions
     }
 
     /// <summary>The daemon configuration, or null after writing its errors (FILE:LINE:COL) to <paramref name="error"/>.</summary>
-    public WatchConfig? LoadConfig(ParseResult result, TextWriter error, string verb)
+    private WatchConfig? LoadConfig(ParseResult result, TextWriter error, string verb)
     {
         try
         {
@@ -38,5 +38,27 @@ public sealed class StoreOptions
         }
     }
 
-    public string StorePath(ParseResult result, WatchConfig config) => result.GetValue(Db) ?? config.Store ?? SqliteStore.DefaultPath();
+    /// <summary>
+    /// The config and the store it names (or --db), opened; null after writing why to <paramref name="error"/>, with the
+    /// exit code: 2 for a bad config, 3 for a store that cannot be opened.
+    /// </summary>
+    public (WatchConfig Config, SqliteStore Store)? Open(ParseResult result, TextWriter error, string verb, out int exitCode)
+    {
+        exitCode = ExitCodes.UsageOrInput;
+        if (LoadConfig(result, error, verb) is not { } config)
+        {
+            return null;
+        }
+        try
+        {
+            exitCode = ExitCodes.Ok;
+            return (config, SqliteStore.Open(result.GetValue(Db) ?? config.Store ?? SqliteStore.DefaultPath()));
+        }
+        catch (StoreException e)
+        {
+            error.WriteLine($"uncloak store {verb}: {e.Message}");
+            exitCode = ExitCodes.Environment;
+            return null;
+        }
+    }
 }

@@ -31,10 +31,11 @@ public static class StorePruneCommand
         {
             var output = result.InvocationConfiguration.Output;
             var error = result.InvocationConfiguration.Error;
-            if (options.LoadConfig(result, error, "prune") is not { } config)
+            if (options.Open(result, error, "prune", out int failed) is not var (config, store))
             {
-                return ExitCodes.UsageOrInput;
+                return failed;
             }
+            string path = store.Path;
             var policy = config.Retention with
             {
                 Events = Override(result.GetValue(events), config.Retention.Events),
@@ -42,17 +43,6 @@ public static class StorePruneCommand
                 Actions = Override(result.GetValue(actions), config.Retention.Actions),
                 Decisions = Override(result.GetValue(decisions), config.Retention.Decisions),
             };
-            string path = options.StorePath(result, config);
-            SqliteStore store;
-            try
-            {
-                store = SqliteStore.Open(path);
-            }
-            catch (StoreException e)
-            {
-                error.WriteLine("uncloak store prune: " + e.Message);
-                return ExitCodes.Environment;
-            }
             using (store)
             {
                 var now = DateTimeOffset.UtcNow;

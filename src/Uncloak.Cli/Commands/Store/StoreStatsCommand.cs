@@ -21,21 +21,11 @@ public static class StoreStatsCommand
         {
             var output = result.InvocationConfiguration.Output;
             var error = result.InvocationConfiguration.Error;
-            if (options.LoadConfig(result, error, "stats") is not { } config)
+            if (options.Open(result, error, "stats", out int failed) is not var (config, store))
             {
-                return ExitCodes.UsageOrInput;
+                return failed;
             }
-            string path = options.StorePath(result, config);
-            SqliteStore store;
-            try
-            {
-                store = SqliteStore.Open(path);
-            }
-            catch (StoreException e)
-            {
-                error.WriteLine("uncloak store stats: " + e.Message);
-                return ExitCodes.Environment;
-            }
+            string path = store.Path;
             using (store)
             {
                 var tables = StoreRetention.Stats(store);
