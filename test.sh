@@ -21,6 +21,12 @@ if [ "$(id -u)" = 0 ]; then
   /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || need+=(python3-aiosmtpd)
   # Native AOT links the shipped binary with clang or gcc (packaging/publish.sh).
   command -v clang >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1 || need+=(gcc)
+  # The Debian package (packaging/build-deb.sh): the man page from markdown, Depends from the binary, lintian's verdict;
+  # the install test runs man -w.
+  command -v pandoc >/dev/null 2>&1 || need+=(pandoc)
+  command -v dpkg-shlibdeps >/dev/null 2>&1 || need+=(dpkg-dev)
+  command -v lintian >/dev/null 2>&1 || need+=(lintian)
+  command -v man >/dev/null 2>&1 || need+=(man-db)
   [ -e /usr/lib/x86_64-linux-gnu/libnftables.so.1 ] || [ -e /usr/lib/aarch64-linux-gnu/libnftables.so.1 ] || need+=(libnftables1)
   if [ ${#need[@]} -gt 0 ]; then
     echo "test.sh: installing ${need[*]}"

@@ -6,7 +6,7 @@
 #
 # Trim and AOT warnings are errors (the repo-wide TreatWarningsAsErrors): a build that would misbehave without the JIT
 # does not ship. Needs the .NET SDK and a C toolchain for the final link: clang when installed, gcc otherwise.
-# Prints the output folder on its last line. Install with:  sudo cp -rT OUT /opt/uncloak && sudo ln -sf /opt/uncloak/uncloak
+# Prints the output folder on its last line. packaging/build-deb.sh packages it as a .deb; by hand:  sudo cp -rT OUT /opt/uncloak && sudo ln -sf /opt/uncloak/uncloak
 # /usr/bin/uncloak && sudo uncloak install-service --enable   (see docs/watch.md, "Installing").
 set -euo pipefail
 OUT_ARG=${1:+$(realpath -m -- "$1")}   # relative to where the script was called from, before the cd below

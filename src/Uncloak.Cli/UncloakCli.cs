@@ -2,6 +2,7 @@ using System.CommandLine;
 using Uncloak.Cli.Commands.Analyze;
 using Uncloak.Cli.Commands.Audit;
 using Uncloak.Cli.Commands.Bans;
+using Uncloak.Cli.Commands.Completions;
 using Uncloak.Cli.Commands.Counters;
 using Uncloak.Cli.Commands.Explain;
 using Uncloak.Cli.Commands.Config;
@@ -10,6 +11,7 @@ using Uncloak.Cli.Commands.Lab;
 using Uncloak.Cli.Commands.Report;
 using Uncloak.Cli.Commands.Service;
 using Uncloak.Cli.Commands.Sockets;
+using Uncloak.Cli.Commands.Store;
 using Uncloak.Cli.Commands.Watch;
 
 namespace Uncloak.Cli;
@@ -33,7 +35,9 @@ public static class UncloakCli
             "  watch     the daemon: live sources, scenarios, decisions, probes, metrics (--replay for recorded logs)\n" +
             "  report    outages, what preceded them, and which events go with them (lift)\n" +
             "  config    check the daemon configuration and scenarios (config check)\n" +
-            "  install-service  install the systemd unit for watch\n\n" +
+            "  store     what the store holds, and pruning by the retention limits (store stats, store prune)\n" +
+            "  install-service  install the systemd unit for watch\n" +
+            "  completions  print a bash, zsh or fish completion script\n\n" +
             "Exit codes: 0 ok, 1 findings, 2 usage or input error, 3 environment error.");
         root.Add(ExplainCommand.Create());
         root.Add(AnalyzeCommand.Create());
@@ -46,7 +50,9 @@ public static class UncloakCli
         root.Add(WatchCommand.Create());
         root.Add(ReportCommand.Create());
         root.Add(ConfigCommand.Create());
+        root.Add(StoreCommand.Create());
         root.Add(InstallServiceCommand.Create());
+        root.Add(CompletionsCommand.Create());
         return root;
     }
 

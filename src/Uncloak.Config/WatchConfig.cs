@@ -56,6 +56,9 @@ public sealed record WatchConfig
     /// <summary>Networks never banned (management, monitoring), CIDR text.</summary>
     public IReadOnlyList<string> Allowlist { get; init; } = [];
 
+    /// <summary>How long the store keeps events, outages, actions and ended decisions; the daemon prunes on this schedule.</summary>
+    public Core.Retention.RetentionPolicy Retention { get; init; } = new();
+
     /// <summary>Where it was read from ("defaults" when no file exists).</summary>
     public string Origin { get; init; } = "defaults";
 }

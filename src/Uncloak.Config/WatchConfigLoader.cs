@@ -184,9 +184,24 @@ public static class WatchConfigLoader
             }
             allow.Add(cidr);
         }
+        var retention = d.Retention;
+        if (m.Map("retention") is { } rm)
+        {
+            retention = new Core.Retention.RetentionPolicy
+            {
+                Events = KeepFor(rm, "events", retention.Events),
+                Outages = KeepFor(rm, "outages", retention.Outages),
+                Actions = KeepFor(rm, "actions", retention.Actions),
+                Decisions = KeepFor(rm, "decisions", retention.Decisions),
+                Every = rm.Duration("every", retention.Every),
+                Batch = rm.Int("batch", retention.Batch, 100, 10_000_000),
+            };
+            rm.Finish();
+        }
         m.Finish();
         return d with
         {
+            Retention = retention,
             Store = store,
             Simulate = simulate,
             ScenarioFolders = folders,
@@ -205,6 +220,10 @@ public static class WatchConfigLoader
             Allowlist = allow,
         };
     }
+
+    /// <summary>A retention age: a duration, or <c>forever</c> (null: never pruned).</summary>
+    private static TimeSpan? KeepFor(YamlMap m, string key, TimeSpan? fallback)
+        => m.Node(key) is YamlScalarNode { Value: "forever" } ? null : m.Has(key) ? m.Duration(key, fallback ?? TimeSpan.Zero) : fallback;
 
     private static ProbeConfig? ReadProbe(YamlMap p)
     {

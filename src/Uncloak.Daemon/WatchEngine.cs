@@ -58,6 +58,7 @@ public sealed partial class WatchEngine : ISourceSink
     private readonly Dictionary<string, RemedyVerdict> _lastVerdict = new(StringComparer.Ordinal);
     private readonly List<RemediationAction> _actions = [];
     private DetectionPipeline _pipeline;
+    private DateTime _nextPrune;
     private DateTime _historyBefore;
 
     /// <summary>Events older than this before start-up (the kernel ring's backlog on a first start) are stored but not acted on: history is <c>analyze</c>'s job, and a ban for an hour-old burst would hit the wrong peer.</summary>
@@ -289,9 +290,24 @@ public sealed partial class WatchEngine : ISourceSink
     {
         var now = _time.GetUtcNow().UtcDateTime;
         _bans.RemoveAll(b => b.Until <= now);
+        if (_executor.Maintain() is { } repaired)
+        {
+            _log.Write(WatchLog.Warning, "firewall", ("repair", repaired));
+        }
         _metrics.BansInForce = _executor.BansInForce(now) ?? _bans.Select(b => b.Target).Distinct(StringComparer.Ordinal).Count();
         _metrics.Buckets = _pipeline.Engine.BucketCount;
         _metrics.GroupsRefused = _pipeline.Engine.GroupsRefused;
+        if (now >= _nextPrune)
+        {
+            // One bounded step per tick (Batch rows per kind) until nothing is left, then wait Every: detection never
+            // waits long behind the store's housekeeping.
+            var pruned = Uncloak.Store.Retention.StoreRetention.PruneStep(_store.Store, _config.Retention, now);
+            _nextPrune = pruned.Complete ? now + _config.Retention.Every : now;
+            if (pruned.Total > 0)
+            {
+                _log.Write(WatchLog.Info, "store pruned", ("events", pruned.Events), ("outages", pruned.Outages), ("actions", pruned.Actions), ("decisions", pruned.Decisions), ("more", !pruned.Complete));
+            }
+        }
         _notifier.Notify("WATCHDOG=1");
     }
 

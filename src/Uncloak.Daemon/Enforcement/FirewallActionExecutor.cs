@@ -1,5 +1,6 @@
 using Uncloak.Core.Decisions;
 using Uncloak.Firewall;
+using Uncloak.Firewall.Nftables;
 using Uncloak.Store;
 
 namespace Uncloak.Daemon.Enforcement;
@@ -9,7 +10,9 @@ namespace Uncloak.Daemon.Enforcement;
 /// client, the allowlist —, the per-minute cap, escalation from the stored history), stores the decision, then puts
 /// exactly the difference into the kernel set (nftables <c>inet uncloak</c>, or iptables+ipset). Socket kills go to
 /// <see cref="HostActionExecutor"/>, after the ban (the planner orders them so), so a killed peer cannot reconnect.
-/// <see cref="Reconcile"/> at start-up makes the kernel match the store: a crash or reboot loses no ban and leaves none stale.
+/// <see cref="Reconcile"/> at start-up makes the kernel match the store: a crash or reboot loses no ban and leaves none stale,
+/// and again whenever the kernel announces that the ban table was deleted underneath (<see cref="NftTableMonitor"/>:
+/// <c>nft flush ruleset</c>, a restart of nftables.service), at the engine's next tick.
 /// </summary>
 public sealed class FirewallActionExecutor : IActionExecutor, IDisposable
 {
@@ -19,9 +22,13 @@ public sealed class FirewallActionExecutor : IActionExecutor, IDisposable
     private readonly SafetyContext _safety;
     private readonly HostActionExecutor _sockets;
     private readonly int _maxPerMinute;
+    private readonly NftTableMonitor? _monitor;
 
-    public FirewallActionExecutor(SqliteStore store, IBanEnforcer enforcer, TimeProvider time, SafetyContext safety, int maxPerMinute, HostActionExecutor sockets)
+    /// <summary>With a <c>monitor</c> (nftables backends; disposed with this executor), a deleted ban table is restored by <see cref="Maintain"/>.</summary>
+    public FirewallActionExecutor(SqliteStore store, IBanEnforcer enforcer, TimeProvider time, SafetyContext safety, int maxPerMinute, HostActionExecutor sockets,
+        NftTableMonitor? monitor = null)
     {
+        _monitor = monitor;
         _decisions = new DecisionStore(store);
         _workflow = new BanWorkflow(_decisions, enforcer, time);
         _enforcer = enforcer;
@@ -33,6 +40,24 @@ public sealed class FirewallActionExecutor : IActionExecutor, IDisposable
     public string Backend => _enforcer.Name;
 
     public ReconcileResult Reconcile() => _workflow.Sync();
+
+    public string? Maintain()
+    {
+        if (_monitor is null || !_monitor.TakeDamage())
+        {
+            return null;
+        }
+        try
+        {
+            var r = Reconcile();
+            return !r.Installed && r.Restored + r.Removed == 0 ? null : $"ban table restored after it was deleted underneath: {r.Restored} restored, {r.Removed} removed, {r.Kept} kept";
+        }
+        catch (FirewallException e)
+        {
+            // Asked again at the next deletion; `uncloak bans sync` repairs by hand.
+            return "ban table was deleted underneath and could not be restored: " + e.Message;
+        }
+    }
 
     public bool Enforces(RemediationKind kind) => kind is RemediationKind.Ban or RemediationKind.KillSockets;
 
@@ -67,5 +92,9 @@ public sealed class FirewallActionExecutor : IActionExecutor, IDisposable
         }
     }
 
-    public void Dispose() => _enforcer.Dispose();
+    public void Dispose()
+    {
+        _monitor?.Dispose();
+        _enforcer.Dispose();
+    }
 }

@@ -15,4 +15,10 @@ public interface IActionExecutor
 
     /// <summary>Bans in force according to the decision store, or null when this executor keeps no bans.</summary>
     int? BansInForce(DateTime now);
+
+    /// <summary>
+    /// Called on the engine's thread every tick: repairs what was broken underneath (the firewall reloaded or flushed)
+    /// and says what it did, or returns null when nothing needed doing.
+    /// </summary>
+    string? Maintain() => null;
 }

@@ -18,6 +18,19 @@ internal static class CliRun
 
     public static string Demo(string name) => Path.Combine(AppContext.BaseDirectory, "demo-samples", name);
 
+    /// <summary>The checkout these tests were built from (the folder holding Uncloak.slnx), for the docs they check.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Uncloak.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("no Uncloak.slnx above " + AppContext.BaseDirectory);
+    }
+
     public static string TempDir()
     {
         var dir = Path.Combine(Path.GetTempPath(), "uncloak-test-" + Guid.NewGuid().ToString("N")[..12]);

@@ -108,6 +108,11 @@ public sealed class InstallServiceTests
             var exec = unit.Split('\n').Single(l => l.StartsWith("ExecStart=", StringComparison.Ordinal));
             Assert.EndsWith(" watch", exec, StringComparison.Ordinal);
             Assert.DoesNotContain("ExecStart=/usr/bin/uncloak watch", unit, StringComparison.Ordinal);
+            // A bad config stops the start with its errors (config check, same binary) and is not retried in a loop (exit 2).
+            Assert.Equal(exec.Replace("ExecStart=", "ExecStartPre=", StringComparison.Ordinal)[..^" watch".Length] + " config check",
+                unit.Split('\n').Single(l => l.StartsWith("ExecStartPre=", StringComparison.Ordinal)));
+            Assert.Contains("\nRestartPreventExitStatus=2\n", unit, StringComparison.Ordinal);
+            Assert.Contains("\nLimitNOFILE=16384\n", unit, StringComparison.Ordinal);
             Assert.Contains("wrote ", output, StringComparison.Ordinal);
             // These tests run the JIT build, which the kernel would kill under W^X; the shipped AOT binary keeps it (Aot tests).
             Assert.Contains("\nMemoryDenyWriteExecute=no\n", unit, StringComparison.Ordinal);

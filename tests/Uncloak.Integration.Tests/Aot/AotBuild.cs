@@ -73,7 +73,8 @@ internal static class AotBuild
             : throw new InvalidOperationException($"{script} failed with exit code {publish.ExitCode}:\n{publish.Error}\n{publish.Output}");
     }
 
-    private static string RepositoryRoot()
+    /// <summary>The checkout this test build came from (the folder holding Uncloak.slnx).</summary>
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

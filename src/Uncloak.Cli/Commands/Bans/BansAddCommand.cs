@@ -100,7 +100,7 @@ public static class BansAddCommand
         using (store)
         using (enforcer)
         {
-            var workflow = new BanWorkflow(new Store.DecisionStore(store!), enforcer, TimeProvider.System, killer);
+            var workflow = new BanWorkflow(new Uncloak.Store.DecisionStore(store!), enforcer, TimeProvider.System, killer);
             BanWorkflow.Outcome outcome;
             try
             {

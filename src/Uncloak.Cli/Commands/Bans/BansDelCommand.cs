@@ -33,7 +33,7 @@ public static class BansDelCommand
             using (store)
             using (enforcer)
             {
-                var workflow = new BanWorkflow(new Store.DecisionStore(store!), enforcer, TimeProvider.System);
+                var workflow = new BanWorkflow(new Uncloak.Store.DecisionStore(store!), enforcer, TimeProvider.System);
                 try
                 {
                     var (revoked, removed) = workflow.Unban(parsed, result.GetValue(options.DryRun));

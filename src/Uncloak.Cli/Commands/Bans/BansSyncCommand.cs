@@ -33,7 +33,7 @@ public static class BansSyncCommand
             {
                 try
                 {
-                    var r = new BanWorkflow(new Store.DecisionStore(store!), enforcer, TimeProvider.System).Sync();
+                    var r = new BanWorkflow(new Uncloak.Store.DecisionStore(store!), enforcer, TimeProvider.System).Sync();
                     Rendering.BansRenderer.RenderSync(output, r, enforcer!.Name, result.GetValue(options.Json));
                     return ExitCodes.Ok;
                 }

@@ -32,7 +32,8 @@ public static class InstallServiceCommand
                 : $"{binary} watch";
             try
             {
-                var unit = File.ReadAllText(WatchPaths.ShippedUnit).Replace("ExecStart=/usr/bin/uncloak watch", "ExecStart=" + exec, StringComparison.Ordinal);
+                var unit = File.ReadAllText(WatchPaths.ShippedUnit).Replace("ExecStart=/usr/bin/uncloak watch", "ExecStart=" + exec, StringComparison.Ordinal)
+                    .Replace("ExecStartPre=/usr/bin/uncloak config check", "ExecStartPre=" + exec[..^" watch".Length] + " config check", StringComparison.Ordinal);
                 // The shipped (Native AOT) binary runs with W^X enforced; a build with a JIT would be killed at its first JIT.
                 if (RuntimeFeature.IsDynamicCodeSupported)
                 {

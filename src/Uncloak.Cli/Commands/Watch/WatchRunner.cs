@@ -4,6 +4,7 @@ using Uncloak.Core.Decisions;
 using Uncloak.Core.Signals;
 using Uncloak.Firewall;
 using Uncloak.Firewall.Host;
+using Uncloak.Firewall.Nftables;
 using Uncloak.Linux.Sockets;
 using Uncloak.Linux.Probes;
 using Uncloak.Linux.Sources;
@@ -155,7 +156,19 @@ public static class WatchRunner
             log.BansRecordedOnly(e.Message);
             return null;
         }
-        var executor = new FirewallActionExecutor(store, enforcer, time, HostFacts.Read(HostAddresses.Read(), allow), config.MaxBansPerMinute, sockets);
+        NftTableMonitor? monitor = null;
+        if (enforcer is NftBanEnforcer)
+        {
+            try
+            {
+                monitor = NftTableMonitor.Start();
+            }
+            catch (FirewallException e)
+            {
+                log.Write(WatchLog.Warning, "a flushed firewall will not be noticed (run 'uncloak bans sync' after a reload)", ("reason", e.Message));
+            }
+        }
+        var executor = new FirewallActionExecutor(store, enforcer, time, HostFacts.Read(HostAddresses.Read(), allow), config.MaxBansPerMinute, sockets, monitor);
         try
         {
             var r = executor.Reconcile();
