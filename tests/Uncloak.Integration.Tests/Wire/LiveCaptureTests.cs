@@ -35,8 +35,8 @@ public sealed class LiveCaptureTests
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var run = source.RunAsync(sink, stop.Token);
 
-        // ICMP through the same interface: the filter must keep it in the kernel.
-        Assert.Equal(0, NetworkLabPing(lab));
+        // ICMP through the same interface (answered or not: the lab's peer may drop it), which the filter must keep in the kernel.
+        NetworkLabPing(lab);
 
         using var listener = lab.InServer(() =>
         {
