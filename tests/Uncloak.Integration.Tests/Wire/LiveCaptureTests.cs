@@ -36,7 +36,7 @@ public sealed class LiveCaptureTests
         var run = source.RunAsync(sink, stop.Token);
 
         // ICMP through the same interface (answered or not: the lab's peer may drop it), which the filter must keep in the kernel.
-        NetworkLabPing(lab);
+        _ = NetworkLabPing(lab);
 
         using var listener = lab.InServer(() =>
         {
