@@ -14,6 +14,9 @@ if [ "$(id -u)" = 0 ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   command -v ethtool >/dev/null 2>&1 || need+=(ethtool)
   command -v ipset >/dev/null 2>&1 || need+=(ipset)
+  # The wire: tcpdump records the lab's attacks (samples/wire/record-lab.sh), tshark checks the flow tracker's flags.
+  command -v tcpdump >/dev/null 2>&1 || need+=(tcpdump)
+  command -v tshark >/dev/null 2>&1 || need+=(tshark)
   command -v iptables >/dev/null 2>&1 || need+=(iptables)
   # A private D-Bus bus with a systemd stand-in (unit-restart remedy) and an SMTP server (e-mail alerts).
   command -v dbus-daemon >/dev/null 2>&1 || need+=(dbus-daemon)

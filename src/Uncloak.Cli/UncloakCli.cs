@@ -41,6 +41,7 @@ public static class UncloakCli
             "Exit codes: 0 ok, 1 findings, 2 usage or input error, 3 environment error.");
         root.Add(ExplainCommand.Create());
         root.Add(AnalyzeCommand.Create());
+        root.Add(Commands.Pcap.PcapCommand.Create());
         root.Add(AuditCommand.Create());
         root.Add(CountersCommand.Create());
         root.Add(SocketsCommand.Create());

@@ -37,6 +37,9 @@ public sealed record WatchConfig
 
     public bool Counters { get; init; } = true;
 
+    /// <summary>The live packet source, or null when off (the default).</summary>
+    public CaptureConfig? Capture { get; init; }
+
     public IReadOnlyList<ProbeConfig> Probes { get; init; } = [];
 
     /// <summary>host:port for Prometheus /metrics, or null when off. Loopback only unless the admin says otherwise.</summary>

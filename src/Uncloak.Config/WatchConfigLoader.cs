@@ -41,6 +41,33 @@ public static class WatchConfigLoader
         return config;
     }
 
+    /// <summary><c>sources: capture:</c>; <c>enabled: false</c> keeps the settings but turns the source off.</summary>
+    private static CaptureConfig? ReadCapture(YamlMap c)
+    {
+        var d = new CaptureConfig();
+        bool enabled = c.Bool("enabled", true);
+        string iface = c.String("interface") ?? d.Interface;
+        if (iface != "any" && (iface.Length is 0 or > 15 || iface.Contains('/', StringComparison.Ordinal) || iface.Any(char.IsWhiteSpace)))
+        {
+            c.Add(c.Node("interface")!, $"'{iface}' is not an interface name (at most 15 characters, no '/' or spaces) or 'any'");
+        }
+        var config = new CaptureConfig
+        {
+            Interface = iface,
+            RingMegabytes = c.Int("ring_mb", d.RingMegabytes, 1, 1024),
+            SnapLength = c.Int("snaplen", d.SnapLength, 64, 65535),
+            MaxPacketsPerSecond = c.Int("max_packets_per_second", d.MaxPacketsPerSecond, 1_000, 10_000_000),
+            MaxFlows = c.Int("max_flows", d.MaxFlows, 16, 16_777_216),
+            ZeroWindowHold = c.Duration("zero_window_hold", d.ZeroWindowHold),
+            SlowRead = c.Duration("slow_read", d.SlowRead),
+            TinyWindowBytes = c.Int("tiny_window", d.TinyWindowBytes, 1, 1 << 20),
+            SynFloodSyns = c.Int("syn_flood_syns", d.SynFloodSyns, 1, 10_000_000),
+            CountWindow = c.Duration("count_window", d.CountWindow),
+        };
+        c.Finish();
+        return enabled ? config : null;
+    }
+
     private static WatchConfig Read(YamlMap m, WatchConfig d)
     {
         string? store = m.String("store");
@@ -51,6 +78,7 @@ public static class WatchConfigLoader
         var files = new List<FileSourceConfig>();
         var signals = d.SignalsInterval;
         bool counters = d.Counters;
+        var capture = d.Capture;
         if (m.Map("sources") is { } s)
         {
             kmsg = s.Bool("kmsg", kmsg);
@@ -63,6 +91,14 @@ public static class WatchConfigLoader
                 signals = so.Bool("enabled", true) ? so.Duration("interval", WatchConfig.DefaultSignalsInterval) : null;
                 counters = so.Bool("counters", true);
                 so.Finish();
+            }
+            if (s.Node("capture") is YamlScalarNode { Value: "off" or "false" })
+            {
+                capture = null;
+            }
+            else if (s.Map("capture") is { } c)
+            {
+                capture = ReadCapture(c);
             }
             if (s.Map("journal") is { } j)
             {
@@ -211,6 +247,7 @@ public static class WatchConfigLoader
             Files = files,
             SignalsInterval = signals,
             Counters = counters,
+            Capture = capture,
             Probes = probes,
             Metrics = metrics,
             Alerts = alerts,

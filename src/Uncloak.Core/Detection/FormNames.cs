@@ -15,6 +15,12 @@ public static class FormNames
         (EventKind.ZeroWindowHold, 1, "window_shrunk"),
         (EventKind.SynFlood, (byte)SynFloodAction.SendingCookies, "cookies"),
         (EventKind.SynFlood, (byte)SynFloodAction.DroppingRequest, "drop"),
+        (EventKind.OddPacket, (byte)OddPacketForm.BadFlags, "bad_flags"),
+        (EventKind.OddPacket, (byte)OddPacketForm.BogonSource, "bogon_source"),
+        (EventKind.OddPacket, (byte)OddPacketForm.Land, "land"),
+        (EventKind.OddPacket, (byte)OddPacketForm.UnknownEthertype, "unknown_ethertype"),
+        (EventKind.OddPacket, (byte)OddPacketForm.Malformed, "malformed"),
+        (EventKind.OddPacket, (byte)OddPacketForm.PortZero, "port_zero"),
     ];
 
     /// <summary>Finds the form called <paramref name="name"/> among <paramref name="kinds"/>.</summary>

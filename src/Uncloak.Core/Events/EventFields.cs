@@ -65,11 +65,33 @@ public static class EventFields
                 d["sources"] = (long)ev.Length;
                 d["prefixes"] = (long)ev.Queue;
                 d["spoofed"] = ev.Form == 1 ? "true" : "false";
+                if (ev.Millis2 != 0)
+                {
+                    // Only the wire sees TTLs: the spread of the SYNs' TTLs, a spoofing hint.
+                    d["ttl_spread"] = (long)ev.Millis2;
+                }
                 break;
             case EventKind.AcceptQueueFull:
                 d["accept_queue"] = (long)ev.Queue;
                 d["backlog"] = (long)ev.Length;
                 d["half_open"] = ev.Count;
+                break;
+            case EventKind.RstStorm:
+                d["resets"] = ev.Count;
+                d["window_ms"] = (long)ev.Millis;
+                break;
+            case EventKind.RetransmitStorm:
+                d["retransmissions"] = ev.Count;
+                d["data_segments"] = (long)ev.Length;
+                d["window_ms"] = (long)ev.Millis;
+                break;
+            case EventKind.OddPacket:
+                d["form"] = OddPacketForms.Name((OddPacketForm)ev.Form);
+                d["count"] = ev.Count;
+                if (ev.TcpFlags != TcpFlags.None)
+                {
+                    d["tcp_flags"] = FlagsName(ev.TcpFlags);
+                }
                 break;
             case EventKind.CounterAlarm:
                 d["counter"] = ev.Prefix ?? "";

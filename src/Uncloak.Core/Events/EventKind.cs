@@ -34,4 +34,10 @@ public enum EventKind : byte
     // Health probes.
     ProbeFailed = 48,
     ProbeRecovered = 49,
+
+    // The wire (captures and live packets). Zero-window holds, shrinks, slow readers and SYN floods seen on the wire
+    // reuse ZeroWindowHold, SlowRead and SynRecvFlood so the same scenarios act on them.
+    RstStorm = 64,
+    RetransmitStorm = 65,
+    OddPacket = 66,
 }

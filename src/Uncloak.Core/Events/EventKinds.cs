@@ -16,6 +16,9 @@ public static class EventKinds
         (EventKind.CounterAlarm, "counter_alarm"),
         (EventKind.ProbeFailed, "probe_failed"),
         (EventKind.ProbeRecovered, "probe_recovered"),
+        (EventKind.RstStorm, "rst_storm"),
+        (EventKind.RetransmitStorm, "retransmit_storm"),
+        (EventKind.OddPacket, "odd_packet"),
     ];
 
     private static readonly (EventKind Kind, string Name)[] Table =

@@ -1,4 +1,5 @@
 using Uncloak.Core.Analysis;
+using Uncloak.Core.Wire;
 
 namespace Uncloak.Cli.Commands.Analyze;
 
@@ -21,4 +22,10 @@ public sealed record AnalyzeOptions
     public int? Year { get; init; }
 
     public Severity? FailOn { get; init; }
+
+    /// <summary>The flow tracker's limits for captures among the inputs.</summary>
+    public WireOptions Wire { get; init; } = new();
+
+    /// <summary>Every input must be a capture (`uncloak pcap`).</summary>
+    public bool CapturesOnly { get; init; }
 }

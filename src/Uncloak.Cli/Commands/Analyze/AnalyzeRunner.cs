@@ -156,6 +156,18 @@ public static partial class AnalyzeRunner
         foreach (var name in inputs)
         {
             cancel.ThrowIfCancellationRequested();
+            if (CaptureInput.IsCapture(name))
+            {
+                errors |= ReadCapture(name, options, builder, store, writer, error, completed, cancel);
+                continue;
+            }
+            if (options.CapturesOnly)
+            {
+                error.WriteLine($"uncloak pcap: {name}: not a pcap or pcapng capture (use `uncloak analyze` for logs)");
+                builder.AddSource(new SourceSummary(name, "?", 0, 0, 0, "not a capture"));
+                errors = true;
+                continue;
+            }
             DateTime? endsAround = options.Year is { } y ? new DateTime(y, 12, 31, 23, 59, 59, DateTimeKind.Utc) : null;
             LogInput input;
             try

@@ -81,6 +81,21 @@ public static class WatchRunner
         {
             sources.Add(new FileTailSource(f.Path, time, fromStart: f.FromStart));
         }
+        if (config.Capture is { } c)
+        {
+            sources.Add(new PacketCaptureSource(new CaptureSourceOptions
+            {
+                Interface = c.Interface,
+                RingMegabytes = c.RingMegabytes,
+                SnapLength = c.SnapLength,
+                MaxPacketsPerSecond = c.MaxPacketsPerSecond,
+                Wire = new Core.Wire.WireOptions
+                {
+                    MaxFlows = c.MaxFlows, ZeroWindowHold = c.ZeroWindowHold, SlowRead = c.SlowRead, TinyWindowBytes = c.TinyWindowBytes,
+                    SynFloodSyns = c.SynFloodSyns, CountWindow = c.CountWindow,
+                },
+            }, time));
+        }
         var probes = new List<(ProbeConfig, HealthProbe)>();
         foreach (var p in config.Probes)
         {

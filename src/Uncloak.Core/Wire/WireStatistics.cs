@@ -1,0 +1,32 @@
+namespace Uncloak.Core.Wire;
+
+/// <summary>What the flow tracker saw and where its bounds bit. Read after a scan or from the daemon's metrics.</summary>
+public sealed class WireStatistics
+{
+    public long Segments { get; set; }
+
+    /// <summary>Flows created (handshake seen or not).</summary>
+    public long Flows { get; set; }
+
+    /// <summary>Flows pushed out of a full table before they went idle.</summary>
+    public long FlowsEvicted { get; set; }
+
+    /// <summary>Flows whose handshake the capture missed, so their window scale is unknown (windows read as unscaled, slow-read checks skipped).</summary>
+    public long UnknownScaleFlows { get; set; }
+
+    public long ZeroWindows { get; set; }
+
+    public long ZeroWindowProbes { get; set; }
+
+    public long WindowShrinks { get; set; }
+
+    public long Retransmissions { get; set; }
+
+    /// <summary>Keys the per-window count tables could not hold (the window's counts for them are lost, not the flows).</summary>
+    public long CountOverflow { get; set; }
+
+    public long EventsEmitted { get; set; }
+
+    /// <summary>Flows in the table now.</summary>
+    public int ActiveFlows { get; set; }
+}
