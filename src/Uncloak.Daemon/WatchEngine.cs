@@ -292,7 +292,7 @@ public sealed partial class WatchEngine : ISourceSink
         _bans.RemoveAll(b => b.Until <= now);
         if (_executor.Maintain() is { } repaired)
         {
-            _log.Write(WatchLog.Warning, "firewall", ("repair", repaired));
+            _log.FirewallRepaired(repaired);
         }
         _metrics.BansInForce = _executor.BansInForce(now) ?? _bans.Select(b => b.Target).Distinct(StringComparer.Ordinal).Count();
         _metrics.Buckets = _pipeline.Engine.BucketCount;
@@ -305,7 +305,7 @@ public sealed partial class WatchEngine : ISourceSink
             _nextPrune = pruned.Complete ? now + _config.Retention.Every : now;
             if (pruned.Total > 0)
             {
-                _log.Write(WatchLog.Info, "store pruned", ("events", pruned.Events), ("outages", pruned.Outages), ("actions", pruned.Actions), ("decisions", pruned.Decisions), ("more", !pruned.Complete));
+                _log.StorePruned(pruned.Events, pruned.Outages, pruned.Actions, pruned.Decisions, !pruned.Complete);
             }
         }
         _notifier.Notify("WATCHDOG=1");

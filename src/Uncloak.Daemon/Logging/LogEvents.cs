@@ -19,6 +19,9 @@ public static class LogEvents
     public static void StoreWriteFailed(this WatchLog log, string error)
         => log.Write(1003, WatchLog.Error, "store write failed", ("error", error));
 
+    public static void StorePruned(this WatchLog log, long events, long outages, long actions, long decisions, bool more)
+        => log.Write(1004, WatchLog.Info, "store pruned", ("events", events), ("outages", outages), ("actions", actions), ("decisions", decisions), ("more", more));
+
     // 2xxx decisions and bans
     public static void Decision(this WatchLog log, string scenario, string action, string target, bool simulated, string outcome)
         => log.Write(2001, WatchLog.Notice, "decision", ("scenario", scenario), ("action", action), ("target", target), ("simulated", simulated), ("outcome", outcome));
@@ -31,6 +34,9 @@ public static class LogEvents
 
     public static void BansNotReconciled(this WatchLog log, string backend, string error)
         => log.Write(2004, WatchLog.Error, "bans could not be reconciled at start-up", ("backend", backend), ("error", error));
+
+    public static void FirewallRepaired(this WatchLog log, string repair)
+        => log.Write(2005, WatchLog.Warning, "firewall", ("repair", repair));
 
     // 3xxx probes and remedies
     public static void RemedyStarting(this WatchLog log, string probe, string command, string why)
