@@ -182,16 +182,29 @@ public sealed class DecisionStore
             ? Query("ORDER BY id DESC LIMIT $limit", ("$limit", limit))
             : Query("WHERE status = 1 AND expires_ms > $now ORDER BY id LIMIT $limit", ("$now", now.ToUnixTimeMilliseconds()), ("$limit", limit));
 
-    /// <summary>How many accepted bans each of <paramref name="targets"/> had since <paramref name="since"/> (for escalation). Targets never banned are absent.</summary>
-    public Dictionary<BanTarget, int> PriorBans(DateTimeOffset since, IReadOnlyCollection<BanTarget> targets)
+    /// <summary>
+    /// How many earlier offences each of <paramref name="targets"/> had since <paramref name="since"/> (for escalation).
+    /// Targets never banned are absent. An offence is an accepted ban that has ended by <paramref name="now"/> (expired
+    /// or revoked) and was not made while another ban of the same target was in force: a ban still in force, or a
+    /// re-ban of a peer that was banned at the time (a restarted daemon re-reading its evidence), is the same offence,
+    /// so restarts never escalate 1h to 4h to 16h (issue 17, item 6).
+    /// </summary>
+    public Dictionary<BanTarget, int> PriorBans(DateTimeOffset since, IReadOnlyCollection<BanTarget> targets, DateTimeOffset now)
     {
         var counts = new Dictionary<BanTarget, int>();
         using var cmd = Connection.CreateCommand();
         bool probe = targets.Count <= ProbeLimit;
+        const string Offence = """
+            d.status IN (1, 3) AND d.created_ms >= $since AND coalesce(d.revoked_ms, d.expires_ms) <= $now
+            AND NOT EXISTS (SELECT 1 FROM decisions AS e INDEXED BY decisions_target
+                            WHERE e.target = d.target AND e.status IN (1, 3)
+                              AND (e.created_ms < d.created_ms OR (e.created_ms = d.created_ms AND e.id < d.id)) AND coalesce(e.revoked_ms, e.expires_ms) > d.created_ms)
+            """;
         cmd.CommandText = probe
-            ? "SELECT d.target, count(*) FROM json_each($targets) AS j CROSS JOIN decisions AS d INDEXED BY decisions_target ON d.target = j.value WHERE d.status IN (1, 3) AND d.created_ms >= $since GROUP BY d.target"
-            : "SELECT target, count(*) FROM decisions WHERE status IN (1, 3) AND created_ms >= $since GROUP BY target";
+            ? $"SELECT d.target, count(*) FROM json_each($targets) AS j CROSS JOIN decisions AS d INDEXED BY decisions_target ON d.target = j.value WHERE {Offence} GROUP BY d.target"
+            : $"SELECT d.target, count(*) FROM decisions AS d WHERE {Offence} GROUP BY d.target";
         cmd.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
+        cmd.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
         if (probe)
         {
             cmd.Parameters.AddWithValue("$targets", TargetsJson(targets));

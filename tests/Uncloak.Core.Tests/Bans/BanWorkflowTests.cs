@@ -70,11 +70,30 @@ public sealed class BanWorkflowTests : IDisposable
         var workflow = new BanWorkflow(_store, _kernel, _clock);
         workflow.Ban([Ask("198.18.0.5", 60)], SafetyContext.Empty, Escalation.Default, 0, false);
         _clock.Advance(TimeSpan.FromMinutes(10));
-        var second = workflow.Ban([Ask("198.18.0.5", 60)], SafetyContext.Empty, Escalation.Default, 0, false);
+        workflow.Ban([Ask("198.18.0.5", 90)], SafetyContext.Empty, Escalation.Default, 0, false);
+        _clock.Advance(TimeSpan.FromMinutes(100));
+        var again = workflow.Ban([Ask("198.18.0.5", 60)], SafetyContext.Empty, Escalation.Default, 0, false);
 
-        Assert.Equal(1, second.Decisions[0].Repeat);
+        // The ban of minute 10 came while the first was in force: one offence, so the next is the first repeat.
+        Assert.Equal(1, again.Decisions[0].Repeat);
         Assert.Equal(_clock.GetUtcNow().AddHours(4), _kernel.Kernel[BanTarget.Parse("198.18.0.5")]);
+        // The longer re-ban of minute 10 replaced the kernel element with its later timeout.
         Assert.Equal(["198.18.0.5"], _kernel.Batches[1].Delete.Select(t => t.ToString()));
+    }
+
+    [Fact]
+    public void An_active_ban_is_not_a_repeat_offence_so_restarts_re_banning_it_do_not_escalate()
+    {
+        // Issue 17 item 6: three restarts in 14 s re-banned a still-banned peer 1h → 4h → 16h → 2d16h.
+        var workflow = new BanWorkflow(_store, _kernel, _clock);
+        for (int restart = 0; restart < 4; restart++)
+        {
+            var outcome = workflow.Ban([Ask("198.18.0.5", 60)], SafetyContext.Empty, Escalation.Default, 0, false);
+            Assert.Equal(0, outcome.Decisions[0].Repeat);
+            Assert.Equal(TimeSpan.FromHours(1), outcome.Decisions[0].Duration);
+            _clock.Advance(TimeSpan.FromSeconds(4));
+        }
+        Assert.Equal(_clock.GetUtcNow().AddSeconds(-4).AddHours(1), _kernel.Kernel[BanTarget.Parse("198.18.0.5")]);
     }
 
     [Fact]

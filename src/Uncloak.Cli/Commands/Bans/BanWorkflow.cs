@@ -52,7 +52,7 @@ public sealed class BanWorkflow
         var total = Stopwatch.StartNew();
         var now = _time.GetUtcNow();
         var involved = requests.Select(r => r.Target).Distinct().ToList();
-        var priors = escalation.Factor > 1 ? _store.PriorBans(now - escalation.Lookback, involved) : [];
+        var priors = escalation.Factor > 1 ? _store.PriorBans(now - escalation.Lookback, involved, now) : [];
         var cap = new BanRateCap(maxPerMinute, maxPerMinute > 0 ? _store.BanTimesSince(now.AddMinutes(-1)) : null);
         var policy = new DecisionPolicy(safety, escalation, cap);
         var decisions = new List<Decision>(requests.Count);
