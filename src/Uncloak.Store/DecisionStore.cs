@@ -89,6 +89,11 @@ public sealed class DecisionStore
         try
         {
             inserted = cmd.ExecuteNonQuery();
+            if (inserted == decisions.Count)
+            {
+                // The commit is where a full disk shows up in WAL mode: it must be a StoreException too.
+                tx.Commit();
+            }
         }
         catch (SqliteException e)
         {
@@ -98,7 +103,6 @@ public sealed class DecisionStore
         {
             throw new StoreException(string.Create(CultureInfo.InvariantCulture, $"stored {inserted} of {decisions.Count} decisions"));
         }
-        tx.Commit();
         return stored;
     }
 
