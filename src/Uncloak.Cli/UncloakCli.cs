@@ -10,6 +10,7 @@ using Uncloak.Cli.Commands.Lab;
 using Uncloak.Cli.Commands.Report;
 using Uncloak.Cli.Commands.Service;
 using Uncloak.Cli.Commands.Sockets;
+using Uncloak.Cli.Commands.Storage;
 using Uncloak.Cli.Commands.Watch;
 
 namespace Uncloak.Cli;
@@ -33,6 +34,7 @@ public static class UncloakCli
             "  watch     the daemon: live sources, scenarios, decisions, probes, metrics (--replay for recorded logs)\n" +
             "  report    outages, what preceded them, and which events go with them (lift)\n" +
             "  config    check the daemon configuration and scenarios (config check)\n" +
+            "  store     check the SQLite store, salvage a damaged one (store check|recover)\n" +
             "  install-service  install the systemd unit for watch\n\n" +
             "Exit codes: 0 ok, 1 findings, 2 usage or input error, 3 environment error.");
         root.Add(ExplainCommand.Create());
@@ -46,6 +48,7 @@ public static class UncloakCli
         root.Add(WatchCommand.Create());
         root.Add(ReportCommand.Create());
         root.Add(ConfigCommand.Create());
+        root.Add(StoreCommand.Create());
         root.Add(InstallServiceCommand.Create());
         return root;
     }

@@ -61,8 +61,9 @@ public static partial class AnalyzeRunner
         }
         catch (StoreException e)
         {
+            // The store is the environment (disk full, damaged file), not the user's input.
             error.WriteLine("uncloak analyze: " + e.Message);
-            return ExitCodes.UsageOrInput;
+            return ExitCodes.Environment;
         }
         catch (OperationCanceledException)
         {
