@@ -34,7 +34,7 @@ public sealed class FullDiskBanTests
         string file = Path.Combine(lab.Dir, "list.txt");
         File.WriteAllText(file, list.ToString());
 
-        disk.Fill();
+        disk.Fill(keepBytes: 96 * 1024);
         var full = lab.Uncloak(lab.Server, ["bans", "import", file, "--for", "1h", "--db", db]);
         Assert.True(full.ExitCode == 3, full.ToString());
         Assert.Contains("the store failed", full.Error);

@@ -23,8 +23,21 @@ public sealed class TinyDisk : IDisposable
 
     private string Filler => Path.Combine(Dir, "filler");
 
-    /// <summary>Writes a filler file until the filesystem refuses (ENOSPC): nothing more fits.</summary>
-    public void Fill()
+    /// <summary>
+    /// Writes a filler file until the filesystem refuses (ENOSPC), then gives back <paramref name="keepBytes"/>: room for
+    /// SQLite to open the store (its -shm and first WAL frames) but not for a real write.
+    /// </summary>
+    public void Fill(int keepBytes = 0)
+    {
+        FillAll();
+        if (keepBytes > 0)
+        {
+            using var f = new FileStream(Filler, FileMode.Open, FileAccess.Write);
+            f.SetLength(Math.Max(0, f.Length - keepBytes));
+        }
+    }
+
+    private void FillAll()
     {
         using var f = new FileStream(Filler, FileMode.Append, FileAccess.Write, FileShare.None, 1);
         var block = new byte[64 * 1024];

@@ -1,0 +1,17 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Uncloak.Integration.Tests.Reliability;
+
+/// <summary>Reads one number from a store the daemon or a command wrote (read only, no pooling: the file may be moved next).</summary>
+internal static class StoreQuery
+{
+    public static long Count(string db, string sql)
+    {
+        using var c = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+}
