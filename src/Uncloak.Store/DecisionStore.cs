@@ -262,6 +262,58 @@ public sealed class DecisionStore
         return cmd.ExecuteNonQuery();
     }
 
+    /// <summary>
+    /// Records that process <paramref name="pid"/> is about to change store and kernel (<paramref name="verb"/>: ban,
+    /// unban, flush); returns the intent's id for <see cref="EndIntent"/>. Cheap: one small row in WAL mode.
+    /// </summary>
+    public long BeginIntent(string verb, int pid, DateTimeOffset now)
+    {
+        using var cmd = Connection.CreateCommand();
+        cmd.CommandText = "INSERT INTO ban_intents (pid, verb, started_ms) VALUES ($pid, $verb, $now) RETURNING id";
+        cmd.Parameters.AddWithValue("$pid", pid);
+        cmd.Parameters.AddWithValue("$verb", verb);
+        cmd.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        return Guard("record a ban intent", () => (long)cmd.ExecuteScalar()!);
+    }
+
+    /// <summary>The operation of <paramref name="ids"/> completed (or was completed by a reconcile): forget it.</summary>
+    public void EndIntents(IEnumerable<long> ids)
+    {
+        using var cmd = Connection.CreateCommand();
+        cmd.CommandText = "DELETE FROM ban_intents WHERE id IN (SELECT value FROM json_each($ids))";
+        cmd.Parameters.AddWithValue("$ids", "[" + string.Join(",", ids.Select(i => i.ToString(CultureInfo.InvariantCulture))) + "]");
+        Guard("clear ban intents", cmd.ExecuteNonQuery);
+    }
+
+    /// <summary>The operation of <paramref name="id"/> completed: forget it.</summary>
+    public void EndIntent(long id) => EndIntents([id]);
+
+    /// <summary>Every recorded intent: (id, pid). Those whose process is gone are crashes to recover from.</summary>
+    public List<(long Id, int Pid)> Intents()
+    {
+        var list = new List<(long, int)>();
+        using var cmd = Connection.CreateCommand();
+        cmd.CommandText = "SELECT id, pid FROM ban_intents ORDER BY id";
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            list.Add((r.GetInt64(0), r.GetInt32(1)));
+        }
+        return list;
+    }
+
+    private static T Guard<T>(string what, Func<T> work)
+    {
+        try
+        {
+            return work();
+        }
+        catch (SqliteException e)
+        {
+            throw new StoreException($"cannot {what}: {e.Message}", e);
+        }
+    }
+
     private List<Decision> Query(string where, params (string Name, object Value)[] parameters)
     {
         var list = new List<Decision>();

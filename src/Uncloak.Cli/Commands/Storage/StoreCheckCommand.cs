@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using Uncloak.Store;
 
 namespace Uncloak.Cli.Commands.Storage;
@@ -60,8 +59,7 @@ public static class StoreCheckCommand
 
     private static void WriteJson(TextWriter output, string path, List<string> problems)
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        Rendering.JsonOutput.Write(output, w =>
         {
             w.WriteStartObject();
             w.WriteString("schema", "uncloak.store.check/1");
@@ -71,7 +69,6 @@ public static class StoreCheckCommand
             problems.ForEach(w.WriteStringValue);
             w.WriteEndArray();
             w.WriteEndObject();
-        }
-        output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+        });
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using Uncloak.Store;
 
 namespace Uncloak.Cli.Commands.Storage;
@@ -59,8 +58,7 @@ public static class StoreRecoverCommand
 
     private static void WriteJson(TextWriter output, string path, StoreRecovery.Result outcome)
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        Rendering.JsonOutput.Write(output, w =>
         {
             w.WriteStartObject();
             w.WriteString("schema", "uncloak.store.recover/1");
@@ -78,7 +76,6 @@ public static class StoreRecoverCommand
             w.WriteEndArray();
             w.WriteBoolean("sound_after", outcome.CheckAfter.Count == 0);
             w.WriteEndObject();
-        }
-        output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+        });
     }
 }
