@@ -11,7 +11,7 @@ using Uncloak.Cli.Commands.Lab;
 using Uncloak.Cli.Commands.Report;
 using Uncloak.Cli.Commands.Service;
 using Uncloak.Cli.Commands.Sockets;
-using Uncloak.Cli.Commands.Store;
+using Uncloak.Cli.Commands.Storage;
 using Uncloak.Cli.Commands.Watch;
 
 namespace Uncloak.Cli;
@@ -35,7 +35,7 @@ public static class UncloakCli
             "  watch     the daemon: live sources, scenarios, decisions, probes, metrics (--replay for recorded logs)\n" +
             "  report    outages, what preceded them, and which events go with them (lift)\n" +
             "  config    check the daemon configuration and scenarios (config check)\n" +
-            "  store     what the store holds, and pruning by the retention limits (store stats, store prune)\n" +
+            "  store     what the store holds, pruning, integrity check, salvage (stats|prune|check|recover)\n" +
             "  install-service  install the systemd unit for watch\n" +
             "  completions  print a bash, zsh or fish completion script\n\n" +
             "Exit codes: 0 ok, 1 findings, 2 usage or input error, 3 environment error.");

@@ -88,7 +88,8 @@ public static class ScenarioLoader
             if (profile.Acts && scenario.CountsSpoofable)
             {
                 errors.Add(Located(scenario.Origin, $"scenario '{name}' counts events whose sources can be forged ({string.Join(", ", scenario.Filter.Kinds.Select(k => k.Name()))}): " +
-                    $"its profile '{profile.Name}' must not ban or kill sockets (answer SYN floods with SYN cookies and backlog; use an alert profile)"));
+                    $"its profile '{profile.Name}' must not ban or kill sockets (a firewall LOG line or a half-open connection proves no reply path; " +
+                    "answer SYN floods with SYN cookies and backlog, and use an alert profile)"));
                 continue;
             }
             if (profile.Acts && scenario.GroupBy is GroupBy.LocalPort or GroupBy.Host)

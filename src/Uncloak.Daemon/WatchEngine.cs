@@ -7,6 +7,7 @@ using Uncloak.Core.Probes;
 using Uncloak.Linux.Host;
 using Uncloak.Linux.Probes;
 using Uncloak.Linux.Sources;
+using Uncloak.Store;
 using Uncloak.Store.Watch;
 using Uncloak.Daemon.Alerts;
 using Uncloak.Daemon.Enforcement;
@@ -155,6 +156,7 @@ public sealed partial class WatchEngine : ISourceSink
         _notifier.Notify("STOPPING=1");
         _log.Stopping();
         await producers.CancelAsync().ConfigureAwait(false);
+        await _stopping.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(tasks).ConfigureAwait(false);
         _channel.Writer.Complete();
         await consumer.ConfigureAwait(false);
@@ -222,7 +224,10 @@ public sealed partial class WatchEngine : ISourceSink
                 Act(_actions, now, records);
             }
         }
-        _store.Commit(new SourceCursor(batch.Source, batch.SourceId, batch.Cursor, batch.Position, batch.Gaps), batch.Events, records, now);
+        if (_commitsHeld || !CommitHolding(batch, records, now))
+        {
+            return;
+        }
         lock (_committedLock)
         {
             _committed[batch.Source] = (batch.Cursor, batch.Position, batch.Gaps);
@@ -232,6 +237,42 @@ public sealed partial class WatchEngine : ISourceSink
         Interlocked.Add(ref gauge.Events, batch.Events.Count);
         gauge.Gaps = batch.Gaps;
         gauge.LagSeconds = (now - enqueued).TotalSeconds;
+    }
+
+    /// <summary>Set when stopping ended a store retry: no later batch may commit a cursor past the one that failed.</summary>
+    private bool _commitsHeld;
+
+    /// <summary>Ends store retries when the daemon stops (the uncommitted batches are read again after the restart).</summary>
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>
+    /// Commits a batch, retrying with backoff while the store cannot write (issue 17, item 4). Blocking here holds every
+    /// source: the channel fills and their reads wait, so cursors never pass what was not committed. Loud on purpose:
+    /// an error log per attempt, the store_write_failures metric, store_blocked while it lasts, one alert.
+    /// </summary>
+    private bool CommitHolding(SourceBatch batch, List<ActionRecord> records, DateTime now)
+    {
+        var cursor = new SourceCursor(batch.Source, batch.SourceId, batch.Cursor, batch.Position, batch.Gaps);
+        bool done = WriteBackoff.Run(() => _store.Commit(cursor, batch.Events, records, now), _time, _stopping.Token,
+            (e, failures, wait) =>
+            {
+                _metrics.StoreWriteFailed();
+                _metrics.StoreBlocked = true;
+                _log.Write(WatchLog.Error, "store write failed: sources held until it succeeds", ("source", batch.Source), ("attempt", failures), ("retry_in", wait), ("error", e.Message));
+                if (failures == 1)
+                {
+                    _alerts.Raise(_time.GetUtcNow().UtcDateTime, "critical", "store/" + _store.Store.Path, "uncloak: the store cannot be written",
+                        $"Writing to {_store.Store.Path} failed ({e.Message}). Reading is held (no event is lost) and retried with backoff until it succeeds; free space or fix the cause.");
+                }
+            },
+            failures => _log.Write(WatchLog.Notice, "store writable again: sources resume", ("source", batch.Source), ("failed_attempts", failures)));
+        _metrics.StoreBlocked = false;
+        if (!done)
+        {
+            _commitsHeld = true;
+            _log.Write(WatchLog.Error, "stopping with uncommitted batches: they are read again at the next start", ("source", batch.Source));
+        }
+        return done;
     }
 
     private void Act(List<RemediationAction> actions, DateTime now, List<ActionRecord> records)

@@ -89,6 +89,11 @@ public sealed class DecisionStore
         try
         {
             inserted = cmd.ExecuteNonQuery();
+            if (inserted == decisions.Count)
+            {
+                // The commit is where a full disk shows up in WAL mode: it must be a StoreException too.
+                tx.Commit();
+            }
         }
         catch (SqliteException e)
         {
@@ -98,7 +103,6 @@ public sealed class DecisionStore
         {
             throw new StoreException(string.Create(CultureInfo.InvariantCulture, $"stored {inserted} of {decisions.Count} decisions"));
         }
-        tx.Commit();
         return stored;
     }
 
@@ -182,16 +186,29 @@ public sealed class DecisionStore
             ? Query("ORDER BY id DESC LIMIT $limit", ("$limit", limit))
             : Query("WHERE status = 1 AND expires_ms > $now ORDER BY id LIMIT $limit", ("$now", now.ToUnixTimeMilliseconds()), ("$limit", limit));
 
-    /// <summary>How many accepted bans each of <paramref name="targets"/> had since <paramref name="since"/> (for escalation). Targets never banned are absent.</summary>
-    public Dictionary<BanTarget, int> PriorBans(DateTimeOffset since, IReadOnlyCollection<BanTarget> targets)
+    /// <summary>
+    /// How many earlier offences each of <paramref name="targets"/> had since <paramref name="since"/> (for escalation).
+    /// Targets never banned are absent. An offence is an accepted ban that has ended by <paramref name="now"/> (expired
+    /// or revoked) and was not made while another ban of the same target was in force: a ban still in force, or a
+    /// re-ban of a peer that was banned at the time (a restarted daemon re-reading its evidence), is the same offence,
+    /// so restarts never escalate 1h to 4h to 16h (issue 17, item 6).
+    /// </summary>
+    public Dictionary<BanTarget, int> PriorBans(DateTimeOffset since, IReadOnlyCollection<BanTarget> targets, DateTimeOffset now)
     {
         var counts = new Dictionary<BanTarget, int>();
         using var cmd = Connection.CreateCommand();
         bool probe = targets.Count <= ProbeLimit;
+        const string Offence = """
+            d.status IN (1, 3) AND d.created_ms >= $since AND coalesce(d.revoked_ms, d.expires_ms) <= $now
+            AND NOT EXISTS (SELECT 1 FROM decisions AS e INDEXED BY decisions_target
+                            WHERE e.target = d.target AND e.status IN (1, 3)
+                              AND (e.created_ms < d.created_ms OR (e.created_ms = d.created_ms AND e.id < d.id)) AND coalesce(e.revoked_ms, e.expires_ms) > d.created_ms)
+            """;
         cmd.CommandText = probe
-            ? "SELECT d.target, count(*) FROM json_each($targets) AS j CROSS JOIN decisions AS d INDEXED BY decisions_target ON d.target = j.value WHERE d.status IN (1, 3) AND d.created_ms >= $since GROUP BY d.target"
-            : "SELECT target, count(*) FROM decisions WHERE status IN (1, 3) AND created_ms >= $since GROUP BY target";
+            ? $"SELECT d.target, count(*) FROM json_each($targets) AS j CROSS JOIN decisions AS d INDEXED BY decisions_target ON d.target = j.value WHERE {Offence} GROUP BY d.target"
+            : $"SELECT d.target, count(*) FROM decisions AS d WHERE {Offence} GROUP BY d.target";
         cmd.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
+        cmd.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
         if (probe)
         {
             cmd.Parameters.AddWithValue("$targets", TargetsJson(targets));
@@ -243,6 +260,58 @@ public sealed class DecisionStore
         cmd.CommandText = "UPDATE decisions SET status = 3, revoked_ms = $now WHERE status = 1 AND expires_ms > $now";
         cmd.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
         return cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Records that process <paramref name="pid"/> is about to change store and kernel (<paramref name="verb"/>: ban,
+    /// unban, flush); returns the intent's id for <see cref="EndIntent"/>. Cheap: one small row in WAL mode.
+    /// </summary>
+    public long BeginIntent(string verb, int pid, DateTimeOffset now)
+    {
+        using var cmd = Connection.CreateCommand();
+        cmd.CommandText = "INSERT INTO ban_intents (pid, verb, started_ms) VALUES ($pid, $verb, $now) RETURNING id";
+        cmd.Parameters.AddWithValue("$pid", pid);
+        cmd.Parameters.AddWithValue("$verb", verb);
+        cmd.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        return Guard("record a ban intent", () => (long)cmd.ExecuteScalar()!);
+    }
+
+    /// <summary>The operation of <paramref name="ids"/> completed (or was completed by a reconcile): forget it.</summary>
+    public void EndIntents(IEnumerable<long> ids)
+    {
+        using var cmd = Connection.CreateCommand();
+        cmd.CommandText = "DELETE FROM ban_intents WHERE id IN (SELECT value FROM json_each($ids))";
+        cmd.Parameters.AddWithValue("$ids", "[" + string.Join(",", ids.Select(i => i.ToString(CultureInfo.InvariantCulture))) + "]");
+        Guard("clear ban intents", cmd.ExecuteNonQuery);
+    }
+
+    /// <summary>The operation of <paramref name="id"/> completed: forget it.</summary>
+    public void EndIntent(long id) => EndIntents([id]);
+
+    /// <summary>Every recorded intent: (id, pid). Those whose process is gone are crashes to recover from.</summary>
+    public List<(long Id, int Pid)> Intents()
+    {
+        var list = new List<(long, int)>();
+        using var cmd = Connection.CreateCommand();
+        cmd.CommandText = "SELECT id, pid FROM ban_intents ORDER BY id";
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            list.Add((r.GetInt64(0), r.GetInt32(1)));
+        }
+        return list;
+    }
+
+    private static T Guard<T>(string what, Func<T> work)
+    {
+        try
+        {
+            return work();
+        }
+        catch (SqliteException e)
+        {
+            throw new StoreException($"cannot {what}: {e.Message}", e);
+        }
     }
 
     private List<Decision> Query(string where, params (string Name, object Value)[] parameters)

@@ -113,5 +113,16 @@ public static class Migrations
             -- every insert: analyze stores hundreds of thousands of rows per run.
             DROP INDEX IF EXISTS events_time;
             """),
+        new(17, "ban intents: a ban operation in progress, so a crash between store and kernel is completed on the next run", """
+            -- Written before a ban operation touches the store or the kernel, deleted once both are done. A row whose
+            -- process is gone is a crash in between: the next ban command or daemon start makes the kernel match the
+            -- store (issue 17, item 5). Version 17, not 12: other areas number their next versions from 12.
+            CREATE TABLE ban_intents (
+                id          INTEGER PRIMARY KEY,
+                pid         INTEGER NOT NULL,
+                verb        TEXT NOT NULL,          -- ban, unban, flush
+                started_ms  INTEGER NOT NULL
+            );
+            """),
     ];
 }

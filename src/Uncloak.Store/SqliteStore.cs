@@ -34,8 +34,16 @@ public sealed class SqliteStore : IDisposable
         return System.IO.Path.Combine(data, "uncloak", "uncloak.db");
     }
 
-    /// <summary>Opens (creating the file and its folder if needed) and migrates. Throws <see cref="StoreException"/> with a readable message when the file cannot be used.</summary>
-    public static SqliteStore Open(string path)
+    /// <summary>
+    /// Opens (creating the file and its folder if needed), checks the file's integrity (<c>PRAGMA quick_check</c>) and
+    /// migrates. Throws <see cref="StoreException"/> with a readable message when the file cannot be used; a damaged
+    /// file is refused with <see cref="StoreException.Damaged"/> set, before anything reads or writes it (issue 17,
+    /// item 8: every command ended in an unhandled SQLite Error 11, and <c>bans add</c> wrote into the damaged file).
+    /// </summary>
+    public static SqliteStore Open(string path) => Open(path, check: true);
+
+    /// <summary>Opens; <paramref name="check"/> false skips the integrity check (only <see cref="StoreRecovery"/> reads a damaged file).</summary>
+    internal static SqliteStore Open(string path, bool check)
     {
         try
         {
@@ -52,14 +60,69 @@ public sealed class SqliteStore : IDisposable
             }.ToString());
             connection.Open();
             var store = new SqliteStore(connection, path);
-            store.Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;");
-            store.Migrate();
-            return store;
+            try
+            {
+                store.Execute("PRAGMA busy_timeout=5000;");
+                if (check && store.QuickCheck(1) is [var problem, ..])
+                {
+                    throw Damage(path, problem, null);
+                }
+                store.Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+                store.Migrate();
+                return store;
+            }
+            catch
+            {
+                store.Dispose();
+                throw;
+            }
+        }
+        catch (SqliteException e) when (check && e.SqliteErrorCode is SqliteCorrupt or SqliteNotADatabase)
+        {
+            throw Damage(path, e.Message, e);
         }
         catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
         {
             throw new StoreException($"cannot use the store at {path}: {e.Message}", e);
         }
+    }
+
+    /// <summary>SQLITE_CORRUPT: a page or index does not hold what it should.</summary>
+    internal const int SqliteCorrupt = 11;
+
+    /// <summary>SQLITE_NOTADB: the header is not SQLite's.</summary>
+    internal const int SqliteNotADatabase = 26;
+
+    private static StoreException Damage(string path, string problem, Exception? inner)
+    {
+        string message = $"the store at {path} is damaged ({problem.TrimEnd('.')}); nothing was read from it or written to it. " +
+            $"'uncloak store check --db {path}' lists the damage; 'uncloak store recover --db {path}' salvages what is readable into a new file " +
+            "and keeps the damaged one beside it. Bans already in the kernel stay in force meanwhile (each ends by its own timeout).";
+        return inner is null ? new StoreException(message) { Damaged = true } : new StoreException(message, inner) { Damaged = true };
+    }
+
+    /// <summary>
+    /// SQLite's quick check (pages, records, no index-to-table cross check): empty when the file is sound, otherwise up
+    /// to <paramref name="limit"/> problems in SQLite's words. Reads every page, so it costs about one sequential read of
+    /// the file.
+    /// </summary>
+    public List<string> QuickCheck(int limit) => Check("quick_check", limit);
+
+    private List<string> Check(string pragma, int limit)
+    {
+        var problems = new List<string>();
+        using var cmd = Connection.CreateCommand();
+        cmd.CommandText = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"PRAGMA {pragma}({Math.Max(1, limit)})");
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            string line = r.GetString(0);
+            if (line != "ok")
+            {
+                problems.Add(line);
+            }
+        }
+        return problems;
     }
 
     public int SchemaVersion()

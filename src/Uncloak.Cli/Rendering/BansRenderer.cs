@@ -95,9 +95,11 @@ public static class BansRenderer
             });
             return;
         }
-        output.WriteLine(revoked == 0
+        output.WriteLine(revoked == 0 && removed == 0
             ? $"no ban in force on {string.Join(", ", targets)}"
-            : $"{(dryRun ? "would lift" : "lifted")} {revoked} ban(s) on {string.Join(", ", targets)}; {removed} kernel element(s) removed");
+            : revoked == 0
+                ? $"no stored ban on {string.Join(", ", targets)}, but {removed} kernel element(s) the store did not know were removed"
+                : $"{(dryRun ? "would lift" : "lifted")} {revoked} ban(s) on {string.Join(", ", targets)}; {removed} kernel element(s) removed");
     }
 
     public static void RenderCount(TextWriter output, string verb, int n, bool json)

@@ -54,7 +54,8 @@ public readonly record struct BanTarget : IComparable<BanTarget>
     public bool Overlaps(BanTarget other) => Contains(other) || other.Contains(this);
 
     /// <summary>
-    /// Parses <c>198.18.0.7</c>, <c>198.18.0.0/24</c>, <c>2001:2::1</c> or <c>2001:2::/48</c>. A bare IPv6 address
+    /// Parses <c>198.18.0.7</c>, <c>198.18.0.0/24</c>, <c>2001:2::1</c> or <c>2001:2::/48</c> (also with an IPv6 zone,
+    /// <c>fe80::1%eth0</c>, or IPv4-mapped, <c>::ffff:198.18.0.7</c>: see <see cref="AddressText"/>). A bare IPv6 address
     /// is aggregated to /<paramref name="v6Prefix"/>; a written prefix is kept as written. Host bits set below
     /// the prefix (<c>198.18.0.7/24</c>) are an error: the user probably meant something else.
     /// </summary>
@@ -64,19 +65,33 @@ public readonly record struct BanTarget : IComparable<BanTarget>
         text = text.Trim();
         int slash = text.IndexOf('/');
         var addressText = slash < 0 ? text : text[..slash];
-        if (!NetAddress.TryParse(addressText.ToString(), out var address))
+        // Zones and the IPv4-mapped form are accepted (allowlists and protected addresses are written so); a mapped
+        // network's prefix counts the 96 mapping bits, so ::ffff:198.18.0.0/120 is 198.18.0.0/24.
+        if (!AddressText.TryParse(addressText, out var address, out bool mapped))
         {
             return false;
         }
         if (slash < 0)
         {
+            if (!address.IsV4 && v6Prefix is < 0 or > 128)
+            {
+                return false;
+            }
             target = For(address, v6Prefix);
             return true;
         }
         var lengthText = text[(slash + 1)..];
         if (lengthText.IsEmpty || lengthText.Length > 3 ||
             !int.TryParse(lengthText, NumberStyles.None, CultureInfo.InvariantCulture, out int length) ||
-            length > (address.IsV4 ? 32 : 128))
+            (mapped && (length < 96 || length > 128)))
+        {
+            return false;
+        }
+        if (mapped)
+        {
+            length -= 96;
+        }
+        if (length > (address.IsV4 ? 32 : 128))
         {
             return false;
         }

@@ -23,7 +23,8 @@ public sealed record SafetyContext
 
     /// <summary>
     /// Reads the client address from OpenSSH's environment: <c>SSH_CONNECTION</c> is
-    /// "client_ip client_port server_ip server_port", <c>SSH_CLIENT</c> is "client_ip client_port server_port".
+    /// "client_ip client_port server_ip server_port", <c>SSH_CLIENT</c> is "client_ip client_port server_port"; the
+    /// client may carry an IPv6 zone or be IPv4-mapped (<see cref="AddressText"/>).
     /// Malformed values yield nothing (the variables are informational, never trusted to be present).
     /// </summary>
     public static IReadOnlyList<NetAddress> SshClientsFrom(string? sshConnection, string? sshClient)
@@ -36,7 +37,8 @@ public sealed record SafetyContext
                 continue;
             }
             var first = value.Trim().Split(' ', 2)[0];
-            if (NetAddress.TryParse(first, out var address) && !found.Contains(address))
+            // OpenSSH writes the zone of a link-local client (fe80::99%w0): without parsing it the admin was unprotected.
+            if (AddressText.TryParse(first, out var address) && !found.Contains(address))
             {
                 found.Add(address);
             }

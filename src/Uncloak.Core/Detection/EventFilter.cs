@@ -25,8 +25,19 @@ public sealed record EventFilter
     /// </summary>
     public int MinCount { get; init; }
 
-    /// <summary>Kinds whose sources the kernel cannot vouch for: half-open connections may come from forged addresses.</summary>
-    public static bool IsSpoofable(EventKind kind) => kind is EventKind.SynFlood or EventKind.SynRecvFlood or EventKind.DropOpenRequest;
+    /// <summary>
+    /// Kinds whose sources the kernel cannot vouch for. Half-open connections may come from forged addresses; so may
+    /// every packet a firewall LOG rule printed (issue 17, item 1: eleven forged SYNs got any chosen address banned).
+    /// A LOG line carries only what the sender wrote (addresses, ports, TTL, ID, window, flags, and with
+    /// <c>--log-tcp-sequence</c> SEQ and ACK): no flag or field proves that the source received anything from us.
+    /// A bare SYN is the forger's tool, and ACK, RST or FIN are sent blind as easily (a RST-ACK is what a host sends
+    /// back to a forged SYN: banning backscatter bans the forger's victims). Evidence from the socket table (an
+    /// established connection, a zero window held) proves a completed handshake, and may ban. The wire's storms and odd
+    /// packets are packets as sent, forgeable as LOG lines are.
+    /// </summary>
+    public static bool IsSpoofable(EventKind kind)
+        => kind is EventKind.SynFlood or EventKind.SynRecvFlood or EventKind.DropOpenRequest or EventKind.FirewallLog
+            or EventKind.RstStorm or EventKind.RetransmitStorm or EventKind.OddPacket;
 
     public bool Matches(in NetEvent ev)
     {

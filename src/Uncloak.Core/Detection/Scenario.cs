@@ -44,9 +44,9 @@ public sealed record Scenario
     public string Origin { get; init; } = "";
 
     /// <summary>
-    /// True when the counted events can carry forged sources (a SYN flood's half-open connections): such a
-    /// scenario may alert but must never lead to a ban, or an attacker could make us ban anyone.
+    /// True when the counted events can carry forged sources (a SYN flood's half-open connections, any packet a
+    /// firewall rule logged): such a scenario may alert but must never lead to a ban, or an attacker could make us ban
+    /// anyone. An empty kind list counts every kind, firewall lines included.
     /// </summary>
-    public bool CountsSpoofable => Filter.Kinds.Any(EventFilter.IsSpoofable)
-        || (Filter.Kinds.Contains(EventKind.FirewallLog) && Filter.TcpFlagsAll == TcpFlags.Syn && Filter.TcpFlagsNone == TcpFlags.None);
+    public bool CountsSpoofable => Filter.Kinds.Count == 0 || Filter.Kinds.Any(EventFilter.IsSpoofable);
 }

@@ -15,15 +15,21 @@ public readonly record struct PeerPrefix(NetAddress Network, int Bits)
         prefix = default;
         int slash = text.IndexOf('/', StringComparison.Ordinal);
         var addressText = slash < 0 ? text : text[..slash];
-        if (!NetAddress.TryParse(addressText.Trim('[', ']'), out var address))
+        // Brackets, zones and IPv4-mapped forms as in every place a protected address is read (AddressText).
+        if (!AddressText.TryParse(addressText, out var address, out bool mapped))
         {
             return false;
         }
         int max = address.IsV4 ? 32 : 128;
         int bits = max;
-        if (slash >= 0 && (!int.TryParse(text.AsSpan(slash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out bits) || bits > max))
+        if (slash >= 0 && (!int.TryParse(text.AsSpan(slash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out bits) ||
+            (mapped && bits < 96) || bits - (mapped ? 96 : 0) > max))
         {
             return false;
+        }
+        if (mapped && slash >= 0)
+        {
+            bits -= 96;
         }
         prefix = new PeerPrefix(address.Prefix(bits), bits);
         return true;

@@ -34,7 +34,7 @@ public sealed class ProtectedPeers
         foreach (var (value, name) in new[] { (sshConnection, "SSH_CONNECTION"), (sshClient, "SSH_CLIENT") })
         {
             var first = value?.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
-            if (first is not null && NetAddress.TryParse(first, out var client))
+            if (first is not null && AddressText.TryParse(first, out var client))
             {
                 p.Add(PeerPrefix.Single(client), $"the SSH client of this session ({name})");
             }

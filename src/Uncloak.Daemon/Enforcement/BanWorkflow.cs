@@ -9,8 +9,10 @@ namespace Uncloak.Daemon.Enforcement;
 /// One ban operation from request to kernel: decide (safety, rate cap, escalation), store (the truth,
 /// refusals included), then change the kernel by exactly the difference, in one batch. When the kernel's
 /// sets are missing (reboot, someone deleted the table) it reconciles in full instead, so whatever the
-/// store holds is back. If the kernel step fails the store still holds the decision and the next
-/// <c>bans sync</c> (or start-up) enforces it.
+/// store holds is back. Crash-consistent: an intent is recorded before store or kernel change and cleared after both;
+/// an intent whose process died (kill -9, power loss) makes the next operation or start-up reconcile the kernel with
+/// the store first (<see cref="RecoverCrashed"/>). If the kernel step fails the store still holds the decision and
+/// the next operation, <c>bans sync</c> or start-up enforces it.
 /// </summary>
 public sealed class BanWorkflow
 {
@@ -52,7 +54,7 @@ public sealed class BanWorkflow
         var total = Stopwatch.StartNew();
         var now = _time.GetUtcNow();
         var involved = requests.Select(r => r.Target).Distinct().ToList();
-        var priors = escalation.Factor > 1 ? _store.PriorBans(now - escalation.Lookback, involved) : [];
+        var priors = escalation.Factor > 1 ? _store.PriorBans(now - escalation.Lookback, involved, now) : [];
         var cap = new BanRateCap(maxPerMinute, maxPerMinute > 0 ? _store.BanTimesSince(now.AddMinutes(-1)) : null);
         var policy = new DecisionPolicy(safety, escalation, cap);
         var decisions = new List<Decision>(requests.Count);
@@ -64,6 +66,8 @@ public sealed class BanWorkflow
         {
             return new Outcome(decisions, 0, 0, policy.RateCapTripped, 0, 0, total.Elapsed.TotalMilliseconds);
         }
+        RecoverCrashed();
+        long intent = _store.BeginIntent("ban", Environment.ProcessId, now);
         double decideMs = total.Elapsed.TotalMilliseconds;
         // Only the involved targets and the in-force networks: the kernel delta of this batch depends on nothing else.
         var before = _store.InForceTargets(now, involved);
@@ -118,6 +122,8 @@ public sealed class BanWorkflow
             (added, removed) = ChangeKernel(before, after, now, complete: false);
             kernelMs = total.Elapsed.TotalMilliseconds - storeMs;
         }
+        // Both sides hold the change: the intent is done. (Left behind by an exception above, it makes the next run reconcile.)
+        _store.EndIntent(intent);
         var killed = new ConnectionKillResult(0, 0);
         if (_killer is not null)
         {
@@ -140,11 +146,50 @@ public sealed class BanWorkflow
         {
             return (targets.Count(before.ContainsKey), 0);
         }
+        RecoverCrashed();
+        long intent = _store.BeginIntent("unban", Environment.ProcessId, now);
         int revoked = _store.Revoke(targets, now);
         var after = _store.InForceTargets(now, targets);
         var (_, removed) = ChangeKernel(before, after, now, complete: targets.Count > DecisionStore.ProbeLimit);
+        // A kernel element the store does not know (left by a crash, or added by hand) is removed too: asked by name,
+        // it must not stay for days because no decision covers it.
+        var strays = targets.Where(t => !before.ContainsKey(t) && !after.ContainsKey(t)).ToHashSet();
+        if (strays.Count > 0 && _enforcer.IsInstalled())
+        {
+            var inKernel = _enforcer.ReadElements(now);
+            var gone = strays.Where(inKernel.ContainsKey).ToList();
+            if (gone.Count > 0)
+            {
+                _enforcer.Apply(gone, [], now);
+                removed += gone.Count;
+            }
+        }
+        _store.EndIntent(intent);
         return (revoked, removed);
     }
+
+    /// <summary>
+    /// Completes what a crashed run left half done (issue 17, item 5): when a ban intent's process is gone, the store
+    /// (whose write is one transaction, so whole or absent) is the truth, and the kernel is made to match it in one
+    /// batch. Runs before every kernel-changing operation and at daemon start (<see cref="Sync"/>); costs one indexed
+    /// read when nothing crashed.
+    /// </summary>
+    /// <returns>The reconcile's result, or null when no crash was found.</returns>
+    public ReconcileResult? RecoverCrashed()
+    {
+        var stale = _store.Intents().Where(i => !ProcessAlive(i.Pid)).Select(i => i.Id).ToList();
+        if (stale.Count == 0 || _enforcer is null)
+        {
+            return null;
+        }
+        var now = _time.GetUtcNow();
+        var result = _enforcer.Reconcile(BanSetPlan.Desired(_store.InForceTargets(now)), now);
+        _store.EndIntents(stale);
+        return result;
+    }
+
+    /// <summary>True while process <paramref name="pid"/> exists (a reused pid only delays a recovery until it ends).</summary>
+    private static bool ProcessAlive(int pid) => pid == Environment.ProcessId || Directory.Exists("/proc/" + pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Lifts every ban: store first, then empties the kernel sets.</summary>
     public int Flush(bool dryRun)
@@ -154,8 +199,11 @@ public sealed class BanWorkflow
         {
             return _store.InForceTargets(now).Count;
         }
+        RecoverCrashed();
+        long intent = _store.BeginIntent("flush", Environment.ProcessId, now);
         int revoked = _store.RevokeAll(now);
         _enforcer.Flush();
+        _store.EndIntent(intent);
         return revoked;
     }
 
@@ -164,7 +212,14 @@ public sealed class BanWorkflow
     {
         var enforcer = _enforcer ?? throw new InvalidOperationException("sync needs an enforcer");
         var now = _time.GetUtcNow();
-        return enforcer.Reconcile(BanSetPlan.Desired(_store.InForceTargets(now)), now);
+        // A full reconcile completes any crashed operation, so the intents of dead processes are done with.
+        var stale = _store.Intents().Where(i => !ProcessAlive(i.Pid)).Select(i => i.Id).ToList();
+        var result = enforcer.Reconcile(BanSetPlan.Desired(_store.InForceTargets(now)), now);
+        if (stale.Count > 0)
+        {
+            _store.EndIntents(stale);
+        }
+        return result;
     }
 
     /// <param name="before">In-force targets before the change (the involved ones and every network).</param>

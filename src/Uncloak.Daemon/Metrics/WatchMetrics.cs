@@ -52,6 +52,14 @@ public sealed class WatchMetrics
 
     public void AlertSent() => Interlocked.Increment(ref _alertsSent);
 
+    private long _storeWriteFailures;
+
+    /// <summary>A store write failed (disk full, I/O error): counted per attempt.</summary>
+    public void StoreWriteFailed() => Interlocked.Increment(ref _storeWriteFailures);
+
+    /// <summary>True while a store write is being retried and the sources are held.</summary>
+    public bool StoreBlocked { get; set; }
+
     public void AlertSuppressed() => Interlocked.Increment(ref _alertsSuppressed);
 
     public long EventsOf(EventKind kind) => Interlocked.Read(ref _eventsByKind[(byte)kind]);
@@ -75,6 +83,10 @@ public sealed class WatchMetrics
         Line(sb, "uncloak_buckets", [], Buckets);
         Header(sb, "uncloak_scenario_groups_refused_total", "counter", "Events not counted because a scenario tracked its maximum of filling groups (a flood from random sources).");
         Line(sb, "uncloak_scenario_groups_refused_total", [], GroupsRefused);
+        Header(sb, "uncloak_store_write_failures_total", "counter", "Store writes that failed (disk full, I/O error) and were retried; sources are held meanwhile.");
+        Line(sb, "uncloak_store_write_failures_total", [], Interlocked.Read(ref _storeWriteFailures));
+        Header(sb, "uncloak_store_blocked", "gauge", "1 while a store write is being retried and every source is held.");
+        Line(sb, "uncloak_store_blocked", [], StoreBlocked ? 1 : 0);
         Header(sb, "uncloak_alerts_total", "counter", "Alerts sent and held back by de-duplication or the rate limit.");
         Line(sb, "uncloak_alerts_total", [("result", "sent")], Interlocked.Read(ref _alertsSent));
         Line(sb, "uncloak_alerts_total", [("result", "suppressed")], Interlocked.Read(ref _alertsSuppressed));

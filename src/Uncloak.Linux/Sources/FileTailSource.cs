@@ -9,7 +9,8 @@ namespace Uncloak.Linux.Sources;
 /// Follows a log file as it grows, through both kinds of rotation: by rename (logrotate's default: the path gets a new
 /// inode; we finish the old file, then start the new one at 0) and copytruncate (same inode, size drops below our
 /// offset: start again at 0). The cursor is <c>device:inode:offset</c> of the first unread line; after a restart the
-/// file resumes there, and when it was rotated meanwhile the rest of <c>PATH.1</c> (same inode) is read first.
+/// file resumes there, and when it was rotated meanwhile the rest of the old file is read first, found by its inode
+/// among the rotated names (<see cref="RotatedFiles"/>), then the files rotated after it; what cannot be read counts as gaps.
 /// A first start with no cursor begins at the end (history is <c>uncloak analyze</c>'s job) unless <c>fromStart</c>.
 /// </summary>
 public sealed class FileTailSource : LiveSource
@@ -39,20 +40,34 @@ public sealed class FileTailSource : LiveSource
             {
                 if (size < offset)
                 {
-                    sink.Problem(Name, $"{_path} was truncated while the daemon was stopped; reading it from the start", TimeSpan.Zero);
+                    // What was past the old offset is gone (or in a copy we cannot identify): a real loss, counted.
+                    state.Gaps++;
+                    sink.Problem(Name, $"{_path} was truncated while the daemon was stopped; reading it from the start (gap counted)", TimeSpan.Zero);
                     offset = 0;
                 }
                 await FollowAsync(_path, offset, state, sink, cancel, untilRotated: true).ConfigureAwait(false);
                 return;
             }
-            var rotated = _path + ".1";
-            if (Libc.TryStat(rotated, out var old, out _, out _) && old == id)
+            var trail = RotatedFiles.Find(_path, id);
+            if (trail.Old is not null)
             {
-                await FollowAsync(rotated, offset, state, sink, cancel, untilRotated: false).ConfigureAwait(false);
+                await FollowAsync(trail.Old, offset, state, sink, cancel, untilRotated: false).ConfigureAwait(false);
+                foreach (var later in trail.Newer)
+                {
+                    // Rotated again before the daemon came back (a two-step shift): never read, so read whole.
+                    await FollowAsync(later, 0, state, sink, cancel, untilRotated: false).ConfigureAwait(false);
+                }
+                foreach (var packed in trail.Unreadable)
+                {
+                    state.Gaps++;
+                    sink.Problem(Name, $"{packed} was rotated and compressed while the daemon was stopped; its lines are not read (gap counted)", TimeSpan.Zero);
+                }
             }
             else
             {
-                sink.Problem(Name, $"{_path} was rotated while the daemon was stopped and its old file is gone: lines after offset {offset} of it are lost", TimeSpan.Zero);
+                // A real loss, so it is counted: the gap metrics must not say 0 when lines are gone.
+                state.Gaps++;
+                sink.Problem(Name, $"{_path} was rotated while the daemon was stopped and its old file is gone (no file next to it has inode {id}): lines after offset {offset} of it are lost (gap counted)", TimeSpan.Zero);
             }
             await FollowAsync(_path, 0, state, sink, cancel, untilRotated: true).ConfigureAwait(false);
             return;

@@ -58,12 +58,30 @@ public sealed class EventWriter : IDisposable
 
     private readonly ConcurrentQueue<List<StoredEvent>> _free = new();
 
-    /// <summary>Queues a whole batch; safe to call from several producer threads.</summary>
+    /// <summary>
+    /// Queues a whole batch; safe to call from several producer threads. Once the store has failed (disk full) the
+    /// batch is dropped and counted instead of thrown at the reader: the analysis goes on over everything read, and
+    /// <see cref="Complete"/> reports the failure (issue 17, item 4: analyze printed an AggregateException, no report).
+    /// </summary>
     public void AddBatch(List<StoredEvent> batch)
     {
-        ThrowIfFailed();
+        if (_failure is not null)
+        {
+            Interlocked.Add(ref _dropped, batch.Count);
+            batch.Clear();
+            _free.Enqueue(batch);
+            return;
+        }
         _queue.Add(batch);
     }
+
+    private long _dropped;
+
+    /// <summary>True once a store write failed; what is added from then on is dropped and counted.</summary>
+    public bool Failed => _failure is not null;
+
+    /// <summary>Records a store failure met outside the writer (registering a source): <see cref="Complete"/> reports it.</summary>
+    public void Fail(Exception failure) => Interlocked.CompareExchange(ref _failure, failure, null);
 
     /// <summary>Flushes everything and waits for the writer; rethrows a store failure with its cause.</summary>
     public void Complete()
@@ -80,7 +98,8 @@ public sealed class EventWriter : IDisposable
     {
         if (_failure is not null)
         {
-            throw new StoreException("writing events failed: " + _failure.Message, _failure);
+            throw new StoreException($"the store failed ({_failure.Message.TrimEnd('.')}): the report covers everything read, but the store kept only " +
+                $"what was committed before the failure ({Interlocked.Read(ref _dropped):N0} events after it were not stored); the files will be read again next time", _failure);
         }
     }
 
@@ -90,8 +109,10 @@ public sealed class EventWriter : IDisposable
     /// </summary>
     public void AddRollups(RollupAggregator aggregates)
     {
-        ThrowIfFailed();
-        _handedOver.Enqueue(aggregates);
+        if (_failure is null)
+        {
+            _handedOver.Enqueue(aggregates); // after a failure they could not be written either (see AddBatch)
+        }
     }
 
     private readonly ConcurrentQueue<RollupAggregator> _handedOver = new();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Data.Sqlite;
 
 namespace Uncloak.Store.Events;
 
@@ -21,7 +22,15 @@ public static class SourceRegistry
             insert.Parameters.AddWithValue("$path", path);
             insert.Parameters.AddWithValue("$format", format);
             insert.Parameters.AddWithValue("$now", now);
-            insert.ExecuteNonQuery();
+            try
+            {
+                insert.ExecuteNonQuery();
+            }
+            catch (SqliteException e)
+            {
+                // Disk full or read-only: an environment failure the caller reports, not a crash.
+                throw new StoreException($"cannot register {path} in the store: {e.Message}", e);
+            }
         }
         using var select = store.Connection.CreateCommand();
         select.CommandText = "SELECT id, path, format, bytes_done, lines, malformed FROM sources WHERE identity = $identity";

@@ -27,6 +27,22 @@ public sealed class BansCommandTests : IDisposable
         Assert.Contains("\"decisions\": []", CliRun.Run("bans", "list", "--all", "--json", "--db", Db).Out);
     }
 
+    [Theory]
+    [InlineData("add", "200")]
+    [InlineData("add", "-1")]
+    [InlineData("import", "200")]
+    [InlineData("import", "0")]
+    public void An_impossible_v6_prefix_is_a_usage_error_not_a_crash(string verb, string bits)
+    {
+        // Issue 17 item 9: `bans add 2001:db8::1 --v6-prefix 200` (or -1) ended in an unhandled exception with exit 1.
+        var file = Path.Combine(_dir, "list.txt");
+        File.WriteAllText(file, "2001:db8::1\n");
+        var (exit, _, err) = CliRun.Run("bans", verb, verb == "add" ? "2001:db8::1" : file, "--v6-prefix", bits, "--dry-run", "--db", Db);
+        Assert.Equal(2, exit);
+        Assert.Contains($"--v6-prefix {bits}: must be 16..128", err);
+        Assert.DoesNotContain("Exception", err);
+    }
+
     [Fact]
     public void A_dry_run_decides_and_explains_refusals_but_stores_nothing()
     {

@@ -58,6 +58,54 @@ public sealed class DecisionPolicyTests
         Assert.Empty(SafetyContext.SshClientsFrom("garbage", ""));
     }
 
+    [Theory]
+    [InlineData("fe80::99%w0 5000 fe80::1%w0 22", "fe80::99", "fe80::99")]
+    [InlineData("fe80::99%w0 5000 fe80::1%w0 22", "fe80::/64", "fe80::99")]
+    [InlineData("fe80::99%3 5000 fe80::1%3 22", "fe80::99", "fe80::99")]
+    [InlineData("::ffff:198.19.7.7 5000 ::ffff:198.18.0.1 22", "198.19.7.7", "198.19.7.7")]
+    [InlineData("[2001:2::beef] 5000 [2001:2::1] 22", "2001:2::/64", "2001:2::beef")]
+    public void An_ssh_client_with_a_zone_or_an_IPv4_mapped_address_is_protected(string sshConnection, string target, string client)
+    {
+        // Issue 17 item 2: OpenSSH writes the zone of a link-local client; with it the client was banned.
+        var safety = new SafetyContext { SshClients = SafetyContext.SshClientsFrom(sshConnection, null) };
+        Assert.Equal([NetAddress.Parse(client)], safety.SshClients);
+        var decision = new DecisionPolicy(safety, Escalation.None, new BanRateCap(0)).Decide(new BanRequest(BanTarget.Parse(target), TimeSpan.FromHours(1), "t", "cli"), 0, Now);
+        Assert.Equal(RefusalReason.SshClient, decision.Refusal);
+    }
+
+    [Theory]
+    [InlineData("fe80::1%eth0", "fe80::1")]
+    [InlineData("fe80::/64", "fe80::/64")]
+    [InlineData("::ffff:198.18.0.5", "198.18.0.5")]
+    [InlineData("::ffff:198.18.0.0/120", "198.18.0.0/24")]
+    [InlineData("[2001:2::1]", "2001:2::1")]
+    public void Allowlist_entries_with_zones_or_IPv4_mapped_forms_protect_what_they_name(string entry, string normal)
+    {
+        Assert.True(BanTarget.TryParse(entry, out var allowed, 128));
+        Assert.Equal(normal, allowed.ToString());
+        Assert.True(Uncloak.Core.Signals.PeerPrefix.TryParse(entry, out var prefix));
+        Assert.Equal(allowed.Network, prefix.Network);
+        var safety = new SafetyContext { Allowlist = [allowed] };
+        Assert.Equal(RefusalReason.Allowlisted, SafetyRules.Check(new BanTarget(allowed.Network, allowed.MaxPrefix), safety).Reason);
+    }
+
+    [Theory]
+    [InlineData("198.18.0.5%eth0")]
+    [InlineData("fe80::1%")]
+    [InlineData("fe80::1%averyveryverylongname")]
+    [InlineData("::ffff:198.18.0.0/90")]
+    public void Zones_on_IPv4_empty_or_overlong_zones_and_impossible_mapped_prefixes_are_rejected(string entry)
+    {
+        Assert.False(BanTarget.TryParse(entry, out _, 128));
+    }
+
+    [Fact]
+    public void The_socket_kill_guard_protects_a_zoned_ssh_client_too()
+    {
+        var guard = Uncloak.Core.Signals.ProtectedPeers.Standard([], "fe80::99%w0 5000 fe80::1%w0 22", null, []);
+        Assert.NotNull(guard.ReasonFor(NetAddress.Parse("fe80::99")));
+    }
+
     [Fact]
     public void Repeat_offenders_get_longer_bans_up_to_the_cap()
     {

@@ -75,6 +75,18 @@ public sealed class ScenarioValidationTests
         Assert.Contains("forged", e.Errors.Single().Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("tcp_flags: [syn]\n")]
+    [InlineData("tcp_flags: [ack, rst]\n")]
+    public void A_ban_on_firewall_log_lines_is_refused_whatever_flags_it_counts(string flags)
+    {
+        // Issue 17 item 1: a LOG line proves no reply path, so forged packets must never ban.
+        var e = Fails("name: scan-ban\nkinds: [firewall_log]\n" + flags + "distinct: local_port\ncapacity: 10\nleak_every: 1m\nprofile: ban\n");
+        Assert.Contains("forged", e.Errors.Single().Message, StringComparison.Ordinal);
+        Assert.Contains("firewall LOG line", e.Errors.Single().Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_missing_profile_and_a_yaml_syntax_error_are_both_reported()
     {

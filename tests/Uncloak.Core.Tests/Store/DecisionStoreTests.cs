@@ -63,13 +63,32 @@ public sealed class DecisionStoreTests : IDisposable
     }
 
     [Fact]
-    public void Prior_bans_and_ban_times_count_accepted_and_revoked_bans_but_not_refusals()
+    public void Prior_bans_and_ban_times_count_ended_accepted_and_revoked_bans_but_not_refusals()
     {
-        _store.Insert([Ban("198.18.0.5", 10), Ban("198.18.0.5", 10), Ban("198.18.0.6", 10, DecisionStatus.Refused, RefusalReason.RateCap)]);
-        var prior = _store.PriorBans(Now.AddDays(-1), [BanTarget.Parse("198.18.0.5"), BanTarget.Parse("198.18.0.6")]);
+        // Two separate offences of .5 (the second one revoked early), one refusal of .6.
+        _store.Insert([Ban("198.18.0.5", 10), Ban("198.18.0.6", 10, DecisionStatus.Refused, RefusalReason.RateCap)]);
+        _store.Insert([Ban("198.18.0.5", 10) with { Created = Now.AddMinutes(30), Expires = Now.AddMinutes(40) }]);
+        _store.Revoke([BanTarget.Parse("198.18.0.5")], Now.AddMinutes(35));
+        var prior = _store.PriorBans(Now.AddDays(-1), [BanTarget.Parse("198.18.0.5"), BanTarget.Parse("198.18.0.6")], Now.AddHours(1));
         Assert.Equal(2, prior[BanTarget.Parse("198.18.0.5")]);
         Assert.False(prior.ContainsKey(BanTarget.Parse("198.18.0.6")));
-        Assert.Equal(2, _store.BanTimesSince(Now.AddMinutes(-1)).Count);
+        Assert.Equal(1, _store.BanTimesSince(Now.AddMinutes(-1)).Count(t => t == Now));
+    }
+
+    [Fact]
+    public void A_ban_still_in_force_and_re_bans_made_while_it_was_are_not_earlier_offences()
+    {
+        // Issue 17 item 6: a daemon restarted three times re-banned the same still-banned peer 1h → 4h → 16h → 2d16h.
+        var target = BanTarget.Parse("198.18.0.5");
+        _store.Insert([Ban("198.18.0.5", 60)]);
+        _store.Insert([Ban("198.18.0.5", 60) with { Created = Now.AddSeconds(5), Expires = Now.AddSeconds(5).AddMinutes(60) }]);
+        _store.Insert([Ban("198.18.0.5", 60) with { Created = Now.AddSeconds(9), Expires = Now.AddSeconds(9).AddMinutes(60) }]);
+        Assert.False(_store.PriorBans(Now.AddDays(-1), [target], Now.AddSeconds(14)).ContainsKey(target));
+        // Once all three have ended, they were one offence.
+        Assert.Equal(1, _store.PriorBans(Now.AddDays(-1), [target], Now.AddHours(2))[target]);
+        // The same over the scan path used for batches beyond the probe limit.
+        var many = Enumerable.Range(0, DecisionStore.ProbeLimit + 1).Select(i => new BanTarget(Uncloak.Core.Events.NetAddress.FromV4(0xC613_0000u + (uint)i), 32)).Append(target).ToList();
+        Assert.Equal(1, _store.PriorBans(Now.AddDays(-1), many, Now.AddHours(2))[target]);
     }
 
     [Fact]

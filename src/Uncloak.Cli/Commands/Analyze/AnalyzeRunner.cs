@@ -61,8 +61,9 @@ public static partial class AnalyzeRunner
         }
         catch (StoreException e)
         {
+            // The store is the environment (disk full, damaged file), not the user's input.
             error.WriteLine("uncloak analyze: " + e.Message);
-            return ExitCodes.UsageOrInput;
+            return ExitCodes.Environment;
         }
         catch (OperationCanceledException)
         {
@@ -188,11 +189,19 @@ public static partial class AnalyzeRunner
             using (input)
             {
                 int sourceId = 0;
-                if (store is not null && writer is not null)
+                if (store is not null && writer is not null && !writer.Failed)
                 {
-                    var source = SourceRegistry.Register(store, input.Identity, name == "-" ? "(stdin)" : Path.GetFullPath(name), input.Format.ToString());
-                    sourceId = source.Id;
-                    writer.SetStoredBelow(source.Id, source.BytesDone);
+                    try
+                    {
+                        var source = SourceRegistry.Register(store, input.Identity, name == "-" ? "(stdin)" : Path.GetFullPath(name), input.Format.ToString());
+                        sourceId = source.Id;
+                        writer.SetStoredBelow(source.Id, source.BytesDone);
+                    }
+                    catch (StoreException e)
+                    {
+                        // Disk full: analyse anyway (the writer drops what it is given) and say so after the report, with exit 3.
+                        writer.Fail(e);
+                    }
                 }
                 string? failure = null;
                 ScanStatistics stats;

@@ -31,12 +31,30 @@ public sealed class BanOptions
         HelpName = "CIDR",
     };
 
-    public Option<int> V6Prefix { get; } = new("--v6-prefix")
+    public Option<int> V6Prefix { get; } = V6PrefixOption();
+
+    /// <summary>Below /16 one ban would cover whole regional registries: a typo, not a decision.</summary>
+    public const int MinV6Prefix = 16;
+
+    private static Option<int> V6PrefixOption()
     {
-        Description = "Aggregate a bare IPv6 address to this prefix (default 64: one customer usually holds a whole /64, and banning a single address of it is useless).",
-        DefaultValueFactory = _ => BanTarget.DefaultV6Prefix,
-        HelpName = "BITS",
-    };
+        var option = new Option<int>("--v6-prefix")
+        {
+            Description = $"Aggregate a bare IPv6 address to this prefix, {MinV6Prefix}..128 (default 64: one customer usually holds a whole /64, and banning a single address of it is useless).",
+            DefaultValueFactory = _ => BanTarget.DefaultV6Prefix,
+            HelpName = "BITS",
+        };
+        // A parse error, so exit 2 with the reason (issue 17 item 9: 200 or -1 ended in an unhandled exception).
+        option.Validators.Add(r =>
+        {
+            int bits = r.GetValueOrDefault<int>();
+            if (bits is < MinV6Prefix or > 128)
+            {
+                r.AddError($"--v6-prefix {bits}: must be {MinV6Prefix}..128 (an IPv6 prefix length; 64 is one customer, 128 one address)");
+            }
+        });
+        return option;
+    }
 
     public void AddTo(Command command, bool kernel = true)
     {

@@ -111,6 +111,12 @@ public static class BansAddCommand
                 error.WriteLine($"uncloak bans {verb}: the decisions are stored but the firewall refused them: {e.Message}\nRun 'uncloak bans sync' once the cause is fixed.");
                 return ExitCodes.Environment;
             }
+            catch (Store.StoreException e)
+            {
+                // Disk full, read-only or corrupt store: nothing was recorded, and the kernel was left as it was before.
+                error.WriteLine($"uncloak bans {verb}: the store failed, nothing was banned: {e.Message}");
+                return ExitCodes.Environment;
+            }
             if (outcome.RateCapTripped)
             {
                 error.WriteLine($"ALERT: uncloak bans {verb}: the cap of {maxPerMinute} new bans per minute was reached; {outcome.Decisions.Count(d => d.Refusal == RefusalReason.RateCap)} bans were REFUSED and recorded. " +

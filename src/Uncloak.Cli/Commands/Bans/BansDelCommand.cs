@@ -38,7 +38,7 @@ public static class BansDelCommand
                 {
                     var (revoked, removed) = workflow.Unban(parsed, result.GetValue(options.DryRun));
                     Rendering.BansRenderer.RenderUnban(output, parsed, revoked, removed, result.GetValue(options.DryRun), result.GetValue(options.Json));
-                    return revoked == 0 ? ExitCodes.Findings : ExitCodes.Ok;
+                    return revoked == 0 && removed == 0 ? ExitCodes.Findings : ExitCodes.Ok;
                 }
                 catch (Uncloak.Firewall.FirewallException e)
                 {

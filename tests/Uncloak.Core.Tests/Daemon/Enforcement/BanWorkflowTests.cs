@@ -70,11 +70,80 @@ public sealed class BanWorkflowTests : IDisposable
         var workflow = new BanWorkflow(_store, _kernel, _clock);
         workflow.Ban([Ask("198.18.0.5", 60)], SafetyContext.Empty, Escalation.Default, 0, false);
         _clock.Advance(TimeSpan.FromMinutes(10));
-        var second = workflow.Ban([Ask("198.18.0.5", 60)], SafetyContext.Empty, Escalation.Default, 0, false);
+        workflow.Ban([Ask("198.18.0.5", 90)], SafetyContext.Empty, Escalation.Default, 0, false);
+        _clock.Advance(TimeSpan.FromMinutes(100));
+        var again = workflow.Ban([Ask("198.18.0.5", 60)], SafetyContext.Empty, Escalation.Default, 0, false);
 
-        Assert.Equal(1, second.Decisions[0].Repeat);
+        // The ban of minute 10 came while the first was in force: one offence, so the next is the first repeat.
+        Assert.Equal(1, again.Decisions[0].Repeat);
         Assert.Equal(_clock.GetUtcNow().AddHours(4), _kernel.Kernel[BanTarget.Parse("198.18.0.5")]);
+        // The longer re-ban of minute 10 replaced the kernel element with its later timeout.
         Assert.Equal(["198.18.0.5"], _kernel.Batches[1].Delete.Select(t => t.ToString()));
+    }
+
+    /// <summary>Above pid_max (at most 2^22 on Linux): a process that cannot exist, as after a crash.</summary>
+    private const int DeadPid = 4_194_305;
+
+    [Fact]
+    public void A_ban_stored_by_a_run_that_crashed_before_the_kernel_step_is_enforced_by_the_next_run()
+    {
+        // Issue 17 item 5: a `bans add` loop killed mid-way left bans stored but not enforced, and later adds did not restore them.
+        _store.BeginIntent("ban", DeadPid, Start);
+        _store.Insert([new Decision { Target = BanTarget.Parse("198.18.0.5"), Reason = "t", Origin = "cli", Created = Start, Expires = Start.AddHours(1), Status = DecisionStatus.Active }]);
+
+        new BanWorkflow(_store, _kernel, _clock).Ban([Ask("198.18.0.6")], SafetyContext.Empty, Escalation.None, 0, false);
+
+        Assert.Equal(["198.18.0.5", "198.18.0.6"], _kernel.Kernel.Keys.Order().Select(t => t.ToString()));
+        Assert.Empty(_store.Intents());
+    }
+
+    [Fact]
+    public void Kernel_elements_of_a_run_that_crashed_before_its_store_commit_are_rolled_back_by_the_next_run()
+    {
+        // Issue 17 item 5: an import killed mid-way left 50,000 kernel elements the store did not know.
+        _store.BeginIntent("ban", DeadPid, Start);
+        _kernel.Kernel[BanTarget.Parse("198.18.7.7")] = Start.AddDays(7);
+
+        new BanWorkflow(_store, _kernel, _clock).Unban([BanTarget.Parse("198.18.0.99")], dryRun: false);
+
+        Assert.Empty(_kernel.Kernel);
+        Assert.Empty(_store.Intents());
+    }
+
+    [Fact]
+    public void The_intent_of_a_live_process_is_left_alone_and_a_finished_operation_leaves_none()
+    {
+        long live = _store.BeginIntent("ban", Environment.ProcessId, Start);
+        _kernel.Kernel[BanTarget.Parse("198.18.7.7")] = Start.AddDays(7);
+        new BanWorkflow(_store, _kernel, _clock).Ban([Ask("198.18.0.6")], SafetyContext.Empty, Escalation.None, 0, false);
+        Assert.True(_kernel.Kernel.ContainsKey(BanTarget.Parse("198.18.7.7")), "a running operation's kernel change must not be undone");
+        Assert.Equal([live], _store.Intents().Select(i => i.Id));
+    }
+
+    [Fact]
+    public void Unbanning_a_kernel_element_the_store_does_not_know_removes_it()
+    {
+        // Issue 17 item 5: `bans del` said "no ban in force" and the element stayed for 7 days.
+        _kernel.Kernel[BanTarget.Parse("198.18.7.7")] = Start.AddDays(7);
+        var (revoked, removed) = new BanWorkflow(_store, _kernel, _clock).Unban([BanTarget.Parse("198.18.7.7")], dryRun: false);
+        Assert.Equal(0, revoked);
+        Assert.Equal(1, removed);
+        Assert.Empty(_kernel.Kernel);
+    }
+
+    [Fact]
+    public void An_active_ban_is_not_a_repeat_offence_so_restarts_re_banning_it_do_not_escalate()
+    {
+        // Issue 17 item 6: three restarts in 14 s re-banned a still-banned peer 1h → 4h → 16h → 2d16h.
+        var workflow = new BanWorkflow(_store, _kernel, _clock);
+        for (int restart = 0; restart < 4; restart++)
+        {
+            var outcome = workflow.Ban([Ask("198.18.0.5", 60)], SafetyContext.Empty, Escalation.Default, 0, false);
+            Assert.Equal(0, outcome.Decisions[0].Repeat);
+            Assert.Equal(TimeSpan.FromHours(1), outcome.Decisions[0].Duration);
+            _clock.Advance(TimeSpan.FromSeconds(4));
+        }
+        Assert.Equal(_clock.GetUtcNow().AddSeconds(-4).AddHours(1), _kernel.Kernel[BanTarget.Parse("198.18.0.5")]);
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Uncloak.Store;
 using Uncloak.Store.Retention;
 
-namespace Uncloak.Cli.Commands.Store;
+namespace Uncloak.Cli.Commands.Storage;
 
 /// <summary>`uncloak store stats`: rows and time span per kind of record, the file's size, and the retention limits in force.</summary>
 public static class StoreStatsCommand

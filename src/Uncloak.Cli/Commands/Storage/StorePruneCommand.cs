@@ -4,7 +4,7 @@ using Uncloak.Core.Retention;
 using Uncloak.Store;
 using Uncloak.Store.Retention;
 
-namespace Uncloak.Cli.Commands.Store;
+namespace Uncloak.Cli.Commands.Storage;
 
 /// <summary>`uncloak store prune`: delete what is older than the retention limits now, in bounded steps.</summary>
 public static class StorePruneCommand

@@ -3,7 +3,7 @@ using System.CommandLine.Parsing;
 using Uncloak.Config;
 using Uncloak.Store;
 
-namespace Uncloak.Cli.Commands.Store;
+namespace Uncloak.Cli.Commands.Storage;
 
 /// <summary>What the store verbs share: which store, which config names it (and its retention limits), --json.</summary>
 public sealed class StoreOptions
