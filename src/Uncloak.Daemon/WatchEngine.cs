@@ -258,19 +258,19 @@ public sealed partial class WatchEngine : ISourceSink
             {
                 _metrics.StoreWriteFailed();
                 _metrics.StoreBlocked = true;
-                _log.Write(WatchLog.Error, "store write failed: sources held until it succeeds", ("source", batch.Source), ("attempt", failures), ("retry_in", wait), ("error", e.Message));
+                _log.StoreWriteHeld(batch.Source, failures, wait, e.Message);
                 if (failures == 1)
                 {
                     _alerts.Raise(_time.GetUtcNow().UtcDateTime, "critical", "store/" + _store.Store.Path, "uncloak: the store cannot be written",
                         $"Writing to {_store.Store.Path} failed ({e.Message}). Reading is held (no event is lost) and retried with backoff until it succeeds; free space or fix the cause.");
                 }
             },
-            failures => _log.Write(WatchLog.Notice, "store writable again: sources resume", ("source", batch.Source), ("failed_attempts", failures)));
+            failures => _log.StoreWritable(batch.Source, failures));
         _metrics.StoreBlocked = false;
         if (!done)
         {
             _commitsHeld = true;
-            _log.Write(WatchLog.Error, "stopping with uncommitted batches: they are read again at the next start", ("source", batch.Source));
+            _log.StoppedUncommitted(batch.Source);
         }
         return done;
     }

@@ -22,6 +22,15 @@ public static class LogEvents
     public static void StorePruned(this WatchLog log, long events, long outages, long actions, long decisions, bool more)
         => log.Write(1004, WatchLog.Info, "store pruned", ("events", events), ("outages", outages), ("actions", actions), ("decisions", decisions), ("more", more));
 
+    public static void StoreWriteHeld(this WatchLog log, string source, int attempt, TimeSpan retryIn, string error)
+        => log.Write(1005, WatchLog.Error, "store write failed: sources held until it succeeds", ("source", source), ("attempt", attempt), ("retry_in", retryIn), ("error", error));
+
+    public static void StoreWritable(this WatchLog log, string source, int failedAttempts)
+        => log.Write(1006, WatchLog.Notice, "store writable again: sources resume", ("source", source), ("failed_attempts", failedAttempts));
+
+    public static void StoppedUncommitted(this WatchLog log, string source)
+        => log.Write(1007, WatchLog.Error, "stopping with uncommitted batches: they are read again at the next start", ("source", source));
+
     // 2xxx decisions and bans
     public static void Decision(this WatchLog log, string scenario, string action, string target, bool simulated, string outcome)
         => log.Write(2001, WatchLog.Notice, "decision", ("scenario", scenario), ("action", action), ("target", target), ("simulated", simulated), ("outcome", outcome));
@@ -37,6 +46,9 @@ public static class LogEvents
 
     public static void FirewallRepaired(this WatchLog log, string repair)
         => log.Write(2005, WatchLog.Warning, "firewall", ("repair", repair));
+
+    public static void FirewallUnwatched(this WatchLog log, string reason)
+        => log.Write(2006, WatchLog.Warning, "a flushed firewall will not be noticed (run 'uncloak bans sync' after a reload)", ("reason", reason));
 
     // 3xxx probes and remedies
     public static void RemedyStarting(this WatchLog log, string probe, string command, string why)

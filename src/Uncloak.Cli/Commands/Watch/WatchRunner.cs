@@ -180,7 +180,7 @@ public static class WatchRunner
             }
             catch (FirewallException e)
             {
-                log.Write(WatchLog.Warning, "a flushed firewall will not be noticed (run 'uncloak bans sync' after a reload)", ("reason", e.Message));
+                log.FirewallUnwatched(e.Message);
             }
         }
         var executor = new FirewallActionExecutor(store, enforcer, time, HostFacts.Read(HostAddresses.Read(), allow), config.MaxBansPerMinute, sockets, monitor);
