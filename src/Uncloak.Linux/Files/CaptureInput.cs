@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
 using Uncloak.Core.Wire;
+using Uncloak.Linux.Interop;
 
 namespace Uncloak.Linux.Files;
 
@@ -40,7 +41,9 @@ public sealed class CaptureInput : IDisposable
     /// <summary>True when <paramref name="path"/> is a regular file that starts with a capture's magic (gzipped or not).</summary>
     public static bool IsCapture(string path)
     {
-        if (path == "-" || !File.Exists(path))
+        // Only a regular file is peeked at: opening a FIFO would wait for its writer, and reading its first bytes here
+        // would take them from the log reader that opens it next.
+        if (path == "-" || !Libc.TryFileType(path, out int type, out _) || type != Libc.S_IFREG)
         {
             return false;
         }
