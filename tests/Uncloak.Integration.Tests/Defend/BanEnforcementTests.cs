@@ -171,7 +171,23 @@ public sealed class BanEnforcementTests
     public void A_repeat_offender_is_banned_longer_by_the_configured_factor_in_store_and_kernel()
     {
         using var lab = new DefendLab();
-        Ok(lab.Uncloak(lab.Server, ["bans", "add", "198.18.1.2", "--for", "10m", "--escalation-factor", "3", "--db", lab.Db]));
+        Ok(lab.Uncloak(lab.Server, ["bans", "add", "198.18.1.2", "--for", "3s", "--escalation-factor", "3", "--db", lab.Db]));
+
+        // A ban still in force is not a repeat offence (issue 17, item 6): banning again keeps the first duration.
+        var again = lab.Uncloak(lab.Server, ["bans", "add", "198.18.1.2", "--for", "3s", "--escalation-factor", "3", "--json", "--db", lab.Db]);
+        Ok(again);
+        using (var doc = JsonDocument.Parse(again.Output))
+        {
+            Assert.Equal(0, doc.RootElement.GetProperty("decisions")[0].GetProperty("repeat").GetInt32());
+        }
+
+        // Once the kernel has expired it (bounded wait), the next ban is a repeat and lasts factor times longer.
+        var clock = Stopwatch.StartNew();
+        while (SetSize(lab, "ban4") > 0 && clock.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            Thread.Sleep(200);
+        }
+        Assert.Equal(0, SetSize(lab, "ban4"));
         var second = lab.Uncloak(lab.Server, ["bans", "add", "198.18.1.2", "--for", "10m", "--escalation-factor", "3", "--json", "--db", lab.Db]);
         Ok(second);
         using (var doc = JsonDocument.Parse(second.Output))
