@@ -68,13 +68,7 @@ public static class AnalyzeCommand
                 Filter = filter!,
                 Top = result.GetValue(top),
                 Year = result.GetValue(year),
-                FailOn = result.GetValue(failOn) switch
-                {
-                    "notice" => Severity.Notice,
-                    "warning" => Severity.Warning,
-                    "critical" => Severity.Critical,
-                    _ => null,
-                },
+                FailOn = AnalyzeOptions.FailOnSeverity(result.GetValue(failOn)),
             };
             return Task.FromResult(AnalyzeRunner.Run(options, output, error, cancel));
         });

@@ -23,6 +23,15 @@ public sealed record AnalyzeOptions
 
     public Severity? FailOn { get; init; }
 
+    /// <summary>The severity a <c>--fail-on</c> value names (the option accepts only these three), or null when unset.</summary>
+    public static Severity? FailOnSeverity(string? value) => value switch
+    {
+        "notice" => Severity.Notice,
+        "warning" => Severity.Warning,
+        "critical" => Severity.Critical,
+        _ => null,
+    };
+
     /// <summary>The flow tracker's limits for captures among the inputs.</summary>
     public WireOptions Wire { get; init; } = new();
 

@@ -91,13 +91,7 @@ public static class PcapCommand
                 HtmlPath = result.GetValue(html),
                 Filter = filter!,
                 Top = result.GetValue(top),
-                FailOn = result.GetValue(failOn) switch
-                {
-                    "notice" => Severity.Notice,
-                    "warning" => Severity.Warning,
-                    "critical" => Severity.Critical,
-                    _ => null,
-                },
+                FailOn = AnalyzeOptions.FailOnSeverity(result.GetValue(failOn)),
                 Wire = wire,
                 CapturesOnly = true,
             };
