@@ -57,8 +57,11 @@ public sealed class FullDiskWatchTests
             disk.Free();
             WatchDeadline.Until(() => Count(db, "SELECT count(*) FROM events") == Total || d.HasExited, TimeSpan.FromSeconds(120),
                 () => $"all {Total} events stored, have {Count(db, "SELECT count(*) FROM events")}: {d.Log}");
-            Assert.Contains("store writable again", d.Log, StringComparison.Ordinal);
-            Assert.Equal(0, DaemonProcess.Scrape(metricsPort).GetValueOrDefault("uncloak_store_blocked"));
+            // The line is logged after the commit that made the events visible, and stderr reaches us asynchronously.
+            WatchDeadline.Until(() => d.Log.Contains("store writable again", StringComparison.Ordinal), TimeSpan.FromSeconds(10),
+                () => "the store-writable-again line: " + d.Log);
+            WatchDeadline.Until(() => DaemonProcess.Scrape(metricsPort).GetValueOrDefault("uncloak_store_blocked") == 0, TimeSpan.FromSeconds(10),
+                () => "uncloak_store_blocked back to 0");
             d.Signal(DaemonProcess.SIGTERM);
             Assert.True(d.WaitForExit(TimeSpan.FromSeconds(30)), d.Log);
             Assert.Equal(0, d.ExitCode);
