@@ -1,3 +1,5 @@
+using Uncloak.Core.Probes;
+
 namespace Uncloak.Config;
 
 /// <summary>

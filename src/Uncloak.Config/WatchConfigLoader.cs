@@ -1,6 +1,7 @@
 using System.Globalization;
 using YamlDotNet.RepresentationModel;
 using Uncloak.Core.Decisions;
+using Uncloak.Core.Probes;
 
 namespace Uncloak.Config;
 

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Uncloak.Config;
 using Uncloak.Core.Decisions;
 using Uncloak.Core.Detection;
+using Uncloak.Core.Enforcement;
 using Uncloak.Core.Events;
 using Uncloak.Core.Probes;
 using Uncloak.Linux.Host;
@@ -48,7 +49,7 @@ public sealed partial class WatchEngine
             _openOutages[probe] = id;
             Interlocked.Increment(ref gauge.Outages);
             _metrics.Event(EventKind.ProbeFailed);
-            _alerts.Raise(result.Time, "critical", "outage/" + probe, $"{probe} is DOWN ({transition.Cause})", transition.Detail + "; before it: " + hints);
+            Alert(result.Time, AlertSeverity.Critical, "outage/" + probe, $"{probe} is DOWN ({transition.Cause})", transition.Detail + "; before it: " + hints);
             _actions.Clear();
             if (_pipeline.Process(ev, _actions))
             {
@@ -73,7 +74,7 @@ public sealed partial class WatchEngine
                 _store.EndOutage(id, transition.At);
             }
             _metrics.Event(EventKind.ProbeRecovered);
-            _alerts.Raise(result.Time, "notice", "recovered/" + probe, $"{probe} is UP again after {DurationText.Format(transition.At - transition.Start)}", "");
+            Alert(result.Time, AlertSeverity.Notice, "recovered/" + probe, $"{probe} is UP again after {DurationText.Format(transition.At - transition.Start)}", "");
         }
     }
 
@@ -90,10 +91,11 @@ public sealed partial class WatchEngine
         {
             case RemedyVerdict.Run:
                 _log.RemedyStarting(probe, command, decision.Reason);
-                _ = Task.Run(async () =>
+                // Off the engine's thread: a remedy's steps may take minutes.
+                _ = Task.Run(() =>
                 {
-                    var (_, outcome) = await _remedyRunner.RunAsync(probe, config.Steps).ConfigureAwait(false);
-                    _channel.Writer.TryWrite(new RemedyDoneItem(probe, now, command, decision.Reason + ": " + outcome));
+                    var done = _enforcer.Execute(EnforcementAction.Remedy(probe, config.Steps), Utc(now));
+                    _channel.Writer.TryWrite(new RemedyDoneItem(probe, now, command, decision.Reason + ": " + done.Text));
                 });
                 break;
             case RemedyVerdict.Skip when changed:
@@ -101,7 +103,7 @@ public sealed partial class WatchEngine
                 _store.AddActions([new ActionRecord(now, "outage:" + probe, "on_outage", "remedy", probe, TimeSpan.Zero, false, "withheld: " + decision.Reason, command)]);
                 break;
             case RemedyVerdict.GiveUp:
-                _alerts.Raise(now, "critical", "gave-up/" + probe, $"{probe}: automatic remedy gave up", decision.Reason + $" ({command})");
+                Alert(now, AlertSeverity.Critical, "gave-up/" + probe, $"{probe}: automatic remedy gave up", decision.Reason + $" ({command})");
                 _store.AddActions([new ActionRecord(now, "outage:" + probe, "on_outage", "remedy", probe, TimeSpan.Zero, false, decision.Reason, command)]);
                 break;
         }

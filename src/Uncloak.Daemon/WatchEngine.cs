@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Uncloak.Config;
 using Uncloak.Core.Decisions;
 using Uncloak.Core.Detection;
+using Uncloak.Core.Enforcement;
 using Uncloak.Core.Events;
 using Uncloak.Core.Probes;
 using Uncloak.Linux.Host;
@@ -9,11 +10,8 @@ using Uncloak.Linux.Probes;
 using Uncloak.Linux.Sources;
 using Uncloak.Store;
 using Uncloak.Store.Watch;
-using Uncloak.Daemon.Alerts;
-using Uncloak.Daemon.Enforcement;
 using Uncloak.Daemon.Logging;
 using Uncloak.Daemon.Metrics;
-using Uncloak.Daemon.Probes;
 using Uncloak.Daemon.Systemd;
 
 namespace Uncloak.Daemon;
@@ -43,12 +41,10 @@ public sealed partial class WatchEngine : ISourceSink
     private readonly TimeProvider _time;
     private readonly WatchLog _log;
     private readonly WatchMetrics _metrics;
-    private readonly AlertDispatcher _alerts;
     private readonly SystemdNotifier _notifier;
-    private readonly IActionExecutor _executor;
+    private readonly IEnforcer _enforcer;
     private readonly Func<DetectionConfig> _loadDetection;
     private readonly WatchConfig _config;
-    private readonly RemedyRunner _remedyRunner;
     private readonly Dictionary<string, (string? Cursor, long Position, long Gaps)> _committed = new(StringComparer.Ordinal);
     private readonly Lock _committedLock = new();
     private readonly List<(DateTime Until, string Target)> _bans = [];
@@ -65,18 +61,17 @@ public sealed partial class WatchEngine : ISourceSink
     /// <summary>Events older than this before start-up (the kernel ring's backlog on a first start) are stored but not acted on: history is <c>analyze</c>'s job, and a ban for an hour-old burst would hit the wrong peer.</summary>
     public static readonly TimeSpan ActOnlyOnRecent = TimeSpan.FromMinutes(15);
 
-    public WatchEngine(WatchConfig config, DetectionConfig detection, Func<DetectionConfig> loadDetection, WatchStore store, IActionExecutor executor,
-        TimeProvider time, WatchLog log, WatchMetrics metrics, AlertDispatcher alerts, SystemdNotifier notifier)
+    /// <summary>The <c>enforcer</c> carries out every action the engine takes: bans, kills, alerts, outage remedies.</summary>
+    public WatchEngine(WatchConfig config, DetectionConfig detection, Func<DetectionConfig> loadDetection, WatchStore store, IEnforcer enforcer,
+        TimeProvider time, WatchLog log, WatchMetrics metrics, SystemdNotifier notifier)
     {
         _config = config;
-        _remedyRunner = new RemedyRunner(log, TimeSpan.FromSeconds(60));
         _loadDetection = loadDetection;
         _store = store;
-        _executor = executor;
+        _enforcer = enforcer;
         _time = time;
         _log = log;
         _metrics = metrics;
-        _alerts = alerts;
         _notifier = notifier;
         _pipeline = new DetectionPipeline(detection.Scenarios, detection.Profiles, config.Simulate);
     }
@@ -144,7 +139,7 @@ public sealed partial class WatchEngine : ISourceSink
         tasks.AddRange(probes.Select(p => ProbeLoopAsync(p.Config, p.Probe, producers.Token)));
         tasks.Add(TickLoopAsync(producers.Token));
         _notifier.Notify($"READY=1\nSTATUS=watching {sources.Count} sources, {probes.Count} probes, {Scenarios.Count} scenarios");
-        _log.Watching(sources.Count, probes.Count, Scenarios.Count, _config.Simulate, _config.Simulate ? "simulated" : _executor.Enforces(RemediationKind.Ban) ? "enforced" : "recorded only", _config.Simulate ? "simulated" : _executor.Enforces(RemediationKind.KillSockets) ? "enforced" : "recorded only");
+        _log.Watching(sources.Count, probes.Count, Scenarios.Count, _config.Simulate, _config.Simulate ? "simulated" : _enforcer.Enforces(EnforcementKind.Ban) ? "enforced" : "recorded only", _config.Simulate ? "simulated" : _enforcer.Enforces(EnforcementKind.Kill) ? "enforced" : "recorded only");
         try
         {
             await Task.Delay(Timeout.Infinite, stop).ConfigureAwait(false);
@@ -261,7 +256,7 @@ public sealed partial class WatchEngine : ISourceSink
                 _log.StoreWriteHeld(batch.Source, failures, wait, e.Message);
                 if (failures == 1)
                 {
-                    _alerts.Raise(_time.GetUtcNow().UtcDateTime, "critical", "store/" + _store.Store.Path, "uncloak: the store cannot be written",
+                    Alert(_time.GetUtcNow().UtcDateTime, AlertSeverity.Critical, "store/" + _store.Store.Path, "uncloak: the store cannot be written",
                         $"Writing to {_store.Store.Path} failed ({e.Message}). Reading is held (no event is lost) and retried with backoff until it succeeds; free space or fix the cause.");
                 }
             },
@@ -286,7 +281,7 @@ public sealed partial class WatchEngine : ISourceSink
             {
                 case RemediationKind.Ban:
                 case RemediationKind.KillSockets:
-                    outcome = a.Simulated ? "simulated" : _executor.Execute(a, now);
+                    outcome = a.Simulated ? "simulated" : _enforcer.Execute(ToEnforcement(a), Utc(now)).Text;
                     if (a.Kind == RemediationKind.Ban)
                     {
                         _bans.Add((now + a.Duration, target));
@@ -299,9 +294,8 @@ public sealed partial class WatchEngine : ISourceSink
                     findings.Add(outcome);
                     break;
                 default:
-                    bool sent = _alerts.Raise(now, a.Severity.ToString().ToLowerInvariant(), a.Alert.Scenario.Name + "/" + a.Alert.Key,
-                        a.Alert.Summary, string.Join("; ", findings.Prepend(a.Alert.Scenario.Description).Where(s => s.Length > 0)));
-                    outcome = sent ? "sent" : "suppressed (duplicate or rate limit)";
+                    outcome = Alert(now, a.Severity, a.Alert.Scenario.Name + "/" + a.Alert.Key,
+                        a.Alert.Summary, string.Join("; ", findings.Prepend(a.Alert.Scenario.Description).Where(s => s.Length > 0))).Text;
                     break;
             }
             string action = a.Kind switch
@@ -311,11 +305,30 @@ public sealed partial class WatchEngine : ISourceSink
                 RemediationKind.Check => "check",
                 _ => "alert",
             };
-            _metrics.Decision(action, a.Simulated || (a.Kind is RemediationKind.Ban or RemediationKind.KillSockets && !_executor.Enforces(a.Kind)));
+            _metrics.Decision(action, a.Simulated || (a.Kind is RemediationKind.Ban or RemediationKind.KillSockets
+                && !_enforcer.Enforces(a.Kind == RemediationKind.Ban ? EnforcementKind.Ban : EnforcementKind.Kill)));
             records.Add(new ActionRecord(a.Alert.Time, a.Alert.Scenario.Name, a.Profile, action, target, a.Duration, a.Simulated, outcome, a.Reason));
             _log.Decision(a.Alert.Scenario.Name, action, target, a.Simulated, outcome);
         }
     }
+
+    /// <summary>The planner's ban or kill as an enforcement action (its escalation over the last 30 days of bans).</summary>
+    private static EnforcementAction ToEnforcement(RemediationAction a)
+    {
+        var network = new BanTarget(a.Target, a.PrefixLength);
+        if (a.Kind == RemediationKind.KillSockets)
+        {
+            return EnforcementAction.Kill(network);
+        }
+        var escalation = a.EscalateFactor > 1 ? new Escalation(a.EscalateFactor, a.MaxDuration, TimeSpan.FromDays(30)) : Escalation.None;
+        return EnforcementAction.Ban(network, a.Duration, a.Reason, "watch", a.Alert.Scenario.Name, escalation);
+    }
+
+    private EnforcementResult Alert(DateTime now, AlertSeverity severity, string key, string title, string body)
+        => _enforcer.Execute(EnforcementAction.Alert(severity, key, title, body), Utc(now));
+
+    /// <summary>The engine's times are UTC whatever their Kind says (event times are parsed without one).</summary>
+    private static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
 
     private void Remember(in NetEvent ev, DateTime now)
     {
@@ -331,11 +344,11 @@ public sealed partial class WatchEngine : ISourceSink
     {
         var now = _time.GetUtcNow().UtcDateTime;
         _bans.RemoveAll(b => b.Until <= now);
-        if (_executor.Maintain() is { } repaired)
+        if (_enforcer.Maintain() is { } repaired)
         {
             _log.FirewallRepaired(repaired);
         }
-        _metrics.BansInForce = _executor.BansInForce(now) ?? _bans.Select(b => b.Target).Distinct(StringComparer.Ordinal).Count();
+        _metrics.BansInForce = _enforcer.BansInForce(Utc(now)) ?? _bans.Select(b => b.Target).Distinct(StringComparer.Ordinal).Count();
         _metrics.Buckets = _pipeline.Engine.BucketCount;
         _metrics.GroupsRefused = _pipeline.Engine.GroupsRefused;
         if (now >= _nextPrune)

@@ -3,6 +3,8 @@ using System.Net.Mail;
 using System.Threading.Channels;
 using Uncloak.Config;
 using Uncloak.Core.Alerts;
+using Uncloak.Core.Decisions;
+using Uncloak.Core.Enforcement;
 using Uncloak.Daemon.Logging;
 using Uncloak.Daemon.Metrics;
 
@@ -12,9 +14,9 @@ namespace Uncloak.Daemon.Alerts;
 /// Sends alerts: every alert that passes the throttle goes to the journal (a log line at its severity) and, when
 /// configured, to a webhook (JSON POST) and by e-mail (SMTP). De-duplicated per key and rate-limited per minute
 /// (<see cref="AlertThrottle"/>). Network sinks run on a background task so a slow mail server never stalls detection;
-/// their failures are logged, never retried in a loop.
+/// their failures are logged, never retried in a loop. The alert action of <see cref="IEnforcer"/>.
 /// </summary>
-public sealed class AlertDispatcher : IAsyncDisposable
+public sealed class AlertDispatcher : IEnforcer, IAsyncDisposable
 {
     private readonly AlertConfig _config;
     private readonly WatchLog _log;
@@ -35,8 +37,23 @@ public sealed class AlertDispatcher : IAsyncDisposable
         _sender = Task.Run(SendLoopAsync);
     }
 
-    /// <summary>Raises an alert now; returns false when the throttle held it back.</summary>
-    public bool Raise(DateTime now, string severity, string key, string title, string text)
+    public bool Enforces(EnforcementKind kind) => kind == EnforcementKind.Alert;
+
+    /// <summary>Raises the alert now; not <see cref="EnforcementResult.Done"/> when the throttle held it back.</summary>
+    public EnforcementResult Execute(EnforcementAction action, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        if (action.Kind != EnforcementKind.Alert)
+        {
+            return EnforcementResult.RecordedOnly($"{action.Kind} is not an alert");
+        }
+        string severity = action.Severity switch { AlertSeverity.Critical => "critical", AlertSeverity.Warning => "warning", _ => "notice" };
+        return Raise(now.UtcDateTime, severity, action.Key, action.Title, action.Body)
+            ? new EnforcementResult(true, "sent", 1)
+            : new EnforcementResult(false, "suppressed (duplicate or rate limit)");
+    }
+
+    private bool Raise(DateTime now, string severity, string key, string title, string text)
     {
         if (!_throttle.TryPass(key, now, out int heldBack))
         {

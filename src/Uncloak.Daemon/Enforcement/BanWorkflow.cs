@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Uncloak.Core.Decisions;
+using Uncloak.Core.Enforcement;
 using Uncloak.Firewall;
 using Uncloak.Store;
 
@@ -17,15 +18,15 @@ namespace Uncloak.Daemon.Enforcement;
 public sealed class BanWorkflow
 {
     private readonly DecisionStore _store;
-    private readonly IBanEnforcer? _enforcer;
+    private readonly IFirewallBackend? _enforcer;
     private readonly TimeProvider _time;
-    private readonly IConnectionKiller? _killer;
+    private readonly IEnforcer? _killer;
 
     /// <param name="store">The decisions, the truth.</param>
     /// <param name="enforcer">Null for a dry run: decide and report, touch neither store nor kernel.</param>
     /// <param name="time">The clock decisions are stamped with.</param>
-    /// <param name="killer">When given, the established connections of each newly banned target are destroyed after the ban is in the kernel.</param>
-    public BanWorkflow(DecisionStore store, IBanEnforcer? enforcer, TimeProvider time, IConnectionKiller? killer = null)
+    /// <param name="killer">When given, it is asked to kill (<see cref="EnforcementKind.Kill"/>) the established connections of each newly banned target after the ban is in the kernel.</param>
+    public BanWorkflow(DecisionStore store, IFirewallBackend? enforcer, TimeProvider time, IEnforcer? killer = null)
     {
         _store = store;
         _enforcer = enforcer;
@@ -130,8 +131,8 @@ public sealed class BanWorkflow
             // After the kernel holds the bans: a killed peer's reconnect is already dropped.
             foreach (var target in stored.Where(d => d.Status == DecisionStatus.Active).Select(d => d.Target).Distinct())
             {
-                var k = _killer.Kill(target);
-                killed = new ConnectionKillResult(killed.Destroyed + k.Destroyed, killed.Failed + k.Failed);
+                var k = _killer.Execute(EnforcementAction.Kill(target), now);
+                killed = new ConnectionKillResult(killed.Destroyed + k.Affected, killed.Failed + k.Failed);
             }
         }
         return new Outcome(stored, added, removed, policy.RateCapTripped, storeMs, kernelMs, total.Elapsed.TotalMilliseconds) { Killed = killed, DecideMs = decideMs, Parallel = complete };

@@ -1,4 +1,5 @@
-using Uncloak.Config;
+using Uncloak.Core.Enforcement;
+using Uncloak.Core.Probes;
 using Uncloak.Linux.Systemd;
 using Uncloak.Daemon.Logging;
 using Uncloak.Linux.Processes;
@@ -9,10 +10,24 @@ namespace Uncloak.Daemon.Probes;
 /// Carries out an outage remedy's steps in order, the first failure stopping the rest (a bounce whose "down" failed changed
 /// nothing; one whose "up" failed is reported as such). Commands run as argument arrays, killed after a minute; a unit
 /// restart goes to systemd over D-Bus and waits for its job, falling back to <c>systemctl restart</c> — said in the log and
-/// in the outcome — only when the system bus or systemd on it cannot be reached.
+/// in the outcome — only when the system bus or systemd on it cannot be reached. The remedy action of <see cref="IEnforcer"/>.
 /// </summary>
-public sealed class RemedyRunner(WatchLog log, TimeSpan stepTimeout)
+public sealed class RemedyRunner(WatchLog log, TimeSpan stepTimeout) : IEnforcer
 {
+    public bool Enforces(EnforcementKind kind) => kind == EnforcementKind.Remedy;
+
+    /// <summary>Runs the steps to the end (up to a minute each): blocks the calling thread, so the engine calls it off its own.</summary>
+    public EnforcementResult Execute(EnforcementAction action, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        if (action.Kind != EnforcementKind.Remedy)
+        {
+            return EnforcementResult.RecordedOnly($"{action.Kind} is not a remedy");
+        }
+        var (ok, outcome) = RunAsync(action.Key, action.Steps).GetAwaiter().GetResult();
+        return new EnforcementResult(ok, outcome, ok ? action.Steps.Count : 0, ok ? 0 : 1);
+    }
+
     /// <summary>Runs every step; the outcome names the failed step, or the last step's result when all succeeded. Never throws for a failed step.</summary>
     public async Task<(bool Ok, string Outcome)> RunAsync(string probe, IReadOnlyList<RemedyStep> steps)
     {

@@ -16,7 +16,7 @@ public sealed class BanWatcher : IDisposable
     /// <summary>How often the sets are read: the resolution of the measured time to ban.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(50);
 
-    private readonly IBanEnforcer _sets;
+    private readonly IFirewallBackend _sets;
     private readonly CancellationTokenSource _stop = new();
     private readonly HashSet<string> _banned = new(StringComparer.Ordinal);
     private readonly Stopwatch _clock = new();
@@ -26,7 +26,7 @@ public sealed class BanWatcher : IDisposable
 
     public BanWatcher(LabNames names)
     {
-        _sets = NetNamespace.Run(names.Server, () => new NftBanEnforcer(NftablesClient.OpenInProcess()
+        _sets = NetNamespace.Run(names.Server, () => new NftFirewallBackend(NftablesClient.OpenInProcess()
             ?? throw new LabException("bans in the lab need libnftables (package libnftables1)")));
     }
 

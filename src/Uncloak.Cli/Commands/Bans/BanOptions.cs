@@ -100,7 +100,7 @@ public sealed class BanOptions
     /// Opens the store and, unless dry-running, the firewall backend. Returns an exit code other than
     /// <see cref="ExitCodes.Ok"/> (with the reason written to <paramref name="error"/>) when it cannot.
     /// </summary>
-    public int Open(ParseResult result, string verb, TextWriter error, out SqliteStore? store, out IBanEnforcer? enforcer)
+    public int Open(ParseResult result, string verb, TextWriter error, out SqliteStore? store, out IFirewallBackend? enforcer)
     {
         store = null;
         enforcer = null;
@@ -125,7 +125,7 @@ public sealed class BanOptions
         }
         try
         {
-            enforcer = BanEnforcers.Open(result.GetValue(Backend) ?? "auto");
+            enforcer = FirewallBackends.Open(result.GetValue(Backend) ?? "auto");
             return ExitCodes.Ok;
         }
         catch (FirewallException e)

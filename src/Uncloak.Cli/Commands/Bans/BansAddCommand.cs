@@ -81,12 +81,13 @@ public static class BansAddCommand
         {
             return rc;
         }
-        SockDiagConnectionKiller? killer = null;
+        SocketKillEnforcer? killer = null;
         if (kill && !result.GetValue(options.DryRun))
         {
             try
             {
-                killer = SockDiagConnectionKiller.Open();
+                // The bans pass the safety rules before any kill, so the kill itself guards nothing more.
+                killer = SocketKillEnforcer.Open(new Uncloak.Core.Signals.ProtectedPeers());
             }
             catch (Uncloak.Linux.Sockets.SockDiagException e)
             {

@@ -47,7 +47,7 @@ public static class BansListCommand
                     }
                     try
                     {
-                        using var enforcer = BanEnforcers.Open(result.GetValue(options.Backend) ?? "auto");
+                        using var enforcer = FirewallBackends.Open(result.GetValue(options.Backend) ?? "auto");
                         setCounters = enforcer.Counters();
                     }
                     catch (FirewallException e)

@@ -110,9 +110,11 @@ public static class WatchRunner
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         var allow = config.Allowlist.Select(a => BanTarget.Parse(a)).ToList();
-        var sockets = new HostActionExecutor(allow.Select(a => new PeerPrefix(a.Network, a.PrefixLength)));
-        using var firewall = OpenFirewall(config, store, time, allow, sockets, log);
-        var engine = new WatchEngine(config, detection, loadDetection, new WatchStore(store), (IActionExecutor?)firewall ?? sockets, time, log, metrics, alerts, notifier);
+        var sockets = new SocketKillEnforcer(SocketKill.HostGuard(allow.Select(a => new PeerPrefix(a.Network, a.PrefixLength))));
+        using var firewall = OpenFirewall(config, store, time, allow, log);
+        var remedies = new Uncloak.Daemon.Probes.RemedyRunner(log, TimeSpan.FromSeconds(60));
+        var enforcer = new Enforcers(firewall is null ? [sockets, alerts, remedies] : [firewall, sockets, alerts, remedies]);
+        var engine = new WatchEngine(config, detection, loadDetection, new WatchStore(store), enforcer, time, log, metrics, notifier);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Cancel(); });
         using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx => { ctx.Cancel = true; engine.RequestReload(); });
@@ -155,16 +157,16 @@ public static class WatchRunner
     /// The ban backend, reconciled with the store (a crash or reboot loses no ban, leaves none stale); null when the config
     /// says off, when simulating, or when no backend is installed (then bans are recorded only, and the log says so).
     /// </summary>
-    private static FirewallActionExecutor? OpenFirewall(WatchConfig config, SqliteStore store, TimeProvider time, List<BanTarget> allow, HostActionExecutor sockets, WatchLog log)
+    private static FirewallEnforcer? OpenFirewall(WatchConfig config, SqliteStore store, TimeProvider time, List<BanTarget> allow, WatchLog log)
     {
         if (config.Firewall == FirewallBackend.Off || config.Simulate)
         {
             return null;
         }
-        IBanEnforcer enforcer;
+        IFirewallBackend enforcer;
         try
         {
-            enforcer = BanEnforcers.Open(config.Firewall);
+            enforcer = FirewallBackends.Open(config.Firewall);
         }
         catch (FirewallException e)
         {
@@ -172,7 +174,7 @@ public static class WatchRunner
             return null;
         }
         NftTableMonitor? monitor = null;
-        if (enforcer is NftBanEnforcer)
+        if (enforcer is NftFirewallBackend)
         {
             try
             {
@@ -183,7 +185,7 @@ public static class WatchRunner
                 log.FirewallUnwatched(e.Message);
             }
         }
-        var executor = new FirewallActionExecutor(store, enforcer, time, HostFacts.Read(HostAddresses.Read(), allow), config.MaxBansPerMinute, sockets, monitor);
+        var executor = new FirewallEnforcer(store, enforcer, time, HostFacts.Read(HostAddresses.Read(), allow), config.MaxBansPerMinute, monitor);
         try
         {
             var r = executor.Reconcile();

@@ -1,4 +1,5 @@
 using Uncloak.Core.Decisions;
+using Uncloak.Core.Enforcement;
 using Uncloak.Core.Events;
 using Uncloak.Store;
 using Xunit;
@@ -13,7 +14,7 @@ public sealed class BanWorkflowTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("uncloak-workflow-").FullName;
     private readonly SqliteStore _sqlite;
     private readonly DecisionStore _store;
-    private readonly RecordingEnforcer _kernel = new() { Installed = true };
+    private readonly RecordingBackend _kernel = new() { Installed = true };
     private readonly ManualTimeProvider _clock = new(Start);
 
     public BanWorkflowTests()
@@ -30,14 +31,17 @@ public sealed class BanWorkflowTests : IDisposable
 
     private static BanRequest Ask(string target, int minutes = 60) => new(BanTarget.Parse(target), TimeSpan.FromMinutes(minutes), "test", "cli");
 
-    private sealed class CountingKiller : IConnectionKiller
+    private sealed class CountingKiller : IEnforcer
     {
         public List<BanTarget> Killed { get; } = [];
 
-        public ConnectionKillResult Kill(BanTarget target)
+        public bool Enforces(EnforcementKind kind) => kind == EnforcementKind.Kill;
+
+        public EnforcementResult Execute(EnforcementAction action, DateTimeOffset now)
         {
-            Killed.Add(target);
-            return new ConnectionKillResult(2, 0);
+            Assert.Equal(EnforcementKind.Kill, action.Kind);
+            Killed.Add(action.Target);
+            return new EnforcementResult(true, "killed 2 socket(s)", 2);
         }
     }
 

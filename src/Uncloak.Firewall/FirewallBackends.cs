@@ -5,10 +5,10 @@ using Uncloak.Core.Decisions;
 namespace Uncloak.Firewall;
 
 /// <summary>Which backend enforces bans: nftables when present, iptables+ipset otherwise, or the one asked for.</summary>
-public static class BanEnforcers
+public static class FirewallBackends
 {
     /// <summary>Opens the backend named <paramref name="backend"/> (<c>auto</c>, <c>nftables</c>, <c>iptables</c>); see <see cref="Open(FirewallBackend)"/>.</summary>
-    public static IBanEnforcer Open(string backend)
+    public static IFirewallBackend Open(string backend)
         => FirewallBackendNames.TryParse(backend, out var b) && b != FirewallBackend.Off
             ? Open(b)
             : throw new ArgumentException($"unknown backend '{backend}' (auto, nftables, iptables)", nameof(backend));
@@ -17,7 +17,7 @@ public static class BanEnforcers
     /// Opens <paramref name="backend"/>. Throws <see cref="FirewallException"/> naming the missing package when the
     /// backend cannot run here, <see cref="ArgumentException"/> for <see cref="FirewallBackend.Off"/>.
     /// </summary>
-    public static IBanEnforcer Open(FirewallBackend backend)
+    public static IFirewallBackend Open(FirewallBackend backend)
     {
         switch (backend)
         {
@@ -25,16 +25,16 @@ public static class BanEnforcers
             case FirewallBackend.Nftables:
                 if (NftablesClient.Open() is { } nft)
                 {
-                    return new NftBanEnforcer(nft);
+                    return new NftFirewallBackend(nft);
                 }
                 if (backend == FirewallBackend.Nftables)
                 {
                     throw new FirewallException("nftables is not installed (neither libnftables.so.1 nor the nft program); install the nftables package");
                 }
-                return IpsetBanEnforcer.TryCreate()
+                return IpsetFirewallBackend.TryCreate()
                     ?? throw new FirewallException("no firewall backend: install nftables (preferred) or iptables and ipset");
             case FirewallBackend.Iptables:
-                return IpsetBanEnforcer.TryCreate()
+                return IpsetFirewallBackend.TryCreate()
                     ?? throw new FirewallException("the iptables backend needs the iptables and ipset packages");
             default:
                 throw new ArgumentException("no backend to open: bans are recorded only", nameof(backend));

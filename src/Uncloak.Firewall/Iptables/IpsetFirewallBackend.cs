@@ -15,7 +15,7 @@ namespace Uncloak.Firewall.Iptables;
 /// line by line rather than as a kernel transaction. ipset timeouts stop at 2,147,483 s (about 24.8 days);
 /// longer bans are set to that and restored by the next reconciliation.
 /// </summary>
-public sealed partial class IpsetBanEnforcer : IBanEnforcer
+public sealed partial class IpsetFirewallBackend : IFirewallBackend
 {
     public const string Chain = "uncloak-bans";
     private const long MaxTimeout = 2_147_483;
@@ -25,7 +25,7 @@ public sealed partial class IpsetBanEnforcer : IBanEnforcer
     private readonly string _iptablesSave;
     private readonly string _ip6tablesSave;
 
-    private IpsetBanEnforcer(string ipset, string iptables, string ip6tables, string iptablesSave, string ip6tablesSave)
+    private IpsetFirewallBackend(string ipset, string iptables, string ip6tables, string iptablesSave, string ip6tablesSave)
     {
         _ipset = ipset;
         _iptables = iptables;
@@ -35,11 +35,11 @@ public sealed partial class IpsetBanEnforcer : IBanEnforcer
     }
 
     /// <summary>The backend, or null when ipset or iptables is not installed.</summary>
-    public static IpsetBanEnforcer? TryCreate()
+    public static IpsetFirewallBackend? TryCreate()
     {
         string? ipset = Tool.Locate("ipset"), ipt = Tool.Locate("iptables"), ip6t = Tool.Locate("ip6tables");
         string? save = Tool.Locate("iptables-save"), save6 = Tool.Locate("ip6tables-save");
-        return ipset is null || ipt is null || ip6t is null || save is null || save6 is null ? null : new IpsetBanEnforcer(ipset, ipt, ip6t, save, save6);
+        return ipset is null || ipt is null || ip6t is null || save is null || save6 is null ? null : new IpsetFirewallBackend(ipset, ipt, ip6t, save, save6);
     }
 
     public string Name => "iptables+ipset";

@@ -3,12 +3,14 @@ using Uncloak.Core.Decisions;
 namespace Uncloak.Firewall;
 
 /// <summary>
+/// The kernel's ban sets: a driver under the ban action, not an action interface of its own (actions are
+/// <c>Uncloak.Core.Enforcement.IEnforcer</c>; the daemon's <c>FirewallEnforcer</c> drives this through <c>BanWorkflow</c>).
 /// Puts bans into the kernel. Implementations own their objects only (nftables: table inet uncloak;
 /// iptables: chains and ipsets named uncloak-*) and apply each call as one batch. They hold no truth of
 /// their own: the store decides, <see cref="Reconcile"/> makes the kernel match. Failures throw
 /// <see cref="FirewallException"/> with the kernel's or tool's own words; a failed batch changed nothing.
 /// </summary>
-public interface IBanEnforcer : IDisposable
+public interface IFirewallBackend : IDisposable
 {
     /// <summary>"nftables (libnftables)", "nftables (nft)", "iptables+ipset".</summary>
     string Name { get; }

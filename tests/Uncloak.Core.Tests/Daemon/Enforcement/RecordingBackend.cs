@@ -4,7 +4,7 @@ using Uncloak.Firewall;
 namespace Uncloak.Core.Tests.Daemon.Enforcement;
 
 /// <summary>An in-memory kernel: applies batches to a dictionary and records each batch, so workflow tests see exactly what would be sent.</summary>
-public sealed class RecordingEnforcer : IBanEnforcer
+public sealed class RecordingBackend : IFirewallBackend
 {
     public Dictionary<BanTarget, DateTimeOffset> Kernel { get; } = [];
 

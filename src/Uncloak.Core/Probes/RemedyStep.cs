@@ -1,4 +1,4 @@
-namespace Uncloak.Config;
+namespace Uncloak.Core.Probes;
 
 /// <summary>
 /// One step of an outage remedy: a command (argument array, no shell), or a systemd unit restart (<see cref="RestartUnit"/>),

@@ -5,11 +5,11 @@ using Uncloak.Core.Rulesets;
 namespace Uncloak.Firewall.Nftables;
 
 /// <summary>Bans in nftables: table <c>inet uncloak</c>, sets ban4/ban6/ban4net/ban6net, chain <c>bans</c> at prerouting raw.</summary>
-public sealed class NftBanEnforcer : IBanEnforcer
+public sealed class NftFirewallBackend : IFirewallBackend
 {
     private readonly INftables _nft;
 
-    public NftBanEnforcer(INftables nft) => _nft = nft;
+    public NftFirewallBackend(INftables nft) => _nft = nft;
 
     public string Name => $"nftables ({_nft.Name})";
 

@@ -1,0 +1,100 @@
+using Uncloak.Core.Decisions;
+using Uncloak.Core.Enforcement;
+using Uncloak.Firewall;
+using Uncloak.Firewall.Nftables;
+using Uncloak.Store;
+
+namespace Uncloak.Daemon.Enforcement;
+
+/// <summary>
+/// Bans and unbans through <see cref="BanWorkflow"/>: it decides (safety rules — own addresses, gateways, the SSH client,
+/// the allowlist —, the per-minute cap, escalation from the stored history), stores the decision, then puts exactly the
+/// difference into the kernel set (nftables <c>inet uncloak</c>, or iptables+ipset). <see cref="Reconcile"/> at start-up
+/// makes the kernel match the store: a crash or reboot loses no ban and leaves none stale, and again whenever the kernel
+/// announces that the ban table was deleted underneath (<see cref="NftTableMonitor"/>: <c>nft flush ruleset</c>, a
+/// restart of nftables.service), at the engine's next tick. Socket kills are <see cref="SocketKillEnforcer"/>'s; the
+/// planner orders them after the ban, so a killed peer cannot reconnect.
+/// </summary>
+public sealed class FirewallEnforcer : IEnforcer, IDisposable
+{
+    private readonly BanWorkflow _workflow;
+    private readonly DecisionStore _decisions;
+    private readonly IFirewallBackend _backend;
+    private readonly SafetyContext _safety;
+    private readonly int _maxPerMinute;
+    private readonly NftTableMonitor? _monitor;
+
+    /// <summary>With a <c>monitor</c> (nftables backends; disposed with this enforcer), a deleted ban table is restored by <see cref="Maintain"/>.</summary>
+    public FirewallEnforcer(SqliteStore store, IFirewallBackend backend, TimeProvider time, SafetyContext safety, int maxPerMinute, NftTableMonitor? monitor = null)
+    {
+        _monitor = monitor;
+        _decisions = new DecisionStore(store);
+        _workflow = new BanWorkflow(_decisions, backend, time);
+        _backend = backend;
+        _safety = safety;
+        _maxPerMinute = maxPerMinute;
+    }
+
+    public string Backend => _backend.Name;
+
+    public ReconcileResult Reconcile() => _workflow.Sync();
+
+    public string? Maintain()
+    {
+        if (_monitor is null || !_monitor.TakeDamage())
+        {
+            return null;
+        }
+        try
+        {
+            var r = Reconcile();
+            return !r.Installed && r.Restored + r.Removed == 0 ? null : $"ban table restored after it was deleted underneath: {r.Restored} restored, {r.Removed} removed, {r.Kept} kept";
+        }
+        catch (FirewallException e)
+        {
+            // Asked again at the next deletion; `uncloak bans sync` repairs by hand.
+            return "ban table was deleted underneath and could not be restored: " + e.Message;
+        }
+    }
+
+    public bool Enforces(EnforcementKind kind) => kind is EnforcementKind.Ban or EnforcementKind.Unban;
+
+    public int? BansInForce(DateTimeOffset now) => _decisions.InForceTargets(now).Count;
+
+    public EnforcementResult Execute(EnforcementAction action, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        try
+        {
+            switch (action.Kind)
+            {
+                case EnforcementKind.Ban:
+                    var outcome = _workflow.Ban([new BanRequest(action.Target, action.Duration, action.Reason, action.Origin, action.Scenario)], _safety, action.Escalation, _maxPerMinute, dryRun: false);
+                    var d = outcome.Decisions[0];
+                    return d.Status != DecisionStatus.Active
+                        ? new EnforcementResult(false, $"refused ({d.Refusal}): {d.RefusalMessage}")
+                        : new EnforcementResult(true, $"banned for {DurationText.Format(d.Duration)}{(d.Repeat > 0 ? $" (repeat {d.Repeat})" : "")} in {_backend.Name}", 1);
+                case EnforcementKind.Unban:
+                    var (revoked, removed) = _workflow.Unban([action.Target], dryRun: false);
+                    return new EnforcementResult(true, $"lifted {revoked} ban(s), {removed} kernel element(s) removed", revoked);
+                default:
+                    return EnforcementResult.RecordedOnly($"{action.Kind} is not a firewall action");
+            }
+        }
+        catch (FirewallException e)
+        {
+            // The decision is stored; the next start-up reconcile (or `uncloak bans sync`) puts it into the kernel.
+            return new EnforcementResult(false, "stored, the kernel refused: " + e.Message);
+        }
+        catch (StoreException e)
+        {
+            return new EnforcementResult(false, "failed to store: " + e.Message);
+        }
+    }
+
+    public void Dispose()
+    {
+        _monitor?.Dispose();
+        _backend.Dispose();
+    }
+}
