@@ -2,16 +2,14 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Uncloak.Config;
-using Uncloak.Core.Decisions;
 using Uncloak.Core.Detection;
-using Uncloak.Core.Events;
-using Uncloak.Core.Ingest;
 using Uncloak.Linux.Files;
 using Uncloak.Linux.Sources;
+using Uncloak.Daemon.Replay;
 
 namespace Uncloak.Cli.Commands.Watch;
 
-/// <summary>`watch --replay`: the live engine's detection pipeline over recorded inputs, on their own clock, everything simulated.</summary>
+/// <summary>`watch --replay`: recorded inputs through <see cref="ReplayDetector"/>, then the summary as text or JSON.</summary>
 public static class ReplayRunner
 {
     public static int Run(WatchOptions options, TextWriter output, TextWriter error, CancellationToken cancel)
@@ -30,7 +28,11 @@ public static class ReplayRunner
             }
             return ExitCodes.UsageOrInput;
         }
-        var sink = new ReplaySink(new DetectionPipeline(detection.Scenarios, detection.Profiles, simulateAll: true), options.Json ? null : output);
+        var sink = new ReplayDetector(new DetectionPipeline(detection.Scenarios, detection.Profiles, simulateAll: true))
+        {
+            AlertRaised = options.Json ? null
+                : a => output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{a.Time:yyyy-MM-dd HH:mm:ss}  {a.Summary}  → {string.Join(", ", a.Actions)}")),
+        };
         var sw = Stopwatch.StartNew();
         long lines = 0, malformed = 0;
         int id = 1;
@@ -54,7 +56,9 @@ public static class ReplayRunner
         if (options.Json)
         {
             var summary = new ReplaySummaryJson(lines, malformed, sink.Events, Math.Round(sw.Elapsed.TotalSeconds, 3), Math.Round(rate),
-                [.. detection.Scenarios.Select(s => s.Name)], sink.Alerts);
+                [.. detection.Scenarios.Select(s => s.Name)],
+                [.. sink.Alerts.Select(a => new ReplaySummaryJson.AlertEntry(a.Scenario, a.Key, a.First.ToString("O", CultureInfo.InvariantCulture),
+                    a.Time.ToString("O", CultureInfo.InvariantCulture), a.Events, a.Actions))]);
             output.Write(JsonSerializer.Serialize(summary, CliJson.Indented.ReplaySummaryJson));
             output.WriteLine();
         }
@@ -64,40 +68,5 @@ public static class ReplayRunner
                 $"replayed {lines:N0} lines, {sink.Events:N0} events in {sw.Elapsed.TotalSeconds:0.00}s ({rate:N0} events/s) through {detection.Scenarios.Count} scenarios: {sink.Alerts.Count} alerts"));
         }
         return exit;
-    }
-
-    private sealed class ReplaySink(DetectionPipeline pipeline, TextWriter? live) : IEventSink
-    {
-        private readonly List<RemediationAction> _actions = [];
-
-        public long Events { get; private set; }
-
-        public List<ReplaySummaryJson.AlertEntry> Alerts { get; } = [];
-
-        public void Add(in NetEvent ev, ReadOnlySpan<byte> message)
-        {
-            Events++;
-            _actions.Clear();
-            if (!pipeline.Process(ev, _actions))
-            {
-                return;
-            }
-            foreach (var group in _actions.GroupBy(a => a.Alert))
-            {
-                var alert = group.Key;
-                var actions = group.Select(Describe).ToList();
-                Alerts.Add(new ReplaySummaryJson.AlertEntry(alert.Scenario.Name, alert.Key.ToString(),
-                    alert.First.ToString("O", CultureInfo.InvariantCulture), alert.Time.ToString("O", CultureInfo.InvariantCulture), alert.Events, actions));
-                live?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{alert.Time:yyyy-MM-dd HH:mm:ss}  {alert.Summary}  → {string.Join(", ", actions)}"));
-            }
-        }
-
-        private static string Describe(RemediationAction a) => a.Kind switch
-        {
-            RemediationKind.Ban => $"ban {a.TargetText} {DurationText.Format(a.Duration)}",
-            RemediationKind.KillSockets => $"kill {a.TargetText}",
-            RemediationKind.Check => $"check {(a.Check == HostCheck.SynCookies ? "syn_cookies" : "backlog")}",
-            _ => $"alert {a.Severity.ToString().ToLowerInvariant()}",
-        };
     }
 }
