@@ -27,6 +27,8 @@ internal sealed class YamlMap
 
     public int Line => (int)_node.Start.Line;
 
+    public int Column => (int)_node.Start.Column;
+
     public string Where => $"{File}:{_node.Start.Line}";
 
     /// <summary>Reads <paramref name="node"/> as a mapping or records an error and returns null.</summary>

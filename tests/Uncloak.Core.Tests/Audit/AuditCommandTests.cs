@@ -1,3 +1,4 @@
+using Uncloak.Config;
 using System.Text.Json;
 using Uncloak.Cli;
 using Uncloak.Cli.Commands.Audit;
@@ -129,12 +130,24 @@ public sealed class AuditCommandTests : IDisposable
     {
         var config = Path.Combine(_temp, "bad.yaml");
         File.WriteAllText(config, "silence:\n  - id: tcp.syncookies\n  - id: no.such_check\n    reason: x\n    colour: blue\nextra: 1\n");
-        var (silences, errors) = AuditConfigFile.Load(config);
-        Assert.DoesNotContain(silences, s => s.Id == "tcp.syncookies");
-        Assert.Contains(errors, e => e.StartsWith($"{config}:2:", StringComparison.Ordinal) && e.Contains("needs a reason"));
-        Assert.Contains(errors, e => e.Contains(":3:") && e.Contains("unknown check id 'no.such_check'"));
-        Assert.Contains(errors, e => e.Contains(":5:") && e.Contains("unknown key 'colour'"));
-        Assert.Contains(errors, e => e.Contains(":6:") && e.Contains("unknown key 'extra'"));
+        var thrown = Assert.Throws<ConfigException>(() => AuditConfigLoader.LoadFile(config));
+        var errors = thrown.Errors.Select(e => e.ToString()).ToList();
+        Assert.Equal(4, errors.Count);
+        Assert.Contains(errors, e => e.StartsWith($"{config}:2:5: ", StringComparison.Ordinal) && e.Contains("needs a reason"));
+        Assert.Contains(errors, e => e.StartsWith($"{config}:3:5: ", StringComparison.Ordinal) && e.Contains("unknown check id 'no.such_check'"));
+        Assert.Contains(errors, e => e.StartsWith($"{config}:5:5: ", StringComparison.Ordinal) && e.Contains("unknown key 'colour'"));
+        Assert.Contains(errors, e => e.StartsWith($"{config}:6:1: ", StringComparison.Ordinal) && e.Contains("unknown key 'extra'"));
+    }
+
+    [Fact]
+    public void A_valid_config_gives_its_silences_and_a_wrong_shape_is_located()
+    {
+        var silences = AuditConfigLoader.Load("a.yaml", "silence:\n  - id: tcp.syncookies\n    subject: eth1\n    reason: lab host\n");
+        var silence = Assert.Single(silences);
+        Assert.Equal(("tcp.syncookies", "eth1", "lab host"), (silence.Id, silence.Subject, silence.Reason));
+
+        var thrown = Assert.Throws<ConfigException>(() => AuditConfigLoader.Load("b.yaml", "silence: tcp.syncookies\n"));
+        Assert.Equal("b.yaml:1:10: 'silence' must be a list", Assert.Single(thrown.Errors).ToString());
     }
 
     [Fact]

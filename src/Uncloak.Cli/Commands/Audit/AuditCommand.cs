@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Uncloak.Cli.Rendering;
+using Uncloak.Config;
 using Uncloak.Core.Audit;
 using Uncloak.Linux.Audit;
 
@@ -108,16 +109,23 @@ public static class AuditCommand
                     error.WriteLine($"uncloak audit: --config {configPath}: no such file.");
                     return ExitCodes.UsageOrInput;
                 }
-                var (loaded, errors) = AuditConfigFile.Load(configPath);
-                if (errors.Count > 0)
+                try
                 {
-                    foreach (var e in errors)
+                    silences.AddRange(AuditConfigLoader.LoadFile(configPath));
+                }
+                catch (ConfigException e)
+                {
+                    foreach (var problem in e.Errors)
                     {
-                        error.WriteLine($"uncloak audit: {e}");
+                        error.WriteLine($"uncloak audit: {problem}");
                     }
                     return ExitCodes.UsageOrInput;
                 }
-                silences.AddRange(loaded);
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    error.WriteLine($"uncloak audit: {configPath}: cannot read: {e.Message}");
+                    return ExitCodes.UsageOrInput;
+                }
             }
             var selection = new AuditSelection
             {

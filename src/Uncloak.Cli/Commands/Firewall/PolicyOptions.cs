@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Uncloak.Cli.Commands.Bans;
+using Uncloak.Config;
 using Uncloak.Core.Decisions;
 using Uncloak.Core.Rulesets;
 using Uncloak.Firewall.Policy;
@@ -72,8 +73,9 @@ public sealed class PolicyOptions
     /// <summary>As <see cref="Build(ParseResult, TextWriter)"/>, also returning the configured confirm_within.</summary>
     public FirewallPolicy? Build(ParseResult result, TextWriter error, out string confirmWithin)
     {
-        var errors = new List<string>();
-        var config = PolicyConfig.Load(PolicyConfig.Files(result.GetValue(Config)), errors);
+        var configErrors = new List<ConfigError>();
+        var config = PolicyConfig.Load(PolicyConfig.Files(result.GetValue(Config)), configErrors);
+        var errors = configErrors.Select(e => e.ToString()).ToList();
         confirmWithin = config.ConfirmWithin;
         var management = new List<BanTarget>();
         foreach (var m in config.Management.Concat(result.GetValue(Management) ?? []))
