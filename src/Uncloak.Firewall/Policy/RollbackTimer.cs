@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Uncloak.Linux.Processes;
 
 namespace Uncloak.Firewall.Policy;
 
@@ -14,28 +15,22 @@ public static class RollbackTimer
     public static int Start(IReadOnlyList<string> uncloak, string token, TimeSpan after, string stateDir)
     {
         string setsid = Tool.Locate("setsid") ?? throw new FirewallException("the rollback timer needs setsid (package util-linux)");
-        var psi = new ProcessStartInfo(setsid)
+        RunningCommand process;
+        try
         {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = "/",
-        };
-        foreach (var a in uncloak)
-        {
-            psi.ArgumentList.Add(a);
+            process = CommandRunner.Start(setsid,
+                [.. uncloak, "firewall", "rollback", "--if-unconfirmed", token, "--after", ((long)Math.Ceiling(after.TotalSeconds)).ToString(CultureInfo.InvariantCulture), "--state-dir", stateDir],
+                workingDirectory: "/");
         }
-        foreach (var a in new[] { "firewall", "rollback", "--if-unconfirmed", token, "--after", ((long)Math.Ceiling(after.TotalSeconds)).ToString(CultureInfo.InvariantCulture), "--state-dir", stateDir })
+        catch (CommandException e)
         {
-            psi.ArgumentList.Add(a);
+            throw new FirewallException("could not start the rollback timer: " + e.Message, e);
         }
-        var process = Process.Start(psi) ?? throw new FirewallException("could not start the rollback timer");
-        // Its stdio are pipes nobody reads: close our ends; the timer writes only to rollback.log.
-        process.StandardInput.Close();
-        process.StandardOutput.Close();
-        process.StandardError.Close();
-        return process.Id;
+        // Its stdio are pipes nobody reads: close our ends and let it run on; the timer writes only to rollback.log.
+        process.Detach();
+        int pid = process.Id;
+        process.Dispose();
+        return pid;
     }
 
     /// <summary>Stops the timer of <paramref name="token"/> if it still runs (checked by its command line, so a reused pid is never killed).</summary>

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
 using Uncloak.Lab.Topology;
 using Uncloak.Linux.Processes;
@@ -26,22 +26,19 @@ public sealed class WatchDaemon : IAsyncDisposable
 
     private const int LogLines = 40;
 
-    private readonly Process _process;
+    private readonly RunningCommand _process;
     private readonly string _directory;
     private readonly Socket _notify;
     private readonly Queue<string> _log = new();
     private readonly CancellationTokenSource _closing = new();
     private Task _listening = Task.CompletedTask;
 
-    private WatchDaemon(Process process, string directory, Socket notify)
+    private WatchDaemon(RunningCommand process, string directory, Socket notify)
     {
         _process = process;
         _directory = directory;
         _notify = notify;
-        _process.ErrorDataReceived += (_, e) => Remember(e.Data);
-        _process.OutputDataReceived += (_, e) => Remember(e.Data);
-        _process.BeginErrorReadLine();
-        _process.BeginOutputReadLine();
+        _process.ReadLines(Remember);
     }
 
     /// <summary>The store the daemon writes (in the temporary directory).</summary>
@@ -65,10 +62,6 @@ public sealed class WatchDaemon : IAsyncDisposable
             notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
             notify.Bind(new UnixDomainSocketEndPoint(notifyPath));
 
-            var psi = new ProcessStartInfo("ip")
-            {
-                UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true,
-            };
             // ip netns exec execs timeout, so the started process is timeout, which passes SIGTERM on to the daemon and
             // kills it (then SIGKILL 5 s later) when the lifetime is over although nobody asked.
             string[] args =
@@ -77,22 +70,17 @@ public sealed class WatchDaemon : IAsyncDisposable
                 ((int)Math.Ceiling(lifetime.TotalSeconds)).ToString(CultureInfo.InvariantCulture),
                 .. SelfCommand.Arguments(), "watch", "--config", config,
             ];
-            foreach (var a in args)
-            {
-                psi.ArgumentList.Add(a);
-            }
-            psi.Environment["NOTIFY_SOCKET"] = notifyPath;
             // Plain log lines, no watchdog: the lab is the daemon's supervisor here, not this host's systemd.
-            foreach (var key in new[] { "JOURNAL_STREAM", "WATCHDOG_USEC", "WATCHDOG_PID", "INVOCATION_ID" })
+            var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
             {
-                psi.Environment.Remove(key);
-            }
-            var process = Process.Start(psi) ?? throw new LabException("cannot start uncloak watch");
+                ["NOTIFY_SOCKET"] = notifyPath, ["JOURNAL_STREAM"] = null, ["WATCHDOG_USEC"] = null, ["WATCHDOG_PID"] = null, ["INVOCATION_ID"] = null,
+            };
+            var process = CommandRunner.Start("ip", args, environment);
             daemon = new WatchDaemon(process, dir, notify);
             await daemon.WaitReadyAsync(cancel);
             return daemon;
         }
-        catch (Exception e) when (e is IOException or SocketException or System.ComponentModel.Win32Exception or LabException or OperationCanceledException)
+        catch (Exception e) when (e is IOException or SocketException or CommandException or LabException or OperationCanceledException)
         {
             if (daemon is not null)
             {
@@ -115,7 +103,7 @@ public sealed class WatchDaemon : IAsyncDisposable
     {
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _listening = ListenAsync(ready);
-        var exited = _process.WaitForExitAsync(cancel);
+        var exited = _process.WaitAsync(Timeout.InfiniteTimeSpan, cancel);
         var done = await Task.WhenAny(ready.Task, exited, Task.Delay(StartLimit, cancel));
         cancel.ThrowIfCancellationRequested();
         if (done == exited)
@@ -165,12 +153,8 @@ public sealed class WatchDaemon : IAsyncDisposable
         {
             throw new LabException($"uncloak watch stopped during the cell ({_process.ExitCode}):\n{LastLog()}");
         }
-        ExternalCommand.Run("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]);
-        try
-        {
-            await _process.WaitForExitAsync().WaitAsync(StopLimit);
-        }
-        catch (TimeoutException)
+        _process.Signal(PosixSignal.SIGTERM);
+        if (!await _process.WaitAsync(StopLimit))
         {
             throw new LabException($"uncloak watch did not stop within {StopLimit.TotalSeconds:0} s of SIGTERM:\n{LastLog()}");
         }
@@ -217,12 +201,7 @@ public sealed class WatchDaemon : IAsyncDisposable
     /// <summary>Kills the daemon if it still runs (a failed cell) and removes the temporary directory.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync(CancellationToken.None).WaitAsync(StopLimit);
-        }
-        _process.Dispose();
+        await _process.DisposeAsync();
         await _closing.CancelAsync();
         await _listening;
         _notify.Dispose();

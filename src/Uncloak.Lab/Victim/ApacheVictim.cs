@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Uncloak.Lab.Topology;
 using Uncloak.Linux.Namespaces;
+using Uncloak.Linux.Processes;
 
 namespace Uncloak.Lab.Victim;
 
@@ -17,10 +17,10 @@ public sealed class ApacheVictim : IVictim
     private const string Binary = "/usr/sbin/apache2";
     private const string Modules = "/usr/lib/apache2/modules";
 
-    private readonly Process _process;
+    private readonly RunningCommand _process;
     private readonly string _directory;
 
-    private ApacheVictim(Process process, string directory, int workers)
+    private ApacheVictim(RunningCommand process, string directory, int workers)
     {
         _process = process;
         _directory = directory;
@@ -51,12 +51,16 @@ public sealed class ApacheVictim : IVictim
             string conf = Path.Combine(dir, "httpd.conf");
             await File.WriteAllTextAsync(conf, Config(dir, www, workers), cancel);
             // ip netns exec execs apache2 itself: the process is the httpd parent, whose tree Dispose kills.
-            var psi = new ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (var a in new[] { "netns", "exec", names.Server, Binary, "-f", conf, "-DFOREGROUND" })
+            RunningCommand process;
+            try
             {
-                psi.ArgumentList.Add(a);
+                process = CommandRunner.Start("ip", ["netns", "exec", names.Server, Binary, "-f", conf, "-DFOREGROUND"]);
             }
-            victim = new ApacheVictim(Process.Start(psi) ?? throw new LabException("cannot start apache2"), dir, workers);
+            catch (CommandException e)
+            {
+                throw new LabException("cannot start apache2: " + e.Message, e);
+            }
+            victim = new ApacheVictim(process, dir, workers);
             await victim.WaitUntilServingAsync(names, cancel);
             return victim;
         }
@@ -112,7 +116,7 @@ public sealed class ApacheVictim : IVictim
         {
             if (_process.HasExited)
             {
-                throw new LabException($"apache2 exited ({_process.ExitCode}): {await _process.StandardError.ReadToEndAsync(cancel)}");
+                throw new LabException($"apache2 exited ({_process.ExitCode}): {await _process.Error.ReadToEndAsync(cancel)}");
             }
             using var socket = NetNamespace.Run(names.Client, () => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
             using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
@@ -131,12 +135,7 @@ public sealed class ApacheVictim : IVictim
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
-        }
-        _process.Dispose();
+        await _process.DisposeAsync();
         if (Directory.Exists(_directory))
         {
             Directory.Delete(_directory, recursive: true);

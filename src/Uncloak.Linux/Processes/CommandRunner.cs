@@ -4,8 +4,9 @@ using System.Diagnostics;
 namespace Uncloak.Linux.Processes;
 
 /// <summary>
-/// The one way Uncloak runs another program (nft and iptables fallbacks, ip and sysctl in the lab, remedy commands): an
-/// argument array, never a shell; stdout and stderr read whole; a time limit after which the program and its children
+/// The one way Uncloak runs another program (nft and iptables fallbacks, ip and sysctl in the lab, remedy commands; and,
+/// through <c>Start</c> (service mode, <see cref="RunningCommand"/>), programs that keep running: journalctl -f, the
+/// lab's daemon and web server, the rollback timer): an argument array, never a shell; stdout and stderr read whole; a time limit after which the program and its children
 /// are killed; and, when the program is missing, a <see cref="CommandException"/> that says which program and where it
 /// was looked for, instead of the runtime's bare "No such file or directory".
 /// </summary>
@@ -33,7 +34,7 @@ public static class CommandRunner
     public static CommandResult Run(string program, IEnumerable<string> args, TimeSpan timeout, byte[]? stdin = null,
         IReadOnlyDictionary<string, string?>? environment = null)
     {
-        using var process = Start(program, args, environment);
+        using var process = StartProcess(program, args, environment);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         WriteInput(process, stdin);
@@ -48,7 +49,7 @@ public static class CommandRunner
     /// <summary>The same as <see cref="Run"/> without blocking a thread; <paramref name="cancel"/> kills the program like the time limit does.</summary>
     public static async Task<CommandResult> RunAsync(string program, IEnumerable<string> args, TimeSpan timeout, CancellationToken cancel = default)
     {
-        using var process = Start(program, args, environment: null);
+        using var process = StartProcess(program, args, environment: null);
         WriteInput(process, null);
         var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
@@ -66,7 +67,20 @@ public static class CommandRunner
         return new CommandResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
     }
 
-    private static Process Start(string program, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment)
+    /// <summary>
+    /// Starts <paramref name="program"/> to run beside Uncloak (service mode): see <see cref="RunningCommand"/>. Its standard
+    /// input is closed; <paramref name="environment"/> as for <see cref="Run"/>. Throws <see cref="CommandException"/> when
+    /// the program cannot be started.
+    /// </summary>
+    public static RunningCommand Start(string program, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null,
+        string? workingDirectory = null)
+    {
+        var process = StartProcess(program, args, environment, workingDirectory);
+        WriteInput(process, null);
+        return new RunningCommand(process);
+    }
+
+    private static Process StartProcess(string program, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment, string? workingDirectory = null)
     {
         var path = Locate(program) ?? throw new CommandException(
             $"{program} is not installed: not found on PATH nor in {string.Join(", ", SystemFolders)}");
@@ -77,7 +91,12 @@ public static class CommandRunner
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            StandardOutputEncoding = System.Text.Encoding.UTF8,
         };
+        if (workingDirectory is not null)
+        {
+            psi.WorkingDirectory = workingDirectory;
+        }
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);

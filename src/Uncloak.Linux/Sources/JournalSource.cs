@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Text;
 using Uncloak.Core.Framing;
 using Uncloak.Core.Ingest;
+using Uncloak.Linux.Processes;
 
 namespace Uncloak.Linux.Sources;
 
@@ -57,19 +57,18 @@ public sealed class JournalSource : LiveSource
 
     protected override async Task ReadAsync(string? cursor, long position, long gaps, ISourceSink sink, CancellationToken cancel)
     {
-        var psi = new ProcessStartInfo(_journalctl)
+        RunningCommand process;
+        try
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-        };
-        foreach (var a in Arguments(cursor))
-        {
-            psi.ArgumentList.Add(a);
+            process = CommandRunner.Start(_journalctl, Arguments(cursor));
         }
-        using var process = Process.Start(psi) ?? throw new IOException($"cannot start {_journalctl}");
-        var stderr = process.StandardError.ReadToEndAsync(cancel);
+        catch (CommandException e)
+        {
+            // Retried by the source's loop with backoff, and reported: journalctl may be installed later.
+            throw new IOException(e.Message, e);
+        }
+        using var _ = process;
+        var stderr = process.Error.ReadToEndAsync(cancel);
         try
         {
             var framer = new LogFramer(LogFormat.JournalJson, Time.GetUtcNow().UtcDateTime);
@@ -77,7 +76,7 @@ public sealed class JournalSource : LiveSource
             var collector = new EventCollector();
             string? last = cursor;
             long records = 0;
-            var reader = process.StandardOutput;
+            var reader = process.Output;
             while (true)
             {
                 var next = reader.ReadLineAsync(cancel);
@@ -113,16 +112,13 @@ public sealed class JournalSource : LiveSource
                 // What journalctl printed before it exited is kept: the restart resumes after it.
                 await sink.DeliverAsync(new SourceBatch(Name, SourceId, collector.Take(), last, position, gaps) { Records = records }, CancellationToken.None).ConfigureAwait(false);
             }
-            await process.WaitForExitAsync(cancel).ConfigureAwait(false);
+            await process.WaitAsync(Timeout.InfiniteTimeSpan, cancel).ConfigureAwait(false);
             string err = await stderr.ConfigureAwait(false);
             throw new IOException($"journalctl exited with code {process.ExitCode}: {err.Trim()}");
         }
         finally
         {
-            if (!process.HasExited)
-            {
-                process.Kill();
-            }
+            process.Kill();
         }
     }
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Uncloak.Cli.Commands.Watch;
+using Uncloak.Linux.Processes;
 
 namespace Uncloak.Cli.Commands.Service;
 
@@ -56,17 +56,20 @@ public static class InstallServiceCommand
             }
             foreach (var args in result.GetValue(enable) ? new[] { new[] { "daemon-reload" }, new[] { "enable", "--now", "uncloak" } } : [["daemon-reload"]])
             {
-                var psi = new ProcessStartInfo("systemctl") { RedirectStandardError = true };
-                foreach (var a in args)
+                CommandResult r;
+                try
                 {
-                    psi.ArgumentList.Add(a);
+                    // enable --now waits for the unit to start: bounded, so a hung start cannot hang the installer.
+                    r = CommandRunner.Run("systemctl", args, TimeSpan.FromMinutes(2));
                 }
-                using var p = Process.Start(psi)!;
-                var err = p.StandardError.ReadToEnd();
-                p.WaitForExit();
-                if (p.ExitCode != 0)
+                catch (CommandException e)
                 {
-                    error.WriteLine($"uncloak install-service: systemctl {string.Join(' ', args)} failed: {err.Trim()}");
+                    error.WriteLine($"uncloak install-service: {e.Message}");
+                    return ExitCodes.Environment;
+                }
+                if (r.TimedOut || r.ExitCode != 0)
+                {
+                    error.WriteLine($"uncloak install-service: systemctl {string.Join(' ', args)} failed: {(r.TimedOut ? "no answer within 2 minutes" : r.Error.Trim())}");
                     return ExitCodes.Environment;
                 }
                 output.WriteLine($"systemctl {string.Join(' ', args)}: ok");
