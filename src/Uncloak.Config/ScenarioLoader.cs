@@ -184,6 +184,11 @@ public static class ScenarioLoader
             }
         }
         int minCount = m.Int("min_count", 0, 0, 1_000_000);
+        var minHeld = m.Duration("min_held", TimeSpan.Zero);
+        if (minHeld > TimeSpan.Zero && !kinds.Contains(EventKind.ZeroWindowHold))
+        {
+            m.Add(m.Node("min_held")!, "'min_held' filters zero_window_hold events (how long the window was held shut): add zero_window_hold to 'kinds' or remove it");
+        }
         int v4 = m.Int("v4_prefix", 24, 8, 32);
         int v6 = m.Int("v6_prefix", 64, 16, 128);
         int capacity = m.Int("capacity", 0, 0, 1_000_000, required: enabled);
@@ -207,7 +212,7 @@ public static class ScenarioLoader
         {
             Name = name,
             Description = description,
-            Filter = new EventFilter { Kinds = kinds, Forms = forms, LocalPorts = ports, TcpFlagsAll = flagsAll, TcpFlagsNone = flagsNone, MinCount = minCount },
+            Filter = new EventFilter { Kinds = kinds, Forms = forms, LocalPorts = ports, TcpFlagsAll = flagsAll, TcpFlagsNone = flagsNone, MinCount = minCount, MinHeld = minHeld },
             GroupBy = groupBy,
             V4Prefix = v4,
             V6Prefix = v6,

@@ -26,6 +26,13 @@ public sealed record EventFilter
     public int MinCount { get; init; }
 
     /// <summary>
+    /// Only zero-window holds whose peer has kept the window shut at least this long (the event's longest stall,
+    /// <c>stalled_ms</c>); other kinds pass (zero: any). A reader that is merely slow or paused for a moment shuts its
+    /// window for seconds; a holder keeps it shut for minutes, so this keeps a one-socket scenario off legitimate clients.
+    /// </summary>
+    public TimeSpan MinHeld { get; init; }
+
+    /// <summary>
     /// Kinds whose sources the kernel cannot vouch for. Half-open connections may come from forged addresses; so may
     /// every packet a firewall LOG rule printed (issue 17, item 1: eleven forged SYNs got any chosen address banned).
     /// A LOG line carries only what the sender wrote (addresses, ports, TTL, ID, window, flags, and with
@@ -42,6 +49,10 @@ public sealed record EventFilter
     public bool Matches(in NetEvent ev)
     {
         if (ev.Count < MinCount)
+        {
+            return false;
+        }
+        if (MinHeld > TimeSpan.Zero && ev.Kind == EventKind.ZeroWindowHold && ev.Millis < MinHeld.TotalMilliseconds)
         {
             return false;
         }

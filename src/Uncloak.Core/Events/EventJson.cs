@@ -6,7 +6,7 @@ namespace Uncloak.Core.Events;
 
 /// <summary>
 /// Reads one event written as a JSON object with <see cref="EventFields"/> names (<c>time</c>, <c>kind</c>, <c>peer</c>,
-/// <c>peer_port</c>, <c>local</c>, <c>local_port</c>, <c>form</c>, <c>tcp_flags</c>, <c>count</c>): the <c>events.jsonl</c>
+/// <c>peer_port</c>, <c>local</c>, <c>local_port</c>, <c>form</c>, <c>tcp_flags</c>, <c>count</c>, <c>stalled_ms</c>): the <c>events.jsonl</c>
 /// format of replay cases and of recorded socket/counter findings. Malformed input returns false with a reason.
 /// </summary>
 public static class EventJson
@@ -76,6 +76,9 @@ public static class EventJson
                     break;
                 case "count":
                     e = e with { Count = p.Value.GetInt64() };
+                    break;
+                case "stalled_ms":
+                    e = e with { Millis = p.Value.GetInt32() };
                     break;
                 case "form":
                     if (!FormNames.TryParse([kind], p.Value.GetString() ?? "", out var form))

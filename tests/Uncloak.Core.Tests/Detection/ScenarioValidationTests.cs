@@ -63,6 +63,54 @@ public sealed class ScenarioValidationTests
     }
 
     [Fact]
+    public void Min_held_keeps_only_holds_shut_that_long_lets_other_kinds_pass_and_needs_zero_window_hold()
+    {
+        var config = ScenarioLoader.Load([("profiles.yaml", Profiles), ("holders.yaml", """
+            name: holders
+            kinds: [zero_window_hold, treason]
+            min_held: 15s
+            capacity: 2
+            leak_every: 2m
+            profile: ban
+            """)]);
+        var filter = config.Scenarios.Single().Filter;
+        Assert.Equal(TimeSpan.FromSeconds(15), filter.MinHeld);
+        var hold = new Events.NetEvent { Kind = Events.EventKind.ZeroWindowHold, Count = 1, Millis = 15_000 };
+        Assert.True(filter.Matches(hold));
+        Assert.False(filter.Matches(hold with { Millis = 14_999 }));
+        Assert.True(filter.Matches(new Events.NetEvent { Kind = Events.EventKind.Treason }));
+
+        var e = Fails("""
+            name: x
+            kinds: [treason]
+            min_held: 15s
+            capacity: 1
+            leak_every: 1m
+            profile: ban
+            """);
+        Assert.Equal("bad.yaml:3:11: 'min_held' filters zero_window_hold events (how long the window was held shut): add zero_window_hold to 'kinds' or remove it",
+            e.Errors.Single().ToString());
+        var bad = Fails("""
+            name: y
+            kinds: [zero_window_hold]
+            min_held: a while
+            capacity: 1
+            leak_every: 1m
+            profile: ban
+            """);
+        Assert.StartsWith("bad.yaml:3:11: 'min_held' must be a duration", bad.Errors.Single().ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_shipped_zero_window_holders_wait_for_a_hold_of_seconds_not_a_pause()
+    {
+        var shipped = ScenarioLoader.LoadFolders([Path.Combine(AppContext.BaseDirectory, "config", "scenarios")]);
+        var holders = shipped.Scenarios.Single(s => s.Name == "zero-window-holders").Filter;
+        Assert.InRange(holders.MinHeld, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20));
+        Assert.Equal(TimeSpan.Zero, shipped.Scenarios.Single(s => s.Name == "zero-window-swarms").Filter.MinHeld);
+    }
+
+    [Fact]
     public void A_ban_on_spoofable_syn_flood_events_is_refused()
     {
         var e = Fails("""
