@@ -125,8 +125,8 @@ public sealed class StoreRetentionTests
                     """);
             }
             var stats = CliRun.Run("store", "stats", "--config", config, "--json");
-            Assert.True(stats.Exit == 0, stats.Err);
-            var s = CliRun.Json(stats.Out);
+            Assert.True(stats.ExitCode == 0, stats.Error);
+            var s = CliRun.Json(stats.Output);
             Assert.Equal("uncloak.store.stats/1", s.GetProperty("schema").GetString());
             var events = s.GetProperty("tables").EnumerateArray().Single(t => t.GetProperty("name").GetString() == "events");
             Assert.Equal(3, events.GetProperty("rows").GetInt64());
@@ -136,22 +136,22 @@ public sealed class StoreRetentionTests
             Assert.Equal(1000, s.GetProperty("retention").GetProperty("batch").GetInt32());
 
             var prune = CliRun.Run("store", "prune", "--config", config, "--json");
-            Assert.True(prune.Exit == 0, prune.Err);
-            var p = CliRun.Json(prune.Out);
+            Assert.True(prune.ExitCode == 0, prune.Error);
+            var p = CliRun.Json(prune.Output);
             Assert.Equal("uncloak.store.prune/1", p.GetProperty("schema").GetString());
             Assert.Equal(2, p.GetProperty("deleted").GetProperty("events").GetInt64());
             Assert.Equal(0, p.GetProperty("deleted").GetProperty("decisions").GetInt64()); // 'forever' in the config
 
             var flag = CliRun.Run("store", "prune", "--config", config, "--decisions", "30d", "--json");
-            Assert.Equal(1, CliRun.Json(flag.Out).GetProperty("deleted").GetProperty("decisions").GetInt64());
+            Assert.Equal(1, CliRun.Json(flag.Output).GetProperty("deleted").GetProperty("decisions").GetInt64());
 
             var bad = CliRun.Run("store", "prune", "--config", config, "--events", "soon");
-            Assert.Equal(2, bad.Exit);
-            Assert.Contains("--events soon", bad.Err, StringComparison.Ordinal);
+            Assert.Equal(2, bad.ExitCode);
+            Assert.Contains("--events soon", bad.Error, StringComparison.Ordinal);
             File.WriteAllText(config, "retention:\n  events: soon\n");
             var badConfig = CliRun.Run("store", "prune", "--config", config);
-            Assert.Equal(2, badConfig.Exit);
-            Assert.Contains($"{config}:2:", badConfig.Err, StringComparison.Ordinal);
+            Assert.Equal(2, badConfig.ExitCode);
+            Assert.Contains($"{config}:2:", badConfig.Error, StringComparison.Ordinal);
         }
         finally
         {

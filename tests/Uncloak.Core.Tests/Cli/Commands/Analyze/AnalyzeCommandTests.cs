@@ -38,12 +38,12 @@ public sealed class AnalyzeCommandTests : IDisposable
     [Fact]
     public void Analysing_the_same_file_twice_adds_nothing_to_the_store_and_the_store_reports_alone()
     {
-        var first = CliRun.Json(CliRun.Run("analyze", "--json", "--db", Db, CliRun.Demo("kern.log")).Out);
+        var first = CliRun.Json(CliRun.Run("analyze", "--json", "--db", Db, CliRun.Demo("kern.log")).Output);
         long rowsAfterFirst = CountRows();
-        var second = CliRun.Json(CliRun.Run("analyze", "--json", "--db", Db, CliRun.Demo("kern.log")).Out);
+        var second = CliRun.Json(CliRun.Run("analyze", "--json", "--db", Db, CliRun.Demo("kern.log")).Output);
         Assert.Equal(rowsAfterFirst, CountRows());
         Assert.Equal(first.GetProperty("events").GetRawText(), second.GetProperty("events").GetRawText());
-        var fromStore = CliRun.Json(CliRun.Run("analyze", "--json", "--db", Db).Out);
+        var fromStore = CliRun.Json(CliRun.Run("analyze", "--json", "--db", Db).Output);
         Assert.Equal(first.GetProperty("events").GetRawText(), fromStore.GetProperty("events").GetRawText());
         Assert.Equal(first.GetProperty("lines").GetInt64(), fromStore.GetProperty("lines").GetInt64());
         // Firewall lines live in the store as per-minute and per-day aggregates: counts per peer are exact,
@@ -108,8 +108,8 @@ public sealed class AnalyzeCommandTests : IDisposable
         {
             input.CopyTo(output);
         }
-        var parallel = CliRun.Json(CliRun.Run("analyze", "--json", "--no-store", big).Out);
-        var sequential = CliRun.Json(CliRun.Run("analyze", "--json", "--no-store", gz).Out);
+        var parallel = CliRun.Json(CliRun.Run("analyze", "--json", "--no-store", big).Output);
+        var sequential = CliRun.Json(CliRun.Run("analyze", "--json", "--no-store", gz).Output);
         Assert.True(parallel.GetProperty("events").GetProperty("treason").GetInt64() > 10_000);
         foreach (var section in new[] { "lines", "events", "peers", "local_ports", "treason", "interfaces", "timeline", "disruptions", "findings" })
         {
@@ -120,7 +120,7 @@ public sealed class AnalyzeCommandTests : IDisposable
     [Fact]
     public void Filters_narrow_the_report()
     {
-        var json = CliRun.Json(CliRun.Run("analyze", "--json", "--no-store", "--kind", "treason", "--peer", "168.209.98.0/24", CliRun.Demo("kern.log.1.gz")).Out);
+        var json = CliRun.Json(CliRun.Run("analyze", "--json", "--no-store", "--kind", "treason", "--peer", "168.209.98.0/24", CliRun.Demo("kern.log.1.gz")).Output);
         Assert.Equal(1, json.GetProperty("events").GetProperty("treason").GetInt64());
         Assert.Equal(0, json.GetProperty("events").GetProperty("firewall_log").GetInt64());
         Assert.Single(json.GetProperty("peers").EnumerateArray());
@@ -204,14 +204,14 @@ public sealed class AnalyzeCommandTests : IDisposable
     [Fact]
     public void Usage_errors_exit_2()
     {
-        Assert.Equal(2, CliRun.Run("analyze", "--since", "yesterday-ish", CliRun.Demo("kern.log")).Exit);
-        Assert.Equal(2, CliRun.Run("analyze", "--kind", "nonsense", CliRun.Demo("kern.log")).Exit);
-        Assert.Equal(2, CliRun.Run("analyze", "--bogus-flag").Exit);
+        Assert.Equal(2, CliRun.Run("analyze", "--since", "yesterday-ish", CliRun.Demo("kern.log")).ExitCode);
+        Assert.Equal(2, CliRun.Run("analyze", "--kind", "nonsense", CliRun.Demo("kern.log")).ExitCode);
+        Assert.Equal(2, CliRun.Run("analyze", "--bogus-flag").ExitCode);
     }
 
     [Fact]
     public void Fail_on_turns_findings_into_exit_1()
-        => Assert.Equal(1, CliRun.Run("analyze", "--no-store", "--json", "--fail-on", "critical", CliRun.Demo("kern.log")).Exit);
+        => Assert.Equal(1, CliRun.Run("analyze", "--no-store", "--json", "--fail-on", "critical", CliRun.Demo("kern.log")).ExitCode);
 
     private long CountRows(string? db = null)
     {

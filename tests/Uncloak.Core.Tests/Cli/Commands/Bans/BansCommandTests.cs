@@ -24,7 +24,7 @@ public sealed class BansCommandTests : IDisposable
         Assert.Contains($"{file}:3: '198.18.0.300' is not an address or CIDR network", err);
         Assert.Contains($"{file}:5: 'banana'", err);
         Assert.Contains("2 malformed line(s)", err);
-        Assert.Contains("\"decisions\": []", CliRun.Run("bans", "list", "--all", "--json", "--db", Db).Out);
+        Assert.Contains("\"decisions\": []", CliRun.Run("bans", "list", "--all", "--json", "--db", Db).Output);
     }
 
     [Theory]
@@ -51,7 +51,7 @@ public sealed class BansCommandTests : IDisposable
         Assert.Contains("REFUSED refused to ban 127.0.0.1: it covers loopback", output);
         Assert.Contains("would ban 198.18.9.9 for 1h30m", output);
         Assert.Contains("would ban 2001:2::/64 for 1h30m", output);
-        Assert.Contains("\"decisions\": []", CliRun.Run("bans", "list", "--all", "--json", "--db", Db).Out);
+        Assert.Contains("\"decisions\": []", CliRun.Run("bans", "list", "--all", "--json", "--db", Db).Output);
     }
 
     [Theory]
@@ -80,7 +80,7 @@ public sealed class BansCommandTests : IDisposable
         Assert.Contains("inet uncloak", output);
         Assert.Contains("prerouting priority raw", output);
         Assert.Contains("never", output);
-        var firewall = CliRun.Run("firewall", "--help").Out;
+        var firewall = CliRun.Run("firewall", "--help").Output;
         Assert.Contains("never rate-limits SYNs", firewall);
         Assert.Contains("tcp_syncookies", firewall);
     }

@@ -27,7 +27,7 @@ public sealed class CompletionsCommandTests
     [Fact]
     public void Every_verb_of_the_tree_is_offered_by_bash_and_fish_under_its_parent()
     {
-        string bash = CliRun.Run("completions", "bash").Out, fish = CliRun.Run("completions", "fish").Out;
+        string bash = CliRun.Run("completions", "bash").Output, fish = CliRun.Run("completions", "fish").Output;
         var root = UncloakCli.Build();
         foreach (var (parent, verb) in Verbs(root, "uncloak"))
         {
@@ -41,10 +41,10 @@ public sealed class CompletionsCommandTests
     public void The_zsh_script_is_the_bash_one_behind_bashcompinit_and_an_unknown_shell_is_a_usage_error()
     {
         var zsh = CliRun.Run("completions", "zsh");
-        Assert.StartsWith("#compdef uncloak\n", zsh.Out, StringComparison.Ordinal);
-        Assert.Contains("bashcompinit", zsh.Out, StringComparison.Ordinal);
-        Assert.Contains(CliRun.Run("completions", "bash").Out, zsh.Out, StringComparison.Ordinal);
-        Assert.Equal(ExitCodes.UsageOrInput, CliRun.Run("completions", "tcsh").Exit);
+        Assert.StartsWith("#compdef uncloak\n", zsh.Output, StringComparison.Ordinal);
+        Assert.Contains("bashcompinit", zsh.Output, StringComparison.Ordinal);
+        Assert.Contains(CliRun.Run("completions", "bash").Output, zsh.Output, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.UsageOrInput, CliRun.Run("completions", "tcsh").ExitCode);
     }
 
     private static IEnumerable<(string Parent, string Verb)> Verbs(Command command, string path)

@@ -32,7 +32,7 @@ public sealed class ExplainCommandTests
     [Fact]
     public void Every_family_can_be_explained_by_name_and_the_list_names_them_all()
     {
-        var list = CliRun.Json(CliRun.Run("explain", "--list", "--json").Out);
+        var list = CliRun.Json(CliRun.Run("explain", "--list", "--json").Output);
         foreach (var family in list.EnumerateArray())
         {
             var (exit, text, _) = CliRun.Run("explain", "--kind", family.GetProperty("kind").GetString()!);
@@ -44,5 +44,5 @@ public sealed class ExplainCommandTests
 
     [Fact]
     public void Explain_without_a_line_is_a_usage_error()
-        => Assert.Equal(2, CliRun.Run("explain").Exit);
+        => Assert.Equal(2, CliRun.Run("explain").ExitCode);
 }

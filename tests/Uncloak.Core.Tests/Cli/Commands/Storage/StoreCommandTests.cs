@@ -72,7 +72,7 @@ public sealed class StoreCommandTests : IDisposable
     public void Store_check_names_the_damage_and_recover_salvages_the_readable_rows_keeping_the_damaged_file()
     {
         CreateStore();
-        Assert.Equal(0, CliRun.Run("store", "check", "--db", Db).Exit);
+        Assert.Equal(0, CliRun.Run("store", "check", "--db", Db).ExitCode);
         DamageOnePage();
 
         var (checkExit, checkOut, _) = CliRun.Run("store", "check", "--db", Db);
@@ -90,7 +90,7 @@ public sealed class StoreCommandTests : IDisposable
         // One 4 KiB page holds a few dozen rows: all but those are back.
         Assert.InRange(salvaged, 2900, 3000);
 
-        Assert.Equal(0, CliRun.Run("store", "check", "--db", Db).Exit);
+        Assert.Equal(0, CliRun.Run("store", "check", "--db", Db).ExitCode);
         var (listExit, list, _) = CliRun.Run("bans", "list", "--json", "--limit", "5000", "--db", Db);
         Assert.Equal(0, listExit);
         Assert.Equal(salvaged, CliRun.Json(list).GetProperty("decisions").GetArrayLength());
@@ -99,7 +99,7 @@ public sealed class StoreCommandTests : IDisposable
     [Fact]
     public void Store_check_and_recover_of_a_missing_store_are_environment_errors()
     {
-        Assert.Equal(3, CliRun.Run("store", "check", "--db", Db).Exit);
-        Assert.Equal(3, CliRun.Run("store", "recover", "--db", Db).Exit);
+        Assert.Equal(3, CliRun.Run("store", "check", "--db", Db).ExitCode);
+        Assert.Equal(3, CliRun.Run("store", "recover", "--db", Db).ExitCode);
     }
 }

@@ -36,15 +36,15 @@ public sealed class WatchCommandsTests
         try
         {
             var ok = CliRun.Run("config", "check", "--scenarios", dir);
-            Assert.True(ok.Exit == 0, ok.Err);
-            Assert.Contains("zero-window-holders", ok.Out, StringComparison.Ordinal);
+            Assert.True(ok.ExitCode == 0, ok.Error);
+            Assert.Contains("zero-window-holders", ok.Output, StringComparison.Ordinal);
             File.WriteAllText(Path.Combine(dir, "bad.yaml"), "name: x\nkinds: [treason]\ncapacity: 1\nleak_every: 1m\nprofile: ban\nshape: round\n---\nname: y\nkinds: [syn_flood]\ncapacity: 1\nleak_every: 1m\nprofile: ban\n");
             var bad = CliRun.Run("config", "check", "--scenarios", dir);
-            Assert.Equal(2, bad.Exit);
-            Assert.Contains("bad.yaml:6:1: unknown key 'shape'", bad.Err, StringComparison.Ordinal);
-            Assert.Contains("bad.yaml:8:", bad.Err, StringComparison.Ordinal);
-            Assert.Contains("forged", bad.Err, StringComparison.Ordinal);
-            Assert.Contains("2 errors", bad.Err, StringComparison.Ordinal);
+            Assert.Equal(2, bad.ExitCode);
+            Assert.Contains("bad.yaml:6:1: unknown key 'shape'", bad.Error, StringComparison.Ordinal);
+            Assert.Contains("bad.yaml:8:", bad.Error, StringComparison.Ordinal);
+            Assert.Contains("forged", bad.Error, StringComparison.Ordinal);
+            Assert.Contains("2 errors", bad.Error, StringComparison.Ordinal);
         }
         finally
         {
@@ -64,7 +64,7 @@ public sealed class WatchCommandsTests
             // Four shrunk-window records in the ten minutes before the outage (11:50–11:53), one during it (11:56).
             File.WriteAllLines(log, new[] { 0, 1, 2, 3, 6 }.Select(i =>
                 $"2026-03-01T11:5{i}:00.000000+00:00 web1 kernel: TCP: Peer 198.18.3.{i + 1}:2861/443 unexpectedly shrunk window 1:2 (repaired)"));
-            Assert.Equal(0, CliRun.Run("analyze", "--db", db, log).Exit);
+            Assert.Equal(0, CliRun.Run("analyze", "--db", db, log).ExitCode);
             using (var store = SqliteStore.Open(db))
             {
                 var watch = new WatchStore(store);
@@ -134,7 +134,7 @@ public sealed class ReportOnSamplesTests
         try
         {
             var db = Path.Combine(dir, "u.db");
-            Assert.Equal(0, CliRun.Run("analyze", "--db", db, CliRun.Demo("kern.log"), CliRun.Demo("kern.log.1.gz")).Exit);
+            Assert.Equal(0, CliRun.Run("analyze", "--db", db, CliRun.Demo("kern.log"), CliRun.Demo("kern.log.1.gz")).ExitCode);
             var (exit, output, error) = CliRun.Run("report", "--db", db, "--json");
             Assert.True(exit == 0, error);
             var json = CliRun.Json(output);
@@ -145,7 +145,7 @@ public sealed class ReportOnSamplesTests
             Assert.False(lifts["treason"].GetProperty("related").GetBoolean());
             Assert.EndsWith("unrelated to your outages", lifts["treason"].GetProperty("sentence").GetString(), StringComparison.Ordinal);
             Assert.DoesNotContain("nic_hang", lifts.Keys); // disruption kinds define the outages; they are not their own cause
-            var text = CliRun.Run("report", "--db", db).Out;
+            var text = CliRun.Run("report", "--db", db).Output;
             Assert.Contains("Correlation with outages", text, StringComparison.Ordinal);
         }
         finally

@@ -1,21 +1,31 @@
 using System.Text.Json;
 using Uncloak.Cli;
 
-namespace Uncloak.Core.Tests.Cli;
+namespace Uncloak.Tests;
 
-/// <summary>Runs the real command tree in-process and captures what it prints.</summary>
-internal static class CliRun
+/// <summary>
+/// Runs the real <c>uncloak</c> command tree in-process, on the calling thread (so inside a namespace when called from
+/// one), and captures what it prints. Shared by both test projects (linked into each).
+/// </summary>
+public static class CliRun
 {
-    public static (int Exit, string Out, string Err) Run(params string[] args)
+    /// <summary>What a run returned and printed; deconstructs as <c>(exit, output, error)</c>.</summary>
+    public sealed record Result(int ExitCode, string Output, string Error)
     {
-        var output = new StringWriter();
-        var error = new StringWriter();
+        public JsonElement Json => JsonDocument.Parse(Output).RootElement;
+    }
+
+    public static Result Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
         int exit = UncloakCli.RunAsync(args, output, error).GetAwaiter().GetResult();
-        return (exit, output.ToString(), error.ToString());
+        return new Result(exit, output.ToString(), error.ToString());
     }
 
     public static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement;
 
+    /// <summary>A file of the repository's <c>samples/</c> folder, copied next to the tests as <c>demo-samples/</c>.</summary>
     public static string Demo(string name) => Path.Combine(AppContext.BaseDirectory, "demo-samples", name);
 
     /// <summary>The checkout these tests were built from (the folder holding Uncloak.slnx), for the docs they check.</summary>
