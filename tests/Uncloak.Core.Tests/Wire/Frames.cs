@@ -45,6 +45,36 @@ internal static class Frames
         return ip6;
     }
 
+    /// <summary>An ICMP (IPv4) or ICMPv6 message of <paramref name="type"/> with <paramref name="payload"/> bytes after its 8-byte header.</summary>
+    public static byte[] Icmp(string source, string destination, byte type, int payload = 56, byte ttl = 64)
+    {
+        var src = NetAddress.Parse(source);
+        var dst = NetAddress.Parse(destination);
+        var icmp = new byte[8 + payload];
+        icmp[0] = type;
+        if (src.IsV4)
+        {
+            var ip = new byte[20 + icmp.Length];
+            ip[0] = 0x45;
+            BinaryPrimitives.WriteUInt16BigEndian(ip.AsSpan(2), (ushort)ip.Length);
+            ip[8] = ttl;
+            ip[9] = 1;
+            BinaryPrimitives.WriteUInt32BigEndian(ip.AsSpan(12), src.V4);
+            BinaryPrimitives.WriteUInt32BigEndian(ip.AsSpan(16), dst.V4);
+            icmp.CopyTo(ip, 20);
+            return ip;
+        }
+        var ip6 = new byte[40 + icmp.Length];
+        ip6[0] = 0x60;
+        BinaryPrimitives.WriteUInt16BigEndian(ip6.AsSpan(4), (ushort)icmp.Length);
+        ip6[6] = 58;
+        ip6[7] = ttl;
+        src.WriteBytes(ip6.AsSpan(8));
+        dst.WriteBytes(ip6.AsSpan(24));
+        icmp.CopyTo(ip6, 40);
+        return ip6;
+    }
+
     /// <summary>Wraps an IP packet in Ethernet, with 802.1Q/802.1ad tags when given (outermost first).</summary>
     public static byte[] Ethernet(byte[] ip, params ushort[] tagTypes)
     {

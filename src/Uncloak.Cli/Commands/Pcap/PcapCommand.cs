@@ -11,7 +11,7 @@ public static class PcapCommand
 {
     private static readonly EventKind[] WireKinds =
     [
-        EventKind.ZeroWindowHold, EventKind.SlowRead, EventKind.SynRecvFlood, EventKind.RstStorm, EventKind.RetransmitStorm, EventKind.OddPacket,
+        EventKind.ZeroWindowHold, EventKind.SlowRead, EventKind.SynRecvFlood, EventKind.RstStorm, EventKind.RetransmitStorm, EventKind.OddPacket, EventKind.IcmpFlood,
     ];
 
     public static Command Create()
