@@ -40,11 +40,11 @@ public sealed record EventFilter
     /// A bare SYN is the forger's tool, and ACK, RST or FIN are sent blind as easily (a RST-ACK is what a host sends
     /// back to a forged SYN: banning backscatter bans the forger's victims). Evidence from the socket table (an
     /// established connection, a zero window held) proves a completed handshake, and may ban. The wire's storms and odd
-    /// packets are packets as sent, forgeable as LOG lines are.
+    /// packets are packets as sent, forgeable as LOG lines are, and so is an ICMP flood's source.
     /// </summary>
     public static bool IsSpoofable(EventKind kind)
         => kind is EventKind.SynFlood or EventKind.SynRecvFlood or EventKind.DropOpenRequest or EventKind.FirewallLog
-            or EventKind.RstStorm or EventKind.RetransmitStorm or EventKind.OddPacket;
+            or EventKind.RstStorm or EventKind.RetransmitStorm or EventKind.OddPacket or EventKind.IcmpFlood;
 
     public bool Matches(in NetEvent ev)
     {

@@ -85,6 +85,12 @@ public static class EventFields
                 d["data_segments"] = (long)ev.Length;
                 d["window_ms"] = (long)ev.Millis;
                 break;
+            case EventKind.IcmpFlood:
+                d["packets"] = ev.Count;
+                d["icmp_type"] = (long)ev.Queue;
+                d["window_ms"] = (long)ev.Millis;
+                d["single_source"] = ev.Form == 0 ? "true" : "false";
+                break;
             case EventKind.OddPacket:
                 d["form"] = OddPacketForms.Name((OddPacketForm)ev.Form);
                 d["count"] = ev.Count;

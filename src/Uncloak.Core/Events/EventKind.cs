@@ -40,4 +40,5 @@ public enum EventKind : byte
     RstStorm = 64,
     RetransmitStorm = 65,
     OddPacket = 66,
+    IcmpFlood = 67,
 }

@@ -19,6 +19,7 @@ public static class EventKinds
         (EventKind.RstStorm, "rst_storm"),
         (EventKind.RetransmitStorm, "retransmit_storm"),
         (EventKind.OddPacket, "odd_packet"),
+        (EventKind.IcmpFlood, "icmp_flood"),
     ];
 
     private static readonly (EventKind Kind, string Name)[] Table =

@@ -9,7 +9,10 @@ public sealed class CaptureStatistics
     /// <summary>Packets decoded down to a TCP header.</summary>
     public long TcpPackets { get; set; }
 
-    /// <summary>IP packets of other protocols (UDP, ICMP…) and non-IP frames of known ethertypes (ARP, LLDP…).</summary>
+    /// <summary>ICMP and ICMPv6 messages (counted per source and destination for floods).</summary>
+    public long IcmpPackets { get; set; }
+
+    /// <summary>IP packets of other protocols (UDP, GRE…) and non-IP frames of known ethertypes (ARP, LLDP…).</summary>
     public long OtherPackets { get; set; }
 
     /// <summary>Packets the snapshot length cut short (still decoded when the TCP header survived).</summary>

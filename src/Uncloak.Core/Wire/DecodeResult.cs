@@ -19,4 +19,7 @@ public enum DecodeResult : byte
 
     /// <summary>A non-first IP fragment: no TCP header in it.</summary>
     Fragment,
+
+    /// <summary>An ICMP or ICMPv6 message: the packet's addresses, TTL, <see cref="TcpPacket.Protocol"/> and <see cref="TcpPacket.IcmpType"/> are set.</summary>
+    Icmp,
 }

@@ -5,21 +5,22 @@ namespace Uncloak.Core.Wire;
 
 /// <summary>
 /// Builds and reads whole IPv4+TCP packets (20-byte IP header, TCP header with an optional MSS option), checksums included:
-/// what a raw socket with IP_HDRINCL sends and receives. Pure.
+/// what a raw socket with IP_HDRINCL sends and receives. Pure. The segment is the wire's <see cref="TcpPacket"/>: built
+/// from its addresses, ports, sequence numbers, flags, window and MSS, and read back by <see cref="PacketDecoder"/>.
 /// </summary>
 public static class Ipv4TcpPacket
 {
     public const int IpHeaderSize = 20;
     public const int TcpHeaderSize = 20;
     public const int MssOptionSize = 4;
-    private const byte ProtocolTcp = 6;
+    private const byte ProtocolTcp = PacketDecoder.ProtocolTcp;
 
     /// <summary>Bytes needed for <paramref name="segment"/> with <paramref name="payloadLength"/> bytes of data.</summary>
-    public static int SizeOf(in TcpSegment segment, int payloadLength)
+    public static int SizeOf(in TcpPacket segment, int payloadLength)
         => IpHeaderSize + TcpHeaderSize + (segment.Mss != 0 ? MssOptionSize : 0) + payloadLength;
 
     /// <summary>Writes the packet; returns its length. <paramref name="identification"/> fills the IP id field.</summary>
-    public static int Write(Span<byte> destination, in TcpSegment segment, ReadOnlySpan<byte> payload, ushort identification = 0)
+    public static int Write(Span<byte> destination, in TcpPacket segment, ReadOnlySpan<byte> payload, ushort identification = 0)
     {
         if (!segment.Source.IsV4 || !segment.Destination.IsV4)
         {
@@ -64,7 +65,7 @@ public static class Ipv4TcpPacket
     /// Reads an IPv4 packet carrying TCP. False for anything else, for truncated packets, or (when
     /// <paramref name="verifyChecksums"/>) for bad checksums.
     /// </summary>
-    public static bool TryRead(ReadOnlySpan<byte> packet, out TcpSegment segment, bool verifyChecksums = true)
+    public static bool TryRead(ReadOnlySpan<byte> packet, out TcpPacket segment, bool verifyChecksums = true)
     {
         segment = default;
         if (packet.Length < IpHeaderSize || (packet[0] >> 4) != 4 || packet[9] != ProtocolTcp)
@@ -87,39 +88,8 @@ public static class Ipv4TcpPacket
         {
             return false;
         }
-        ushort mss = 0;
-        var options = tcp[TcpHeaderSize..dataOffset];
-        while (options.Length > 0 && options[0] != 0)
-        {
-            if (options[0] == 1)
-            {
-                options = options[1..];
-                continue;
-            }
-            if (options.Length < 2 || options[1] < 2 || options[1] > options.Length)
-            {
-                break;
-            }
-            if (options[0] == 2 && options[1] == 4)
-            {
-                mss = BinaryPrimitives.ReadUInt16BigEndian(options[2..]);
-            }
-            options = options[options[1]..];
-        }
-        segment = new TcpSegment
-        {
-            Source = NetAddress.FromBytes(packet[12..16]),
-            Destination = NetAddress.FromBytes(packet[16..20]),
-            SourcePort = BinaryPrimitives.ReadUInt16BigEndian(tcp),
-            DestinationPort = BinaryPrimitives.ReadUInt16BigEndian(tcp[2..]),
-            Sequence = BinaryPrimitives.ReadUInt32BigEndian(tcp[4..]),
-            Acknowledgement = BinaryPrimitives.ReadUInt32BigEndian(tcp[8..]),
-            Flags = (TcpFlags)tcp[13],
-            Window = BinaryPrimitives.ReadUInt16BigEndian(tcp[14..]),
-            Mss = mss,
-            PayloadLength = tcp.Length - dataOffset,
-        };
-        return true;
+        // One reader of TCP headers for the lab's raw sockets and the wire: the capture decoder.
+        return PacketDecoder.Decode(LinkType.Ipv4, packet[..total], out segment) == DecodeResult.Tcp;
     }
 
     /// <summary>TCP checksum over the IPv4 pseudo-header and the segment (its checksum field included as it is).</summary>

@@ -4,7 +4,7 @@ using Uncloak.Core.Events;
 namespace Uncloak.Core.Wire;
 
 /// <summary>
-/// Decodes a captured frame down to its TCP header: link layer (Ethernet with 802.1Q/802.1ad tags, Linux cooked v1 and
+/// Decodes a captured frame down to its TCP header (or its ICMP type): link layer (Ethernet with 802.1Q/802.1ad tags, Linux cooked v1 and
 /// v2, raw IP, BSD loopback), IPv4 or IPv6 (extension headers walked), then TCP with its options. Pure, allocation-free;
 /// checksums are not verified (offloading NICs hand captures unfinished checksums, and tshark does not check them
 /// either by default). Lengths are taken from the IP header so a snaplen-truncated packet keeps its real size.
@@ -16,7 +16,10 @@ public static class PacketDecoder
     private const ushort EtherVlan = 0x8100;
     private const ushort EtherQinQ = 0x88A8;
     private const ushort EtherQinQLegacy = 0x9100;
-    private const byte ProtocolTcp = 6;
+    /// <summary>IP protocol numbers the wire reads.</summary>
+    public const byte ProtocolTcp = 6;
+    public const byte ProtocolIcmp = 1;
+    public const byte ProtocolIcmpV6 = 58;
     private const int MaxVlanTags = 4;
     private const int MaxExtensionHeaders = 8;
 
@@ -134,13 +137,17 @@ public static class PacketDecoder
                 return DecodeResult.Malformed;
             }
         }
-        if (ip[9] != ProtocolTcp)
+        if (ip[9] is not (ProtocolTcp or ProtocolIcmp))
         {
             return DecodeResult.Other;
         }
         if ((BinaryPrimitives.ReadUInt16BigEndian(ip[6..]) & 0x1FFF) != 0)
         {
             return DecodeResult.Fragment;
+        }
+        if (ip[9] == ProtocolIcmp)
+        {
+            return DecodeIcmp(ip[ihl..], total - ihl, ProtocolIcmp, NetAddress.FromBytes(ip.Slice(12, 4)), NetAddress.FromBytes(ip.Slice(16, 4)), ip[8], out packet);
         }
         return DecodeTcp(ip[ihl..], total - ihl, NetAddress.FromBytes(ip.Slice(12, 4)), NetAddress.FromBytes(ip.Slice(16, 4)), ip[8], out packet);
     }
@@ -160,7 +167,7 @@ public static class PacketDecoder
         }
         byte next = ip[6];
         var rest = ip[40..];
-        for (int headers = 0; next != ProtocolTcp; headers++)
+        for (int headers = 0; next is not (ProtocolTcp or ProtocolIcmpV6); headers++)
         {
             if (headers == MaxExtensionHeaders)
             {
@@ -205,7 +212,32 @@ public static class PacketDecoder
             rest = rest[length..];
             remaining -= length;
         }
+        if (next == ProtocolIcmpV6)
+        {
+            return DecodeIcmp(rest, remaining, ProtocolIcmpV6, NetAddress.FromBytes(ip.Slice(8, 16)), NetAddress.FromBytes(ip.Slice(24, 16)), ip[7], out packet);
+        }
         return DecodeTcp(rest, remaining, NetAddress.FromBytes(ip.Slice(8, 16)), NetAddress.FromBytes(ip.Slice(24, 16)), ip[7], out packet);
+    }
+
+    /// <summary>An ICMP(v6) message: its type is its first byte; the 4-byte header (type, code, checksum) must be there.</summary>
+    private static DecodeResult DecodeIcmp(ReadOnlySpan<byte> icmp, int length, byte protocol, NetAddress source, NetAddress destination, byte ttl, out TcpPacket packet)
+    {
+        packet = default;
+        if (icmp.Length < 4 || length < 4)
+        {
+            return DecodeResult.Malformed;
+        }
+        packet = new TcpPacket
+        {
+            Source = source,
+            Destination = destination,
+            Ttl = ttl,
+            Protocol = protocol,
+            IcmpType = icmp[0],
+            PayloadLength = length,
+            Truncated = icmp.Length < length,
+        };
+        return DecodeResult.Icmp;
     }
 
     /// <summary><paramref name="segmentLength"/> is the TCP length the IP header declares; <paramref name="tcp"/> what was captured of it.</summary>
@@ -279,6 +311,7 @@ public static class PacketDecoder
             Flags = (TcpFlags)tcp[13],
             Window = BinaryPrimitives.ReadUInt16BigEndian(tcp[14..]),
             Ttl = ttl,
+            Protocol = ProtocolTcp,
             PayloadLength = segmentLength - dataOffset,
             WindowScale = scale,
             Mss = mss,

@@ -6,7 +6,8 @@ namespace Uncloak.Core.Wire;
 /// <summary>
 /// SYNs per destination (address and port) in the current count window, with what tells a spoofed flood from a busy
 /// service: distinct sources and /24 (/48) prefixes (linear counting over fixed bitmaps, so no allocation and bounded
-/// memory), the TTL spread, the sources' common prefix, and how many handshakes completed.
+/// memory), the TTL spread, the sources' common prefix, how many handshakes completed and from which addresses (the
+/// first <see cref="MaxCompleters"/>: a range named as the flood's sources must leave them out).
 /// </summary>
 internal sealed class SynFloodTable
 {
@@ -14,9 +15,13 @@ internal sealed class SynFloodTable
     private const int PrefixBits = 1024;
     private const int Words = (SourceBits + PrefixBits) / 64;
 
+    /// <summary>Addresses that completed a handshake kept per destination; past it the entry only says "more".</summary>
+    public const int MaxCompleters = 16;
+
     private readonly Dictionary<(NetAddress, ushort), int> _index;
     private readonly SynEntry[] _entries;
     private readonly ulong[] _bits;
+    private readonly NetAddress[] _completers;
     private int _count;
 
     public SynFloodTable(int capacity)
@@ -25,6 +30,7 @@ internal sealed class SynFloodTable
         _index = new Dictionary<(NetAddress, ushort), int>(capacity);
         _entries = new SynEntry[capacity];
         _bits = new ulong[capacity * Words];
+        _completers = new NetAddress[capacity * MaxCompleters];
     }
 
     public int Count => _count;
@@ -69,15 +75,29 @@ internal sealed class SynFloodTable
         return true;
     }
 
-    /// <summary>The client's ACK completed a handshake to this destination.</summary>
-    public void Complete(NetAddress destination, ushort port, long now)
+    /// <summary>The ACK of <paramref name="client"/> completed a handshake to this destination.</summary>
+    public void Complete(NetAddress destination, ushort port, NetAddress client)
     {
-        _ = now;
-        if (_index.TryGetValue((destination, port), out int i))
+        if (!_index.TryGetValue((destination, port), out int i))
         {
-            _entries[i].Completed++;
+            return;
         }
+        ref var e = ref _entries[i];
+        e.Completed++;
+        var known = _completers.AsSpan(i * MaxCompleters, Math.Min(e.Completers, MaxCompleters));
+        if (known.Contains(client))
+        {
+            return;
+        }
+        if (e.Completers < MaxCompleters)
+        {
+            _completers[i * MaxCompleters + e.Completers] = client;
+        }
+        e.Completers++;
     }
+
+    /// <summary>The addresses that completed a handshake to entry <paramref name="i"/> (at most <see cref="MaxCompleters"/>).</summary>
+    public ReadOnlySpan<NetAddress> Completers(int i) => _completers.AsSpan(i * MaxCompleters, Math.Min(_entries[i].Completers, MaxCompleters));
 
     /// <summary>Estimated distinct sources and prefixes of entry <paramref name="i"/>.</summary>
     public (int Sources, int Prefixes) Distinct(int i)
@@ -114,6 +134,9 @@ internal struct SynEntry
     public ushort Port;
     public int Syns;
     public int Completed;
+
+    /// <summary>Distinct addresses that completed a handshake (counted past <see cref="SynFloodTable.MaxCompleters"/>, kept up to it).</summary>
+    public int Completers;
     public byte TtlMin;
     public byte TtlMax;
     public ulong AndHigh;
@@ -123,13 +146,19 @@ internal struct SynEntry
     public bool IsV6;
 
     /// <summary>The longest prefix every source shares, as (network, length); length 0 when they share nothing.</summary>
-    public readonly (NetAddress Network, int Length) CommonPrefix()
+    public readonly (NetAddress Network, int Length) CommonPrefix() => PrefixOf(AndHigh, AndLow, OrHigh, OrLow, IsV6);
+
+    /// <summary>
+    /// The longest prefix of addresses whose bitwise AND is (<paramref name="andHigh"/>, <paramref name="andLow"/>) and
+    /// OR is (<paramref name="orHigh"/>, <paramref name="orLow"/>); an IPv4 length (0–32) when none of them was IPv6.
+    /// </summary>
+    public static (NetAddress Network, int Length) PrefixOf(ulong andHigh, ulong andLow, ulong orHigh, ulong orLow, bool anyV6)
     {
-        ulong diffHigh = AndHigh ^ OrHigh;
-        ulong diffLow = AndLow ^ OrLow;
+        ulong diffHigh = andHigh ^ orHigh;
+        ulong diffLow = andLow ^ orLow;
         int bits = diffHigh != 0 ? BitOperations.LeadingZeroCount(diffHigh) : 64 + (diffLow != 0 ? BitOperations.LeadingZeroCount(diffLow) : 64);
-        var network = NetAddress.FromV6(AndHigh, AndLow);
-        if (network.IsV4 && !IsV6)
+        var network = NetAddress.FromV6(andHigh, andLow);
+        if (network.IsV4 && !anyV6)
         {
             int v4 = Math.Max(0, bits - 96);
             return (network.Prefix(v4), v4);

@@ -16,6 +16,9 @@ internal struct TcpFlow
     /// <summary>The SYN-ACK was seen and the client's ACK not yet: still half-open.</summary>
     public bool HalfOpen;
 
+    /// <summary>The client's ACK completed the handshake: its source is a real, answering address.</summary>
+    public bool Completed;
+
     public bool Closed;
     public bool ShrinkReported;
     public bool SlowReadReported;

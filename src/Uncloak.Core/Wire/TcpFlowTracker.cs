@@ -8,7 +8,8 @@ namespace Uncloak.Core.Wire;
 /// Follows TCP connections through a stream of decoded segments and emits <see cref="NetEvent"/>s for what hurts a
 /// server: zero windows held (<see cref="EventKind.ZeroWindowHold"/> form 0), window right edges moving backward (form 1,
 /// the "treason" condition, naming the side that did it), slow readers (<see cref="EventKind.SlowRead"/>), SYN floods
-/// with spoofing hints (<see cref="EventKind.SynRecvFlood"/>), reset and retransmission storms and odd packets.
+/// with spoofing hints (<see cref="EventKind.SynRecvFlood"/>), reset and retransmission storms, odd packets, and ICMP
+/// floods (<see cref="EventKind.IcmpFlood"/>, from the messages <see cref="AddIcmp"/> is given).
 /// Memory is bounded: at most <see cref="WireOptions.MaxFlows"/> flows (the stalest evicted, counted) and
 /// <see cref="WireOptions.MaxCountKeys"/> keys per count table. Time is the packets' own (replay and live alike); call
 /// <see cref="Flush"/> at the end of a capture to report what is still going on. Not thread-safe: one per input.
@@ -27,6 +28,8 @@ public sealed partial class TcpFlowTracker
     private readonly PeerCountTable _resets;
     private readonly PeerCountTable _retransmits;
     private readonly OddPacketTable _odd;
+    private readonly PeerCountTable _icmpBySource;
+    private readonly PeerCountTable _icmpByDestination;
     private readonly long _idleTicks;
     private readonly long _windowTicks;
     private byte[] _message = new byte[512];
@@ -52,6 +55,8 @@ public sealed partial class TcpFlowTracker
         _resets = new PeerCountTable(options.MaxCountKeys);
         _retransmits = new PeerCountTable(options.MaxCountKeys);
         _odd = new OddPacketTable(options.MaxCountKeys);
+        _icmpBySource = new PeerCountTable(options.MaxCountKeys);
+        _icmpByDestination = new PeerCountTable(options.MaxCountKeys);
         _idleTicks = options.FlowIdle.Ticks;
         _windowTicks = options.CountWindow.Ticks;
     }
@@ -86,7 +91,8 @@ public sealed partial class TcpFlowTracker
         else if (flow.HalfOpen && (flags & (TcpFlags.Ack | TcpFlags.Rst)) == TcpFlags.Ack && flow.ServerSide == 1 - side)
         {
             flow.HalfOpen = false;
-            _syns.Complete(packet.Destination, packet.DestinationPort, _now);
+            flow.Completed = true;
+            _syns.Complete(packet.Destination, packet.DestinationPort, packet.Source);
         }
         if ((flags & TcpFlags.Rst) != 0)
         {

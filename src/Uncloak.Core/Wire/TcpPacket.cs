@@ -3,8 +3,10 @@ using Uncloak.Core.Events;
 namespace Uncloak.Core.Wire;
 
 /// <summary>
-/// The IP and TCP header fields of one captured TCP segment: what the flow tracker needs, nothing it does not. Lengths
-/// come from the IP header, so a packet the snapshot length cut short still says how much data it carried.
+/// The IP and TCP header fields of one TCP segment: what the flow tracker needs from a capture, and what the lab's raw
+/// sockets write and read (<see cref="Ipv4TcpPacket"/>). Lengths come from the IP header, so a packet the snapshot length
+/// cut short still says how much data it carried. For an ICMP message (<see cref="DecodeResult.Icmp"/>) only the IP
+/// fields, <see cref="Protocol"/> and <see cref="IcmpType"/> are set.
 /// </summary>
 public readonly record struct TcpPacket
 {
@@ -50,6 +52,12 @@ public readonly record struct TcpPacket
 
     /// <summary>The snapshot length cut the packet (its payload, never the TCP header) short.</summary>
     public bool Truncated { get; init; }
+
+    /// <summary>The IP protocol as decoded: 6 (TCP), 1 (ICMP) or 58 (ICMPv6); 0 on a segment built to be sent.</summary>
+    public byte Protocol { get; init; }
+
+    /// <summary>The ICMP or ICMPv6 message type (8 echo request, 128 ICMPv6 echo request…); 0 for TCP.</summary>
+    public byte IcmpType { get; init; }
 
     /// <summary>True when the segment carries SYN: the only segments whose window is never scaled.</summary>
     public bool IsSyn => (Flags & TcpFlags.Syn) != 0;

@@ -33,6 +33,12 @@ public sealed record WireOptions
     /// <summary>Retransmitted data segments towards one address in one count window that make a storm.</summary>
     public int RetransmitStormSegments { get; init; } = 200;
 
+    /// <summary>
+    /// ICMP messages (not echo replies or neighbour discovery) from one source, or to one destination, in one count window
+    /// that make a flood.
+    /// </summary>
+    public int IcmpFloodPackets { get; init; } = 1000;
+
     /// <summary>Distinct keys (destinations, peers) each count table holds per window; beyond it they are counted as overflow.</summary>
     public int MaxCountKeys { get; init; } = 16_384;
 
@@ -52,7 +58,7 @@ public sealed record WireOptions
         {
             errors.Add("durations must be positive");
         }
-        if (TinyWindowBytes < 1 || SynFloodSyns < 1 || RstStormResets < 1 || RetransmitStormSegments < 1)
+        if (TinyWindowBytes < 1 || SynFloodSyns < 1 || RstStormResets < 1 || RetransmitStormSegments < 1 || IcmpFloodPackets < 1)
         {
             errors.Add("thresholds must be at least 1");
         }

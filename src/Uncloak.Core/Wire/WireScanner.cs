@@ -67,6 +67,10 @@ public sealed class WireScanner
                 stats.TcpPackets++;
                 _tracker.Add(tcp, ticks, offset);
                 break;
+            case DecodeResult.Icmp:
+                stats.IcmpPackets++;
+                _tracker.AddIcmp(tcp, ticks, offset);
+                break;
             case DecodeResult.Other:
                 stats.OtherPackets++;
                 break;

@@ -22,6 +22,9 @@ public sealed class WireStatistics
 
     public long Retransmissions { get; set; }
 
+    /// <summary>ICMP and ICMPv6 messages seen (the flood counts leave out echo replies and neighbour discovery).</summary>
+    public long IcmpMessages { get; set; }
+
     /// <summary>Keys the per-window count tables could not hold (the window's counts for them are lost, not the flows).</summary>
     public long CountOverflow { get; set; }
 

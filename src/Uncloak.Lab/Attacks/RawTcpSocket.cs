@@ -30,14 +30,14 @@ internal sealed class RawTcpSocket : IDisposable
 
     private const int SolSocket = 1, SoMark = 36; // <asm-generic/socket.h>
 
-    public void Send(in TcpSegment segment, ReadOnlySpan<byte> payload = default)
+    public void Send(in TcpPacket segment, ReadOnlySpan<byte> payload = default)
     {
         int n = Ipv4TcpPacket.Write(_send, segment, payload, ++_id);
         _socket.SendTo(_send.AsSpan(0, n), SocketFlags.None, new IPEndPoint(segment.Destination.ToIPAddress(), 0));
     }
 
     /// <summary>The next TCP segment, or null after the receive timeout.</summary>
-    public TcpSegment? Receive()
+    public TcpPacket? Receive()
     {
         int n;
         try

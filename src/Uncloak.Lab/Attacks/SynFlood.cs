@@ -24,7 +24,7 @@ public sealed class SynFlood : IAttack
         {
             // Hosts 1..32766 of the /17: never the network or broadcast address.
             var source = NetAddress.FromV4(spoofBase + (uint)Random.Shared.Next(1, 1 << 15));
-            raw.Send(new TcpSegment
+            raw.Send(new TcpPacket
             {
                 Source = source, Destination = server, SourcePort = (ushort)Random.Shared.Next(1024, 65536),
                 DestinationPort = LabNames.HttpPort, Sequence = (uint)Random.Shared.NextInt64(0, uint.MaxValue),

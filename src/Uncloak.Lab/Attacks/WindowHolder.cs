@@ -73,13 +73,13 @@ public sealed class WindowHolder : IAttack
         ushort nextPort = (ushort)Random.Shared.Next(20_000, 40_000);
         string stopped = "time limit";
 
-        TcpSegment ToServer(Connection c, TcpFlags flags, uint seq, uint ack, ushort win) => new()
+        TcpPacket ToServer(Connection c, TcpFlags flags, uint seq, uint ack, ushort win) => new()
         {
             Source = me, Destination = server, SourcePort = c.Port, DestinationPort = LabNames.HttpPort,
             Sequence = seq, Acknowledgement = ack, Flags = flags, Window = win,
         };
 
-        void Send(in TcpSegment s, ReadOnlySpan<byte> payload = default)
+        void Send(in TcpPacket s, ReadOnlySpan<byte> payload = default)
         {
             raw.Send(s, payload);
             sent++;
@@ -177,7 +177,7 @@ public sealed class WindowHolder : IAttack
             }
         }
 
-        void Accept(Connection c, in TcpSegment s)
+        void Accept(Connection c, in TcpPacket s)
         {
             // In order and inside the window first offered: the bytes a peer that "stopped reading" would have buffered.
             if (!_shrink && s.PayloadLength > 0 && s.Sequence == c.ReceiveNext && s.Sequence + (uint)s.PayloadLength - (c.ServerIsn + 1) <= window)

@@ -17,16 +17,26 @@ public sealed class FileTailSource : LiveSource
 {
     private const int ChunkSize = 256 * 1024;
 
+    /// <summary>Text a compressed rotated log may decompress to before it is refused as a gzip bomb (1 GiB).</summary>
+    public const long DefaultMaxDecompressed = 1L << 30;
+
     private readonly string _path;
     private readonly TimeSpan _poll;
     private readonly bool _fromStart;
+    private readonly long _maxDecompressed;
 
-    public FileTailSource(string path, TimeProvider time, TimeSpan? poll = null, bool fromStart = false)
+    /// <param name="path">The log to follow.</param>
+    /// <param name="time">The clock for polling and year inference.</param>
+    /// <param name="poll">How often an idle file is looked at again (250 ms).</param>
+    /// <param name="fromStart">Without a cursor, read the file from its start instead of its end.</param>
+    /// <param name="maxDecompressed">Text a compressed rotated log may hold before it is refused (<see cref="DefaultMaxDecompressed"/>).</param>
+    public FileTailSource(string path, TimeProvider time, TimeSpan? poll = null, bool fromStart = false, long maxDecompressed = DefaultMaxDecompressed)
         : base("file:" + path, time)
     {
         _path = path;
         _poll = poll ?? TimeSpan.FromMilliseconds(250);
         _fromStart = fromStart;
+        _maxDecompressed = maxDecompressed;
     }
 
     public string Path => _path;
@@ -34,9 +44,11 @@ public sealed class FileTailSource : LiveSource
     protected override async Task ReadAsync(string? cursor, long position, long gaps, ISourceSink sink, CancellationToken cancel)
     {
         var state = new TailState { Position = position, Gaps = gaps };
-        if (TryParseCursor(cursor, out var id, out long offset))
+        if (TryParseCursor(cursor, out var id, out long offset, out ulong? fingerprint))
         {
-            if (Libc.TryStat(_path, out var current, out long size, out _) && current == id)
+            // The same inode with other text at its start is a new file that reused the number (the old one was rotated,
+            // compressed and deleted): not ours.
+            if (Libc.TryStat(_path, out var current, out long size, out _) && current == id && StartsAsRead(_path, offset, fingerprint))
             {
                 if (size < offset)
                 {
@@ -48,19 +60,19 @@ public sealed class FileTailSource : LiveSource
                 await FollowAsync(_path, offset, state, sink, cancel, untilRotated: true).ConfigureAwait(false);
                 return;
             }
-            var trail = RotatedFiles.Find(_path, id);
+            var trail = RotatedFiles.Find(_path, id, offset, fingerprint);
             if (trail.Old is not null)
             {
-                await FollowAsync(trail.Old, offset, state, sink, cancel, untilRotated: false).ConfigureAwait(false);
+                await ReadRotatedAsync(trail.Old, offset, state, sink, cancel).ConfigureAwait(false);
                 foreach (var later in trail.Newer)
                 {
                     // Rotated again before the daemon came back (a two-step shift): never read, so read whole.
-                    await FollowAsync(later, 0, state, sink, cancel, untilRotated: false).ConfigureAwait(false);
+                    await ReadRotatedAsync(later, 0, state, sink, cancel).ConfigureAwait(false);
                 }
                 foreach (var packed in trail.Unreadable)
                 {
                     state.Gaps++;
-                    sink.Problem(Name, $"{packed} was rotated and compressed while the daemon was stopped; its lines are not read (gap counted)", TimeSpan.Zero);
+                    sink.Problem(Name, $"{packed} was rotated and compressed (not gzip) while the daemon was stopped; its lines are not read (gap counted)", TimeSpan.Zero);
                 }
             }
             else
@@ -79,6 +91,71 @@ public sealed class FileTailSource : LiveSource
         }
         await FollowAsync(_path, start, state, sink, cancel, untilRotated: true, alignToLine: !_fromStart && start > 0).ConfigureAwait(false);
     }
+
+    /// <summary>Reads a rotated file to its end: a plain one by its path, a gzip one decompressed, bounded.</summary>
+    private async Task ReadRotatedAsync(RotatedFiles.Rotated file, long offset, TailState state, ISourceSink sink, CancellationToken cancel)
+    {
+        if (!file.Gzip)
+        {
+            await FollowAsync(file.Path, offset, state, sink, cancel, untilRotated: false).ConfigureAwait(false);
+            return;
+        }
+        GzipLogChunks chunks;
+        try
+        {
+            chunks = GzipLogChunks.Open(file.Path, _maxDecompressed);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            state.Gaps++;
+            sink.Problem(Name, $"{file.Path} cannot be opened ({e.Message}); its lines are not read (gap counted)", TimeSpan.Zero);
+            return;
+        }
+        using (chunks)
+        {
+            if (!Libc.TryStat(file.Path, out var id, out _, out _))
+            {
+                id = default;
+            }
+            state.Format = LogFormat.Unknown;
+            try
+            {
+                await ReadFileAsync(chunks, id, offset, alignToLine: false, state, sink, cancel, follow: false).ConfigureAwait(false);
+            }
+            catch (InvalidDataException e)
+            {
+                state.Gaps++;
+                sink.Problem(Name, $"{file.Path} is corrupt gzip after {chunks.Position:N0} bytes of text ({e.Message}); the rest is not read (gap counted)", TimeSpan.Zero);
+                return;
+            }
+            if (chunks.Refused)
+            {
+                state.Gaps++;
+                sink.Problem(Name, $"{file.Path} decompresses to more than {_maxDecompressed:N0} bytes (a gzip bomb, or not a rotated log); refused after {Math.Min(chunks.Position, _maxDecompressed):N0} (gap counted)", TimeSpan.Zero);
+            }
+        }
+    }
+
+    /// <summary>True when the plain file at <paramref name="path"/> starts with the text <paramref name="fingerprint"/> was taken of (always, for a cursor without one).</summary>
+    private static bool StartsAsRead(string path, long offset, ulong? fingerprint)
+    {
+        if (fingerprint is not { } wanted)
+        {
+            return true;
+        }
+        try
+        {
+            using var chunks = new PlainLogChunks(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None));
+            return chunks.Fingerprint(offset) == wanted;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false; // gone or unreadable since the stat: look among the rotated names
+        }
+    }
+
+    private static string Cursor(FileIdentity id, long offset, LogChunks chunks)
+        => string.Create(CultureInfo.InvariantCulture, $"{id.Device}:{id.Inode}:{offset}:{chunks.Fingerprint(offset):x16}");
 
     private sealed class TailState
     {
@@ -106,13 +183,13 @@ public sealed class FileTailSource : LiveSource
                 await Task.Delay(_poll, Time, cancel).ConfigureAwait(false);
                 continue;
             }
-            using (stream)
+            using (var chunks = new PlainLogChunks(stream))
             {
                 if (!Libc.TryStat(stream.SafeFileHandle, out var id, out _, out int errno))
                 {
                     throw new IOException($"statx {path}: errno {errno}");
                 }
-                bool rotated = await ReadFileAsync(stream, id, offset, alignToLine, state, sink, cancel, untilRotated).ConfigureAwait(false);
+                bool rotated = await ReadFileAsync(chunks, id, offset, alignToLine, state, sink, cancel, untilRotated).ConfigureAwait(false);
                 if (!rotated || !untilRotated)
                 {
                     return;
@@ -125,33 +202,33 @@ public sealed class FileTailSource : LiveSource
     }
 
     /// <returns>True when the path now names another file (rotation by rename), false at cancellation or at the end of a non-followed file.</returns>
-    private async Task<bool> ReadFileAsync(FileStream stream, FileIdentity id, long offset, bool alignToLine, TailState state, ISourceSink sink, CancellationToken cancel, bool follow)
+    private async Task<bool> ReadFileAsync(LogChunks chunks, FileIdentity id, long offset, bool alignToLine, TailState state, ISourceSink sink, CancellationToken cancel, bool follow)
     {
         var buffer = new byte[ChunkSize];
         int held = 0; // bytes of an unfinished line at the start of buffer
-        var handle = stream.SafeFileHandle;
+        // Following (and aligning to a line at the old end) happens on plain files only: they have a handle.
+        var handle = chunks.Handle;
         long lineStart = offset; // file offset of buffer[0]
         var collector = new EventCollector();
         LogScanner? scanner = null;
         LogFramer? framer = null;
         // Starting at the old end of a file that does not end with a newline: the first "line" is the rest of one we never saw.
         bool skipPartial = false;
-        if (alignToLine && offset > 0)
+        if (alignToLine && offset > 0 && handle is not null)
         {
             Span<byte> prior = stackalloc byte[1];
             skipPartial = RandomAccess.Read(handle, prior, offset - 1) == 1 && prior[0] != (byte)'\n';
         }
         {
             // Commit where reading starts: a daemon stopped before the first line arrives resumes here, not at a later end.
-            await sink.DeliverAsync(new SourceBatch(Name, SourceId, [], string.Create(CultureInfo.InvariantCulture, $"{id.Device}:{id.Inode}:{offset}"), state.Position, state.Gaps), CancellationToken.None).ConfigureAwait(false);
+            await sink.DeliverAsync(new SourceBatch(Name, SourceId, [], Cursor(id, offset, chunks), state.Position, state.Gaps), CancellationToken.None).ConfigureAwait(false);
         }
         while (!cancel.IsCancellationRequested)
         {
-            // Positional reads on the handle: no stream position or cached length can hide a truncation.
-            int n = RandomAccess.Read(handle, buffer.AsSpan(held), lineStart + held);
+            int n = chunks.Read(buffer.AsSpan(held), lineStart + held);
             if (n == 0)
             {
-                if (!follow)
+                if (!follow || handle is null)
                 {
                     return false;
                 }
@@ -159,7 +236,7 @@ public sealed class FileTailSource : LiveSource
                 {
                     // Renamed away (or deleted): anything written to the old file before the rename is read by the next
                     // pass of this loop; only when it stays empty do we move to the new file.
-                    int more = RandomAccess.Read(handle, buffer.AsSpan(held), lineStart + held);
+                    int more = chunks.Read(buffer.AsSpan(held), lineStart + held);
                     if (more == 0)
                     {
                         return true;
@@ -228,23 +305,36 @@ public sealed class FileTailSource : LiveSource
             Buffer.BlockCopy(buffer, consumed, buffer, 0, end - consumed);
             held = end - consumed;
             lineStart = newOffset;
-            var cursor = string.Create(CultureInfo.InvariantCulture, $"{id.Device}:{id.Inode}:{newOffset}");
+            var cursor = Cursor(id, newOffset, chunks);
             await sink.DeliverAsync(new SourceBatch(Name, SourceId, collector.Take(), cursor, state.Position, state.Gaps) { Records = records }, CancellationToken.None).ConfigureAwait(false);
         }
         return false;
     }
 
-    internal static bool TryParseCursor(string? cursor, out FileIdentity id, out long offset)
+    /// <summary>
+    /// Reads <c>device:inode:offset:fingerprint</c> (the fingerprint of the text's first bytes finds the file again once
+    /// logrotate compressed it), or <c>device:inode:offset</c> as written before fingerprints (fingerprint null).
+    /// </summary>
+    internal static bool TryParseCursor(string? cursor, out FileIdentity id, out long offset, out ulong? fingerprint)
     {
         id = default;
         offset = 0;
+        fingerprint = null;
         var parts = cursor?.Split(':');
-        if (parts is not { Length: 3 }
+        if (parts is not { Length: 3 or 4 }
             || !ulong.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out ulong dev)
             || !ulong.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out ulong ino)
             || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out offset))
         {
             return false;
+        }
+        if (parts.Length == 4)
+        {
+            if (!ulong.TryParse(parts[3], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong hash))
+            {
+                return false;
+            }
+            fingerprint = hash;
         }
         id = new FileIdentity(dev, ino);
         return true;

@@ -19,7 +19,7 @@ public sealed class RawPeer : IDisposable
         _socket.ReceiveTimeout = 200;
     }
 
-    public void Send(in TcpSegment segment, ReadOnlySpan<byte> payload = default)
+    public void Send(in TcpPacket segment, ReadOnlySpan<byte> payload = default)
     {
         Span<byte> packet = stackalloc byte[Ipv4TcpPacket.SizeOf(segment, payload.Length)];
         int n = Ipv4TcpPacket.Write(packet, segment, payload, ++_id);
@@ -27,7 +27,7 @@ public sealed class RawPeer : IDisposable
     }
 
     /// <summary>The next incoming segment that matches, or null when none came before the deadline.</summary>
-    public TcpSegment? Receive(Func<TcpSegment, bool> match, TimeSpan timeout)
+    public TcpPacket? Receive(Func<TcpPacket, bool> match, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)

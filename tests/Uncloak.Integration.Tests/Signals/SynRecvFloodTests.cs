@@ -30,7 +30,7 @@ public sealed class SynRecvFloodTests
         var server = NetAddress.FromIPAddress(lab.ServerAddress);
         for (int i = 0; i < Syns; i++)
         {
-            raw.Send(new TcpSegment
+            raw.Send(new TcpPacket
             {
                 Source = NetAddress.Parse($"198.18.{100 + i / 4}.{10 + i % 4}"),
                 Destination = server,

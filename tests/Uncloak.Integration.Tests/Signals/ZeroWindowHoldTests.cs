@@ -146,7 +146,7 @@ public sealed class ZeroWindowHoldTests
         var serverAddress = NetAddress.FromIPAddress(lab.ServerAddress);
         ushort sport = (ushort)Random.Shared.Next(40000, 60000);
         uint isn = (uint)Random.Shared.Next();
-        var syn = new TcpSegment
+        var syn = new TcpPacket
         {
             Source = peer, Destination = serverAddress, SourcePort = sport, DestinationPort = Port,
             Sequence = isn, Flags = TcpFlags.Syn, Window = 4000, Mss = 1000,

@@ -39,14 +39,23 @@ internal sealed partial class DaemonProcess : IDisposable
 
     /// <summary>Starts the daemon inside network namespace <paramref name="netns"/> (ip netns exec replaces itself with dotnet: same pid).</summary>
     public static DaemonProcess StartIn(string? netns, params string[] args)
+        => StartAfter(netns is null ? ["dotnet"] : ["ip", "netns", "exec", netns, "dotnet"], args);
+
+    /// <summary>
+    /// Starts the daemon as a member of the cgroup whose <c>cgroup.procs</c> file is <paramref name="cgroupProcs"/>: a
+    /// shell writes its own pid there and replaces itself with dotnet (same pid), so the daemon is inside from its first
+    /// allocation, as under systemd's MemoryMax, and the runtime sizes its GC heap from the cgroup's limit. The shell
+    /// runs a fixed script; the path and the daemon's arguments reach it as positional arguments, never as code.
+    /// </summary>
+    public static DaemonProcess StartInCgroup(string cgroupProcs, params string[] args)
+        => StartAfter(["sh", "-c", "echo $$ > \"$0\" && exec \"$@\"", cgroupProcs, "dotnet"], args);
+
+    private static DaemonProcess StartAfter(string[] launcher, string[] args)
     {
-        var psi = new ProcessStartInfo(netns is null ? "dotnet" : "ip") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        if (netns is not null)
+        var psi = new ProcessStartInfo(launcher[0]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in launcher.AsSpan(1))
         {
-            foreach (var a in (string[])["netns", "exec", netns, "dotnet"])
-            {
-                psi.ArgumentList.Add(a);
-            }
+            psi.ArgumentList.Add(a);
         }
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "uncloak.dll"));
         foreach (var a in args)

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Microsoft.Data.Sqlite;
 using Uncloak.Web;
 using Xunit;
 
@@ -17,43 +16,6 @@ public sealed class MetricsListenerTests
 {
     private static string Shrunk(int i) =>
         $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.ffffff}+00:00 web1 kernel: TCP: Peer 198.18.{40 + i / 250}.{1 + i % 250}:{2000 + i}/443 unexpectedly shrunk window 2238402976:2238405685 (repaired)";
-
-    private static long Count(string db, string sql)
-    {
-        using var c = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
-        c.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
-    }
-
-    private static (DirectoryInfo Dir, string Config, string Log, string Db) Setup(string metrics)
-    {
-        var dir = Directory.CreateTempSubdirectory("uncloak-listener-");
-        var log = Path.Combine(dir.FullName, "kern.log");
-        var db = Path.Combine(dir.FullName, "u.db");
-        var config = Path.Combine(dir.FullName, "uncloak.yaml");
-        File.WriteAllText(log, "");
-        File.WriteAllText(config, $"""
-            store: {db}
-            firewall: off          # this daemon runs in the host's namespace: it must not touch the host's firewall
-            sources:
-              kmsg: false
-              sockets: off
-              files:
-                - {"{"} path: {log}, from_start: true {"}"}
-            metrics: "{metrics}"
-            """);
-        return (dir, config, log, db);
-    }
-
-    private static DaemonProcess StartDaemon(string config, params string[] extra)
-    {
-        var d = DaemonProcess.Start(["watch", "--config", config, .. extra]);
-        WatchDeadline.Until(() => d.Log.Contains("watching", StringComparison.Ordinal) || d.HasExited, TimeSpan.FromSeconds(60), () => "the daemon to start: " + d.Log);
-        Assert.False(d.HasExited, d.Log);
-        return d;
-    }
 
     /// <summary>One raw HTTP/1.1 exchange; returns the status line.</summary>
     private static string Exchange(IPAddress address, int port, string request)
@@ -99,33 +61,21 @@ public sealed class MetricsListenerTests
     public void Any_address_and_localhost_host_header_serve_and_other_methods_than_get_are_refused()
     {
         int port = DaemonProcess.FreePort();
-        var (dir, config, _, _) = Setup($"0.0.0.0:{port}");
-        DaemonProcess? daemon = null;
-        try
-        {
-            daemon = StartDaemon(config);
-            Assert.StartsWith("HTTP/1.1 200", Exchange(IPAddress.Loopback, port, $"GET /metrics HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n"), StringComparison.Ordinal);
-            Assert.StartsWith("HTTP/1.1 200", Exchange(IPAddress.Loopback, port, "HEAD /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"), StringComparison.Ordinal);
-            Assert.StartsWith("HTTP/1.1 405", Exchange(IPAddress.Loopback, port, "POST /metrics HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), StringComparison.Ordinal);
-            Assert.StartsWith("HTTP/1.1 405", Exchange(IPAddress.Loopback, port, "DELETE /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), StringComparison.Ordinal);
-            Assert.StartsWith("HTTP/1.1 404", Exchange(IPAddress.Loopback, port, "GET /nothing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), StringComparison.Ordinal);
-            daemon.Signal(DaemonProcess.SIGTERM);
-            Assert.True(daemon.WaitForExit(TimeSpan.FromSeconds(30)), daemon.Log);
-            Assert.Equal(0, daemon.ExitCode);
-            daemon.Dispose();
+        using var tailing = TailingDaemon.Create("uncloak-listener-", $"0.0.0.0:{port}");
+        tailing.Start();
+        Assert.StartsWith("HTTP/1.1 200", Exchange(IPAddress.Loopback, port, $"GET /metrics HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n"), StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 200", Exchange(IPAddress.Loopback, port, "HEAD /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"), StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 405", Exchange(IPAddress.Loopback, port, "POST /metrics HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 405", Exchange(IPAddress.Loopback, port, "DELETE /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 404", Exchange(IPAddress.Loopback, port, "GET /nothing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), StringComparison.Ordinal);
+        tailing.StopCleanly();
 
-            if (Socket.OSSupportsIPv6)
-            {
-                int port6 = DaemonProcess.FreePort();
-                daemon = StartDaemon(config, "--metrics", $"[::1]:{port6}");
-                Assert.Contains($"address=http://[::1]:{port6}/metrics", daemon.Log, StringComparison.Ordinal);
-                Assert.StartsWith("HTTP/1.1 200", Exchange(IPAddress.IPv6Loopback, port6, $"GET /healthz HTTP/1.1\r\nHost: [::1]:{port6}\r\nConnection: close\r\n\r\n"), StringComparison.Ordinal);
-            }
-        }
-        finally
+        if (Socket.OSSupportsIPv6)
         {
-            daemon?.Dispose();
-            dir.Delete(recursive: true);
+            int port6 = DaemonProcess.FreePort();
+            var daemon = tailing.Start(null, "--metrics", $"[::1]:{port6}");
+            Assert.Contains($"address=http://[::1]:{port6}/metrics", daemon.Log, StringComparison.Ordinal);
+            Assert.StartsWith("HTTP/1.1 200", Exchange(IPAddress.IPv6Loopback, port6, $"GET /healthz HTTP/1.1\r\nHost: [::1]:{port6}\r\nConnection: close\r\n\r\n"), StringComparison.Ordinal);
         }
     }
 
@@ -133,15 +83,14 @@ public sealed class MetricsListenerTests
     public async Task Hostile_connections_neither_bloat_the_daemon_nor_take_its_descriptors_nor_stop_its_events()
     {
         int port = DaemonProcess.FreePort();
-        var (dir, config, log, db) = Setup($"127.0.0.1:{port}");
-        DaemonProcess? daemon = null;
+        using var tailing = TailingDaemon.Create("uncloak-listener-", $"127.0.0.1:{port}");
         var held = new List<Socket>();
         try
         {
-            daemon = StartDaemon(config);
+            var daemon = tailing.Start();
             int pid = daemon.Pid;
-            File.AppendAllLines(log, Enumerable.Range(0, 100).Select(Shrunk));
-            WatchDeadline.Until(() => Count(db, "SELECT count(*) FROM events") == 100, TimeSpan.FromSeconds(30), () => "the first 100 events");
+            tailing.Append(Enumerable.Range(0, 100).Select(Shrunk));
+            WatchDeadline.Until(() => tailing.Events == 100, TimeSpan.FromSeconds(30), () => "the first 100 events");
             long rssBefore = RssKiB(pid);
             int fdsBefore = Directory.GetFiles($"/proc/{pid}/fd").Length;
 
@@ -185,8 +134,8 @@ public sealed class MetricsListenerTests
             }
 
             // While all of that is open, events keep flowing into the store.
-            File.AppendAllLines(log, Enumerable.Range(100, 1000).Select(Shrunk));
-            WatchDeadline.Until(() => Count(db, "SELECT count(*) FROM events") == 1100, TimeSpan.FromSeconds(30), () => "1,000 more events while the listener is under attack: " + daemon.Log);
+            tailing.Append(Enumerable.Range(100, 1000).Select(Shrunk));
+            WatchDeadline.Until(() => tailing.Events == 1100, TimeSpan.FromSeconds(30), () => "1,000 more events while the listener is under attack: " + daemon.Log);
             long rssAfter = RssKiB(pid);
             int fdsAfter = Directory.GetFiles($"/proc/{pid}/fd").Length;
             Assert.False(daemon.HasExited, daemon.Log);
@@ -200,9 +149,7 @@ public sealed class MetricsListenerTests
             }
             held.Clear();
             WatchDeadline.Until(() => Scrapes(port), TimeSpan.FromSeconds(30), () => "a scrape after the attack");
-            daemon.Signal(DaemonProcess.SIGTERM);
-            Assert.True(daemon.WaitForExit(TimeSpan.FromSeconds(30)), daemon.Log);
-            Assert.Equal(0, daemon.ExitCode);
+            tailing.StopCleanly();
         }
         finally
         {
@@ -210,8 +157,6 @@ public sealed class MetricsListenerTests
             {
                 s.Dispose();
             }
-            daemon?.Dispose();
-            dir.Delete(recursive: true);
         }
     }
 }

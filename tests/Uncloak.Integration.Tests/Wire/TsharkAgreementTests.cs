@@ -16,9 +16,36 @@ public sealed class TsharkAgreementTests
 
     [Theory]
     [MemberData(nameof(Captures))]
-    public void Zero_window_flows_agree_with_tshark(string file)
+    public void Zero_window_flows_agree_with_tshark(string file) => AssertAgree(Path.Combine(AppContext.BaseDirectory, "wire-samples", file));
+
+    /// <summary>
+    /// The benchmark's generated capture (bench/wire/make-capture.py), small: its held flows close their windows early
+    /// and reopen 3.7 s later, past the end of a short file. tshark flags a flow at its first zero-window packet; the
+    /// tracker reports a hold once it lasted <see cref="WireOptions.ZeroWindowHold"/> (2 s by default) or at the end of
+    /// the capture. With the threshold at zero the flows agree one to one; the benchmark's 569-against-360 compared
+    /// tshark's flags with holds of at least 2 s, and the holds cut by the end of the file are shorter.
+    /// </summary>
+    [Fact]
+    public void Zero_window_flows_agree_with_tshark_on_the_generated_capture()
     {
-        string path = Path.Combine(AppContext.BaseDirectory, "wire-samples", file);
+        var dir = Directory.CreateTempSubdirectory("uncloak-wire-gen-");
+        try
+        {
+            string path = Path.Combine(dir.FullName, "gen.pcap");
+            var gen = Lab.Shell.Run(["python3", Path.Combine(AppContext.BaseDirectory, "make-capture.py"), path, "20000"]);
+            Assert.True(gen.ExitCode == 0, gen.ToString());
+            int flagged = AssertAgree(path);
+            Assert.True(flagged >= 10, $"the generated capture has only {flagged} zero-window flows");
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Asserts the tracker's zero-window flow directions are tshark's; returns how many there are.</summary>
+    private static int AssertAgree(string path)
+    {
         var tshark = Tshark(path, "tcp.analysis.zero_window");
         var ours = new HashSet<string>(StringComparer.Ordinal);
         var sink = new Collector();
@@ -34,6 +61,7 @@ public sealed class TsharkAgreementTests
             ours.Add($"{ev.Peer}:{ev.PeerPort}>{ev.Local}:{ev.LocalPort}");
         }
         Assert.Equal(tshark.Order(StringComparer.Ordinal), ours.Order(StringComparer.Ordinal));
+        return ours.Count;
     }
 
     private static HashSet<string> Tshark(string path, string filter)

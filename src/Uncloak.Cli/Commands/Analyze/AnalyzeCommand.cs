@@ -17,26 +17,10 @@ public static class AnalyzeCommand
                 "Without files, reports from the store (--db).",
             Arity = ArgumentArity.ZeroOrMore,
         };
-        var json = CommonOptions.Json();
-        var db = CommonOptions.Db();
-        var noStore = new Option<bool>("--no-store") { Description = "Do not record events in the store (a read-only look)." };
-        var html = new Option<string?>("--html") { Description = "Also write a self-contained HTML report with SVG charts to FILE.", HelpName = "FILE" };
+        var shared = new ReportOptions("Also write a self-contained HTML report with SVG charts to FILE.", EventKinds.LogKinds);
         var since = new Option<string?>("--since") { Description = "Only events at or after this time (2025-06-17, '2025-06-17 04:00', ISO 8601; UTC).", HelpName = "TIME" };
         var until = new Option<string?>("--until") { Description = "Only events before this time (UTC).", HelpName = "TIME" };
-        var kind = new Option<string[]>("--kind")
-        {
-            Description = "Only these kinds (repeatable or comma-separated): " + string.Join(", ", EventKinds.LogKinds.Select(k => k.Name())),
-            AllowMultipleArgumentsPerToken = true,
-        };
-        var peer = new Option<string?>("--peer") { Description = "Only events from this peer address or network (203.0.113.7, 203.0.113.0/24, 2001:db8::/64).", HelpName = "ADDR[/LEN]" };
-        var top = new Option<int?>("--top") { Description = "How many peers to list (default: 15 on the terminal, all in --json).", HelpName = "N" };
         var year = new Option<int?>("--year") { Description = "Year in which classic syslog files END (their lines carry no year; default: from each file's modification time).", HelpName = "YYYY" };
-        var failOn = new Option<string?>("--fail-on")
-        {
-            Description = "Exit 1 when a finding is at least this severe: notice, warning or critical (for cron and CI).",
-            HelpName = "SEVERITY",
-        };
-        failOn.AcceptOnlyFromAmong("notice", "warning", "critical");
 
         var command = new Command("analyze",
             "Read whole kernel logs (GBs are fine: memory grows with distinct peers, not lines) and report: counts per kind, top peers " +
@@ -47,29 +31,21 @@ public static class AnalyzeCommand
             "Exit codes: 0 done, 1 a finding reached --fail-on, 2 bad usage or an input could not be read (what could be read is still reported).\n\n" +
             "Examples:\n  uncloak analyze /var/log/kern.log*\n  journalctl -k -o json | uncloak analyze -\n  uncloak analyze --json --kind treason --since 2025-06-17 kern.log\n  uncloak analyze --html report.html samples/")
         {
-            files, json, db, noStore, html, since, until, kind, peer, top, year, failOn,
+            files,
         };
+        foreach (var option in (Option[])[.. shared.Output, since, until, .. shared.Filters, year, shared.FailOn])
+        {
+            command.Options.Add(option);
+        }
         command.SetAction((result, cancel) =>
         {
             var output = result.InvocationConfiguration.Output;
             var error = result.InvocationConfiguration.Error;
-            if (!TryBuildFilter(result.GetValue(since), result.GetValue(until), result.GetValue(kind) ?? [], result.GetValue(peer), out var filter, out string? problem))
+            if (!shared.TryRead(result, "analyze", result.GetValue(files) ?? [], result.GetValue(since), result.GetValue(until), error, out var options))
             {
-                error.WriteLine("uncloak analyze: " + problem);
                 return Task.FromResult(ExitCodes.UsageOrInput);
             }
-            var options = new AnalyzeOptions
-            {
-                Files = result.GetValue(files) ?? [],
-                Json = result.GetValue(json),
-                DbPath = result.GetValue(db),
-                NoStore = result.GetValue(noStore),
-                HtmlPath = result.GetValue(html),
-                Filter = filter!,
-                Top = result.GetValue(top),
-                Year = result.GetValue(year),
-                FailOn = AnalyzeOptions.FailOnSeverity(result.GetValue(failOn)),
-            };
+            options = options with { Year = result.GetValue(year) };
             return Task.FromResult(AnalyzeRunner.Run(options, output, error, cancel));
         });
         return command;

@@ -11,7 +11,7 @@ public static class PcapCommand
 {
     private static readonly EventKind[] WireKinds =
     [
-        EventKind.ZeroWindowHold, EventKind.SlowRead, EventKind.SynRecvFlood, EventKind.RstStorm, EventKind.RetransmitStorm, EventKind.OddPacket,
+        EventKind.ZeroWindowHold, EventKind.SlowRead, EventKind.SynRecvFlood, EventKind.RstStorm, EventKind.RetransmitStorm, EventKind.OddPacket, EventKind.IcmpFlood,
     ];
 
     public static Command Create()
@@ -22,17 +22,7 @@ public static class PcapCommand
                 "from tcpdump, dumpcap, tshark or Wireshark. Link types: Ethernet (VLAN tags too), Linux cooked (SLL, SLL2: `-i any`), raw IP.",
             Arity = ArgumentArity.OneOrMore,
         };
-        var json = CommonOptions.Json();
-        var db = CommonOptions.Db();
-        var noStore = new Option<bool>("--no-store") { Description = "Do not record events in the store (a read-only look)." };
-        var html = new Option<string?>("--html") { Description = "Also write a self-contained HTML report to FILE.", HelpName = "FILE" };
-        var kind = new Option<string[]>("--kind")
-        {
-            Description = "Only these kinds (repeatable or comma-separated): " + string.Join(", ", WireKinds.Select(k => k.Name())),
-            AllowMultipleArgumentsPerToken = true,
-        };
-        var peer = new Option<string?>("--peer") { Description = "Only events naming this address or network.", HelpName = "ADDR[/LEN]" };
-        var top = new Option<int?>("--top") { Description = "How many peers to list (default: 15 on the terminal, all in --json).", HelpName = "N" };
+        var shared = new ReportOptions("Also write a self-contained HTML report to FILE.", WireKinds);
         var maxFlows = new Option<int>("--max-flows")
         {
             Description = "Connections tracked at once (about 200 bytes each); beyond it the stalest is evicted and counted. Memory is bounded by this, not by the file.",
@@ -45,8 +35,6 @@ public static class PcapCommand
             DefaultValueFactory = _ => "2s",
             HelpName = "DURATION",
         };
-        var failOn = new Option<string?>("--fail-on") { Description = "Exit 1 when a finding is at least this severe: notice, warning or critical.", HelpName = "SEVERITY" };
-        failOn.AcceptOnlyFromAmong("notice", "warning", "critical");
 
         var command = new Command("pcap",
             "Read packet captures and report what hurts a server on the wire, with the side that did it: zero windows held " +
@@ -61,14 +49,17 @@ public static class PcapCommand
             "Examples:\n  tcpdump -i any -s 128 -w /tmp/edge.pcap 'tcp port 443'; uncloak pcap /tmp/edge.pcap\n" +
             "  uncloak pcap --json --kind zero_window_hold,slow_read capture.pcapng\n  uncloak pcap --html wire.html --no-store ring-*.pcap.gz")
         {
-            files, json, db, noStore, html, kind, peer, top, maxFlows, hold, failOn,
+            files,
         };
+        foreach (var option in (Option[])[.. shared.Output, .. shared.Filters, maxFlows, hold, shared.FailOn])
+        {
+            command.Options.Add(option);
+        }
         command.SetAction((result, cancel) =>
         {
             var error = result.InvocationConfiguration.Error;
-            if (!AnalyzeCommand.TryBuildFilter(null, null, result.GetValue(kind) ?? [], result.GetValue(peer), out var filter, out string? problem))
+            if (!shared.TryRead(result, "pcap", result.GetValue(files) ?? [], null, null, error, out var options))
             {
-                error.WriteLine("uncloak pcap: " + problem);
                 return Task.FromResult(ExitCodes.UsageOrInput);
             }
             if (!Uncloak.Core.Decisions.DurationText.TryParse(result.GetValue(hold)!, out var holdFor) || holdFor <= TimeSpan.Zero)
@@ -82,19 +73,7 @@ public static class PcapCommand
                 error.WriteLine("uncloak pcap: " + string.Join("; ", errors));
                 return Task.FromResult(ExitCodes.UsageOrInput);
             }
-            var options = new AnalyzeOptions
-            {
-                Files = result.GetValue(files) ?? [],
-                Json = result.GetValue(json),
-                DbPath = result.GetValue(db),
-                NoStore = result.GetValue(noStore),
-                HtmlPath = result.GetValue(html),
-                Filter = filter!,
-                Top = result.GetValue(top),
-                FailOn = AnalyzeOptions.FailOnSeverity(result.GetValue(failOn)),
-                Wire = wire,
-                CapturesOnly = true,
-            };
+            options = options with { Wire = wire, CapturesOnly = true };
             return Task.FromResult(AnalyzeRunner.Run(options, result.InvocationConfiguration.Output, error, cancel));
         });
         return command;

@@ -22,26 +22,42 @@ internal static class Frames
         tcp[13] = (byte)flags;
         BinaryPrimitives.WriteUInt16BigEndian(tcp.AsSpan(14), window);
         options.CopyTo(tcp, 20);
+        return Ip(src, dst, 6, ttl, tcp);
+    }
+
+    /// <summary>An ICMP (IPv4) or ICMPv6 message of <paramref name="type"/> with <paramref name="payload"/> bytes after its 8-byte header.</summary>
+    public static byte[] Icmp(string source, string destination, byte type, int payload = 56, byte ttl = 64)
+    {
+        var src = NetAddress.Parse(source);
+        var dst = NetAddress.Parse(destination);
+        var icmp = new byte[8 + payload];
+        icmp[0] = type;
+        return Ip(src, dst, src.IsV4 ? (byte)1 : (byte)58, ttl, icmp);
+    }
+
+    /// <summary>An IPv4 (20-byte header) or IPv6 (40-byte header) packet of <paramref name="protocol"/> around <paramref name="payload"/>.</summary>
+    private static byte[] Ip(NetAddress src, NetAddress dst, byte protocol, byte ttl, byte[] payload)
+    {
         if (src.IsV4)
         {
-            var ip = new byte[20 + tcpLength];
+            var ip = new byte[20 + payload.Length];
             ip[0] = 0x45;
             BinaryPrimitives.WriteUInt16BigEndian(ip.AsSpan(2), (ushort)ip.Length);
             ip[8] = ttl;
-            ip[9] = 6;
+            ip[9] = protocol;
             BinaryPrimitives.WriteUInt32BigEndian(ip.AsSpan(12), src.V4);
             BinaryPrimitives.WriteUInt32BigEndian(ip.AsSpan(16), dst.V4);
-            tcp.CopyTo(ip, 20);
+            payload.CopyTo(ip, 20);
             return ip;
         }
-        var ip6 = new byte[40 + tcpLength];
+        var ip6 = new byte[40 + payload.Length];
         ip6[0] = 0x60;
-        BinaryPrimitives.WriteUInt16BigEndian(ip6.AsSpan(4), (ushort)tcpLength);
-        ip6[6] = 6;
+        BinaryPrimitives.WriteUInt16BigEndian(ip6.AsSpan(4), (ushort)payload.Length);
+        ip6[6] = protocol;
         ip6[7] = ttl;
         src.WriteBytes(ip6.AsSpan(8));
         dst.WriteBytes(ip6.AsSpan(24));
-        tcp.CopyTo(ip6, 40);
+        payload.CopyTo(ip6, 40);
         return ip6;
     }
 

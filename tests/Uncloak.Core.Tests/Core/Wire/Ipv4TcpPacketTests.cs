@@ -16,7 +16,7 @@ public sealed class Ipv4TcpPacketTests
     [Fact]
     public void A_syn_is_byte_for_byte_what_the_kernel_would_accept()
     {
-        var syn = new TcpSegment
+        var syn = new TcpPacket
         {
             Source = NetAddress.Parse("198.18.10.1"),
             Destination = NetAddress.Parse("198.19.0.1"),
@@ -40,13 +40,14 @@ public sealed class Ipv4TcpPacketTests
         Assert.Equal(expected, buf[..n]);
         Assert.Equal(Ipv4HeaderChecksum(buf), (ushort)((buf[10] << 8) | buf[11]));
         Assert.True(Ipv4TcpPacket.TryRead(buf.AsSpan(0, n), out var back));
-        Assert.Equal(syn with { PayloadLength = 0 }, back);
+        // Read back by the capture decoder: what was written, plus what the header says beyond it (TTL 64, no window scale).
+        Assert.Equal(syn with { PayloadLength = 0, Ttl = 64, WindowScale = -1, Protocol = 6 }, back);
     }
 
     [Fact]
     public void A_corrupted_or_truncated_packet_does_not_read()
     {
-        var seg = new TcpSegment
+        var seg = new TcpPacket
         {
             Source = NetAddress.Parse("198.18.0.2"),
             Destination = NetAddress.Parse("198.18.0.1"),

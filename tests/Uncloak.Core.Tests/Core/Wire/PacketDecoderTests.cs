@@ -17,6 +17,24 @@ public sealed class PacketDecoderTests
         Assert.Equal(0, p.PayloadLength);
     }
 
+    [Theory]
+    [InlineData("198.18.0.2", "198.18.0.1", 8, 1)]
+    [InlineData("2001:2::2", "2001:2::1", 128, 58)]
+    public void An_icmp_message_gives_its_addresses_and_type(string source, string destination, byte type, byte protocol)
+    {
+        var frame = Frames.Ethernet(Frames.Icmp(source, destination, type, ttl: 51));
+        Assert.Equal(DecodeResult.Icmp, PacketDecoder.Decode(LinkType.Ethernet, frame, out var p));
+        Assert.Equal((NetAddress.Parse(source), NetAddress.Parse(destination), type, protocol, (byte)51, 64),
+            (p.Source, p.Destination, p.IcmpType, p.Protocol, p.Ttl, p.PayloadLength));
+    }
+
+    [Fact]
+    public void An_icmp_message_cut_before_its_type_and_checksum_is_malformed()
+    {
+        var frame = Frames.Icmp("198.18.0.2", "198.18.0.1", 8, payload: 0)[..22];
+        Assert.Equal(DecodeResult.Malformed, PacketDecoder.Decode(LinkType.Ipv4, frame, out _));
+    }
+
     [Fact]
     public void A_window_scale_above_14_is_used_as_14()
     {

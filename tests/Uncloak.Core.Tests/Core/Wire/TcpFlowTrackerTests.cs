@@ -160,6 +160,71 @@ public sealed class TcpFlowTrackerTests
     }
 
     [Fact]
+    public void A_flood_spoofed_from_the_legitimate_clients_range_names_no_source_range()
+    {
+        // Issue 15: the flood's forged sources span 198.18.0.0/16, where the real client (198.18.0.2) lives and completes
+        // its handshakes. No range that leaves the client out covers the sources: none is named, the destination is.
+        var w = new WireEvents(new WireOptions { SynFloodSyns = 100 });
+        var random = new Random(17);
+        for (int i = 0; i < 300; i++)
+        {
+            string source = $"198.18.{random.Next(1, 256)}.{random.Next(1, 255)}";
+            w.At(i * 0.01, Frames.Tcp(source, (ushort)(1024 + i), Server, 8080, TcpFlags.Syn, seq: (uint)random.Next(), ttl: (byte)random.Next(32, 255)));
+            w.At(i * 0.01 + 0.0001, Frames.Tcp(Server, 8080, source, (ushort)(1024 + i), TcpFlags.Syn | Ack, seq: 7, ack: 1));
+            if (i % 30 == 0)
+            {
+                Handshake(w, at: i * 0.01 + 0.001, port: (ushort)(40000 + i));
+            }
+        }
+        w.Tracker.Flush();
+
+        var flood = Assert.Single(w.Of(EventKind.SynRecvFlood));
+        Assert.Equal((NetAddress.Parse(Server), (ushort)8080), (flood.Local, flood.LocalPort));
+        Assert.Equal(NetAddress.None, flood.Peer);
+        Assert.Equal((byte)1, flood.Form);
+        Assert.Contains("no source named", w.All.Single(e => e.Event.Kind == EventKind.SynRecvFlood).Message);
+        Assert.DoesNotContain(w.All, e => e.Event.Peer == NetAddress.Parse(Client));
+    }
+
+    [Fact]
+    public void A_flood_from_a_narrow_range_apart_from_the_clients_is_named_by_that_range()
+    {
+        var w = new WireEvents(new WireOptions { SynFloodSyns = 100 });
+        var random = new Random(18);
+        for (int i = 0; i < 300; i++)
+        {
+            string source = $"198.19.77.{random.Next(1, 255)}";
+            w.At(i * 0.01, Frames.Tcp(source, (ushort)(1024 + i), Server, 8080, TcpFlags.Syn, seq: (uint)random.Next(), ttl: (byte)random.Next(32, 255)));
+            if (i % 30 == 0)
+            {
+                Handshake(w, at: i * 0.01 + 0.001, port: (ushort)(40000 + i));
+            }
+        }
+        w.Tracker.Flush();
+
+        var flood = Assert.Single(w.Of(EventKind.SynRecvFlood));
+        Assert.Equal(NetAddress.Parse("198.19.77.0"), flood.Peer);
+        Assert.Contains("within 198.19.77.0/24", w.All.Single(e => e.Event.Kind == EventKind.SynRecvFlood).Message);
+    }
+
+    [Fact]
+    public void A_ping_flood_from_many_sources_names_the_target_and_no_source_and_replies_do_not_count()
+    {
+        var w = new WireEvents(new WireOptions { IcmpFloodPackets = 200 });
+        for (int i = 0; i < 400; i++)
+        {
+            string source = $"2001:2::{i % 100 + 10:x}";
+            w.AtIcmp(i * 0.01, Frames.Icmp(source, "2001:2::1", 128));
+            w.AtIcmp(i * 0.01 + 0.0001, Frames.Icmp("2001:2::1", source, 129)); // the echo replies
+        }
+        w.Tracker.Flush();
+
+        var flood = Assert.Single(w.Of(EventKind.IcmpFlood));
+        Assert.Equal((NetAddress.None, NetAddress.Parse("2001:2::1"), (byte)1, 400L, (byte)58), (flood.Peer, flood.Local, flood.Form, flood.Count, flood.Protocol));
+        Assert.Equal(800, w.Tracker.Statistics.IcmpMessages);
+    }
+
+    [Fact]
     public void Syns_from_one_host_that_complete_are_not_spoofed()
     {
         var w = new WireEvents(new WireOptions { SynFloodSyns = 100 });

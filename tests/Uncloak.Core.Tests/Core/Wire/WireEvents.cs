@@ -32,4 +32,14 @@ internal sealed class WireEvents : IEventSink
         }
         Tracker.Add(packet, T0 + (long)(seconds * TimeSpan.TicksPerSecond), (long)(seconds * 1000));
     }
+
+    /// <summary>Feeds one raw-IP ICMP message at <paramref name="seconds"/> after <see cref="T0"/>.</summary>
+    public void AtIcmp(double seconds, byte[] ip)
+    {
+        if (PacketDecoder.Decode(LinkType.Raw, ip, out var packet) != DecodeResult.Icmp)
+        {
+            throw new InvalidOperationException("test packet does not decode as ICMP");
+        }
+        Tracker.AddIcmp(packet, T0 + (long)(seconds * TimeSpan.TicksPerSecond), (long)(seconds * 1000));
+    }
 }
