@@ -29,6 +29,8 @@ for k, v in truth["events"].items():
         print(f"uncloak: kind {k}: {report['events'].get(k)} != truth {v}")
 treason_truth = Counter({p: k["treason"] for p, k in truth["peers"].items() if "treason" in k})
 for name, path in (("grep pipeline", sys.argv[3]), ("fail2ban-regex", sys.argv[4])):
+    if path == "-":   # that tool was not run
+        continue
     raw = Counter()
     for line in open(path):
         parts = line.split()
