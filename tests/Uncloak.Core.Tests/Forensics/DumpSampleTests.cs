@@ -221,18 +221,7 @@ public sealed class DumpSampleTests
                 "sndWnd" => socket.Info.HasSndWnd ? (long)socket.Info.SndWnd : null,
                 _ => throw new InvalidOperationException("unknown expectation " + p.Name),
             };
-            if (p.Name == "index")
-            {
-                continue;
-            }
-            object? expected = p.Value.ValueKind switch
-            {
-                JsonValueKind.Null => null,
-                JsonValueKind.String => p.Value.GetString(),
-                JsonValueKind.True or JsonValueKind.False => p.Value.GetBoolean(),
-                _ => p.Value.GetInt64(),
-            };
-            Assert.True(Equals(expected, actual), $"socket {s.GetProperty("index")}: {p.Name} expected {expected ?? "null"}, read {actual ?? "null"}");
+            Compare(p, actual, $"socket {s.GetProperty("index")}");
         }
     }
 
@@ -257,12 +246,23 @@ public sealed class DumpSampleTests
                 "backlogPackets" => q.BacklogPackets,
                 _ => throw new InvalidOperationException("unknown expectation " + p.Name),
             };
-            if (p.Name == "index")
-            {
-                continue;
-            }
-            object? expected = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : p.Value.GetInt64();
-            Assert.True(Equals(expected, actual), $"qdisc {e.GetProperty("index")}: {p.Name} expected {expected}, read {actual}");
+            Compare(p, actual, $"qdisc {e.GetProperty("index")}");
         }
+    }
+
+    private static void Compare(JsonProperty p, object? actual, string where)
+    {
+        if (p.Name == "index")
+        {
+            return;
+        }
+        object? expected = p.Value.ValueKind switch
+        {
+            JsonValueKind.Null => null,
+            JsonValueKind.String => p.Value.GetString(),
+            JsonValueKind.True or JsonValueKind.False => p.Value.GetBoolean(),
+            _ => p.Value.GetInt64(),
+        };
+        Assert.True(Equals(expected, actual), $"{where}: {p.Name} expected {expected ?? "null"}, read {actual ?? "null"}");
     }
 }

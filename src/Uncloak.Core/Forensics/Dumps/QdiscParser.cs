@@ -51,29 +51,24 @@ internal sealed class QdiscParser(DumpEvidence into, string device) : DumpParser
                 }
                 _current.SentPackets = p;
             }
-            else if (token.SequenceEqual("(dropped"u8))
+            else if (token.SequenceEqual("(dropped"u8) || token.SequenceEqual("overlimits"u8) || token.SequenceEqual("requeues"u8))
             {
-                if (!TryNumber(ref rest, out long d))
+                if (!TryNumber(ref rest, out long n))
                 {
                     return DumpLine.Malformed;
                 }
-                _current.Drops = d;
-            }
-            else if (token.SequenceEqual("overlimits"u8))
-            {
-                if (!TryNumber(ref rest, out long o))
+                switch (token[0])
                 {
-                    return DumpLine.Malformed;
+                    case (byte)'(':
+                        _current.Drops = n;
+                        break;
+                    case (byte)'o':
+                        _current.Overlimits = n;
+                        break;
+                    default:
+                        _current.Requeues = n;
+                        break;
                 }
-                _current.Overlimits = o;
-            }
-            else if (token.SequenceEqual("requeues"u8))
-            {
-                if (!TryNumber(ref rest, out long r))
-                {
-                    return DumpLine.Malformed;
-                }
-                _current.Requeues = r;
             }
             else if (token.SequenceEqual("backlog"u8))
             {
