@@ -13,7 +13,9 @@ public static class AnalyzeCommand
         var files = new Argument<string[]>("files")
         {
             Description = "Log files: kern.log, syslog, messages (also rotated .1 and .gz), /dev/kmsg dumps, `journalctl -k -o json` " +
-                "or `-o export` output, dmesg output. The format is detected per file. '-' reads standard input. " +
+                "or `-o export` output, dmesg output; incident bundles (a directory with manifest.json) and the text dumps admins paste " +
+                "(ss -tinoe, ss -tiepm, nstat -az, netstat -s, ethtool -S IF, tc -s qdisc, ip -s link, ip neigh; several in one file too), " +
+                "which are localized: where the outage's fault is. The format is detected per file. '-' reads standard input. " +
                 "Without files, reports from the store (--db).",
             Arity = ArgumentArity.ZeroOrMore,
         };
@@ -29,7 +31,11 @@ public static class AnalyzeCommand
             "Events go into the store, keyed by each file's identity and byte offset: analysing the same file again adds nothing, and a " +
             "grown or rotated file adds only what is new. Bad lines are counted, never fatal.\n\n" +
             "Exit codes: 0 done, 1 a finding reached --fail-on, 2 bad usage or an input could not be read (what could be read is still reported).\n\n" +
-            "Examples:\n  uncloak analyze /var/log/kern.log*\n  journalctl -k -o json | uncloak analyze -\n  uncloak analyze --json --kind treason --since 2025-06-17 kern.log\n  uncloak analyze --html report.html samples/")
+            "Bundles and dumps: each bundle is one incident; all dump files given are read as one moment of one outage. The verdict " +
+            "names the layer (application, host, shaper, nic, lan, upstream, or unknown) with a confidence, the ranked layers, the " +
+            "evidence and the reasoning; --json gives {\"schema\": \"uncloak.forensics/1\", \"verdicts\": [...]}; --fail-on notice|warning " +
+            "exits 1 when a layer is named.\n\n" +
+            "Examples:\n  uncloak analyze /var/log/kern.log*\n  uncloak analyze /var/lib/uncloak/incidents/20260617T040800Z\n  uncloak analyze --json ss.txt nstat.txt ethtool-eth0.txt\n  journalctl -k -o json | uncloak analyze -\n  uncloak analyze --json --kind treason --since 2025-06-17 kern.log\n  uncloak analyze --html report.html samples/")
         {
             files,
         };

@@ -23,6 +23,27 @@ public static partial class AnalyzeRunner
 {
     public static int Run(AnalyzeOptions options, TextWriter output, TextWriter error, CancellationToken cancel)
     {
+        // `uncloak pcap` shares this runner and takes captures only.
+        if (options.CapturesOnly)
+        {
+            return RunLogs(options, output, error, cancel);
+        }
+        var (bundles, dumps, rest) = SplitForensicInputs(options.Files);
+        if (bundles.Count + dumps.Count == 0)
+        {
+            return RunLogs(options, output, error, cancel);
+        }
+        if (rest.Count > 0 && options.Json)
+        {
+            error.WriteLine("uncloak analyze: --json takes either logs and captures or bundles and dumps; give them in separate runs.");
+            return ExitCodes.UsageOrInput;
+        }
+        int forensics = RunForensics(bundles, dumps, options, output, error);
+        return rest.Count == 0 ? forensics : Math.Max(forensics, RunLogs(options with { Files = rest }, output, error, cancel));
+    }
+
+    private static int RunLogs(AnalyzeOptions options, TextWriter output, TextWriter error, CancellationToken cancel)
+    {
         var builder = new AnalysisBuilder(options.Filter);
         int? exit = null;
         SqliteStore? store = null;

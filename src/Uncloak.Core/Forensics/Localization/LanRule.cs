@@ -1,0 +1,38 @@
+namespace Uncloak.Core.Forensics.Localization;
+
+/// <summary>
+/// <c>lan</c>: the link is up but the gateway is gone: its neighbour entry FAILED or INCOMPLETE (no ARP/ND answer), or
+/// the gateway probe fails. The switch, the VLAN or the router's port, not this host.
+/// </summary>
+public sealed class LanRule : LayerRule
+{
+    public override Layer Layer => Layer.Lan;
+
+    protected override void Apply(IncidentEvidence e, LayerFinding f)
+    {
+        var probes = e.AllProbes.ToList();
+        var gateways = probes.Where(p => p.Vantage == Vantage.Gateway).Select(p => p.Target).ToHashSet(StringComparer.Ordinal);
+        foreach (var n in e.Moment?.Neighbours.Where(n => n.Unresolved) ?? [])
+        {
+            bool gateway = gateways.Contains(n.Address.ToString());
+            if (gateway || gateways.Count == 0)
+            {
+                f.Support(gateway ? 0.6 : 0.25, "neighbour", $"{n.Address} dev {n.Device} {n.State}",
+                    gateway
+                        ? $"The gateway {n.Address} does not answer ARP/ND on {n.Device}: nothing past the switch port can be reached."
+                        : $"{n.Address} does not answer ARP/ND on {n.Device}; if it is the gateway, the LAN is where packets stop.");
+            }
+        }
+        var failed = probes.Where(p => p.Vantage == Vantage.Gateway && !p.Ok).ToList();
+        if (failed.Count > 0)
+        {
+            var okAfter = probes.Count(p => p.Vantage == Vantage.Gateway && p.Ok);
+            f.Support(0.4, "probe", $"gateway probe failed {failed.Count} time(s) ({failed[0].Target}: {failed[0].Failure}){(okAfter > 0 ? $", passed {okAfter}" : "")}",
+                "The host could not reach its own gateway.");
+        }
+        if (f.Score > 0 && e.Moment?.Links.Any(l => l.Name != "lo" && l.AdminUp && !l.Carrier) == true)
+        {
+            f.Weaken(0.35, "This host's link was down, which alone explains an unreachable gateway: the NIC comes first.");
+        }
+    }
+}
