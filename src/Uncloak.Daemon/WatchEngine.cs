@@ -106,6 +106,8 @@ public sealed partial class WatchEngine : ISourceSink
     /// <summary>Runs until <paramref name="stop"/>, then shuts down cleanly (see the class remarks).</summary>
     public async Task RunAsync(IReadOnlyList<LiveSource> sources, IReadOnlyList<(ProbeConfig Config, HealthProbe Probe)> probes, CancellationToken stop)
     {
+        _startedAt = _time.GetUtcNow().UtcDateTime;
+        _liveSources = sources;
         foreach (var source in sources)
         {
             var cursor = _store.Cursor(source.Name);
@@ -186,6 +188,9 @@ public sealed partial class WatchEngine : ISourceSink
                         break;
                     case ReloadItem:
                         break; // handled below, through the flag
+                    case StatusItem s:
+                        Answer(s);
+                        break;
                     case RemedyDoneItem r:
                         _store.AddActions([new ActionRecord(r.Time, "outage:" + r.Probe, "on_outage", "remedy", r.Probe, TimeSpan.Zero, false, r.Outcome, r.Command)]);
                         _metrics.Decision("remedy", false);
@@ -311,6 +316,7 @@ public sealed partial class WatchEngine : ISourceSink
                 RemediationKind.Check => "check",
                 _ => "alert",
             };
+            _metrics.ScenarioDecision(a.Alert.Scenario.Name, action);
             _metrics.Decision(action, a.Simulated || (a.Kind is RemediationKind.Ban or RemediationKind.KillSockets && !_executor.Enforces(a.Kind)));
             records.Add(new ActionRecord(a.Alert.Time, a.Alert.Scenario.Name, a.Profile, action, target, a.Duration, a.Simulated, outcome, a.Reason));
             _log.Decision(a.Alert.Scenario.Name, action, target, a.Simulated, outcome);
@@ -338,6 +344,11 @@ public sealed partial class WatchEngine : ISourceSink
         _metrics.BansInForce = _executor.BansInForce(now) ?? _bans.Select(b => b.Target).Distinct(StringComparer.Ordinal).Count();
         _metrics.Buckets = _pipeline.Engine.BucketCount;
         _metrics.GroupsRefused = _pipeline.Engine.GroupsRefused;
+        UpdateScenarioMetrics();
+        foreach (var source in _liveSources)
+        {
+            _metrics.Source(source.Name).Restarts = source.Restarts;
+        }
         if (now >= _nextPrune)
         {
             // One bounded step per tick (Batch rows per kind) until nothing is left, then wait Every: detection never
@@ -358,6 +369,7 @@ public sealed partial class WatchEngine : ISourceSink
         try
         {
             var detection = _loadDetection();
+            KeepScenarioCounts();
             _pipeline = new DetectionPipeline(detection.Scenarios, detection.Profiles, _config.Simulate);
             _log.Reloaded(detection.Scenarios.Count);
         }

@@ -39,7 +39,8 @@ public sealed class FirewallActionExecutor : IActionExecutor, IDisposable
 
     public string Backend => _enforcer.Name;
 
-    public ReconcileResult Reconcile() => _workflow.Sync();
+    /// <summary>Makes the kernel match the store, after revoking bans on addresses that have since become protected.</summary>
+    public ReconcileResult Reconcile() => _workflow.Sync(_safety).Result;
 
     public string? Maintain()
     {
@@ -73,7 +74,13 @@ public sealed class FirewallActionExecutor : IActionExecutor, IDisposable
         var escalation = action.EscalateFactor > 1 ? new Escalation(action.EscalateFactor, action.MaxDuration, TimeSpan.FromDays(30)) : Escalation.None;
         try
         {
-            var outcome = _workflow.Ban([new BanRequest(target, action.Duration, action.Reason, "watch", action.Alert.Scenario.Name)], _safety, escalation, _maxPerMinute, dryRun: false);
+            var trigger = action.Alert.Trigger.Position;
+            var request = new BanRequest(target, action.Duration, action.Reason, "watch", action.Alert.Scenario.Name)
+            {
+                // Probe events are not stored rows (source 0): nothing to link.
+                Evidence = trigger.SourceId > 0 ? new DecisionEvidence(trigger.SourceId, trigger.Offset, new DateTimeOffset(action.Alert.First, TimeSpan.Zero), action.Alert.Events) : null,
+            };
+            var outcome = _workflow.Ban([request], _safety, escalation, _maxPerMinute, dryRun: false);
             var d = outcome.Decisions[0];
             if (d.Status != DecisionStatus.Active)
             {

@@ -60,7 +60,7 @@ public static class WatchRunner
             return ExitCodes.Environment;
         }
         using var _store = store;
-        var metrics = new WatchMetrics();
+        var metrics = new WatchMetrics { Version = WatchEngine.Version };
         using var notifier = new SystemdNotifier();
         await using var alerts = new AlertDispatcher(config.Alerts, log, metrics);
 
@@ -132,6 +132,7 @@ public static class WatchRunner
             }
             log.MetricsServing(server.Address);
         }
+        await using var control = Uncloak.Daemon.Control.ControlServer.TryStart(config.Control, engine, log);
         try
         {
             await engine.RunAsync(sources, probes, stop.Token).ConfigureAwait(false);

@@ -1,0 +1,71 @@
+using Uncloak.Cli.Rendering;
+using Xunit;
+
+namespace Uncloak.Core.Tests.Cli;
+
+/// <summary>Issue 16, item 6: a noun without a verb lists its verbs (exit 2), `uncloak help [COMMAND]` helps, COLUMNS is honoured.</summary>
+public sealed class CliUsageTests
+{
+    [Fact]
+    public void A_noun_without_its_verb_lists_the_verbs_with_exit_2()
+    {
+        var bans = CliRun.Run("bans");
+        Assert.Equal(2, bans.Exit);
+        Assert.Contains("uncloak bans: which verb? One of:", bans.Err, StringComparison.Ordinal);
+        foreach (var verb in new[] { "add", "del", "list", "flush", "import", "export", "sync" })
+        {
+            Assert.Contains("\n  " + verb + " ", bans.Err, StringComparison.Ordinal);
+        }
+        Assert.Contains("uncloak help bans VERB", bans.Err, StringComparison.Ordinal);
+
+        var root = CliRun.Run();
+        Assert.Equal(2, root.Exit);
+        Assert.Contains("uncloak: which command? One of:", root.Err, StringComparison.Ordinal);
+        Assert.Contains("\n  status ", root.Err, StringComparison.Ordinal);
+        Assert.Contains("\n  peer ", root.Err, StringComparison.Ordinal);
+
+        // A wrong verb is still the parser's message, naming it.
+        var wrong = CliRun.Run("bans", "frob");
+        Assert.Equal(2, wrong.Exit);
+        Assert.Contains("frob", wrong.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Help_with_and_without_a_command_prints_that_commands_help_with_exit_0()
+    {
+        var top = CliRun.Run("help");
+        Assert.Equal(0, top.Exit);
+        Assert.Contains("Uncloak keeps an internet-facing Linux server up", top.Out, StringComparison.Ordinal);
+        Assert.True(top.Out.Split('\n').Length <= 60, "the top-level help fits a screen:\n" + top.Out);
+
+        var list = CliRun.Run("help", "bans", "list");
+        Assert.Equal(0, list.Exit);
+        Assert.Contains("--scenario", list.Out, StringComparison.Ordinal);
+        Assert.Equal(CliRun.Run("bans", "list", "--help").Out, list.Out);
+    }
+
+    [Theory]
+    [InlineData("100", 100)]
+    [InlineData("20", 20)]
+    [InlineData("19", null)]
+    [InlineData("wide", null)]
+    [InlineData("", null)]
+    [InlineData(null, null)]
+    public void Columns_is_read_when_it_is_a_sane_width(string? value, int? width)
+        => Assert.Equal(width, Terminal.Columns(value));
+
+    [Theory]
+    [InlineData("sockets")]
+    [InlineData("counters")]
+    public void Interval_flags_take_durations_and_refuse_nonsense_with_exit_2(string command)
+    {
+        var bad = CliRun.Run(command, "--interval", "soon", "--json");
+        Assert.Equal(2, bad.Exit);
+        Assert.Contains("--interval soon: not a duration", bad.Err, StringComparison.Ordinal);
+        Assert.Equal(2, CliRun.Run(command, "--interval", "2h", "--json").Exit); // parsed, then outside 0..3600 s
+        var parser = Uncloak.Cli.UncloakCli.Build().Parse([command, "--interval", "1m"]);
+        Assert.Empty(parser.Errors);
+        Assert.Equal(TimeSpan.FromMinutes(1), parser.GetValue<TimeSpan>("--interval"));
+        Assert.Equal(TimeSpan.FromSeconds(0.5), Uncloak.Cli.UncloakCli.Build().Parse([command, "--interval", "0.5"]).GetValue<TimeSpan>("--interval"));
+    }
+}
