@@ -163,6 +163,7 @@ public sealed class ScenarioEngine
     {
         DistinctField.LocalPort => ev.LocalPort,
         DistinctField.PeerPort => ev.PeerPort,
+        DistinctField.Episode => ((ulong)ev.PeerPort << 48) | ((ulong)ev.LocalPort << 32) | ev.SeqFrom,
         _ => ev.Peer.Low ^ (ev.Peer.High * 0x9E3779B97F4A7C15UL),
     };
 

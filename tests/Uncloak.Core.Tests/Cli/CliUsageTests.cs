@@ -68,4 +68,36 @@ public sealed class CliUsageTests
         Assert.Equal(TimeSpan.FromMinutes(1), parser.GetValue<TimeSpan>("--interval"));
         Assert.Equal(TimeSpan.FromSeconds(0.5), Uncloak.Cli.UncloakCli.Build().Parse([command, "--interval", "0.5"]).GetValue<TimeSpan>("--interval"));
     }
+
+    [Fact]
+    public void Config_check_reports_an_unclosed_flow_mapping_as_file_line_column_with_exit_2_in_text_and_json()
+    {
+        var dir = CliRun.TempDir();
+        try
+        {
+            var path = Path.Combine(dir, "uncloak.yaml");
+            File.WriteAllText(path, "simulate: true\nmetrics: {a: 1\n");
+            var text = CliRun.Run("config", "check", "--config", path);
+            Assert.Equal(2, text.Exit);
+            Assert.Matches(@"uncloak\.yaml:\d+:\d+: YAML syntax", text.Err);
+            var json = CliRun.Run("config", "check", "--config", path, "--json");
+            Assert.Equal(2, json.Exit);
+            var doc = CliRun.Json(json.Out);
+            Assert.Equal("uncloak.config.check/1", doc.GetProperty("schema").GetString());
+            Assert.False(doc.GetProperty("valid").GetBoolean());
+            var error = Assert.Single(doc.GetProperty("errors").EnumerateArray());
+            Assert.Equal(path, error.GetProperty("file").GetString());
+            Assert.True(error.GetProperty("line").GetInt32() >= 2);
+            Assert.True(error.GetProperty("column").GetInt32() >= 1);
+
+            File.WriteAllText(path, "simulate: true\n");
+            var ok = CliRun.Json(CliRun.Run("config", "check", "--config", path, "--json").Out);
+            Assert.True(ok.GetProperty("valid").GetBoolean());
+            Assert.Contains(ok.GetProperty("scenarios").EnumerateArray(), sc => sc.GetProperty("name").GetString() == "shrunk-window-peers");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
