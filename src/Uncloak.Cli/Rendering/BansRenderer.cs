@@ -312,7 +312,4 @@ public static class BansRenderer
         }
         w.WriteEndObject();
     }
-
-    /// <summary>A decision as JSON, shared with <c>uncloak peer</c>.</summary>
-    internal static void WriteDecisionJson(Utf8JsonWriter w, Decision d, DateTimeOffset now) => WriteDecision(w, d, now);
 }

@@ -129,14 +129,7 @@ public static class PeerRenderer
             w.WriteString("target", d.Target.ToString());
             w.WriteString("state", State(d, h.Now));
             w.WriteString("origin", d.Origin);
-            if (d.Scenario is null)
-            {
-                w.WriteNull("scenario");
-            }
-            else
-            {
-                w.WriteString("scenario", d.Scenario);
-            }
+            WriteStringOrNull(w, "scenario", d.Scenario);
             w.WriteString("reason", d.Status == DecisionStatus.Refused ? d.RefusalMessage : d.Reason);
             w.WriteString("created", Time(d.Created));
             w.WriteString("expires", Time(d.Expires));
@@ -145,14 +138,7 @@ public static class PeerRenderer
             w.WriteNumber("renewals", d.Renewals);
             WriteTimeOrNull(w, "renewed", d.Renewed?.UtcDateTime);
             WriteTimeOrNull(w, "revoked", d.Revoked?.UtcDateTime);
-            if (d.RevokedBy is null)
-            {
-                w.WriteNull("revoked_by");
-            }
-            else
-            {
-                w.WriteString("revoked_by", d.RevokedBy);
-            }
+            WriteStringOrNull(w, "revoked_by", d.RevokedBy);
             if (d.Evidence is { } ev)
             {
                 w.WriteStartObject("evidence");
@@ -182,15 +168,17 @@ public static class PeerRenderer
         w.WriteEndObject();
     });
 
-    private static void WriteTimeOrNull(Utf8JsonWriter w, string name, DateTime? t)
+    private static void WriteTimeOrNull(Utf8JsonWriter w, string name, DateTime? t) => WriteStringOrNull(w, name, t is { } v ? Time(v) : null);
+
+    private static void WriteStringOrNull(Utf8JsonWriter w, string name, string? value)
     {
-        if (t is { } v)
+        if (value is null)
         {
-            w.WriteString(name, Time(v));
+            w.WriteNull(name);
         }
         else
         {
-            w.WriteNull(name);
+            w.WriteString(name, value);
         }
     }
 }
