@@ -30,9 +30,11 @@ public static class UncloakCli
             "  sockets   the live TCP socket table judged per peer and listener; kill stuck connections\n" +
             "  counters  the kernel's TCP counters that reveal floods, stalls and exhaustion, with rates\n" +
             "  bans      ban and unban peers in the kernel firewall (nftables set, one transaction, store as truth)\n" +
+            "  peer      why was this address banned: its events, episodes, decisions, evidence and revocations\n" +
             "  firewall  plan and apply a hardening ruleset that rolls itself back unless confirmed\n" +
             "  lab       real attacks on a real server in namespaces on this machine, with and without defences\n" +
             "  watch     the daemon: live sources, scenarios, decisions, probes, metrics (--replay for recorded logs)\n" +
+            "  status    ask the running daemon how it is: sources, scenarios, bans, probes, outages, alerts\n" +
             "  report    outages, what preceded them, and which events go with them (lift)\n" +
             "  config    check the daemon configuration and scenarios (config check)\n" +
             "  store     what the store holds, pruning, integrity check, salvage (stats|prune|check|recover)\n" +
@@ -46,9 +48,11 @@ public static class UncloakCli
         root.Add(CountersCommand.Create());
         root.Add(SocketsCommand.Create());
         root.Add(BansCommand.Create());
+        root.Add(Commands.Peer.PeerCommand.Create());
         root.Add(FirewallCommand.Create());
         root.Add(LabCommand.Create());
         root.Add(WatchCommand.Create());
+        root.Add(Commands.Status.StatusCommand.Create());
         root.Add(ReportCommand.Create());
         root.Add(ConfigCommand.Create());
         root.Add(StoreCommand.Create());
@@ -61,8 +65,27 @@ public static class UncloakCli
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancel = default)
     {
         var root = Build();
+        if (args.Length > 0 && args[0] == "help")
+        {
+            // `uncloak help [COMMAND…]` is `uncloak [COMMAND…] --help`: the help action runs, so the missing-verb check
+            // below never sees it (the last attempt at both broke `uncloak help` by listing instead of helping).
+            args = [.. args.Skip(1), "--help"];
+        }
+        if (args is ["--help" or "-h" or "-?"])
+        {
+            // The parser's root help prints every command's whole description (six screens): the overview fits one.
+            await output.WriteLineAsync(Rendering.CommandListing.RootHelp(root));
+            return ExitCodes.Ok;
+        }
         var result = root.Parse(args);
         var config = new InvocationConfiguration { Output = output, Error = error };
+        if (result.Errors.Count > 0 && result.CommandResult.Command is { Subcommands.Count: > 0 } noun && noun.Action is null
+            && result.Tokens.All(t => t.Type != System.CommandLine.Parsing.TokenType.Argument))
+        {
+            // A noun without its verb (`uncloak`, `uncloak bans`): say which verbs there are instead of a parser message.
+            await error.WriteLineAsync(Rendering.CommandListing.For(noun, root));
+            return ExitCodes.UsageOrInput;
+        }
         if (result.Errors.Count > 0)
         {
             foreach (var e in result.Errors)

@@ -180,7 +180,8 @@ public static class ScenarioLoader
                 case "local_port": distinct = DistinctField.LocalPort; break;
                 case "peer": distinct = DistinctField.Peer; break;
                 case "peer_port": distinct = DistinctField.PeerPort; break;
-                default: m.Add(dnode, "'distinct' must be local_port, peer or peer_port"); break;
+                case "episode": distinct = DistinctField.Episode; break;
+                default: m.Add(dnode, "'distinct' must be local_port, peer, peer_port or episode"); break;
             }
         }
         int minCount = m.Int("min_count", 0, 0, 1_000_000);

@@ -45,6 +45,9 @@ public sealed record WatchConfig
     /// <summary>host:port for Prometheus /metrics, or null when off. Loopback only unless the admin says otherwise.</summary>
     public string? Metrics { get; init; } = "127.0.0.1:9477";
 
+    /// <summary>Path of the root-only control socket <c>uncloak status</c> asks, or null when off.</summary>
+    public string? Control { get; init; } = "/run/uncloak/control.sock";
+
     public AlertConfig Alerts { get; init; } = new();
 
     /// <summary>How far before an outage events count as its lead-up (report correlation).</summary>

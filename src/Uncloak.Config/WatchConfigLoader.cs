@@ -163,6 +163,23 @@ public static class WatchConfigLoader
                 m.Add(mn, "'metrics' must be host:port (127.0.0.1:9477) or off");
             }
         }
+        string? control = d.Control;
+        if (m.Node("control") is { } cn)
+        {
+            var v = (cn as YamlScalarNode)?.Value;
+            if (v is "off" or "false")
+            {
+                control = null;
+            }
+            else if (v is not null && v.StartsWith('/') && v.Length < 108)
+            {
+                control = v;
+            }
+            else
+            {
+                m.Add(cn, "'control' must be an absolute socket path shorter than 108 bytes (/run/uncloak/control.sock) or off");
+            }
+        }
         var alerts = d.Alerts;
         if (m.Map("alerts") is { } a)
         {
@@ -251,6 +268,7 @@ public static class WatchConfigLoader
             Capture = capture,
             Probes = probes,
             Metrics = metrics,
+            Control = control,
             Alerts = alerts,
             CorrelationWindow = window,
             Firewall = firewall,

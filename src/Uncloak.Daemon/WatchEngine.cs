@@ -43,6 +43,9 @@ public sealed partial class WatchEngine : ISourceSink
     private readonly WatchMetrics _metrics;
     private readonly SystemdNotifier _notifier;
     private readonly IEnforcer _enforcer;
+
+    /// <summary>The alerts raised lately, for <c>uncloak status</c>; none when the engine runs without a dispatcher (tests, replay).</summary>
+    public Alerts.AlertDispatcher? RecentAlerts { get; init; }
     private readonly Func<DetectionConfig> _loadDetection;
     private readonly WatchConfig _config;
     private readonly Dictionary<string, (string? Cursor, long Position, long Gaps)> _committed = new(StringComparer.Ordinal);
@@ -101,6 +104,8 @@ public sealed partial class WatchEngine : ISourceSink
     /// <summary>Runs until <paramref name="stop"/>, then shuts down cleanly (see the class remarks).</summary>
     public async Task RunAsync(IReadOnlyList<LiveSource> sources, IReadOnlyList<(ProbeConfig Config, HealthProbe Probe)> probes, CancellationToken stop)
     {
+        _startedAt = _time.GetUtcNow().UtcDateTime;
+        _liveSources = sources;
         foreach (var source in sources)
         {
             var cursor = _store.Cursor(source.Name);
@@ -181,6 +186,9 @@ public sealed partial class WatchEngine : ISourceSink
                         break;
                     case ReloadItem:
                         break; // handled below, through the flag
+                    case StatusItem s:
+                        Answer(s);
+                        break;
                     case RemedyDoneItem r:
                         _store.AddActions([new ActionRecord(r.Time, "outage:" + r.Probe, "on_outage", "remedy", r.Probe, TimeSpan.Zero, false, r.Outcome, r.Command)]);
                         _metrics.Decision("remedy", false);
@@ -305,6 +313,7 @@ public sealed partial class WatchEngine : ISourceSink
                 RemediationKind.Check => "check",
                 _ => "alert",
             };
+            _metrics.ScenarioDecision(a.Alert.Scenario.Name, action);
             _metrics.Decision(action, a.Simulated || (a.Kind is RemediationKind.Ban or RemediationKind.KillSockets
                 && !_enforcer.Enforces(a.Kind == RemediationKind.Ban ? EnforcementKind.Ban : EnforcementKind.Kill)));
             records.Add(new ActionRecord(a.Alert.Time, a.Alert.Scenario.Name, a.Profile, action, target, a.Duration, a.Simulated, outcome, a.Reason));
@@ -321,7 +330,12 @@ public sealed partial class WatchEngine : ISourceSink
             return EnforcementAction.Kill(network);
         }
         var escalation = a.EscalateFactor > 1 ? new Escalation(a.EscalateFactor, a.MaxDuration, TimeSpan.FromDays(30)) : Escalation.None;
-        return EnforcementAction.Ban(network, a.Duration, a.Reason, "watch", a.Alert.Scenario.Name, escalation);
+        var trigger = a.Alert.Trigger.Position;
+        return EnforcementAction.Ban(network, a.Duration, a.Reason, "watch", a.Alert.Scenario.Name, escalation) with
+        {
+            // Probe events are not stored rows (source 0): nothing to link.
+            Evidence = trigger.SourceId > 0 ? new DecisionEvidence(trigger.SourceId, trigger.Offset, new DateTimeOffset(a.Alert.First, TimeSpan.Zero), a.Alert.Events) : null,
+        };
     }
 
     private EnforcementResult Alert(DateTime now, AlertSeverity severity, string key, string title, string body)
@@ -351,6 +365,11 @@ public sealed partial class WatchEngine : ISourceSink
         _metrics.BansInForce = _enforcer.BansInForce(Utc(now)) ?? _bans.Select(b => b.Target).Distinct(StringComparer.Ordinal).Count();
         _metrics.Buckets = _pipeline.Engine.BucketCount;
         _metrics.GroupsRefused = _pipeline.Engine.GroupsRefused;
+        UpdateScenarioMetrics();
+        foreach (var source in _liveSources)
+        {
+            _metrics.Source(source.Name).Restarts = source.Restarts;
+        }
         if (now >= _nextPrune)
         {
             // One bounded step per tick (Batch rows per kind) until nothing is left, then wait Every: detection never
@@ -371,6 +390,7 @@ public sealed partial class WatchEngine : ISourceSink
         try
         {
             var detection = _loadDetection();
+            KeepScenarioCounts();
             _pipeline = new DetectionPipeline(detection.Scenarios, detection.Profiles, _config.Simulate);
             _log.Reloaded(detection.Scenarios.Count);
         }

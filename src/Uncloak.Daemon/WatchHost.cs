@@ -35,14 +35,14 @@ public static class WatchHost
     {
         ArgumentNullException.ThrowIfNull(config);
         var time = TimeProvider.System;
-        var metrics = new WatchMetrics();
+        var metrics = new WatchMetrics { Version = WatchEngine.Version };
         using var notifier = new SystemdNotifier();
         await using var alerts = new AlertDispatcher(config.Alerts, log, metrics);
         var sources = SourceFactory.Create(config, time);
         var probes = ProbeFactory.Create(config);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         using var enforcement = HostEnforcement.Open(config, store, time, alerts, log);
-        var engine = new WatchEngine(config, detection, loadDetection, new WatchStore(store), enforcement.Enforcer, time, log, metrics, notifier);
+        var engine = new WatchEngine(config, detection, loadDetection, new WatchStore(store), enforcement.Enforcer, time, log, metrics, notifier) { RecentAlerts = alerts };
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Cancel(); });
         using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx => { ctx.Cancel = true; engine.RequestReload(); });
@@ -63,6 +63,7 @@ public static class WatchHost
                     throw new WatchStartException($"cannot serve metrics on {config.Metrics}: {e.Message} (use --metrics HOST:PORT or --metrics off)", e);
                 }
             }
+            await using var control = Control.ControlServer.TryStart(config.Control, engine, log);
             await engine.RunAsync(sources, probes, stop.Token).ConfigureAwait(false);
         }
         finally

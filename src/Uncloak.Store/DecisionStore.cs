@@ -40,8 +40,9 @@ public sealed class DecisionStore
         try
         {
             using (var insert = new SqliteStatement(Connection, """
-                INSERT INTO decisions (id, target, reason, origin, scenario, created_ms, expires_ms, repeat, status, refusal, refusal_message)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                INSERT INTO decisions (id, target, reason, origin, scenario, created_ms, expires_ms, repeat, status, refusal, refusal_message,
+                                       evidence_source, evidence_offset, evidence_first_ms, evidence_events)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
                 """))
             {
                 foreach (var d in decisions)
@@ -59,6 +60,21 @@ public sealed class DecisionStore
                     bool refused = d.Refusal != RefusalReason.None;
                     BindOrNull(insert, 10, refused ? d.Refusal.Name() : null);
                     BindOrNull(insert, 11, refused ? d.RefusalMessage : null);
+                    if (d.Evidence is { } e)
+                    {
+                        insert.Bind(12, e.SourceId);
+                        insert.Bind(13, e.Offset);
+                        insert.Bind(14, e.First.ToUnixTimeMilliseconds());
+                        insert.Bind(15, e.Events);
+                    }
+                    else
+                    {
+                        // The statement is reused: clear the previous row's evidence.
+                        for (int column = 12; column <= 15; column++)
+                        {
+                            insert.BindNull(column);
+                        }
+                    }
                     insert.Execute();
                     stored.Add(d with { Id = id });
                 }
@@ -105,6 +121,24 @@ public sealed class DecisionStore
             }
         }
         return targets;
+    }
+
+    /// <summary>Bans in force at <paramref name="now"/>, counted per origin (cli, import, watch, …) and scenario; targets, not decisions.</summary>
+    public List<(string Origin, string? Scenario, int Count)> InForceByOrigin(DateTimeOffset now)
+    {
+        var groups = new List<(string, string?, int)>();
+        using var cmd = Connection.CreateCommand();
+        cmd.CommandText = """
+            SELECT origin, scenario, count(DISTINCT target) FROM decisions INDEXED BY decisions_status_expires
+            WHERE status = 1 AND expires_ms > $now GROUP BY origin, scenario ORDER BY origin, scenario
+            """;
+        cmd.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            groups.Add((r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetInt32(2)));
+        }
+        return groups;
     }
 
     /// <summary>
@@ -167,8 +201,9 @@ public sealed class DecisionStore
 
     /// <summary>
     /// How many earlier offences each of <paramref name="targets"/> had since <paramref name="since"/> (for escalation).
-    /// Targets never banned are absent. An offence is an accepted ban that has ended by <paramref name="now"/> (expired
-    /// or revoked) and was not made while another ban of the same target was in force: a ban still in force, or a
+    /// Targets never banned are absent. An offence is an accepted ban that has expired by <paramref name="now"/> and was
+    /// not revoked — an admin who lifts a ban says it was a mistake, so it must not lengthen the next one (issue 16) — and
+    /// was not made while another ban of the same target was in force: a ban still in force, or a
     /// re-ban of a peer that was banned at the time (a restarted daemon re-reading its evidence), is the same offence,
     /// so restarts never escalate 1h to 4h to 16h (issue 17, item 6).
     /// </summary>
@@ -178,7 +213,7 @@ public sealed class DecisionStore
         using var cmd = Connection.CreateCommand();
         bool probe = targets.Count <= ProbeLimit;
         const string Offence = """
-            d.status IN (1, 3) AND d.created_ms >= $since AND coalesce(d.revoked_ms, d.expires_ms) <= $now
+            d.status = 1 AND d.created_ms >= $since AND d.expires_ms <= $now
             AND NOT EXISTS (SELECT 1 FROM decisions AS e INDEXED BY decisions_target
                             WHERE e.target = d.target AND e.status IN (1, 3)
                               AND (e.created_ms < d.created_ms OR (e.created_ms = d.created_ms AND e.id < d.id)) AND coalesce(e.revoked_ms, e.expires_ms) > d.created_ms)
@@ -219,26 +254,109 @@ public sealed class DecisionStore
     }
 
     /// <summary>Revokes the bans in force on exactly these targets; returns how many decisions were revoked. One statement, one pass over the table, however many targets.</summary>
-    public int Revoke(IReadOnlyCollection<BanTarget> targets, DateTimeOffset now)
+    public int Revoke(IReadOnlyCollection<BanTarget> targets, DateTimeOffset now, string by = "cli")
     {
         using var cmd = Connection.CreateCommand();
         cmd.CommandText = """
-            UPDATE decisions SET status = 3, revoked_ms = $now
+            UPDATE decisions SET status = 3, revoked_ms = $now, revoked_by = $by
             WHERE id IN (SELECT d.id FROM json_each($targets) AS j CROSS JOIN decisions AS d INDEXED BY decisions_target ON d.target = j.value
                          WHERE d.status = 1 AND d.expires_ms > $now)
             """;
         cmd.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
         cmd.Parameters.AddWithValue("$targets", TargetsJson(targets));
+        cmd.Parameters.AddWithValue("$by", by);
         return cmd.ExecuteNonQuery();
     }
 
     /// <summary>Revokes every ban in force; returns how many.</summary>
-    public int RevokeAll(DateTimeOffset now)
+    public int RevokeAll(DateTimeOffset now, string by = "cli")
     {
         using var cmd = Connection.CreateCommand();
-        cmd.CommandText = "UPDATE decisions SET status = 3, revoked_ms = $now WHERE status = 1 AND expires_ms > $now";
+        cmd.CommandText = "UPDATE decisions SET status = 3, revoked_ms = $now, revoked_by = $by WHERE status = 1 AND expires_ms > $now";
         cmd.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        cmd.Parameters.AddWithValue("$by", by);
         return cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Revokes the bans in force that a scenario or an origin decided (either filter may be null, not both); returns how
+    /// many. Other bans of the same targets stay: the caller reconciles the kernel with what remains.
+    /// </summary>
+    public int RevokeMatching(string? scenario, string? origin, DateTimeOffset now, string by)
+    {
+        using var cmd = Connection.CreateCommand();
+        cmd.CommandText = """
+            UPDATE decisions SET status = 3, revoked_ms = $now, revoked_by = $by
+            WHERE status = 1 AND expires_ms > $now AND ($scenario IS NULL OR scenario = $scenario) AND ($origin IS NULL OR origin = $origin)
+            """;
+        cmd.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        cmd.Parameters.AddWithValue("$by", by);
+        cmd.Parameters.AddWithValue("$scenario", (object?)scenario ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$origin", (object?)origin ?? DBNull.Value);
+        return Guard("revoke bans", cmd.ExecuteNonQuery);
+    }
+
+    /// <summary>
+    /// A re-ban of a target already banned: the newest ban in force on exactly <paramref name="target"/> is extended to
+    /// <paramref name="expires"/> (never shortened) and counted as a renewal, instead of a second active row. Returns the
+    /// extended decision, or null when no ban is in force on the target (then the caller inserts).
+    /// </summary>
+    public Decision? Renew(BanTarget target, DateTimeOffset expires, DateTimeOffset now)
+    {
+        using var cmd = Connection.CreateCommand();
+        cmd.CommandText = """
+            UPDATE decisions SET expires_ms = max(expires_ms, $expires), renewals = renewals + 1, renewed_ms = $now
+            WHERE id = (SELECT id FROM decisions INDEXED BY decisions_target WHERE target = $target AND status = 1 AND expires_ms > $now ORDER BY id DESC LIMIT 1)
+            RETURNING id
+            """;
+        cmd.Parameters.AddWithValue("$target", target.ToString());
+        cmd.Parameters.AddWithValue("$expires", expires.ToUnixTimeMilliseconds());
+        cmd.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        var id = Guard("renew a ban", cmd.ExecuteScalar);
+        return id is long v ? Query("WHERE id = $id", ("$id", v)).Single() : null;
+    }
+
+    /// <summary>
+    /// Decisions matching <paramref name="filter"/>, newest first, at most <paramref name="limit"/>. An address filter
+    /// matches the decisions on that exact host and on every network that contains it.
+    /// </summary>
+    public List<Decision> List(DecisionFilter filter, DateTimeOffset now, int limit)
+    {
+        var where = new List<string>();
+        var parameters = new List<(string, object)>();
+        if (filter.Active)
+        {
+            where.Add("status = 1 AND expires_ms > $now");
+            parameters.Add(("$now", now.ToUnixTimeMilliseconds()));
+        }
+        if (filter.Scenario is { } scenario)
+        {
+            where.Add("scenario = $scenario");
+            parameters.Add(("$scenario", scenario));
+        }
+        if (filter.Origin is { } origin)
+        {
+            where.Add("origin = $origin");
+            parameters.Add(("$origin", origin));
+        }
+        if (filter.Since is { } since)
+        {
+            where.Add("created_ms >= $since");
+            parameters.Add(("$since", since.ToUnixTimeMilliseconds()));
+        }
+        if (filter.Address is { } address)
+        {
+            // The host itself by index; networks (few) are checked for containment below.
+            where.Add("(target = $host OR instr(target, '/') > 0)");
+            parameters.Add(("$host", new BanTarget(address, address.IsV4 ? 32 : 128).ToString()));
+        }
+        string sql = (where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "") + " ORDER BY id DESC";
+        var rows = Query(sql, [.. parameters]);
+        if (filter.Address is { } a)
+        {
+            rows = [.. rows.Where(d => d.Target.Contains(a))];
+        }
+        return [.. rows.Take(limit)];
     }
 
     /// <summary>
@@ -297,7 +415,8 @@ public sealed class DecisionStore
     {
         var list = new List<Decision>();
         using var cmd = Connection.CreateCommand();
-        cmd.CommandText = "SELECT id, target, reason, origin, scenario, created_ms, expires_ms, repeat, status, refusal, refusal_message, revoked_ms FROM decisions " + where;
+        cmd.CommandText = "SELECT id, target, reason, origin, scenario, created_ms, expires_ms, repeat, status, refusal, refusal_message, revoked_ms, " +
+            "revoked_by, evidence_source, evidence_offset, evidence_first_ms, evidence_events, renewals, renewed_ms FROM decisions " + where;
         foreach (var (name, value) in parameters)
         {
             cmd.Parameters.AddWithValue(name, value);
@@ -324,6 +443,10 @@ public sealed class DecisionStore
                 Refusal = r.IsDBNull(9) ? RefusalReason.None : RefusalReasons.Parse(r.GetString(9)),
                 RefusalMessage = r.IsDBNull(10) ? "" : r.GetString(10),
                 Revoked = r.IsDBNull(11) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(11)),
+                RevokedBy = r.IsDBNull(12) ? null : r.GetString(12),
+                Evidence = r.IsDBNull(13) ? null : new DecisionEvidence(r.GetInt32(13), r.GetInt64(14), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(15)), r.GetInt32(16)),
+                Renewals = r.GetInt32(17),
+                Renewed = r.IsDBNull(18) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(18)),
             });
         }
         return list;

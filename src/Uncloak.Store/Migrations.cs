@@ -124,5 +124,16 @@ public static class Migrations
                 started_ms  INTEGER NOT NULL
             );
             """),
+        new(20, "decisions: who revoked, the triggering event, renewals instead of duplicate rows", """
+            -- Issue 16, item 2. Version 20: 12-19 are other areas' (17 is ban_intents), and a store already at 17 would skip
+            -- a lower number.
+            ALTER TABLE decisions ADD COLUMN revoked_by TEXT;            -- who or what lifted it early: 'root (bans del)'
+            ALTER TABLE decisions ADD COLUMN evidence_source INTEGER;    -- the event that overflowed the scenario's bucket:
+            ALTER TABLE decisions ADD COLUMN evidence_offset INTEGER;    --   events(source_id, offset)
+            ALTER TABLE decisions ADD COLUMN evidence_first_ms INTEGER;  -- the bucket's first event
+            ALTER TABLE decisions ADD COLUMN evidence_events INTEGER;    -- events the bucket counted
+            ALTER TABLE decisions ADD COLUMN renewals INTEGER NOT NULL DEFAULT 0; -- re-bans while in force that extended this row
+            ALTER TABLE decisions ADD COLUMN renewed_ms INTEGER;
+            """),
     ];
 }

@@ -85,6 +85,7 @@ public static class BansRenderer
             ExplainRenderer.WriteJson(output, w =>
             {
                 w.WriteStartObject();
+                w.WriteString("schema", "uncloak.bans.del/1");
                 w.WriteBoolean("dry_run", dryRun);
                 w.WriteStartArray("targets");
                 targets.ToList().ForEach(t => w.WriteStringValue(t.ToString()));
@@ -102,6 +103,32 @@ public static class BansRenderer
                 : $"{(dryRun ? "would lift" : "lifted")} {revoked} ban(s) on {string.Join(", ", targets)}; {removed} kernel element(s) removed");
     }
 
+    public static void RenderUnbanMatching(TextWriter output, string? scenario, string? origin, int revoked, bool dryRun, bool json)
+    {
+        string what = string.Join(" and ", new[] { scenario is null ? null : "scenario " + scenario, origin is null ? null : "origin " + origin }.OfType<string>());
+        if (json)
+        {
+            ExplainRenderer.WriteJson(output, w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("schema", "uncloak.bans.del/1");
+                w.WriteBoolean("dry_run", dryRun);
+                if (scenario is not null)
+                {
+                    w.WriteString("scenario", scenario);
+                }
+                if (origin is not null)
+                {
+                    w.WriteString("origin", origin);
+                }
+                w.WriteNumber("revoked", revoked);
+                w.WriteEndObject();
+            });
+            return;
+        }
+        output.WriteLine(revoked == 0 ? $"no ban in force from {what}" : $"{(dryRun ? "would lift" : "lifted")} {revoked} ban(s) from {what}");
+    }
+
     public static void RenderCount(TextWriter output, string verb, int n, bool json)
     {
         if (json)
@@ -117,14 +144,16 @@ public static class BansRenderer
         output.WriteLine($"{verb} {n} ban(s)");
     }
 
-    public static void RenderSync(TextWriter output, ReconcileResult r, string backend, bool json)
+    public static void RenderSync(TextWriter output, ReconcileResult r, string backend, bool json, int unsafeRevoked = 0)
     {
         if (json)
         {
             ExplainRenderer.WriteJson(output, w =>
             {
                 w.WriteStartObject();
+                w.WriteString("schema", "uncloak.bans.sync/1");
                 w.WriteString("backend", backend);
+                w.WriteNumber("revoked_now_protected", unsafeRevoked);
                 w.WriteBoolean("installed", r.Installed);
                 w.WriteNumber("restored", r.Restored);
                 w.WriteNumber("removed", r.Removed);
@@ -133,6 +162,10 @@ public static class BansRenderer
                 w.WriteEndObject();
             });
             return;
+        }
+        if (unsafeRevoked > 0)
+        {
+            output.WriteLine($"revoked {unsafeRevoked} ban(s) on addresses that are protected now (own address, gateway, allowlist, SSH client): not restored");
         }
         output.WriteLine($"{backend}: {(r.Installed ? "created the sets and chain; " : "")}restored {r.Restored}, removed {r.Removed} stale, corrected {r.Refreshed} expiries, {r.Kept} already right");
     }
@@ -144,6 +177,7 @@ public static class BansRenderer
             ExplainRenderer.WriteJson(output, w =>
             {
                 w.WriteStartObject();
+                w.WriteString("schema", "uncloak.bans.list/1");
                 w.WriteStartArray("decisions");
                 foreach (var d in decisions)
                 {
@@ -253,6 +287,28 @@ public static class BansRenderer
         {
             w.WriteString("refusal", d.Refusal.Name());
             w.WriteString("refusal_message", d.RefusalMessage);
+        }
+        if (d.Revoked is { } revoked)
+        {
+            w.WriteString("revoked", revoked.UtcDateTime);
+            if (d.RevokedBy is not null)
+            {
+                w.WriteString("revoked_by", d.RevokedBy);
+            }
+        }
+        w.WriteNumber("renewals", d.Renewals);
+        if (d.Renewed is { } renewed)
+        {
+            w.WriteString("renewed", renewed.UtcDateTime);
+        }
+        if (d.Evidence is { } e)
+        {
+            w.WriteStartObject("evidence");
+            w.WriteNumber("source_id", e.SourceId);
+            w.WriteNumber("offset", e.Offset);
+            w.WriteString("first", e.First.UtcDateTime);
+            w.WriteNumber("events", e.Events);
+            w.WriteEndObject();
         }
         w.WriteEndObject();
     }

@@ -17,6 +17,7 @@ public static class ExplainRenderer
             WriteJson(output, w =>
             {
                 w.WriteStartObject();
+                w.WriteString("schema", "uncloak.explain/1");
                 w.WriteBoolean("recognised", decoded.Event is not null);
                 w.WriteString("transport", decoded.Format.ToString());
                 w.WriteString("message", decoded.Message);
@@ -26,7 +27,7 @@ public static class ExplainRenderer
                     w.WriteStartObject("fields");
                     foreach (var f in EventDescription.Describe(ev))
                     {
-                        w.WriteString(f.Name.Replace(' ', '_'), f.Value);
+                        WriteField(w, f, ev);
                     }
                     w.WriteEndObject();
                     w.WriteStartArray("meanings");
@@ -183,4 +184,29 @@ public static class ExplainRenderer
     }
 
     internal static void WriteJson(TextWriter output, Action<Utf8JsonWriter> write) => JsonOutput.Write(output, write);
+
+    /// <summary>
+    /// One field with its JSON type (issue 16): counts, ports and sequence numbers as numbers, the time in RFC 3339, the
+    /// uptime as seconds; the rest (addresses with ports, directions, names) as the text the terminal shows.
+    /// </summary>
+    private static void WriteField(Utf8JsonWriter w, DescribedField f, in Uncloak.Core.Events.NetEvent ev)
+    {
+        string name = f.Name.Replace(' ', '_');
+        if (name == "time" && ev.HasTime)
+        {
+            w.WriteString(name, ev.Time.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        }
+        else if (name == "uptime" && ev.UptimeMicros >= 0)
+        {
+            w.WriteNumber("uptime_seconds", ev.UptimeMicros / 1e6);
+        }
+        else if (long.TryParse(f.Value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out long n))
+        {
+            w.WriteNumber(name, n);
+        }
+        else
+        {
+            w.WriteString(name, f.Value);
+        }
+    }
 }

@@ -34,6 +34,18 @@ public sealed record Decision
 
     public DateTimeOffset? Revoked { get; init; }
 
+    /// <summary>Who or what lifted the ban early (<c>root (bans del)</c>, <c>root (bans flush)</c>); null while not revoked, or for bans revoked before this was recorded.</summary>
+    public string? RevokedBy { get; init; }
+
+    /// <summary>The event that triggered a scenario's ban, when known.</summary>
+    public DecisionEvidence? Evidence { get; init; }
+
+    /// <summary>Times a re-ban of the target, while this ban was in force, extended this ban instead of adding a row.</summary>
+    public int Renewals { get; init; }
+
+    /// <summary>When the last re-ban extended it.</summary>
+    public DateTimeOffset? Renewed { get; init; }
+
     public TimeSpan Duration => Expires - Created;
 
     /// <summary>True while the ban should be in the kernel.</summary>

@@ -43,6 +43,7 @@ public sealed class DecisionPolicy
             Reason = request.Reason,
             Origin = request.Origin,
             Scenario = request.Scenario,
+            Evidence = request.Evidence,
             Created = now,
             Expires = now + duration,
             Repeat = priorBans,

@@ -16,6 +16,7 @@ public sealed class ScenarioEngine
     private readonly int[][] _byKind;
     private readonly Dictionary<BucketKey, LeakyBucket>[] _buckets;
     private readonly long[] _overflows;
+    private readonly long[] _counted;
     private DateTime _lastSweep;
 
     /// <summary>Groups one scenario may track at once. A flood from random (spoofed) sources must not grow memory without bound.</summary>
@@ -29,6 +30,7 @@ public sealed class ScenarioEngine
         _scenarios = [.. scenarios];
         _buckets = new Dictionary<BucketKey, LeakyBucket>[_scenarios.Length];
         _overflows = new long[_scenarios.Length];
+        _counted = new long[_scenarios.Length];
         var byKind = new List<int>[256];
         for (int i = 0; i < _scenarios.Length; i++)
         {
@@ -57,6 +59,12 @@ public sealed class ScenarioEngine
 
     /// <summary>Overflows of scenario <paramref name="index"/> so far.</summary>
     public long OverflowsOf(int index) => _overflows[index];
+
+    /// <summary>Events scenario <paramref name="index"/> counted into a bucket so far (past its filter, grouping and distinct rule; not those in a cooldown).</summary>
+    public long CountedOf(int index) => _counted[index];
+
+    /// <summary>Groups scenario <paramref name="index"/> has filling now.</summary>
+    public int BucketsOf(int index) => _buckets[index].Count;
 
     /// <summary>
     /// Counts one event; overflows are appended to <paramref name="alerts"/>. Events without a wall-clock time use
@@ -138,6 +146,7 @@ public sealed class ScenarioEngine
             bucket.First = now;
         }
         bucket.Events++;
+        _counted[index]++;
         bucket.Level += 1;
         if (bucket.Level > scenario.Capacity)
         {
@@ -154,6 +163,7 @@ public sealed class ScenarioEngine
     {
         DistinctField.LocalPort => ev.LocalPort,
         DistinctField.PeerPort => ev.PeerPort,
+        DistinctField.Episode => ((ulong)ev.PeerPort << 48) | ((ulong)ev.LocalPort << 32) | ev.SeqFrom,
         _ => ev.Peer.Low ^ (ev.Peer.High * 0x9E3779B97F4A7C15UL),
     };
 

@@ -29,6 +29,9 @@ public sealed record EnforcementAction
     /// <summary>Ban: the scenario that fired, when one did.</summary>
     public string? Scenario { get; init; }
 
+    /// <summary>Ban: the stored event that triggered it, so `uncloak peer` can show why.</summary>
+    public DecisionEvidence? Evidence { get; init; }
+
     /// <summary>Alert: how loud.</summary>
     public AlertSeverity Severity { get; init; }
 

@@ -28,6 +28,33 @@ public sealed class AlertDispatcher : IEnforcer, IAsyncDisposable
 
     public sealed record Alert(DateTime Time, string Severity, string Title, string Text, string Key, int HeldBack);
 
+    /// <summary>How many of the newest alerts <see cref="Recent"/> keeps (for <c>uncloak status</c>).</summary>
+    public const int RecentKept = 20;
+
+    private readonly Queue<(Alert Alert, bool Sent)> _recent = new(RecentKept);
+    private readonly Lock _recentLock = new();
+
+    /// <summary>The newest alerts raised (sent or held back by the throttle), oldest first; at most <see cref="RecentKept"/>.</summary>
+    public IReadOnlyList<(Alert Alert, bool Sent)> Recent()
+    {
+        lock (_recentLock)
+        {
+            return [.. _recent];
+        }
+    }
+
+    private void Remember(Alert alert, bool sent)
+    {
+        lock (_recentLock)
+        {
+            if (_recent.Count == RecentKept)
+            {
+                _recent.Dequeue();
+            }
+            _recent.Enqueue((alert, sent));
+        }
+    }
+
     public AlertDispatcher(AlertConfig config, WatchLog log, WatchMetrics metrics)
     {
         _config = config;
@@ -57,11 +84,13 @@ public sealed class AlertDispatcher : IEnforcer, IAsyncDisposable
     {
         if (!_throttle.TryPass(key, now, out int heldBack))
         {
+            Remember(new Alert(now, severity, title, text, key, 0), sent: false);
             _metrics.AlertSuppressed();
             _log.AlertSuppressed(key, title);
             return false;
         }
         _metrics.AlertSent();
+        Remember(new Alert(now, severity, title, text, key, heldBack), sent: true);
         int level = severity switch { "critical" => WatchLog.Error, "warning" => WatchLog.Warning, _ => WatchLog.Notice };
         _log.AlertRaised(level, title, severity, key, text, heldBack);
         if (_config.Webhook is not null || _config.Smtp is not null)

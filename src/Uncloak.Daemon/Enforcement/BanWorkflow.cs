@@ -91,7 +91,7 @@ public sealed class BanWorkflow
             // success is reported; if it fails, the kernel is put back to the state read before.
             var insert = Task.Run(() =>
             {
-                var rows = _store.Insert(decisions);
+                var rows = StoreDecisions(decisions, before, now);
                 return (rows, total.Elapsed.TotalMilliseconds);
             });
             double kernelStart = total.Elapsed.TotalMilliseconds;
@@ -118,7 +118,7 @@ public sealed class BanWorkflow
         }
         else
         {
-            stored = _store.Insert(decisions);
+            stored = StoreDecisions(decisions, before, now);
             storeMs = total.Elapsed.TotalMilliseconds;
             (added, removed) = ChangeKernel(before, after, now, complete: false);
             kernelMs = total.Elapsed.TotalMilliseconds - storeMs;
@@ -138,6 +138,43 @@ public sealed class BanWorkflow
         return new Outcome(stored, added, removed, policy.RateCapTripped, storeMs, kernelMs, total.Elapsed.TotalMilliseconds) { Killed = killed, DecideMs = decideMs, Parallel = complete };
     }
 
+    /// <summary>Who lifts bans through this workflow, as recorded with each revocation (<c>root (bans del)</c>).</summary>
+    public string Actor { get; init; } = "cli";
+
+    /// <summary>
+    /// Stores the decisions, keeping one active row per target (issue 16): a re-ban of a target whose ban is in force
+    /// extends that ban (never shortens it) and counts a renewal instead of adding a duplicate; the rest are inserted in
+    /// one transaction. The result keeps the order of <paramref name="decisions"/>.
+    /// </summary>
+    private IReadOnlyList<Decision> StoreDecisions(List<Decision> decisions, Dictionary<BanTarget, DateTimeOffset> before, DateTimeOffset now)
+    {
+        if (!decisions.Exists(d => d.Status == DecisionStatus.Active && before.ContainsKey(d.Target)))
+        {
+            return _store.Insert(decisions);
+        }
+        var result = new Decision[decisions.Count];
+        var fresh = new List<int>(decisions.Count);
+        for (int i = 0; i < decisions.Count; i++)
+        {
+            var d = decisions[i];
+            if (d.Status == DecisionStatus.Active && before.ContainsKey(d.Target) && _store.Renew(d.Target, d.Expires, now) is { } renewed)
+            {
+                // Reported as decided (this request's duration), under the id of the row it extended.
+                result[i] = d with { Id = renewed.Id, Renewals = renewed.Renewals, Renewed = renewed.Renewed };
+            }
+            else
+            {
+                fresh.Add(i);
+            }
+        }
+        var inserted = _store.Insert([.. fresh.Select(i => decisions[i])]);
+        for (int j = 0; j < fresh.Count; j++)
+        {
+            result[fresh[j]] = inserted[j];
+        }
+        return result;
+    }
+
     /// <summary>Lifts the bans in force on these targets; returns how many decisions were revoked.</summary>
     public (int Revoked, int KernelRemoved) Unban(IReadOnlyCollection<BanTarget> targets, bool dryRun)
     {
@@ -149,7 +186,7 @@ public sealed class BanWorkflow
         }
         RecoverCrashed();
         long intent = _store.BeginIntent("unban", Environment.ProcessId, now);
-        int revoked = _store.Revoke(targets, now);
+        int revoked = _store.Revoke(targets, now, Actor);
         var after = _store.InForceTargets(now, targets);
         var (_, removed) = ChangeKernel(before, after, now, complete: targets.Count > DecisionStore.ProbeLimit);
         // A kernel element the store does not know (left by a crash, or added by hand) is removed too: asked by name,
@@ -172,7 +209,7 @@ public sealed class BanWorkflow
     /// <summary>
     /// Completes what a crashed run left half done (issue 17, item 5): when a ban intent's process is gone, the store
     /// (whose write is one transaction, so whole or absent) is the truth, and the kernel is made to match it in one
-    /// batch. Runs before every kernel-changing operation and at daemon start (<see cref="Sync"/>); costs one indexed
+    /// batch. Runs before every kernel-changing operation and at daemon start (<see cref="Sync()"/>); costs one indexed
     /// read when nothing crashed.
     /// </summary>
     /// <returns>The reconcile's result, or null when no crash was found.</returns>
@@ -202,10 +239,49 @@ public sealed class BanWorkflow
         }
         RecoverCrashed();
         long intent = _store.BeginIntent("flush", Environment.ProcessId, now);
-        int revoked = _store.RevokeAll(now);
+        int revoked = _store.RevokeAll(now, Actor);
         _enforcer.Flush();
         _store.EndIntent(intent);
         return revoked;
+    }
+
+    /// <summary>
+    /// Lifts the bans in force that <paramref name="scenario"/> or <paramref name="origin"/> decided (bans del --scenario,
+    /// --origin), then makes the kernel match what remains (another origin's ban on the same target stays). Returns how
+    /// many decisions were revoked.
+    /// </summary>
+    public int UnbanMatching(string? scenario, string? origin, bool dryRun)
+    {
+        var now = _time.GetUtcNow();
+        if (dryRun || _enforcer is null)
+        {
+            return _store.List(new DecisionFilter { Active = true, Scenario = scenario, Origin = origin }, now, int.MaxValue).Count;
+        }
+        RecoverCrashed();
+        long intent = _store.BeginIntent("unban", Environment.ProcessId, now);
+        int revoked = _store.RevokeMatching(scenario, origin, now, Actor);
+        Sync();
+        _store.EndIntent(intent);
+        return revoked;
+    }
+
+    /// <summary>
+    /// Makes the kernel match the store, re-checking safety first (issue 16): a ban decided while an address was not
+    /// protected — before it became this host's own address, its gateway, or allowlisted — is revoked (recorded as
+    /// <c>safety re-check (rule)</c>) instead of being restored. Returns the reconcile and how many bans were revoked so.
+    /// </summary>
+    public (ReconcileResult Result, int Unsafe) Sync(SafetyContext safety)
+    {
+        var now = _time.GetUtcNow();
+        int revoked = 0;
+        foreach (var group in _store.InForceTargets(now).Keys
+                     .Select(t => (Target: t, Rule: SafetyRules.Check(t, safety).Reason))
+                     .Where(x => x.Rule != RefusalReason.None)
+                     .GroupBy(x => x.Rule))
+        {
+            revoked += _store.Revoke([.. group.Select(x => x.Target)], now, $"safety re-check ({group.Key.Name()})");
+        }
+        return (Sync(), revoked);
     }
 
     /// <summary>Makes the kernel match the store in one batch (what a daemon does at start-up).</summary>

@@ -37,7 +37,8 @@ public sealed class FirewallEnforcer : IEnforcer, IDisposable
 
     public string Backend => _backend.Name;
 
-    public ReconcileResult Reconcile() => _workflow.Sync();
+    /// <summary>Makes the kernel match the store, after revoking bans on addresses that have since become protected.</summary>
+    public ReconcileResult Reconcile() => _workflow.Sync(_safety).Result;
 
     public string? Maintain()
     {
@@ -69,7 +70,7 @@ public sealed class FirewallEnforcer : IEnforcer, IDisposable
             switch (action.Kind)
             {
                 case EnforcementKind.Ban:
-                    var outcome = _workflow.Ban([new BanRequest(action.Target, action.Duration, action.Reason, action.Origin, action.Scenario)], _safety, action.Escalation, _maxPerMinute, dryRun: false);
+                    var outcome = _workflow.Ban([new BanRequest(action.Target, action.Duration, action.Reason, action.Origin, action.Scenario) { Evidence = action.Evidence }], _safety, action.Escalation, _maxPerMinute, dryRun: false);
                     var d = outcome.Decisions[0];
                     return d.Status != DecisionStatus.Active
                         ? new EnforcementResult(false, $"refused ({d.Refusal}): {d.RefusalMessage}")

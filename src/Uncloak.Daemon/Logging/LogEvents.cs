@@ -104,4 +104,10 @@ public static class LogEvents
 
     public static void MetricsServing(this WatchLog log, string address)
         => log.Write(6004, WatchLog.Info, "metrics", ("address", "http://" + address + "/metrics"));
+
+    public static void ControlServing(this WatchLog log, string path)
+        => log.Write(6005, WatchLog.Info, "control socket", ("path", path));
+
+    public static void ControlUnavailable(this WatchLog log, string reason)
+        => log.Write(6006, WatchLog.Warning, "no control socket: 'uncloak status' cannot reach this daemon", ("reason", reason));
 }

@@ -15,6 +15,8 @@ public sealed class WatchMetrics
     private readonly ConcurrentDictionary<(string Action, bool Simulated), long> _decisions = new();
     private readonly ConcurrentDictionary<string, SourceGauge> _sources = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ProbeGauge> _probes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ScenarioGauge> _scenarios = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Scenario, string Action), long> _scenarioDecisions = new();
     private long _alertsSent;
     private long _alertsSuppressed;
 
@@ -36,7 +38,32 @@ public sealed class WatchMetrics
         public long Outages;
     }
 
+    /// <summary>One scenario's totals: events it counted (across reloads) and groups filling now. Written by the engine each tick.</summary>
+    public sealed class ScenarioGauge
+    {
+        public long Events;
+        public int Buckets;
+    }
+
+    /// <summary>The version <c>uncloak_build_info</c> reports.</summary>
+    public string Version { get; init; } = "unknown";
+
     public int BansInForce { get; set; }
+
+    public ScenarioGauge Scenario(string name) => _scenarios.GetOrAdd(name, _ => new ScenarioGauge());
+
+    /// <summary>A scenario's profile asked for <paramref name="action"/> (ban, kill_sockets, check, alert).</summary>
+    public void ScenarioDecision(string scenario, string action) => _scenarioDecisions.AddOrUpdate((scenario, action), 1, (_, v) => v + 1);
+
+    /// <summary>Actions asked for by <paramref name="scenario"/> so far, by action, in action order.</summary>
+    public IEnumerable<(string Action, long Count)> ScenarioDecisions(string scenario)
+        => _scenarioDecisions.Where(d => d.Key.Scenario == scenario).OrderBy(d => d.Key.Action, StringComparer.Ordinal).Select(d => (d.Key.Action, d.Value));
+
+    /// <summary>
+    /// The label a source's series carry: its name without the boot id (<c>kmsg:3f2a…</c> is <c>kmsg</c>), so a
+    /// dashboard's series continue across reboots. Only kmsg names carry a per-boot part; files and the journal keep theirs.
+    /// </summary>
+    public static string SourceLabel(string name) => name.StartsWith("kmsg:", StringComparison.Ordinal) ? "kmsg" : name;
 
     public int Buckets { get; set; }
 
@@ -67,6 +94,8 @@ public sealed class WatchMetrics
     public string Render()
     {
         var sb = new StringBuilder(4096);
+        Header(sb, "uncloak_build_info", "gauge", "Always 1; the version of the running daemon is the label.");
+        Line(sb, "uncloak_build_info", [("version", Version)], 1);
         Header(sb, "uncloak_events_total", "counter", "Events classified, by kind.");
         foreach (var kind in EventKinds.All)
         {
@@ -90,7 +119,17 @@ public sealed class WatchMetrics
         Header(sb, "uncloak_alerts_total", "counter", "Alerts sent and held back by de-duplication or the rate limit.");
         Line(sb, "uncloak_alerts_total", [("result", "sent")], Interlocked.Read(ref _alertsSent));
         Line(sb, "uncloak_alerts_total", [("result", "suppressed")], Interlocked.Read(ref _alertsSuppressed));
-        var sources = _sources.OrderBy(s => s.Key, StringComparer.Ordinal).ToList();
+        var scenarios = _scenarios.OrderBy(s => s.Key, StringComparer.Ordinal).ToList();
+        Header(sb, "uncloak_scenario_events_total", "counter", "Events each scenario counted into its buckets (past filter, grouping and cooldown).");
+        scenarios.ForEach(s => Line(sb, "uncloak_scenario_events_total", [("scenario", s.Key)], Interlocked.Read(ref s.Value.Events)));
+        Header(sb, "uncloak_scenario_buckets", "gauge", "Groups each scenario has filling now.");
+        scenarios.ForEach(s => Line(sb, "uncloak_scenario_buckets", [("scenario", s.Key)], s.Value.Buckets));
+        Header(sb, "uncloak_scenario_decisions_total", "counter", "Actions each scenario's profile asked for, by action.");
+        foreach (var ((scenario, action), v) in _scenarioDecisions.OrderBy(k => k.Key.Scenario, StringComparer.Ordinal).ThenBy(k => k.Key.Action, StringComparer.Ordinal))
+        {
+            Line(sb, "uncloak_scenario_decisions_total", [("scenario", scenario), ("action", action)], v);
+        }
+        var sources = _sources.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => KeyValuePair.Create(SourceLabel(s.Key), s.Value)).ToList();
         Header(sb, "uncloak_source_records_total", "counter", "Records read per live source.");
         sources.ForEach(s => Line(sb, "uncloak_source_records_total", [("source", s.Key)], Interlocked.Read(ref s.Value.Records)));
         Header(sb, "uncloak_source_gaps_total", "counter", "Records known lost per source (kmsg overruns, rotations missed while stopped).");

@@ -6,10 +6,57 @@ namespace Uncloak.Store.Events;
 /// <summary>Reads stored events and aggregates back, so reports can be built from the store alone.</summary>
 public static class EventReader
 {
+    private const string Columns = "SELECT source_id, offset, time_ms, kind, peer, local_port, body, text FROM events ";
+
     public static IEnumerable<StoredEvent> ReadAll(SqliteStore store)
     {
         using var cmd = store.Connection.CreateCommand();
-        cmd.CommandText = "SELECT source_id, offset, time_ms, kind, peer, local_port, body, text FROM events ORDER BY source_id, offset";
+        cmd.CommandText = Columns + "ORDER BY source_id, offset";
+        foreach (var e in Read(cmd))
+        {
+            yield return e;
+        }
+    }
+
+    /// <summary>
+    /// Every stored event of one peer in time order, at most <paramref name="limit"/> (the newest are kept when there are
+    /// more). The events table has no index on peer (it would cost every insert a quarter more, issue 18): this is one
+    /// pass over the table, seconds on ten million rows, which a question about one address can afford.
+    /// </summary>
+    public static List<StoredEvent> ReadPeer(SqliteStore store, NetAddress peer, int limit)
+    {
+        using var cmd = store.Connection.CreateCommand();
+        cmd.CommandText = "SELECT * FROM (" + Columns + "WHERE peer = $peer ORDER BY coalesce(time_ms, 0) DESC, source_id, offset LIMIT $limit) ORDER BY coalesce(time_ms, 0), source_id, offset";
+        cmd.Parameters.AddWithValue("$peer", EventColumns.AddressBytes(peer));
+        cmd.Parameters.AddWithValue("$limit", limit);
+        return [.. Read(cmd)];
+    }
+
+    /// <summary>The event stored at <paramref name="position"/>, or null when it was pruned (or never stored).</summary>
+    public static StoredEvent? ReadAt(SqliteStore store, SourcePosition position)
+    {
+        using var cmd = store.Connection.CreateCommand();
+        cmd.CommandText = Columns + "WHERE source_id = $s AND offset = $o";
+        cmd.Parameters.AddWithValue("$s", position.SourceId);
+        cmd.Parameters.AddWithValue("$o", position.Offset);
+        foreach (var e in Read(cmd))
+        {
+            return e;
+        }
+        return null;
+    }
+
+    /// <summary>The path (or live source name) a source id stands for, or null.</summary>
+    public static string? SourcePath(SqliteStore store, int sourceId)
+    {
+        using var cmd = store.Connection.CreateCommand();
+        cmd.CommandText = "SELECT path FROM sources WHERE id = $id";
+        cmd.Parameters.AddWithValue("$id", sourceId);
+        return cmd.ExecuteScalar() as string;
+    }
+
+    private static IEnumerable<StoredEvent> Read(SqliteCommand cmd)
+    {
         using var r = cmd.ExecuteReader();
         while (r.Read())
         {
@@ -36,6 +83,20 @@ public static class EventReader
     {
         using var cmd = store.Connection.CreateCommand();
         cmd.CommandText = "SELECT source_id, kind, scope, uptime, bucket, peer, port, count, first_minute, last_minute FROM rollups ORDER BY scope, bucket";
+        return ReadRollups(cmd);
+    }
+
+    /// <summary>The per-peer aggregates of one peer (high-volume families such as firewall LOG lines are stored so).</summary>
+    public static List<RollupRecord> ReadPeerRollups(SqliteStore store, NetAddress peer)
+    {
+        using var cmd = store.Connection.CreateCommand();
+        cmd.CommandText = "SELECT source_id, kind, scope, uptime, bucket, peer, port, count, first_minute, last_minute FROM rollups WHERE scope = 1 AND peer = $peer ORDER BY kind";
+        cmd.Parameters.AddWithValue("$peer", EventColumns.AddressBytes(peer));
+        return [.. ReadRollups(cmd)];
+    }
+
+    private static IEnumerable<RollupRecord> ReadRollups(SqliteCommand cmd)
+    {
         using var r = cmd.ExecuteReader();
         while (r.Read())
         {

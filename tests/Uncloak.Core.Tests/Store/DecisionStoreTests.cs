@@ -63,16 +63,21 @@ public sealed class DecisionStoreTests : IDisposable
     }
 
     [Fact]
-    public void Prior_bans_and_ban_times_count_ended_accepted_and_revoked_bans_but_not_refusals()
+    public void Prior_bans_count_expired_accepted_bans_but_neither_revoked_bans_nor_refusals()
     {
-        // Two separate offences of .5 (the second one revoked early), one refusal of .6.
+        // Two bans of .5: one expired (an offence), one revoked early by the admin (issue 16: a lifted ban was a mistake
+        // and does not escalate the next one); one refusal of .6.
         _store.Insert([Ban("198.18.0.5", 10), Ban("198.18.0.6", 10, DecisionStatus.Refused, RefusalReason.RateCap)]);
         _store.Insert([Ban("198.18.0.5", 10) with { Created = Now.AddMinutes(30), Expires = Now.AddMinutes(40) }]);
         _store.Revoke([BanTarget.Parse("198.18.0.5")], Now.AddMinutes(35));
         var prior = _store.PriorBans(Now.AddDays(-1), [BanTarget.Parse("198.18.0.5"), BanTarget.Parse("198.18.0.6")], Now.AddHours(1));
-        Assert.Equal(2, prior[BanTarget.Parse("198.18.0.5")]);
+        Assert.Equal(1, prior[BanTarget.Parse("198.18.0.5")]);
         Assert.False(prior.ContainsKey(BanTarget.Parse("198.18.0.6")));
         Assert.Equal(1, _store.BanTimesSince(Now.AddMinutes(-1)).Count(t => t == Now));
+        // Revoked alone: no offence at all.
+        _store.Insert([Ban("198.18.0.8", 10)]);
+        _store.Revoke([BanTarget.Parse("198.18.0.8")], Now.AddMinutes(1));
+        Assert.False(_store.PriorBans(Now.AddDays(-1), [BanTarget.Parse("198.18.0.8")], Now.AddHours(1)).ContainsKey(BanTarget.Parse("198.18.0.8")));
     }
 
     [Fact]
@@ -107,5 +112,83 @@ public sealed class DecisionStoreTests : IDisposable
             .ToList();
         _store.Insert(many);
         Assert.Equal(100_000, _store.InForce(Now).Count);
+    }
+
+    [Fact]
+    public void A_re_ban_while_banned_extends_the_ban_in_force_instead_of_adding_a_row()
+    {
+        // Issue 16, item 2: `bans add` twice left two active rows for one address.
+        var first = _store.Insert([Ban("198.18.0.5", 10)])[0];
+        var renewed = _store.Renew(BanTarget.Parse("198.18.0.5"), Now.AddMinutes(30), Now.AddMinutes(1));
+        Assert.NotNull(renewed);
+        Assert.Equal(first.Id, renewed.Id);
+        Assert.Equal(Now.AddMinutes(30), renewed.Expires);
+        Assert.Equal(1, renewed.Renewals);
+        Assert.Equal(Now.AddMinutes(1), renewed.Renewed);
+        // Never shortened; and nothing to renew once it has expired.
+        Assert.Equal(Now.AddMinutes(30), _store.Renew(BanTarget.Parse("198.18.0.5"), Now.AddMinutes(5), Now.AddMinutes(2))!.Expires);
+        Assert.Null(_store.Renew(BanTarget.Parse("198.18.0.5"), Now.AddMinutes(90), Now.AddMinutes(31)));
+        Assert.Single(_store.List(Now, all: true, limit: 10));
+    }
+
+    [Fact]
+    public void Listing_filters_by_address_inside_networks_scenario_origin_time_and_activity()
+    {
+        _store.Insert([
+            Ban("198.18.0.5", 10) with { Origin = "watch", Scenario = "zero-window-holders" },
+            Ban("198.18.0.0/24", 10),
+            Ban("198.18.1.9", 10) with { Origin = "watch", Scenario = "port-scanners", Created = Now.AddMinutes(5), Expires = Now.AddMinutes(6) },
+            Ban("2001:2::/64", 10) with { Origin = "import" },
+        ]);
+        var at = Now.AddMinutes(7);
+        string Show(DecisionFilter f) => string.Join(" ", _store.List(f, at, 100).Select(d => d.Target.ToString()).Order());
+
+        Assert.Equal("198.18.0.0/24 198.18.0.5", Show(new DecisionFilter { Address = Uncloak.Core.Events.NetAddress.Parse("198.18.0.5") }));
+        Assert.Equal("2001:2::/64", Show(new DecisionFilter { Address = Uncloak.Core.Events.NetAddress.Parse("2001:2::7") }));
+        Assert.Equal("198.18.0.5", Show(new DecisionFilter { Scenario = "zero-window-holders" }));
+        Assert.Equal("198.18.0.5 198.18.1.9", Show(new DecisionFilter { Origin = "watch" }));
+        Assert.Equal("198.18.1.9", Show(new DecisionFilter { Since = Now.AddMinutes(1) }));
+        // At minute 7 the port scanner's one-minute ban has ended.
+        Assert.Equal("198.18.0.0/24 198.18.0.5 2001:2::/64", Show(new DecisionFilter { Active = true }));
+        Assert.Equal("", Show(new DecisionFilter { Active = true, Scenario = "port-scanners" }));
+    }
+
+    [Fact]
+    public void Revoking_by_scenario_or_origin_records_who_and_keeps_other_bans()
+    {
+        _store.Insert([
+            Ban("198.18.0.5", 10) with { Origin = "watch", Scenario = "zero-window-holders" },
+            Ban("198.18.0.6", 10) with { Origin = "watch", Scenario = "port-scanners" },
+            Ban("198.18.0.7", 10),
+        ]);
+        Assert.Equal(1, _store.RevokeMatching("zero-window-holders", null, Now.AddMinutes(1), "root (bans del)"));
+        Assert.Equal(["198.18.0.6", "198.18.0.7"], _store.InForce(Now.AddMinutes(2)).Select(d => d.Target.ToString()));
+        var revoked = _store.List(new DecisionFilter { Address = Uncloak.Core.Events.NetAddress.Parse("198.18.0.5") }, Now, 10).Single();
+        Assert.Equal("root (bans del)", revoked.RevokedBy);
+        Assert.Equal(Now.AddMinutes(1), revoked.Revoked);
+        Assert.Equal(1, _store.RevokeMatching(null, "cli", Now.AddMinutes(2), "root (bans del)"));
+        Assert.Equal(["198.18.0.6"], _store.InForce(Now.AddMinutes(3)).Select(d => d.Target.ToString()));
+    }
+
+    [Fact]
+    public void A_decision_keeps_the_link_to_its_triggering_event()
+    {
+        var evidence = new DecisionEvidence(3, 4096, Now.AddSeconds(-20), 6);
+        _store.Insert([Ban("198.18.0.5", 10) with { Origin = "watch", Scenario = "shrunk-window-peers", Evidence = evidence }, Ban("198.18.0.6", 10)]);
+        var rows = _store.List(Now, all: true, limit: 10).OrderBy(d => d.Id).ToList();
+        Assert.Equal(evidence, rows[0].Evidence);
+        Assert.Null(rows[1].Evidence);
+    }
+
+    [Fact]
+    public void Bans_in_force_are_counted_per_origin_and_scenario()
+    {
+        _store.Insert([
+            Ban("198.18.0.5", 10) with { Origin = "watch", Scenario = "zero-window-holders" },
+            Ban("198.18.0.6", 10) with { Origin = "watch", Scenario = "zero-window-holders" },
+            Ban("198.18.0.7", 10),
+            Ban("198.18.0.8", -1),
+        ]);
+        Assert.Equal([("cli", (string?)null, 1), ("watch", "zero-window-holders", 2)], _store.InForceByOrigin(Now));
     }
 }

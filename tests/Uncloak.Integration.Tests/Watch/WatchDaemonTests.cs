@@ -108,6 +108,9 @@ public sealed class WatchDaemonTests
             File.Delete(Path.Combine(dropins, "broken.yaml"));
             daemon = DaemonProcess.Start("watch", "--config", config, "--metrics", "off");
             var d2 = daemon;
+            // Started first: when the first daemon had committed all 18 already, a SIGTERM sent at once could land before
+            // the signal handlers exist (exit 143, seen once).
+            WatchDeadline.Until(() => d2.Log.Contains("watching", StringComparison.Ordinal) || d2.HasExited, TimeSpan.FromSeconds(60), () => "the restart: " + d2.Log);
             WatchDeadline.Until(() => Count(db, "SELECT count(*) FROM events") == 18 || d2.HasExited, TimeSpan.FromSeconds(60), () => "all 18 events stored: " + d2.Log);
             d2.Signal(DaemonProcess.SIGTERM);
             Assert.True(d2.WaitForExit(TimeSpan.FromSeconds(30)), d2.Log);

@@ -75,6 +75,9 @@ public sealed class ZeroWindowRemediationTests
             var set = Command.Run("ip", "netns", "exec", lab.Server, "nft", "-j", "list", "set", "inet", "uncloak", "ban4");
             Assert.Contains($"\"{peer}\"", set, StringComparison.Ordinal);
             Assert.Equal(1, Count(db, $"SELECT count(*) FROM decisions WHERE target = '{peer}' AND status = 1 AND origin = 'watch' AND scenario = 'zero-window-holders'"));
+            // Issue 16, item 2: the decision links to the stored event that triggered it (the peer's zero-window hold).
+            Assert.Equal(1, Count(db, $"SELECT count(*) FROM decisions AS d JOIN events AS e ON e.source_id = d.evidence_source AND e.offset = d.evidence_offset " +
+                $"WHERE d.target = '{peer}' AND d.origin = 'watch' AND e.kind = {(int)Uncloak.Core.Events.EventKind.ZeroWindowHold} AND d.evidence_events >= 1"));
             // And the peer can no longer connect: its SYN is dropped (bounded: one connect, 2 s).
             using (var again = lab.InPeer(() => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)))
             {

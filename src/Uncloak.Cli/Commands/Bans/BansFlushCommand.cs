@@ -26,7 +26,7 @@ public static class BansFlushCommand
                 try
                 {
                     bool dry = result.GetValue(options.DryRun);
-                    int n = new BanWorkflow(new Uncloak.Store.DecisionStore(store!), enforcer, TimeProvider.System).Flush(dry);
+                    int n = new BanWorkflow(new Uncloak.Store.DecisionStore(store!), enforcer, TimeProvider.System) { Actor = Environment.UserName + " (bans flush)" }.Flush(dry);
                     Rendering.BansRenderer.RenderCount(output, dry ? "would lift" : "lifted", n, result.GetValue(options.Json));
                     return ExitCodes.Ok;
                 }

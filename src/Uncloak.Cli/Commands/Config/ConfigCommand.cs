@@ -11,12 +11,13 @@ public static class ConfigCommand
     {
         var config = new Option<string?>("--config") { Description = "Daemon configuration to check (default: /etc/uncloak/uncloak.yaml; absent means defaults).", HelpName = "FILE" };
         var scenarios = new Option<string[]>("--scenarios") { Description = "Extra scenario folder, as for watch (repeatable).", HelpName = "DIR" };
+        var json = CommonOptions.Json();
         var check = new Command("check",
             "Validate the daemon configuration and the scenarios it would load (shipped defaults, then /etc/uncloak/scenarios.d, then " +
             "--scenarios): unknown keys, bad values, profiles that do not exist, bans on spoofable events. Every error is listed as " +
-            "FILE:LINE:COLUMN: message, all at once.\n\nExit codes: 0 valid, 2 invalid.\n\nExample:\n  uncloak config check && systemctl reload uncloak")
+            "FILE:LINE:COLUMN: message, all at once; --json gives them as a document (\"schema\": \"uncloak.config.check/1\").\n\nExit codes: 0 valid, 2 invalid.\n\nExample:\n  uncloak config check && systemctl reload uncloak")
         {
-            config, scenarios,
+            config, scenarios, json,
         };
         check.SetAction(result =>
         {
@@ -42,6 +43,45 @@ public static class ConfigCommand
             catch (ConfigException e)
             {
                 errors.AddRange(e.Errors);
+            }
+            if (result.GetValue(json))
+            {
+                Rendering.JsonOutput.Write(output, w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("schema", "uncloak.config.check/1");
+                    w.WriteString("config", path);
+                    w.WriteBoolean("config_exists", File.Exists(path));
+                    w.WriteBoolean("valid", errors.Count == 0);
+                    w.WriteStartArray("errors");
+                    foreach (var e in errors)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("file", e.File);
+                        w.WriteNumber("line", e.Line);
+                        w.WriteNumber("column", e.Column);
+                        w.WriteString("message", e.Message);
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
+                    w.WriteStartArray("scenarios");
+                    foreach (var sc in detection?.Scenarios ?? [])
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("name", sc.Name);
+                        w.WriteStartArray("kinds");
+                        sc.Filter.Kinds.ToList().ForEach(k => w.WriteStringValue(Core.Events.EventKinds.Name(k)));
+                        w.WriteEndArray();
+                        w.WriteString("group_by", sc.GroupBy.ToString().ToLowerInvariant());
+                        w.WriteNumber("capacity", sc.Capacity);
+                        w.WriteNumber("leak_every_seconds", sc.LeakEvery.TotalSeconds);
+                        w.WriteString("profile", sc.Profile);
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                });
+                return errors.Count > 0 ? ExitCodes.UsageOrInput : ExitCodes.Ok;
             }
             if (errors.Count > 0)
             {

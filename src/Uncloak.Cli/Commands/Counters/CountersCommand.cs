@@ -12,12 +12,7 @@ public static class CountersCommand
     {
         var json = CommonOptions.Json();
         var watch = new Option<bool>("--watch") { Description = "Keep reading every --interval seconds and show what moved, until Ctrl-C. With --json, one JSON object per line." };
-        var interval = new Option<double>("--interval")
-        {
-            Description = "Seconds between readings for --watch (and for the rates of a single run when --sample is given).",
-            DefaultValueFactory = _ => 2.0,
-            HelpName = "SECONDS",
-        };
+        var interval = CommonOptions.Interval("--interval", "Time between readings for --watch (and for the rates of a single run when --sample is given)." + " A duration (2s, 1m) or seconds.", TimeSpan.FromSeconds(2));
         var sample = new Option<bool>("--sample") { Description = "Read twice, --interval apart, so a single run shows rates too (otherwise a single run shows values only)." };
         var root = new Option<string>("--root")
         {
@@ -44,7 +39,7 @@ public static class CountersCommand
             var output = result.InvocationConfiguration.Output;
             var error = result.InvocationConfiguration.Error;
             bool asJson = result.GetValue(json);
-            double seconds = result.GetValue(interval);
+            double seconds = result.GetValue(interval).TotalSeconds;
             if (seconds is <= 0 or > 3600)
             {
                 await error.WriteLineAsync("uncloak counters: --interval must be between 0 and 3600 seconds.");

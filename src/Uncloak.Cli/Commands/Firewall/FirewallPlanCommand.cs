@@ -43,7 +43,9 @@ public static class FirewallPlanCommand
                     var plan = new PolicyGuard(nft!, new GuardState(Path.Combine(Path.GetTempPath(), "uncloak-plan-unused"))).MakePlan(p);
                     int? cookies = PolicyOptions.SynCookies();
                     FirewallRenderer.RenderPlan(output, plan, cookies, result.GetValue(json));
-                    return cookies == 0 ? ExitCodes.Findings : ExitCodes.Ok;
+                    var warnings = BogonWarnings(p);
+                    warnings.ForEach(w => error.WriteLine("uncloak firewall plan: warning: " + w));
+                    return cookies == 0 || warnings.Count > 0 ? ExitCodes.Findings : ExitCodes.Ok;
                 }
                 catch (FirewallException e)
                 {
@@ -53,5 +55,17 @@ public static class FirewallPlanCommand
             }
         });
         return command;
+    }
+
+    /// <summary>Bogon ranges that cover this host's own addresses or gateways (outside the management networks, which are accepted first).</summary>
+    internal static List<string> BogonWarnings(Uncloak.Core.Rulesets.FirewallPolicy p)
+    {
+        if (p.PublicInterface is null || p.Bogons.Count == 0)
+        {
+            return [];
+        }
+        var host = Uncloak.Firewall.Host.HostFacts.Read(Uncloak.Linux.Sockets.HostAddresses.Read(), []);
+        bool Managed(Uncloak.Core.Events.NetAddress a) => p.Management.Any(m => m.Contains(a));
+        return Uncloak.Core.Rulesets.BogonOverlap.Warnings(p.Bogons, [.. host.OwnAddresses.Where(a => !Managed(a))], [.. host.Gateways.Where(a => !Managed(a))]);
     }
 }

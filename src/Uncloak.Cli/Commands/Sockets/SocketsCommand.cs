@@ -17,12 +17,7 @@ public static class SocketsCommand
     {
         var once = new Option<bool>("--once") { Description = "Take one snapshot, print it and exit (implied when the output is not a terminal)." };
         var json = CommonOptions.Json();
-        var interval = new Option<double>("--interval")
-        {
-            Description = "Seconds between refreshes of the live view. Each refresh is compared with the previous one, so probes that climb and connections that make no progress are confirmed.",
-            DefaultValueFactory = _ => 2.0,
-            HelpName = "SECONDS",
-        };
+        var interval = CommonOptions.Interval("--interval", "Time between refreshes of the live view. Each refresh is compared with the previous one, so probes that climb and connections that make no progress are confirmed." + " A duration (2s, 1m) or seconds.", TimeSpan.FromSeconds(2));
         var kill = new Option<string?>("--kill")
         {
             Description = "Destroy every connection of PEER (an address or a CIDR such as 198.51.100.0/24) with SOCK_DESTROY: the kernel resets it and frees its memory and the worker writing to it. Needs root.",
@@ -60,7 +55,7 @@ public static class SocketsCommand
             var error = result.InvocationConfiguration.Error;
             SignalExplanations.Register();
             bool asJson = result.GetValue(json);
-            double seconds = result.GetValue(interval);
+            double seconds = result.GetValue(interval).TotalSeconds;
             if (seconds is <= 0 or > 3600)
             {
                 await error.WriteLineAsync("uncloak sockets: --interval must be between 0 and 3600 seconds.");

@@ -20,6 +20,9 @@ public sealed record WatchOptions
 
     public string? Metrics { get; init; }
 
+    /// <summary>The control socket's path, or "off"; null keeps the config's.</summary>
+    public string? Control { get; init; }
+
     public IReadOnlyList<string> JournalUnits { get; init; } = [];
 
     public IReadOnlyList<string> Probes { get; init; } = [];

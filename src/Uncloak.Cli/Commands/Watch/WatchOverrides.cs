@@ -18,6 +18,11 @@ public static class WatchOverrides
         {
             errors.Add(Error("--metrics", $"'{metrics}' is not HOST:PORT (or off)"));
         }
+        string? control = options.Control is null ? config.Control : options.Control is "off" ? null : options.Control;
+        if (options.Control is not null && control is not null && (!control.StartsWith('/') || control.Length >= 108))
+        {
+            errors.Add(Error("--control", $"'{control}' is not an absolute socket path shorter than 108 bytes (or off)"));
+        }
         var probes = new List<ProbeConfig>(config.Probes);
         foreach (var text in options.Probes)
         {
@@ -78,6 +83,7 @@ public static class WatchOverrides
             Files = [.. config.Files, .. options.Files.Select(f => new FileSourceConfig(f, false))],
             JournalUnits = [.. config.JournalUnits, .. options.JournalUnits.Where(u => !config.JournalUnits.Contains(u))],
             Metrics = metrics,
+            Control = control,
             Probes = probes,
             Allowlist = [.. config.Allowlist, .. options.Allow],
             Alerts = alerts,

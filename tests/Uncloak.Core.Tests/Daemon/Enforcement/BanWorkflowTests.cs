@@ -217,4 +217,63 @@ public sealed class BanWorkflowTests : IDisposable
         Assert.Equal(["198.18.0.5"], killer.Killed.Select(t => t.ToString()));
         Assert.Equal(new ConnectionKillResult(2, 0), outcome.Killed);
     }
+
+    [Fact]
+    public void Re_banning_a_banned_address_updates_its_ban_instead_of_adding_a_duplicate_active_row()
+    {
+        // Issue 16, item 2.
+        var workflow = new BanWorkflow(_store, _kernel, _clock);
+        var first = workflow.Ban([Ask("198.18.0.5", 60)], SafetyContext.Empty, Escalation.Default, 0, false).Decisions[0];
+        _clock.Advance(TimeSpan.FromMinutes(10));
+        var again = workflow.Ban([Ask("198.18.0.5", 120)], SafetyContext.Empty, Escalation.Default, 0, false).Decisions[0];
+
+        Assert.Equal(first.Id, again.Id);
+        Assert.Equal(1, again.Renewals);
+        var row = Assert.Single(_store.List(_clock.GetUtcNow(), all: true, limit: 10));
+        Assert.Equal(_clock.GetUtcNow().AddHours(2), row.Expires);
+        Assert.Equal(_clock.GetUtcNow().AddHours(2), _kernel.Kernel[BanTarget.Parse("198.18.0.5")]);
+    }
+
+    [Fact]
+    public void A_revoked_ban_does_not_escalate_the_next_manual_ban()
+    {
+        // Issue 16, item 2: banned by mistake, unbanned, banned again later for a real reason — 1h, not 4h.
+        var workflow = new BanWorkflow(_store, _kernel, _clock);
+        workflow.Ban([Ask("198.18.0.5", 60)], SafetyContext.Empty, Escalation.Default, 0, false);
+        _clock.Advance(TimeSpan.FromMinutes(5));
+        workflow.Unban([BanTarget.Parse("198.18.0.5")], dryRun: false);
+        _clock.Advance(TimeSpan.FromHours(2));
+        var next = workflow.Ban([Ask("198.18.0.5", 60)], SafetyContext.Empty, Escalation.Default, 0, false).Decisions[0];
+        Assert.Equal(0, next.Repeat);
+        Assert.Equal(TimeSpan.FromHours(1), next.Duration);
+        Assert.Equal("cli", _store.List(_clock.GetUtcNow(), all: true, limit: 10).Single(d => d.Status == DecisionStatus.Revoked).RevokedBy);
+    }
+
+    [Fact]
+    public void Unbanning_by_scenario_lifts_only_that_scenarios_bans_and_the_kernel_follows()
+    {
+        var workflow = new BanWorkflow(_store, _kernel, _clock) { Actor = "root (bans del)" };
+        workflow.Ban([Ask("198.18.0.5") with { Origin = "watch", Scenario = "port-scanners" }, Ask("198.18.0.6")], SafetyContext.Empty, Escalation.None, 0, false);
+        Assert.Equal(1, workflow.UnbanMatching("port-scanners", null, dryRun: false));
+        Assert.Equal(["198.18.0.6"], _kernel.Kernel.Keys.Select(t => t.ToString()));
+        Assert.Equal("root (bans del)", _store.List(_clock.GetUtcNow(), all: true, limit: 10).Single(d => d.Status == DecisionStatus.Revoked).RevokedBy);
+    }
+
+    [Fact]
+    public void Sync_re_checks_safety_and_revokes_bans_on_addresses_that_became_protected_instead_of_restoring_them()
+    {
+        // Issue 16, item 6: a ban on 198.18.0.5 was decided before that address became this host's own; sync restored it.
+        var workflow = new BanWorkflow(_store, _kernel, _clock);
+        workflow.Ban([Ask("198.18.0.5"), Ask("198.18.0.6")], SafetyContext.Empty, Escalation.None, 0, false);
+        _kernel.Kernel.Clear();
+
+        var (result, revoked) = workflow.Sync(new SafetyContext { OwnAddresses = [NetAddress.Parse("198.18.0.5")] });
+
+        Assert.Equal(1, revoked);
+        Assert.Equal(["198.18.0.6"], _kernel.Kernel.Keys.Select(t => t.ToString()));
+        Assert.Equal(1, result.Restored);
+        var lifted = _store.List(_clock.GetUtcNow(), all: true, limit: 10).Single(d => d.Target.ToString() == "198.18.0.5");
+        Assert.Equal(DecisionStatus.Revoked, lifted.Status);
+        Assert.StartsWith("safety re-check (", lifted.RevokedBy, StringComparison.Ordinal);
+    }
 }

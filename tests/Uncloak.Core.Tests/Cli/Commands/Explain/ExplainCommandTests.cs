@@ -13,8 +13,11 @@ public sealed class ExplainCommandTests
         Assert.Equal("treason", json.GetProperty("kind").GetString());
         var fields = json.GetProperty("fields");
         Assert.Equal("168.209.98.35:43301", fields.GetProperty("peer").GetString());
-        Assert.Equal("80", fields.GetProperty("local_port").GetString());
-        Assert.Equal("830", fields.GetProperty("bytes_in_flight").GetString());
+        // Issue 16, item 6: numbers are numbers, times RFC 3339, and the document names its schema.
+        Assert.Equal("uncloak.explain/1", json.GetProperty("schema").GetString());
+        Assert.Equal(80, fields.GetProperty("local_port").GetInt32());
+        Assert.Equal(830, fields.GetProperty("bytes_in_flight").GetInt64());
+        Assert.Matches(@"^\d{4}-06-17T04:07:59Z$", fields.GetProperty("time").GetString());
         Assert.StartsWith("inbound", fields.GetProperty("direction").GetString());
         Assert.Contains("dynamic_debug", json.GetProperty("explanation").GetProperty("printing").GetString());
     }
