@@ -24,7 +24,10 @@ public sealed class NicRule : LayerRule
             var before = e.LinkBefore(link);
             if (before?.Counter("tx_transns") is { } t0 && link.Counter("tx_transns") is { } t1 && t1 > t0)
             {
-                f.Support(0.4, "link", $"{link.Name}: +{t1 - t0} carrier transitions", $"{link.Name}'s carrier went away and came back during the outage (a link flap).");
+                // The counter only says the carrier changed; whether it came back is the carrier flag of the last snapshot.
+                f.Support(0.4, "link", $"{link.Name}: +{t1 - t0} carrier transitions", link.Carrier
+                    ? $"{link.Name}'s carrier went away and came back during the outage (a link flap)."
+                    : $"{link.Name}'s carrier changed {t1 - t0} time(s) during the outage and is still down.");
             }
             if (before?.Counter("tx_packets") is { } p0 && link.Counter("tx_packets") is { } p1 && p1 == p0 && link.Carrier
                 && moment!.Qdiscs.Any(q => q.Device == link.Name && q.BacklogPackets > 0))

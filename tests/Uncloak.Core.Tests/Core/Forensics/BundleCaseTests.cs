@@ -81,6 +81,15 @@ public sealed class BundleCaseTests
     }
 
     [Fact]
+    public void A_link_still_down_is_not_called_a_flap()
+    {
+        var bundle = BundleReader.Read(Path.Combine(Folder, "nic-link-down"));
+        var verdict = Localizer.Localize(BundleEvidence.Read(bundle.Files, bundle.Manifest.Start));
+        Assert.Contains(verdict.Reasoning, r => r.Contains("is still down", StringComparison.Ordinal));
+        Assert.DoesNotContain(verdict.Reasoning, r => r.Contains("came back", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void No_evidence_at_all_is_unknown_with_zero_confidence()
     {
         var verdict = Localizer.Localize(new IncidentEvidence());
