@@ -138,6 +138,9 @@ public sealed class BanWorkflow
         return new Outcome(stored, added, removed, policy.RateCapTripped, storeMs, kernelMs, total.Elapsed.TotalMilliseconds) { Killed = killed, DecideMs = decideMs, Parallel = complete };
     }
 
+    /// <summary>Two expiries closer than this are one ban: the kernel is not touched for the difference, nor is the store.</summary>
+    private static readonly TimeSpan SameExpiry = TimeSpan.FromSeconds(1);
+
     /// <summary>Who lifts bans through this workflow, as recorded with each revocation (<c>root (bans del)</c>).</summary>
     public string Actor { get; init; } = "cli";
 
@@ -157,7 +160,10 @@ public sealed class BanWorkflow
         for (int i = 0; i < decisions.Count; i++)
         {
             var d = decisions[i];
-            if (d.Status == DecisionStatus.Active && before.ContainsKey(d.Target) && _store.Renew(d.Target, d.Expires, now) is { } renewed)
+            // An extension within SameExpiry leaves the kernel's timeout as it is (ChangeKernel), so the store keeps it too:
+            // store and kernel must agree on when the ban ends, or the next ban would count it as still in force.
+            if (d.Status == DecisionStatus.Active && before.TryGetValue(d.Target, out var current)
+                && _store.Renew(d.Target, d.Expires - current < SameExpiry ? current : d.Expires, now) is { } renewed)
             {
                 // Reported as decided (this request's duration), under the id of the row it extended.
                 result[i] = d with { Id = renewed.Id, Renewals = renewed.Renewals, Renewed = renewed.Renewed };
@@ -312,8 +318,8 @@ public sealed class BanWorkflow
             var r = enforcer.Reconcile(BanSetPlan.Desired(complete ? after : _store.InForceTargets(now)), now);
             return (r.Restored + r.Refreshed, r.Removed);
         }
-        // Expiries within a second are the same ban: re-adding would only churn the kernel.
-        var (add, delete) = BanSetPlan.Diff(BanSetPlan.Desired(before), BanSetPlan.Desired(after), TimeSpan.FromSeconds(1));
+        // Expiries within SameExpiry are the same ban: re-adding would only churn the kernel.
+        var (add, delete) = BanSetPlan.Diff(BanSetPlan.Desired(before), BanSetPlan.Desired(after), SameExpiry);
         if (add.Count > 0 || delete.Count > 0)
         {
             enforcer.Apply(delete, add, now);

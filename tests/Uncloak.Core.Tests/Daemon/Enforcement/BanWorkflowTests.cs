@@ -235,6 +235,23 @@ public sealed class BanWorkflowTests : IDisposable
     }
 
     [Fact]
+    public void A_re_ban_within_a_second_of_the_same_expiry_leaves_store_and_kernel_agreeing()
+    {
+        // The kernel is not touched for less than a second; the store must not move either, or the ban outlives the
+        // kernel's element in the store and the next ban is wrongly not a repeat (seen in BanEnforcementTests).
+        var workflow = new BanWorkflow(_store, _kernel, _clock);
+        workflow.Ban([Ask("198.18.0.5", 60)], SafetyContext.Empty, Escalation.Default, 0, false);
+        var kernelExpiry = _kernel.Kernel[BanTarget.Parse("198.18.0.5")];
+        _clock.Advance(TimeSpan.FromMilliseconds(500));
+        workflow.Ban([Ask("198.18.0.5", 60)], SafetyContext.Empty, Escalation.Default, 0, false);
+
+        var row = Assert.Single(_store.List(_clock.GetUtcNow(), all: true, limit: 10));
+        Assert.Equal(kernelExpiry, _kernel.Kernel[BanTarget.Parse("198.18.0.5")]);
+        Assert.Equal(kernelExpiry, row.Expires);
+        Assert.Equal(1, row.Renewals);
+    }
+
+    [Fact]
     public void A_revoked_ban_does_not_escalate_the_next_manual_ban()
     {
         // Issue 16, item 2: banned by mistake, unbanned, banned again later for a real reason — 1h, not 4h.
