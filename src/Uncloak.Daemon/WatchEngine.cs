@@ -406,6 +406,11 @@ public sealed partial class WatchEngine : ISourceSink
         {
             _log.ReloadRefusedUnreadable(e.Message);
         }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
+        {
+            // A loader bug must not stop the engine: the old scenarios keep running, and the log says why the new ones did not load.
+            _log.ReloadRefusedUnreadable($"{e.GetType().Name}: {e.Message}");
+        }
         _notifier.Notify("READY=1");
     }
 

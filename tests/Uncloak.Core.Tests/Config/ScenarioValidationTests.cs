@@ -63,6 +63,33 @@ public sealed class ScenarioValidationTests
     }
 
     [Fact]
+    public void Zero_is_a_cooldown_and_a_min_held_but_never_a_leak_rate()
+    {
+        var config = ScenarioLoader.Load([("profiles.yaml", Profiles), ("eager.yaml", """
+            name: eager
+            kinds: [zero_window_hold]
+            min_held: 0s
+            cooldown: 0s
+            capacity: 2
+            leak_every: 2m
+            profile: ban
+            """)]);
+        var scenario = config.Scenarios.Single();
+        Assert.Equal(TimeSpan.Zero, scenario.Cooldown);
+        Assert.Equal(TimeSpan.Zero, scenario.Filter.MinHeld);
+
+        var e = Fails("""
+            name: x
+            kinds: [zero_window_hold]
+            capacity: 1
+            leak_every: 0s
+            profile: ban
+            """);
+        Assert.StartsWith("bad.yaml:4:", e.Errors.Single().ToString(), StringComparison.Ordinal);
+        Assert.Contains("'leak_every' must be a duration such as 500ms", e.Errors.Single().ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Min_held_keeps_only_holds_shut_that_long_lets_other_kinds_pass_and_needs_zero_window_hold()
     {
         var config = ScenarioLoader.Load([("profiles.yaml", Profiles), ("holders.yaml", """
@@ -146,6 +173,20 @@ public sealed class ScenarioValidationTests
         Assert.Equal(2, e.Errors.Count);
         Assert.Contains(e.Errors, x => x.File == "a.yaml" && x.Message.Contains("'nowhere' is not defined", StringComparison.Ordinal));
         Assert.Contains(e.Errors, x => x.File == "b.yaml" && x.Message.StartsWith("YAML syntax", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("name: unclosed\nkinds: {treason\ncapacity: 2\n")]
+    [InlineData("name: unclosed\nkinds: [treason\ncapacity: 2\n")]
+    public void An_unclosed_flow_collection_that_trips_the_yaml_scanner_is_a_located_error_not_a_crash(string text)
+    {
+        // YamlDotNet throws a bare InvalidOperationException on these (not a YamlException): it used to escape config
+        // check (exit 1 with a stack trace) and a SIGHUP reload (a daemon that served /metrics but read no more events).
+        var e = Assert.Throws<ConfigException>(() => ScenarioLoader.Load([("profiles.yaml", Profiles), ("c.yaml", text)]));
+        var error = Assert.Single(e.Errors);
+        Assert.Equal("c.yaml", error.File);
+        Assert.True(error.Line >= 1 && error.Column >= 1, error.ToString());
+        Assert.StartsWith("YAML syntax", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
