@@ -51,7 +51,7 @@ if ! dotnet build Uncloak.slnx -c Release -nologo -clp:ErrorsOnly; then
 fi
 
 # The shipped binary is Native AOT: publish it once (packaging/publish.sh, warnings as errors) for the integration tests
-# that run it side by side with the JIT build (tests/Uncloak.Integration.Tests/Aot). A failed publish fails the suite.
+# that run it side by side with the JIT build (tests/Uncloak.Integration.Tests/Cli/Aot). A failed publish fails the suite.
 aot_failed=0
 export UNCLOAK_AOT_DIR="$PWD/$results/aot"
 if ! packaging/publish.sh "$UNCLOAK_AOT_DIR" >/dev/null; then

@@ -1,7 +1,6 @@
-using Uncloak.Integration.Tests.Watch;
 using Xunit;
 
-namespace Uncloak.Integration.Tests.Reliability;
+namespace Uncloak.Integration.Tests.Daemon;
 
 /// <summary>
 /// Issue 17 item 4: `watch` with its store on a full disk. The daemon holds its sources, says so (log, metrics), and once

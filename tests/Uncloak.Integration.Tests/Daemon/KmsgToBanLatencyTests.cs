@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Text;
-using Uncloak.Integration.Tests.Lab;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace Uncloak.Integration.Tests.Watch;
+namespace Uncloak.Integration.Tests.Daemon;
 
 /// <summary>
 /// End to end, whole process: a record written to /dev/kmsg until the ban is in the kernel. The daemon runs inside a lab

@@ -1,17 +1,19 @@
 using Microsoft.Data.Sqlite;
 using Xunit;
 
-namespace Uncloak.Integration.Tests.Watch;
+namespace Uncloak.Integration.Tests.Daemon;
 
 /// <summary>
 /// `uncloak watch` as a process against a file source and a probe of a local site: a scenario fires and its decision is
-/// stored, the probe records an outage and its end, /metrics parses, a corrupt reload keeps the old scenarios, SIGTERM
-/// loses no decision and a restart resumes the file without duplicating an event.
+/// stored, the probe records an outage and its end, /metrics parses, a corrupt reload (a bad value or a YAML syntax error)
+/// keeps the old scenarios, SIGTERM loses no decision and a restart resumes the file without duplicating an event.
 /// </summary>
 public sealed class WatchDaemonTests
 {
-    private static string Shrunk(string peer, int port) =>
-        $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.ffffff}+00:00 web1 kernel: TCP: Peer {peer}:{port}/443 unexpectedly shrunk window 2238402976:2238405685 (repaired)";
+    private static string Shrunk(string peer, int port) => Shrunk(peer, port, DateTime.UtcNow);
+
+    private static string Shrunk(string peer, int port, DateTime at) =>
+        $"{at:yyyy-MM-ddTHH:mm:ss.ffffff}+00:00 web1 kernel: TCP: Peer {peer}:{port}/443 unexpectedly shrunk window 2238402976:2238405685 (repaired)";
 
     private static long Count(string db, string sql)
     {
@@ -95,6 +97,12 @@ public sealed class WatchDaemonTests
             d.Signal(DaemonProcess.SIGHUP);
             WatchDeadline.Until(() => d.Log.Contains("reload refused", StringComparison.Ordinal), TimeSpan.FromSeconds(30), () => "the refused reload: " + d.Log);
             Assert.Contains("broken.yaml:3:", d.Log, StringComparison.Ordinal);
+            // A YAML syntax error of the scanner's kind (an unclosed flow mapping) once escaped as an exception that left a
+            // daemon serving /metrics but reading nothing: it is refused the same way, with FILE:LINE:COL.
+            File.WriteAllText(Path.Combine(dropins, "unclosed.yaml"), "name: unclosed\nkinds: {treason\ncapacity: 2\n");
+            d.Signal(DaemonProcess.SIGHUP);
+            WatchDeadline.Until(() => d.Log.Split("reload refused").Length > 2, TimeSpan.FromSeconds(30), () => "the second refused reload: " + d.Log);
+            Assert.Matches(@"unclosed\.yaml:[0-9]+:[0-9]+", d.Log);
             File.AppendAllLines(log, Enumerable.Range(0, 6).Select(i => Shrunk("198.18.3.6", 3000 + i)));
             WatchDeadline.Until(() => Metric(metricsPort, "uncloak_decisions_total{action=\"ban\",simulated=\"true\"}") >= 2, TimeSpan.FromSeconds(30), () => "the second ban under the old scenarios");
 
@@ -107,6 +115,7 @@ public sealed class WatchDaemonTests
 
             // 5. Restart (without the broken drop-in) and stop: the rest of the file is read once, never twice.
             File.Delete(Path.Combine(dropins, "broken.yaml"));
+            File.Delete(Path.Combine(dropins, "unclosed.yaml"));
             daemon = DaemonProcess.Start("watch", "--config", config, "--metrics", "off");
             var d2 = daemon;
             // Started first: when the first daemon had committed all 18 already, a SIGTERM sent at once could land before
@@ -129,6 +138,53 @@ public sealed class WatchDaemonTests
         finally
         {
             daemon?.Dispose();
+            dir.Delete(recursive: true);
+        }
+    }
+    /// <summary>
+    /// Issue 16, item 6: on a first start the daemon reads what the kernel ring (or a file from its start) already
+    /// holds; that history is stored but neither alerted nor acted on, so an hour-old burst bans nobody.
+    /// </summary>
+    [Fact]
+    public void History_read_at_start_is_stored_but_not_acted_on()
+    {
+        var dir = Directory.CreateTempSubdirectory("uncloak-history-");
+        int metricsPort = DaemonProcess.FreePort();
+        var log = Path.Combine(dir.FullName, "kern.log");
+        var db = Path.Combine(dir.FullName, "u.db");
+        var config = Path.Combine(dir.FullName, "uncloak.yaml");
+        File.WriteAllLines(log, Enumerable.Range(0, 6).Select(i => Shrunk("198.18.4.1", 2000 + i, DateTime.UtcNow.AddHours(-2))));
+        File.WriteAllText(config, $"""
+            store: {db}
+            firewall: off          # this daemon runs in the host's namespace: it must not touch the host's firewall
+            sources:
+              kmsg: false
+              sockets: off
+              files:
+                - {"{"} path: {log}, from_start: true {"}"}
+            metrics: 127.0.0.1:{metricsPort}
+            """);
+        try
+        {
+            using var d = DaemonProcess.Start("watch", "--config", config, "--control", "off", "--verbose");
+            WatchDeadline.Until(() => d.Log.Contains("watching", StringComparison.Ordinal) || d.HasExited, TimeSpan.FromSeconds(60), () => "the daemon to start: " + d.Log);
+            WatchDeadline.Until(() => Count(db, "SELECT count(*) FROM events") == 6 || d.HasExited, TimeSpan.FromSeconds(30), () => "the history stored: " + d.Log);
+
+            // The same burst now, from another peer: acted on. Once it is, the history's turn has long passed.
+            File.AppendAllLines(log, Enumerable.Range(0, 6).Select(i => Shrunk("198.18.4.2", 3000 + i)));
+            WatchDeadline.Until(() => Metric(metricsPort, "uncloak_decisions_total{action=\"ban\",simulated=\"true\"}") >= 1, TimeSpan.FromSeconds(30), () => "the live ban: " + d.Log);
+            d.Signal(DaemonProcess.SIGTERM);
+            Assert.True(d.WaitForExit(TimeSpan.FromSeconds(30)), d.Log);
+            Assert.Equal(0, d.ExitCode);
+
+            Assert.Equal(12, Count(db, "SELECT count(*) FROM events"));
+            Assert.Equal(1, Count(db, "SELECT count(*) FROM watch_actions WHERE target = '198.18.4.2' AND action = 'ban'"));
+            Assert.Equal(0, Count(db, "SELECT count(*) FROM watch_actions WHERE target = '198.18.4.1'"));
+            Assert.Contains(d.Log.Split('\n'), l => l.Contains("shrunk-window-peers: 198.18.4.2", StringComparison.Ordinal));
+            Assert.DoesNotContain(d.Log.Split('\n'), l => l.Contains("shrunk-window-peers: 198.18.4.1", StringComparison.Ordinal));
+        }
+        finally
+        {
             dir.Delete(recursive: true);
         }
     }

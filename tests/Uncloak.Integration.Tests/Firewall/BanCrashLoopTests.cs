@@ -2,11 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Uncloak.Integration.Tests.Lab;
-using Uncloak.Integration.Tests.Watch;
 using Xunit;
 
-namespace Uncloak.Integration.Tests.Reliability;
+namespace Uncloak.Integration.Tests.Firewall;
 
 /// <summary>
 /// Issue 17 item 5, the "Done when" crash loop: `bans add`, `bans import`, `bans del` and `watch` killed with SIGKILL at

@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using Uncloak.Integration.Tests.Lab;
 using Xunit;
 
-namespace Uncloak.Integration.Tests.Defend;
+namespace Uncloak.Integration.Tests.Firewall;
 
 /// <summary>Bans against the real kernel: every test builds its own namespaces (server, peers A and B) and its own store.</summary>
 public sealed class BanEnforcementTests

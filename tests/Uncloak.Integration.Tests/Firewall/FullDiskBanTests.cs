@@ -1,9 +1,8 @@
 using System.Text;
 using System.Text.Json;
-using Uncloak.Integration.Tests.Lab;
 using Xunit;
 
-namespace Uncloak.Integration.Tests.Reliability;
+namespace Uncloak.Integration.Tests.Firewall;
 
 /// <summary>Issue 17, item 9 (and the ban half of item 4): the bans verbs on a store whose disk is full.</summary>
 public sealed class FullDiskBanTests

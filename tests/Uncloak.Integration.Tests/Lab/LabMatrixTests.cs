@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Uncloak.Integration.Tests.Lab;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace Uncloak.Integration.Tests.LabRuns;
+namespace Uncloak.Integration.Tests.Lab;
 
 /// <summary>
 /// Issue 7: the CI run of `uncloak lab matrix --short`. Real attacks on a real 16-worker server (Apache prefork when

@@ -6,7 +6,7 @@ using Uncloak.Lab.Reports;
 using Uncloak.Lab.Runs;
 using Xunit;
 
-namespace Uncloak.Integration.Tests.LabRuns;
+namespace Uncloak.Integration.Tests.Lab;
 
 /// <summary>The lab's pure parts: probe summaries and the JSON and HTML views of a cell.</summary>
 public sealed class LabReportTests

@@ -1,7 +1,6 @@
-using Uncloak.Integration.Tests.Lab;
 using Xunit;
 
-namespace Uncloak.Integration.Tests.LabRuns;
+namespace Uncloak.Integration.Tests.Lab;
 
 /// <summary>Issue 7: `uncloak lab up|status|down` builds the namespaces, never touches the host, and always cleans up.</summary>
 public sealed class LabTopologyTests

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Uncloak.Integration.Tests.Aot;
 using Xunit;
 
 namespace Uncloak.Integration.Tests.Packaging;

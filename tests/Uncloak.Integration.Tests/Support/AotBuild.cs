@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using Uncloak.Integration.Tests.Lab;
 
-namespace Uncloak.Integration.Tests.Aot;
+namespace Uncloak.Integration.Tests.Support;
 
 /// <summary>
 /// The Native AOT <c>uncloak</c> under test: the one in $UNCLOAK_AOT_DIR (./test.sh publishes it there once before the

@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace Uncloak.Integration.Tests.Aot;
+namespace Uncloak.Integration.Tests.Support;
 
 /// <summary>
 /// A test of the shipped Native AOT binary. It runs in CI (CI=true) and wherever UNCLOAK_AOT_DIR names a published build

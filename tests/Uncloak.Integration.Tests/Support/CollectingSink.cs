@@ -1,6 +1,6 @@
 using Uncloak.Linux.Sources;
 
-namespace Uncloak.Integration.Tests.Watch;
+namespace Uncloak.Integration.Tests.Support;
 
 /// <summary>Stands in for the engine: keeps every batch and the last cursor, as the engine would commit them.</summary>
 internal sealed class CollectingSink : ISourceSink

@@ -1,6 +1,6 @@
 using Uncloak.Linux.Processes;
 
-namespace Uncloak.Integration.Tests.Lab;
+namespace Uncloak.Integration.Tests.Support;
 
 /// <summary>Runs a tool with an argument array (never a shell), bounded in time; failure throws with its stderr.</summary>
 public static class Command

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Uncloak.Integration.Tests.Lab;
+namespace Uncloak.Integration.Tests.Support;
 
 /// <summary>Hand-made TCP segments sent from a raw socket (the kernel adds the IP header), for flag combinations no stack sends.</summary>
 public static class CraftedTcp

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Uncloak.Integration.Tests.Watch;
+namespace Uncloak.Integration.Tests.Support;
 
 /// <summary>`uncloak watch` started as a real process, with its stderr captured and signals sent by pid.</summary>
 internal sealed partial class DaemonProcess : IDisposable

@@ -3,7 +3,7 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Uncloak.Linux.Namespaces;
 
-namespace Uncloak.Integration.Tests.Lab;
+namespace Uncloak.Integration.Tests.Support;
 
 /// <summary>
 /// Three network namespaces made for one test: a server and two peers (A and B), each peer on its own

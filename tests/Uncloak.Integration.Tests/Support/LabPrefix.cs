@@ -1,8 +1,7 @@
 using System.Text.Json;
 using Uncloak.Lab.Topology;
-using Uncloak.Integration.Tests.Lab;
 
-namespace Uncloak.Integration.Tests.LabRuns;
+namespace Uncloak.Integration.Tests.Support;
 
 /// <summary>
 /// The lab's namespace prefix for tests: <c>uc-t-lab{pid}-</c>, so a developer's own <c>uncloak lab</c> and other engineers'

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Uncloak.Integration.Tests.Watch;
+namespace Uncloak.Integration.Tests.Support;
 
 /// <summary>The "victim" web server for probe tests: on 127.0.0.1, answering 200 "ok" until told to fail with 503.</summary>
 internal sealed class LocalSite : IDisposable

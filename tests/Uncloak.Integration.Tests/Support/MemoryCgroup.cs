@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Uncloak.Integration.Tests.Reliability;
+namespace Uncloak.Integration.Tests.Support;
 
 /// <summary>
 /// A memory cgroup of the test's own with a hard limit, as systemd's <c>MemoryMax=</c> makes one: cgroup v1

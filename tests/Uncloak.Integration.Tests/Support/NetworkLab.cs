@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Uncloak.Linux.Namespaces;
 
-namespace Uncloak.Integration.Tests.Lab;
+namespace Uncloak.Integration.Tests.Support;
 
 /// <summary>
 /// Two network namespaces joined by a veth pair: a server (198.19.N.1/24, 2001:2:0:N::1/64) and a peer (198.19.N.2/24,

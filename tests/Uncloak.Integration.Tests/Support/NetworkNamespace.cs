@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 
-namespace Uncloak.Integration.Tests.Audit;
+namespace Uncloak.Integration.Tests.Support;
 
 /// <summary>
 /// A throw-away network namespace (`ip netns add`) for tests that change network settings: everything done inside

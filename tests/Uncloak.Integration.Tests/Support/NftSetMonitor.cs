@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
-using Uncloak.Integration.Tests.Lab;
 
-namespace Uncloak.Integration.Tests.Watch;
+namespace Uncloak.Integration.Tests.Support;
 
 /// <summary>
 /// Sees set elements arrive in a namespace's nftables as the kernel announces them: one long-lived <c>nft -j monitor new

@@ -1,4 +1,4 @@
-namespace Uncloak.Integration.Tests.Lab;
+namespace Uncloak.Integration.Tests.Support;
 
 /// <summary>Waits for the kernel: polls a condition until it holds or a deadline passes (bounded, never forever).</summary>
 public static class Poll

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Uncloak.Integration.Tests.Watch;
+namespace Uncloak.Integration.Tests.Support;
 
 /// <summary>
 /// A real <c>dbus-daemon</c> on a socket in a temp folder (never the host's bus), and on it a stand-in for systemd's

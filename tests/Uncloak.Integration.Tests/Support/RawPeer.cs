@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using Uncloak.Core.Events;
 using Uncloak.Core.Wire;
 
-namespace Uncloak.Integration.Tests.Signals;
+namespace Uncloak.Integration.Tests.Support;
 
 /// <summary>A raw IPv4 TCP socket (IP_HDRINCL) that sends crafted segments and reads the replies, bounded in time.</summary>
 public sealed class RawPeer : IDisposable

@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Data.Sqlite;
 
-namespace Uncloak.Integration.Tests.Watch;
+namespace Uncloak.Integration.Tests.Support;
 
 /// <summary>
 /// The set-up the remedy tests share: a daemon config whose one TCP probe is always refused (nothing listens on the

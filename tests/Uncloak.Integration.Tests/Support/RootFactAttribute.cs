@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace Uncloak.Integration.Tests;
+namespace Uncloak.Integration.Tests.Support;
 
 /// <summary>
 /// A test that needs root and the real kernel (namespaces, nftables, raw sockets). In CI (CI=true) it

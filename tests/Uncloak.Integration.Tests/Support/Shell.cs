@@ -1,6 +1,6 @@
 using Uncloak.Linux.Processes;
 
-namespace Uncloak.Integration.Tests.Lab;
+namespace Uncloak.Integration.Tests.Support;
 
 /// <summary>Runs a program through the product's runner (<see cref="CommandRunner"/>) with a time limit; the test fails with its output if asked to.</summary>
 public static class Shell

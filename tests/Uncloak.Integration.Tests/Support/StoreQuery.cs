@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 
-namespace Uncloak.Integration.Tests.Reliability;
+namespace Uncloak.Integration.Tests.Support;
 
 /// <summary>
 /// Reads one number from a store the daemon or a command wrote (no pooling: the file may be moved next). Read-write on

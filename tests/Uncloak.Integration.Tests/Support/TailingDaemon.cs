@@ -1,7 +1,6 @@
-using Uncloak.Integration.Tests.Reliability;
 using Xunit;
 
-namespace Uncloak.Integration.Tests.Watch;
+namespace Uncloak.Integration.Tests.Support;
 
 /// <summary>
 /// The smallest real `uncloak watch`: one kernel log file it tails from the start, its own store, its metrics listener,

@@ -1,6 +1,5 @@
-using Uncloak.Integration.Tests.Lab;
 
-namespace Uncloak.Integration.Tests.Reliability;
+namespace Uncloak.Integration.Tests.Support;
 
 /// <summary>
 /// A small tmpfs of its own, mounted on a fresh temp folder, to make "disk full" real: <see cref="Fill"/> takes every

@@ -1,4 +1,4 @@
-namespace Uncloak.Integration.Tests.Audit;
+namespace Uncloak.Integration.Tests.Support;
 
 /// <summary>The command line that runs the built `uncloak` as its own process (e.g. under `ip netns exec`).</summary>
 public static class UncloakProcess

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Uncloak.Integration.Tests.Watch;
+namespace Uncloak.Integration.Tests.Support;
 
 /// <summary>
 /// A tiny web server with a fixed pool of workers, like a prefork server: <c>GET /health</c> answers "ok" at once;

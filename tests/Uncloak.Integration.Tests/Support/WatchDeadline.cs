@@ -1,4 +1,4 @@
-namespace Uncloak.Integration.Tests.Watch;
+namespace Uncloak.Integration.Tests.Support;
 
 /// <summary>Waits on a process or the kernel: polls until a condition holds or the deadline passes (bounded, never forever).</summary>
 internal static class WatchDeadline

@@ -2,11 +2,10 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Uncloak.Integration.Tests.Watch;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace Uncloak.Integration.Tests.Reliability;
+namespace Uncloak.Integration.Tests.Web;
 
 /// <summary>
 /// Issue 17, "Done when": the real daemon in a memory cgroup capped at 256 MB (what <c>MemoryMax=256M</c> does under

@@ -5,7 +5,7 @@ using System.Text;
 using Uncloak.Web;
 using Xunit;
 
-namespace Uncloak.Integration.Tests.Watch;
+namespace Uncloak.Integration.Tests.Web;
 
 /// <summary>
 /// The metrics listener (Kestrel, Uncloak.Web) as a hostile or careless peer meets it, against the real daemon on loopback

@@ -1,10 +1,7 @@
 using System.Text.Json.Nodes;
-using Uncloak.Integration.Tests.Lab;
-using Uncloak.Integration.Tests.LabRuns;
-using Uncloak.Integration.Tests.Watch;
 using Xunit;
 
-namespace Uncloak.Integration.Tests.Aot;
+namespace Uncloak.Integration.Tests.Cli.Aot;
 
 /// <summary>
 /// The shipped Native AOT binary against the JIT build (run in-process by <see cref="CliRun"/>) on the paths that break

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Uncloak.Cli;
 using Xunit;
 
-namespace Uncloak.Integration.Tests.Reports;
+namespace Uncloak.Integration.Tests.Core.Reports;
 
 /// <summary>
 /// The HTML report rendered by a real browser: headless Chromium prints the page's DOM after layout, and a

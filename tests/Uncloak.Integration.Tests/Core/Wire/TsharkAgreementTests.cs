@@ -4,7 +4,7 @@ using Uncloak.Core.Ingest;
 using Uncloak.Core.Wire;
 using Xunit;
 
-namespace Uncloak.Integration.Tests.Wire;
+namespace Uncloak.Integration.Tests.Core.Wire;
 
 /// <summary>
 /// Issue 15: on the lab's recorded attacks, the flows in which the tracker sees a zero window are the flows real tshark
@@ -32,7 +32,7 @@ public sealed class TsharkAgreementTests
         try
         {
             string path = Path.Combine(dir.FullName, "gen.pcap");
-            var gen = Lab.Shell.Run(["python3", Path.Combine(AppContext.BaseDirectory, "make-capture.py"), path, "20000"]);
+            var gen = Support.Shell.Run(["python3", Path.Combine(AppContext.BaseDirectory, "make-capture.py"), path, "20000"]);
             Assert.True(gen.ExitCode == 0, gen.ToString());
             int flagged = AssertAgree(path);
             Assert.True(flagged >= 10, $"the generated capture has only {flagged} zero-window flows");

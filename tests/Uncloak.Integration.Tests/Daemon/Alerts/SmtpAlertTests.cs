@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using Uncloak.Integration.Tests.Lab;
 using Xunit;
 
-namespace Uncloak.Integration.Tests.Watch;
+namespace Uncloak.Integration.Tests.Daemon.Alerts;
 
 /// <summary>
 /// The e-mail alert sink against a real SMTP server (aiosmtpd, Debian's python3-aiosmtpd, delivering to a Maildir), both

@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using Uncloak.Integration.Tests.Lab;
 using Xunit;
 
-namespace Uncloak.Integration.Tests.Watch;
+namespace Uncloak.Integration.Tests.Daemon.Enforcement;
 
 /// <summary>
 /// Issue 16, item 4: bans survive a firewall reload underneath the daemon. A ban is in the store and the kernel; then

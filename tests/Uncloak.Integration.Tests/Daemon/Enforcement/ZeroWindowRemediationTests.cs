@@ -1,10 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Data.Sqlite;
-using Uncloak.Integration.Tests.Lab;
 using Xunit;
 
-namespace Uncloak.Integration.Tests.Watch;
+namespace Uncloak.Integration.Tests.Daemon.Enforcement;
 
 /// <summary>
 /// Issue 5's scenario end to end: a victim web server in one namespace, an attacker in another that opens connections and

@@ -1,7 +1,6 @@
-using Uncloak.Integration.Tests.Lab;
 using Xunit;
 
-namespace Uncloak.Integration.Tests.Watch;
+namespace Uncloak.Integration.Tests.Daemon.Probes;
 
 /// <summary>The interface-bounce remedy, inside a lab namespace (a veth pair of its own, created inside it; the host's interfaces are never touched).</summary>
 public sealed class OutageRemedyTests

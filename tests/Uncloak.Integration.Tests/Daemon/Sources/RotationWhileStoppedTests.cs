@@ -1,9 +1,7 @@
-using Uncloak.Integration.Tests.Lab;
-using Uncloak.Integration.Tests.Watch;
 using Uncloak.Linux.Sources;
 using Xunit;
 
-namespace Uncloak.Integration.Tests.Reliability;
+namespace Uncloak.Integration.Tests.Daemon.Sources;
 
 /// <summary>
 /// Issue 17 item 7: rotation while the daemon is stopped, on the real filesystem. The old file is found by its inode

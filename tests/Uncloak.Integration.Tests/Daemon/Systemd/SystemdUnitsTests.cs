@@ -1,8 +1,7 @@
-using Uncloak.Integration.Tests.Lab;
 using Uncloak.Linux.Systemd;
 using Xunit;
 
-namespace Uncloak.Integration.Tests.Watch;
+namespace Uncloak.Integration.Tests.Daemon.Systemd;
 
 /// <summary>
 /// The unit-restart remedy's D-Bus client against a real dbus-daemon and a systemd stand-in on it (see

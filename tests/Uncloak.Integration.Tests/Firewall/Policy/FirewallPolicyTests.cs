@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Uncloak.Integration.Tests.Lab;
 using Xunit;
 
-namespace Uncloak.Integration.Tests.Defend;
+namespace Uncloak.Integration.Tests.Firewall.Policy;
 
 /// <summary>The hardening policy against the real kernel, in the lab's server namespace; each test has its own state dir and kills any timer it leaves.</summary>
 public sealed class FirewallPolicyTests

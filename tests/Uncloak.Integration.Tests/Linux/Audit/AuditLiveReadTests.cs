@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Xunit;
 
-namespace Uncloak.Integration.Tests.Audit;
+namespace Uncloak.Integration.Tests.Linux.Audit;
 
 /// <summary>
 /// `uncloak audit` reading a live system (root "/") inside a throw-away namespace: `ip netns exec` gives the child its

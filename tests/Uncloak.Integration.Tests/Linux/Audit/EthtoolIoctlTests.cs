@@ -6,7 +6,7 @@ using Uncloak.Linux.Audit;
 using Uncloak.Linux.Interop;
 using Xunit;
 
-namespace Uncloak.Integration.Tests.Audit;
+namespace Uncloak.Integration.Tests.Linux.Audit;
 
 /// <summary>The SIOCETHTOOL and sock_diag interop against the real kernel, on a veth pair and a listener inside a test namespace.</summary>
 public sealed class EthtoolIoctlTests

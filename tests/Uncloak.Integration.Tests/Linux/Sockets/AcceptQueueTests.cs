@@ -1,10 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
-using Uncloak.Integration.Tests.Lab;
 using Uncloak.Linux.Counters;
 using Xunit;
 
-namespace Uncloak.Integration.Tests.Signals;
+namespace Uncloak.Integration.Tests.Linux.Sockets;
 
 /// <summary>Issue 3: a listener whose application never accepts is reported as an exhausted accept queue.</summary>
 public sealed class AcceptQueueTests

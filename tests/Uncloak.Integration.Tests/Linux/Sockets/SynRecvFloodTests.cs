@@ -3,11 +3,10 @@ using System.Net.Sockets;
 using Uncloak.Core.Events;
 using Uncloak.Core.Signals;
 using Uncloak.Core.Wire;
-using Uncloak.Integration.Tests.Lab;
 using Uncloak.Linux.Sockets;
 using Xunit;
 
-namespace Uncloak.Integration.Tests.Signals;
+namespace Uncloak.Integration.Tests.Linux.Sockets;
 
 /// <summary>Issue 3: half-open connections from many spoofed 198.18.x sources are a SYN-RECV flood with a spoofed verdict.</summary>
 public sealed class SynRecvFloodTests

@@ -5,12 +5,11 @@ using Uncloak.Core.Counters;
 using Uncloak.Core.Events;
 using Uncloak.Core.Signals;
 using Uncloak.Core.Wire;
-using Uncloak.Integration.Tests.Lab;
 using Uncloak.Linux.Counters;
 using Uncloak.Linux.Sockets;
 using Xunit;
 
-namespace Uncloak.Integration.Tests.Signals;
+namespace Uncloak.Integration.Tests.Linux.Sockets;
 
 /// <summary>Issue 3: a peer that holds our window shut is named by `uncloak sockets`, the counters move, and --kill frees the socket.</summary>
 public sealed class ZeroWindowHoldTests

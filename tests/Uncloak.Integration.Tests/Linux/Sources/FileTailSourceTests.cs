@@ -1,7 +1,7 @@
 using Uncloak.Linux.Sources;
 using Xunit;
 
-namespace Uncloak.Integration.Tests.Watch;
+namespace Uncloak.Integration.Tests.Linux.Sources;
 
 /// <summary>The file source against the real filesystem: resume after a restart, rotation by rename, copytruncate.</summary>
 public sealed class FileTailSourceTests

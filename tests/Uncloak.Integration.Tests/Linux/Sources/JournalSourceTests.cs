@@ -1,7 +1,7 @@
 using Uncloak.Linux.Sources;
 using Xunit;
 
-namespace Uncloak.Integration.Tests.Watch;
+namespace Uncloak.Integration.Tests.Linux.Sources;
 
 /// <summary>
 /// The journal source against a stand-in journalctl (a script that records its arguments, prints entries in

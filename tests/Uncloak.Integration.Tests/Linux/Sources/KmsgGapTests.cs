@@ -2,7 +2,7 @@ using System.Text;
 using Uncloak.Linux.Sources;
 using Xunit;
 
-namespace Uncloak.Integration.Tests.Watch;
+namespace Uncloak.Integration.Tests.Linux.Sources;
 
 /// <summary>
 /// Sequence gaps, which the real ring only produces under overload: a FIFO stands in for /dev/kmsg (one record per
@@ -19,7 +19,7 @@ public sealed class KmsgGapTests
         try
         {
             var fifo = Path.Combine(dir.FullName, "kmsg");
-            Lab.Command.Run("mkfifo", fifo);
+            Support.Command.Run("mkfifo", fifo);
             var sink = new CollectingSink();
             using var stop = new CancellationTokenSource();
             // Resumed at sequence 10: 11 and 12 follow, then 13..16 are lost, then 17.

@@ -6,7 +6,7 @@ using Uncloak.Linux.Interop;
 using Uncloak.Linux.Sources;
 using Xunit;
 
-namespace Uncloak.Integration.Tests.Watch;
+namespace Uncloak.Integration.Tests.Linux.Sources;
 
 /// <summary>
 /// A real ring overrun on the real /dev/kmsg: while the source is held inside a delivery (its reader paused, as when the

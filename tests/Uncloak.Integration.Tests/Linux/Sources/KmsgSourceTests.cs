@@ -7,7 +7,7 @@ using Uncloak.Linux.Sources;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace Uncloak.Integration.Tests.Watch;
+namespace Uncloak.Integration.Tests.Linux.Sources;
 
 /// <summary>
 /// The kernel ring itself. Records are written to /dev/kmsg (as a userspace log line, which the kernel stores like its

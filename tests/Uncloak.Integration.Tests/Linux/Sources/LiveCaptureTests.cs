@@ -3,12 +3,10 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Uncloak.Core.Events;
 using Uncloak.Core.Wire;
-using Uncloak.Integration.Tests.Lab;
-using Uncloak.Integration.Tests.Watch;
 using Uncloak.Linux.Sources;
 using Xunit;
 
-namespace Uncloak.Integration.Tests.Wire;
+namespace Uncloak.Integration.Tests.Linux.Sources;
 
 /// <summary>Issue 15: the live capture source (AF_PACKET TPACKET_V3 ring, our BPF filter) names a client that stops reading.</summary>
 public sealed class LiveCaptureTests
@@ -82,5 +80,5 @@ public sealed class LiveCaptureTests
     }
 
     private static int NetworkLabPing(NetworkLab lab)
-        => Audit.NetworkNamespace.Capture(["ip", "netns", "exec", lab.Peer, "ping", "-c", "3", "-i", "0.2", "-W", "1", lab.ServerAddress.ToString()]).Exit;
+        => Support.NetworkNamespace.Capture(["ip", "netns", "exec", lab.Peer, "ping", "-c", "3", "-i", "0.2", "-W", "1", lab.ServerAddress.ToString()]).Exit;
 }

@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using System.Text;
 using Xunit;
 
-namespace Uncloak.Integration.Tests.Watch;
+namespace Uncloak.Integration.Tests.Linux.Systemd;
 
 /// <summary>
 /// Type=notify without systemd: the test plays systemd's side of sd_notify (a datagram socket named in NOTIFY_SOCKET,

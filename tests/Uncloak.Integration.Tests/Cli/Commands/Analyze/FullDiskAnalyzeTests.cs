@@ -1,9 +1,8 @@
 using System.Text;
-using Uncloak.Integration.Tests.Lab;
 using Uncloak.Store;
 using Xunit;
 
-namespace Uncloak.Integration.Tests.Reliability;
+namespace Uncloak.Integration.Tests.Cli.Commands.Analyze;
 
 /// <summary>Issue 17 item 4, second half: `analyze` onto a full disk reports what it read and says the store failed.</summary>
 public sealed class FullDiskAnalyzeTests

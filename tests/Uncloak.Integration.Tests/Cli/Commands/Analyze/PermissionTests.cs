@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Xunit;
 
-namespace Uncloak.Integration.Tests.Analyze;
+namespace Uncloak.Integration.Tests.Cli.Commands.Analyze;
 
 /// <summary>
 /// Root reads everything, so "permission denied" is tested by running the real binary as an unprivileged user

@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace Uncloak.Integration.Tests.Audit;
+namespace Uncloak.Integration.Tests.Cli.Commands.Audit;
 
 /// <summary>
 /// `uncloak audit --fix --yes` against the real kernel, inside a throw-away network namespace (net sysctls are per

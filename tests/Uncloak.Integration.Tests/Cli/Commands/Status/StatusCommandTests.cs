@@ -2,10 +2,9 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using Uncloak.Integration.Tests.Lab;
 using Xunit;
 
-namespace Uncloak.Integration.Tests.Watch;
+namespace Uncloak.Integration.Tests.Cli.Commands.Status;
 
 /// <summary>
 /// `uncloak status` against a real `uncloak watch` (issue 16, item 1): the control socket is created root-only, answers
