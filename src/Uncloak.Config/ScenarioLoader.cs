@@ -185,7 +185,7 @@ public static class ScenarioLoader
             }
         }
         int minCount = m.Int("min_count", 0, 0, 1_000_000);
-        var minHeld = m.Duration("min_held", TimeSpan.Zero);
+        var minHeld = m.Duration("min_held", TimeSpan.Zero, allowZero: true);
         if (minHeld > TimeSpan.Zero && !kinds.Contains(EventKind.ZeroWindowHold))
         {
             m.Add(m.Node("min_held")!, "'min_held' filters zero_window_hold events (how long the window was held shut): add zero_window_hold to 'kinds' or remove it");
@@ -194,7 +194,7 @@ public static class ScenarioLoader
         int v6 = m.Int("v6_prefix", 64, 16, 128);
         int capacity = m.Int("capacity", 0, 0, 1_000_000, required: enabled);
         var leak = m.Duration("leak_every", TimeSpan.FromSeconds(1), required: enabled);
-        var cooldown = m.Duration("cooldown", TimeSpan.FromMinutes(10));
+        var cooldown = m.Duration("cooldown", TimeSpan.FromMinutes(10), allowZero: true);
         string? profile = m.String("profile", required: enabled);
         m.Finish();
         if (name is null)

@@ -184,7 +184,7 @@ public static class WatchConfigLoader
         if (m.Map("alerts") is { } a)
         {
             int perMinute = a.Int("per_minute", alerts.PerMinute, 1, 10_000);
-            var dedupe = a.Duration("dedupe", alerts.Dedupe);
+            var dedupe = a.Duration("dedupe", alerts.Dedupe, allowZero: true);
             Uri? webhook = null;
             if (a.String("webhook") is { } w)
             {

@@ -137,7 +137,8 @@ internal sealed class YamlMap
         return fallback;
     }
 
-    public TimeSpan Duration(string key, TimeSpan fallback, bool required = false)
+    /// <summary>A duration key; zero (<c>0s</c>) only where <paramref name="allowZero"/> says it means something.</summary>
+    public TimeSpan Duration(string key, TimeSpan fallback, bool required = false, bool allowZero = false)
     {
         var n = Node(key);
         if (n is null)
@@ -148,7 +149,7 @@ internal sealed class YamlMap
             }
             return fallback;
         }
-        if (n is YamlScalarNode { Value: { } v } && DurationText.TryParse(v, out var d))
+        if (n is YamlScalarNode { Value: { } v } && DurationText.TryParse(v, out var d, allowZero))
         {
             return d;
         }
@@ -158,7 +159,7 @@ internal sealed class YamlMap
         {
             return TimeSpan.FromMilliseconds(millis);
         }
-        Add(n, $"'{key}' must be a duration such as 500ms, 30s, 5m, 1h, 7d or 1h30m");
+        Add(n, $"'{key}' must be a duration such as {(allowZero ? "0s, " : "")}500ms, 30s, 5m, 1h, 7d or 1h30m");
         return fallback;
     }
 

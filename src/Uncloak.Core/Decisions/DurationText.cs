@@ -5,14 +5,22 @@ namespace Uncloak.Core.Decisions;
 /// <summary>Durations as admins write them: <c>30s</c>, <c>90m</c>, <c>1h</c>, <c>7d</c>, <c>2w</c>, or combined (<c>1h30m</c>).</summary>
 public static class DurationText
 {
-    /// <summary>Parses a positive duration. Returns false on anything else (no unit, unknown unit, zero, overflow).</summary>
-    public static bool TryParse(ReadOnlySpan<char> text, out TimeSpan duration)
+    /// <summary>
+    /// Parses a positive duration. Returns false on anything else (no unit, unknown unit, overflow, and zero unless
+    /// <paramref name="allowZero"/>: a flag or key where zero means "none" or "at once" — a hold of any length, no
+    /// dedupe — says so; a bare <c>0</c> then counts too, since zero needs no unit).
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<char> text, out TimeSpan duration, bool allowZero = false)
     {
         duration = TimeSpan.Zero;
         text = text.Trim();
         if (text.IsEmpty)
         {
             return false;
+        }
+        if (allowZero && text is "0")
+        {
+            return true;
         }
         long totalSeconds = 0;
         int i = 0;
@@ -50,7 +58,7 @@ public static class DurationText
         }
         if (totalSeconds <= 0)
         {
-            return false;
+            return allowZero;
         }
         duration = TimeSpan.FromSeconds(totalSeconds);
         return true;

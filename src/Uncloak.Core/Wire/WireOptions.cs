@@ -54,9 +54,13 @@ public sealed record WireOptions
         {
             errors.Add("max_count_keys must be between 16 and 1048576");
         }
-        if (FlowIdle <= TimeSpan.Zero || ZeroWindowHold <= TimeSpan.Zero || SlowRead <= TimeSpan.Zero || CountWindow <= TimeSpan.Zero)
+        if (FlowIdle <= TimeSpan.Zero || SlowRead <= TimeSpan.Zero || CountWindow <= TimeSpan.Zero)
         {
             errors.Add("durations must be positive");
+        }
+        if (ZeroWindowHold < TimeSpan.Zero)
+        {
+            errors.Add("zero_window_hold must not be negative (0s reports every zero window, as tshark flags them)");
         }
         if (TinyWindowBytes < 1 || SynFloodSyns < 1 || RstStormResets < 1 || RetransmitStormSegments < 1 || IcmpFloodPackets < 1)
         {

@@ -31,7 +31,7 @@ public static class PcapCommand
         };
         var hold = new Option<string>("--hold")
         {
-            Description = "Report zero windows held at least this long (2s, 30s, 1m).",
+            Description = "Report zero windows held at least this long (2s, 30s, 1m); 0s reports every zero window, as tshark's tcp.analysis.zero_window flags them.",
             DefaultValueFactory = _ => "2s",
             HelpName = "DURATION",
         };
@@ -62,9 +62,9 @@ public static class PcapCommand
             {
                 return Task.FromResult(ExitCodes.UsageOrInput);
             }
-            if (!Uncloak.Core.Decisions.DurationText.TryParse(result.GetValue(hold)!, out var holdFor) || holdFor <= TimeSpan.Zero)
+            if (!Uncloak.Core.Decisions.DurationText.TryParse(result.GetValue(hold)!, out var holdFor, allowZero: true))
             {
-                error.WriteLine($"uncloak pcap: --hold: '{result.GetValue(hold)}' is not a duration (2s, 30s, 1m)");
+                error.WriteLine($"uncloak pcap: --hold: '{result.GetValue(hold)}' is not a duration (0s, 2s, 30s, 1m)");
                 return Task.FromResult(ExitCodes.UsageOrInput);
             }
             var wire = new WireOptions { MaxFlows = result.GetValue(maxFlows), ZeroWindowHold = holdFor };

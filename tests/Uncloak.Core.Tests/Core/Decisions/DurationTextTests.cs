@@ -32,6 +32,19 @@ public sealed class DurationTextTests
     }
 
     [Theory]
+    [InlineData("0s")]
+    [InlineData("0m")]
+    [InlineData("0")]
+    public void Zero_parses_only_where_the_caller_says_it_means_something(string text)
+    {
+        Assert.False(DurationText.TryParse(text, out _));
+        Assert.True(DurationText.TryParse(text, out var zero, allowZero: true));
+        Assert.Equal(TimeSpan.Zero, zero);
+        Assert.False(DurationText.TryParse("-0s", out _, allowZero: true));
+        Assert.False(DurationText.TryParse("00", out _, allowZero: true));
+    }
+
+    [Theory]
     [InlineData(5400, "1h30m")]
     [InlineData(604800, "7d")]
     [InlineData(45, "45s")]
