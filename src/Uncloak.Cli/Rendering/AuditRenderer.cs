@@ -41,9 +41,13 @@ public static class AuditRenderer
                 }
                 if ((finding || r.Status == CheckStatus.Info) && r.Fix is { } fix)
                 {
-                    foreach (var line in fix.Lines())
+                    foreach (var line in fix.Commands())
                     {
-                        Indented(console, $"[bold]fix:[/] {line}");
+                        Command(console, line);
+                    }
+                    if (fix.Manual is { } advice)
+                    {
+                        Indented(console, $"[bold]fix:[/] {advice}");
                     }
                 }
                 if (r.Status == CheckStatus.Silenced)
@@ -66,6 +70,16 @@ public static class AuditRenderer
             new Markup(string.Format(System.Globalization.CultureInfo.InvariantCulture, markup.Format,
                 markup.GetArguments().Select(a => (object)Markup.Escape(Convert.ToString(a, System.Globalization.CultureInfo.InvariantCulture) ?? "")).ToArray())),
             new Padding(7, 0, 0, 0)));
+
+    /// <summary>
+    /// A fix is a command: written on one line whatever the width, since a command wrapped at the console's width (160
+    /// columns in a pipe) no longer runs when pasted.
+    /// </summary>
+    private static void Command(IAnsiConsole console, string line)
+    {
+        console.Markup("       [bold]fix:[/] ");
+        console.Profile.Out.Writer.WriteLine(line);
+    }
 
     private static void RenderScore(IAnsiConsole console, AuditReport report)
     {
@@ -92,7 +106,9 @@ public static class AuditRenderer
         {
             ExplainRenderer.WriteJson(output, w =>
             {
-                w.WriteStartArray();
+                w.WriteStartObject();
+                w.WriteString("schema", "uncloak.audit.list/1");
+                w.WriteStartArray("checks");
                 foreach (var c in AuditChecks.All.OrderBy(c => c.Group))
                 {
                     w.WriteStartObject();
@@ -105,6 +121,7 @@ public static class AuditRenderer
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
+                w.WriteEndObject();
             });
             return;
         }

@@ -18,8 +18,8 @@ public sealed record Fix
 
     public static Fix Advice(string text) => new() { Manual = text };
 
-    /// <summary>The fix as commands and advice, one line each (what the human report prints).</summary>
-    public IEnumerable<string> Lines()
+    /// <summary>The commands of the fix, one line each, exactly as they would be typed (the advice is <see cref="Manual"/>).</summary>
+    public IEnumerable<string> Commands()
     {
         if (Sysctls.Count > 0)
         {
@@ -28,10 +28,6 @@ public sealed record Fix
         foreach (var n in Nic)
         {
             yield return n.Command;
-        }
-        if (Manual is not null)
-        {
-            yield return Manual;
         }
     }
 }
