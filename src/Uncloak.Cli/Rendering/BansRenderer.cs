@@ -20,6 +20,7 @@ public static class BansRenderer
             ExplainRenderer.WriteJson(output, w =>
             {
                 w.WriteStartObject();
+                w.WriteString("schema", "uncloak.bans.add/1");
                 w.WriteBoolean("dry_run", dryRun);
                 if (backend is not null)
                 {
@@ -136,6 +137,7 @@ public static class BansRenderer
             ExplainRenderer.WriteJson(output, w =>
             {
                 w.WriteStartObject();
+                w.WriteString("schema", "uncloak.bans.flush/1");
                 w.WriteNumber("count", n);
                 w.WriteEndObject();
             });
@@ -237,7 +239,9 @@ public static class BansRenderer
         {
             ExplainRenderer.WriteJson(output, w =>
             {
-                w.WriteStartArray();
+                w.WriteStartObject();
+                w.WriteString("schema", "uncloak.bans.export/1");
+                w.WriteStartArray("bans");
                 foreach (var (t, e) in targets)
                 {
                     w.WriteStartObject();
@@ -246,6 +250,7 @@ public static class BansRenderer
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
+                w.WriteEndObject();
             });
             return;
         }

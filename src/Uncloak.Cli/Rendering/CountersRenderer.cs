@@ -55,6 +55,7 @@ public static class CountersRenderer
     private static void Write(Utf8JsonWriter w, IReadOnlyList<CounterReading> readings, DateTime time, double intervalSeconds)
     {
         w.WriteStartObject();
+        w.WriteString("schema", "uncloak.counters/1");
         w.WriteString("time", time.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
         w.WriteNumber("interval_s", Math.Round(intervalSeconds, 3));
         w.WriteStartArray("counters");

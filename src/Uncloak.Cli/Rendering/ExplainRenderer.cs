@@ -111,7 +111,9 @@ public static class ExplainRenderer
         {
             WriteJson(output, w =>
             {
-                w.WriteStartArray();
+                w.WriteStartObject();
+                w.WriteString("schema", "uncloak.explain.list/1");
+                w.WriteStartArray("families");
                 foreach (var f in MessageCatalog.Families)
                 {
                     w.WriteStartObject();
@@ -121,6 +123,7 @@ public static class ExplainRenderer
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
+                w.WriteEndObject();
             });
             return;
         }

@@ -15,6 +15,7 @@ public static class FirewallRenderer
             ExplainRenderer.WriteJson(output, w =>
             {
                 w.WriteStartObject();
+                w.WriteString("schema", "uncloak.firewall.plan/1");
                 w.WritePropertyName("ruleset");
                 using (var doc = JsonDocument.Parse(plan.Json))
                 {
@@ -62,6 +63,7 @@ public static class FirewallRenderer
             ExplainRenderer.WriteJson(output, w =>
             {
                 w.WriteStartObject();
+                w.WriteString("schema", "uncloak.firewall.apply/1");
                 w.WriteString("token", pending.Token);
                 w.WriteString("rollback_at", pending.Deadline.UtcDateTime);
                 w.WriteNumber("timer_pid", pending.TimerPid);
@@ -85,6 +87,7 @@ public static class FirewallRenderer
             ExplainRenderer.WriteJson(output, w =>
             {
                 w.WriteStartObject();
+                w.WriteString("schema", "uncloak.firewall.confirm/1");
                 w.WriteBoolean("confirmed", confirmed is not null);
                 if (confirmed is not null)
                 {
@@ -107,6 +110,7 @@ public static class FirewallRenderer
             ExplainRenderer.WriteJson(output, w =>
             {
                 w.WriteStartObject();
+                w.WriteString("schema", "uncloak.firewall.rollback/1");
                 w.WriteString("outcome", outcome.ToString());
                 w.WriteEndObject();
             });
@@ -127,6 +131,7 @@ public static class FirewallRenderer
             ExplainRenderer.WriteJson(output, w =>
             {
                 w.WriteStartObject();
+                w.WriteString("schema", "uncloak.firewall.status/1");
                 w.WriteBoolean("loaded", loaded.Existing.Chain);
                 w.WriteStartArray("rules");
                 foreach (var (id, packets, bytes) in counters)

@@ -19,7 +19,7 @@ public static class LabRenderer
     {
         if (json)
         {
-            WriteJson(output, w =>
+            WriteJson(output, "uncloak.lab.status/1", w =>
             {
                 w.WriteString("prefix", status.Prefix);
                 w.WriteString("state", status.IsUp ? "up" : status.IsDown ? "down" : "partial");
@@ -57,7 +57,7 @@ public static class LabRenderer
     {
         if (json)
         {
-            WriteJson(output, w => w.WriteStrings("removed", removed));
+            WriteJson(output, "uncloak.lab.down/1", w => w.WriteStrings("removed", removed));
             return;
         }
         output.WriteLine(removed.Count == 0 ? "The lab was not up: nothing to remove." : $"Removed {string.Join(", ", removed)}.");
@@ -91,12 +91,13 @@ public static class LabRenderer
 
     private static string Ms(double? v) => v is { } x ? x.ToString("0.0", Inv) : "–";
 
-    private static void WriteJson(TextWriter output, Action<Utf8JsonWriter> body)
+    private static void WriteJson(TextWriter output, string schema, Action<Utf8JsonWriter> body)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             w.WriteStartObject();
+            w.WriteString("schema", schema);
             body(w);
             w.WriteEndObject();
         }

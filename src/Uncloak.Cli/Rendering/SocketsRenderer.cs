@@ -19,6 +19,7 @@ public static class SocketsRenderer
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
+            w.WriteString("schema", "uncloak.sockets/1");
             w.WriteString("time", findings.Time.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
             w.WriteNumber("sockets", findings.SocketCount);
             w.WriteNumber("malformed", malformed);

@@ -20,6 +20,7 @@ public static class AuditReportJson
     public static void Write(Utf8JsonWriter w, AuditReport report)
     {
         w.WriteStartObject();
+        w.WriteString("schema", "uncloak.audit/1");
         w.WriteString("kernel", report.KernelRelease);
         w.WriteNumber("score", report.Score);
         w.WriteStartObject("counts");

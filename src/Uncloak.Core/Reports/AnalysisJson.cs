@@ -15,6 +15,7 @@ public static class AnalysisJson
     public static void Write(Utf8JsonWriter w, AnalysisReport r, int? topPeers = null)
     {
         w.WriteStartObject();
+        w.WriteString("schema", "uncloak.analyze/1");
         w.WriteNumber("lines", r.Lines);
         w.WriteNumber("malformed", r.Malformed);
         w.WriteString("clock", r.Clock);

@@ -13,6 +13,7 @@ public static class LabJson
     {
         using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
         w.WriteStartObject();
+        w.WriteString("schema", "uncloak.lab.cells/1");
         w.WriteStartArray("cells");
         foreach (var c in cells)
         {

@@ -8,11 +8,15 @@ namespace Uncloak.Cli.Commands.Report;
 internal sealed record CorrelationJson(
     string OutagesFrom,
     long WindowSeconds,
-    CorrelationJson.TimeRange History,
+    CorrelationJson.TimeRange? History,
     IReadOnlyList<CorrelationJson.OutageEntry> Outages,
     IReadOnlyList<CorrelationJson.LiftEntry> Correlation,
     IReadOnlyList<CorrelationJson.DecisionEntry> Decisions)
 {
+    /// <summary>The document's shape and version, first so a script can check it before reading on.</summary>
+    [System.Text.Json.Serialization.JsonPropertyOrder(-1)]
+    public string Schema => "uncloak.report/1";
+
     public sealed record TimeRange(DateTime Start, DateTime End);
 
     public sealed record KindEntry(string Kind, long Count, double Expected, double Unusualness);
@@ -26,7 +30,7 @@ internal sealed record CorrelationJson(
     public static CorrelationJson From(CorrelationReport r, IReadOnlyList<ActionRecord> actions, bool fromLogs) => new(
         fromLogs ? "logs" : "probes",
         (long)r.Window.TotalSeconds,
-        new TimeRange(r.HistoryStart, r.HistoryEnd),
+        r.HistoryStart == default ? null : new TimeRange(r.HistoryStart, r.HistoryEnd), // no history yet: null, not year 1
         [.. r.Outages.Select(l => new OutageEntry(l.Outage.Probe, l.Outage.Start, l.Outage.End, l.Outage.Cause, l.Outage.Detail,
             [.. l.Kinds.Select(k => new KindEntry(k.Kind.Name(), k.Count, Math.Round(k.Expected, 3), Math.Round(k.Unusualness, 2)))]))],
         [.. r.Lifts.Select(l => new LiftEntry(l.Kind.Name(), l.Preceded, l.Outages, l.OrdinaryWindowsWith, l.OrdinaryWindows, Math.Round(l.Lift, 2), l.Related, l.Sentence))],

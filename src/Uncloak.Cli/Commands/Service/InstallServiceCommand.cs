@@ -12,49 +12,66 @@ public static class InstallServiceCommand
     {
         var unitDir = new Option<string>("--unit-dir") { Description = "Where to write uncloak.service.", DefaultValueFactory = _ => "/etc/systemd/system", HelpName = "DIR" };
         var enable = new Option<bool>("--enable") { Description = "Also run 'systemctl enable --now uncloak' (otherwise only daemon-reload)." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the unit that would be written and the systemctl calls that would follow; change nothing." };
+        var json = CommonOptions.Json();
         var command = new Command("install-service",
             "Install the shipped systemd unit (Type=notify, watchdog, hardening) for 'uncloak watch', with ExecStart pointing at this " +
             "binary, and MemoryDenyWriteExecute=yes unless this is a JIT build (dotnet uncloak.dll). Then 'systemctl daemon-reload' " +
             "when systemd runs. Change settings with 'systemctl edit uncloak' (a drop-in), not " +
-            "in the unit.\n\nExit codes: 0 installed, 3 cannot write the unit or systemctl failed.\n\nExample:\n  sudo uncloak install-service --enable")
+            "in the unit.\n\nExit codes: 0 installed (or, with --dry-run, would install), 3 cannot write the unit or systemctl failed." +
+            "\n\nExamples:\n  uncloak install-service --dry-run\n  sudo uncloak install-service --enable")
         {
-            unitDir, enable,
+            unitDir, enable, dryRun, json,
         };
         command.SetAction(result =>
         {
             var output = result.InvocationConfiguration.Output;
             var error = result.InvocationConfiguration.Error;
+            bool asJson = result.GetValue(json);
             string dir = result.GetValue(unitDir)!;
             string binary = Environment.ProcessPath ?? "/usr/bin/uncloak";
             // Run through `dotnet uncloak.dll` (tests, dev builds): the unit must start the dll the same way.
             string exec = Path.GetFileNameWithoutExtension(binary) == "dotnet"
                 ? $"{binary} {Path.Combine(AppContext.BaseDirectory, "uncloak.dll")} watch"
                 : $"{binary} watch";
+            var path = Path.Combine(dir, "uncloak.service");
+            bool systemd = Directory.Exists("/run/systemd/system");
+            string[][] calls = result.GetValue(enable) ? [["daemon-reload"], ["enable", "--now", "uncloak"]] : [["daemon-reload"]];
+            string unit;
             try
             {
-                var unit = File.ReadAllText(WatchPaths.ShippedUnit).Replace("ExecStart=/usr/bin/uncloak watch", "ExecStart=" + exec, StringComparison.Ordinal)
-                    .Replace("ExecStartPre=/usr/bin/uncloak config check", "ExecStartPre=" + exec[..^" watch".Length] + " config check", StringComparison.Ordinal);
-                // The shipped (Native AOT) binary runs with W^X enforced; a build with a JIT would be killed at its first JIT.
-                if (RuntimeFeature.IsDynamicCodeSupported)
+                unit = Unit(File.ReadAllText(WatchPaths.ShippedUnit), exec);
+                if (result.GetValue(dryRun))
                 {
-                    unit = unit.Replace("MemoryDenyWriteExecute=yes", "MemoryDenyWriteExecute=no", StringComparison.Ordinal);
+                    Report(output, asJson, dryRun: true, path, exec, unit, systemd, [.. calls.Select(c => (c, (bool?)null))]);
+                    return ExitCodes.Ok;
                 }
                 Directory.CreateDirectory(dir);
-                var path = Path.Combine(dir, "uncloak.service");
                 File.WriteAllText(path, unit);
-                output.WriteLine($"wrote {path} (ExecStart={exec})");
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 error.WriteLine($"uncloak install-service: {e.Message}");
                 return ExitCodes.Environment;
             }
-            if (!Directory.Exists("/run/systemd/system"))
+            if (!asJson)
             {
-                output.WriteLine("systemd is not running here: start it later with 'systemctl daemon-reload && systemctl enable --now uncloak'.");
+                output.WriteLine($"wrote {path} (ExecStart={exec})");
+            }
+            if (!systemd)
+            {
+                if (asJson)
+                {
+                    Report(output, asJson, dryRun: false, path, exec, unit: null, systemd, []);
+                }
+                else
+                {
+                    output.WriteLine("systemd is not running here: start it later with 'systemctl daemon-reload && systemctl enable --now uncloak'.");
+                }
                 return ExitCodes.Ok;
             }
-            foreach (var args in result.GetValue(enable) ? new[] { new[] { "daemon-reload" }, new[] { "enable", "--now", "uncloak" } } : [["daemon-reload"]])
+            var done = new List<(string[] Args, bool? Ok)>();
+            foreach (var args in calls)
             {
                 CommandResult r;
                 try
@@ -72,10 +89,70 @@ public static class InstallServiceCommand
                     error.WriteLine($"uncloak install-service: systemctl {string.Join(' ', args)} failed: {(r.TimedOut ? "no answer within 2 minutes" : r.Error.Trim())}");
                     return ExitCodes.Environment;
                 }
-                output.WriteLine($"systemctl {string.Join(' ', args)}: ok");
+                done.Add((args, true));
+                if (!asJson)
+                {
+                    output.WriteLine($"systemctl {string.Join(' ', args)}: ok");
+                }
+            }
+            if (asJson)
+            {
+                Report(output, asJson, dryRun: false, path, exec, unit: null, systemd, done);
             }
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>The shipped unit with this binary in ExecStart/ExecStartPre, and W^X only where no JIT runs.</summary>
+    private static string Unit(string shipped, string exec)
+    {
+        var unit = shipped.Replace("ExecStart=/usr/bin/uncloak watch", "ExecStart=" + exec, StringComparison.Ordinal)
+            .Replace("ExecStartPre=/usr/bin/uncloak config check", "ExecStartPre=" + exec[..^" watch".Length] + " config check", StringComparison.Ordinal);
+        // The shipped (Native AOT) binary runs with W^X enforced; a build with a JIT would be killed at its first JIT.
+        return RuntimeFeature.IsDynamicCodeSupported
+            ? unit.Replace("MemoryDenyWriteExecute=yes", "MemoryDenyWriteExecute=no", StringComparison.Ordinal)
+            : unit;
+    }
+
+    private static void Report(TextWriter output, bool json, bool dryRun, string path, string exec, string? unit, bool systemd, IReadOnlyList<(string[] Args, bool? Ok)> calls)
+    {
+        if (!json)
+        {
+            output.WriteLine($"would write {path} (ExecStart={exec}):");
+            output.WriteLine();
+            output.Write(unit);
+            output.WriteLine();
+            output.WriteLine(systemd
+                ? "then: " + string.Join("; ", calls.Select(c => "systemctl " + string.Join(' ', c.Args)))
+                : "then nothing: systemd is not running here.");
+            return;
+        }
+        Rendering.JsonOutput.Write(output, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("schema", "uncloak.install-service/1");
+            w.WriteBoolean("dry_run", dryRun);
+            w.WriteString("unit_path", path);
+            w.WriteString("exec_start", exec);
+            w.WriteBoolean("systemd_running", systemd);
+            if (unit is not null)
+            {
+                w.WriteString("unit", unit);
+            }
+            w.WriteStartArray("systemctl");
+            foreach (var (args, ok) in systemd ? calls : [])
+            {
+                w.WriteStartObject();
+                w.WriteString("command", "systemctl " + string.Join(' ', args));
+                if (ok is { } done)
+                {
+                    w.WriteBoolean("ok", done);
+                }
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
     }
 }

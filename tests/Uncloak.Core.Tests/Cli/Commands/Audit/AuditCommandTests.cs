@@ -71,7 +71,7 @@ public sealed class AuditCommandTests : IDisposable
         var (exit, output, _) = await Run("audit", "--list", "--json");
         Assert.Equal(ExitCodes.Ok, exit);
         using var doc = JsonDocument.Parse(output);
-        Assert.Equal(Core.Audit.AuditChecks.All.Select(c => c.Id).Order(), doc.RootElement.EnumerateArray().Select(e => e.GetProperty("id").GetString()!).Order());
+        Assert.Equal(Core.Audit.AuditChecks.All.Select(c => c.Id).Order(), doc.RootElement.GetProperty("checks").EnumerateArray().Select(e => e.GetProperty("id").GetString()!).Order());
         var (_, table, _) = await Run("audit", "--list");
         Assert.All(Core.Audit.AuditChecks.All, c => Assert.Contains(c.Id, table));
     }
