@@ -6,6 +6,10 @@ if (args.Length > 1 && args[0] == "phases")
 {
     return PhaseTimer.Run(args[1..]);
 }
+if (args.Length > 0 && args[0] == "loop")
+{
+    return LineLoop.Run(args[1..]);
+}
 if (args.Length > 0 && args[0] == "generate")
 {
     return CorpusGenerator.Run(args[1..]);

@@ -16,9 +16,14 @@ public sealed class MessageClassifier
     /// <summary>Kernel records are at most about 1 KiB; anything past this is not a kernel message we know.</summary>
     public const int MaxMessageLength = 4096;
 
-    /// <summary>Every family's anchors, for the one vectorised search over the message.</summary>
+    /// <summary>
+    /// Every family's search prefixes, for the one vectorised search over the message. Each anchor starts with one, so
+    /// the first place a prefix starts is the first place an anchor can start: the result is the one a search for the
+    /// anchors themselves would give, at the cost of a search over fewer values (≈ 27 instead of 42: the cost of the
+    /// multi-string search on every line of no family grows with its number of values).
+    /// </summary>
     private static readonly SearchValues<string> Anchors =
-        SearchValues.Create([.. MessageFamilies.All.SelectMany(f => f.Anchors)], StringComparison.Ordinal);
+        SearchValues.Create([.. MessageFamilies.All.SelectMany(f => f.SearchPrefixes).Distinct(StringComparer.Ordinal)], StringComparison.Ordinal);
 
     /// <summary>
     /// The (anchor, family) pairs by the anchor's first character: where the search stops, only the anchors that can

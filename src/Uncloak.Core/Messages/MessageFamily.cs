@@ -25,6 +25,14 @@ public abstract class MessageFamily
     public abstract IReadOnlyList<string> Anchors { get; }
 
     /// <summary>
+    /// What the classifier's one vectorised search looks for on the family's behalf: short literals that every anchor
+    /// starts with (the anchors themselves by default). A family with many wordings folds them into a few prefixes, since
+    /// the search's cost grows with the number of values it holds, on every line, while the full anchors are compared
+    /// only where a prefix was found. Every anchor must start with one of them.
+    /// </summary>
+    public virtual IReadOnlyList<string> SearchPrefixes => Anchors;
+
+    /// <summary>
     /// The variants the family's <c>form</c> field names (the byte in <see cref="NetEvent.Form"/> and its name); empty
     /// when the family has no such field. Each needs a positive sample line.
     /// </summary>

@@ -12,6 +12,9 @@ public sealed class MartianFamily : MessageFamily
 
     public override IReadOnlyList<string> Anchors { get; } = ["martian source ", "martian destination "];
 
+    /// <summary>Both wordings share one prefix.</summary>
+    public override IReadOnlyList<string> SearchPrefixes { get; } = ["martian "];
+
     public override IReadOnlyList<(byte Value, string Name)> Forms { get; } =
         [(MartianMessage.Source, "source"), (MartianMessage.Destination, "destination")];
 

@@ -23,6 +23,10 @@ public sealed class NicHangFamily : MessageFamily
         "tx_timeout: VSI_",
     ];
 
+    /// <summary>The two "TX timeout …" wordings share one prefix.</summary>
+    public override IReadOnlyList<string> SearchPrefixes { get; } =
+        ["Unit Hang", "TX timeout ", "Got tx_timeout", "transmit timed out, resetting", "Transmit timed out, ", "tx_timeout: VSI_"];
+
     public override Explanation Explanation => NicHangMessage.Explanation;
 
     internal override bool TryParse(ReadOnlySpan<byte> message, int anchor, StringPool pool, out NetEvent ev)

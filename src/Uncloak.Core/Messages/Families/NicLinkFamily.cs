@@ -30,6 +30,9 @@ public sealed class NicLinkFamily : MessageFamily
         "Autonegotiated half duplex",
     ];
 
+    /// <summary>Every wording but the half-duplex warning starts with "Link " or "link ".</summary>
+    public override IReadOnlyList<string> SearchPrefixes { get; } = ["Link ", "link ", "Autonegotiated half duplex"];
+
     public override Explanation Explanation => NicLinkMessage.Explanation;
 
     internal override bool TryParse(ReadOnlySpan<byte> message, int anchor, StringPool pool, out NetEvent ev)

@@ -13,6 +13,9 @@ public sealed class TooManyOrphansFamily : MessageFamily
 
     public override IReadOnlyList<string> Anchors { get; } = ["too many orphaned sockets", "too many of orphaned sockets"];
 
+    /// <summary>Both wordings share one prefix.</summary>
+    public override IReadOnlyList<string> SearchPrefixes { get; } = ["too many o"];
+
     public override IReadOnlyList<(byte Value, string Name)> Forms { get; } =
         [(TcpMemoryMessage.Modern, "modern"), (TcpMemoryMessage.Legacy, "legacy")];
 

@@ -28,6 +28,23 @@ public sealed class FamilyCoverageTests
         }
     }
 
+    /// <summary>
+    /// The classifier searches for the prefixes only: an anchor that starts with none of them would never be found, and
+    /// its lines would silently stop being recognised (the samples would show it only if that wording has one).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Families))]
+    public void Every_anchor_of_a_family_starts_with_one_of_its_search_prefixes(string name)
+    {
+        var family = MessageFamilies.All.Single(f => f.Name == name);
+        Assert.NotEmpty(family.SearchPrefixes);
+        foreach (var anchor in family.Anchors)
+        {
+            Assert.True(family.SearchPrefixes.Any(p => anchor.StartsWith(p, StringComparison.Ordinal)),
+                $"{name}: anchor '{anchor}' starts with none of the search prefixes [{string.Join(", ", family.SearchPrefixes)}]");
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Families))]
     public void Every_form_of_a_family_has_a_positive_sample(string name)
