@@ -21,6 +21,9 @@ public sealed class FleetAgent
     /// <summary>How often the store is read for decisions to publish.</summary>
     public static readonly TimeSpan PublishEvery = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>How often the agent rewrites its host record (<see cref="Hosts.FleetHosts"/>).</summary>
+    public static readonly TimeSpan HeartbeatEvery = TimeSpan.FromSeconds(10);
+
     /// <summary>Received entries applied in one batch at most (one store transaction, one kernel batch).</summary>
     private const int Batch = 5000;
 
@@ -49,6 +52,9 @@ public sealed class FleetAgent
 
     public FleetStatus Status { get; } = new();
 
+    /// <summary>The version the host record carries.</summary>
+    public string Version { get; init; } = "";
+
     /// <summary>Runs until <paramref name="cancel"/>; connection trouble is logged and retried, never thrown.</summary>
     public async Task RunAsync(CancellationToken cancel)
     {
@@ -65,7 +71,8 @@ public sealed class FleetAgent
                 _log.Connected(nats.ServerInfo?.Name ?? "?", _config.Host);
                 backoff = TimeSpan.FromSeconds(1);
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-                var publish = PublishAsync(nats, kv, stop.Token);
+                var hosts = await Hosts.FleetHosts.OpenAsync(new NatsKVContext(new NatsJSContext(nats)), _config.Replicas, cancel).ConfigureAwait(false);
+                var publish = PublishAsync(nats, kv, hosts, stop.Token);
                 var receive = _enforcement is null ? Task.Delay(Timeout.Infinite, stop.Token) : ReceiveAsync(kv, _enforcement, stop.Token);
                 var first = await Task.WhenAny(publish, receive).ConfigureAwait(false);
                 await stop.CancelAsync().ConfigureAwait(false);
@@ -116,17 +123,26 @@ public sealed class FleetAgent
     }
 
     /// <summary>Follows the store and writes this host's changes; a failed write re-snapshots at the next round.</summary>
-    private async Task PublishAsync(NatsConnection nats, INatsKVStore kv, CancellationToken cancel)
+    private async Task PublishAsync(NatsConnection nats, INatsKVStore kv, INatsKVStore hosts, CancellationToken cancel)
     {
         using var store = SqliteStore.Open(_storePath);
-        var outbox = new FleetOutbox(new DecisionStore(store), _config.Host, _config.Share);
+        var decisions = new DecisionStore(store);
+        var outbox = new FleetOutbox(decisions, _config.Host, _config.Share);
         bool snapshot = true;
+        var heartbeat = DateTimeOffset.MinValue;
         while (!cancel.IsCancellationRequested)
         {
             if (nats.ConnectionState == NatsConnectionState.Open)
             {
                 try
                 {
+                    var now = _time.GetUtcNow();
+                    if (now - heartbeat >= HeartbeatEvery)
+                    {
+                        await hosts.PutAsync(_config.Host, JsonSerializer.SerializeToUtf8Bytes(Record(decisions, now), FleetJson.Default.HostRecord),
+                            NatsRawSerializer<byte[]>.Default, cancel).ConfigureAwait(false);
+                        heartbeat = now;
+                    }
                     List<FleetOutbox.Change> changes;
                     if (snapshot)
                     {
@@ -158,6 +174,21 @@ public sealed class FleetAgent
             }
             await Task.Delay(PublishEvery, _time, cancel).ConfigureAwait(false);
         }
+    }
+
+    private Hosts.HostRecord Record(DecisionStore decisions, DateTimeOffset now)
+    {
+        var byOrigin = decisions.InForceByOrigin(now).GroupBy(g => g.Origin, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(x => x.Count), StringComparer.Ordinal);
+        return new Hosts.HostRecord
+        {
+            Host = _config.Host,
+            Version = Version,
+            Seen = now,
+            BansInForce = decisions.InForceTargets(now).Count,
+            BansByOrigin = byOrigin,
+            Applied = Status.Applied,
+            Refused = Status.Refused,
+        };
     }
 
     private async Task WriteAsync(INatsKVStore kv, FleetOutbox outbox, List<FleetOutbox.Change> changes, CancellationToken cancel)

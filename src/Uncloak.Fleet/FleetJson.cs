@@ -6,4 +6,5 @@ namespace Uncloak.Fleet;
 /// <summary>Source-generated JSON for what the fleet puts on the bus (Native AOT: no reflection).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(FleetDecision))]
+[JsonSerializable(typeof(Hosts.HostRecord))]
 internal sealed partial class FleetJson : JsonSerializerContext;

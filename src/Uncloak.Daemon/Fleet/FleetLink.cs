@@ -50,7 +50,7 @@ public sealed class FleetLink : IAsyncDisposable
                 log.FleetUnavailable("received bans will not be applied: " + e.Message);
             }
         }
-        return new FleetLink(new FleetAgent(fleet, storePath, enforcement, new FleetLog(log), time), enforcement, cancel);
+        return new FleetLink(new FleetAgent(fleet, storePath, enforcement, new FleetLog(log), time) { Version = WatchEngine.Version }, enforcement, cancel);
     }
 
     public async ValueTask DisposeAsync()

@@ -65,6 +65,22 @@ public sealed class FleetDecisionSyncTests(ITestOutputHelper output)
         // No host applied its own decision twice, and nothing was forged or malformed.
         Assert.DoesNotContain("fleet:a", lab.Uncloak("a", "bans", "list", "--all", "--json").Output, StringComparison.Ordinal);
 
+        // fleet status, read from the cluster with c's credentials, shows the three hosts, what c holds from a and what b refused.
+        Until(() =>
+        {
+            var r = lab.Cli("c", "fleet", "status", "--json", "--config", lab.ConfigOf("c"));
+            if (r.ExitCode != 0)
+            {
+                return false;
+            }
+            using var doc = JsonDocument.Parse(r.Output);
+            var hosts = doc.RootElement.GetProperty("hosts").EnumerateArray().ToDictionary(h => h.GetProperty("host").GetString()!, h => h.Clone());
+            return hosts.Count == 3 && hosts["c"].GetProperty("bans_by_origin").TryGetProperty("fleet:a", out _) && hosts["b"].GetProperty("refused").GetInt64() >= 1;
+        }, TimeSpan.FromSeconds(40), lab, "fleet status to show a, b and c with c's fleet:a ban and b's refusal");
+        var human = lab.Cli("a", "fleet", "status", "--config", lab.ConfigOf("a"));
+        Ok(human);
+        Assert.Contains("fleet:a 1", human.Output, StringComparison.Ordinal);
+
         // Wrong credentials: refused by the cluster with a clear error, and the daemon keeps running (defending alone).
         var bad = lab.StartAgent("c", password: "wrong", waitConnected: false);
         WatchDeadline.Until(() => bad.Log.Contains("fleet unavailable", StringComparison.Ordinal) || bad.HasExited, TimeSpan.FromSeconds(60), () => "the refusal: " + bad.Log);

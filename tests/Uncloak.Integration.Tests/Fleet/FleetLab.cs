@@ -115,8 +115,16 @@ internal sealed class FleetLab : IDisposable
     }
 
     /// <summary>Runs the CLI in agent <paramref name="host"/>'s namespace against its store.</summary>
-    public Shell.Result Uncloak(string host, params string[] args)
-        => Shell.Run(["ip", "netns", "exec", Ns(host), "dotnet", Path.Combine(AppContext.BaseDirectory, "uncloak.dll"), .. args, "--db", Db(host)]);
+    public Shell.Result Uncloak(string host, params string[] args) => Cli(host, [.. args, "--db", Db(host)]);
+
+    /// <summary>Runs the CLI in namespace <paramref name="ns"/> with exactly <paramref name="args"/>.</summary>
+    public static Shell.Result CliIn(string ns, params string[] args)
+        => Shell.Run(["ip", "netns", "exec", ns, "dotnet", Path.Combine(AppContext.BaseDirectory, "uncloak.dll"), .. args]);
+
+    public Shell.Result Cli(string host, params string[] args) => CliIn(Ns(host), args);
+
+    /// <summary>The config file agent <paramref name="host"/> runs with.</summary>
+    public string ConfigOf(string host) => Path.Combine(Dir, host + ".yaml");
 
     /// <summary>The IPv4 addresses in agent <paramref name="host"/>'s kernel ban set now (empty when the table is not there yet).</summary>
     public HashSet<string> KernelSet(string host)
