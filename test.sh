@@ -30,6 +30,8 @@ if [ "$(id -u)" = 0 ]; then
   command -v dpkg-shlibdeps >/dev/null 2>&1 || need+=(dpkg-dev)
   command -v lintian >/dev/null 2>&1 || need+=(lintian)
   command -v man >/dev/null 2>&1 || need+=(man-db)
+  # Fleet: the integration tests start a real 3-node JetStream cluster (Debian's nats-server 2.9).
+  command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || need+=(nats-server)
   [ -e /usr/lib/x86_64-linux-gnu/libnftables.so.1 ] || [ -e /usr/lib/aarch64-linux-gnu/libnftables.so.1 ] || need+=(libnftables1)
   if [ ${#need[@]} -gt 0 ]; then
     echo "test.sh: installing ${need[*]}"

@@ -65,6 +65,9 @@ public sealed record WatchConfig
     /// <summary>How long the store keeps events, outages, actions and ended decisions; the daemon prunes on this schedule.</summary>
     public Core.Retention.RetentionPolicy Retention { get; init; } = new();
 
+    /// <summary>The fleet bus this host shares bans over, or null when it is alone (the default).</summary>
+    public FleetConfig? Fleet { get; init; }
+
     /// <summary>Where it was read from ("defaults" when no file exists).</summary>
     public string Origin { get; init; } = "defaults";
 }

@@ -252,9 +252,15 @@ public static class WatchConfigLoader
             };
             rm.Finish();
         }
+        var fleet = d.Fleet;
+        if (m.Map("fleet") is { } fm)
+        {
+            fleet = FleetConfigReader.Read(fm);
+        }
         m.Finish();
         return d with
         {
+            Fleet = fleet,
             Retention = retention,
             Store = store,
             Simulate = simulate,

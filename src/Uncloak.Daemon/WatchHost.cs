@@ -42,6 +42,8 @@ public static class WatchHost
         var probes = ProbeFactory.Create(config);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         using var enforcement = HostEnforcement.Open(config, store, time, alerts, log);
+        // Beside the engine, on its own store connection: a bus that is down or slow never holds up local defence.
+        await using var fleet = Fleet.FleetLink.Start(config, store.Path, time, log, stop.Token);
         var engine = new WatchEngine(config, detection, loadDetection, new WatchStore(store), enforcement.Enforcer, time, log, metrics, notifier) { RecentAlerts = alerts };
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Cancel(); });

@@ -399,6 +399,27 @@ public sealed class DecisionStore
         return list;
     }
 
+    /// <summary>Decisions stored after id <paramref name="afterId"/>, oldest first, at most <paramref name="limit"/>: what a follower of the table (the fleet's outbox) has not seen yet.</summary>
+    public List<Decision> After(long afterId, int limit)
+        => Guard("read new decisions", () => Query("WHERE id > $id ORDER BY id LIMIT $limit", ("$id", afterId), ("$limit", limit)));
+
+    /// <summary>
+    /// Decisions up to id <paramref name="upToId"/> still unexpired at <paramref name="now"/> that were renewed or revoked
+    /// after <paramref name="since"/>: the changes a follower that read up to that id would otherwise miss.
+    /// </summary>
+    public List<Decision> ChangedSince(long upToId, DateTimeOffset since, DateTimeOffset now)
+        => Guard("read changed decisions", () => Query(
+            "WHERE id <= $id AND status IN (1, 3) AND expires_ms > $now AND (renewed_ms > $since OR revoked_ms > $since) ORDER BY id",
+            ("$id", upToId), ("$now", now.ToUnixTimeMilliseconds()), ("$since", since.ToUnixTimeMilliseconds())));
+
+    /// <summary>The newest decision's id, 0 when none is stored.</summary>
+    public long LastId()
+    {
+        using var cmd = Connection.CreateCommand();
+        cmd.CommandText = "SELECT coalesce(max(id), 0) FROM decisions";
+        return Guard("read the last decision id", () => (long)cmd.ExecuteScalar()!);
+    }
+
     private static T Guard<T>(string what, Func<T> work)
     {
         try

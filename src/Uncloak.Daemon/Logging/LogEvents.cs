@@ -110,4 +110,17 @@ public static class LogEvents
 
     public static void ControlUnavailable(this WatchLog log, string reason)
         => log.Write(6006, WatchLog.Warning, "no control socket: 'uncloak status' cannot reach this daemon", ("reason", reason));
+
+    // 7xxx the fleet bus
+    public static void FleetConnected(this WatchLog log, string server, string host)
+        => log.Write(7001, WatchLog.Notice, "fleet connected", ("server", server), ("host", host));
+
+    public static void FleetUnavailable(this WatchLog log, string error)
+        => log.Write(7002, WatchLog.Error, "fleet unavailable: defending alone, retrying", ("error", error));
+
+    public static void FleetReceived(this WatchLog log, int applied, int refused, int revoked)
+        => log.Write(7003, WatchLog.Info, "fleet bans received", ("applied", applied), ("refused", refused), ("revoked", revoked));
+
+    public static void FleetPublished(this WatchLog log, int put, int deleted)
+        => log.Write(7004, WatchLog.Info, "fleet bans published", ("put", put), ("deleted", deleted));
 }

@@ -1,0 +1,53 @@
+namespace Uncloak.Config;
+
+/// <summary>
+/// <c>fleet:</c> in <c>uncloak.yaml</c>: the NATS JetStream cluster this host shares bans with, how it proves who it is,
+/// what it shares and what it accepts. Absent means the host is alone (the default).
+/// </summary>
+public sealed record FleetConfig
+{
+    /// <summary>The KV bucket holding every host's shared bans (one key per host and target).</summary>
+    public const string DefaultBucket = "uncloak-bans";
+
+    /// <summary>Cluster URLs (<c>nats://</c> or <c>tls://</c>); the client fails over between them.</summary>
+    public required IReadOnlyList<Uri> Servers { get; init; }
+
+    /// <summary>This host's name in the fleet: the first token of every key it writes, and the <c>fleet:&lt;host&gt;</c> origin others store.</summary>
+    public required string Host { get; init; }
+
+    /// <summary>User name for user/password authentication, or null.</summary>
+    public string? User { get; init; }
+
+    /// <summary>Password for <see cref="User"/>, or null.</summary>
+    public string? Password { get; init; }
+
+    /// <summary>A file holding the host's nkey seed (<c>SU…</c>), or null.</summary>
+    public string? NkeySeedFile { get; init; }
+
+    /// <summary>A NATS credentials file (JWT + seed), or null.</summary>
+    public string? CredsFile { get; init; }
+
+    /// <summary>CA bundle the servers' certificates are checked against, or null for the system's.</summary>
+    public string? TlsCa { get; init; }
+
+    /// <summary>Client certificate (PEM) for mutual TLS, or null.</summary>
+    public string? TlsCert { get; init; }
+
+    /// <summary>Key of <see cref="TlsCert"/> (PEM), or null.</summary>
+    public string? TlsKey { get; init; }
+
+    /// <summary>KV bucket name.</summary>
+    public string Bucket { get; init; } = DefaultBucket;
+
+    /// <summary>Replicas of the bucket when this host creates it: 3 survives the loss of one node of a 3-node cluster.</summary>
+    public int Replicas { get; init; } = 3;
+
+    /// <summary>Which local decisions are shared.</summary>
+    public FleetFilter Share { get; init; } = new();
+
+    /// <summary>Which received decisions are applied.</summary>
+    public FleetFilter Accept { get; init; } = new();
+
+    /// <summary>Received bans applied per minute before the rest are refused (a compromised or misfiring host must not ban the world).</summary>
+    public int MaxReceivedPerMinute { get; init; } = 1000;
+}

@@ -1,0 +1,16 @@
+using Uncloak.Daemon.Logging;
+using Uncloak.Fleet;
+
+namespace Uncloak.Daemon.Fleet;
+
+/// <summary>The fleet agent's lines in the daemon's log (event ids 7xxx, <see cref="LogEvents"/>).</summary>
+internal sealed class FleetLog(WatchLog log) : IFleetLog
+{
+    public void Connected(string server, string host) => log.FleetConnected(server, host);
+
+    public void Unavailable(string error) => log.FleetUnavailable(error);
+
+    public void Received(int applied, int refused, int revoked) => log.FleetReceived(applied, refused, revoked);
+
+    public void Published(int put, int deleted) => log.FleetPublished(put, deleted);
+}

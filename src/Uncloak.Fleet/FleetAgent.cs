@@ -1,0 +1,308 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.KeyValueStore;
+using Uncloak.Config;
+using Uncloak.Fleet.Decisions;
+using Uncloak.Store;
+
+namespace Uncloak.Fleet;
+
+/// <summary>
+/// One host's link to the fleet: publishes its shareable decisions (read from its store: <see cref="FleetOutbox"/>) into
+/// the shared-bans KV bucket, and watches the whole bucket (a snapshot, then live changes) to apply the other hosts' bans
+/// through <see cref="IFleetEnforcement"/>, judged by <see cref="FleetInbox"/>. The NATS client reconnects on its own;
+/// every (re)connect re-snapshots what this host publishes, and the watch's ordered consumer resumes where it stopped
+/// (a restarted watch re-reads the snapshot, which the inbox recognises as duplicates).
+/// </summary>
+public sealed class FleetAgent
+{
+    /// <summary>How often the store is read for decisions to publish.</summary>
+    public static readonly TimeSpan PublishEvery = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How often the agent rewrites its host record (<see cref="Hosts.FleetHosts"/>).</summary>
+    public static readonly TimeSpan HeartbeatEvery = TimeSpan.FromSeconds(10);
+
+    /// <summary>Received entries applied in one batch at most (one store transaction, one kernel batch).</summary>
+    private const int Batch = 5000;
+
+    /// <summary>Puts in flight at once: JetStream acks each, so one at a time would cost a round trip per ban.</summary>
+    private const int InFlight = 256;
+
+    private readonly FleetConfig _config;
+    private readonly string _storePath;
+    private readonly IFleetEnforcement? _enforcement;
+    private readonly IFleetLog _log;
+    private readonly TimeProvider _time;
+
+    /// <param name="config">The fleet section.</param>
+    /// <param name="storePath">The decision store; the agent opens its own connection to it (SQLite serialises writers).</param>
+    /// <param name="enforcement">How received bans take effect; null when this host bans nothing (simulate, firewall off): it then only publishes.</param>
+    /// <param name="log">Where connection trouble and traffic are reported.</param>
+    /// <param name="time">The clock expiries are compared with.</param>
+    public FleetAgent(FleetConfig config, string storePath, IFleetEnforcement? enforcement, IFleetLog log, TimeProvider time)
+    {
+        _config = config;
+        _storePath = storePath;
+        _enforcement = enforcement;
+        _log = log;
+        _time = time;
+    }
+
+    public FleetStatus Status { get; } = new();
+
+    /// <summary>The version the host record carries.</summary>
+    public string Version { get; init; } = "";
+
+    /// <summary>Runs until <paramref name="cancel"/>; connection trouble is logged and retried, never thrown.</summary>
+    public async Task RunAsync(CancellationToken cancel)
+    {
+        var backoff = TimeSpan.FromSeconds(1);
+        while (!cancel.IsCancellationRequested)
+        {
+            try
+            {
+                await using var nats = new NatsConnection(FleetConnection.Options(_config));
+                await nats.ConnectAsync().ConfigureAwait(false);
+                var kv = await OpenBucketAsync(nats, cancel).ConfigureAwait(false);
+                Status.Connected = true;
+                Status.LastError = null;
+                _log.Connected(nats.ServerInfo?.Name ?? "?", _config.Host);
+                backoff = TimeSpan.FromSeconds(1);
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+                var hosts = await Hosts.FleetHosts.OpenAsync(new NatsKVContext(new NatsJSContext(nats)), _config.Replicas, cancel).ConfigureAwait(false);
+                var publish = PublishAsync(nats, kv, hosts, stop.Token);
+                var receive = _enforcement is null ? Task.Delay(Timeout.Infinite, stop.Token) : ReceiveAsync(kv, _enforcement, stop.Token);
+                var first = await Task.WhenAny(publish, receive).ConfigureAwait(false);
+                await stop.CancelAsync().ConfigureAwait(false);
+                await Task.WhenAll(publish.ContinueWith(_ => { }, TaskScheduler.Default), receive.ContinueWith(_ => { }, TaskScheduler.Default)).ConfigureAwait(false);
+                await first.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e) when (e is NatsException or JsonException or StoreException or TimeoutException or OperationCanceledException)
+            {
+                Status.Connected = false;
+                Status.LastError = FleetConnection.Describe(e);
+                _log.Unavailable(Status.LastError);
+            }
+            try
+            {
+                await Task.Delay(backoff, _time, cancel).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+        }
+        Status.Connected = false;
+    }
+
+    /// <summary>The shared-bans bucket, created (with the configured replicas, one value per key) when it does not exist yet.</summary>
+    private async Task<INatsKVStore> OpenBucketAsync(NatsConnection nats, CancellationToken cancel)
+    {
+        var kv = new NatsKVContext(new NatsJSContext(nats));
+        try
+        {
+            return await kv.GetStoreAsync(_config.Bucket, cancel).ConfigureAwait(false);
+        }
+        catch (NatsJSApiException e) when (e.Error.Code == 404)
+        {
+            return await kv.CreateStoreAsync(new NatsKVConfig(_config.Bucket)
+            {
+                NumberOfReplicas = _config.Replicas,
+                History = 1,
+                Storage = NatsKVStorageType.File,
+                Description = "Uncloak: bans shared by the fleet, one key per host and target",
+            }, cancel).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Follows the store and writes this host's changes; a failed write re-snapshots at the next round.</summary>
+    private async Task PublishAsync(NatsConnection nats, INatsKVStore kv, INatsKVStore hosts, CancellationToken cancel)
+    {
+        using var store = SqliteStore.Open(_storePath);
+        var decisions = new DecisionStore(store);
+        var outbox = new FleetOutbox(decisions, _config.Host, _config.Share);
+        bool snapshot = true;
+        var heartbeat = DateTimeOffset.MinValue;
+        while (!cancel.IsCancellationRequested)
+        {
+            if (nats.ConnectionState == NatsConnectionState.Open)
+            {
+                try
+                {
+                    var now = _time.GetUtcNow();
+                    if (now - heartbeat >= HeartbeatEvery)
+                    {
+                        await hosts.PutAsync(_config.Host, JsonSerializer.SerializeToUtf8Bytes(Record(decisions, now), FleetJson.Default.HostRecord),
+                            NatsRawSerializer<byte[]>.Default, cancel).ConfigureAwait(false);
+                        heartbeat = now;
+                    }
+                    List<FleetOutbox.Change> changes;
+                    if (snapshot)
+                    {
+                        var present = new List<string>();
+                        await foreach (var key in kv.GetKeysAsync([FleetKey.HostFilter(_config.Host)], cancellationToken: cancel).ConfigureAwait(false))
+                        {
+                            present.Add(key);
+                        }
+                        changes = outbox.Snapshot(present, _time.GetUtcNow());
+                    }
+                    else
+                    {
+                        changes = outbox.Changes(_time.GetUtcNow());
+                    }
+                    await WriteAsync(kv, outbox, changes, cancel).ConfigureAwait(false);
+                    snapshot = false;
+                }
+                catch (Exception e) when (e is NatsException or TimeoutException || (e is OperationCanceledException && !cancel.IsCancellationRequested))
+                {
+                    // Nothing is lost: the store still holds it, and the snapshot after this puts what is missing.
+                    Status.LastError = FleetConnection.Describe(e);
+                    snapshot = true;
+                }
+            }
+            else
+            {
+                Status.Connected = false;
+                snapshot = true;
+            }
+            await Task.Delay(PublishEvery, _time, cancel).ConfigureAwait(false);
+        }
+    }
+
+    private Hosts.HostRecord Record(DecisionStore decisions, DateTimeOffset now)
+    {
+        var byOrigin = decisions.InForceByOrigin(now).GroupBy(g => g.Origin, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(x => x.Count), StringComparer.Ordinal);
+        return new Hosts.HostRecord
+        {
+            Host = _config.Host,
+            Version = Version,
+            Seen = now,
+            BansInForce = decisions.InForceTargets(now).Count,
+            BansByOrigin = byOrigin,
+            Applied = Status.Applied,
+            Refused = Status.Refused,
+        };
+    }
+
+    private async Task WriteAsync(INatsKVStore kv, FleetOutbox outbox, List<FleetOutbox.Change> changes, CancellationToken cancel)
+    {
+        // Last change per key wins, so writes in flight together never race on one key.
+        var last = new Dictionary<string, FleetOutbox.Change>(StringComparer.Ordinal);
+        foreach (var c in changes)
+        {
+            last[c.Key] = c;
+        }
+        var todo = last.Values.Where(c => !outbox.Redundant(c)).ToList();
+        int put = 0, deleted = 0;
+        foreach (var chunk in todo.Chunk(InFlight))
+        {
+            await Task.WhenAll(chunk.Select(c => c.Value is null
+                ? kv.DeleteAsync(c.Key, cancellationToken: cancel).AsTask()
+                : kv.PutAsync(c.Key, JsonSerializer.SerializeToUtf8Bytes(c.Value, FleetJson.Default.FleetDecision), NatsRawSerializer<byte[]>.Default, cancel).AsTask())).ConfigureAwait(false);
+            foreach (var c in chunk)
+            {
+                outbox.Done(c);
+                if (c.Value is null)
+                {
+                    deleted++;
+                }
+                else
+                {
+                    put++;
+                }
+            }
+        }
+        if (put + deleted > 0)
+        {
+            Status.AddPublished(put, deleted);
+            _log.Published(put, deleted);
+        }
+    }
+
+    /// <summary>Watches every key (snapshot, then live) and applies the other hosts' bans in batches.</summary>
+    private async Task ReceiveAsync(INatsKVStore kv, IFleetEnforcement enforcement, CancellationToken cancel)
+    {
+        var inbox = new FleetInbox(_config.Host, _config.Accept);
+        inbox.Seed(enforcement.InForce());
+        var queue = Channel.CreateBounded<NatsKVEntry<byte[]>>(new BoundedChannelOptions(Batch * 2) { SingleReader = true, SingleWriter = true });
+        var watch = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var e in kv.WatchAsync(NatsRawSerializer<byte[]>.Default, new NatsKVWatchOpts(), cancel).ConfigureAwait(false))
+                {
+                    await queue.Writer.WriteAsync(e, cancel).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                queue.Writer.TryComplete();
+            }
+        }, cancel);
+        var apply = new List<FleetBan>(Batch);
+        var pending = new HashSet<string>(StringComparer.Ordinal);
+        while (await queue.Reader.WaitToReadAsync(cancel).ConfigureAwait(false))
+        {
+            var now = _time.GetUtcNow();
+            bool caughtUp = false;
+            while (apply.Count < Batch && queue.Reader.TryRead(out var e))
+            {
+                bool deleted = e.Operation is NatsKVOperation.Del or NatsKVOperation.Purge;
+                var verdict = inbox.Judge(e.Key, deleted, e.Value ?? [], now, out var ban);
+                caughtUp |= e.Delta == 0;
+                Status.Count(verdict);
+                if (verdict == FleetVerdict.Apply)
+                {
+                    if (!pending.Add(ban!.Key))
+                    {
+                        apply.RemoveAll(b => b.Key == ban.Key);
+                    }
+                    apply.Add(ban);
+                }
+                else if (verdict == FleetVerdict.Revoke)
+                {
+                    // A ban still waiting in this batch goes in first: the revocation came after it.
+                    Flush(enforcement, inbox, apply);
+                    pending.Clear();
+                    if (enforcement.Revoke(ban!))
+                    {
+                        Status.AddRevoked();
+                        _log.Received(0, 0, 1);
+                    }
+                    inbox.Revoked(ban!.Key);
+                }
+            }
+            Flush(enforcement, inbox, apply);
+            pending.Clear();
+            if (caughtUp)
+            {
+                Status.Synced = true;
+            }
+        }
+        await watch.ConfigureAwait(false);
+    }
+
+    private void Flush(IFleetEnforcement enforcement, FleetInbox inbox, List<FleetBan> apply)
+    {
+        if (apply.Count == 0)
+        {
+            return;
+        }
+        var done = enforcement.Ban(apply);
+        int applied = done.Count(x => x);
+        foreach (var b in apply)
+        {
+            inbox.Applied(b);
+        }
+        Status.AddApplied(applied, apply.Count - applied);
+        _log.Received(applied, apply.Count - applied, 0);
+        apply.Clear();
+    }
+}

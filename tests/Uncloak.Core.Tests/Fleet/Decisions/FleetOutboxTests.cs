@@ -1,0 +1,105 @@
+using Uncloak.Config;
+using Uncloak.Core.Decisions;
+using Uncloak.Fleet.Decisions;
+using Uncloak.Store;
+using Xunit;
+
+namespace Uncloak.Core.Tests.Fleet.Decisions;
+
+/// <summary>The outbox is the real store: decisions written as the CLI and the daemon write them, read back as bucket changes.</summary>
+public sealed class FleetOutboxTests : IDisposable
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 3, 12, 0, 0, TimeSpan.Zero);
+    private readonly string _dir = Directory.CreateTempSubdirectory("uncloak-fleet-").FullName;
+    private readonly SqliteStore _sqlite;
+    private readonly DecisionStore _store;
+
+    public FleetOutboxTests()
+    {
+        _sqlite = SqliteStore.Open(Path.Combine(_dir, "t.db"));
+        _store = new DecisionStore(_sqlite);
+    }
+
+    public void Dispose()
+    {
+        _sqlite.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private static Decision Ban(string target, string origin, string? scenario = null, DecisionStatus status = DecisionStatus.Active) => new()
+    {
+        Target = BanTarget.Parse(target, 128),
+        Reason = "test",
+        Origin = origin,
+        Scenario = scenario,
+        Created = Now,
+        Expires = Now.AddMinutes(10),
+        Status = status,
+    };
+
+    private static void Done(FleetOutbox outbox, List<FleetOutbox.Change> changes)
+    {
+        foreach (var c in changes)
+        {
+            outbox.Done(c);
+        }
+    }
+
+    [Fact]
+    public void The_snapshot_puts_local_bans_in_force_and_deletes_this_hosts_keys_nothing_backs()
+    {
+        _store.Insert([Ban("198.18.1.2", "watch", "zero-window-hold"), Ban("198.18.1.3", "fleet:c"), Ban("198.18.1.4", "cli", status: DecisionStatus.Refused)]);
+        var outbox = new FleetOutbox(_store, "a", new FleetFilter());
+
+        var changes = outbox.Snapshot(["a.198-18-9-9"], Now);
+
+        var put = Assert.Single(changes, c => c.Value is not null);
+        Assert.Equal("a.198-18-1-2", put.Key);
+        Assert.Equal("a", put.Value!.Origin);
+        Assert.Equal("198.18.1.2", put.Value.Target);
+        Assert.Equal(Now.AddMinutes(10), put.Value.Expires);
+        Assert.Equal("zero-window-hold", put.Value.Scenario);
+        Assert.Equal("watch", put.Value.Evidence);
+        Assert.Equal("a.198-18-9-9", Assert.Single(changes, c => c.Value is null).Key);
+    }
+
+    [Fact]
+    public void Changes_follow_new_bans_and_revocations_and_skip_what_the_share_filter_leaves_out()
+    {
+        var outbox = new FleetOutbox(_store, "a", new FleetFilter { Origins = ["watch", "cli"] });
+        Done(outbox, outbox.Snapshot([], Now));
+
+        _store.Insert([Ban("198.18.1.2", "cli"), Ban("198.18.1.5", "import")]);
+        var changes = outbox.Changes(Now.AddSeconds(1));
+        Assert.Equal("a.198-18-1-2", Assert.Single(changes).Key);
+        Done(outbox, changes);
+        Assert.All(outbox.Changes(Now.AddSeconds(2)), c => Assert.True(outbox.Redundant(c), $"{c.Key} published again"));
+
+        _store.Revoke([BanTarget.Parse("198.18.1.2")], Now.AddSeconds(3));
+        var revoked = outbox.Changes(Now.AddSeconds(4)).Where(c => !outbox.Redundant(c)).ToList();
+        Assert.Equal(new FleetOutbox.Change("a.198-18-1-2", null), Assert.Single(revoked));
+    }
+
+    [Fact]
+    public void A_ban_that_expired_is_deleted_from_the_bucket_by_its_publisher()
+    {
+        var outbox = new FleetOutbox(_store, "a", new FleetFilter());
+        _store.Insert([Ban("198.18.1.2", "cli")]);
+        Done(outbox, outbox.Snapshot([], Now));
+
+        var later = outbox.Changes(Now.AddMinutes(11));
+        Assert.Equal(new FleetOutbox.Change("a.198-18-1-2", null), Assert.Single(later));
+    }
+
+    [Fact]
+    public void Decisions_stored_while_the_bus_was_down_are_in_the_next_snapshot()
+    {
+        var outbox = new FleetOutbox(_store, "a", new FleetFilter());
+        Done(outbox, outbox.Snapshot([], Now));
+        // The bus is down: nothing is read; the store keeps deciding.
+        _store.Insert([.. Enumerable.Range(1, 300).Select(i => Ban($"198.18.{i / 250}.{i % 250}", "watch"))]);
+
+        var changes = outbox.Snapshot([], Now.AddSeconds(30));
+        Assert.Equal(300, changes.Count(c => c.Value is not null && !outbox.Redundant(c)));
+    }
+}

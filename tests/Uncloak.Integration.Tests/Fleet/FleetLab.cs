@@ -1,0 +1,246 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Uncloak.Integration.Tests.Lab;
+using Uncloak.Integration.Tests.Watch;
+
+namespace Uncloak.Integration.Tests.Fleet;
+
+/// <summary>
+/// A real fleet: a 3-node NATS JetStream cluster (Debian's nats-server, JetStream on, routes between the nodes) running
+/// in a "bus" namespace, and three agent namespaces (a, b, c), each joined to the bus by its own veth pair
+/// (198.18.200.0/30, .4/30, .8/30) with a default route over it, so an agent reaches every node of the cluster and
+/// nothing else. Each agent is a real <c>uncloak watch</c> with its own store and its own nftables, under its own NATS
+/// user. Namespaces are <c>ufl-&lt;id&gt;-*</c>; everything (servers, daemons, namespaces, files) goes on dispose, also
+/// after a failed test.
+/// </summary>
+internal sealed class FleetLab : IDisposable
+{
+    public static readonly string[] Hosts = ["a", "b", "c"];
+
+    private readonly string _id = Convert.ToHexString(BitConverter.GetBytes(Random.Shared.Next())).ToLowerInvariant()[..6];
+    private readonly Process?[] _nats = new Process?[3];
+    private readonly Dictionary<string, DaemonProcess> _agents = new(StringComparer.Ordinal);
+    private readonly List<string> _namespaces = [];
+
+    public FleetLab()
+    {
+        Dir = Directory.CreateTempSubdirectory("uncloak-fleet-").FullName;
+        try
+        {
+            Bus = Add("bus");
+            for (int i = 0; i < Hosts.Length; i++)
+            {
+                var ns = Add(Hosts[i]);
+                string busSide = $"ufl{_id}{i}b", agentSide = $"ufl{_id}{i}a";
+                Command.Run("ip", "link", "add", busSide, "netns", Bus, "type", "veth", "peer", "name", agentSide, "netns", ns);
+                InNs(Bus, "ip", "addr", "add", $"198.18.200.{(4 * i) + 1}/30", "dev", busSide);
+                InNs(Bus, "ip", "link", "set", busSide, "up");
+                InNs(ns, "ip", "addr", "add", $"198.18.200.{(4 * i) + 2}/30", "dev", agentSide);
+                InNs(ns, "ip", "link", "set", agentSide, "up");
+                InNs(ns, "ip", "route", "add", "default", "via", $"198.18.200.{(4 * i) + 1}");
+            }
+            for (int n = 0; n < 3; n++)
+            {
+                StartNats(n);
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    public string Dir { get; }
+
+    public string Bus { get; }
+
+    /// <summary>The namespace of agent <paramref name="host"/>.</summary>
+    public string Ns(string host) => $"ufl-{_id}-{host}";
+
+    public string Db(string host) => Path.Combine(Dir, host + ".db");
+
+    /// <summary>The address of agent <paramref name="host"/> on its link (its own address: banning it is refused there).</summary>
+    public static string AddressOf(string host) => $"198.18.200.{(4 * Array.IndexOf(Hosts, host)) + 2}";
+
+    public DaemonProcess Agent(string host) => _agents[host];
+
+    /// <summary>Starts (or restarts) agent <paramref name="host"/>'s daemon and waits until it is connected to the bus.</summary>
+    public DaemonProcess StartAgent(string host, string? password = null, bool waitConnected = true)
+    {
+        if (_agents.Remove(host, out var old))
+        {
+            old.Dispose();
+        }
+        int i = Array.IndexOf(Hosts, host);
+        var config = Path.Combine(Dir, host + (password is null ? "" : "-bad") + ".yaml");
+        var servers = string.Join(", ", Enumerable.Range(0, 3).Select(n => $"nats://198.18.200.{(4 * i) + 1}:{4222 + n}"));
+        File.WriteAllText(config, $$"""
+            store: {{Db(host) + (password is null ? "" : "-bad")}}
+            sources: { kmsg: false, sockets: off }
+            metrics: off
+            control: off
+            firewall: {{(password is null ? "nftables" : "off")}}
+            fleet:
+              servers: [{{servers}}]
+              host: {{host}}
+              user: {{host}}
+              password: {{password ?? "secret-" + host}}
+              max_received_per_minute: 100000
+            """);
+        var d = DaemonProcess.StartIn(Ns(host), "watch", "--config", config);
+        _agents[host + (password is null ? "" : "-bad")] = d;
+        if (waitConnected)
+        {
+            WatchDeadline.Until(() => d.Log.Contains("fleet connected", StringComparison.Ordinal) || d.HasExited, TimeSpan.FromSeconds(90),
+                () => $"agent {host} to join the fleet: {d.Log}\nnats: {NatsLogs()}");
+            if (d.HasExited)
+            {
+                throw new InvalidOperationException($"agent {host} exited: {d.Log}");
+            }
+        }
+        return d;
+    }
+
+    /// <summary>Stops agent <paramref name="host"/> as systemd would (SIGTERM) and waits for it.</summary>
+    public void StopAgent(string host)
+    {
+        var d = _agents[host];
+        d.Signal(DaemonProcess.SIGTERM);
+        if (!d.WaitForExit(TimeSpan.FromSeconds(30)))
+        {
+            throw new TimeoutException("agent did not stop: " + d.Log);
+        }
+    }
+
+    /// <summary>Runs the CLI in agent <paramref name="host"/>'s namespace against its store.</summary>
+    public Shell.Result Uncloak(string host, params string[] args) => Cli(host, [.. args, "--db", Db(host)]);
+
+    /// <summary>Runs the CLI in namespace <paramref name="ns"/> with exactly <paramref name="args"/>.</summary>
+    public static Shell.Result CliIn(string ns, params string[] args)
+        => Shell.Run(["ip", "netns", "exec", ns, "dotnet", Path.Combine(AppContext.BaseDirectory, "uncloak.dll"), .. args]);
+
+    public Shell.Result Cli(string host, params string[] args) => CliIn(Ns(host), args);
+
+    /// <summary>The config file agent <paramref name="host"/> runs with.</summary>
+    public string ConfigOf(string host) => Path.Combine(Dir, host + ".yaml");
+
+    /// <summary>The IPv4 addresses in agent <paramref name="host"/>'s kernel ban set now (empty when the table is not there yet).</summary>
+    public HashSet<string> KernelSet(string host)
+    {
+        var r = Shell.Run(["ip", "netns", "exec", Ns(host), "nft", "-j", "list", "set", "inet", "uncloak", "ban4"]);
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        if (r.ExitCode != 0)
+        {
+            return set;
+        }
+        using var doc = JsonDocument.Parse(r.Output);
+        foreach (var item in doc.RootElement.GetProperty("nftables").EnumerateArray())
+        {
+            if (item.TryGetProperty("set", out var s) && s.TryGetProperty("elem", out var elems))
+            {
+                foreach (var e in elems.EnumerateArray())
+                {
+                    // Elements with a timeout are {"elem": {"val": "198.18.1.2", "timeout": …}}.
+                    var v = e.ValueKind == JsonValueKind.String ? e : e.GetProperty("elem").GetProperty("val");
+                    set.Add(v.GetString()!);
+                }
+            }
+        }
+        return set;
+    }
+
+    /// <summary>Kills NATS node <paramref name="n"/> (0..2) at once, as a crash would.</summary>
+    public void KillNats(int n)
+    {
+        _nats[n]?.Kill();
+        _nats[n]?.WaitForExit(10_000);
+    }
+
+    public string NatsLogs()
+        => string.Join("\n", Enumerable.Range(1, 3).Select(n => Path.Combine(Dir, $"n{n}.log")).Where(File.Exists)
+            .Select(p => string.Join("\n", File.ReadLines(p).TakeLast(15))));
+
+    private void StartNats(int n)
+    {
+        var name = $"n{n + 1}";
+        var routes = string.Join(", ", Enumerable.Range(0, 3).Where(o => o != n).Select(o => $"nats-route://127.0.0.1:{6222 + o}"));
+        var users = string.Join(",\n      ", Hosts.Select(h => $$"""{ user: {{h}}, password: secret-{{h}} }"""));
+        var conf = Path.Combine(Dir, name + ".conf");
+        File.WriteAllText(conf, $$"""
+            server_name: {{name}}
+            listen: 0.0.0.0:{{4222 + n}}
+            jetstream { store_dir: "{{Path.Combine(Dir, name)}}", max_memory_store: 64MB, max_file_store: 1GB }
+            cluster { name: ufl, listen: 127.0.0.1:{{6222 + n}}, routes: [{{routes}}] }
+            accounts {
+              UNCLOAK {
+                jetstream: enabled
+                users: [
+                  {{users}}
+                ]
+              }
+            }
+            """);
+        var psi = new ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "netns", "exec", Bus, "nats-server", "-c", conf, "-l", Path.Combine(Dir, name + ".log") })
+        {
+            psi.ArgumentList.Add(a);
+        }
+        _nats[n] = Process.Start(psi)!;
+    }
+
+    private string Add(string suffix)
+    {
+        var ns = $"ufl-{_id}-{suffix}";
+        Command.Run("ip", "netns", "add", ns);
+        _namespaces.Add(ns);
+        InNs(ns, "ip", "link", "set", "lo", "up");
+        return ns;
+    }
+
+    private static void InNs(string ns, params string[] command) => Command.Run("ip", ["netns", "exec", ns, .. command]);
+
+    public void Dispose()
+    {
+        foreach (var d in _agents.Values)
+        {
+            d.Dispose();
+        }
+        foreach (var p in _nats)
+        {
+            if (p is { HasExited: false })
+            {
+                p.Kill();
+                p.WaitForExit(10_000);
+            }
+            p?.Dispose();
+        }
+        // Deleting a namespace deletes its ends of the veth pairs, and its nftables with it.
+        foreach (var ns in _namespaces)
+        {
+            Command.Run("ip", check: false, "netns", "del", ns);
+        }
+        try
+        {
+            Directory.Delete(Dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file a killed process still held: the temp dir is cleaned by the OS; the namespaces are what mattered.
+        }
+    }
+
+    /// <summary>Writes <paramref name="count"/> addresses from 198.18.64.0 up (inside 198.18.0.0/15, away from the lab's links) to a file for <c>bans import</c>.</summary>
+    public string BanList(string name, int count, int offset = 0)
+    {
+        const uint first = (198u << 24) | (18u << 16) | (64u << 8);
+        var path = Path.Combine(Dir, name);
+        File.WriteAllLines(path, Enumerable.Range(offset, count).Select(i =>
+        {
+            uint a = first + (uint)i;
+            return string.Create(CultureInfo.InvariantCulture, $"{a >> 24}.{(a >> 16) & 255}.{(a >> 8) & 255}.{a & 255}");
+        }));
+        return path;
+    }
+}
