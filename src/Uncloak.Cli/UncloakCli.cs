@@ -80,6 +80,14 @@ public static class UncloakCli
         }
         var result = root.Parse(args);
         var config = new InvocationConfiguration { Output = output, Error = error };
+        if (result.CommandResult.Command is { Name: WatchCommand.Name } watch && watch.Parents.Contains(root))
+        {
+            // The daemon owns its signals (WatchHost: SIGTERM drains the sources, sends queued alerts, stops the listener).
+            // System.CommandLine's own handler, armed for every asynchronous command, would end the process with exit
+            // 143 two seconds after SIGTERM whatever the drain was doing: seen with hostile connections held on the
+            // metrics listener, whose shutdown alone may take two seconds (issue 17).
+            config.ProcessTerminationTimeout = null;
+        }
         if (result.Errors.Count > 0 && result.CommandResult.Command is { Subcommands.Count: > 0 } noun && noun.Action is null
             && result.Tokens.All(t => t.Type != System.CommandLine.Parsing.TokenType.Argument))
         {

@@ -24,6 +24,38 @@ public sealed class DecisionStore
         {
             return stored;
         }
+        // A large batch touches more index pages (target, status/expiry) than SQLite's default 2 MiB page cache holds,
+        // so pages spill to the WAL mid-transaction and are read back: 100,000 rows took 1.6 s instead of 0.9 s (sqlite3
+        // alone, same schema). The bigger cache lasts for this batch only; the daemon's connection keeps the default.
+        bool bulk = decisions.Count >= BulkRows;
+        if (bulk)
+        {
+            _store.Execute(BulkCache);
+        }
+        try
+        {
+            return InsertRows(decisions, stored);
+        }
+        finally
+        {
+            if (bulk)
+            {
+                _store.Execute(DefaultCache);
+            }
+        }
+    }
+
+    /// <summary>From this many rows an insert runs with <see cref="BulkCache"/>.</summary>
+    private const int BulkRows = 5_000;
+
+    /// <summary>64 MiB of page cache (negative: KiB), allocated only as pages are used.</summary>
+    private const string BulkCache = "PRAGMA cache_size=-65536;";
+
+    /// <summary>SQLite's compiled-in default, 2 MiB.</summary>
+    private const string DefaultCache = "PRAGMA cache_size=-2000;";
+
+    private List<Decision> InsertRows(IReadOnlyList<Decision> decisions, List<Decision> stored)
+    {
         using var tx = Connection.BeginTransaction();
         long nextId;
         using (var max = Connection.CreateCommand())

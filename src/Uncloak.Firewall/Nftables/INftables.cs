@@ -13,6 +13,9 @@ public interface INftables : IDisposable
     /// <summary>Runs a JSON document (<c>{"nftables":[…]}</c>) as one transaction.</summary>
     NftResult RunJson(ReadOnlySpan<byte> json);
 
+    /// <summary>Runs a script in nft's own syntax (what <c>nft -f</c> reads) as one transaction.</summary>
+    NftResult RunScript(ReadOnlySpan<byte> script);
+
     /// <summary>Runs a list command (<c>list table inet uncloak</c>) and returns its JSON output.</summary>
     NftResult ListJson(string command);
 

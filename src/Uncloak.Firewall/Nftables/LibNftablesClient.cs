@@ -40,6 +40,12 @@ public sealed class LibNftablesClient : INftables
 
     public NftResult RunJson(ReadOnlySpan<byte> json) => Run(json);
 
+    /// <summary>
+    /// The library tries JSON first and falls back to its nft grammar when the input is not JSON;
+    /// a script's first byte ends the JSON attempt, so the cost is that of <c>nft -f</c>.
+    /// </summary>
+    public NftResult RunScript(ReadOnlySpan<byte> script) => Run(script);
+
     public NftResult ListJson(string command) => Run(System.Text.Encoding.UTF8.GetBytes(command));
 
     public NftResult ListText(string command)

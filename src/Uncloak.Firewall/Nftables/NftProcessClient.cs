@@ -17,6 +17,8 @@ public sealed class NftProcessClient : INftables
 
     public NftResult RunJson(ReadOnlySpan<byte> json) => Convert(Tool.Run(_nft, ["-j", "-f", "-"], json.ToArray()));
 
+    public NftResult RunScript(ReadOnlySpan<byte> script) => Convert(Tool.Run(_nft, ["-f", "-"], script.ToArray()));
+
     public NftResult ListJson(string command) => Convert(Tool.Run(_nft, ["-j", .. command.Split(' ', StringSplitOptions.RemoveEmptyEntries)]));
 
     public NftResult ListText(string command) => Convert(Tool.Run(_nft, command.Split(' ', StringSplitOptions.RemoveEmptyEntries)));

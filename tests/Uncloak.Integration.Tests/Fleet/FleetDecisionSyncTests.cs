@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Uncloak.Integration.Tests.Watch;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -14,7 +13,7 @@ public sealed class FleetDecisionSyncTests(ITestOutputHelper output)
 {
     private const string Peer = "198.18.1.2";
 
-    private static void Ok(Lab.Shell.Result r) => Assert.True(r.ExitCode == 0, r.ToString());
+    private static void Ok(Support.Shell.Result r) => Assert.True(r.ExitCode == 0, r.ToString());
 
     private static void Until(Func<bool> condition, TimeSpan timeout, FleetLab lab, string what)
         => WatchDeadline.Until(condition, timeout, () => $"{what}\nagent a: {lab.Agent("a").Log}\nagent b: {lab.Agent("b").Log}\nagent c: {lab.Agent("c").Log}\nnats: {lab.NatsLogs()}");

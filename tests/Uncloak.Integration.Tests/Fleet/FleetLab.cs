@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Uncloak.Integration.Tests.Lab;
-using Uncloak.Integration.Tests.Watch;
 
 namespace Uncloak.Integration.Tests.Fleet;
 

@@ -67,6 +67,10 @@ internal sealed class TailingDaemon : IDisposable
         return d;
     }
 
+    /// <summary>A syslog kernel line of the shrunk-window family from <paramref name="peer"/>, stamped now (six from one peer ban it).</summary>
+    public static string ShrunkLine(string peer, int port) =>
+        $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.ffffff}+00:00 web1 kernel: TCP: Peer {peer}:{port}/443 unexpectedly shrunk window 2238402976:2238405685 (repaired)";
+
     /// <summary>Appends kernel log lines for the daemon to read.</summary>
     public void Append(IEnumerable<string> lines) => File.AppendAllLines(KernelLog, lines);
 

@@ -119,15 +119,9 @@ public sealed class ListenerMemoryCapTests(ITestOutputHelper output)
             Assert.True(cgroup.PeakBytes < Cap, $"peak {cgroup.PeakBytes >> 20} MiB against the {Cap >> 20} MiB cap");
             Assert.True(held.Count(h => h.Socket.Connected) > 0, "the attacker's sockets are still open on its side");
 
-            // The attacker leaves, then the daemon stops cleanly. (Stopping with the sockets still held was seen once
-            // ending in exit 143 after "stopped": a separate question about shutdown, not this test's.)
-            stop.Cancel();
-            await IgnoreCancel(dribbling);
-            foreach (var (s, _) in held)
-            {
-                s.Dispose();
-            }
-            held.Clear();
+            // The daemon stops cleanly (exit 0) while the attacker still holds its sockets and dribbles: stopping the
+            // listener may take its whole 2 s grace, which System.CommandLine's own SIGTERM handler used to cut with exit
+            // 143 after "stopped" (issue 17; SlowShutdownTests reproduces that every time).
             daemon.StopCleanly();
         }
         finally

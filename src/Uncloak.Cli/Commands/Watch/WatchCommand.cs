@@ -5,6 +5,9 @@ namespace Uncloak.Cli.Commands.Watch;
 /// <summary>`uncloak watch`: the daemon in the foreground, or `--replay FILES` through the same engine on recorded logs.</summary>
 public static class WatchCommand
 {
+    /// <summary>The verb; the CLI leaves the process's signals to this command (<c>UncloakCli.RunAsync</c>).</summary>
+    public const string Name = "watch";
+
     public static Command Create()
     {
         var config = new Option<string?>("--config") { Description = "Daemon configuration (default: /etc/uncloak/uncloak.yaml; absent means defaults).", HelpName = "FILE" };
@@ -37,7 +40,7 @@ public static class WatchCommand
         };
         var json = CommonOptions.Json();
         var verbose = new Option<bool>("--verbose") { Description = "Also log debug lines (suppressed alerts, every batch)." };
-        var command = new Command("watch",
+        var command = new Command(Name,
             "Watch the host live and act: read /dev/kmsg, the journal and log files (resuming exactly where the last run stopped), snapshot " +
             "the socket table and TCP counters every second (zero-window holders, slow readers, SYN-RECV floods, counter alarms), run " +
             "the scenarios (leaky buckets over events: zero-window holders, shrunk-window peers, slow readers, connection floods, " +
