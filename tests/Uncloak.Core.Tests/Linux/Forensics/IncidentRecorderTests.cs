@@ -34,7 +34,8 @@ public sealed partial class IncidentRecorderTests : IDisposable
         return data;
     }
 
-    private static PhaseSnapshot? Phase(string folder, EvidencePhase phase)
+    /// <summary>A recorded case's phase folder as the capture would have taken it (shared with the incidents command tests).</summary>
+    internal static PhaseSnapshot? Phase(string folder, EvidencePhase phase)
     {
         string path = Path.Combine(folder, BundleLayout.Folder(phase));
         if (!Directory.Exists(path))
