@@ -36,6 +36,8 @@ public static class UncloakCli
             "  watch     the daemon: live sources, scenarios, decisions, probes, metrics (--replay for recorded logs)\n" +
             "  status    ask the running daemon how it is: sources, scenarios, bans, probes, outages, alerts\n" +
             "  report    outages, what preceded them, and which events go with them (lift)\n" +
+            "  capture   an incident bundle of this host now: sockets, counters, qdiscs, NICs, neighbours; the faulty layer\n" +
+            "  incidents the outages the daemon captured, each with its layer and bundle (list|show|export|prune)\n" +
             "  config    check the daemon configuration and scenarios (config check)\n" +
             "  store     what the store holds, pruning, integrity check, salvage (stats|prune|check|recover)\n" +
             "  install-service  install the systemd unit for watch\n" +
@@ -55,6 +57,8 @@ public static class UncloakCli
         root.Add(Commands.Status.StatusCommand.Create());
         root.Add(Commands.Fleet.FleetCommand.Create());
         root.Add(ReportCommand.Create());
+        root.Add(Commands.Capture.CaptureCommand.Create());
+        root.Add(Commands.Incidents.IncidentsCommand.Create());
         root.Add(ConfigCommand.Create());
         root.Add(StoreCommand.Create());
         root.Add(InstallServiceCommand.Create());

@@ -67,6 +67,8 @@ public sealed record WatchConfig
 
     /// <summary>The fleet bus this host shares bans over, or null when it is alone (the default).</summary>
     public FleetConfig? Fleet { get; init; }
+    /// <summary>Incident bundles: where, how many, and whether outages are captured at all.</summary>
+    public ForensicsConfig Forensics { get; init; } = new();
 
     /// <summary>Where it was read from ("defaults" when no file exists).</summary>
     public string Origin { get; init; } = "defaults";

@@ -41,12 +41,17 @@ public sealed partial class WatchEngine
             Interlocked.Increment(ref gauge.Failures);
         }
         var ev = new NetEvent { Kind = result.Ok ? EventKind.ProbeRecovered : EventKind.ProbeFailed, Time = result.Time, UptimeMicros = -1 };
+        if (Capture is not null)
+        {
+            RememberServiceProbe(probe, result);
+        }
         var transition = _trackers[probe].Observe(result);
         if (transition.Change == OutageChange.Started)
         {
             string hints = RecentHints(transition.Start);
             long id = _store.StartOutage(probe, transition.Start, transition.Cause, transition.Detail + " | before: " + hints);
             _openOutages[probe] = id;
+            OutageOpened(probe, id, transition.Start);
             Interlocked.Increment(ref gauge.Outages);
             _metrics.Event(EventKind.ProbeFailed);
             Alert(result.Time, AlertSeverity.Critical, "outage/" + probe, $"{probe} is DOWN ({transition.Cause})", transition.Detail + "; before it: " + hints);
@@ -73,6 +78,7 @@ public sealed partial class WatchEngine
             {
                 _store.EndOutage(id, transition.At);
             }
+            OutageClosed(probe, transition.At);
             _metrics.Event(EventKind.ProbeRecovered);
             Alert(result.Time, AlertSeverity.Notice, "recovered/" + probe, $"{probe} is UP again after {DurationText.Format(transition.At - transition.Start)}", "");
         }

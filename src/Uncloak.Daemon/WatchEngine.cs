@@ -137,6 +137,7 @@ public sealed partial class WatchEngine : ISourceSink
             }
         }
         _historyBefore = _time.GetUtcNow().UtcDateTime - ActOnlyOnRecent;
+        StartCapture();
         using var producers = new CancellationTokenSource();
         var consumer = Task.Run(ConsumeAsync, CancellationToken.None);
         var tasks = new List<Task>();
@@ -189,6 +190,12 @@ public sealed partial class WatchEngine : ISourceSink
                     case StatusItem s:
                         Answer(s);
                         break;
+                    case IncidentDoneItem d:
+                        Captured(d.Outcome);
+                        break;
+                    case VantageItem v:
+                        RememberProbe(v.Probe);
+                        break;
                     case RemedyDoneItem r:
                         _store.AddActions([new ActionRecord(r.Time, "outage:" + r.Probe, "on_outage", "remedy", r.Probe, TimeSpan.Zero, false, r.Outcome, r.Command)]);
                         _metrics.Decision("remedy", false);
@@ -213,7 +220,7 @@ public sealed partial class WatchEngine : ISourceSink
     {
         var now = _time.GetUtcNow().UtcDateTime;
         var records = new List<ActionRecord>();
-        foreach (var (ev, _) in batch.Events)
+        foreach (var (ev, text) in batch.Events)
         {
             _metrics.Event(ev.Kind);
             if (ev.HasTime && ev.Time < _historyBefore)
@@ -221,6 +228,10 @@ public sealed partial class WatchEngine : ISourceSink
                 continue;
             }
             Remember(ev, now);
+            if (text is not null && Capture is not null)
+            {
+                RememberLine(ev.HasTime ? ev.Time : now, text);
+            }
             _actions.Clear();
             if (_pipeline.Process(ev, _actions))
             {

@@ -135,5 +135,24 @@ public static class Migrations
             ALTER TABLE decisions ADD COLUMN renewals INTEGER NOT NULL DEFAULT 0; -- re-bans while in force that extended this row
             ALTER TABLE decisions ADD COLUMN renewed_ms INTEGER;
             """),
+        new(30, "incidents: the captured evidence of each outage and where its fault was", """
+            -- Issue 12, items 2 and 5. Version 30: forensics numbers from 30 so that 21-29 stay free for the other areas.
+            -- One row per incident bundle; the bundle itself is a folder of files (forensics: dir). layers holds every
+            -- layer that scored: [{"layer": "shaper", "score": 0.9}, ...].
+            CREATE TABLE incidents (
+                id          TEXT PRIMARY KEY,       -- the bundle's folder name: 20261203T170001Z-site
+                outage_id   INTEGER,                -- outages(id); NULL for a capture on demand
+                probe       TEXT NOT NULL,          -- '' on demand
+                start_ms    INTEGER NOT NULL,
+                end_ms      INTEGER,
+                layer       TEXT NOT NULL,          -- application, host, shaper, nic, lan, upstream, unknown
+                confidence  REAL NOT NULL,
+                layers      TEXT NOT NULL,
+                summary     TEXT NOT NULL,
+                bundle      TEXT NOT NULL           -- the bundle folder's path
+            );
+            CREATE INDEX incidents_start ON incidents(start_ms);
+            CREATE INDEX incidents_outage ON incidents(outage_id);
+            """),
     ];
 }

@@ -4,7 +4,7 @@ namespace Uncloak.Daemon.Logging;
 /// Every line the daemon writes to the journal, in one place: a named method per event, each with a fixed event id
 /// (the <c>event_id</c> field at the end of the line) and level, numbered in blocks per area — 1xxx sources, 2xxx
 /// decisions and bans, 3xxx probes and remedies, 4xxx alerts, 5xxx configuration, 6xxx the daemon's life (start, stop,
-/// the web listener). Ids are a contract with whoever filters the journal (<c>journalctl -u uncloak | grep event_id=2001</c>):
+/// the web listener), 7xxx the fleet bus, 8xxx incident captures. Ids are a contract with whoever filters the journal (<c>journalctl -u uncloak | grep event_id=2001</c>):
 /// a new event takes the next free id in its block, an id is never reused for another meaning.
 /// </summary>
 public static class LogEvents
@@ -123,4 +123,22 @@ public static class LogEvents
 
     public static void FleetPublished(this WatchLog log, int put, int deleted)
         => log.Write(7004, WatchLog.Info, "fleet bans published", ("put", put), ("deleted", deleted));
+    // 8xxx forensics: incident captures
+    public static void IncidentCaptured(this WatchLog log, string id, string probe, string phase, string layer, double confidence, string bundle)
+        => log.Write(8001, WatchLog.Notice, "incident captured", ("id", id), ("probe", probe), ("phase", phase), ("layer", layer), ("confidence", Math.Round(confidence, 2)), ("bundle", bundle));
+
+    public static void IncidentCaptureFailed(this WatchLog log, string id, string phase, string error)
+        => log.Write(8002, WatchLog.Error, "incident capture failed; the outage is still recorded", ("id", id), ("phase", phase), ("error", error));
+
+    public static void IncidentCaptureDropped(this WatchLog log, string id, string phase)
+        => log.Write(8003, WatchLog.Warning, "incident capture skipped: captures already waiting", ("id", id), ("phase", phase));
+
+    public static void IncidentsPruned(this WatchLog log, int bundles)
+        => log.Write(8004, WatchLog.Info, "incident bundles pruned", ("bundles", bundles));
+
+    public static void IncidentCaptureProblem(this WatchLog log, string id, string problem)
+        => log.Write(8005, WatchLog.Info, "incident capture: part not captured", ("id", id), ("problem", problem));
+
+    public static void BaselineFailed(this WatchLog log, string error)
+        => log.Write(8006, WatchLog.Warning, "incident baseline not taken", ("error", error));
 }

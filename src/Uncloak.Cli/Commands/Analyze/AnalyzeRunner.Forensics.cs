@@ -25,7 +25,7 @@ public static partial class AnalyzeRunner
         List<string> bundles = [], dumps = [], rest = [];
         foreach (var name in files)
         {
-            if (name != "-" && BundleReader.IsBundle(name))
+            if (name != "-" && (BundleReader.IsBundle(name) || BundleArchive.IsArchive(name)))
             {
                 bundles.Add(name);
             }
@@ -68,9 +68,23 @@ public static partial class AnalyzeRunner
         bool inputErrors = false;
         foreach (var path in bundles)
         {
+            // An exported bundle (.tar.zst) is unpacked into a private temporary folder, read like any bundle, then removed.
+            DirectoryInfo? unpacked = null;
             try
             {
-                var bundle = BundleReader.Read(path);
+                string folder = path;
+                if (BundleArchive.IsArchive(path))
+                {
+                    unpacked = Directory.CreateTempSubdirectory("uncloak-bundle-");
+                    var refused = new List<string>();
+                    folder = BundleArchive.Extract(path, unpacked.FullName, refused);
+                    foreach (var problem in refused)
+                    {
+                        error.WriteLine($"uncloak analyze: {path}: {problem}");
+                    }
+                    inputErrors |= refused.Count > 0;
+                }
+                var bundle = BundleReader.Read(folder);
                 var evidence = BundleEvidence.Read(bundle.Files, bundle.Manifest.Start);
                 foreach (var problem in bundle.Problems)
                 {
@@ -83,6 +97,10 @@ public static partial class AnalyzeRunner
             {
                 error.WriteLine("uncloak analyze: " + e.Message);
                 inputErrors = true;
+            }
+            finally
+            {
+                unpacked?.Delete(recursive: true);
             }
         }
         if (dumps.Count > 0)
