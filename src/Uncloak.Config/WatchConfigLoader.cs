@@ -256,6 +256,7 @@ public static class WatchConfigLoader
         if (m.Map("fleet") is { } flm)
         {
             fleet = FleetConfigReader.Read(flm);
+        }
         var forensics = d.Forensics;
         if (m.Map("forensics") is { } fm)
         {
