@@ -53,6 +53,7 @@ public static class UncloakCli
         root.Add(LabCommand.Create());
         root.Add(WatchCommand.Create());
         root.Add(Commands.Status.StatusCommand.Create());
+        root.Add(Commands.Web.WebCommand.Create());
         root.Add(ReportCommand.Create());
         root.Add(ConfigCommand.Create());
         root.Add(StoreCommand.Create());
