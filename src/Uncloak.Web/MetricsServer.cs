@@ -188,6 +188,7 @@ public sealed class MetricsServer : IAsyncDisposable
     /// <summary>Stops listening; open scrapes get two seconds to finish, then are cut.</summary>
     public async ValueTask DisposeAsync()
     {
+        _dashboard?.CloseStreams();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         try
         {

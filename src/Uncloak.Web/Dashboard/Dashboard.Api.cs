@@ -258,7 +258,10 @@ public sealed partial class Dashboard
             var response = http.Response;
             response.ContentType = "text/event-stream";
             response.Headers.CacheControl = "no-store";
-            var cancel = http.RequestAborted;
+            // A browser that leaves is not always noticed at once (a closed socket shows on the next write); the daemon's
+            // stop must not wait for that.
+            using var both = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, _closing.Token);
+            var cancel = both.Token;
             using var timer = new PeriodicTimer(StreamInterval, _context.Time);
             do
             {

@@ -12,7 +12,7 @@ public sealed partial class Dashboard
         var html = new StringBuilder(2048);
         html.Append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
         html.Append("<title>").Append(WebUtility.HtmlEncode(title)).Append(" · Uncloak</title>");
-        html.Append("<link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/assets/app.css\">");
+        html.Append("<link rel=\"stylesheet\" href=\"/assets/app.css\">");
         if (antiforgery is not null)
         {
             html.Append("<meta name=\"uncloak-antiforgery\" content=\"").Append(antiforgery).Append("\">");

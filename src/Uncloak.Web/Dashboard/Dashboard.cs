@@ -34,6 +34,9 @@ public sealed partial class Dashboard : IDisposable
     private readonly SqliteStore _reader;
     private readonly SemaphoreSlim _readerLock = new(1, 1);
 
+    /// <summary>Cancelled when the daemon stops: live streams never end on their own, so they must not hold the shutdown.</summary>
+    private readonly CancellationTokenSource _closing = new();
+
     /// <summary>Serves on listeners bound to <paramref name="port"/> (and unix sockets); answers only <paramref name="hosts"/>.</summary>
     public Dashboard(WatchWebContext context, WebToken token, HostNames hosts, int port)
     {
@@ -74,6 +77,12 @@ public sealed partial class Dashboard : IDisposable
         if (path.StartsWith("/assets/", StringComparison.Ordinal))
         {
             await Assets.ServeAsync(http, path).ConfigureAwait(false);
+            return;
+        }
+        if (path == "/favicon.ico")
+        {
+            // Browsers ask for it on their own; no icon, and no 404 in the console.
+            response.StatusCode = StatusCodes.Status204NoContent;
             return;
         }
         if (path == "/login")
@@ -165,8 +174,12 @@ public sealed partial class Dashboard : IDisposable
         }
     }
 
+    /// <summary>Ends every live stream now (called before the listener stops, which waits for open requests).</summary>
+    public void CloseStreams() => _closing.Cancel();
+
     public void Dispose()
     {
+        _closing.Dispose();
         _reader.Dispose();
         _readerLock.Dispose();
     }

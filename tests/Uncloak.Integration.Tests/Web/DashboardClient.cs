@@ -97,10 +97,16 @@ internal sealed partial class DashboardClient : IDisposable
         return (r.StatusCode, Json(r));
     }
 
+    /// <summary>The body as text, read synchronously (the tests drive a real process, one request at a time).</summary>
+    public static string Text(HttpResponseMessage r)
+    {
+        using var reader = new StreamReader(r.Content.ReadAsStream());
+        return reader.ReadToEnd();
+    }
+
     public static JsonElement Json(HttpResponseMessage r)
     {
-        string text = r.Content.ReadAsStringAsync().GetAwaiter().GetResult();
-        using var doc = JsonDocument.Parse(text);
+        using var doc = JsonDocument.Parse(Text(r));
         return doc.RootElement.Clone();
     }
 
@@ -113,7 +119,7 @@ internal sealed partial class DashboardClient : IDisposable
         {
             Session = SessionCookie().Match(string.Join("\n", cookies)).Groups[1].Value;
             using var page = Send(HttpMethod.Get, "/");
-            string html = page.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+            string html = Text(page);
             Antiforgery = AntiforgeryMeta().Match(html).Groups[1].Value;
         }
         return r;
