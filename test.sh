@@ -5,6 +5,8 @@
 # Ends with one plain line: "N passed, N failed[, N skipped]". Exit status is non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")"
+# The dashboard's browser tests drive Debian's chromium through Playwright; Playwright must never fetch browsers of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 if [ "$(id -u)" = 0 ]; then
   need=()

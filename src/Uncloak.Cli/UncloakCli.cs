@@ -56,6 +56,7 @@ public static class UncloakCli
         root.Add(WatchCommand.Create());
         root.Add(Commands.Status.StatusCommand.Create());
         root.Add(Commands.Fleet.FleetCommand.Create());
+        root.Add(Commands.Web.WebCommand.Create());
         root.Add(ReportCommand.Create());
         root.Add(Commands.Capture.CaptureCommand.Create());
         root.Add(Commands.Incidents.IncidentsCommand.Create());

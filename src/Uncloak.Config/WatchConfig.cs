@@ -48,6 +48,9 @@ public sealed record WatchConfig
     /// <summary>Path of the root-only control socket <c>uncloak status</c> asks, or null when off.</summary>
     public string? Control { get; init; } = "/run/uncloak/control.sock";
 
+    /// <summary>The dashboard (off unless <c>web: enabled: true</c> or <c>--web</c>).</summary>
+    public WebConfig Web { get; init; } = new();
+
     public AlertConfig Alerts { get; init; } = new();
 
     /// <summary>How far before an outage events count as its lead-up (report correlation).</summary>

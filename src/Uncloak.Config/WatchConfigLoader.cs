@@ -180,6 +180,7 @@ public static class WatchConfigLoader
                 m.Add(cn, "'control' must be an absolute socket path shorter than 108 bytes (/run/uncloak/control.sock) or off");
             }
         }
+        var web = m.Map("web") is { } wm ? ReadWeb(wm, d.Web) : d.Web;
         var alerts = d.Alerts;
         if (m.Map("alerts") is { } a)
         {
@@ -281,6 +282,7 @@ public static class WatchConfigLoader
             Probes = probes,
             Metrics = metrics,
             Control = control,
+            Web = web,
             Alerts = alerts,
             CorrelationWindow = window,
             Firewall = firewall,
@@ -323,6 +325,32 @@ public static class WatchConfigLoader
     {
         m.Add(m.Node(key)!, message);
         return false;
+    /// <summary><c>web:</c>: enabled, listen (host:port), socket (absolute path), token_file, session (a duration).</summary>
+    private static WebConfig ReadWeb(YamlMap w, WebConfig d)
+    {
+        bool enabled = w.Bool("enabled", d.Enabled);
+        string listen = w.String("listen") ?? d.Listen;
+        if (!TrySplitHostPort(listen, out _, out _))
+        {
+            w.Add(w.Node("listen")!, "'listen' must be host:port (127.0.0.1:9477)");
+        }
+        string? socket = w.String("socket") ?? d.Socket;
+        if (socket is not null && (!socket.StartsWith('/') || socket.Length >= 108))
+        {
+            w.Add(w.Node("socket")!, "'socket' must be an absolute socket path shorter than 108 bytes");
+        }
+        string token = w.String("token_file") ?? d.TokenFile;
+        if (!token.StartsWith('/'))
+        {
+            w.Add(w.Node("token_file")!, "'token_file' must be an absolute path (/run/uncloak/web.token)");
+        }
+        var session = w.Duration("session", d.SessionLifetime);
+        if (session < TimeSpan.FromMinutes(1) || session > TimeSpan.FromDays(30))
+        {
+            w.Add(w.Node("session")!, "'session' must be between 1m and 30d");
+        }
+        w.Finish();
+        return new WebConfig { Enabled = enabled, Listen = listen, Socket = socket, TokenFile = token, SessionLifetime = session };
     }
 
     /// <summary>A retention age: a duration, or <c>forever</c> (null: never pruned).</summary>

@@ -196,6 +196,9 @@ public sealed partial class WatchEngine : ISourceSink
                     case VantageItem v:
                         RememberProbe(v.Probe);
                         break;
+                    case ActItem a:
+                        Act(a);
+                        break;
                     case RemedyDoneItem r:
                         _store.AddActions([new ActionRecord(r.Time, "outage:" + r.Probe, "on_outage", "remedy", r.Probe, TimeSpan.Zero, false, r.Outcome, r.Command)]);
                         _metrics.Decision("remedy", false);

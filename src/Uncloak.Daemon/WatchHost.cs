@@ -20,11 +20,12 @@ namespace Uncloak.Daemon;
 public static class WatchHost
 {
     /// <summary>
-    /// Starts the HTTP side (<c>/metrics</c>, <c>/healthz</c>) on <paramref name="host"/>:<paramref name="port"/> and
-    /// returns it with the address it listens on; throws <see cref="IOException"/> when the address cannot be bound.
-    /// Supplied by the caller because the web host (Uncloak.Web) sits above the daemon.
+    /// Starts the HTTP side (<c>/metrics</c>, <c>/healthz</c> on <see cref="WatchConfig.Metrics"/>, the dashboard when
+    /// <see cref="WebConfig.Enabled"/>) and returns it; logs the addresses it serves; throws <see cref="IOException"/> when
+    /// an address cannot be bound or the login token cannot be written. Supplied by the caller because the web host
+    /// (Uncloak.Web) sits above the daemon.
     /// </summary>
-    public delegate Task<(IAsyncDisposable Server, string Address)> WebStarter(string host, int port, WatchMetrics metrics, CancellationToken cancel);
+    public delegate Task<IAsyncDisposable> WebStarter(WatchWebContext context, CancellationToken cancel);
 
     /// <summary>
     /// Runs until <paramref name="cancel"/> or a stop signal. Throws <see cref="WatchStartException"/> when the web side
@@ -58,17 +59,15 @@ public static class WatchHost
         IAsyncDisposable? server = null;
         try
         {
-            if (config.Metrics is not null && web is not null)
+            if ((config.Metrics is not null || config.Web.Enabled) && web is not null)
             {
-                WatchConfigLoader.TrySplitHostPort(config.Metrics, out var host, out int port);
                 try
                 {
-                    (server, string address) = await web(host, port, metrics, stop.Token).ConfigureAwait(false);
-                    log.MetricsServing(address);
+                    server = await web(new WatchWebContext(config, metrics, engine, store.Path, log, time), stop.Token).ConfigureAwait(false);
                 }
                 catch (IOException e)
                 {
-                    throw new WatchStartException($"cannot serve metrics on {config.Metrics}: {e.Message} (use --metrics HOST:PORT or --metrics off)", e);
+                    throw new WatchStartException($"cannot serve metrics or the dashboard: {e.Message} (use --metrics HOST:PORT or off, --web HOST:PORT or off)", e);
                 }
             }
             await using var control = Control.ControlServer.TryStart(config.Control, engine, log);

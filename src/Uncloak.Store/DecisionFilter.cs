@@ -19,4 +19,7 @@ public sealed record DecisionFilter
 
     /// <summary>Made at or after this time.</summary>
     public DateTimeOffset? Since { get; init; }
+
+    /// <summary>Keyset paging: only decisions with a smaller id than this (the last one of the previous page).</summary>
+    public long? BeforeId { get; init; }
 }

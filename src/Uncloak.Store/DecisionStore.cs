@@ -376,6 +376,11 @@ public sealed class DecisionStore
             where.Add("created_ms >= $since");
             parameters.Add(("$since", since.ToUnixTimeMilliseconds()));
         }
+        if (filter.BeforeId is { } before)
+        {
+            where.Add("id < $before");
+            parameters.Add(("$before", before));
+        }
         if (filter.Address is { } address)
         {
             // The host itself by index; networks (few) are checked for containment below.
@@ -383,6 +388,13 @@ public sealed class DecisionStore
             parameters.Add(("$host", new BanTarget(address, address.IsV4 ? 32 : 128).ToString()));
         }
         string sql = (where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "") + " ORDER BY id DESC";
+        if (filter.Address is null)
+        {
+            // Without the containment check every row read is shown: the limit goes to SQLite, so a page of a store of
+            // 100,000 bans reads one page of rows (the dashboard's bans page, `bans list --limit`).
+            sql += " LIMIT $limit";
+            parameters.Add(("$limit", (long)Math.Max(0, limit)));
+        }
         var rows = Query(sql, [.. parameters]);
         if (filter.Address is { } a)
         {

@@ -87,6 +87,28 @@ public sealed class SqliteStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// A second, read-only connection to a store this process already opened with <see cref="Open(string)"/> (checked and
+    /// migrated): no integrity check, no migration, <c>PRAGMA query_only</c>. The daemon's web side reads through one so
+    /// its queries never wait for the engine's connection, nor could write beside it (WAL: readers do not block the writer).
+    /// Throws <see cref="StoreException"/> when the file cannot be opened.
+    /// </summary>
+    public static SqliteStore OpenReader(string path)
+    {
+        try
+        {
+            var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
+            connection.Open();
+            var store = new SqliteStore(connection, path);
+            store.Execute("PRAGMA busy_timeout=5000; PRAGMA query_only=ON;");
+            return store;
+        }
+        catch (SqliteException e)
+        {
+            throw new StoreException($"cannot read the store at {path}: {e.Message}", e);
+        }
+    }
+
     /// <summary>SQLITE_CORRUPT: a page or index does not hold what it should.</summary>
     internal const int SqliteCorrupt = 11;
 

@@ -7,7 +7,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Uncloak.Config;
+using Uncloak.Daemon;
+using Uncloak.Daemon.Logging;
 using Uncloak.Daemon.Metrics;
+using Uncloak.Linux.Files;
+using Uncloak.Store;
+using Uncloak.Web.Auth;
 
 namespace Uncloak.Web;
 
@@ -16,20 +22,91 @@ namespace Uncloak.Web;
 /// 127.0.0.1:9477 by default. The listener is a guest in the daemon: every resource a peer can make it hold is capped
 /// (<see cref="MetricsLimits"/>) — request line, headers and body sizes, the time to send the headers, idle keep-alive
 /// connections, and the number of open connections — so hostile or broken scrapers can neither take the file descriptors
-/// the sources need nor grow the daemon's memory. Any Host header is accepted (the bind address is the access control).
+/// the sources need nor grow the daemon's memory. Any Host header is accepted on these two paths (the bind address is the
+/// access control); the dashboard, when on, shares the listener and the limits and checks Host, session and antiforgery
+/// itself (<see cref="Dashboard.Dashboard"/>).
 /// </summary>
 public sealed class MetricsServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private MetricsServer(WebApplication app, string address)
+    private readonly Dashboard.Dashboard? _dashboard;
+
+    private MetricsServer(WebApplication app, string address, Dashboard.Dashboard? dashboard)
     {
         _app = app;
         Address = address;
+        _dashboard = dashboard;
     }
 
-    /// <summary>The address served, as <c>host:port</c> (IPv6 in brackets).</summary>
+    /// <summary>The first address served, as <c>host:port</c> (IPv6 in brackets).</summary>
     public string Address { get; }
+
+    /// <summary>
+    /// Starts the daemon's web side from its config: <c>/metrics</c> and <c>/healthz</c> on the metrics address, and when
+    /// <c>web.enabled</c> the dashboard (<see cref="Dashboard.Dashboard"/>) on <c>web.listen</c> (the same listener when the
+    /// addresses are equal) and <c>web.socket</c>, after writing a fresh login token to <c>web.token_file</c>. Logs what it
+    /// serves. Throws <see cref="IOException"/> when an address cannot be bound or the token cannot be written.
+    /// </summary>
+    public static async Task<MetricsServer> StartAsync(WatchWebContext context, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var config = context.Config;
+        var endpoints = new List<(string Host, int Port)>();
+        if (config.Metrics is not null)
+        {
+            WatchConfigLoader.TrySplitHostPort(config.Metrics, out var host, out int port);
+            endpoints.Add((host, port));
+        }
+        Dashboard.Dashboard? dashboard = null;
+        if (config.Web.Enabled)
+        {
+            WatchConfigLoader.TrySplitHostPort(config.Web.Listen, out var host, out int port);
+            if (!endpoints.Contains((host, port)))
+            {
+                endpoints.Add((host, port));
+            }
+            var token = WebToken.Create();
+            token.WriteTo(config.Web.TokenFile);
+            try
+            {
+                dashboard = new Dashboard.Dashboard(context, token, new HostNames(host, port), port);
+            }
+            catch (StoreException e)
+            {
+                throw new IOException(e.Message, e);
+            }
+        }
+        var bound = new List<(IReadOnlyList<IPAddress>, int)>();
+        foreach (var (host, port) in endpoints)
+        {
+            bound.Add((await ResolveAsync(host, cancel).ConfigureAwait(false), port));
+        }
+        string? socket = config.Web.Enabled ? config.Web.Socket : null;
+        if (socket is not null && File.Exists(socket))
+        {
+            // A socket file left by a daemon that died; anything else at that path is not ours to remove.
+            if (!UnixSocketFile.IsSocket(socket))
+            {
+                throw new IOException($"{socket} exists and is not a socket; not replacing it");
+            }
+            File.Delete(socket);
+        }
+        var server = await StartAsync(bound, socket, context.Metrics, dashboard, cancel).ConfigureAwait(false);
+        if (config.Metrics is not null)
+        {
+            context.Log.MetricsServing(server.Address);
+        }
+        if (dashboard is not null)
+        {
+            if (socket is not null)
+            {
+                File.SetUnixFileMode(socket, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+            context.Log.WebServing("http://" + config.Web.Listen + "/" + (socket is null ? "" : " and unix:" + socket), config.Web.TokenFile);
+        }
+        return server;
+    }
 
     /// <summary>
     /// Binds and starts serving. <paramref name="host"/> is an IP address (<c>0.0.0.0</c> and <c>::</c> for every
@@ -37,8 +114,11 @@ public sealed class MetricsServer : IAsyncDisposable
     /// when the address cannot be bound (taken, or not an address of this host) or the name does not resolve.
     /// </summary>
     public static async Task<MetricsServer> StartAsync(string host, int port, WatchMetrics metrics, CancellationToken cancel)
+        => await StartAsync([(await ResolveAsync(host, cancel).ConfigureAwait(false), port)], null, metrics, null, cancel).ConfigureAwait(false);
+
+    private static async Task<MetricsServer> StartAsync(List<(IReadOnlyList<IPAddress> Addresses, int Port)> endpoints, string? socket, WatchMetrics metrics,
+        Dashboard.Dashboard? dashboard, CancellationToken cancel)
     {
-        var addresses = await ResolveAsync(host, cancel).ConfigureAwait(false);
         // The empty builder, not the slim one: no configuration providers (environment, appsettings.json) that could
         // change the listener behind the daemon's config, no logging providers writing beside the journal's logfmt
         // lines, no host filtering; Kestrel's core alone keeps the idle AOT daemon light (docs/PERFORMANCE.md).
@@ -51,13 +131,20 @@ public sealed class MetricsServer : IAsyncDisposable
         {
             o.AddServerHeader = false;
             MetricsLimits.Apply(o.Limits);
-            foreach (var address in addresses)
+            foreach (var (addresses, port) in endpoints)
             {
-                o.Listen(address, port, l => l.Protocols = HttpProtocols.Http1);
+                foreach (var address in addresses)
+                {
+                    o.Listen(address, port, l => l.Protocols = HttpProtocols.Http1);
+                }
+            }
+            if (socket is not null)
+            {
+                o.ListenUnixSocket(socket, l => l.Protocols = HttpProtocols.Http1);
             }
         });
         var app = builder.Build();
-        var handler = new MetricsHandler(metrics);
+        var handler = new MetricsHandler(metrics, dashboard);
         app.Run(handler.ServeAsync);
         try
         {
@@ -66,10 +153,12 @@ public sealed class MetricsServer : IAsyncDisposable
         catch (Exception e) when (e is IOException or SocketException or InvalidOperationException)
         {
             await app.DisposeAsync().ConfigureAwait(false);
+            dashboard?.Dispose();
             throw new IOException(e.Message, e);
         }
-        string shown = addresses.Count == 1 ? Show(addresses[0]) : host;
-        return new MetricsServer(app, $"{shown}:{port}");
+        string address = endpoints.Count == 0 ? "unix:" + socket
+            : endpoints[0].Addresses.Count == 1 ? $"{Show(endpoints[0].Addresses[0])}:{endpoints[0].Port}" : $"localhost:{endpoints[0].Port}";
+        return new MetricsServer(app, address, dashboard);
     }
 
     private static async Task<IReadOnlyList<IPAddress>> ResolveAsync(string host, CancellationToken cancel)
@@ -99,6 +188,7 @@ public sealed class MetricsServer : IAsyncDisposable
     /// <summary>Stops listening; open scrapes get two seconds to finish, then are cut.</summary>
     public async ValueTask DisposeAsync()
     {
+        _dashboard?.CloseStreams();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         try
         {
@@ -109,6 +199,7 @@ public sealed class MetricsServer : IAsyncDisposable
             // A scraper that does not finish within the timeout is cut; stopping the daemon does not wait for it.
         }
         await _app.DisposeAsync().ConfigureAwait(false);
+        _dashboard?.Dispose();
     }
 
     /// <summary>A lifetime that waits for nothing and handles no signal: the web host starts and stops when the daemon says.</summary>
@@ -119,8 +210,11 @@ public sealed class MetricsServer : IAsyncDisposable
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
-    /// <summary>The two paths; anything but GET/HEAD on them is 405, any other path 404.</summary>
-    private sealed class MetricsHandler(WatchMetrics metrics)
+    /// <summary>
+    /// The two paths; anything but GET/HEAD on them is 405; any other path goes to the dashboard when this connection
+    /// reached one of its listeners, else 404.
+    /// </summary>
+    private sealed class MetricsHandler(WatchMetrics metrics, Dashboard.Dashboard? dashboard)
     {
         private static readonly byte[] Ok = "ok\n"u8.ToArray();
         private static readonly byte[] NotFound = "try /metrics\n"u8.ToArray();
@@ -144,6 +238,8 @@ public sealed class MetricsServer : IAsyncDisposable
                     body = Ok;
                     response.ContentType = "text/plain";
                     break;
+                case var _ when dashboard is not null && dashboard.Serves(context):
+                    return dashboard.ServeAsync(context);
                 default:
                     response.StatusCode = StatusCodes.Status404NotFound;
                     body = NotFound;

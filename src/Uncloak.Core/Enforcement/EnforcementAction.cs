@@ -32,6 +32,9 @@ public sealed record EnforcementAction
     /// <summary>Ban: the stored event that triggered it, so `uncloak peer` can show why.</summary>
     public DecisionEvidence? Evidence { get; init; }
 
+    /// <summary>Unban: who lifts the ban, recorded with the revocation (<c>web session 3f2a…</c>); null for the daemon itself.</summary>
+    public string? Actor { get; init; }
+
     /// <summary>Alert: how loud.</summary>
     public AlertSeverity Severity { get; init; }
 

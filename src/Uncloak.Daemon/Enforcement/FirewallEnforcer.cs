@@ -23,6 +23,7 @@ public sealed class FirewallEnforcer : IEnforcer, IDisposable
     private readonly SafetyContext _safety;
     private readonly int _maxPerMinute;
     private readonly NftTableMonitor? _monitor;
+    private readonly TimeProvider _time;
 
     /// <summary>With a <c>monitor</c> (nftables backends; disposed with this enforcer), a deleted ban table is restored by <see cref="Maintain"/>.</summary>
     public FirewallEnforcer(SqliteStore store, IFirewallBackend backend, TimeProvider time, SafetyContext safety, int maxPerMinute, NftTableMonitor? monitor = null)
@@ -30,6 +31,7 @@ public sealed class FirewallEnforcer : IEnforcer, IDisposable
         _monitor = monitor;
         _decisions = new DecisionStore(store);
         _workflow = new BanWorkflow(_decisions, backend, time);
+        _time = time;
         _backend = backend;
         _safety = safety;
         _maxPerMinute = maxPerMinute;
@@ -76,7 +78,9 @@ public sealed class FirewallEnforcer : IEnforcer, IDisposable
                         ? new EnforcementResult(false, $"refused ({d.Refusal}): {d.RefusalMessage}")
                         : new EnforcementResult(true, $"banned for {DurationText.Format(d.Duration)}{(d.Repeat > 0 ? $" (repeat {d.Repeat})" : "")} in {_backend.Name}", 1);
                 case EnforcementKind.Unban:
-                    var (revoked, removed) = _workflow.Unban([action.Target], dryRun: false);
+                    // A person's unban (the dashboard) is recorded under their name; the daemon's own under the workflow's.
+                    var unbanner = action.Actor is null ? _workflow : new BanWorkflow(_decisions, _backend, _time) { Actor = action.Actor };
+                    var (revoked, removed) = unbanner.Unban([action.Target], dryRun: false);
                     return new EnforcementResult(true, $"lifted {revoked} ban(s), {removed} kernel element(s) removed", revoked);
                 default:
                     return EnforcementResult.RecordedOnly($"{action.Kind} is not a firewall action");

@@ -50,6 +50,9 @@ public static class LogEvents
     public static void FirewallUnwatched(this WatchLog log, string reason)
         => log.Write(2006, WatchLog.Warning, "a flushed firewall will not be noticed (run 'uncloak bans sync' after a reload)", ("reason", reason));
 
+    public static void ActionAsked(this WatchLog log, string who, string action, string target, string outcome)
+        => log.Write(2007, WatchLog.Notice, "action asked", ("who", who), ("action", action), ("target", target), ("outcome", outcome));
+
     // 3xxx probes and remedies
     public static void RemedyStarting(this WatchLog log, string probe, string command, string why)
         => log.Write(3001, WatchLog.Warning, "remedy starting", ("probe", probe), ("command", command), ("why", why));
@@ -141,4 +144,6 @@ public static class LogEvents
 
     public static void BaselineFailed(this WatchLog log, string error)
         => log.Write(8006, WatchLog.Warning, "incident baseline not taken", ("error", error));
+    public static void WebServing(this WatchLog log, string address, string tokenFile)
+        => log.Write(6007, WatchLog.Info, "dashboard", ("address", address), ("token_file", tokenFile));
 }

@@ -126,10 +126,20 @@ public sealed class WatchStore
         }
     }
 
-    public IReadOnlyList<ActionRecord> Actions()
+    public IReadOnlyList<ActionRecord> Actions() => Actions(null);
+
+    /// <summary>The newest <paramref name="newest"/> actions, newest first (the dashboard's actions page; one index read).</summary>
+    public IReadOnlyList<ActionRecord> NewestActions(int newest) => Actions(newest);
+
+    private List<ActionRecord> Actions(int? newest)
     {
         using var cmd = _store.Connection.CreateCommand();
-        cmd.CommandText = "SELECT time_ms, scenario, profile, action, target, duration_s, simulated, outcome, reason FROM watch_actions ORDER BY id";
+        cmd.CommandText = "SELECT time_ms, scenario, profile, action, target, duration_s, simulated, outcome, reason FROM watch_actions " +
+            (newest is null ? "ORDER BY id" : "ORDER BY id DESC LIMIT $n");
+        if (newest is { } n)
+        {
+            cmd.Parameters.AddWithValue("$n", n);
+        }
         using var r = cmd.ExecuteReader();
         var list = new List<ActionRecord>();
         while (r.Read())

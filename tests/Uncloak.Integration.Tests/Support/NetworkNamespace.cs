@@ -20,10 +20,13 @@ public sealed class NetworkNamespace : IDisposable
 
     private NetworkNamespace(string name) => Name = name;
 
-    public static NetworkNamespace Create()
+    public static NetworkNamespace Create() => Create(Prefix);
+
+    /// <summary>A namespace named <paramref name="prefix"/>PID-RANDOM (each area its own prefix, e.g. <c>uweb-</c>).</summary>
+    public static NetworkNamespace Create(string prefix)
     {
-        RemoveLeftovers();
-        var ns = new NetworkNamespace($"{Prefix}{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}");
+        RemoveLeftovers(prefix);
+        var ns = new NetworkNamespace($"{prefix}{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}");
         Run("ip", "netns", "add", ns.Name);
         return ns;
     }
@@ -51,7 +54,10 @@ public sealed class NetworkNamespace : IDisposable
     public void Dispose() => Capture(["ip", "netns", "del", Name]);
 
     /// <summary>Deletes namespaces an earlier, aborted run left behind: our prefix, and a creator process that no longer exists.</summary>
-    public static void RemoveLeftovers()
+    public static void RemoveLeftovers() => RemoveLeftovers(Prefix);
+
+    /// <summary>As <see cref="RemoveLeftovers()"/>, for namespaces named with <paramref name="prefix"/>.</summary>
+    public static void RemoveLeftovers(string prefix)
     {
         var (_, output, _) = Capture(["ip", "-j", "netns", "list"]);
         if (string.IsNullOrWhiteSpace(output))
@@ -61,8 +67,8 @@ public sealed class NetworkNamespace : IDisposable
         using var doc = JsonDocument.Parse(output);
         foreach (var ns in doc.RootElement.EnumerateArray())
         {
-            if (ns.GetProperty("name").GetString() is { } name && name.StartsWith(Prefix, StringComparison.Ordinal) &&
-                CreatorGone(name[Prefix.Length..]))
+            if (ns.GetProperty("name").GetString() is { } name && name.StartsWith(prefix, StringComparison.Ordinal) &&
+                CreatorGone(name[prefix.Length..]))
             {
                 Capture(["ip", "netns", "del", name]);
             }

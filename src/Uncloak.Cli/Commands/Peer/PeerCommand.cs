@@ -11,9 +11,6 @@ namespace Uncloak.Cli.Commands.Peer;
 /// <summary>`uncloak peer ADDRESS`: everything the store knows about one address — events, episodes, decisions and why.</summary>
 public static class PeerCommand
 {
-    /// <summary>How far back earlier offences count for escalation, as the daemon counts them.</summary>
-    private static readonly TimeSpan Lookback = TimeSpan.FromDays(30);
-
     public static Command Create()
     {
         var address = new Argument<string>("address") { Description = "The peer's IP address (IPv4 or IPv6)." };
@@ -52,27 +49,7 @@ public static class PeerCommand
             }
             using (store)
             {
-                var now = DateTimeOffset.UtcNow;
-                var events = EventReader.ReadPeer(store, peer, Math.Max(1, result.GetValue(limit)));
-                var decisions = new DecisionStore(store);
-                var history = new PeerHistory
-                {
-                    Address = peer,
-                    Events = events,
-                    Episodes = PeerEpisodes.Fold(events.Select(e => e.Event)),
-                    Rollups = EventReader.ReadPeerRollups(store, peer),
-                    Decisions = [.. decisions.List(new DecisionFilter { Address = peer }, now, 1000).OrderBy(d => d.Id)],
-                    Evidence = [],
-                    PriorOffences = decisions.PriorBans(now - Lookback, [BanTarget.For(peer)], now).GetValueOrDefault(BanTarget.For(peer)),
-                    Now = now,
-                };
-                foreach (var d in history.Decisions)
-                {
-                    if (d.Evidence is { } e && EventReader.ReadAt(store, new SourcePosition(e.SourceId, e.Offset)) is { } ev)
-                    {
-                        history.Evidence[d.Id] = (EventReader.SourcePath(store, e.SourceId) ?? "?", ev);
-                    }
-                }
+                var history = PeerHistory.Read(store, peer, result.GetValue(limit), DateTimeOffset.UtcNow);
                 if (result.GetValue(json))
                 {
                     PeerRenderer.WriteJson(output, history);

@@ -19,6 +19,12 @@ public static class WatchCommand
         var noSockets = new Option<bool>("--no-sockets") { Description = "Do not take socket-table and counter snapshots (sock_diag, every second by default)." };
         var metrics = new Option<string?>("--metrics") { Description = "Serve Prometheus /metrics on HOST:PORT, or 'off' (default 127.0.0.1:9477).", HelpName = "HOST:PORT" };
         var control = new Option<string?>("--control") { Description = "Answer 'uncloak status' on this root-only unix socket, or 'off' (default /run/uncloak/control.sock).", HelpName = "PATH" };
+        var web = new Option<string?>("--web")
+        {
+            Description = "Serve the dashboard: 'on' (on the file's 'web.listen', default 127.0.0.1:9477 beside /metrics), HOST:PORT, or 'off'. " +
+                "The login token is written to 'web.token_file' (default /run/uncloak/web.token, 0600); 'uncloak web url' prints the link.",
+            HelpName = "on|HOST:PORT|off",
+        };
         var journalUnit = new Option<string[]>("--journal-unit") { Description = "Also read this systemd unit's journal (repeatable), as 'sources.journal.units' does; added to the file's list.", HelpName = "UNIT" };
         var probe = new Option<string[]>("--probe")
         {
@@ -56,7 +62,7 @@ public static class WatchCommand
             "Exit codes: 0 stopped cleanly (or replay done), 2 invalid configuration or input, 3 environment error (store, port).\n\n" +
             "Examples:\n  uncloak watch --simulate\n  uncloak watch --probe https://127.0.0.1/health --allow 203.0.113.0/24 --webhook https://hooks.example/uncloak\n  uncloak watch --replay /var/log/kern.log.1 --json\n  uncloak watch --no-kmsg --file /var/log/kern.log --metrics off")
         {
-            config, db, simulate, scenarios, file, noKmsg, noSockets, journalUnit, probe, allow, webhook, firewall, maxBans, metrics, control, replay, json, verbose,
+            config, db, simulate, scenarios, file, noKmsg, noSockets, journalUnit, probe, allow, webhook, firewall, maxBans, metrics, control, web, replay, json, verbose,
         };
         command.SetAction(async (result, cancel) =>
         {
@@ -71,6 +77,7 @@ public static class WatchCommand
                 NoSockets = result.GetValue(noSockets),
                 Metrics = result.GetValue(metrics),
                 Control = result.GetValue(control),
+                Web = result.GetValue(web),
                 JournalUnits = result.GetValue(journalUnit) ?? [],
                 Probes = result.GetValue(probe) ?? [],
                 Allow = result.GetValue(allow) ?? [],

@@ -23,6 +23,9 @@ public sealed record WatchOptions
     /// <summary>The control socket's path, or "off"; null keeps the config's.</summary>
     public string? Control { get; init; }
 
+    /// <summary>The dashboard: "on", HOST:PORT, or "off"; null keeps the config's.</summary>
+    public string? Web { get; init; }
+
     public IReadOnlyList<string> JournalUnits { get; init; } = [];
 
     public IReadOnlyList<string> Probes { get; init; } = [];

@@ -23,6 +23,24 @@ public static class WatchOverrides
         {
             errors.Add(Error("--control", $"'{control}' is not an absolute socket path shorter than 108 bytes (or off)"));
         }
+        var web = config.Web;
+        switch (options.Web)
+        {
+            case null:
+                break;
+            case "on":
+                web = web with { Enabled = true };
+                break;
+            case "off":
+                web = web with { Enabled = false };
+                break;
+            case var listen when WatchConfigLoader.TrySplitHostPort(listen, out _, out _):
+                web = web with { Enabled = true, Listen = listen };
+                break;
+            default:
+                errors.Add(Error("--web", $"'{options.Web}' is not on, off or HOST:PORT"));
+                break;
+        }
         var probes = new List<ProbeConfig>(config.Probes);
         foreach (var text in options.Probes)
         {
@@ -84,6 +102,7 @@ public static class WatchOverrides
             JournalUnits = [.. config.JournalUnits, .. options.JournalUnits.Where(u => !config.JournalUnits.Contains(u))],
             Metrics = metrics,
             Control = control,
+            Web = web,
             Probes = probes,
             Allowlist = [.. config.Allowlist, .. options.Allow],
             Alerts = alerts,

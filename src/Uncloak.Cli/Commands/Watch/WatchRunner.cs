@@ -59,9 +59,6 @@ public static class WatchRunner
         return ExitCodes.Ok;
     }
 
-    private static async Task<(IAsyncDisposable, string)> StartWebAsync(string host, int port, Daemon.Metrics.WatchMetrics metrics, CancellationToken cancel)
-    {
-        var server = await MetricsServer.StartAsync(host, port, metrics, cancel).ConfigureAwait(false);
-        return (server, server.Address);
-    }
+    private static async Task<IAsyncDisposable> StartWebAsync(WatchWebContext context, CancellationToken cancel)
+        => await MetricsServer.StartAsync(context, cancel).ConfigureAwait(false);
 }
