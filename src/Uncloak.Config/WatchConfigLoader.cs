@@ -325,6 +325,8 @@ public static class WatchConfigLoader
     {
         m.Add(m.Node(key)!, message);
         return false;
+    }
+
     /// <summary><c>web:</c>: enabled, listen (host:port), socket (absolute path), token_file, session (a duration).</summary>
     private static WebConfig ReadWeb(YamlMap w, WebConfig d)
     {
