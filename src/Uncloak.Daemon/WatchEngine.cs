@@ -181,6 +181,9 @@ public sealed partial class WatchEngine : ISourceSink
                     case ProbeItem p:
                         Observe(p.Probe, p.Result);
                         break;
+                    case VantageItem v:
+                        ObserveVantage(v.Probe, v.Results);
+                        break;
                     case TickItem:
                         Tick();
                         break;

@@ -135,5 +135,20 @@ public static class Migrations
             ALTER TABLE decisions ADD COLUMN renewals INTEGER NOT NULL DEFAULT 0; -- re-bans while in force that extended this row
             ALTER TABLE decisions ADD COLUMN renewed_ms INTEGER;
             """),
+        new(22, "vantage probes: gateway, upstream and self probe results with latency and failure class", """
+            -- Issue 12, item 1. Version 22: 21 is left to the capture work's incidents table, which lands at the same time.
+            -- One row per target per round; pruned with the events' retention.
+            CREATE TABLE vantage_probes (
+                id          INTEGER PRIMARY KEY,
+                probe       TEXT NOT NULL,          -- the service probe the round ran beside
+                time_ms     INTEGER NOT NULL,
+                vantage     TEXT NOT NULL,          -- self, gateway, upstream, remote
+                target      TEXT NOT NULL,          -- 198.18.0.1, 198.18.3.1:80, [2001:2::1]:443
+                ok          INTEGER NOT NULL,
+                failure     TEXT NOT NULL,          -- '' when ok; timeout, unreachable, neigh-failed, refused…
+                latency_us  INTEGER NOT NULL
+            );
+            CREATE INDEX vantage_probes_time ON vantage_probes(time_ms);
+            """),
     ];
 }
