@@ -65,6 +65,9 @@ public sealed record WatchConfig
     /// <summary>How long the store keeps events, outages, actions and ended decisions; the daemon prunes on this schedule.</summary>
     public Core.Retention.RetentionPolicy Retention { get; init; } = new();
 
+    /// <summary>Incident bundles: where, how many, and whether outages are captured at all.</summary>
+    public ForensicsConfig Forensics { get; init; } = new();
+
     /// <summary>Where it was read from ("defaults" when no file exists).</summary>
     public string Origin { get; init; } = "defaults";
 }

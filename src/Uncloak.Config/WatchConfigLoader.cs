@@ -252,9 +252,15 @@ public static class WatchConfigLoader
             };
             rm.Finish();
         }
+        var forensics = d.Forensics;
+        if (m.Map("forensics") is { } fm)
+        {
+            forensics = ReadForensics(fm, forensics);
+        }
         m.Finish();
         return d with
         {
+            Forensics = forensics,
             Retention = retention,
             Store = store,
             Simulate = simulate,
@@ -275,6 +281,42 @@ public static class WatchConfigLoader
             MaxBansPerMinute = maxBans,
             Allowlist = allow,
         };
+    }
+
+    /// <summary><c>forensics:</c>; <c>capture: off</c> keeps the settings (for <c>uncloak incidents</c>) but captures nothing.</summary>
+    private static ForensicsConfig ReadForensics(YamlMap f, ForensicsConfig d)
+    {
+        string? dir = f.String("dir") ?? d.Directory;
+        if (dir is not null && !Path.IsPathFullyQualified(dir))
+        {
+            f.Add(f.Node("dir")!, $"'dir' must be an absolute path, not '{dir}'");
+        }
+        bool capture = d.Capture;
+        if (f.Node("capture") is YamlScalarNode { Value: { } c })
+        {
+            capture = c is "on" or "true" || (c is not ("off" or "false") && Invalid(f, "capture", "'capture' must be on or off"));
+        }
+        else if (f.Node("capture") is { } bad)
+        {
+            f.Add(bad, "'capture' must be on or off");
+        }
+        var config = new ForensicsConfig
+        {
+            Directory = dir,
+            Keep = f.Int("keep", d.Keep, 1, 100_000),
+            MaxBytes = f.Bytes("max_bytes", d.MaxBytes, 1L << 20, 1L << 40),
+            MaxBundleBytes = f.Bytes("max_bundle_bytes", d.MaxBundleBytes, 1L << 20, 1L << 30),
+            Capture = capture,
+            Baseline = f.Has("baseline") && f.Node("baseline") is YamlScalarNode { Value: "off" or "0" } ? TimeSpan.Zero : f.Duration("baseline", d.Baseline),
+        };
+        f.Finish();
+        return config;
+    }
+
+    private static bool Invalid(YamlMap m, string key, string message)
+    {
+        m.Add(m.Node(key)!, message);
+        return false;
     }
 
     /// <summary>A retention age: a duration, or <c>forever</c> (null: never pruned).</summary>

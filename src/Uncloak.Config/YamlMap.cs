@@ -137,6 +137,54 @@ internal sealed class YamlMap
         return fallback;
     }
 
+    /// <summary>
+    /// A size: a whole number of bytes, or one with a unit (<c>512KB</c>, <c>200MB</c>, <c>2GB</c>; <c>KiB</c>/<c>MiB</c>/<c>GiB</c>
+    /// and <c>K</c>/<c>M</c>/<c>G</c> mean the same powers of 1024), from <paramref name="min"/> to <paramref name="max"/> bytes.
+    /// </summary>
+    public long Bytes(string key, long fallback, long min, long max)
+    {
+        var n = Node(key);
+        if (n is null)
+        {
+            return fallback;
+        }
+        if (n is YamlScalarNode { Value: { } v } && TryParseBytes(v, out long bytes) && bytes >= min && bytes <= max)
+        {
+            return bytes;
+        }
+        Add(n, $"'{key}' must be a size such as 512KB, 200MB or 2GB, from {min:N0} to {max:N0} bytes");
+        return fallback;
+    }
+
+    private static bool TryParseBytes(string text, out long bytes)
+    {
+        bytes = 0;
+        var t = text.Trim();
+        int digits = 0;
+        while (digits < t.Length && char.IsAsciiDigit(t[digits]))
+        {
+            digits++;
+        }
+        if (digits == 0 || !long.TryParse(t.AsSpan(0, digits), NumberStyles.None, CultureInfo.InvariantCulture, out long n))
+        {
+            return false;
+        }
+        int shift = t[digits..].Trim().ToUpperInvariant() switch
+        {
+            "" or "B" => 0,
+            "K" or "KB" or "KIB" => 10,
+            "M" or "MB" or "MIB" => 20,
+            "G" or "GB" or "GIB" => 30,
+            _ => -1,
+        };
+        if (shift < 0 || n > long.MaxValue >> shift)
+        {
+            return false;
+        }
+        bytes = n << shift;
+        return true;
+    }
+
     public TimeSpan Duration(string key, TimeSpan fallback, bool required = false)
     {
         var n = Node(key);

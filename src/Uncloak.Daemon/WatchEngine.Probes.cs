@@ -42,12 +42,17 @@ public sealed partial class WatchEngine
             Interlocked.Increment(ref gauge.Failures);
         }
         var ev = new NetEvent { Kind = result.Ok ? EventKind.ProbeRecovered : EventKind.ProbeFailed, Time = result.Time, UptimeMicros = -1 };
+        if (Capture is not null)
+        {
+            RememberServiceProbe(probe, result);
+        }
         var transition = _trackers[probe].Observe(result);
         if (transition.Change == OutageChange.Started)
         {
             string hints = RecentHints(transition.Start);
             long id = _store.StartOutage(probe, transition.Start, transition.Cause, transition.Detail + " | before: " + hints);
             _openOutages[probe] = id;
+            OutageOpened(probe, id, transition.Start);
             Interlocked.Increment(ref gauge.Outages);
             _metrics.Event(EventKind.ProbeFailed);
             Alert(result.Time, AlertSeverity.Critical, "outage/" + probe, $"{probe} is DOWN ({transition.Cause})", transition.Detail + "; before it: " + hints);
@@ -74,6 +79,7 @@ public sealed partial class WatchEngine
             {
                 _store.EndOutage(id, transition.At);
             }
+            OutageClosed(probe, transition.At);
             _metrics.Event(EventKind.ProbeRecovered);
             Alert(result.Time, AlertSeverity.Notice, "recovered/" + probe, $"{probe} is UP again after {DurationText.Format(transition.At - transition.Start)}", "");
         }
@@ -124,11 +130,12 @@ public sealed partial class WatchEngine
                 var started = _time.GetUtcNow().UtcDateTime;
                 var round = vantage?.RunAsync(cancel);
                 var (ok, cause, detail, latency) = await probe.CheckAsync(cancel).ConfigureAwait(false);
-                await _channel.Writer.WriteAsync(new ProbeItem(config.Name, new ProbeResult(started, ok, cause, detail, latency)), cancel).ConfigureAwait(false);
                 if (round is not null)
                 {
-                    await _channel.Writer.WriteAsync(new VantageItem(config.Name, await round.ConfigureAwait(false)), cancel).ConfigureAwait(false);
+                    // Before the service result: an outage this result opens captures its bundle with this round in it.
+                    await _channel.Writer.WriteAsync(new VantageRoundItem(config.Name, await round.ConfigureAwait(false)), cancel).ConfigureAwait(false);
                 }
+                await _channel.Writer.WriteAsync(new ProbeItem(config.Name, new ProbeResult(started, ok, cause, detail, latency)), cancel).ConfigureAwait(false);
                 await Task.Delay(config.Interval, _time, cancel).ConfigureAwait(false);
             }
             catch (OperationCanceledException)

@@ -12,7 +12,7 @@ public sealed partial class WatchEngine
     /// <summary>Results kept in memory at most: 16 targets × a round every second for the correlation window is far below this.</summary>
     private const int VantageKept = 20_000;
 
-    private sealed record VantageItem(string Probe, IReadOnlyList<VantageProbe> Results) : Item;
+    private sealed record VantageRoundItem(string Probe, IReadOnlyList<VantageProbe> Results) : Item;
 
     private readonly Queue<(string Probe, VantageProbe Result)> _vantage = new();
     private readonly Lock _vantageLock = new();
@@ -32,7 +32,7 @@ public sealed partial class WatchEngine
         }
     }
 
-    private void ObserveVantage(string probe, IReadOnlyList<VantageProbe> results)
+    private void ObserveVantageRound(string probe, IReadOnlyList<VantageProbe> results)
     {
         var now = _time.GetUtcNow().UtcDateTime;
         lock (_vantageLock)
@@ -41,6 +41,8 @@ public sealed partial class WatchEngine
             {
                 _metrics.Vantage(probe, r);
                 _vantage.Enqueue((probe, r));
+                // Kept for the bundles' probes.txt beside the service probes' own results.
+                RememberProbe(r);
             }
             while (_vantage.Count > VantageKept || (_vantage.Count > 0 && now - _vantage.Peek().Result.Time > _config.CorrelationWindow))
             {

@@ -137,6 +137,7 @@ public sealed partial class WatchEngine : ISourceSink
             }
         }
         _historyBefore = _time.GetUtcNow().UtcDateTime - ActOnlyOnRecent;
+        StartCapture();
         using var producers = new CancellationTokenSource();
         var consumer = Task.Run(ConsumeAsync, CancellationToken.None);
         var tasks = new List<Task>();
@@ -181,8 +182,8 @@ public sealed partial class WatchEngine : ISourceSink
                     case ProbeItem p:
                         Observe(p.Probe, p.Result);
                         break;
-                    case VantageItem v:
-                        ObserveVantage(v.Probe, v.Results);
+                    case VantageRoundItem v:
+                        ObserveVantageRound(v.Probe, v.Results);
                         break;
                     case TickItem:
                         Tick();
@@ -191,6 +192,12 @@ public sealed partial class WatchEngine : ISourceSink
                         break; // handled below, through the flag
                     case StatusItem s:
                         Answer(s);
+                        break;
+                    case IncidentDoneItem d:
+                        Captured(d.Outcome);
+                        break;
+                    case VantageItem v:
+                        RememberProbe(v.Probe);
                         break;
                     case RemedyDoneItem r:
                         _store.AddActions([new ActionRecord(r.Time, "outage:" + r.Probe, "on_outage", "remedy", r.Probe, TimeSpan.Zero, false, r.Outcome, r.Command)]);
@@ -216,7 +223,7 @@ public sealed partial class WatchEngine : ISourceSink
     {
         var now = _time.GetUtcNow().UtcDateTime;
         var records = new List<ActionRecord>();
-        foreach (var (ev, _) in batch.Events)
+        foreach (var (ev, text) in batch.Events)
         {
             _metrics.Event(ev.Kind);
             if (ev.HasTime && ev.Time < _historyBefore)
@@ -224,6 +231,10 @@ public sealed partial class WatchEngine : ISourceSink
                 continue;
             }
             Remember(ev, now);
+            if (text is not null && Capture is not null)
+            {
+                RememberLine(ev.HasTime ? ev.Time : now, text);
+            }
             _actions.Clear();
             if (_pipeline.Process(ev, _actions))
             {

@@ -42,7 +42,13 @@ public static class WatchHost
         var probes = ProbeFactory.Create(config);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         using var enforcement = HostEnforcement.Open(config, store, time, alerts, log);
-        var engine = new WatchEngine(config, detection, loadDetection, new WatchStore(store), enforcement.Enforcer, time, log, metrics, notifier) { RecentAlerts = alerts };
+        // Captures run beside the engine and finish their queue after it stops (an outage's end bundle is worth the wait).
+        await using var capture = config.Forensics.Capture && config.Probes.Count > 0 ? new Forensics.IncidentCaptureService(config.Forensics, config.Forensics.DirectoryFor(store.Path), time) : null;
+        var engine = new WatchEngine(config, detection, loadDetection, new WatchStore(store), enforcement.Enforcer, time, log, metrics, notifier)
+        {
+            RecentAlerts = alerts,
+            Capture = capture,
+        };
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Cancel(); });
         using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx => { ctx.Cancel = true; engine.RequestReload(); });

@@ -136,7 +136,7 @@ public static class Migrations
             ALTER TABLE decisions ADD COLUMN renewed_ms INTEGER;
             """),
         new(22, "vantage probes: gateway, upstream and self probe results with latency and failure class", """
-            -- Issue 12, item 1. Version 22: 21 is left to the capture work's incidents table, which lands at the same time.
+            -- Issue 12, item 1. Version 22 (the capture work's incidents table is 30).
             -- One row per target per round; pruned with the events' retention.
             CREATE TABLE vantage_probes (
                 id          INTEGER PRIMARY KEY,
@@ -149,6 +149,25 @@ public static class Migrations
                 latency_us  INTEGER NOT NULL
             );
             CREATE INDEX vantage_probes_time ON vantage_probes(time_ms);
+            """),
+        new(30, "incidents: the captured evidence of each outage and where its fault was", """
+            -- Issue 12, items 2 and 5. Version 30: forensics numbers from 30 so that 21-29 stay free for the other areas.
+            -- One row per incident bundle; the bundle itself is a folder of files (forensics: dir). layers holds every
+            -- layer that scored: [{"layer": "shaper", "score": 0.9}, ...].
+            CREATE TABLE incidents (
+                id          TEXT PRIMARY KEY,       -- the bundle's folder name: 20261203T170001Z-site
+                outage_id   INTEGER,                -- outages(id); NULL for a capture on demand
+                probe       TEXT NOT NULL,          -- '' on demand
+                start_ms    INTEGER NOT NULL,
+                end_ms      INTEGER,
+                layer       TEXT NOT NULL,          -- application, host, shaper, nic, lan, upstream, unknown
+                confidence  REAL NOT NULL,
+                layers      TEXT NOT NULL,
+                summary     TEXT NOT NULL,
+                bundle      TEXT NOT NULL           -- the bundle folder's path
+            );
+            CREATE INDEX incidents_start ON incidents(start_ms);
+            CREATE INDEX incidents_outage ON incidents(outage_id);
             """),
     ];
 }

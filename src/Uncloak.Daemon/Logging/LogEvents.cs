@@ -110,4 +110,23 @@ public static class LogEvents
 
     public static void ControlUnavailable(this WatchLog log, string reason)
         => log.Write(6006, WatchLog.Warning, "no control socket: 'uncloak status' cannot reach this daemon", ("reason", reason));
+
+    // 7xxx forensics: incident captures
+    public static void IncidentCaptured(this WatchLog log, string id, string probe, string phase, string layer, double confidence, string bundle)
+        => log.Write(7001, WatchLog.Notice, "incident captured", ("id", id), ("probe", probe), ("phase", phase), ("layer", layer), ("confidence", Math.Round(confidence, 2)), ("bundle", bundle));
+
+    public static void IncidentCaptureFailed(this WatchLog log, string id, string phase, string error)
+        => log.Write(7002, WatchLog.Error, "incident capture failed; the outage is still recorded", ("id", id), ("phase", phase), ("error", error));
+
+    public static void IncidentCaptureDropped(this WatchLog log, string id, string phase)
+        => log.Write(7003, WatchLog.Warning, "incident capture skipped: captures already waiting", ("id", id), ("phase", phase));
+
+    public static void IncidentsPruned(this WatchLog log, int bundles)
+        => log.Write(7004, WatchLog.Info, "incident bundles pruned", ("bundles", bundles));
+
+    public static void IncidentCaptureProblem(this WatchLog log, string id, string problem)
+        => log.Write(7005, WatchLog.Info, "incident capture: part not captured", ("id", id), ("problem", problem));
+
+    public static void BaselineFailed(this WatchLog log, string error)
+        => log.Write(7006, WatchLog.Warning, "incident baseline not taken", ("error", error));
 }

@@ -87,6 +87,19 @@ public sealed partial class WatchMetrics
     /// <summary>True while a store write is being retried and the sources are held.</summary>
     public bool StoreBlocked { get; set; }
 
+    private long _incidentsCaptured;
+    private long _incidentCaptureFailures;
+    private long _incidentCapturesDropped;
+
+    /// <summary>An incident bundle was written (an outage's start or end).</summary>
+    public void IncidentCaptured() => Interlocked.Increment(ref _incidentsCaptured);
+
+    /// <summary>An incident capture failed (logged; the outage is still recorded).</summary>
+    public void IncidentCaptureFailed() => Interlocked.Increment(ref _incidentCaptureFailures);
+
+    /// <summary>An incident capture was not queued: captures were already waiting (one runs at a time).</summary>
+    public void IncidentCaptureDropped() => Interlocked.Increment(ref _incidentCapturesDropped);
+
     public void AlertSuppressed() => Interlocked.Increment(ref _alertsSuppressed);
 
     public long EventsOf(EventKind kind) => Interlocked.Read(ref _eventsByKind[(byte)kind]);
@@ -116,6 +129,10 @@ public sealed partial class WatchMetrics
         Line(sb, "uncloak_store_write_failures_total", [], Interlocked.Read(ref _storeWriteFailures));
         Header(sb, "uncloak_store_blocked", "gauge", "1 while a store write is being retried and every source is held.");
         Line(sb, "uncloak_store_blocked", [], StoreBlocked ? 1 : 0);
+        Header(sb, "uncloak_incident_captures_total", "counter", "Incident captures (bundles written at an outage's start and end), by result.");
+        Line(sb, "uncloak_incident_captures_total", [("result", "written")], Interlocked.Read(ref _incidentsCaptured));
+        Line(sb, "uncloak_incident_captures_total", [("result", "failed")], Interlocked.Read(ref _incidentCaptureFailures));
+        Line(sb, "uncloak_incident_captures_total", [("result", "dropped")], Interlocked.Read(ref _incidentCapturesDropped));
         Header(sb, "uncloak_alerts_total", "counter", "Alerts sent and held back by de-duplication or the rate limit.");
         Line(sb, "uncloak_alerts_total", [("result", "sent")], Interlocked.Read(ref _alertsSent));
         Line(sb, "uncloak_alerts_total", [("result", "suppressed")], Interlocked.Read(ref _alertsSuppressed));
