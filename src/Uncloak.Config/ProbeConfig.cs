@@ -24,4 +24,7 @@ public sealed record ProbeConfig
 
     /// <summary>What to run during an outage (restart the service), with its guard rails; null for nothing.</summary>
     public RemedyConfig? OnOutage { get; init; }
+
+    /// <summary>The vantage probes run beside this probe (gateway, upstream, self); null for none.</summary>
+    public VantageConfig? Vantage { get; init; }
 }

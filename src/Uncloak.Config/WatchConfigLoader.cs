@@ -416,6 +416,7 @@ public static class WatchConfigLoader
             r.Finish();
             remedy = new RemedyConfig(commands, max, backoff, notWhen);
         }
+        VantageConfig? vantage = p.Map("vantage") is { } v ? ReadVantage(v) : null;
         Uri? uri = null;
         if (http is not null && tcp is not null)
         {
@@ -442,7 +443,43 @@ public static class WatchConfigLoader
         {
             return null;
         }
-        return new ProbeConfig { Name = name, Http = uri, Tcp = tcp, Interval = interval, Timeout = timeout, ExpectStatus = status, ExpectBody = body, Failures = failures, OnOutage = remedy };
+        return new ProbeConfig { Name = name, Http = uri, Tcp = tcp, Interval = interval, Timeout = timeout, ExpectStatus = status, ExpectBody = body, Failures = failures, OnOutage = remedy, Vantage = vantage };
+    }
+
+    /// <summary><c>vantage: { self: ADDR:PORT, gateway: true, upstream: [ADDR, ADDR:PORT, …] }</c>; literal addresses only.</summary>
+    private static VantageConfig ReadVantage(YamlMap v)
+    {
+        Core.Forensics.VantageTarget? self = null;
+        if (v.String("self") is { } s)
+        {
+            if (Core.Forensics.VantageTarget.TryParse(s, out var t) && !t.IsIcmp)
+            {
+                self = t;
+            }
+            else
+            {
+                v.Add(v.Node("self")!, $"'self' must be the service's address and port (203.0.113.7:443, [2001:db8::7]:443), not '{s}'");
+            }
+        }
+        bool gateway = v.Bool("gateway", true);
+        var upstream = new List<Core.Forensics.VantageTarget>();
+        foreach (var (text, node) in v.Strings("upstream"))
+        {
+            if (Core.Forensics.VantageTarget.TryParse(text, out var t))
+            {
+                upstream.Add(t);
+            }
+            else
+            {
+                v.Add(node, $"'{text}' is not an address (ICMP echo) or address:port (TCP connect); names are not allowed, DNS may be what is down");
+            }
+        }
+        if (upstream.Count > 16)
+        {
+            v.Add(v.Node("upstream")!, "at most 16 upstream targets: every one is probed on every interval");
+        }
+        v.Finish();
+        return new VantageConfig { Self = self, Gateway = gateway, Upstream = upstream };
     }
 
     /// <summary>Splits <c>host:port</c> or <c>[v6]:port</c>.</summary>

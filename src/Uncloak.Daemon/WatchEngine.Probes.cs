@@ -10,6 +10,7 @@ using Uncloak.Linux.Probes;
 using Uncloak.Linux.Sources;
 using Uncloak.Store.Watch;
 using Uncloak.Daemon.Logging;
+using Uncloak.Daemon.Probes;
 
 namespace Uncloak.Daemon;
 
@@ -115,14 +116,25 @@ public sealed partial class WatchEngine
         }
     }
 
+    /// <summary>
+    /// Checks the service every interval; the probe's vantage round (gateway, upstream, self) runs at the same time, so
+    /// both describe the same moment and the interval stays what the config says.
+    /// </summary>
     private async Task ProbeLoopAsync(ProbeConfig config, HealthProbe probe, CancellationToken cancel)
     {
+        var vantage = ProbeFactory.Vantage(config, _time);
         while (!cancel.IsCancellationRequested)
         {
             try
             {
                 var started = _time.GetUtcNow().UtcDateTime;
+                var round = vantage?.RunAsync(cancel);
                 var (ok, cause, detail, latency) = await probe.CheckAsync(cancel).ConfigureAwait(false);
+                if (round is not null)
+                {
+                    // Before the service result: an outage this result opens captures its bundle with this round in it.
+                    await _channel.Writer.WriteAsync(new VantageRoundItem(config.Name, await round.ConfigureAwait(false)), cancel).ConfigureAwait(false);
+                }
                 await _channel.Writer.WriteAsync(new ProbeItem(config.Name, new ProbeResult(started, ok, cause, detail, latency)), cancel).ConfigureAwait(false);
                 await Task.Delay(config.Interval, _time, cancel).ConfigureAwait(false);
             }

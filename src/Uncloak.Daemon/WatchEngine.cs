@@ -182,6 +182,9 @@ public sealed partial class WatchEngine : ISourceSink
                     case ProbeItem p:
                         Observe(p.Probe, p.Result);
                         break;
+                    case VantageRoundItem v:
+                        ObserveVantageRound(v.Probe, v.Results);
+                        break;
                     case TickItem:
                         Tick();
                         break;

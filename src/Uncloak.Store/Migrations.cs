@@ -135,6 +135,21 @@ public static class Migrations
             ALTER TABLE decisions ADD COLUMN renewals INTEGER NOT NULL DEFAULT 0; -- re-bans while in force that extended this row
             ALTER TABLE decisions ADD COLUMN renewed_ms INTEGER;
             """),
+        new(22, "vantage probes: gateway, upstream and self probe results with latency and failure class", """
+            -- Issue 12, item 1. Version 22 (the capture work's incidents table is 30).
+            -- One row per target per round; pruned with the events' retention.
+            CREATE TABLE vantage_probes (
+                id          INTEGER PRIMARY KEY,
+                probe       TEXT NOT NULL,          -- the service probe the round ran beside
+                time_ms     INTEGER NOT NULL,
+                vantage     TEXT NOT NULL,          -- self, gateway, upstream, remote
+                target      TEXT NOT NULL,          -- 198.18.0.1, 198.18.3.1:80, [2001:2::1]:443
+                ok          INTEGER NOT NULL,
+                failure     TEXT NOT NULL,          -- '' when ok; timeout, unreachable, neigh-failed, refused…
+                latency_us  INTEGER NOT NULL
+            );
+            CREATE INDEX vantage_probes_time ON vantage_probes(time_ms);
+            """),
         new(30, "incidents: the captured evidence of each outage and where its fault was", """
             -- Issue 12, items 2 and 5. Version 30: forensics numbers from 30 so that 21-29 stay free for the other areas.
             -- One row per incident bundle; the bundle itself is a folder of files (forensics: dir). layers holds every

@@ -9,7 +9,7 @@ namespace Uncloak.Daemon.Metrics;
 /// The daemon's counters and gauges, rendered in the Prometheus text format (version 0.0.4). Updated by the engine
 /// thread, read by the HTTP thread: values are Interlocked or replaced whole.
 /// </summary>
-public sealed class WatchMetrics
+public sealed partial class WatchMetrics
 {
     private readonly long[] _eventsByKind = new long[256];
     private readonly ConcurrentDictionary<(string Action, bool Simulated), long> _decisions = new();
@@ -164,6 +164,7 @@ public sealed class WatchMetrics
         probes.ForEach(p => Line(sb, "uncloak_probe_failures_total", [("probe", p.Key)], Interlocked.Read(ref p.Value.Failures)));
         Header(sb, "uncloak_outages_total", "counter", "Outages recorded (consecutive failures reaching the probe's threshold).");
         probes.ForEach(p => Line(sb, "uncloak_outages_total", [("probe", p.Key)], Interlocked.Read(ref p.Value.Outages)));
+        RenderVantage(sb);
         return sb.ToString();
     }
 

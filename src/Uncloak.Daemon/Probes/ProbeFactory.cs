@@ -23,4 +23,11 @@ public static class ProbeFactory
         }
         return probes;
     }
+
+    /// <summary>The vantage prober of <paramref name="config"/> (its <c>vantage:</c>), on the probe's timeout; null when it has none.</summary>
+    public static VantageProber? Vantage(ProbeConfig config, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return config.Vantage is { } v ? new VantageProber(v.Self, v.Gateway, v.Upstream, config.Timeout, time) : null;
+    }
 }

@@ -13,6 +13,12 @@ public static class LabTopology
     private const string Bridge = "br0";
     private const string LeafDevice = "eth0";
 
+    /// <summary>The router's LAN leg (on the bridge) and its upstream leg (to the client).</summary>
+    public const string RouterLanDevice = "lan0", RouterUpstreamDevice = "up0";
+
+    /// <summary>The server's (and every LAN leaf's) interface.</summary>
+    public const string ServerDevice = LeafDevice;
+
     /// <summary>Creates the lab from scratch (removing leftovers first). On failure everything created is removed again.</summary>
     public static void Up(LabNames names)
     {
@@ -40,22 +46,32 @@ public static class LabTopology
         ExternalCommand.Ip("-n", hub, "link", "set", Bridge, "up");
         var leaves = new[]
         {
-            (Ns: names.Server, Role: "srv", V4: LabNames.ServerAddress, V6: LabNames.ServerAddress6),
-            (Ns: names.Attacker, Role: "atk", V4: LabNames.AttackerAddress, V6: LabNames.AttackerAddress6),
-            (Ns: names.Client, Role: "cli", V4: LabNames.ClientAddress, V6: LabNames.ClientAddress6),
+            (Ns: names.Server, Role: "srv", Device: LeafDevice, V4: LabNames.ServerAddress, V6: LabNames.ServerAddress6),
+            (Ns: names.Attacker, Role: "atk", Device: LeafDevice, V4: LabNames.AttackerAddress, V6: LabNames.AttackerAddress6),
+            (Ns: names.Router, Role: "rtr", Device: RouterLanDevice, V4: LabNames.GatewayAddress, V6: LabNames.GatewayAddress6),
         };
-        foreach (var (ns, role, v4, v6) in leaves)
+        foreach (var (ns, role, device, v4, v6) in leaves)
         {
             string hubEnd = "v-" + role;
             // Created in the hub; the peer end is created directly in the leaf namespace.
-            ExternalCommand.Ip("-n", hub, "link", "add", hubEnd, "type", "veth", "peer", "name", LeafDevice, "netns", ns);
+            ExternalCommand.Ip("-n", hub, "link", "add", hubEnd, "type", "veth", "peer", "name", device, "netns", ns);
             ExternalCommand.Ip("-n", hub, "link", "set", hubEnd, "master", Bridge, "up");
-            ExternalCommand.Ip("-n", ns, "addr", "add", $"{v4}/{LabNames.PrefixLength4}", "dev", LeafDevice);
-            ExternalCommand.Ip("-n", ns, "addr", "add", $"{v6}/{LabNames.PrefixLength6}", "dev", LeafDevice, "nodad");
-            ExternalCommand.Ip("-n", ns, "link", "set", LeafDevice, "up");
+            ExternalCommand.Ip("-n", ns, "addr", "add", $"{v4}/{LabNames.PrefixLength4}", "dev", device);
+            ExternalCommand.Ip("-n", ns, "addr", "add", $"{v6}/{LabNames.PrefixLength6}", "dev", device, "nodad");
+            ExternalCommand.Ip("-n", ns, "link", "set", device, "up");
         }
-        // SYN-ACKs to spoofed sources go to the attacker, which does not forward them: they die inside the lab.
-        ExternalCommand.Ip("-n", names.Server, "route", "add", LabNames.SpoofedNetwork, "via", LabNames.AttackerAddress.ToString());
+        // The upstream link: router to client, a veth pair made in the router with its far end straight in the client.
+        ExternalCommand.Ip("-n", names.Router, "link", "add", RouterUpstreamDevice, "type", "veth", "peer", "name", LeafDevice, "netns", names.Client);
+        ExternalCommand.Ip("-n", names.Router, "addr", "add", $"{LabNames.UpstreamGatewayAddress}/{LabNames.PrefixLength4}", "dev", RouterUpstreamDevice);
+        ExternalCommand.Ip("-n", names.Router, "addr", "add", $"{LabNames.UpstreamGatewayAddress6}/{LabNames.PrefixLength6}", "dev", RouterUpstreamDevice, "nodad");
+        ExternalCommand.Ip("-n", names.Router, "link", "set", RouterUpstreamDevice, "up");
+        ExternalCommand.Ip("-n", names.Client, "addr", "add", $"{LabNames.ClientAddress}/{LabNames.PrefixLength4}", "dev", LeafDevice);
+        ExternalCommand.Ip("-n", names.Client, "addr", "add", $"{LabNames.ClientAddress6}/{LabNames.PrefixLength6}", "dev", LeafDevice, "nodad");
+        ExternalCommand.Ip("-n", names.Client, "link", "set", LeafDevice, "up");
+        ExternalCommand.Sysctl(names.Router, "net.ipv4.ip_forward", "1");
+        ExternalCommand.Sysctl(names.Router, "net.ipv6.conf.all.forwarding", "1");
+        ServerRoutes(names);
+        ClientRoutes(names);
         // A new namespace's rp_filter comes from the kernel's defaults; spoofed sources must reach the listener.
         foreach (var key in new[] { "all", "default", LeafDevice })
         {
@@ -74,6 +90,27 @@ public static class LabTopology
             }
 
             """);
+    }
+
+    /// <summary>
+    /// The server's routes beyond its own link, set (or put back after a link-down removed them): the default route via the
+    /// router, the lab's LAN gateway (the attacker stays on the LAN), and the spoofed range via the attacker, whose kernel
+    /// does not forward, so SYN-ACKs to spoofed sources die inside the lab.
+    /// </summary>
+    public static void ServerRoutes(LabNames names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        ExternalCommand.Ip("-n", names.Server, "route", "replace", "default", "via", LabNames.GatewayAddress.ToString());
+        ExternalCommand.Ip("-n", names.Server, "-6", "route", "replace", "default", "via", LabNames.GatewayAddress6.ToString());
+        ExternalCommand.Ip("-n", names.Server, "route", "replace", LabNames.SpoofedNetwork, "via", LabNames.AttackerAddress.ToString());
+    }
+
+    /// <summary>The client's default routes via the router's upstream leg, set or put back.</summary>
+    public static void ClientRoutes(LabNames names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        ExternalCommand.Ip("-n", names.Client, "route", "replace", "default", "via", LabNames.UpstreamGatewayAddress.ToString());
+        ExternalCommand.Ip("-n", names.Client, "-6", "route", "replace", "default", "via", LabNames.UpstreamGatewayAddress6.ToString());
     }
 
     /// <summary>

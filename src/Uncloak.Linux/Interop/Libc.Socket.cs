@@ -14,6 +14,7 @@ internal static partial class Libc
 
     internal const int AF_NETLINK = 16;
     internal const int SOCK_RAW = 3;
+    internal const int NETLINK_ROUTE = 0;
     internal const int NETLINK_SOCK_DIAG = 4;
 
     internal const int EPERM = 1;

@@ -10,7 +10,7 @@ public sealed class LabTopologyTests
     private static string HostRoutes() => Command.Run("ip", "route", "show") + Command.Run("ip", "-6", "route", "show");
 
     [RootFact]
-    public void Up_builds_four_namespaces_with_lab_addresses_and_leaves_the_host_alone_and_down_removes_them()
+    public void Up_builds_five_namespaces_with_lab_addresses_and_leaves_the_host_alone_and_down_removes_them()
     {
         var names = LabPrefix.ForThisRun();
         string prefix = names.Prefix;
@@ -22,15 +22,18 @@ public sealed class LabTopologyTests
             Assert.Equal("up", up.Json.GetProperty("state").GetString());
             var addresses = up.Json.GetProperty("namespaces").EnumerateArray()
                 .SelectMany(n => n.GetProperty("addresses").EnumerateArray().Select(a => a.GetString()!)).ToList();
-            Assert.Equal(["198.18.0.1/24", "2001:2::1/64", "198.18.0.2/24", "2001:2::2/64", "198.18.0.3/24", "2001:2::3/64"], addresses);
-            Assert.Equal(4, LabPrefix.Existing(names).Count);
+            Assert.Equal(["198.18.0.1/24", "2001:2::1/64", "198.18.0.2/24", "2001:2::2/64", "198.18.1.3/24", "2001:2:0:1::3/64",
+                "198.18.0.254/24", "2001:2::fe/64", "198.18.1.254/24", "2001:2:0:1::fe/64"], addresses);
+            Assert.Equal(5, LabPrefix.Existing(names).Count);
 
             // The bridge and every veth live inside lab namespaces: the host's links and routes are exactly as before.
             Assert.Equal(links, HostLinks());
             Assert.Equal(routes, HostRoutes());
             Assert.Contains("br0", Command.Run("ip", "-n", names.Hub, "-o", "link", "show"));
-            // The client reaches the server over the bridge.
-            Assert.Contains("198.18.0.3", Command.Run("ip", "netns", "exec", names.Client, "ip", "route", "get", "198.18.0.1"));
+            // The client reaches the server through the router; the router is the server's default gateway.
+            Assert.Contains("via 198.18.1.254", Command.Run("ip", "netns", "exec", names.Client, "ip", "route", "get", "198.18.0.1"));
+            Assert.Contains("default via 198.18.0.254", Command.Run("ip", "-n", names.Server, "route", "show"));
+            Assert.Contains("default via 2001:2::fe", Command.Run("ip", "-n", names.Server, "-6", "route", "show"));
             // The attacker's own kernel RSTs are dropped inside the attacker namespace.
             Assert.Contains("tcp flags rst drop", Command.Run("ip", "netns", "exec", names.Attacker, "nft", "list", "ruleset"));
 
@@ -40,7 +43,7 @@ public sealed class LabTopologyTests
 
             var down = CliRun.Run("lab", "down", "--prefix", prefix, "--json");
             Assert.True(down.ExitCode == 0, down.Error);
-            Assert.Equal(4, down.Json.GetProperty("removed").GetArrayLength());
+            Assert.Equal(5, down.Json.GetProperty("removed").GetArrayLength());
             Assert.Empty(LabPrefix.Existing(names));
             var status = CliRun.Run("lab", "status", "--prefix", prefix, "--json");
             Assert.Equal("down", status.Json.GetProperty("state").GetString());

@@ -12,8 +12,10 @@ public static class LabUpCommand
         var prefix = LabOptions.Prefix();
         var json = CommonOptions.Json();
         var command = new Command("up",
-            "Create the lab: namespaces uncloak-srv (198.18.0.1, 2001:2::1), uncloak-atk (198.18.0.2, 2001:2::2), uncloak-cli " +
-            "(198.18.0.3, 2001:2::3) and uncloak-net, whose bridge joins them. Leftovers of an earlier lab are removed first. " +
+            "Create the lab: namespaces uncloak-srv (198.18.0.1, 2001:2::1), uncloak-atk (198.18.0.2, 2001:2::2) and the router " +
+            "uncloak-rtr (198.18.0.254, 2001:2::fe: the server's default gateway) on one LAN, the bridge of uncloak-net joining " +
+            "them, and uncloak-cli (198.18.1.3, 2001:2:0:1::3) beyond the router (198.18.1.254), so a LAN fault and an upstream " +
+            "fault differ. Leftovers of an earlier lab are removed first. " +
             "The attacker namespace drops its own kernel's RSTs (nft, inside that namespace) so raw-socket attackers keep " +
             "their connections; the server routes 198.18.128.0/17 (spoofed sources) to the attacker, where it dies.\n\n" +
             "Then try: sudo ip netns exec uncloak-cli curl http://198.18.0.1:8080/ while 'uncloak lab run' is going, or " +

@@ -52,7 +52,7 @@ public sealed class CaptureInNamespaceTests
             Assert.Empty(bundle.Problems);
             string Text(string name) => Encoding.UTF8.GetString(bundle.Files.Single(f => f.Name == name).Data);
             var sockets = DumpReader.Read(Encoding.UTF8.GetBytes(Text("during/ss.txt"))).Sockets;
-            Assert.Contains(sockets, s => s.State == Core.Sockets.TcpState.Listen && s.Id.LocalPort == port && s.Id.Local.ToString() == "198.18.42.1" && s.WQueue == 7);
+            Assert.Contains(sockets, s => s.State == Uncloak.Core.Sockets.TcpState.Listen && s.Id.LocalPort == port && s.Id.Local.ToString() == "198.18.42.1" && s.WQueue == 7);
             Assert.Contains($"198.18.42.1:{port} 0 7 0 -", Text("during/listeners.txt"), StringComparison.Ordinal);
             var qdiscs = DumpReader.Read(Encoding.UTF8.GetBytes(Text("during/tc.txt"))).Qdiscs;
             Assert.Contains(qdiscs, q => q.Kind == "tbf" && q.Device == "fcap0");
