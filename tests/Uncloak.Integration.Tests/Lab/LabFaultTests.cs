@@ -41,7 +41,7 @@ public sealed class LabFaultTests
             {
                 fault.Apply(names, CancellationToken.None);
                 from = clock.Elapsed;
-                var prober = new VantageProber(null, gateway: true, [new VantageTarget(Core.Events.NetAddress.FromIPAddress(LabNames.ClientAddress), 0)], TimeSpan.FromSeconds(1));
+                var prober = new VantageProber(null, gateway: true, [new VantageTarget(Uncloak.Core.Events.NetAddress.FromIPAddress(LabNames.ClientAddress), 0)], TimeSpan.FromSeconds(1));
                 round = await NetNamespace.Run(names.Server, () => prober.RunAsync(CancellationToken.None));
                 var left = Hold - (clock.Elapsed - from);
                 if (left > TimeSpan.Zero)

@@ -85,9 +85,9 @@ public sealed class VantageProbeTests : IDisposable
         Assert.Equal("REACHABLE", neighbours.Single(n => n.Address == Gateway).StateName);
     }
 
-    private static List<Core.Routing.NeighbourRecord> WaitForNeighbour(RouteClient client)
+    private static List<Uncloak.Core.Routing.NeighbourRecord> WaitForNeighbour(RouteClient client)
     {
-        List<Core.Routing.NeighbourRecord> neighbours = [];
+        List<Uncloak.Core.Routing.NeighbourRecord> neighbours = [];
         WatchDeadline.Until(() => (neighbours = client.Neighbours()).Any(x => x.Address == Gateway && x.StateName == "REACHABLE"),
             TimeSpan.FromSeconds(5), () => $"the gateway's neighbour entry to resolve ({string.Join(", ", neighbours.Select(n => $"{n.Address} {n.StateName}"))})");
         return neighbours;
