@@ -203,6 +203,10 @@ public sealed partial class WatchEngine : ISourceSink
                         Act(a);
                         break;
                     case RemedyDoneItem r:
+                        if (_remedies.TryGetValue(r.Probe, out var finished))
+                        {
+                            finished.Policy.Finished();
+                        }
                         _store.AddActions([new ActionRecord(r.Time, "outage:" + r.Probe, "on_outage", "remedy", r.Probe, TimeSpan.Zero, false, r.Outcome, r.Command)]);
                         _metrics.Decision("remedy", false);
                         _log.RemedyDone(r.Probe, r.Command, r.Outcome);

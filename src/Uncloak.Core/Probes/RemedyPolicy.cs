@@ -16,6 +16,7 @@ public sealed class RemedyPolicy
     private int _attempts;
     private DateTime _next;
     private bool _gaveUp;
+    private bool _running;
 
     public RemedyPolicy(int maxAttempts, TimeSpan backoff, IReadOnlyCollection<EventKind> notWhen)
     {
@@ -40,6 +41,11 @@ public sealed class RemedyPolicy
         {
             return new RemedyDecision(RemedyVerdict.Skip, $"not acting: the outage follows {string.Join(", ", blocking.Select(k => k.Name()))}, which a restart cannot fix");
         }
+        if (_running)
+        {
+            // A restart over D-Bus or a slow command can outlast the backoff: it is judged when it is done, never given up on meanwhile.
+            return new RemedyDecision(RemedyVerdict.Wait, "the last attempt is still running");
+        }
         if (now < _next)
         {
             return new RemedyDecision(RemedyVerdict.Wait, "backing off: the last attempt still has time to work");
@@ -54,9 +60,13 @@ public sealed class RemedyPolicy
             return new RemedyDecision(RemedyVerdict.GiveUp, $"giving up after {_attempts} attempts: the service stays down, a human is needed");
         }
         _attempts++;
+        _running = true;
         _next = now + TimeSpan.FromTicks(Backoff.Ticks * (1L << Math.Min(_attempts - 1, 16)));
         return new RemedyDecision(RemedyVerdict.Run, $"attempt {_attempts} of {MaxAttempts}");
     }
+
+    /// <summary>The attempt <see cref="Decide"/> started has finished (its outcome is recorded); the backoff runs from its start.</summary>
+    public void Finished() => _running = false;
 
     /// <summary>The outage ended: the next one starts with a clean slate.</summary>
     public void Reset()
@@ -64,5 +74,6 @@ public sealed class RemedyPolicy
         _attempts = 0;
         _next = default;
         _gaveUp = false;
+        _running = false;
     }
 }

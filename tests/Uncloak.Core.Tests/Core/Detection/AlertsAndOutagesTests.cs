@@ -70,6 +70,10 @@ public sealed class RemedyPolicyTests
         for (int s = 0; s <= 600; s += 10)
         {
             verdicts.Add(policy.Decide(T0.AddSeconds(s), []).Verdict);
+            if (verdicts[^1] == RemedyVerdict.Run)
+            {
+                policy.Finished(); // each attempt is done before the next check
+            }
         }
         // Runs at 0 s, 60 s (backoff 1 m), 180 s (2 m); then one give-up, then silence.
         var runs = verdicts.Select((v, i) => (v, s: i * 10)).Where(x => x.v == RemedyVerdict.Run).Select(x => x.s).ToList();
@@ -79,5 +83,22 @@ public sealed class RemedyPolicyTests
         Assert.True(verdicts.FindIndex(v => v == RemedyVerdict.GiveUp) * 10 >= 180 + 240, "gives up only once the third attempt's backoff has passed");
         policy.Reset();
         Assert.Equal(RemedyVerdict.Run, policy.Decide(T0.AddHours(1), []).Verdict);
+    }
+
+    [Fact]
+    public void An_attempt_still_running_past_its_backoff_is_never_given_up_on()
+    {
+        // One attempt, 1 s backoff, a restart over D-Bus that takes 5 s: the checks in between wait for it (the daemon
+        // once recorded "giving up" before the attempt's own outcome).
+        var policy = new RemedyPolicy(1, TimeSpan.FromSeconds(1), RemedyPolicy.DefaultNotWhen);
+        Assert.Equal(RemedyVerdict.Run, policy.Decide(T0, []).Verdict);
+        for (int s = 1; s <= 5; s++)
+        {
+            var wait = policy.Decide(T0.AddSeconds(s), []);
+            Assert.Equal(RemedyVerdict.Wait, wait.Verdict);
+            Assert.Equal("the last attempt is still running", wait.Reason);
+        }
+        policy.Finished();
+        Assert.Equal(RemedyVerdict.GiveUp, policy.Decide(T0.AddSeconds(6), []).Verdict);
     }
 }
