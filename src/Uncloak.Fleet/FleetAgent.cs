@@ -103,24 +103,8 @@ public sealed class FleetAgent
     }
 
     /// <summary>The shared-bans bucket, created (with the configured replicas, one value per key) when it does not exist yet.</summary>
-    private async Task<INatsKVStore> OpenBucketAsync(NatsConnection nats, CancellationToken cancel)
-    {
-        var kv = new NatsKVContext(new NatsJSContext(nats));
-        try
-        {
-            return await kv.GetStoreAsync(_config.Bucket, cancel).ConfigureAwait(false);
-        }
-        catch (NatsJSApiException e) when (e.Error.Code == 404)
-        {
-            return await kv.CreateStoreAsync(new NatsKVConfig(_config.Bucket)
-            {
-                NumberOfReplicas = _config.Replicas,
-                History = 1,
-                Storage = NatsKVStorageType.File,
-                Description = "Uncloak: bans shared by the fleet, one key per host and target",
-            }, cancel).ConfigureAwait(false);
-        }
-    }
+    private Task<INatsKVStore> OpenBucketAsync(NatsConnection nats, CancellationToken cancel)
+        => FleetBuckets.OpenAsync(new NatsKVContext(new NatsJSContext(nats)), _config.Bucket, _config.Replicas, "Uncloak: bans shared by the fleet, one key per host and target", cancel);
 
     /// <summary>Follows the store and writes this host's changes; a failed write re-snapshots at the next round.</summary>
     private async Task PublishAsync(NatsConnection nats, INatsKVStore kv, INatsKVStore hosts, CancellationToken cancel)

@@ -64,21 +64,6 @@ public static class FleetHosts
     }
 
     /// <summary>The hosts bucket, created like the bans bucket when missing.</summary>
-    internal static async Task<INatsKVStore> OpenAsync(NatsKVContext kv, int replicas, CancellationToken cancel)
-    {
-        try
-        {
-            return await kv.GetStoreAsync(Bucket, cancel).ConfigureAwait(false);
-        }
-        catch (NatsJSApiException e) when (e.Error.Code == 404)
-        {
-            return await kv.CreateStoreAsync(new NatsKVConfig(Bucket)
-            {
-                NumberOfReplicas = replicas,
-                History = 1,
-                Storage = NatsKVStorageType.File,
-                Description = "Uncloak: one heartbeat per fleet host",
-            }, cancel).ConfigureAwait(false);
-        }
-    }
+    internal static Task<INatsKVStore> OpenAsync(NatsKVContext kv, int replicas, CancellationToken cancel)
+        => FleetBuckets.OpenAsync(kv, Bucket, replicas, "Uncloak: one heartbeat per fleet host", cancel);
 }
