@@ -22,7 +22,7 @@ namespace Uncloak.Daemon;
 /// transaction. Stopping (SIGTERM) cancels the sources, lets each hand over its last batch, drains the channel and
 /// commits it, so no decision is lost. Reloading (SIGHUP) swaps in new scenarios only when they validate.
 /// </summary>
-public sealed partial class WatchEngine : ISourceSink
+public sealed partial class WatchEngine : ISourceSink, IDisposable
 {
     private abstract record Item;
 
@@ -168,6 +168,9 @@ public sealed partial class WatchEngine : ISourceSink
         _log.Stopped(_pipeline.Engine.EventsSeen);
     }
 
+    /// <summary>Releases the stop signal; call after <see cref="RunAsync"/> has returned and nothing acts on the engine.</summary>
+    public void Dispose() => _stopping.Dispose();
+
     private async Task ConsumeAsync()
     {
         await foreach (var item in _channel.Reader.ReadAllAsync().ConfigureAwait(false))
@@ -277,7 +280,7 @@ public sealed partial class WatchEngine : ISourceSink
     private bool CommitHolding(SourceBatch batch, List<ActionRecord> records, DateTime now)
     {
         var cursor = new SourceCursor(batch.Source, batch.SourceId, batch.Cursor, batch.Position, batch.Gaps);
-        bool done = WriteBackoff.Run(() => _store.Commit(cursor, batch.Events, records, now), _time, _stopping.Token,
+        bool done = WriteBackoff.Run(() => _store.Commit(cursor, batch.Events, records, now), _time,
             (e, failures, wait) =>
             {
                 _metrics.StoreWriteFailed();
@@ -289,7 +292,7 @@ public sealed partial class WatchEngine : ISourceSink
                         $"Writing to {_store.Store.Path} failed ({e.Message}). Reading is held (no event is lost) and retried with backoff until it succeeds; free space or fix the cause.");
                 }
             },
-            failures => _log.StoreWritable(batch.Source, failures));
+            failures => _log.StoreWritable(batch.Source, failures), _stopping.Token);
         _metrics.StoreBlocked = false;
         if (!done)
         {
@@ -417,7 +420,7 @@ public sealed partial class WatchEngine : ISourceSink
         }
         catch (ConfigException e)
         {
-            _log.ReloadRefusedInvalid(e.Errors.Count, e.Errors.FirstOrDefault()?.ToString());
+            _log.ReloadRefusedInvalid(e.Errors.Count, e.Errors.Count > 0 ? e.Errors[0].ToString() : null);
             foreach (var error in e.Errors)
             {
                 _log.ConfigError(error.ToString());

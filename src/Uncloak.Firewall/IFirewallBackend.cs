@@ -18,8 +18,8 @@ public interface IFirewallBackend : IDisposable
     /// <summary>True when the sets and the dropping chain are in place (as far as a cheap check can tell; <see cref="Reconcile"/> checks fully).</summary>
     bool IsInstalled();
 
-    /// <summary>One batch: (re)creates the sets and chain if missing, removes <paramref name="delete"/>, adds <paramref name="add"/> with timeouts counted from <paramref name="now"/>.</summary>
-    void Apply(IReadOnlyCollection<BanTarget> delete, IReadOnlyCollection<BanElement> add, DateTimeOffset now);
+    /// <summary>One batch: (re)creates the sets and chain if missing, removes <paramref name="remove"/>, adds <paramref name="add"/> with timeouts counted from <paramref name="now"/>.</summary>
+    void Apply(IReadOnlyCollection<BanTarget> remove, IReadOnlyCollection<BanElement> add, DateTimeOffset now);
 
     /// <summary>What the kernel holds now: each element and when it will expire.</summary>
     Dictionary<BanTarget, DateTimeOffset> ReadElements(DateTimeOffset now);

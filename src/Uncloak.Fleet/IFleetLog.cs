@@ -6,7 +6,7 @@ public interface IFleetLog
     void Connected(string server, string host);
 
     /// <summary>The bus cannot be reached or refused this host (wrong credentials, TLS); the agent keeps retrying and the host keeps defending alone.</summary>
-    void Unavailable(string error);
+    void Unavailable(string reason);
 
     void Received(int applied, int refused, int revoked);
 

@@ -39,7 +39,7 @@ public static class WriteBackoff
     /// Returns false when <paramref name="stop"/> ended the wait first: the write did not happen. A failure that is not
     /// transient (<see cref="IsTransient"/>) is thrown at once.
     /// </summary>
-    public static bool Run(Action write, TimeProvider time, CancellationToken stop, Action<Exception, int, TimeSpan> failed, Action<int> recovered)
+    public static bool Run(Action write, TimeProvider time, Action<Exception, int, TimeSpan> failed, Action<int> recovered, CancellationToken stop)
     {
         int failures = 0;
         while (true)

@@ -15,7 +15,7 @@ public sealed partial class LogFramer
 
     // Tue Aug 12 10:01:02 2025 kern.crit kernel: [uptime] msg      (OpenWrt/BusyBox logread)
     // Tue 2025-08-12 10:01:02 CEST host kernel: msg                 (journalctl -o short-full)
-    private bool TryWeekday(ReadOnlySpan<byte> line, out FramedLine framed)
+    private static bool TryWeekday(ReadOnlySpan<byte> line, out FramedLine framed)
     {
         framed = default;
         if (SyslogTimestamp.TryParseCtime(line, out var time))
@@ -48,7 +48,7 @@ public sealed partial class LogFramer
 
     // 2025-06-17T04:07:59.123456+00:00 host kernel: msg   (rsyslog, journalctl short-iso[-precise])
     // 2025-06-17T04:07:59,123456+02:00 msg                 (dmesg --time-format iso, RFC 3339-prefixed dmesg)
-    private bool TryIsoStamped(ReadOnlySpan<byte> line, out FramedLine framed)
+    private static bool TryIsoStamped(ReadOnlySpan<byte> line, out FramedLine framed)
     {
         framed = default;
         if (line.Length < 20 || line[4] != '-' || !SyslogTimestamp.TryParseRfc3339(line, out var time, out int i) || line[i] != ' ')

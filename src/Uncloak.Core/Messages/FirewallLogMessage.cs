@@ -99,14 +99,14 @@ public static partial class FirewallLogMessage
                     physOut = value;
                     break;
                 case KeySpt:
-                    AsciiNumber.TryParseUInt16(value, out spt);
+                    _ = AsciiNumber.TryParseUInt16(value, out spt); // a garbled port stays 0: the line still counts
                     break;
                 case KeyDpt:
-                    AsciiNumber.TryParseUInt16(value, out dpt);
+                    _ = AsciiNumber.TryParseUInt16(value, out dpt);
                     break;
                 case KeyLen when len == 0:
                     // The first LEN is the IP length; UDP repeats LEN= for its own header.
-                    AsciiNumber.TryParseInt32(value, out len);
+                    _ = AsciiNumber.TryParseInt32(value, out len);
                     break;
                 case KeyProto:
                     proto = ProtocolOf(value);

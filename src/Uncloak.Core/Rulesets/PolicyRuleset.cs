@@ -243,7 +243,7 @@ public static class PolicyRuleset
                 }
             }));
 
-    private static void StaticSet(Utf8JsonWriter w, string name, IReadOnlyList<BanTarget> elements)
+    private static void StaticSet(Utf8JsonWriter w, string name, List<BanTarget> elements)
     {
         NftJson.Command(w, "add", "set", () =>
         {

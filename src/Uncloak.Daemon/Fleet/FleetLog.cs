@@ -8,7 +8,7 @@ internal sealed class FleetLog(WatchLog log) : IFleetLog
 {
     public void Connected(string server, string host) => log.FleetConnected(server, host);
 
-    public void Unavailable(string error) => log.FleetUnavailable(error);
+    public void Unavailable(string reason) => log.FleetUnavailable(reason);
 
     public void Received(int applied, int refused, int revoked) => log.FleetReceived(applied, refused, revoked);
 

@@ -57,7 +57,7 @@ public static class HostFacts
         return list;
     }
 
-    private static IEnumerable<string> ReadLines(string path)
+    private static string[] ReadLines(string path)
     {
         try
         {

@@ -60,13 +60,13 @@ public sealed partial class IpsetFirewallBackend : IFirewallBackend
                Tool.Run(_ip6tables, ["-t", "raw", "-C", "PREROUTING", "-j", Chain]).Ok;
     }
 
-    public void Apply(IReadOnlyCollection<BanTarget> delete, IReadOnlyCollection<BanElement> add, DateTimeOffset now)
+    public void Apply(IReadOnlyCollection<BanTarget> remove, IReadOnlyCollection<BanElement> add, DateTimeOffset now)
     {
         if (!IsInstalled())
         {
             Install();
         }
-        Restore(delete, add, now);
+        Restore(remove, add, now);
     }
 
     public Dictionary<BanTarget, DateTimeOffset> ReadElements(DateTimeOffset now)
@@ -179,7 +179,7 @@ public sealed partial class IpsetFirewallBackend : IFirewallBackend
         Check(Tool.Run(_ipset, ["-exist", "restore"], Encoding.ASCII.GetBytes(sb.ToString())), "restore ipset elements");
     }
 
-    private int RuleCount(string save)
+    private static int RuleCount(string save)
         => Tool.Run(save, ["-t", "raw"]).Output.Split('\n').Count(l => l.StartsWith("-A " + Chain + " ", StringComparison.Ordinal) && l.Contains("uncloak ban", StringComparison.Ordinal));
 
     private static void Check(CommandResult r, string what)

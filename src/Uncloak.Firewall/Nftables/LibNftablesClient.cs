@@ -32,7 +32,7 @@ public sealed class LibNftablesClient : INftables
         if (LibNftables.nft_ctx_buffer_output(ctx) != 0 || LibNftables.nft_ctx_buffer_error(ctx) != 0)
         {
             ctx.Dispose();
-            throw new OutOfMemoryException("libnftables could not allocate its output buffers");
+            throw new InvalidOperationException("libnftables could not allocate its output buffers (out of memory)");
         }
         LibNftables.nft_ctx_output_set_flags(ctx, LibNftables.NFT_CTX_OUTPUT_JSON);
         return new LibNftablesClient(ctx);

@@ -58,10 +58,10 @@ public sealed class NftFirewallBackend : IFirewallBackend
         return rules == BanSets.All.Count;
     }
 
-    public void Apply(IReadOnlyCollection<BanTarget> delete, IReadOnlyCollection<BanElement> add, DateTimeOffset now)
+    public void Apply(IReadOnlyCollection<BanTarget> remove, IReadOnlyCollection<BanElement> add, DateTimeOffset now)
     {
         bool skeleton = !IsInstalled();
-        Run(BanScript.Render(skeleton, skeleton ? [] : delete, add, now), "apply bans");
+        Run(BanScript.Render(skeleton, skeleton ? [] : remove, add, now), "apply bans");
     }
 
     public Dictionary<BanTarget, DateTimeOffset> ReadElements(DateTimeOffset now)

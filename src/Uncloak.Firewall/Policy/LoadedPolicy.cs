@@ -11,6 +11,9 @@ namespace Uncloak.Firewall.Policy;
 /// </summary>
 public sealed class LoadedPolicy
 {
+    // Re-created in this order: a rule can only refer to a set and a chain that already exist.
+    private static readonly string[] CreationOrder = ["set", "chain", "rule"];
+
     private LoadedPolicy(JsonArray objects) => Objects = objects;
 
     /// <summary>Listing objects (<c>{"chain":…}</c>, <c>{"rule":…}</c>, <c>{"set":…}</c>), metainfo dropped.</summary>
@@ -68,7 +71,7 @@ public sealed class LoadedPolicy
         => PolicyRuleset.Document(w =>
         {
             PolicyRuleset.WriteRemoval(w, current);
-            foreach (var kind in new[] { "set", "chain", "rule" })
+            foreach (var kind in CreationOrder)
             {
                 foreach (var o in Objects.Where(o => o!.AsObject().ContainsKey(kind)))
                 {

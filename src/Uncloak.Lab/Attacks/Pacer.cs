@@ -23,7 +23,7 @@ internal sealed class Pacer(double perSecond)
     /// The flood loop every packet attacker shares: sends at <see cref="AttackLimits.Rate"/> until the time limit,
     /// the packet limit or cancellation, whichever comes first. <paramref name="send"/> gets the packet's number.
     /// </summary>
-    public static AttackStats Flood(AttackLimits limits, CancellationToken cancel, Action<long> send)
+    public static AttackStats Flood(AttackLimits limits, Action<long> send, CancellationToken cancel)
     {
         var pacer = new Pacer(limits.Rate);
         var clock = Stopwatch.StartNew();

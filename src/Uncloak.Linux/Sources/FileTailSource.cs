@@ -57,7 +57,7 @@ public sealed class FileTailSource : LiveSource
                     sink.Problem(Name, $"{_path} was truncated while the daemon was stopped; reading it from the start (gap counted)", TimeSpan.Zero);
                     offset = 0;
                 }
-                await FollowAsync(_path, offset, state, sink, cancel, untilRotated: true).ConfigureAwait(false);
+                await FollowAsync(_path, offset, state, sink, untilRotated: true, alignToLine: false, cancel).ConfigureAwait(false);
                 return;
             }
             var trail = RotatedFiles.Find(_path, id, offset, fingerprint);
@@ -81,7 +81,7 @@ public sealed class FileTailSource : LiveSource
                 state.Gaps++;
                 sink.Problem(Name, $"{_path} was rotated while the daemon was stopped and its old file is gone (no file next to it has inode {id}): lines after offset {offset} of it are lost (gap counted)", TimeSpan.Zero);
             }
-            await FollowAsync(_path, 0, state, sink, cancel, untilRotated: true).ConfigureAwait(false);
+            await FollowAsync(_path, 0, state, sink, untilRotated: true, alignToLine: false, cancel).ConfigureAwait(false);
             return;
         }
         long start = 0;
@@ -89,7 +89,7 @@ public sealed class FileTailSource : LiveSource
         {
             start = initial;
         }
-        await FollowAsync(_path, start, state, sink, cancel, untilRotated: true, alignToLine: !_fromStart && start > 0).ConfigureAwait(false);
+        await FollowAsync(_path, start, state, sink, untilRotated: true, alignToLine: !_fromStart && start > 0, cancel).ConfigureAwait(false);
     }
 
     /// <summary>Reads a rotated file to its end: a plain one by its path, a gzip one decompressed, bounded.</summary>
@@ -97,7 +97,7 @@ public sealed class FileTailSource : LiveSource
     {
         if (!file.Gzip)
         {
-            await FollowAsync(file.Path, offset, state, sink, cancel, untilRotated: false).ConfigureAwait(false);
+            await FollowAsync(file.Path, offset, state, sink, untilRotated: false, alignToLine: false, cancel).ConfigureAwait(false);
             return;
         }
         GzipLogChunks chunks;
@@ -120,7 +120,7 @@ public sealed class FileTailSource : LiveSource
             state.Format = LogFormat.Unknown;
             try
             {
-                await ReadFileAsync(chunks, id, offset, alignToLine: false, state, sink, cancel, follow: false).ConfigureAwait(false);
+                await ReadFileAsync(chunks, id, offset, alignToLine: false, state, sink, follow: false, cancel).ConfigureAwait(false);
             }
             catch (InvalidDataException e)
             {
@@ -168,7 +168,7 @@ public sealed class FileTailSource : LiveSource
     /// Reads <paramref name="path"/> from <paramref name="offset"/>. With <paramref name="untilRotated"/> it follows the
     /// path for ever, moving to each new file after a rotation; otherwise it stops at the file's end (an old rotated file).
     /// </summary>
-    private async Task FollowAsync(string path, long offset, TailState state, ISourceSink sink, CancellationToken cancel, bool untilRotated, bool alignToLine = false)
+    private async Task FollowAsync(string path, long offset, TailState state, ISourceSink sink, bool untilRotated, bool alignToLine, CancellationToken cancel)
     {
         while (!cancel.IsCancellationRequested)
         {
@@ -189,7 +189,7 @@ public sealed class FileTailSource : LiveSource
                 {
                     throw new IOException($"statx {path}: errno {errno}");
                 }
-                bool rotated = await ReadFileAsync(chunks, id, offset, alignToLine, state, sink, cancel, untilRotated).ConfigureAwait(false);
+                bool rotated = await ReadFileAsync(chunks, id, offset, alignToLine, state, sink, follow: untilRotated, cancel).ConfigureAwait(false);
                 if (!rotated || !untilRotated)
                 {
                     return;
@@ -202,7 +202,7 @@ public sealed class FileTailSource : LiveSource
     }
 
     /// <returns>True when the path now names another file (rotation by rename), false at cancellation or at the end of a non-followed file.</returns>
-    private async Task<bool> ReadFileAsync(LogChunks chunks, FileIdentity id, long offset, bool alignToLine, TailState state, ISourceSink sink, CancellationToken cancel, bool follow)
+    private async Task<bool> ReadFileAsync(LogChunks chunks, FileIdentity id, long offset, bool alignToLine, TailState state, ISourceSink sink, bool follow, CancellationToken cancel)
     {
         var buffer = new byte[ChunkSize];
         int held = 0; // bytes of an unfinished line at the start of buffer

@@ -18,7 +18,7 @@ public sealed class JournalSource : LiveSource
     private readonly string _journalctl;
 
     public JournalSource(bool kernel, IReadOnlyList<string> units, TimeProvider time, string journalctl = "journalctl")
-        : base("journal:" + string.Join(',', (kernel ? new[] { "kernel" } : []).Concat(units)), time)
+        : base("journal:" + string.Join(',', (kernel ? units.Prepend("kernel") : units)), time)
     {
         _kernel = kernel;
         _units = units;

@@ -10,6 +10,8 @@ namespace Uncloak.Store.Watch;
 /// </summary>
 public sealed class VantageStore
 {
+    private static readonly string[] InsertNames = ["$p", "$t", "$v", "$g", "$o", "$f", "$l"];
+
     private readonly SqliteStore _store;
 
     public VantageStore(SqliteStore store) => _store = store;
@@ -26,7 +28,7 @@ public sealed class VantageStore
             VALUES ($p, $t, $v, $g, $o, $f, $l)
             """;
         // No declared type: each value binds as what it is (an INTEGER stays an INTEGER for the time range queries).
-        var ps = new[] { "$p", "$t", "$v", "$g", "$o", "$f", "$l" }.Select(n => insert.Parameters.AddWithValue(n, DBNull.Value)).ToArray();
+        var ps = InsertNames.Select(n => insert.Parameters.AddWithValue(n, DBNull.Value)).ToArray();
         foreach (var r in results)
         {
             ps[0].Value = probe;

@@ -13,6 +13,8 @@ namespace Uncloak.Store.Watch;
 /// </summary>
 public sealed class WatchStore
 {
+    private static readonly string[] EventInsertNames = ["$s", "$o", "$t", "$k", "$p", "$l", "$b", "$x"];
+
     private readonly SqliteStore _store;
 
     public WatchStore(SqliteStore store) => _store = store;
@@ -63,7 +65,7 @@ public sealed class WatchStore
                 INSERT OR IGNORE INTO events(source_id, offset, time_ms, kind, peer, local_port, body, text)
                 VALUES ($s, $o, $t, $k, $p, $l, $b, $x)
                 """;
-            var ps = new[] { "$s", "$o", "$t", "$k", "$p", "$l", "$b", "$x" }.Select(n => insert.Parameters.Add(n, SqliteType.Blob)).ToArray();
+            var ps = EventInsertNames.Select(n => insert.Parameters.Add(n, SqliteType.Blob)).ToArray();
             foreach (var (ev, text) in events)
             {
                 ps[0].Value = ev.Position.SourceId;

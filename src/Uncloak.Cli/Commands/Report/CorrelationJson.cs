@@ -15,7 +15,7 @@ internal sealed record CorrelationJson(
 {
     /// <summary>The document's shape and version, first so a script can check it before reading on.</summary>
     [System.Text.Json.Serialization.JsonPropertyOrder(-1)]
-    public string Schema => "uncloak.report/1";
+    public string Schema { get; } = "uncloak.report/1";
 
     public sealed record TimeRange(DateTime Start, DateTime End);
 

@@ -12,7 +12,7 @@ internal sealed record ReplaySummaryJson(
 {
     /// <summary>The document's shape and version, first so a script can check it before reading on.</summary>
     [System.Text.Json.Serialization.JsonPropertyOrder(-1)]
-    public string Schema => "uncloak.replay/1";
+    public string Schema { get; } = "uncloak.replay/1";
 
     /// <summary>One alert; times are round-trip ("O") strings, actions are the human phrases ("ban 192.0.2.7 1h").</summary>
     public sealed record AlertEntry(string Scenario, string Key, string First, string Time, int Events, IReadOnlyList<string> Actions);

@@ -16,10 +16,10 @@ public sealed class RecordingBackend : IFirewallBackend
 
     public bool IsInstalled() => Installed;
 
-    public void Apply(IReadOnlyCollection<BanTarget> delete, IReadOnlyCollection<BanElement> add, DateTimeOffset now)
+    public void Apply(IReadOnlyCollection<BanTarget> remove, IReadOnlyCollection<BanElement> add, DateTimeOffset now)
     {
-        Batches.Add(([.. delete], [.. add]));
-        foreach (var t in delete)
+        Batches.Add(([.. remove], [.. add]));
+        foreach (var t in remove)
         {
             Kernel.Remove(t);
         }
