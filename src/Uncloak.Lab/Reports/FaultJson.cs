@@ -35,6 +35,8 @@ public static class FaultJson
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            w.WriteNumber("clients_before", Math.Round(r.ClientsBefore, 3));
+            w.WriteNumber("clients_during", Math.Round(r.ClientsDuring, 3));
             w.WriteString("fault_start", Rfc3339(r.FaultFrom));
             w.WriteString("fault_end", Rfc3339(r.FaultTo));
             Time(w, "outage_start", r.OutageStart);

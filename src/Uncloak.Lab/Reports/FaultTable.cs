@@ -13,10 +13,10 @@ public static class FaultTable
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(results);
         var c = CultureInfo.InvariantCulture;
-        string[] head = ["fault", "true layer", "verdict", "conf.", "ranks", "outage", "again", "result"];
+        string[] head = ["fault", "clients", "true layer", "verdict", "conf.", "ranks", "outage", "again", "result"];
         var rows = results.Select(r => new[]
         {
-            r.Fault.Name(), r.TrueLayer.Name(), r.Layer.Name(), r.Confidence.ToString("0.00", c),
+            r.Fault.Name(), $"{r.ClientsBefore.ToString("P0", c)} → {r.ClientsDuring.ToString("P0", c)}", r.TrueLayer.Name(), r.Layer.Name(), r.Confidence.ToString("0.00", c),
             r.Layers.Count == 0 ? "–" : string.Join(" > ", r.Layers.Select(l => l.Layer.Name() + " " + l.Score.ToString("0.00", c))),
             r.OutageStart is { } s ? (r.OutageEnd is { } e ? (e - s).TotalSeconds.ToString("0.0", c) + " s" : "open") : "none",
             r.Reanalyzed?.Name() ?? "–",

@@ -12,6 +12,11 @@ public sealed record FaultResult(FaultKind Fault, DateTime FaultFrom, DateTime F
 {
     public Layer TrueLayer => Fault.TrueLayer();
 
+    /// <summary>The clients' availability (a request every 100 ms from beyond the router) before the fault and while it held.</summary>
+    public double ClientsBefore { get; init; }
+
+    public double ClientsDuring { get; init; }
+
     public DateTime? OutageStart { get; init; }
 
     public DateTime? OutageEnd { get; init; }

@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using System.Net;
 using Uncloak.Core.Forensics.Bundles;
 using Uncloak.Core.Forensics.Incidents;
 using Uncloak.Core.Forensics.Localization;
 using Uncloak.Lab.Defences;
 using Uncloak.Lab.Faults;
+using Uncloak.Lab.Probe;
 using Uncloak.Lab.Topology;
 using Uncloak.Lab.Victim;
 using Uncloak.Linux.Forensics;
@@ -20,6 +22,11 @@ public static class FaultRunner
 {
     /// <summary>How long the daemon outlives the plan at most before it stops by itself.</summary>
     private static readonly TimeSpan DaemonSlack = TimeSpan.FromSeconds(30);
+
+    private static readonly TimeSpan ClientInterval = TimeSpan.FromMilliseconds(100), ClientTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>The clients' availability during a fault is counted from this long after it was applied.</summary>
+    private static readonly TimeSpan ClientSettle = TimeSpan.FromSeconds(1);
 
     /// <summary>How often the daemon's store is read while waiting for the outage to close.</summary>
     private static readonly TimeSpan StorePoll = TimeSpan.FromMilliseconds(500);
@@ -39,8 +46,15 @@ public static class FaultRunner
             await using var victim = await KestrelVictim.StartAsync(names.Server, 16, cancel);
             await using var monitor = OutsideMonitor.Start(names);
             await using var daemon = await WatchDaemon.StartAsync(names, plan.Warmup + plan.Hold + plan.Tail + DaemonSlack, LabConfig.RenderWithProbes, cancel);
+            // The server's clients: a request every 100 ms from beyond the router for the whole run, the traffic a fault
+            // takes away (a tiny shaper only hurts a server that has traffic); their availability is reported beside the verdict.
+            var client = new ClientProbe(names.Client, new IPEndPoint(LabNames.ServerAddress, LabNames.HttpPort), ClientInterval, ClientTimeout);
+            var clock = Stopwatch.StartNew();
+            var clients = client.RunAsync(plan.Warmup + plan.Hold + ClientTimeout, cancel);
             await Task.Delay(plan.Warmup, cancel);
+            var faultAt = clock.Elapsed;
             var (from, to) = await FaultRun.HoldAsync(LabFaults.Create(plan.Fault), names, plan.Hold, cancel);
+            var samples = await clients;
 
             // The outage closes once the service answers again and the end capture is stored; bounded by the tail.
             var waited = Stopwatch.StartNew();
@@ -49,7 +63,12 @@ public static class FaultRunner
                 await Task.Delay(StorePoll, cancel);
             }
             await daemon.StopAsync();
-            var result = new FaultResult(plan.Fault, from, to);
+            var during = samples.Where(s => s.At >= faultAt + ClientSettle && s.At < faultAt + plan.Hold - ClientTimeout).ToList();
+            var result = new FaultResult(plan.Fault, from, to)
+            {
+                ClientsBefore = ProbeSummary.Of([.. samples.Where(s => s.At < faultAt)]).Availability,
+                ClientsDuring = ProbeSummary.Of(during).Availability,
+            };
             if (Outage(daemon.Incidents(), from) is not { } incident)
             {
                 return result with { Note = "the daemon opened no outage while the fault lasted" };
