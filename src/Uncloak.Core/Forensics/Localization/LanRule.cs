@@ -6,6 +6,8 @@ namespace Uncloak.Core.Forensics.Localization;
 /// </summary>
 public sealed class LanRule : LayerRule
 {
+    private static readonly ShaperRule Shaper = new();
+
     public override Layer Layer => Layer.Lan;
 
     protected override void Apply(IncidentEvidence e, LayerFinding f)
@@ -35,6 +37,10 @@ public sealed class LanRule : LayerRule
         if (f.Score > 0 && e.Moment?.Links.Any(l => l.Name != "lo" && ((l.AdminUp && !l.Carrier) || (!l.AdminUp && e.LinkBefore(l) is { AdminUp: true }))) == true)
         {
             f.Weaken(0.35, "This host's link was down, which alone explains an unreachable gateway: the NIC comes first.");
+        }
+        if (f.Score > 0 && Shaper.Evaluate(e).Score >= Localizer.Threshold)
+        {
+            f.Weaken(0.5, "This host's own qdisc was dropping packets at the time: the gateway's probes may have been lost before they left the host.");
         }
     }
 }
