@@ -7,6 +7,29 @@ namespace Uncloak.Lab.Defences;
 /// </summary>
 public static class LabConfig
 {
+    /// <summary>The name of the service probe <see cref="RenderWithProbes"/> adds: the outages of the fault runs are this probe's.</summary>
+    public const string ServiceProbe = "service";
+
+    /// <summary>
+    /// The defaults of <see cref="Render"/> plus the lab's probes, as an admin would set them for this server: the service
+    /// asked from outside (through <see cref="Topology.OutsideMonitor"/>, beyond the router), every second so a fault of a
+    /// few seconds opens an outage, with its vantage points: the service on its own address from the host, the default
+    /// gateway, and the client's address beyond the router as the upstream target. Everything else is shipped defaults
+    /// (two failed checks make an outage; bundles are captured when it opens and ends).
+    /// </summary>
+    public static string RenderWithProbes(string storePath) =>
+        Render(storePath) +
+        $"""
+        # the lab's probes: the service from outside (through the relay beyond the router) and its vantage points.
+        probes:
+          - name: {ServiceProbe}
+            http: http://{Topology.OutsideMonitor.Endpoint}/
+            interval: 1s
+            timeout: 800ms
+            vantage: {'{'} self: "{Topology.LabNames.ServerAddress}:{Topology.LabNames.HttpPort}", gateway: true, upstream: [{Topology.LabNames.ClientAddress}] {'}'}
+
+        """;
+
     /// <summary>The YAML text for a daemon whose store is <paramref name="storePath"/>.</summary>
     public static string Render(string storePath) =>
         $"""

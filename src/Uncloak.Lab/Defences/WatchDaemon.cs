@@ -4,7 +4,9 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Uncloak.Lab.Topology;
 using Uncloak.Linux.Processes;
+using Uncloak.Core.Forensics.Incidents;
 using Uncloak.Store;
+using Uncloak.Store.Incidents;
 using Uncloak.Store.Watch;
 
 namespace Uncloak.Lab.Defences;
@@ -49,15 +51,20 @@ public sealed class WatchDaemon : IAsyncDisposable
     /// <paramref name="lifetime"/> at the latest. Throws <see cref="LabException"/> (with the daemon's last log lines) when
     /// it cannot start or exits early; nothing is left running or on disk then.
     /// </summary>
-    public static async Task<WatchDaemon> StartAsync(LabNames names, TimeSpan lifetime, CancellationToken cancel)
+    public static Task<WatchDaemon> StartAsync(LabNames names, TimeSpan lifetime, CancellationToken cancel)
+        => StartAsync(names, lifetime, LabConfig.Render, cancel);
+
+    /// <summary>As <see cref="StartAsync(LabNames, TimeSpan, CancellationToken)"/>, with the config <paramref name="config"/> renders for a store path.</summary>
+    public static async Task<WatchDaemon> StartAsync(LabNames names, TimeSpan lifetime, Func<string, string> config, CancellationToken cancel)
     {
+        ArgumentNullException.ThrowIfNull(config);
         var dir = Directory.CreateTempSubdirectory("uncloak-lab-watch-").FullName;
         Socket? notify = null;
         WatchDaemon? daemon = null;
         try
         {
-            string config = Path.Combine(dir, "uncloak.yaml");
-            await File.WriteAllTextAsync(config, LabConfig.Render(Path.Combine(dir, "uncloak.db")), cancel);
+            string configPath = Path.Combine(dir, "uncloak.yaml");
+            await File.WriteAllTextAsync(configPath, config(Path.Combine(dir, "uncloak.db")), cancel);
             string notifyPath = Path.Combine(dir, "notify");
             notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
             notify.Bind(new UnixDomainSocketEndPoint(notifyPath));
@@ -68,7 +75,7 @@ public sealed class WatchDaemon : IAsyncDisposable
             [
                 "netns", "exec", names.Server, "timeout", "--kill-after=5",
                 ((int)Math.Ceiling(lifetime.TotalSeconds)).ToString(CultureInfo.InvariantCulture),
-                .. SelfCommand.Arguments(), "watch", "--config", config,
+                .. SelfCommand.Arguments(), "watch", "--config", configPath,
             ];
             // Plain log lines, no watchdog: the lab is the daemon's supervisor here, not this host's systemd.
             var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
@@ -170,6 +177,23 @@ public sealed class WatchDaemon : IAsyncDisposable
         catch (StoreException e)
         {
             throw new LabException("cannot read the daemon's store: " + e.Message, e);
+        }
+    }
+
+    /// <summary>
+    /// The incidents the daemon stored so far (read while it runs: the store is SQLite in WAL mode, and a reader never
+    /// blocks its writer). Throws <see cref="LabException"/> when the store cannot be read.
+    /// </summary>
+    public IReadOnlyList<Incident> Incidents()
+    {
+        try
+        {
+            using var store = SqliteStore.OpenReader(StorePath);
+            return new IncidentStore(store).List();
+        }
+        catch (StoreException e)
+        {
+            throw new LabException("cannot read the daemon's incidents: " + e.Message, e);
         }
     }
 

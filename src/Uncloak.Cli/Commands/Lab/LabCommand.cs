@@ -18,13 +18,15 @@ public static class LabCommand
             "  down    remove them, also after a crash (found by name)\n" +
             "  status  what exists now\n" +
             "  run     one attack under one defence: availability, latency, counters, kills, bans\n" +
-            "  matrix  attacks × defences side by side (--short for CI)\n\n" +
+            "  matrix  attacks × defences side by side (--short for CI)\n" +
+            "  faults  each fault (gateway, upstream, link, accept queue, SYN queue, shaper) under the daemon: the layer it names\n\n" +
             "Needs root. Exit codes: 0 ok, 2 usage error, 3 not root or the lab could not be built.");
         command.Add(LabUpCommand.Create());
         command.Add(LabDownCommand.Create());
         command.Add(LabStatusCommand.Create());
         command.Add(LabRunCommand.Create());
         command.Add(LabMatrixCommand.Create());
+        command.Add(LabFaultsCommand.Create());
         return command;
     }
 }

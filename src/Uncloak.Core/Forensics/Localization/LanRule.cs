@@ -6,6 +6,8 @@ namespace Uncloak.Core.Forensics.Localization;
 /// </summary>
 public sealed class LanRule : LayerRule
 {
+    private static readonly ShaperRule Shaper = new();
+
     public override Layer Layer => Layer.Lan;
 
     protected override void Apply(IncidentEvidence e, LayerFinding f)
@@ -23,16 +25,22 @@ public sealed class LanRule : LayerRule
                         : $"{n.Address} does not answer ARP/ND on {n.Device}; if it is the gateway, the LAN is where packets stop.");
             }
         }
-        var failed = probes.Where(p => p.Vantage == Vantage.Gateway && !p.Ok).ToList();
+        // "no-gateway" is this host's route table without a default route (a link that went down takes its routes with
+        // it): nothing was asked of the LAN, so it says nothing about it.
+        var failed = probes.Where(p => p.Vantage == Vantage.Gateway && !p.Ok && p.Failure != VantageFailure.NoGateway).ToList();
         if (failed.Count > 0)
         {
             var okAfter = probes.Count(p => p.Vantage == Vantage.Gateway && p.Ok);
             f.Support(0.4, "probe", $"gateway probe failed {failed.Count} time(s) ({failed[0].Target}: {failed[0].Failure}){(okAfter > 0 ? $", passed {okAfter}" : "")}",
                 "The host could not reach its own gateway.");
         }
-        if (f.Score > 0 && e.Moment?.Links.Any(l => l.Name != "lo" && l.AdminUp && !l.Carrier) == true)
+        if (f.Score > 0 && e.Moment?.Links.Any(l => l.Name != "lo" && ((l.AdminUp && !l.Carrier) || (!l.AdminUp && e.LinkBefore(l) is { AdminUp: true }))) == true)
         {
             f.Weaken(0.35, "This host's link was down, which alone explains an unreachable gateway: the NIC comes first.");
+        }
+        if (f.Score > 0 && Shaper.Evaluate(e).Score >= Localizer.Threshold)
+        {
+            f.Weaken(0.5, "This host's own qdisc was dropping packets at the time: the gateway's probes may have been lost before they left the host.");
         }
     }
 }

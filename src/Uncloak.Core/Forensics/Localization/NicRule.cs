@@ -5,7 +5,8 @@ namespace Uncloak.Core.Forensics.Localization;
 
 /// <summary>
 /// <c>nic</c>: the NIC or its driver: link down (administratively up, no carrier), carrier transitions, transmit
-/// hang/watchdog, the driver's timeout/recover counters climbing, or transmit stuck while the qdisc holds a queue.
+/// hang/watchdog, the driver's timeout/recover counters climbing, or transmit stuck while the qdisc holds a queue; an
+/// interface that was up in the baseline and is down now.
 /// </summary>
 public sealed class NicRule : LayerRule
 {
@@ -22,6 +23,13 @@ public sealed class NicRule : LayerRule
                     $"{link.Name} is administratively up but has no carrier: the cable, the switch port or the NIC lost the link.");
             }
             var before = e.LinkBefore(link);
+            if (!link.AdminUp && before is { AdminUp: true })
+            {
+                // Not only a lost carrier: an interface the host itself took down (a driver reset, a NIC that went away,
+                // an ifdown) stops everything it carried just the same, and it is this host's interface, not the network.
+                f.Support(0.7, "link", $"{link.Name}: down (flags {string.Join(",", link.Flags)}, state {link.OperState}), UP in the baseline",
+                    $"{link.Name} was up before the outage and is down now: the host's own interface stopped carrying its traffic.");
+            }
             if (before?.Counter("tx_transns") is { } t0 && link.Counter("tx_transns") is { } t1 && t1 > t0)
             {
                 // The counter only says the carrier changed; whether it came back is the carrier flag of the last snapshot.

@@ -12,15 +12,18 @@ public sealed class UpstreamRule : LayerRule
     {
         var probes = e.AllProbes.ToList();
         bool gatewayOk = probes.Any(p => p.Vantage == Vantage.Gateway && p.Ok) && !probes.Any(p => p.Vantage == Vantage.Gateway && !p.Ok);
+        bool gatewayFailed = probes.Any(p => p.Vantage == Vantage.Gateway && !p.Ok);
         var upstream = probes.Where(p => p.Vantage == Vantage.Upstream && !p.Ok).ToList();
         var remote = probes.Where(p => p.Vantage == Vantage.Remote && !p.Ok).ToList();
         if (upstream.Count > 0)
         {
             var targets = string.Join(", ", upstream.Select(p => $"{p.Target} {p.Failure}").Distinct().Take(4));
-            f.Support(gatewayOk ? 0.7 : 0.2, "probe", $"upstream probes failed {upstream.Count} time(s): {targets}{(gatewayOk ? "; the gateway answered every probe" : "")}",
+            f.Support(gatewayOk ? 0.7 : gatewayFailed ? 0.1 : 0.2, "probe", $"upstream probes failed {upstream.Count} time(s): {targets}{(gatewayOk ? "; the gateway answered every probe" : gatewayFailed ? "; the gateway failed too" : "")}",
                 gatewayOk
                     ? "The gateway answered but nothing beyond it did: packets leave this LAN and are lost in the provider's network."
-                    : "Targets beyond the gateway did not answer; the gateway's own state is not known, so the LAN is not ruled out.");
+                    : gatewayFailed
+                        ? "Targets beyond the gateway did not answer, but neither did the gateway, which alone explains it: this says little of the network beyond."
+                        : "Targets beyond the gateway did not answer; the gateway's own state is not known, so the LAN is not ruled out.");
         }
         if (remote.Count > 0)
         {

@@ -50,6 +50,10 @@ public sealed partial class IncidentRecorderTests : IDisposable
     [GeneratedRegex(@"^(\w{3} +\d+ \d\d:\d\d:\d\d) \S+ kernel: (?:\[\s*[\d.]+\] )?(.*)$")]
     private static partial Regex SyslogLine();
 
+    /// <summary>The daemon's own kernel.log lines (the lab's recorded bundles): RFC 3339 time, host, "kernel:", message.</summary>
+    [GeneratedRegex(@"^(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d)) \S+ kernel: (.*)$")]
+    private static partial Regex Rfc3339Line();
+
     /// <summary>The kernel lines of a recorded kernel.log as the engine keeps them: time and message.</summary>
     private static List<(DateTime, string)> KernelLines(string folder, DateTime start)
     {
@@ -61,6 +65,11 @@ public sealed partial class IncidentRecorderTests : IDisposable
         }
         foreach (var line in File.ReadAllLines(path))
         {
+            if (Rfc3339Line().Match(line) is { Success: true } r)
+            {
+                lines.Add((DateTime.Parse(r.Groups[1].Value, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal), r.Groups[2].Value));
+                continue;
+            }
             var m = SyslogLine().Match(line);
             Assert.True(m.Success, line);
             var time = DateTime.ParseExact(start.Year + " " + Regex.Replace(m.Groups[1].Value, " +", " "), "yyyy MMM d HH:mm:ss", CultureInfo.InvariantCulture,
