@@ -122,8 +122,9 @@ async function refreshInForce(total) {
 async function refreshRates() {
   let t;
   try { t = await getJson('/api/timeline?range=1h'); } catch (e) { say(e.message, true); return; }
-  // The newest bucket is the minute still running: leave it out of the rate.
-  const rate = counts => counts.slice(-6, -1).reduce((a, b) => a + b, 0) / 300;
+  // The last five buckets, the newest being the minute still running: divided by the seconds they cover so far.
+  const seconds = 240 + Math.min(60, Math.max(1, Date.now() / 1000 - (t.start + (t.buckets - 1) * t.step)));
+  const rate = counts => counts.slice(-5).reduce((a, b) => a + b, 0) / seconds;
   replace('rates', section('Events per second by kind (last 5 min)', t.series.length === 0 ? el('p', { class: 'muted' }, 'No events in the last hour.') : table(['kind', 'per second', 'last hour'],
     t.series.map(s => ({ attrs: { class: 'rate' }, cells: [s.kind, rate(s.counts).toFixed(2), sparkline(s.counts)] })))));
 }
