@@ -16,6 +16,7 @@ public sealed class ReverseDns : IDisposable
     public const int MaxConcurrent = 4;
 
     private readonly TimeProvider _time;
+    private readonly TimeSpan _timeout;
     private readonly Func<IPAddress, CancellationToken, Task<string>> _lookup;
     private readonly Dictionary<IPAddress, (DateTimeOffset At, Answer Answer)> _cache = [];
     private readonly Lock _cacheLock = new();
@@ -24,10 +25,11 @@ public sealed class ReverseDns : IDisposable
     /// <summary>One answer: the name, or why there is none (<c>no name</c>, <c>timed out</c>, the resolver's error).</summary>
     public sealed record Answer(string? Name, string? Error, bool Cached);
 
-    /// <summary>Looks up through the system resolver, or <paramref name="lookup"/> (tests).</summary>
-    public ReverseDns(TimeProvider time, Func<IPAddress, CancellationToken, Task<string>>? lookup = null)
+    /// <summary>Looks up through the system resolver, or <paramref name="lookup"/> (tests), each within <paramref name="timeout"/> (<see cref="Timeout"/>).</summary>
+    public ReverseDns(TimeProvider time, Func<IPAddress, CancellationToken, Task<string>>? lookup = null, TimeSpan? timeout = null)
     {
         _time = time;
+        _timeout = timeout ?? Timeout;
         _lookup = lookup ?? (async (a, c) => (await Dns.GetHostEntryAsync(a.ToString(), c).ConfigureAwait(false)).HostName);
     }
 
@@ -44,7 +46,7 @@ public sealed class ReverseDns : IDisposable
             }
         }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        timeout.CancelAfter(Timeout);
+        timeout.CancelAfter(_timeout);
         Answer answer;
         try
         {
@@ -62,7 +64,7 @@ public sealed class ReverseDns : IDisposable
         }
         catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
         {
-            answer = new Answer(null, $"timed out after {Timeout.TotalSeconds:0} s", false);
+            answer = new Answer(null, $"timed out after {_timeout.TotalSeconds:0.#} s", false);
         }
         catch (SocketException e)
         {
@@ -78,6 +80,18 @@ public sealed class ReverseDns : IDisposable
             _cache[address] = (now, answer);
         }
         return answer;
+    }
+
+    /// <summary>Addresses in the cache.</summary>
+    internal int Cached
+    {
+        get
+        {
+            lock (_cacheLock)
+            {
+                return _cache.Count;
+            }
+        }
     }
 
     public void Dispose() => _running.Dispose();
