@@ -124,4 +124,23 @@ public sealed class EventTimelineTests : IDisposable
         Assert.Equal([(Minute(T0), "treason", 2L), (Minute(T0) + 2, "treason", 1L)], Rows("event_minutes"));
         Assert.Equal(3, EventTimeline.Read(store, new DateTimeOffset(T0).AddHours(-1), new DateTimeOffset(T0).AddHours(1)).Total);
     }
+
+    [Fact]
+    public void A_store_from_before_migration_40_gets_the_counts_of_the_rows_and_aggregates_it_holds()
+    {
+        Analyze();
+        var kept = Rows("event_minutes");
+        var hours = Rows("event_hours");
+        using (var store = SqliteStore.Open(Db))
+        {
+            // Back to version 30: the counts' tables did not exist yet.
+            store.Execute("DROP TABLE event_minutes; DROP TABLE event_hours; PRAGMA user_version = 30;");
+        }
+        using (var store = SqliteStore.Open(Db))
+        {
+            Assert.True(store.SchemaVersion() >= 40);
+        }
+        Assert.Equal(kept, Rows("event_minutes"));
+        Assert.Equal(hours, Rows("event_hours"));
+    }
 }
