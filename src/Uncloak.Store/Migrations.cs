@@ -169,5 +169,31 @@ public static class Migrations
             CREATE INDEX incidents_start ON incidents(start_ms);
             CREATE INDEX incidents_outage ON incidents(outage_id);
             """),
+        new(40, "timeline: events per minute and per hour by kind, so the dashboard's 30 days read a few hundred rows", """
+            -- Issue 14. Version 40: 21-29 and 30-39 are other areas'. Minutes count from the unix epoch (time_ms / 60000),
+            -- hours are minutes / 60. Written by the event writers in the transaction of the rows they count (firewall
+            -- LOG lines from their per-minute rollups); events with only an uptime clock have no place here. Kept
+            -- when events are pruned: the counts are the history the timeline shows.
+            CREATE TABLE event_minutes (
+                minute      INTEGER NOT NULL,
+                kind        INTEGER NOT NULL,
+                count       INTEGER NOT NULL,
+                PRIMARY KEY (minute, kind)
+            ) WITHOUT ROWID;
+            CREATE TABLE event_hours (
+                hour        INTEGER NOT NULL,
+                kind        INTEGER NOT NULL,
+                count       INTEGER NOT NULL,
+                PRIMARY KEY (hour, kind)
+            ) WITHOUT ROWID;
+            -- What a store holds from before this version, counted once.
+            INSERT INTO event_minutes(minute, kind, count)
+                SELECT minute, kind, sum(n) FROM (
+                    SELECT time_ms / 60000 AS minute, kind, count(*) AS n FROM events WHERE time_ms IS NOT NULL GROUP BY 1, 2
+                    UNION ALL
+                    SELECT bucket - 1035593280, kind, sum(count) FROM rollups WHERE scope = 0 AND uptime = 0 GROUP BY 1, 2)
+                GROUP BY minute, kind;
+            INSERT INTO event_hours(hour, kind, count) SELECT minute / 60, kind, sum(count) FROM event_minutes GROUP BY 1, 2;
+            """),
     ];
 }

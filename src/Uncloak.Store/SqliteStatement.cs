@@ -56,6 +56,13 @@ internal sealed class SqliteStatement : IDisposable
         }
     }
 
+    /// <summary>Like <see cref="Execute"/>, and returns the rows it changed (0 for an <c>INSERT OR IGNORE</c> that ignored).</summary>
+    public int ExecuteChanges()
+    {
+        Execute();
+        return raw.sqlite3_changes(_db);
+    }
+
     private void Check(int rc)
     {
         if (rc != raw.SQLITE_OK)

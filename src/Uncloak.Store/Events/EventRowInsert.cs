@@ -9,7 +9,8 @@ internal sealed class EventRowInsert(SqliteConnection connection) : IDisposable
     private readonly SqliteStatement _insert = new(connection,
         "INSERT OR IGNORE INTO events(source_id, offset, time_ms, kind, peer, local_port, body, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
 
-    public void Insert(in NetEvent ev, string? text)
+    /// <summary>Inserts the row; false when a row with its key was there already (ignored).</summary>
+    public bool Insert(in NetEvent ev, string? text)
     {
         Span<byte> address = stackalloc byte[16];
         Span<byte> body = stackalloc byte[EventPacking.MaxLength];
@@ -43,7 +44,7 @@ internal sealed class EventRowInsert(SqliteConnection connection) : IDisposable
         {
             _insert.Bind(8, text);
         }
-        _insert.Execute();
+        return _insert.ExecuteChanges() != 0;
     }
 
     public void Dispose() => _insert.Dispose();

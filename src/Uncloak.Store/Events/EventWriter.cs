@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Uncloak.Core.Events;
+using Uncloak.Store.Timeline;
 
 namespace Uncloak.Store.Events;
 
@@ -25,6 +26,7 @@ public sealed class EventWriter : IDisposable
     private readonly Thread _thread;
     private readonly ConcurrentDictionary<int, long> _storedBelow = new();
     private RollupAggregator _rollups = new();
+    private readonly TimelineCounts _timeline = new();
     private Exception? _failure;
     private long _written;
 
@@ -141,10 +143,14 @@ public sealed class EventWriter : IDisposable
                         _rollups.Add(ev);
                         continue;
                     }
-                    insert.Insert(ev, stored.Text);
+                    if (insert.Insert(ev, stored.Text))
+                    {
+                        _timeline.Add(ev);
+                    }
                     Interlocked.Increment(ref _written);
                     if (++sinceCommit >= CommitEvery)
                     {
+                        _timeline.Flush(_store.Connection, tx);
                         tx.Commit();
                         tx.Dispose();
                         tx = _store.Connection.BeginTransaction();
@@ -162,6 +168,7 @@ public sealed class EventWriter : IDisposable
                 _rollups.Merge(aggregates);
             }
             WriteRollups(tx);
+            _timeline.Flush(_store.Connection, tx);
             tx.Commit();
             tx.Dispose();
             _store.Execute("PRAGMA foreign_keys=ON;");
@@ -226,6 +233,10 @@ public sealed class EventWriter : IDisposable
             cmd.Bind(10, r.LastMinute);
             cmd.Execute();
             Interlocked.Increment(ref _written);
+            if (r.Scope == RollupScope.Minute && !r.Uptime)
+            {
+                _timeline.Add(r.Minute - TimelineCounts.UnixEpochMinute, r.Kind, r.Count);
+            }
         }
         _rollups = new RollupAggregator();
     }

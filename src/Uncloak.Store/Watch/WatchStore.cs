@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Data.Sqlite;
 using Uncloak.Core.Events;
 using Uncloak.Store.Events;
+using Uncloak.Store.Timeline;
 
 namespace Uncloak.Store.Watch;
 
@@ -66,6 +67,7 @@ public sealed class WatchStore
                 VALUES ($s, $o, $t, $k, $p, $l, $b, $x)
                 """;
             var ps = EventInsertNames.Select(n => insert.Parameters.Add(n, SqliteType.Blob)).ToArray();
+            var timeline = new TimelineCounts();
             foreach (var (ev, text) in events)
             {
                 ps[0].Value = ev.Position.SourceId;
@@ -76,8 +78,12 @@ public sealed class WatchStore
                 ps[5].Value = (int)ev.LocalPort;
                 ps[6].Value = EventPacking.Pack(ev);
                 ps[7].Value = (object?)text ?? DBNull.Value;
-                insert.ExecuteNonQuery();
+                if (insert.ExecuteNonQuery() != 0)
+                {
+                    timeline.Add(ev); // a repeat (ignored) is not counted twice
+                }
             }
+            timeline.Flush(_store.Connection, tx);
         }
         InsertActions(tx, actions);
         using (var up = _store.Connection.CreateCommand())

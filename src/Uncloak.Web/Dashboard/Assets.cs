@@ -15,7 +15,12 @@ public static class Assets
     {
         var assembly = typeof(Assets).Assembly;
         var files = new Dictionary<string, (byte[], string)>(StringComparer.Ordinal);
-        foreach (var (name, type) in new[] { ("app.js", "text/javascript; charset=utf-8"), ("app.css", "text/css; charset=utf-8") })
+        // uPlot 1.6.32 (npm, MIT; vendor/uplot/README.md) draws the timeline; its licence travels with it.
+        foreach (var (name, type) in new[]
+        {
+            ("app.js", "text/javascript; charset=utf-8"), ("app.css", "text/css; charset=utf-8"),
+            ("uPlot.iife.min.js", "text/javascript; charset=utf-8"), ("uPlot.min.css", "text/css; charset=utf-8"), ("uPlot.LICENSE", "text/plain; charset=utf-8"),
+        })
         {
             using var stream = assembly.GetManifestResourceStream("Uncloak.Web.Assets." + name)
                 ?? throw new InvalidOperationException($"the embedded asset {name} is missing from the build");

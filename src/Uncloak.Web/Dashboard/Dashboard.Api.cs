@@ -5,7 +5,10 @@ using Uncloak.Core.Decisions;
 using Uncloak.Core.Enforcement;
 using Uncloak.Core.Events;
 using Uncloak.Store;
+using Uncloak.Core.Forensics.Localization;
 using Uncloak.Store.Events;
+using Uncloak.Store.Incidents;
+using Uncloak.Store.Timeline;
 using Uncloak.Store.Watch;
 using Uncloak.Web.Auth;
 
@@ -34,6 +37,12 @@ public sealed partial class Dashboard
         "/api/outages" => OutagesAsync(http),
         "/api/actions" => ActionsAsync(http),
         "/api/stream" => StreamAsync(http),
+        "/api/timeline" => TimelineAsync(http),
+        "/api/audit" => AuditAsync(http),
+        "/api/fleet" => FleetAsync(http),
+        "/api/incidents" => IncidentsApiAsync(http, ""),
+        _ when path.StartsWith("/api/incidents/", StringComparison.Ordinal) => IncidentsApiAsync(http, path["/api/incidents/".Length..]),
+        _ when path.StartsWith("/api/rdns/", StringComparison.Ordinal) => ReverseDnsAsync(http, Uri.UnescapeDataString(path["/api/rdns/".Length..])),
         _ when path.StartsWith("/api/peers/", StringComparison.Ordinal) => PeerAsync(http, Uri.UnescapeDataString(path["/api/peers/".Length..])),
         _ => ApiErrorAsync(http, StatusCodes.Status404NotFound, "no such API: see docs/web.md"),
     };
@@ -183,16 +192,32 @@ public sealed partial class Dashboard
         await JsonAsync(http, StatusCodes.Status200OK, w => PeerHistoryJson.Write(w, history)).ConfigureAwait(false);
     }
 
-    /// <summary><c>uncloak.web.outages/1</c>: the newest 200 outages, ongoing ones with a null end.</summary>
+    /// <summary>How far before an outage its lead-up reaches.</summary>
+    public static readonly TimeSpan LeadUp = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// <c>uncloak.web.outages/1</c>: the newest 200 outages, ongoing ones with a null end; each with its lead-up (events
+    /// by kind in the <see cref="LeadUp"/> before it and during it, from the per-minute counts) and its incidents (the
+    /// localized layer, the summary, the bundle's download).
+    /// </summary>
     private async Task OutagesAsync(HttpContext http)
     {
-        var outages = await ReadAsync(s => new WatchStore(s).Outages(), http.RequestAborted).ConfigureAwait(false);
+        var now = _context.Time.GetUtcNow();
+        var outages = await ReadAsync(s =>
+        {
+            var incidents = new IncidentStore(s);
+            return new WatchStore(s).Outages().Reverse().Take(200).Select(o => (
+                Outage: o,
+                Before: EventTimeline.KindsBetween(s, o.Start - LeadUp, o.Start),
+                During: EventTimeline.KindsBetween(s, o.Start, (o.End ?? now.UtcDateTime).AddMinutes(1)),
+                Incidents: incidents.OfOutage(o.Id))).ToList();
+        }, http.RequestAborted).ConfigureAwait(false);
         await JsonAsync(http, StatusCodes.Status200OK, w =>
         {
             w.WriteStartObject();
             w.WriteString("schema", "uncloak.web.outages/1");
             w.WriteStartArray("outages");
-            foreach (var o in outages.Reverse().Take(200))
+            foreach (var (o, before, during, incidents) in outages)
             {
                 w.WriteStartObject();
                 w.WriteNumber("id", o.Id);
@@ -208,9 +233,54 @@ public sealed partial class Dashboard
                 }
                 w.WriteString("cause", o.Cause);
                 w.WriteString("detail", o.Detail);
+                WriteKinds(w, "lead_up", before);
+                WriteKinds(w, "during", during);
+                w.WriteStartArray("incidents");
+                foreach (var i in incidents)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("id", i.Id);
+                    w.WriteString("layer", i.Layer.Name());
+                    w.WriteNumber("confidence", Math.Round(i.Confidence, 2));
+                    w.WriteString("summary", i.Summary);
+                    w.WriteString("bundle", $"/api/incidents/{Uri.EscapeDataString(i.Id)}/bundle");
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            w.WriteEndObject();
+        }).ConfigureAwait(false);
+    }
+
+    private static void WriteKinds(Utf8JsonWriter w, string name, IReadOnlyDictionary<EventKind, long> kinds)
+    {
+        w.WriteStartObject(name);
+        foreach (var (kind, count) in kinds.OrderBy(k => k.Key.Name(), StringComparer.Ordinal))
+        {
+            w.WriteNumber(kind.Name(), count);
+        }
+        w.WriteEndObject();
+    }
+
+    /// <summary><c>uncloak.web.rdns/1</c>: <c>{"schema","address","name","error","cached"}</c>, bounded (<see cref="ReverseDns"/>).</summary>
+    private async Task ReverseDnsAsync(HttpContext http, string address)
+    {
+        if (!System.Net.IPAddress.TryParse(address, out var ip))
+        {
+            await ApiErrorAsync(http, StatusCodes.Status400BadRequest, $"'{address}' is not an IP address").ConfigureAwait(false);
+            return;
+        }
+        var answer = await _reverseDns.LookUpAsync(ip, http.RequestAborted).ConfigureAwait(false);
+        await JsonAsync(http, StatusCodes.Status200OK, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("schema", "uncloak.web.rdns/1");
+            w.WriteString("address", ip.ToString());
+            w.WriteString("name", answer.Name);
+            w.WriteString("error", answer.Error);
+            w.WriteBoolean("cached", answer.Cached);
             w.WriteEndObject();
         }).ConfigureAwait(false);
     }

@@ -16,6 +16,12 @@ public sealed partial class Dashboard
         if (antiforgery is not null)
         {
             html.Append("<meta name=\"uncloak-antiforgery\" content=\"").Append(antiforgery).Append("\">");
+            if (name == "timeline")
+            {
+                // The chart library (vendored, embedded): deferred scripts run in order, so it is there before app.js.
+                html.Append("<link rel=\"stylesheet\" href=\"/assets/uPlot.min.css\">");
+                html.Append("<script src=\"/assets/uPlot.iife.min.js\" defer></script>");
+            }
             html.Append("<script src=\"/assets/app.js\" defer></script>");
         }
         html.Append("</head><body><header><strong>Uncloak</strong>");

@@ -34,6 +34,8 @@ public sealed partial class Dashboard : IDisposable
     private readonly SqliteStore _reader;
     private readonly SemaphoreSlim _readerLock = new(1, 1);
 
+    private readonly ReverseDns _reverseDns;
+
     /// <summary>Cancelled when the daemon stops: live streams never end on their own, so they must not hold the shutdown.</summary>
     private readonly CancellationTokenSource _closing = new();
 
@@ -47,6 +49,7 @@ public sealed partial class Dashboard : IDisposable
         _port = port;
         _sessions = new WebSessions(context.Time, context.Config.Web.SessionLifetime);
         _reader = SqliteStore.OpenReader(context.StorePath);
+        _reverseDns = new ReverseDns(context.Time);
     }
 
     /// <summary>Whether this connection reached a dashboard listener (its TCP port, or a unix socket).</summary>
@@ -182,5 +185,8 @@ public sealed partial class Dashboard : IDisposable
         _closing.Dispose();
         _reader.Dispose();
         _readerLock.Dispose();
+        _reverseDns.Dispose();
+        _auditLock.Dispose();
+        _fleetLock.Dispose();
     }
 }

@@ -10,10 +10,12 @@ public static class Pages
     public static IReadOnlyList<Page> All { get; } =
     [
         new("/", "overview", "Overview"),
+        new("/timeline", "timeline", "Timeline"),
         new("/bans", "bans", "Bans"),
         new("/peers", "peers", "Peers"),
         new("/outages", "outages", "Outages"),
         new("/actions", "actions", "Actions"),
+        new("/audit", "audit", "Audit"),
         new("/fleet", "fleet", "Fleet"),
     ];
 

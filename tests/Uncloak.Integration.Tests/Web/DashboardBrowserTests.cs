@@ -55,6 +55,8 @@ public sealed class DashboardBrowserTests
             using var daemon = DaemonProcess.StartIn(ns.Name, "watch", "--config", config);
             WatchDeadline.Until(() => daemon.Log.Contains("event_id=6007", StringComparison.Ordinal) || daemon.HasExited, TimeSpan.FromSeconds(60), () => "the dashboard to start: " + daemon.Log);
             Assert.False(daemon.HasExited, daemon.Log);
+            // A recorded outage with its incident bundle, for the timeline's band and marker and the outages page.
+            DashboardIncidentFixture.Add(db, dir.FullName, DateTimeOffset.UtcNow.AddMinutes(-40));
             var url = CliRun.Run("web", "url", "--config", config);
             Assert.True(url.ExitCode == 0, url.Error);
 
@@ -94,12 +96,15 @@ public sealed class DashboardBrowserTests
             await overview.Locator("#in-force tr.ban[data-target='198.18.3.5']").WaitForAsync(new() { Timeout = 30_000 });
             await peers.Locator("#peer tr.ban[data-target='198.18.3.5']").WaitForAsync(new() { Timeout = 30_000 });
             Assert.Contains("198.18.3.5", ns.Exec("nft", "list", "set", "inet", "uncloak", "ban4").Out, StringComparison.Ordinal);
+            await overview.Locator("#rates tr.rate").First.WaitForAsync(new() { Timeout = 60_000 }); // events per second by kind
             await overview.ScreenshotAsync(new() { Path = Path.Combine(shots, "overview.png"), FullPage = true });
 
             // Why was it banned: the per-peer page names the scenario and the kernel line.
             await peers.GotoAsync("http://127.0.0.1:9477/peers?address=198.18.3.5");
             await peers.Locator("#peer-state.bad").WaitForAsync(new() { Timeout = 30_000 });
             Assert.Contains("shrunk-window-peers", await peers.Locator("#peer").InnerTextAsync(), StringComparison.Ordinal);
+            // Reverse DNS answers (a name, or why none: the namespace has no resolver to reach) within its 2 s bound.
+            await peers.Locator("#peer-rdns", new() { HasNotText = "looking up" }).WaitForAsync(new() { Timeout = 10_000 });
             await peers.ScreenshotAsync(new() { Path = Path.Combine(shots, "peers.png"), FullPage = true });
 
             // Unban from the bans page: the row says revoked, the kernel set no longer holds the address.
@@ -113,11 +118,27 @@ public sealed class DashboardBrowserTests
             await overview.Locator("#in-force tr.ban[data-target='198.18.3.5']").WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = 30_000 });
 
             // Every other page renders.
-            foreach (var (path, name, ready) in new[] { ("/outages", "outages", "main table, #outages"), ("/actions", "actions", "tr.action"), ("/fleet", "fleet", "#fleet") })
+            foreach (var (path, name, ready) in new[]
+            {
+                ("/timeline?range=6h", "timeline", "#timeline-marks tr.incident"), ("/outages", "outages", "tr.outage .incident"), ("/actions", "actions", "tr.action"),
+                ("/audit", "audit", "#audit-score"), ("/fleet", "fleet", "#fleet"),
+            })
             {
                 var page = await context.NewPageAsync();
                 await page.GotoAsync("http://127.0.0.1:9477" + path);
                 await page.Locator(ready).First.WaitForAsync(new() { Timeout = 30_000 });
+                if (name == "timeline")
+                {
+                    // uPlot drew: its canvas and the legend with the kind the scenario's lines were.
+                    await page.Locator("#timeline-chart canvas").WaitForAsync(new() { Timeout = 30_000 });
+                    Assert.Contains("treason", await page.Locator("#timeline-chart .u-legend").InnerTextAsync(), StringComparison.Ordinal);
+                }
+                if (name == "outages")
+                {
+                    // The evidence of the incident, read again from its bundle.
+                    await page.Locator("tr.outage button", new() { HasText = "evidence" }).First.ClickAsync();
+                    await page.Locator(".incident-detail table").WaitForAsync(new() { Timeout = 30_000 });
+                }
                 await page.ScreenshotAsync(new() { Path = Path.Combine(shots, name + ".png"), FullPage = true });
             }
             lock (errors)

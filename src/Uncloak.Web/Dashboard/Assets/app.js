@@ -118,6 +118,17 @@ async function refreshInForce(total) {
     bans.bans.map(b => ({ attrs: { 'data-target': b.target, class: 'ban' }, cells: [el('a', { href: `/peers?address=${encodeURIComponent(b.target.split('/')[0])}` }, b.target), b.origin, b.scenario || '—', b.expires, b.reason] })))));
 }
 
+// Events per second by kind: the last five whole minutes of the per-minute counts, with the hour as a sparkline.
+async function refreshRates() {
+  let t;
+  try { t = await getJson('/api/timeline?range=1h'); } catch (e) { say(e.message, true); return; }
+  // The last five buckets, the newest being the minute still running: divided by the seconds they cover so far.
+  const seconds = 240 + Math.min(60, Math.max(1, Date.now() / 1000 - (t.start + (t.buckets - 1) * t.step)));
+  const rate = counts => counts.slice(-5).reduce((a, b) => a + b, 0) / seconds;
+  replace('rates', section('Events per second by kind (last 5 min)', t.series.length === 0 ? el('p', { class: 'muted' }, 'No events in the last hour.') : table(['kind', 'per second', 'last hour'],
+    t.series.map(s => ({ attrs: { class: 'rate' }, cells: [s.kind, rate(s.counts).toFixed(2), sparkline(s.counts)] })))));
+}
+
 // ---- bans ---------------------------------------------------------------------------------------------------------
 async function act(kind, body) {
   const r = await post(`/api/${kind}`, body);
@@ -193,10 +204,16 @@ function peersPage() {
     try { h = await getJson(`/api/peers/${encodeURIComponent(address)}`); } catch (e) { say(e.message, true); return; }
     replace('peer', el('div', {},
       el('p', { class: h.banned ? 'bad' : 'muted', id: 'peer-state' }, `${h.address}: ${h.banned ? 'BANNED now' : 'not banned now'}; ${h.prior_offences} earlier offence(s) in 30 days; ${h.events} stored event(s)`),
+      el('p', { class: 'muted', id: 'peer-rdns' }, 'Reverse DNS: looking up…'),
       section('Events by kind', table(['kind', 'events', 'episodes', 'first', 'last'], h.kinds.map(k => ({ cells: [k.kind, k.events, k.episodes, k.first, k.last] })))),
       section('Decisions', table(['target', 'state', 'origin', 'scenario', 'reason', 'created', 'expires', 'revoked by', 'evidence'],
         h.decisions.map(d => ({ attrs: { class: 'decision', 'data-state': d.state }, cells: [d.target, d.state, d.origin, d.scenario || '—', d.reason, d.created, d.expires, d.revoked_by || '—',
           d.evidence ? el('pre', { class: 'mono' }, `${d.evidence.events} event(s) from ${d.evidence.first}\n${d.evidence.source || ''}\n${d.evidence.text || ''}`) : '—'] }))))));
+    // The name is a hint, not evidence (whoever controls the address's reverse zone chooses it); bounded by the daemon.
+    getJson(`/api/rdns/${encodeURIComponent(h.address.split('/')[0])}`).then(r => {
+      const p = document.getElementById('peer-rdns');
+      if (p) { p.textContent = `Reverse DNS: ${r.name || `(${r.error})`}`; }
+    }, e => say(e.message, true));
   }
   f.addEventListener('submit', e => { e.preventDefault(); history.replaceState(null, '', `/peers?address=${encodeURIComponent(f.elements.address.value.trim())}`); show(); });
   show();
@@ -205,29 +222,191 @@ function peersPage() {
   live(status => { if (status.bans_in_force && status.bans_in_force.total !== total) { total = status.bans_in_force.total; show(); } });
 }
 
-// ---- outages, actions, fleet --------------------------------------------------------------------------------------
-async function outagesPage() {
-  const o = await getJson('/api/outages');
-  main.append(o.outages.length === 0 ? el('p', { class: 'muted', id: 'outages' }, 'No outage recorded.') : table(['probe', 'start', 'end', 'cause', 'detail'],
-    o.outages.map(x => ({ cells: [x.probe, x.start, x.end || 'ongoing', x.cause, x.detail] }))));
-  main.append(el('p', { class: 'muted' }, 'Incident bundles and the localized layer appear here once the incident store is part of this build.'));
+// ---- timeline -----------------------------------------------------------------------------------------------------
+const palette = ['#1f4fd1', '#b42318', '#067647', '#b54708', '#6941c6', '#0e7090', '#c11574', '#4d5761', '#84cc16', '#f59e0b'];
+
+function isoOf(unixSeconds) { return new Date(unixSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'); }
+
+// Outages as shaded bands behind the series, incidents as dashed markers with a triangle on top.
+function drawMarks(u, t) {
+  const ctx = u.ctx;
+  const { left, top, width, height } = u.bbox;
+  const x = v => u.valToPos(v, 'x', true);
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(left, top, width, height);
+  ctx.clip();
+  ctx.fillStyle = 'rgba(180, 35, 24, 0.13)';
+  for (const o of t.outages) {
+    const a = x(Date.parse(o.start) / 1000);
+    const b = x(o.end ? Date.parse(o.end) / 1000 : Date.now() / 1000);
+    ctx.fillRect(a, top, Math.max(b - a, 2), height);
+  }
+  ctx.strokeStyle = '#6941c6';
+  ctx.fillStyle = '#6941c6';
+  ctx.setLineDash([4, 3]);
+  for (const i of t.incidents) {
+    const at = x(Date.parse(i.start) / 1000);
+    ctx.beginPath(); ctx.moveTo(at, top); ctx.lineTo(at, top + height); ctx.stroke();
+    ctx.beginPath(); ctx.moveTo(at - 5, top); ctx.lineTo(at + 5, top); ctx.lineTo(at, top + 8); ctx.fill();
+  }
+  ctx.restore();
 }
 
+function timelinePage() {
+  const params = new URLSearchParams(location.search);
+  const box = el('div', { id: 'timeline-chart', class: 'card' });
+  const summary = el('p', { id: 'timeline-summary', class: 'muted' });
+  const bar = el('div', { class: 'row', id: 'ranges' });
+  let query = params.get('from') ? { from: params.get('from'), to: params.get('to') || '' } : { range: params.get('range') || '24h' };
+  let current = null;
+  let plot = null;
+  for (const r of ['1h', '6h', '24h', '7d', '30d']) {
+    bar.append(el('button', { class: 'act', type: 'button', 'data-range': r, onclick: () => show({ range: r }) }, r), ' ');
+  }
+  // Pan: the same span, half of it earlier or later.
+  const pan = dir => {
+    if (!current) { return; }
+    const from = Date.parse(current.from) / 1000, to = Date.parse(current.to) / 1000, shift = (to - from) / 2 * dir;
+    show({ from: isoOf(from + shift), to: isoOf(Math.min(to + shift, Date.now() / 1000)) });
+  };
+  bar.append(el('button', { class: 'act', type: 'button', id: 'earlier', onclick: () => pan(-1) }, '◀ earlier'), ' ',
+    el('button', { class: 'act', type: 'button', id: 'later', onclick: () => pan(1) }, 'later ▶'));
+  main.append(bar, summary, box);
+
+  async function show(q) {
+    query = q;
+    history.replaceState(null, '', `/timeline?${new URLSearchParams(q)}`);
+    let t;
+    try { t = await getJson(`/api/timeline?${new URLSearchParams(q)}`); } catch (e) { say(e.message, true); return; }
+    current = t;
+    const xs = Array.from({ length: t.buckets }, (_, i) => t.start + i * t.step);
+    const kinds = t.series.length > 0 ? t.series : [{ kind: 'no events', counts: xs.map(() => 0) }];
+    const series = [{}, ...kinds.map((s, i) => ({ label: s.kind, stroke: palette[i % palette.length], width: 1.5, points: { show: false } }))];
+    summary.textContent = `${t.total} event(s) from ${t.from} to ${t.to}, per ${t.step === 60 ? 'minute' : 'hour'}; ` +
+      `${t.outages.length} outage(s) (red bands), ${t.incidents.length} incident(s) (dashed). Drag across the chart to zoom, double-click to zoom out.`;
+    const opts = {
+      width: Math.max(box.clientWidth - 20, 600),
+      height: 380,
+      series,
+      scales: { x: { time: true } },
+      axes: [{}, { label: `events per ${t.step === 60 ? 'minute' : 'hour'}`, size: 60 }],
+      cursor: { drag: { x: true, y: false } },
+      hooks: {
+        drawAxes: [u => drawMarks(u, t)],
+        // Zoomed to two days or less on hourly counts: fetch the per-minute counts of that span.
+        setSelect: [u => {
+          if (u.select.width < 4) { return; }
+          const min = u.posToVal(u.select.left, 'x'), max = u.posToVal(u.select.left + u.select.width, 'x');
+          if (t.step === 3600 && max - min <= 48 * 3600) { show({ from: isoOf(Math.floor(min)), to: isoOf(Math.ceil(Math.max(max, min + 3600))) }); }
+        }],
+      },
+    };
+    if (plot) { plot.destroy(); }
+    plot = new uPlot(opts, [xs, ...kinds.map(s => s.counts)], box);
+    for (const b of bar.querySelectorAll('button[data-range]')) { b.setAttribute('aria-pressed', String(q.range === b.dataset.range)); }
+    replace('timeline-marks', el('div', { class: 'grid' },
+      section('Outages in view', t.outages.length === 0 ? el('p', { class: 'muted' }, 'None.') : table(['probe', 'start', 'end', 'cause'],
+        t.outages.map(o => ({ attrs: { class: 'outage' }, cells: [o.probe, o.start, o.end || 'ongoing', o.cause] })))),
+      section('Incidents in view', t.incidents.length === 0 ? el('p', { class: 'muted' }, 'None.') : table(['start', 'layer', 'summary'],
+        t.incidents.map(i => ({ attrs: { class: 'incident' }, cells: [el('a', { href: `/outages#incident-${i.id}` }, i.start), i.layer, i.summary] }))))));
+  }
+  show(query);
+}
+
+// ---- outages and incidents ----------------------------------------------------------------------------------------
+function kindsText(kinds) {
+  const entries = Object.entries(kinds || {});
+  return entries.length === 0 ? 'no events' : entries.map(([k, n]) => `${k} ${n}`).join(', ');
+}
+
+async function incidentDetail(id, into) {
+  into.textContent = 'Reading the bundle…';
+  let d;
+  try { d = await getJson(`/api/incidents/${encodeURIComponent(id)}`); } catch (e) { into.textContent = e.message; return; }
+  const i = d.incidents[0];
+  into.textContent = '';
+  into.append(
+    el('p', {}, `Layers: ${i.layers.map(l => `${l.layer} ${l.score}`).join(', ') || 'none scored'}`),
+    i.evidence.length === 0 ? el('p', { class: 'muted' }, 'No evidence in the bundle.') : table(['evidence', ''], i.evidence.map(e => ({ cells: [e.kind, el('pre', { class: 'mono' }, e.text)] }))),
+    i.reasoning.length === 0 ? '' : el('ul', { class: 'reasoning' }, ...i.reasoning.map(r => el('li', {}, r))),
+    ...i.problems.map(p => el('p', { class: 'bad' }, p)));
+}
+
+function incidentCell(i) {
+  const detail = el('div', { class: 'incident-detail' });
+  return el('div', { class: 'incident', id: `incident-${i.id}` },
+    el('strong', {}, `${i.layer} (${Math.round(i.confidence * 100)}%)`), ' ', i.summary, ' ',
+    el('a', { href: i.bundle, class: 'bundle', download: `${i.id}.tar.gz` }, 'bundle'), ' ',
+    el('button', { class: 'act', type: 'button', onclick: () => incidentDetail(i.id, detail) }, 'evidence'), detail);
+}
+
+async function outagesPage() {
+  const [o, all] = await Promise.all([getJson('/api/outages'), getJson('/api/incidents')]);
+  main.append(section('Outages', o.outages.length === 0 ? el('p', { class: 'muted', id: 'outages' }, 'No outage recorded.') : table(['probe', 'start', 'end', 'cause', 'lead-up (10 min before)', 'during', 'incident: localized layer'],
+    o.outages.map(x => ({ attrs: { class: 'outage' }, cells: [x.probe, x.start, x.end || 'ongoing', `${x.cause}: ${x.detail}`, kindsText(x.lead_up), kindsText(x.during),
+      x.incidents.length === 0 ? el('span', { class: 'muted' }, 'no bundle') : el('div', {}, ...x.incidents.map(i => incidentCell({ ...i, bundle: i.bundle })))] })))));
+  const onDemand = all.incidents.filter(i => i.outage === null);
+  main.append(section('Captures on demand', onDemand.length === 0 ? el('p', { class: 'muted' }, 'None.') : table(['start', 'incident'],
+    onDemand.map(i => ({ cells: [i.start, incidentCell({ ...i, bundle: `/api/incidents/${encodeURIComponent(i.id)}/bundle` })] })))));
+}
+
+// ---- actions, audit, fleet ----------------------------------------------------------------------------------------
 async function actionsPage() {
   const a = await getJson('/api/actions');
   main.append(a.actions.length === 0 ? el('p', { class: 'muted', id: 'actions' }, 'No action taken yet.') : table(['time', 'by', 'action', 'target', 'outcome', 'reason'],
     a.actions.map(x => ({ attrs: { class: 'action' }, cells: [x.time, x.scenario ? `${x.by} (${x.scenario})` : x.by, x.action, x.target, x.outcome, x.reason] }))));
 }
 
-function fleetPage() {
-  main.append(el('p', { class: 'muted', id: 'fleet' }, 'Fleet mode is not part of this build: this host shares no decisions with others. Nothing to show.'));
+async function auditPage() {
+  say('Auditing this host…');
+  const a = await getJson('/api/audit');
+  say('');
+  const r = a.report;
+  const hidePass = el('input', { type: 'checkbox', id: 'hide-pass' });
+  hidePass.checked = true;
+  const rows = el('div', { id: 'audit-results' });
+  const render = () => {
+    const shown = r.results.filter(x => !hidePass.checked || (x.status !== 'pass' && x.status !== 'skip'));
+    rows.textContent = '';
+    rows.append(shown.length === 0 ? el('p', { class: 'muted' }, 'Nothing to show.') : table(['status', 'severity', 'check', 'subject', 'observed', 'expected', 'fix'],
+      shown.map(x => ({ attrs: { class: `audit-${x.status}` }, cells: [el('span', { class: x.status === 'fail' ? 'bad' : x.status === 'pass' ? 'up' : '' }, x.status), x.severity,
+        el('span', { title: x.rationale }, `${x.title} (${x.id})`), x.subject || '', x.observed, x.expected,
+        x.fix ? el('pre', { class: 'mono' }, [...x.fix.sysctl, ...x.fix.nic, x.fix.manual || ''].filter(Boolean).join('\n')) : ''] }))));
+  };
+  hidePass.addEventListener('change', render);
+  main.append(el('p', { id: 'audit-score' }, `Score ${r.score}/100 on kernel ${r.kernel}, taken ${a.time}: `,
+    Object.entries(r.counts).map(([k, n]) => `${n} ${k}`).join(', ')),
+  el('label', {}, hidePass, ' show only what falls short'), rows,
+  el('p', { class: 'muted' }, 'Read-only: to apply the sysctl fixes, run uncloak audit --fix on the server.'));
+  render();
+}
+
+async function fleetPage() {
+  const f = await getJson('/api/fleet');
+  if (!f.configured) {
+    main.append(el('p', { class: 'muted', id: 'fleet' }, 'Fleet not configured: this host shares no decisions with others (add a fleet: section, docs/fleet.md).'));
+    return;
+  }
+  if (f.error) { say(f.error, true); }
+  main.append(el('p', { class: 'muted' }, `Servers ${f.servers.join(', ')}; read ${f.read}.`),
+    el('div', { id: 'fleet' }, f.hosts.length === 0 ? el('p', { class: 'muted' }, 'No host has reported yet.') : table(['host', 'state', 'last heartbeat', 'version', 'bans in force', 'by origin', 'applied', 'refused'],
+      f.hosts.map(h => ({ attrs: { class: 'fleet-host' }, cells: [h.host, el('span', { class: h.state === 'up' ? 'up' : 'down' }, h.state), h.seen, h.version, h.bans_in_force,
+        Object.entries(h.by_origin).map(([k, n]) => `${k} ${n}`).join(', ') || '—', h.applied, h.refused] })))));
 }
 
 switch (page) {
-  case 'overview': live(renderOverview); break;
+  case 'overview': {
+    // The rates follow the live updates, at most every 10 s (each is one read of the per-minute counts).
+    let ratesAt = 0;
+    live(status => { renderOverview(status); if (Date.now() - ratesAt >= 10000) { ratesAt = Date.now(); refreshRates(); } });
+    break;
+  }
   case 'bans': bansPage(); break;
   case 'peers': peersPage(); break;
+  case 'timeline': timelinePage(); break;
   case 'outages': outagesPage().catch(e => say(e.message, true)); break;
   case 'actions': actionsPage().catch(e => say(e.message, true)); break;
-  case 'fleet': fleetPage(); break;
+  case 'audit': auditPage().catch(e => say(e.message, true)); break;
+  case 'fleet': fleetPage().catch(e => say(e.message, true)); break;
 }

@@ -1,0 +1,83 @@
+using System.Runtime.InteropServices;
+using Microsoft.Data.Sqlite;
+using Uncloak.Core.Events;
+
+namespace Uncloak.Store.Timeline;
+
+/// <summary>
+/// Counts stored events per minute and kind while a writer inserts them, and adds the counts to
+/// <c>event_minutes</c> and <c>event_hours</c> in the writer's transaction (migration 40): the timeline then reads
+/// a few hundred aggregate rows for 30 days instead of scanning millions of events. Not thread-safe: one per writer.
+/// </summary>
+public sealed class TimelineCounts
+{
+    /// <summary><see cref="DateTime.Ticks"/> minutes (the rollups' wall-clock buckets) at the unix epoch.</summary>
+    public const long UnixEpochMinute = 621_355_968_000_000_000 / TimeSpan.TicksPerMinute;
+
+    private readonly Dictionary<(long Minute, EventKind Kind), long> _counts = [];
+
+    /// <summary>Minutes and kinds counted since the last <see cref="Flush"/>.</summary>
+    public int Pending => _counts.Count;
+
+    /// <summary>Counts one stored event; an event with only an uptime clock has no place on the timeline.</summary>
+    public void Add(in NetEvent ev)
+    {
+        if (ev.HasTime)
+        {
+            Add(UnixMinute(ev.Time), ev.Kind, 1);
+        }
+    }
+
+    /// <summary>Counts <paramref name="count"/> events of <paramref name="kind"/> in unix minute <paramref name="minute"/>.</summary>
+    public void Add(long minute, EventKind kind, long count)
+    {
+        if (count > 0)
+        {
+            CollectionsMarshal.GetValueRefOrAddDefault(_counts, (minute, kind), out _) += count;
+        }
+    }
+
+    /// <summary>The unix minute of a UTC time.</summary>
+    public static long UnixMinute(DateTime time) => (time.Ticks / TimeSpan.TicksPerMinute) - UnixEpochMinute;
+
+    /// <summary>Adds what was counted to both tables inside <paramref name="tx"/> and starts counting afresh.</summary>
+    public void Flush(SqliteConnection connection, SqliteTransaction? tx)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        if (_counts.Count == 0)
+        {
+            return;
+        }
+        var hours = new Dictionary<(long Hour, EventKind Kind), long>();
+        using (var minutes = connection.CreateCommand())
+        {
+            minutes.Transaction = tx;
+            minutes.CommandText = """
+                INSERT INTO event_minutes(minute, kind, count) VALUES ($t, $k, $n)
+                ON CONFLICT(minute, kind) DO UPDATE SET count = count + excluded.count
+                """;
+            var (t, k, n) = (minutes.Parameters.Add("$t", SqliteType.Integer), minutes.Parameters.Add("$k", SqliteType.Integer), minutes.Parameters.Add("$n", SqliteType.Integer));
+            foreach (var ((minute, kind), count) in _counts)
+            {
+                (t.Value, k.Value, n.Value) = (minute, (int)kind, count);
+                minutes.ExecuteNonQuery();
+                CollectionsMarshal.GetValueRefOrAddDefault(hours, (minute / 60, kind), out _) += count; // as migration 40 divides
+            }
+        }
+        using (var perHour = connection.CreateCommand())
+        {
+            perHour.Transaction = tx;
+            perHour.CommandText = """
+                INSERT INTO event_hours(hour, kind, count) VALUES ($t, $k, $n)
+                ON CONFLICT(hour, kind) DO UPDATE SET count = count + excluded.count
+                """;
+            var (t, k, n) = (perHour.Parameters.Add("$t", SqliteType.Integer), perHour.Parameters.Add("$k", SqliteType.Integer), perHour.Parameters.Add("$n", SqliteType.Integer));
+            foreach (var ((hour, kind), count) in hours)
+            {
+                (t.Value, k.Value, n.Value) = (hour, (int)kind, count);
+                perHour.ExecuteNonQuery();
+            }
+        }
+        _counts.Clear();
+    }
+}
