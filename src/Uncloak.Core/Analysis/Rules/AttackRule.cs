@@ -56,7 +56,8 @@ public sealed class AttackRule : FindingRule
             }
             if (a.ZeroWindowConnections > 0)
             {
-                evidence.Add($"{N(a.ZeroWindowConnections)} connection(s) held at zero window, the longest for {Secs(a.LongestHoldMillis)}, with {N(a.BytesPinned)} bytes pinned towards {who}" +
+                evidence.Add($"{N(a.ZeroWindowConnections)} connection(s) held at zero window, the longest for {Secs(a.LongestHoldMillis)}" +
+                    (a.BytesPinned > 0 ? $", with {N(a.BytesPinned)} bytes pinned towards {who}" : ", with no data in flight towards it") +
                     (a.Probes > 0 ? $"; {N(a.Probes)} zero-window probe(s) sent into them." : "."));
             }
             if (a.SlowConnections > 0)
