@@ -27,7 +27,12 @@ public sealed class AttackRule : FindingRule
     /// <summary>The attacker in words: an address, a range, or why there is none.</summary>
     public static string Who(AttackTally a) => a.AttackerRange
         ?? (!a.Attacker.IsNone ? a.Attacker.ToString()
-            : a.Mechanism == AttackMechanism.SpreadIcmpFlood ? "many sources" : "forged sources sharing no range");
+            : a.Mechanism switch
+            {
+                AttackMechanism.SpreadIcmpFlood => "many sources",
+                AttackMechanism.SpoofedSynFlood => "forged sources sharing no range",
+                _ => "sources sharing no narrow range",
+            });
 
     /// <summary>The stable finding id: mechanism, attacker, target.</summary>
     public static string Id(AttackTally a)

@@ -145,6 +145,35 @@ public sealed class AttackFindingsTests
     }
 
     [Fact]
+    public void A_concentrated_syn_flood_without_a_narrow_source_range_names_no_attacker_and_no_ban()
+    {
+        // What the benchmark's generated capture gives: SYNs to a port where real handshakes complete, no range named.
+        var builder = new AnalysisBuilder();
+        builder.Add(new Uncloak.Core.Events.NetEvent
+        {
+            Time = new DateTime(2026, 12, 4, 17, 31, 0, DateTimeKind.Utc),
+            UptimeMicros = -1,
+            Kind = Uncloak.Core.Events.EventKind.SynRecvFlood,
+            Form = 0,
+            Local = Uncloak.Core.Events.NetAddress.Parse(Server),
+            LocalPort = 443,
+            Count = 8524,
+            Length = 8000,
+            Queue = 128,
+            Millis = 10_000,
+        }, 1);
+        var report = builder.Build();
+
+        var attack = Assert.Single(report.Attacks);
+        Assert.Equal(AttackMechanism.SynFlood, attack.Mechanism);
+        Assert.True(attack.Attacker.IsNone);
+        var finding = Assert.Single(report.Findings, f => f.Id.StartsWith("attack.", StringComparison.Ordinal));
+        Assert.Equal("SYN flood from sources sharing no narrow range on 198.18.0.1:443", finding.Title);
+        Assert.Contains("8,524 handshake(s) left half-open", finding.Evidence[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("bans add", AllText(report), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Two_captures_of_different_attacks_read_together_give_one_finding_each()
     {
         var builder = new AnalysisBuilder();
