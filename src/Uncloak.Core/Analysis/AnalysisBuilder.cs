@@ -20,6 +20,7 @@ public sealed class AnalysisBuilder : IEventSink
     private readonly Dictionary<(EventKind Kind, long Minute), long> _minutesUptime = [];
     private readonly EpisodeTable _episodes;
     private readonly List<NetEvent> _rare = [];
+    private readonly AttackTallies _attacks = new();
     private readonly List<SourceSummary> _sources = [];
     private long _suppressed;
     private DateTime _first = DateTime.MaxValue;
@@ -101,6 +102,7 @@ public sealed class AnalysisBuilder : IEventSink
                 _suppressed += ev.Count * weight;
                 break;
             default:
+                _attacks.Add(ev, time, weight);
                 if (_rare.Count < 200_000)
                 {
                     _rare.Add(ev);
@@ -268,6 +270,7 @@ public sealed class AnalysisBuilder : IEventSink
             _episodes.Merge(other._episodes);
         }
         _rare.AddRange(other._rare);
+        _attacks.Merge(other._attacks);
         _sources.AddRange(other._sources);
         _suppressed += other._suppressed;
         _wallEvents += other._wallEvents;
@@ -318,6 +321,8 @@ public sealed class AnalysisBuilder : IEventSink
             SuppressedMessages = _suppressed,
             Disruptions = history.Disruptions,
             Listening = ports,
+            Attacks = _attacks.Ordered(),
+            UntalliedAttackEvents = _attacks.Untallied,
             Findings = [],
             Minutes = wall ? _minutesWall : _minutesUptime,
         };

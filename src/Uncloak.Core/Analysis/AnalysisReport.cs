@@ -44,6 +44,12 @@ public sealed record AnalysisReport
 
     public required IReadOnlyList<Finding> Findings { get; init; }
 
+    /// <summary>The attacks the events show, one per attacker, target and mechanism, first seen first.</summary>
+    public IReadOnlyList<AttackTally> Attacks { get; init; } = [];
+
+    /// <summary>Attack events past <see cref="AttackTallies.MaxAttacks"/> distinct attacks, counted but not tallied.</summary>
+    public long UntalliedAttackEvents { get; init; }
+
     /// <summary>The listening ports the directions were judged by (given, and named by SYN-flood lines).</summary>
     public ServicePorts Listening { get; init; } = ServicePorts.None;
 

@@ -16,6 +16,7 @@ public static class Reasoner
     /// <summary>Every rule, in the order findings are listed; the verdict comes last because it reads the others.</summary>
     public static IReadOnlyList<FindingRule> Rules { get; } =
     [
+        new AttackRule(),
         new TreasonRule(),
         new SynFloodRule(),
         new ConntrackRule(),

@@ -65,6 +65,10 @@ public static class EventFields
                 d["sources"] = (long)ev.Length;
                 d["prefixes"] = (long)ev.Queue;
                 d["spoofed"] = ev.Form == 1 ? "true" : "false";
+                if (ev.PeerPrefixLength != 0)
+                {
+                    d["source_range"] = string.Create(CultureInfo.InvariantCulture, $"{ev.Peer}/{ev.PeerPrefixLength}");
+                }
                 if (ev.Millis2 != 0)
                 {
                     // Only the wire sees TTLs: the spread of the SYNs' TTLs, a spoofing hint.

@@ -43,6 +43,12 @@ public readonly struct NetEvent
 
     public ushort PeerPort { get; init; }
 
+    /// <summary>
+    /// When <see cref="Peer"/> stands for a range rather than one address (a spoofed SYN flood's sources seen on the
+    /// wire), the range's prefix length; 0 when <see cref="Peer"/> is one address or the length is not known.
+    /// </summary>
+    public byte PeerPrefixLength { get; init; }
+
     public NetAddress Local { get; init; }
 
     public ushort LocalPort { get; init; }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Uncloak.Core.Analysis;
+using Uncloak.Core.Analysis.Rules;
 using Uncloak.Core.Events;
 
 namespace Uncloak.Core.Reports;
@@ -173,6 +174,13 @@ public static class AnalysisJson
         }
         w.WriteEndArray();
 
+        w.WriteStartArray("attacks");
+        foreach (var a in r.Attacks)
+        {
+            WriteAttack(w, a, r.Clock);
+        }
+        w.WriteEndArray();
+
         w.WriteStartArray("findings");
         foreach (var f in r.Findings)
         {
@@ -253,5 +261,57 @@ public static class AnalysisJson
         {
             w.WriteNumber(name, Math.Round((t - DateTime.UnixEpoch).TotalSeconds, 6));
         }
+    }
+    /// <summary>One attack: the finding's facts as fields, so a script need not parse sentences.</summary>
+    private static void WriteAttack(Utf8JsonWriter w, AttackTally a, string clock)
+    {
+        w.WriteStartObject();
+        w.WriteString("finding", AttackRule.Id(a));
+        w.WriteString("mechanism", a.Mechanism.Name());
+        w.WriteString("attacker", AttackRule.Who(a));
+        if (a.AttackerRange is { } range)
+        {
+            w.WriteString("attacker_range", range);
+        }
+        if (!a.Target.IsNone)
+        {
+            w.WriteString("target", a.Target.ToString());
+        }
+        if (a.LocalPort != 0)
+        {
+            w.WriteNumber("local_port", a.LocalPort);
+        }
+        w.WriteNumber("events", a.Events);
+        if (AttackMechanisms.HoldsConnections(a.Mechanism))
+        {
+            w.WriteNumber("connections", a.Connections);
+            w.WriteNumber("zero_window_connections", a.ZeroWindowConnections);
+            w.WriteNumber("longest_hold_ms", a.LongestHoldMillis);
+            w.WriteNumber("bytes_pinned", a.BytesPinned);
+            w.WriteNumber("probes", a.Probes);
+            w.WriteNumber("shrunk_connections", a.ShrunkConnections);
+            w.WriteNumber("bytes_in_flight_at_shrink", a.BytesInFlightAtShrink);
+            w.WriteNumber("slow_connections", a.SlowConnections);
+            w.WriteNumber("longest_slow_ms", a.LongestSlowMillis);
+            w.WriteNumber("bytes_read", a.BytesRead);
+        }
+        else
+        {
+            w.WriteNumber("packets", a.Packets);
+            w.WriteNumber("flood_ms", a.FloodMillis);
+            if (a.Mechanism is AttackMechanism.SpoofedSynFlood or AttackMechanism.SynFlood)
+            {
+                w.WriteNumber("sources", a.Sources);
+                w.WriteNumber("prefixes", a.Prefixes);
+                w.WriteNumber("ttl_spread", a.TtlSpread);
+            }
+            else
+            {
+                w.WriteNumber("icmp_type", a.IcmpType);
+            }
+        }
+        WriteTime(w, "first", a.First == DateTime.MaxValue ? null : a.First, clock);
+        WriteTime(w, "last", a.Last == DateTime.MinValue ? null : a.Last, clock);
+        w.WriteEndObject();
     }
 }

@@ -21,6 +21,21 @@ internal struct TcpFlow
 
     public bool Closed;
     public bool ShrinkReported;
+
+    /// <summary>
+    /// A shrink over data in flight waits here for its verdict (<c>SettleShrink</c>): the side that shrank, when, what
+    /// it retracted, and the end of the data it retracted the window over.
+    /// </summary>
+    public bool ShrinkPending;
+    public sbyte ShrinkSide;
+    public sbyte ShrinkScale;
+    public ushort ShrinkWindow;
+    public long ShrinkTicks;
+    public long ShrinkOffset;
+    public uint ShrinkOldEdge;
+    public uint ShrinkEdge;
+    public uint ShrinkAck;
+    public uint ShrinkDataEnd;
     public bool SlowReadReported;
     public bool InUse;
 }

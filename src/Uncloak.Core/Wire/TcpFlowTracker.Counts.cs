@@ -111,6 +111,7 @@ public sealed partial class TcpFlowTracker
                 Local = e.Destination,
                 LocalPort = e.Port,
                 Peer = named ? network : NetAddress.None,
+                PeerPrefixLength = named ? (byte)length : (byte)0,
                 Count = halfOpen,
                 Length = sources,
                 Queue = prefixes,

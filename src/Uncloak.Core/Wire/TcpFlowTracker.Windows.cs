@@ -75,26 +75,20 @@ public sealed partial class TcpFlowTracker
         if (advertiser.AckKnown && Before(edge, advertiser.RightEdge) && advertiser.RightEdge - edge >= (1u << shift))
         {
             Statistics.WindowShrinks++;
-            // Only a shrink over data already sent hurts the sender (the kernel's "treason uncloaked").
-            if (!flow.ShrinkReported && dataSide.SeqKnown && Before(edge, dataSide.NextSeq))
+            // Only a shrink over data already sent hurts the sender (the kernel's "treason uncloaked"); whether it
+            // does is known only later (SettleShrink).
+            if (!flow.ShrinkReported && !flow.ShrinkPending && dataSide.SeqKnown && Before(edge, dataSide.NextSeq))
             {
-                flow.ShrinkReported = true;
-                uint retracted = advertiser.RightEdge - edge;
-                uint inFlight = dataSide.NextSeq - ack;
-                Emit(new NetEvent
-                {
-                    Kind = EventKind.ZeroWindowHold,
-                    Form = 1,
-                    Peer = flow.Key.Address(side),
-                    PeerPort = flow.Key.Port(side),
-                    Local = flow.Key.Address(1 - side),
-                    LocalPort = flow.Key.Port(1 - side),
-                    Count = 1,
-                    Length = (int)Math.Min(inFlight, int.MaxValue),
-                    SeqFrom = advertiser.RightEdge,
-                    SeqTo = edge,
-                }, string.Create(CultureInfo.InvariantCulture,
-                    $"wire: {Endpoint(flow, side)} shrank its window: right edge moved back {retracted} bytes to {edge} with {inFlight} bytes in flight (ack {ack}, window {packet.Window}{ScaleText(scale)})"));
+                flow.ShrinkPending = true;
+                flow.ShrinkSide = (sbyte)side;
+                flow.ShrinkScale = (sbyte)scale;
+                flow.ShrinkWindow = packet.Window;
+                flow.ShrinkTicks = _now;
+                flow.ShrinkOffset = _offset;
+                flow.ShrinkOldEdge = advertiser.RightEdge;
+                flow.ShrinkEdge = edge;
+                flow.ShrinkAck = ack;
+                flow.ShrinkDataEnd = dataSide.NextSeq;
             }
         }
         advertiser.AckKnown = true;
@@ -148,6 +142,60 @@ public sealed partial class TcpFlowTracker
             }
         }
     }
+
+    /// <summary>
+    /// Decides a pending shrink. A receiver that closes its window on the ACK of one segment while the next, sent into the
+    /// window it offered, is still on the wire, and then takes and acknowledges that segment, retracted nothing the
+    /// sender ever had to retransmit: no shrink (the kernel prints "treason" only when a retransmission timeout finds the
+    /// window shut over data in flight). The data acknowledged within <see cref="RtoMin"/> of the shrink is that race;
+    /// data still unacknowledged then, or at the flow's end (<paramref name="final"/>), was retracted. The event is
+    /// timed when the verdict falls (events leave the tracker in time order), its position is the shrinking packet's.
+    /// </summary>
+    private void SettleShrink(ref TcpFlow flow, bool final)
+    {
+        if (!flow.ShrinkPending)
+        {
+            return;
+        }
+        int side = flow.ShrinkSide;
+        ref var advertiser = ref side == 0 ? ref flow.A : ref flow.B;
+        bool taken = !Before(advertiser.Ack, flow.ShrinkDataEnd);
+        bool late = _now - flow.ShrinkTicks >= RtoMin;
+        if (taken && !late)
+        {
+            flow.ShrinkPending = false;
+            Statistics.ShrinksTakenBack++;
+            return;
+        }
+        if (!late && !final)
+        {
+            return;
+        }
+        flow.ShrinkPending = false;
+        flow.ShrinkReported = true;
+        uint retracted = flow.ShrinkOldEdge - flow.ShrinkEdge;
+        uint inFlight = flow.ShrinkDataEnd - flow.ShrinkAck;
+        long saved = _offset;
+        _offset = flow.ShrinkOffset;
+        Emit(new NetEvent
+        {
+            Kind = EventKind.ZeroWindowHold,
+            Form = 1,
+            Peer = flow.Key.Address(side),
+            PeerPort = flow.Key.Port(side),
+            Local = flow.Key.Address(1 - side),
+            LocalPort = flow.Key.Port(1 - side),
+            Count = 1,
+            Length = (int)Math.Min(inFlight, int.MaxValue),
+            SeqFrom = flow.ShrinkOldEdge,
+            SeqTo = flow.ShrinkEdge,
+        }, string.Create(CultureInfo.InvariantCulture,
+            $"wire: {Endpoint(flow, side)} shrank its window: right edge moved back {retracted} bytes to {flow.ShrinkEdge} with {inFlight} bytes in flight (ack {flow.ShrinkAck}, window {flow.ShrinkWindow}{ScaleText(flow.ShrinkScale)}){(taken ? "; the data was acknowledged only after a retransmission timeout" : "")}"));
+        _offset = saved;
+    }
+
+    /// <summary>Linux's TCP_RTO_MIN: no sender retransmits sooner, so data acknowledged within it never met the shrunk window.</summary>
+    private static readonly long RtoMin = TimeSpan.FromMilliseconds(200).Ticks;
 
     /// <summary>The window of <paramref name="half"/> reopened, or its flow ends: report the hold if it lasted.</summary>
     private void EndZero(ref TcpFlow flow, ref FlowHalf half, int side)

@@ -97,6 +97,7 @@ public sealed partial class TcpFlowTracker
         if ((flags & TcpFlags.Rst) != 0)
         {
             OnReset(ref flow, side, packet);
+            SettleShrink(ref flow, final: false);
             return;
         }
         TrackSequence(ref flow, ref sender, ref receiver, side, packet);
@@ -109,6 +110,7 @@ public sealed partial class TcpFlowTracker
             // A side that closes has stopped holding anything: its hold, if any, ends here.
             EndZero(ref flow, ref sender, side);
         }
+        SettleShrink(ref flow, final: false);
     }
 
     /// <summary>A frame that never reached TCP but is worth reporting (unknown ethertype, malformed headers).</summary>
@@ -247,6 +249,7 @@ public sealed partial class TcpFlowTracker
                 continue;
             }
             // A hold still going on is reported now (live capture cannot wait for its end); its end adds nothing.
+            SettleShrink(ref flow, final: false);
             long saved = _offset;
             _offset = flow.LastOffset;
             if (flow.A.ZeroSince != 0)
@@ -273,6 +276,7 @@ public sealed partial class TcpFlowTracker
 
     private void FinishFlow(ref TcpFlow flow)
     {
+        SettleShrink(ref flow, final: true);
         long saved = _offset;
         _offset = flow.LastOffset;
         EndZero(ref flow, ref flow.A, 0);

@@ -20,6 +20,9 @@ public sealed class WireStatistics
 
     public long WindowShrinks { get; set; }
 
+    /// <summary>Shrinks over data in flight whose data the receiver took within TCP's minimum retransmission timeout: a race, not reported.</summary>
+    public long ShrinksTakenBack { get; set; }
+
     public long Retransmissions { get; set; }
 
     /// <summary>ICMP and ICMPv6 messages seen (the flood counts leave out echo replies and neighbour discovery).</summary>

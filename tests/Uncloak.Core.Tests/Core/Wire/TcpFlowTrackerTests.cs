@@ -77,13 +77,52 @@ public sealed class TcpFlowTrackerTests
         // Client offers 502 << 7 = 64256 bytes; the server sends 20000; the client acknowledges nothing and closes: treason.
         w.At(0.01, Frames.Tcp(Server, 8080, Client, 40000, Ack, seq: 5001, ack: 1001, payload: 20000));
         w.At(0.02, Frames.Tcp(Client, 40000, Server, 8080, Ack, seq: 1001, ack: 5001, window: 0));
+        w.Tracker.Flush();
 
-        var shrink = Assert.Single(w.Of(EventKind.ZeroWindowHold));
+        var shrink = Assert.Single(w.Of(EventKind.ZeroWindowHold), e => e.Form == 1);
         Assert.Equal((byte)1, shrink.Form);
         Assert.Equal(NetAddress.Parse(Client), shrink.Peer);
         Assert.Equal(20000, shrink.Length);
         Assert.Equal(5001u + 64256u, shrink.SeqFrom);
         Assert.Equal(5001u, shrink.SeqTo);
+    }
+
+    [Fact]
+    public void A_window_closed_while_a_segment_was_still_on_the_wire_and_that_segment_then_taken_is_no_shrink()
+    {
+        // The lab's zero-window holder: it offers 1072 bytes, the server sends two 536-byte segments, the holder acknowledges
+        // the first with window 0 (the edge moves back over the second, still on the wire), then takes and acknowledges
+        // the second at once. Nothing was ever retransmitted into a shut window: a zero-window hold, not treason.
+        var w = new WireEvents();
+        Handshake(w, clientScale: 0);
+        w.At(0.005, Frames.Tcp(Client, 40000, Server, 8080, Ack, seq: 1001, ack: 5001, window: 1072));
+        w.At(0.01, Frames.Tcp(Server, 8080, Client, 40000, Ack, seq: 5001, ack: 1001, payload: 536));
+        w.At(0.011, Frames.Tcp(Server, 8080, Client, 40000, Ack, seq: 5537, ack: 1001, payload: 536));
+        w.At(0.012, Frames.Tcp(Client, 40000, Server, 8080, Ack, seq: 1001, ack: 5537, window: 0));
+        w.At(0.013, Frames.Tcp(Client, 40000, Server, 8080, Ack, seq: 1001, ack: 6073, window: 0));
+        w.At(3.5, Frames.Tcp(Client, 40000, Server, 8080, Ack, seq: 1001, ack: 6073, window: 0));
+        w.Tracker.Flush();
+
+        Assert.Equal(1, w.Tracker.Statistics.ShrinksTakenBack);
+        var hold = Assert.Single(w.Of(EventKind.ZeroWindowHold));
+        Assert.Equal((byte)0, hold.Form);
+    }
+
+    [Fact]
+    public void Data_retracted_and_acknowledged_only_after_a_retransmission_timeout_is_a_shrink()
+    {
+        var w = new WireEvents();
+        Handshake(w, clientScale: 0);
+        w.At(0.005, Frames.Tcp(Client, 40000, Server, 8080, Ack, seq: 1001, ack: 5001, window: 1072));
+        w.At(0.01, Frames.Tcp(Server, 8080, Client, 40000, Ack, seq: 5001, ack: 1001, payload: 536));
+        w.At(0.011, Frames.Tcp(Server, 8080, Client, 40000, Ack, seq: 5537, ack: 1001, payload: 536));
+        w.At(0.012, Frames.Tcp(Client, 40000, Server, 8080, Ack, seq: 1001, ack: 5537, window: 0));
+        w.At(0.5, Frames.Tcp(Client, 40000, Server, 8080, Ack, seq: 1001, ack: 6073, window: 0));
+
+        var shrink = Assert.Single(w.Of(EventKind.ZeroWindowHold));
+        Assert.Equal((byte)1, shrink.Form);
+        Assert.Equal(536, shrink.Length);
+        Assert.Equal(0, w.Tracker.Statistics.ShrinksTakenBack);
     }
 
     [Fact]
@@ -106,6 +145,8 @@ public sealed class TcpFlowTrackerTests
         w.At(0.01, Frames.Tcp(Server, 8080, Client, 40000, Ack, seq: 5001, ack: 1001, payload: 300));
         // Window 100 at the same ack: the edge moved back 402 bytes at scale 0, more at any other scale: a shrink.
         w.At(0.02, Frames.Tcp(Client, 40000, Server, 8080, Ack, seq: 1001, ack: 5001, window: 100));
+        // The verdict falls at the next packet past TCP's minimum retransmission timeout: the 300 bytes are still unacknowledged.
+        w.At(0.3, Frames.Tcp(Client, 40000, Server, 8080, Ack, seq: 1001, ack: 5001, window: 100));
         var shrink = Assert.Single(w.All);
         Assert.Contains("scale unknown", shrink.Message);
         Assert.Equal(1, w.Tracker.Statistics.UnknownScaleFlows);
