@@ -1,0 +1,43 @@
+using Uncloak.Store.Watch;
+
+namespace Uncloak.Fleet.Evidence;
+
+/// <summary>
+/// What this host's store says that the evidence stream does not know yet: every outage (opened, then ended) and, per
+/// peer and scenario, a summary of the alerts the watch engine acted on. The store is the outbox, as for decisions: a
+/// record that failed to publish is still different from what was published, so the next round sends it again. Not
+/// thread-safe.
+/// </summary>
+public sealed class EvidenceOutbox
+{
+    private readonly string _host;
+    private readonly Dictionary<string, EvidenceRecord> _published = new(StringComparer.Ordinal);
+
+    public EvidenceOutbox(string host) => _host = host;
+
+    /// <summary>The records (by subject) that differ from what was last published.</summary>
+    public List<KeyValuePair<string, EvidenceRecord>> Changes(IReadOnlyList<Outage> outages, IReadOnlyList<ActionRecord> actions)
+    {
+        var now = new Dictionary<string, EvidenceRecord>(StringComparer.Ordinal);
+        foreach (var o in outages)
+        {
+            now[FleetEvidence.Subject(_host, EvidenceRecord.Outage, o.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))] = new EvidenceRecord
+            {
+                Kind = EvidenceRecord.Outage, Host = _host, Probe = o.Probe, Start = o.Start, End = o.End, Cause = o.Cause,
+            };
+        }
+        // Actions on a peer are what its alerts led to (ban, kill, alert): one summary per peer and scenario.
+        foreach (var g in actions.Where(a => a.Target.Length > 0).GroupBy(a => (a.Target, a.Scenario)))
+        {
+            now[FleetEvidence.Subject(_host, EvidenceRecord.Peer, g.Key.Target + "." + g.Key.Scenario)] = new EvidenceRecord
+            {
+                Kind = EvidenceRecord.Peer, Host = _host, PeerAddress = g.Key.Target, Scenario = g.Key.Scenario,
+                Alerts = g.Count(), First = g.Min(a => a.Time), Last = g.Max(a => a.Time),
+            };
+        }
+        return now.Where(p => !_published.TryGetValue(p.Key, out var old) || old != p.Value).ToList();
+    }
+
+    /// <summary>Records that <paramref name="record"/> is on the stream under <paramref name="subject"/>.</summary>
+    public void Done(string subject, EvidenceRecord record) => _published[subject] = record;
+}
