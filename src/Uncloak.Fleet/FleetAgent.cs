@@ -55,6 +55,9 @@ public sealed class FleetAgent
 
     public FleetStatus Status { get; } = new();
 
+    /// <summary>This host's cross-probes: probe name → the other host's service it checks (<c>HOST/PROBE</c>).</summary>
+    public IReadOnlyDictionary<string, string> CrossProbes { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The version the host record carries.</summary>
     public string Version { get; init; } = "";
 
@@ -116,7 +119,7 @@ public sealed class FleetAgent
         var decisions = new DecisionStore(store);
         var outbox = new FleetOutbox(decisions, _config.Host, _config.Share);
         var watchStore = new Store.Watch.WatchStore(store);
-        var evidence = new Evidence.EvidenceOutbox(_config.Host);
+        var evidence = new Evidence.EvidenceOutbox(_config.Host, CrossProbes);
         var js = new NatsJSContext(nats);
         bool snapshot = true, evidenceOpen = false;
         var heartbeat = DateTimeOffset.MinValue;

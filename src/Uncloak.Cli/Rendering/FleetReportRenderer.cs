@@ -12,6 +12,8 @@ internal static class FleetReportRenderer
     {
         FleetFindingKind.SharedOutage => "shared-outage",
         FleetFindingKind.LoneOutage => "lone-outage",
+        FleetFindingKind.NetworkPath => "network-path",
+        FleetFindingKind.Local => "local",
         _ => "peer-on-several-hosts",
     };
 
@@ -27,7 +29,8 @@ internal static class FleetReportRenderer
         foreach (var o in report.Outages)
         {
             var end = o.End is { } e ? Time(e) : "(open)";
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Time(o.Start),-19}  {end,-19}  {o.Host,-16} {o.Probe,-16} {o.Cause}"));
+            var probe = o.Of is null ? o.Probe : $"{o.Probe} (of {o.Of})";
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Time(o.Start),-19}  {end,-19}  {o.Host,-16} {probe,-16} {o.Cause}"));
         }
         output.WriteLine();
         output.WriteLine("FINDINGS");
@@ -58,6 +61,10 @@ internal static class FleetReportRenderer
                     w.WriteNull("end");
                 }
                 w.WriteString("cause", o.Cause);
+                if (o.Of is not null)
+                {
+                    w.WriteString("of", o.Of);
+                }
                 w.WriteEndObject();
             }
             w.WriteEndArray();

@@ -11,9 +11,16 @@ namespace Uncloak.Fleet.Evidence;
 public sealed class EvidenceOutbox
 {
     private readonly string _host;
+    private readonly IReadOnlyDictionary<string, string> _crossProbes;
     private readonly Dictionary<string, EvidenceRecord> _published = new(StringComparer.Ordinal);
 
-    public EvidenceOutbox(string host) => _host = host;
+    /// <param name="host">This host's fleet name.</param>
+    /// <param name="crossProbes">This host's cross-probes: probe name → the other host's service it checks (<c>HOST/PROBE</c>).</param>
+    public EvidenceOutbox(string host, IReadOnlyDictionary<string, string> crossProbes)
+    {
+        _host = host;
+        _crossProbes = crossProbes;
+    }
 
     /// <summary>The records (by subject) that differ from what was last published.</summary>
     public List<KeyValuePair<string, EvidenceRecord>> Changes(IReadOnlyList<Outage> outages, IReadOnlyList<ActionRecord> actions)
@@ -23,7 +30,7 @@ public sealed class EvidenceOutbox
         {
             now[FleetEvidence.Subject(_host, EvidenceRecord.Outage, o.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))] = new EvidenceRecord
             {
-                Kind = EvidenceRecord.Outage, Host = _host, Probe = o.Probe, Start = o.Start, End = o.End, Cause = o.Cause,
+                Kind = EvidenceRecord.Outage, Host = _host, Probe = o.Probe, Of = _crossProbes.GetValueOrDefault(o.Probe), Start = o.Start, End = o.End, Cause = o.Cause,
             };
         }
         // Actions on a peer are what its alerts led to (ban, kill, alert): one summary per peer and scenario.

@@ -17,6 +17,9 @@ public sealed record EvidenceRecord
 
     public string? Probe { get; init; }
 
+    /// <summary>For a cross-probe's outage: the other host's service it checks, <c>HOST/PROBE</c>.</summary>
+    public string? Of { get; init; }
+
     public DateTime? Start { get; init; }
 
     public DateTime? End { get; init; }

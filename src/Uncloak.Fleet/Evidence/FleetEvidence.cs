@@ -141,7 +141,7 @@ public static class FleetEvidence
     {
         var list = records.ToList();
         var outages = list.Where(r => r is { Kind: EvidenceRecord.Outage, Probe: not null, Start: not null })
-            .Select(r => new FleetOutage(r.Host, r.Probe!, r.Start!.Value, r.End, r.Cause ?? ""));
+            .Select(r => new FleetOutage(r.Host, r.Probe!, r.Start!.Value, r.End, r.Cause ?? "", r.Of));
         var alerts = list.Where(r => r is { Kind: EvidenceRecord.Peer, PeerAddress: not null, Scenario: not null, First: not null, Last: not null })
             .Select(r => new FleetPeerAlert(r.Host, r.PeerAddress!, r.Scenario!, r.Alerts, r.First!.Value, r.Last!.Value));
         // Hosts probe on their own intervals (10 s by default): one upstream failure starts up to a round apart.

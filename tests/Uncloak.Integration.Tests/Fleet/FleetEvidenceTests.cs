@@ -60,4 +60,62 @@ public sealed class FleetEvidenceTests(ITestOutputHelper output)
         Assert.Equal(1, text.ExitCode);
         Assert.Contains("3 hosts down at once (a, b, c; upstream-api): a shared upstream or a common attacker", text.Output, StringComparison.Ordinal);
     }
+
+    [RootFact]
+    public void Cross_probes_tell_the_path_between_two_hosts_from_a_fault_on_the_host_itself()
+    {
+        using var lab = new FleetLab();
+        // b serves "site" (a real HTTP server in its namespace) and has nothing on the port of "api".
+        var psi = new ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = lab.Dir };
+        foreach (var arg in new[] { "netns", "exec", lab.Ns("b"), "/usr/bin/python3", "-m", "http.server", "8080", "--bind", "0.0.0.0" })
+        {
+            psi.ArgumentList.Add(arg);
+        }
+        using var site = Process.Start(psi)!;
+        try
+        {
+            lab.StartAgent("b", extra: """
+                probes:
+                  - { name: site, http: "http://127.0.0.1:8080/", interval: 2s, timeout: 1s, failures: 1 }
+                  - { name: api, tcp: "127.0.0.1:8081", interval: 2s, timeout: 1s, failures: 1 }
+                """);
+            // a checks both from outside. The bus namespace does not forward between the agents' links, so a cannot
+            // reach b at all: "site" fails only on the path, "api" fails on b itself too.
+            var b = FleetLab.AddressOf("b");
+            lab.StartAgent("a", extra: $$"""
+                probes:
+                  - { name: b-site, tcp: "{{b}}:8080", of: b/site, interval: 2s, timeout: 1s, failures: 1 }
+                  - { name: b-api, tcp: "{{b}}:8081", of: b/api, interval: 2s, timeout: 1s, failures: 1 }
+                """);
+
+            JsonElement report = default;
+            WatchDeadline.Until(() =>
+            {
+                var r = lab.Cli("a", "fleet", "report", "--json", "--config", lab.ConfigOf("a"));
+                if (r.ExitCode is not (0 or 1))
+                {
+                    return false;
+                }
+                report = JsonDocument.Parse(r.Output).RootElement.Clone();
+                var kinds = report.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("kind").GetString()).ToHashSet();
+                return kinds.Contains("network-path") && kinds.Contains("local");
+            }, TimeSpan.FromSeconds(60), () => $"the cross-probe findings; report: {report}\nagent a: {lab.Agent("a").Log}\nagent b: {lab.Agent("b").Log}");
+
+            var findings = report.GetProperty("findings").EnumerateArray().ToList();
+            var path = Assert.Single(findings, f => f.GetProperty("kind").GetString() == "network-path");
+            Assert.Equal(["a", "b"], path.GetProperty("hosts").EnumerateArray().Select(h => h.GetString()!));
+            Assert.Contains("b's site", path.GetProperty("text").GetString(), StringComparison.Ordinal);
+            var local = Assert.Single(findings, f => f.GetProperty("kind").GetString() == "local");
+            Assert.Equal(["b"], local.GetProperty("hosts").EnumerateArray().Select(h => h.GetString()!));
+            Assert.Contains("b's api", local.GetProperty("text").GetString(), StringComparison.Ordinal);
+            // b's site was up as b saw it: no outage of b's own "site" on the timeline; a's cross-probes are not a's outages.
+            Assert.DoesNotContain(report.GetProperty("outages").EnumerateArray(), o => o.GetProperty("host").GetString() == "b" && o.GetProperty("probe").GetString() == "site");
+            Assert.DoesNotContain(findings, f => f.GetProperty("kind").GetString() is "shared-outage" || (f.GetProperty("kind").GetString() == "lone-outage" && f.GetProperty("hosts")[0].GetString() == "a"));
+        }
+        finally
+        {
+            site.Kill(entireProcessTree: true);
+            site.WaitForExit(10_000);
+        }
+    }
 }

@@ -19,7 +19,7 @@ public static class FleetReportCommand
             "timeline, and say what they mean together: outages on several hosts at once are a shared upstream or a common " +
             "attacker, not one server's fault; one peer alerting on several hosts is an attacker working through the fleet. " +
             "--json gives \"schema\": \"uncloak.fleet.report/1\".\n\n" +
-            "Exit codes: 0 no outage shared by several hosts, 1 there is one (or a peer on several hosts), 2 no 'fleet:' " +
+            "Exit codes: 0 no outage shared by several hosts, 1 there is one (or a peer on several hosts, or a cross-probe finding), 2 no 'fleet:' " +
             "section or an invalid config, 3 the cluster cannot be reached or refused the credentials.\n\n" +
             "Examples:\n  sudo uncloak fleet report\n  sudo uncloak fleet report --json | jq '.findings[] | select(.kind == \"shared-outage\")'")
         {

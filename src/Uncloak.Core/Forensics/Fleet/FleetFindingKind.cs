@@ -11,4 +11,10 @@ public enum FleetFindingKind : byte
 
     /// <summary>One peer raising alerts on several hosts: an attacker working through the fleet.</summary>
     PeerOnSeveralHosts = 3,
+
+    /// <summary>Other hosts could not reach a host's service while the host saw it up: the network path between them.</summary>
+    NetworkPath = 4,
+
+    /// <summary>A host's service down as the host itself saw it (others' cross-probes agreeing or not): local to that host.</summary>
+    Local = 5,
 }

@@ -31,7 +31,8 @@ public sealed class FleetTimelineTests
     {
         var c = JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, name))).RootElement;
         var outages = c.GetProperty("outages").EnumerateArray().Select(o => new FleetOutage(o.GetProperty("host").GetString()!, o.GetProperty("probe").GetString()!,
-            Time(o.GetProperty("start")), o.GetProperty("end").ValueKind == JsonValueKind.Null ? null : Time(o.GetProperty("end")), o.GetProperty("cause").GetString()!)).ToList();
+            Time(o.GetProperty("start")), o.GetProperty("end").ValueKind == JsonValueKind.Null ? null : Time(o.GetProperty("end")), o.GetProperty("cause").GetString()!,
+            o.TryGetProperty("of", out var of) ? of.GetString() : null)).ToList();
         var alerts = c.GetProperty("alerts").EnumerateArray().Select(a => new FleetPeerAlert(a.GetProperty("host").GetString()!, a.GetProperty("peer").GetString()!,
             a.GetProperty("scenario").GetString()!, a.GetProperty("alerts").GetInt32(), Time(a.GetProperty("first")), Time(a.GetProperty("last")))).ToList();
 
