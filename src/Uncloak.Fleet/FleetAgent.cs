@@ -119,6 +119,7 @@ public sealed class FleetAgent
         var decisions = new DecisionStore(store);
         var outbox = new FleetOutbox(decisions, _config.Host, _config.Share);
         var watchStore = new Store.Watch.WatchStore(store);
+        var incidents = new Store.Incidents.IncidentStore(store);
         var evidence = new Evidence.EvidenceOutbox(_config.Host, CrossProbes);
         var js = new NatsJSContext(nats);
         bool snapshot = true, evidenceOpen = false;
@@ -156,7 +157,7 @@ public sealed class FleetAgent
                     if (now - evidenceRound >= EvidenceEvery)
                     {
                         evidenceRound = now;
-                        evidenceOpen = await PublishEvidenceAsync(js, watchStore, evidence, evidenceOpen, cancel).ConfigureAwait(false);
+                        evidenceOpen = await PublishEvidenceAsync(js, watchStore, incidents, evidence, evidenceOpen, cancel).ConfigureAwait(false);
                     }
                 }
                 catch (Exception e) when (e is NatsException or TimeoutException || (e is OperationCanceledException && !cancel.IsCancellationRequested))
@@ -180,7 +181,7 @@ public sealed class FleetAgent
     /// (rights, an old server) costs the evidence only, never the decisions: it is logged and retried next round.
     /// Returns whether the stream is known to exist.
     /// </summary>
-    private async Task<bool> PublishEvidenceAsync(NatsJSContext js, Store.Watch.WatchStore store, Evidence.EvidenceOutbox outbox, bool open, CancellationToken cancel)
+    private async Task<bool> PublishEvidenceAsync(NatsJSContext js, Store.Watch.WatchStore store, Store.Incidents.IncidentStore incidents, Evidence.EvidenceOutbox outbox, bool open, CancellationToken cancel)
     {
         try
         {
@@ -188,7 +189,7 @@ public sealed class FleetAgent
             {
                 await Evidence.FleetEvidence.OpenAsync(js, _config.Replicas, cancel).ConfigureAwait(false);
             }
-            foreach (var (subject, record) in outbox.Changes(store.Outages(), store.Actions()))
+            foreach (var (subject, record) in outbox.Changes(store.Outages(), store.Actions(), incidents.List(_time.GetUtcNow().UtcDateTime - Evidence.FleetEvidence.MaxAge)))
             {
                 await Evidence.FleetEvidence.PublishAsync(js, subject, record, cancel).ConfigureAwait(false);
                 outbox.Done(subject, record);

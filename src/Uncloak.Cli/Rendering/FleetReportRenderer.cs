@@ -32,6 +32,15 @@ internal static class FleetReportRenderer
             var probe = o.Of is null ? o.Probe : $"{o.Probe} (of {o.Of})";
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Time(o.Start),-19}  {end,-19}  {o.Host,-16} {probe,-16} {o.Cause}"));
         }
+        if (report.Incidents.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine("INCIDENTS (each host's own verdict)");
+            foreach (var i in report.Incidents)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Time(i.Start),-19}  {i.Host,-16} {i.Probe,-16} {i.Layer} {i.Confidence:0.00}  {i.Summary}"));
+            }
+        }
         output.WriteLine();
         output.WriteLine("FINDINGS");
         foreach (var f in report.Findings)
@@ -78,6 +87,28 @@ internal static class FleetReportRenderer
                 w.WriteNumber("alerts", a.Alerts);
                 w.WriteString("first", a.First);
                 w.WriteString("last", a.Last);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("incidents");
+            foreach (var i in report.Incidents)
+            {
+                w.WriteStartObject();
+                w.WriteString("host", i.Host);
+                w.WriteString("id", i.Id);
+                w.WriteString("probe", i.Probe);
+                w.WriteString("start", i.Start);
+                if (i.End is { } end)
+                {
+                    w.WriteString("end", end);
+                }
+                else
+                {
+                    w.WriteNull("end");
+                }
+                w.WriteString("layer", i.Layer);
+                w.WriteNumber("confidence", i.Confidence);
+                w.WriteString("summary", i.Summary);
                 w.WriteEndObject();
             }
             w.WriteEndArray();

@@ -1,3 +1,5 @@
+using Uncloak.Core.Forensics.Incidents;
+using Uncloak.Core.Forensics.Localization;
 using Uncloak.Store.Watch;
 
 namespace Uncloak.Fleet.Evidence;
@@ -23,7 +25,7 @@ public sealed class EvidenceOutbox
     }
 
     /// <summary>The records (by subject) that differ from what was last published.</summary>
-    public List<KeyValuePair<string, EvidenceRecord>> Changes(IReadOnlyList<Outage> outages, IReadOnlyList<ActionRecord> actions)
+    public List<KeyValuePair<string, EvidenceRecord>> Changes(IReadOnlyList<Outage> outages, IReadOnlyList<ActionRecord> actions, IReadOnlyList<Incident> incidents)
     {
         var now = new Dictionary<string, EvidenceRecord>(StringComparer.Ordinal);
         foreach (var o in outages)
@@ -31,6 +33,14 @@ public sealed class EvidenceOutbox
             now[FleetEvidence.Subject(_host, EvidenceRecord.Outage, o.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))] = new EvidenceRecord
             {
                 Kind = EvidenceRecord.Outage, Host = _host, Probe = o.Probe, Of = _crossProbes.GetValueOrDefault(o.Probe), Start = o.Start, End = o.End, Cause = o.Cause,
+            };
+        }
+        foreach (var i in incidents)
+        {
+            now[FleetEvidence.Subject(_host, EvidenceRecord.Incident, i.Id)] = new EvidenceRecord
+            {
+                Kind = EvidenceRecord.Incident, Host = _host, IncidentId = i.Id, Probe = i.Probe, Start = i.Start, End = i.End,
+                Layer = i.Layer.Name(), Confidence = i.Confidence, Summary = i.Summary,
             };
         }
         // Actions on a peer are what its alerts led to (ban, kill, alert): one summary per peer and scenario.

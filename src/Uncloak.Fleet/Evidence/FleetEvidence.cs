@@ -145,6 +145,9 @@ public static class FleetEvidence
         var alerts = list.Where(r => r is { Kind: EvidenceRecord.Peer, PeerAddress: not null, Scenario: not null, First: not null, Last: not null })
             .Select(r => new FleetPeerAlert(r.Host, r.PeerAddress!, r.Scenario!, r.Alerts, r.First!.Value, r.Last!.Value));
         // Hosts probe on their own intervals (10 s by default): one upstream failure starts up to a round apart.
-        return FleetTimeline.Build(outages, alerts, now, TimeSpan.FromSeconds(30));
+        var incidents = list.Where(r => r is { Kind: EvidenceRecord.Incident, IncidentId: not null, Start: not null })
+            .Select(r => new FleetIncident(r.Host, r.IncidentId!, r.Probe ?? "", r.Start!.Value, r.End, r.Layer ?? "unknown", r.Confidence, r.Summary ?? ""))
+            .OrderBy(i => i.Start).ThenBy(i => i.Host, StringComparer.Ordinal).ToList();
+        return FleetTimeline.Build(outages, alerts, now, TimeSpan.FromSeconds(30)) with { Incidents = incidents };
     }
 }

@@ -55,6 +55,25 @@ public sealed class FleetEvidenceTests(ITestOutputHelper output)
         Assert.Equal("shared-outage", shared.GetProperty("kind").GetString());
         Assert.Equal(["a", "b", "c"], shared.GetProperty("hosts").EnumerateArray().Select(h => h.GetString()!));
 
+        // Each host also captured and localized the outage on its own (forensics on by default): its incident's verdict
+        // reaches the stream beside the outage.
+        WatchDeadline.Until(() =>
+        {
+            var r = lab.Cli("b", "fleet", "report", "--json", "--config", lab.ConfigOf("b"));
+            if (r.ExitCode is not (0 or 1))
+            {
+                return false;
+            }
+            report = JsonDocument.Parse(r.Output).RootElement.Clone();
+            return report.GetProperty("incidents").EnumerateArray().Select(i => i.GetProperty("host").GetString()).Distinct().Count() == 3;
+        }, TimeSpan.FromSeconds(90), () => $"the three hosts' incidents in the report: {report}\nagent a: {lab.Agent("a").Log}");
+        foreach (var i in report.GetProperty("incidents").EnumerateArray())
+        {
+            Assert.Equal("upstream-api", i.GetProperty("probe").GetString());
+            Assert.False(string.IsNullOrEmpty(i.GetProperty("layer").GetString()));
+            Assert.False(string.IsNullOrEmpty(i.GetProperty("id").GetString()));
+        }
+
         // The text report says the same to an admin, and the exit status flags the shared outage.
         var text = lab.Cli("a", "fleet", "report", "--config", lab.ConfigOf("a"));
         Assert.Equal(1, text.ExitCode);
