@@ -25,6 +25,13 @@ public sealed record ProbeConfig
     /// <summary>What to run during an outage (restart the service), with its guard rails; null for nothing.</summary>
     public RemedyConfig? OnOutage { get; init; }
 
+    /// <summary>
+    /// A cross-probe: this probe checks another fleet host's service, <c>HOST/PROBE</c> (its host name and the name of
+    /// its own probe of that service). Its outages are published as that service seen from here, so the fleet report can
+    /// tell a fault on the path between the hosts from one on the host itself; null for this host's own service.
+    /// </summary>
+    public string? Of { get; init; }
+
     /// <summary>The vantage probes run beside this probe (gateway, upstream, self); null for none.</summary>
     public VantageConfig? Vantage { get; init; }
 }

@@ -370,6 +370,15 @@ public static class WatchConfigLoader
         int status = p.Int("expect_status", 200, 100, 599);
         var body = p.String("expect_body");
         int failures = p.Int("failures", 2, 1, 100);
+        var of = p.String("of");
+        if (of is not null && !(of.Split('/') is [var ofHost, var ofProbe] && FleetFilter.IsHostName(ofHost) && ofProbe.Length > 0))
+        {
+            p.Add(p.Node("of")!, "'of' must be HOST/PROBE: another fleet host's name and the name of its own probe of that service");
+        }
+        if (of is not null && p.Has("on_outage"))
+        {
+            p.Add(p.Node("on_outage")!, "a cross-probe ('of') checks another host's service: it cannot restart anything here");
+        }
         RemedyConfig? remedy = null;
         if (p.Map("on_outage") is { } r)
         {
@@ -443,7 +452,7 @@ public static class WatchConfigLoader
         {
             return null;
         }
-        return new ProbeConfig { Name = name, Http = uri, Tcp = tcp, Interval = interval, Timeout = timeout, ExpectStatus = status, ExpectBody = body, Failures = failures, OnOutage = remedy, Vantage = vantage };
+        return new ProbeConfig { Name = name, Http = uri, Tcp = tcp, Interval = interval, Timeout = timeout, ExpectStatus = status, ExpectBody = body, Failures = failures, OnOutage = remedy, Vantage = vantage, Of = of };
     }
 
     /// <summary><c>vantage: { self: ADDR:PORT, gateway: true, upstream: [ADDR, ADDR:PORT, …] }</c>; literal addresses only.</summary>

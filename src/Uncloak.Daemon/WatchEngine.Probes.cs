@@ -32,6 +32,8 @@ public sealed partial class WatchEngine
         }));
     }
 
+    private bool IsCrossProbe(string probe) => _config.Probes.Any(p => p.Of is not null && p.Name == probe);
+
     private void Observe(string probe, ProbeResult result)
     {
         var gauge = _metrics.Probe(probe);
@@ -52,12 +54,18 @@ public sealed partial class WatchEngine
             string hints = RecentHints(transition.Start);
             long id = _store.StartOutage(probe, transition.Start, transition.Cause, transition.Detail + " | before: " + hints);
             _openOutages[probe] = id;
-            OutageOpened(probe, id, transition.Start);
+            // A cross-probe's outage is another host's service seen from here (fleet evidence): this host's own state
+            // is not its cause, so no bundle of this host and no scenario reacting to it here.
+            bool cross = IsCrossProbe(probe);
+            if (!cross)
+            {
+                OutageOpened(probe, id, transition.Start);
+            }
             Interlocked.Increment(ref gauge.Outages);
             _metrics.Event(EventKind.ProbeFailed);
             Alert(result.Time, AlertSeverity.Critical, "outage/" + probe, $"{probe} is DOWN ({transition.Cause})", transition.Detail + "; before it: " + hints);
             _actions.Clear();
-            if (_pipeline.Process(ev, _actions))
+            if (!cross && _pipeline.Process(ev, _actions))
             {
                 var records = new List<ActionRecord>();
                 Act(_actions, result.Time, records);

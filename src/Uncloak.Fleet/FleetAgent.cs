@@ -24,6 +24,9 @@ public sealed class FleetAgent
     /// <summary>How often the agent rewrites its host record (<see cref="Hosts.FleetHosts"/>).</summary>
     public static readonly TimeSpan HeartbeatEvery = TimeSpan.FromSeconds(10);
 
+    /// <summary>How often the store's outages and alert summaries are compared with what the evidence stream has.</summary>
+    public static readonly TimeSpan EvidenceEvery = TimeSpan.FromSeconds(2);
+
     /// <summary>Received entries applied in one batch at most (one store transaction, one kernel batch).</summary>
     private const int Batch = 5000;
 
@@ -51,6 +54,9 @@ public sealed class FleetAgent
     }
 
     public FleetStatus Status { get; } = new();
+
+    /// <summary>This host's cross-probes: probe name → the other host's service it checks (<c>HOST/PROBE</c>).</summary>
+    public IReadOnlyDictionary<string, string> CrossProbes { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The version the host record carries.</summary>
     public string Version { get; init; } = "";
@@ -112,8 +118,13 @@ public sealed class FleetAgent
         using var store = SqliteStore.Open(_storePath);
         var decisions = new DecisionStore(store);
         var outbox = new FleetOutbox(decisions, _config.Host, _config.Share);
-        bool snapshot = true;
+        var watchStore = new Store.Watch.WatchStore(store);
+        var incidents = new Store.Incidents.IncidentStore(store);
+        var evidence = new Evidence.EvidenceOutbox(_config.Host, CrossProbes);
+        var js = new NatsJSContext(nats);
+        bool snapshot = true, evidenceOpen = false;
         var heartbeat = DateTimeOffset.MinValue;
+        var evidenceRound = DateTimeOffset.MinValue;
         while (!cancel.IsCancellationRequested)
         {
             if (nats.ConnectionState == NatsConnectionState.Open)
@@ -143,6 +154,11 @@ public sealed class FleetAgent
                     }
                     await WriteAsync(kv, outbox, changes, cancel).ConfigureAwait(false);
                     snapshot = false;
+                    if (now - evidenceRound >= EvidenceEvery)
+                    {
+                        evidenceRound = now;
+                        evidenceOpen = await PublishEvidenceAsync(js, watchStore, incidents, evidence, evidenceOpen, cancel).ConfigureAwait(false);
+                    }
                 }
                 catch (Exception e) when (e is NatsException or TimeoutException || (e is OperationCanceledException && !cancel.IsCancellationRequested))
                 {
@@ -157,6 +173,34 @@ public sealed class FleetAgent
                 snapshot = true;
             }
             await Task.Delay(PublishEvery, _time, cancel).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Publishes the outages and alert summaries the stream does not have yet. A stream this host may not create or write
+    /// (rights, an old server) costs the evidence only, never the decisions: it is logged and retried next round.
+    /// Returns whether the stream is known to exist.
+    /// </summary>
+    private async Task<bool> PublishEvidenceAsync(NatsJSContext js, Store.Watch.WatchStore store, Store.Incidents.IncidentStore incidents, Evidence.EvidenceOutbox outbox, bool open, CancellationToken cancel)
+    {
+        try
+        {
+            if (!open)
+            {
+                await Evidence.FleetEvidence.OpenAsync(js, _config.Replicas, cancel).ConfigureAwait(false);
+            }
+            foreach (var (subject, record) in outbox.Changes(store.Outages(), store.Actions(), incidents.List(_time.GetUtcNow().UtcDateTime - Evidence.FleetEvidence.MaxAge)))
+            {
+                await Evidence.FleetEvidence.PublishAsync(js, subject, record, cancel).ConfigureAwait(false);
+                outbox.Done(subject, record);
+            }
+            return true;
+        }
+        catch (Exception e) when (e is NatsException or TimeoutException || (e is OperationCanceledException && !cancel.IsCancellationRequested))
+        {
+            Status.LastError = "evidence stream: " + FleetConnection.Describe(e);
+            _log.Unavailable(Status.LastError);
+            return false;
         }
     }
 

@@ -7,4 +7,5 @@ namespace Uncloak.Fleet;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(FleetDecision))]
 [JsonSerializable(typeof(Hosts.HostRecord))]
+[JsonSerializable(typeof(Evidence.EvidenceRecord))]
 internal sealed partial class FleetJson : JsonSerializerContext;

@@ -50,7 +50,10 @@ public sealed class FleetLink : IAsyncDisposable
                 log.FleetUnavailable("received bans will not be applied: " + e.Message);
             }
         }
-        return new FleetLink(new FleetAgent(fleet, storePath, enforcement, new FleetLog(log), time) { Version = WatchEngine.Version }, enforcement, cancel);
+        return new FleetLink(new FleetAgent(fleet, storePath, enforcement, new FleetLog(log), time) {
+            Version = WatchEngine.Version,
+            CrossProbes = config.Probes.Where(p => p.Of is not null).ToDictionary(p => p.Name, p => p.Of!, StringComparer.Ordinal),
+        }, enforcement, cancel);
     }
 
     public async ValueTask DisposeAsync()

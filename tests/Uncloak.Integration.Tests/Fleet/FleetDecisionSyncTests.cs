@@ -33,7 +33,8 @@ public sealed class FleetDecisionSyncTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         Until(() => lab.KernelSet("b").Contains(Peer) && lab.KernelSet("c").Contains(Peer), TimeSpan.FromSeconds(20), lab, "the ban in b's and c's kernel sets");
         output.WriteLine($"ban on a → in b's and c's kernel sets after {clock.ElapsedMilliseconds} ms (CLI exit to nft list; load {File.ReadAllText("/proc/loadavg").Trim()})");
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"propagation took {clock.ElapsedMilliseconds} ms");
+        // Issue 13: within 1 s (the agent reads its store every 200 ms; measured 123 ms here under a load of 16).
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"propagation took {clock.ElapsedMilliseconds} ms");
         Assert.Contains(Peer, lab.KernelSet("a"));
 
         // b stores it as the fleet's, with the deciding host.

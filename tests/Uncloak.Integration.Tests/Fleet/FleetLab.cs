@@ -20,9 +20,23 @@ internal sealed class FleetLab : IDisposable
     private readonly Process?[] _nats = new Process?[3];
     private readonly Dictionary<string, DaemonProcess> _agents = new(StringComparer.Ordinal);
     private readonly List<string> _namespaces = [];
+    private readonly bool _shippedRights;
+    private readonly bool _tls;
 
-    public FleetLab()
+    /// <param name="shippedRights">
+    /// Run the cluster with the users and rights of the shipped <c>config/fleet/fleet-accounts.conf</c> verbatim (web-01,
+    /// web-02, web-03 renamed a, b, c; the placeholder hashes replaced by the lab's passwords, the admin's is
+    /// <c>secret-admin</c>) instead of the lab's unrestricted users.
+    /// </param>
+    /// <param name="tls">
+    /// Run the documented setup's TLS: a CA made with openssl in the lab's directory, one server certificate for the
+    /// nodes (clients and routes, <c>verify: true</c>: a client must present a certificate of that CA) and one client
+    /// certificate per agent; agents connect to <c>tls://</c> URLs with <c>tls: {ca, cert, key}</c>.
+    /// </param>
+    public FleetLab(bool shippedRights = false, bool tls = false)
     {
+        _shippedRights = shippedRights;
+        _tls = tls;
         Dir = Directory.CreateTempSubdirectory("uncloak-fleet-").FullName;
         try
         {
@@ -37,6 +51,10 @@ internal sealed class FleetLab : IDisposable
                 InNs(ns, "ip", "addr", "add", $"198.18.200.{(4 * i) + 2}/30", "dev", agentSide);
                 InNs(ns, "ip", "link", "set", agentSide, "up");
                 InNs(ns, "ip", "route", "add", "default", "via", $"198.18.200.{(4 * i) + 1}");
+            }
+            if (tls)
+            {
+                MakeCertificates();
             }
             for (int n = 0; n < 3; n++)
             {
@@ -59,13 +77,19 @@ internal sealed class FleetLab : IDisposable
 
     public string Db(string host) => Path.Combine(Dir, host + ".db");
 
+    /// <summary>The bus's end of agent <paramref name="host"/>'s link: its gateway, where nothing listens but the NATS nodes.</summary>
+    public static string GatewayOf(string host) => $"198.18.200.{(4 * Array.IndexOf(Hosts, host)) + 1}";
+
     /// <summary>The address of agent <paramref name="host"/> on its link (its own address: banning it is refused there).</summary>
     public static string AddressOf(string host) => $"198.18.200.{(4 * Array.IndexOf(Hosts, host)) + 2}";
 
     public DaemonProcess Agent(string host) => _agents[host];
 
-    /// <summary>Starts (or restarts) agent <paramref name="host"/>'s daemon and waits until it is connected to the bus.</summary>
-    public DaemonProcess StartAgent(string host, string? password = null, bool waitConnected = true)
+    /// <summary>
+    /// Starts (or restarts) agent <paramref name="host"/>'s daemon and waits until it is connected to the bus;
+    /// <paramref name="extra"/> is more of its config (top-level YAML, e.g. <c>probes:</c>).
+    /// </summary>
+    public DaemonProcess StartAgent(string host, string? password = null, bool waitConnected = true, string extra = "", bool clientCertificate = true)
     {
         if (_agents.Remove(host, out var old))
         {
@@ -73,7 +97,10 @@ internal sealed class FleetLab : IDisposable
         }
         int i = Array.IndexOf(Hosts, host);
         var config = Path.Combine(Dir, host + (password is null ? "" : "-bad") + ".yaml");
-        var servers = string.Join(", ", Enumerable.Range(0, 3).Select(n => $"nats://198.18.200.{(4 * i) + 1}:{4222 + n}"));
+        var servers = string.Join(", ", Enumerable.Range(0, 3).Select(n => $"{(_tls ? "tls" : "nats")}://198.18.200.{(4 * i) + 1}:{4222 + n}"));
+        var tls = !_tls ? "" : clientCertificate
+            ? $"  tls: {{ ca: {Path.Combine(Dir, "ca.pem")}, cert: {Path.Combine(Dir, host + ".pem")}, key: {Path.Combine(Dir, host + ".key")} }}\n"
+            : $"  tls: {{ ca: {Path.Combine(Dir, "ca.pem")} }}\n";
         File.WriteAllText(config, $$"""
             store: {{Db(host) + (password is null ? "" : "-bad")}}
             sources: { kmsg: false, sockets: off }
@@ -86,7 +113,7 @@ internal sealed class FleetLab : IDisposable
               user: {{host}}
               password: {{password ?? "secret-" + host}}
               max_received_per_minute: 100000
-            """);
+            """ + "\n" + tls + extra);
         var d = DaemonProcess.StartIn(Ns(host), "watch", "--config", config);
         _agents[host + (password is null ? "" : "-bad")] = d;
         if (waitConnected)
@@ -165,12 +192,7 @@ internal sealed class FleetLab : IDisposable
         var name = $"n{n + 1}";
         var routes = string.Join(", ", Enumerable.Range(0, 3).Where(o => o != n).Select(o => $"nats-route://127.0.0.1:{6222 + o}"));
         var users = string.Join(",\n      ", Hosts.Select(h => $$"""{ user: {{h}}, password: secret-{{h}} }"""));
-        var conf = Path.Combine(Dir, name + ".conf");
-        File.WriteAllText(conf, $$"""
-            server_name: {{name}}
-            listen: 0.0.0.0:{{4222 + n}}
-            jetstream { store_dir: "{{Path.Combine(Dir, name)}}", max_memory_store: 64MB, max_file_store: 1GB }
-            cluster { name: ufl, listen: 127.0.0.1:{{6222 + n}}, routes: [{{routes}}] }
+        var accounts = $$"""
             accounts {
               UNCLOAK {
                 jetstream: enabled
@@ -179,6 +201,26 @@ internal sealed class FleetLab : IDisposable
                 ]
               }
             }
+            """;
+        if (_shippedRights)
+        {
+            accounts = ShippedAccounts();
+        }
+        string tls = "", routeTls = "";
+        if (_tls)
+        {
+            string cert = Path.Combine(Dir, "nats.pem"), key = Path.Combine(Dir, "nats.key"), ca = Path.Combine(Dir, "ca.pem");
+            tls = $$"""tls { cert_file: "{{cert}}", key_file: "{{key}}", ca_file: "{{ca}}", verify: true, timeout: 2 }""";
+            routeTls = $$""", tls { cert_file: "{{cert}}", key_file: "{{key}}", ca_file: "{{ca}}", timeout: 2 }""";
+        }
+        var conf = Path.Combine(Dir, name + ".conf");
+        File.WriteAllText(conf, $$"""
+            server_name: {{name}}
+            listen: 0.0.0.0:{{4222 + n}}
+            {{tls}}
+            jetstream { store_dir: "{{Path.Combine(Dir, name)}}", max_memory_store: 64MB, max_file_store: 1GB }
+            cluster { name: ufl, listen: 127.0.0.1:{{6222 + n}}, routes: [{{routes}}]{{routeTls}} }
+            {{accounts}}
             """);
         var psi = new ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { "netns", "exec", Bus, "nats-server", "-c", conf, "-l", Path.Combine(Dir, name + ".log") })
@@ -187,6 +229,36 @@ internal sealed class FleetLab : IDisposable
         }
         _nats[n] = Process.Start(psi)!;
     }
+
+    /// <summary>The documented openssl steps (docs/fleet.md), with the lab's addresses as the server's names.</summary>
+    private void MakeCertificates()
+    {
+        void Openssl(params string[] args) => Command.Run("openssl", args);
+        string F(string name) => Path.Combine(Dir, name);
+        Openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj", "/CN=uncloak-fleet-ca", "-keyout", F("ca.key"), "-out", F("ca.pem"));
+        var addresses = string.Join(",", Hosts.Select(GatewayOf).Append("127.0.0.1").Select(a => "IP:" + a));
+        foreach (var (name, san) in new[] { ("nats", addresses) }.Concat(Hosts.Select(h => (h, "DNS:" + h))))
+        {
+            Openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=" + name, "-addext", "subjectAltName=" + san, "-keyout", F(name + ".key"), "-out", F(name + ".csr"));
+            Openssl("x509", "-req", "-in", F(name + ".csr"), "-CA", F("ca.pem"), "-CAkey", F("ca.key"), "-CAcreateserial", "-days", "2", "-copy_extensions", "copy", "-out", F(name + ".pem"));
+        }
+    }
+
+    private static string ShippedAccounts()
+    {
+        var text = File.ReadAllText(Path.Combine(AotBuild.RepositoryRoot(), "config", "fleet", "fleet-accounts.conf"));
+        text = System.Text.RegularExpressions.Regex.Replace(text, "\"\\$2a\\$11\\$REPLACE\\.WITH\\.BCRYPT\\.HASH\\.OF\\.(\\w+)\\.PASSWORD[^\"]*\"",
+            m => m.Groups[1].Value switch { "ADMIN" => "secret-admin", "WEB01" => "secret-a", "WEB02" => "secret-b", "WEB03" => "secret-c", var other => throw new InvalidOperationException("unknown user " + other) });
+        return text.Replace("web-01", "a", StringComparison.Ordinal).Replace("web-02", "b", StringComparison.Ordinal).Replace("web-03", "c", StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Publishes raw messages from agent <paramref name="host"/>'s namespace as <paramref name="user"/> with a bare NATS
+    /// client (nats-publish.py), to NATS node 1: one line per message, <c>ok SUBJECT</c> or <c>err SUBJECT -ERR …</c>.
+    /// </summary>
+    public Shell.Result Publish(string host, string user, string password, params string[] subjectEqualsPayload)
+        => Shell.Run(["ip", "netns", "exec", Ns(host), "/usr/bin/python3", Path.Combine(AppContext.BaseDirectory, "nats-publish.py"),
+            GatewayOf(host), "4222", user, password, .. subjectEqualsPayload]);
 
     private string Add(string suffix)
     {

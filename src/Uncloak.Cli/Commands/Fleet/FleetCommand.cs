@@ -11,5 +11,6 @@ public static class FleetCommand
         "(stored with origin fleet:HOST).")
     {
         FleetStatusCommand.Create(),
+        FleetReportCommand.Create(),
     };
 }
