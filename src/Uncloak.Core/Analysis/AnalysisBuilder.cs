@@ -316,7 +316,7 @@ public sealed class AnalysisBuilder : IEventSink
             Interfaces = history.Interfaces,
             SynFloodListeners = history.SynFloodListeners,
             SuppressedMessages = _suppressed,
-            Disruptions = history.Disruptions,
+            Disruptions = DisruptionTimeline.Merge(history.Disruptions),
             Listening = ports,
             Findings = [],
             Minutes = wall ? _minutesWall : _minutesUptime,

@@ -17,6 +17,7 @@ internal sealed class RareHistory
 
     public Dictionary<string, (long Cookies, long Drops)> SynFloodListeners { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The disruption signals, one per line (or down→up pair), sorted by start; <see cref="DisruptionTimeline.Merge"/> makes them disruptions.</summary>
     public List<(DateTime Start, DateTime End, string Cause)> Disruptions { get; } = [];
 
     /// <summary>Local ports that SYN-flood lines named as listening: evidence of what this host serves.</summary>
@@ -47,12 +48,15 @@ internal sealed class RareHistory
         return h;
     }
 
-    /// <summary>A window in which the log itself shows service was disrupted; ignored when the event had no clock.</summary>
-    public void AddDisruption(DateTime time, TimeSpan before, TimeSpan after, string cause)
+    /// <summary>
+    /// A signal that the log itself shows service was disrupted: open from its line for <paramref name="hold"/>
+    /// (<see cref="DisruptionTimeline"/> says why it opens at the line); ignored when the event had no clock.
+    /// </summary>
+    public void AddDisruption(DateTime time, TimeSpan hold, string cause)
     {
         if (time != default)
         {
-            Disruptions.Add((time - before, time + after, cause));
+            Disruptions.Add((time, time + hold, cause));
         }
     }
 

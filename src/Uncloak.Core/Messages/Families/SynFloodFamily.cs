@@ -40,7 +40,7 @@ public sealed class SynFloodFamily : MessageFamily
         history.SynFloodListenerPorts.Add(ev.LocalPort);
         if (!cookies)
         {
-            history.AddDisruption(time, TimeSpan.Zero, TimeSpan.FromMinutes(5), "SYN flood with cookies off (SYNs dropped)");
+            history.AddDisruption(time, TimeSpan.FromMinutes(5), "SYN flood with cookies off (SYNs dropped)");
         }
     }
 
