@@ -8,4 +8,4 @@ namespace Uncloak.Core.Analysis;
 /// <param name="End">When the last of its signals stops counting (link back up, or the signal's hold after its line).</param>
 /// <param name="Cause">The distinct causes of its signals, in order of first appearance, comma-separated.</param>
 /// <param name="Signals">How many signals (lines, or down→up link pairs) were merged into it.</param>
-public sealed record Disruption(DateTime Start, DateTime End, string Cause, int Signals);
+public sealed record Disruption(DateTime Start, DateTime End, string Cause, long Signals);

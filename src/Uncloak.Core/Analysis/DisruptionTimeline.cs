@@ -32,14 +32,14 @@ public static class DisruptionTimeline
     /// still down at <paramref name="logEnd"/> open until then. Events without a clock open none.
     /// </summary>
     public static IReadOnlyList<Disruption> From(IEnumerable<NetEvent> events, DateTime? logEnd)
-        => Merge(RareHistory.Replay([.. events.Where(e => Kinds.Contains(e.Kind))], logEnd).Disruptions);
+        => Merge(RareHistory.Replay([.. events.Where(e => Kinds.Contains(e.Kind)).Select(e => new RareRun(e, 1))], logEnd).Disruptions);
 
     /// <summary>Merges signal windows (any order) into disruptions sorted by start; windows without a clock are dropped.</summary>
-    public static IReadOnlyList<Disruption> Merge(IEnumerable<(DateTime Start, DateTime End, string Cause)> signals)
+    public static IReadOnlyList<Disruption> Merge(IEnumerable<(DateTime Start, DateTime End, string Cause, long Signals)> signals)
     {
         var merged = new List<Disruption>();
         var causes = new List<string>();
-        foreach (var (start, end, cause) in signals.Where(s => s.Start != default).OrderBy(s => s.Start).ThenBy(s => s.End))
+        foreach (var (start, end, cause, count) in signals.Where(s => s.Start != default).OrderBy(s => s.Start).ThenBy(s => s.End))
         {
             if (merged.Count > 0 && start - merged[^1].End <= MergeGap)
             {
@@ -48,11 +48,11 @@ public static class DisruptionTimeline
                 {
                     causes.Add(cause);
                 }
-                merged[^1] = last with { End = end > last.End ? end : last.End, Cause = string.Join(", ", causes), Signals = last.Signals + 1 };
+                merged[^1] = last with { End = end > last.End ? end : last.End, Cause = string.Join(", ", causes), Signals = last.Signals + count };
                 continue;
             }
             causes = [cause];
-            merged.Add(new Disruption(start, end, cause, 1));
+            merged.Add(new Disruption(start, end, cause, count));
         }
         return merged;
     }
