@@ -35,16 +35,15 @@ internal sealed class RareHistory
         var h = new RareHistory();
         rare.Sort(static (a, b) =>
         {
-            int c = RareRun.TimeOf(a.First).CompareTo(RareRun.TimeOf(b.First));
-            c = c != 0 ? c : a.First.Position.SourceId.CompareTo(b.First.Position.SourceId);
-            return c != 0 ? c : a.First.Position.Offset.CompareTo(b.First.Position.Offset);
+            int c = a.Start.CompareTo(b.Start);
+            c = c != 0 ? c : a.Position.SourceId.CompareTo(b.Position.SourceId);
+            return c != 0 ? c : a.Position.Offset.CompareTo(b.Position.Offset);
         });
         foreach (ref readonly var run in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rare))
         {
-            var time = RareRun.TimeOf(run.First);
             h.RunLast = run.Last;
             h.RunCount = run.Count;
-            MessageFamilies.For(run.First.Kind)?.Replay(h, run.First, time);
+            MessageFamilies.For(run.Kind)?.Replay(h, run.First, run.Start);
         }
         foreach (var nic in h._interfaces.Values)
         {

@@ -59,7 +59,16 @@ internal sealed class RareRuns
     }
 
     /// <summary>Takes in another reader's runs (they are not extended further).</summary>
-    public void Merge(RareRuns other) => Runs.AddRange(other.Runs);
+    public void Merge(RareRuns other)
+    {
+        // Grown by half, not doubled: the old array of hundreds of thousands of runs lives while the new one fills.
+        int needed = Runs.Count + other.Runs.Count;
+        if (needed > Runs.Capacity)
+        {
+            Runs.Capacity = Math.Max(needed, Runs.Capacity + Runs.Capacity / 2);
+        }
+        Runs.AddRange(other.Runs);
+    }
 
     /// <summary>Kinds whose replay only counts and opens a disruption per line.</summary>
     private static bool Collapses(EventKind kind)
