@@ -19,7 +19,7 @@ public sealed class AnalysisBuilder : IEventSink
     private readonly Dictionary<(EventKind Kind, long Minute), long> _minutesWall = [];
     private readonly Dictionary<(EventKind Kind, long Minute), long> _minutesUptime = [];
     private readonly EpisodeTable _episodes;
-    private readonly List<NetEvent> _rare = [];
+    private readonly RareRuns _rare = new();
     private readonly AttackTallies _attacks = new();
     private readonly List<SourceSummary> _sources = [];
     private long _suppressed;
@@ -103,10 +103,7 @@ public sealed class AnalysisBuilder : IEventSink
                 break;
             default:
                 _attacks.Add(ev, time, weight);
-                if (_rare.Count < 200_000)
-                {
-                    _rare.Add(ev);
-                }
+                _rare.Add(ev, weight);
                 break;
         }
         return peerId;
@@ -269,7 +266,7 @@ public sealed class AnalysisBuilder : IEventSink
         {
             _episodes.Merge(other._episodes);
         }
-        _rare.AddRange(other._rare);
+        _rare.Merge(other._rare);
         _attacks.Merge(other._attacks);
         _sources.AddRange(other._sources);
         _suppressed += other._suppressed;
@@ -289,7 +286,7 @@ public sealed class AnalysisBuilder : IEventSink
     {
         FlushMinuteCache();
         // The history first (rare events only): the listeners SYN-flood lines name tell the direction of stalls.
-        var history = RareHistory.Replay(_rare, _last == DateTime.MinValue ? null : _last);
+        var history = RareHistory.Replay(_rare.Runs, _last == DateTime.MinValue ? null : _last);
         var ports = Listening.With(history.SynFloodListenerPorts);
         // Summing up a million episodes reads nothing the rest of the report touches: do it on the other core.
         var episodes = Task.Run(() => _episodes.Summarize(ports));
@@ -319,7 +316,7 @@ public sealed class AnalysisBuilder : IEventSink
             Interfaces = history.Interfaces,
             SynFloodListeners = history.SynFloodListeners,
             SuppressedMessages = _suppressed,
-            Disruptions = history.Disruptions,
+            Disruptions = DisruptionTimeline.Merge(history.Disruptions),
             Listening = ports,
             Attacks = _attacks.Ordered(),
             UntalliedAttackEvents = _attacks.Untallied,

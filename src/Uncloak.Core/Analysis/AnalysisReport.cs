@@ -40,7 +40,8 @@ public sealed record AnalysisReport
 
     public required long SuppressedMessages { get; init; }
 
-    public required IReadOnlyList<(DateTime Start, DateTime End, string Cause)> Disruptions { get; init; }
+    /// <summary>The disruptions the log shows, merged (<see cref="DisruptionTimeline"/>), sorted by start.</summary>
+    public required IReadOnlyList<Disruption> Disruptions { get; init; }
 
     public required IReadOnlyList<Finding> Findings { get; init; }
 

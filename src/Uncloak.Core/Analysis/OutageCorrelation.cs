@@ -13,31 +13,12 @@ public static class OutageCorrelation
     /// <summary>A kind counts as related when it preceded at least this share of outages with at least this lift.</summary>
     public const double RelatedLift = 2.0;
 
-    /// <summary>Event kinds that are themselves disruptions when no probe recorded outages: link down, NIC hangs, watchdog resets, a full conntrack table.</summary>
-    public static IReadOnlySet<EventKind> DisruptionKinds { get; } = new HashSet<EventKind> { EventKind.NicLink, EventKind.NicHang, EventKind.NetdevWatchdog, EventKind.ConntrackFull };
-
     /// <summary>
-    /// Outages as the logs show them, for hosts without probes (or history from before the daemon): each disruption event
-    /// (link down, transmit hang, watchdog reset, conntrack full) opens one, and those within two minutes of each other
-    /// are one episode (a hang, its watchdog and the link flap).
+    /// Outages as the logs show them, for hosts without probes (or history from before the daemon): the disruptions of
+    /// <see cref="DisruptionTimeline"/>, the same windows <c>analyze</c> reports.
     /// </summary>
-    public static IReadOnlyList<OutageSpan> DisruptionsFrom(IEnumerable<(DateTime Time, EventKind Kind, byte Form)> events)
-    {
-        var points = events.Where(e => e.Time != default && DisruptionKinds.Contains(e.Kind) && !(e.Kind == EventKind.NicLink && e.Form != (byte)LinkState.Down))
-            .OrderBy(e => e.Time).ToList();
-        var spans = new List<OutageSpan>();
-        foreach (var p in points)
-        {
-            if (spans.Count > 0 && p.Time - spans[^1].End!.Value <= TimeSpan.FromMinutes(2))
-            {
-                var last = spans[^1];
-                spans[^1] = last with { End = p.Time + TimeSpan.FromMinutes(1), Detail = last.Detail.Contains(p.Kind.Name(), StringComparison.Ordinal) ? last.Detail : last.Detail + ", " + p.Kind.Name() };
-                continue;
-            }
-            spans.Add(new OutageSpan("log", p.Time, p.Time + TimeSpan.FromMinutes(1), p.Kind.Name(), p.Kind.Name()));
-        }
-        return spans;
-    }
+    public static IReadOnlyList<OutageSpan> OutagesFrom(IReadOnlyList<Disruption> disruptions)
+        => [.. disruptions.Select(d => new OutageSpan("log", d.Start, d.End, d.Cause, d.Cause))];
 
     public static CorrelationReport Build(IReadOnlyList<OutageSpan> outages, IReadOnlyList<(DateTime Time, EventKind Kind, long Weight)> events, TimeSpan window, DateTime? historyStart = null, DateTime? historyEnd = null, IReadOnlySet<EventKind>? exclude = null)
     {

@@ -17,18 +17,33 @@ internal sealed class RareHistory
 
     public Dictionary<string, (long Cookies, long Drops)> SynFloodListeners { get; } = new(StringComparer.Ordinal);
 
-    public List<(DateTime Start, DateTime End, string Cause)> Disruptions { get; } = [];
+    /// <summary>The disruption signals, one per line (or down→up pair), sorted by start; <see cref="DisruptionTimeline.Merge"/> makes them disruptions.</summary>
+    public List<(DateTime Start, DateTime End, string Cause, long Signals)> Disruptions { get; } = [];
 
     /// <summary>Local ports that SYN-flood lines named as listening: evidence of what this host serves.</summary>
     public HashSet<ushort> SynFloodListenerPorts { get; } = [];
 
-    public static RareHistory Replay(List<NetEvent> rare, DateTime? logEnd)
+    /// <summary>The last time of the run being replayed (its first line's when it is one line).</summary>
+    public DateTime RunLast { get; private set; }
+
+    /// <summary>How many lines the run being replayed stands for.</summary>
+    public long RunCount { get; private set; } = 1;
+
+    /// <summary>Replays <paramref name="rare"/>, sorting it in place (no copy: it can hold hundreds of thousands of runs).</summary>
+    public static RareHistory Replay(List<RareRun> rare, DateTime? logEnd)
     {
         var h = new RareHistory();
-        foreach (var ev in rare.OrderBy(e => e.HasTime ? e.Time : DateTime.UnixEpoch.AddTicks(Math.Max(0, e.UptimeMicros) * 10)).ThenBy(e => e.Position.SourceId).ThenBy(e => e.Position.Offset))
+        rare.Sort(static (a, b) =>
         {
-            var time = ev.HasTime ? ev.Time : ev.UptimeMicros >= 0 ? DateTime.UnixEpoch.AddTicks(ev.UptimeMicros * 10) : default;
-            MessageFamilies.For(ev.Kind)?.Replay(h, ev, time);
+            int c = a.Start.CompareTo(b.Start);
+            c = c != 0 ? c : a.Position.SourceId.CompareTo(b.Position.SourceId);
+            return c != 0 ? c : a.Position.Offset.CompareTo(b.Position.Offset);
+        });
+        foreach (ref readonly var run in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rare))
+        {
+            h.RunLast = run.Last;
+            h.RunCount = run.Count;
+            MessageFamilies.For(run.Kind)?.Replay(h, run.First, run.Start);
         }
         foreach (var nic in h._interfaces.Values)
         {
@@ -37,7 +52,7 @@ internal sealed class RareHistory
                 nic.Flaps.Add(new LinkFlap(nic.Name, down, null));
                 if (down != default && logEnd is { } end && end > down)
                 {
-                    h.Disruptions.Add((down, end, $"{nic.Name} link down (still down at end of log)"));
+                    h.Disruptions.Add((down, end, $"{nic.Name} link down (still down at end of log)", 1));
                 }
                 nic.DownSince = null;
             }
@@ -47,12 +62,15 @@ internal sealed class RareHistory
         return h;
     }
 
-    /// <summary>A window in which the log itself shows service was disrupted; ignored when the event had no clock.</summary>
-    public void AddDisruption(DateTime time, TimeSpan before, TimeSpan after, string cause)
+    /// <summary>
+    /// A signal that the log itself shows service was disrupted: open from its line (to the last of its run) for <paramref name="hold"/>
+    /// (<see cref="DisruptionTimeline"/> says why it opens at the line); ignored when the event had no clock.
+    /// </summary>
+    public void AddDisruption(DateTime time, TimeSpan hold, string cause)
     {
         if (time != default)
         {
-            Disruptions.Add((time - before, time + after, cause));
+            Disruptions.Add((time, (RunLast > time ? RunLast : time) + hold, cause, RunCount));
         }
     }
 

@@ -164,12 +164,13 @@ public static class AnalysisJson
         w.WriteEndObject();
 
         w.WriteStartArray("disruptions");
-        foreach (var (start, end, cause) in r.Disruptions)
+        foreach (var d in r.Disruptions)
         {
             w.WriteStartObject();
-            WriteTime(w, "start", start, r.Clock);
-            WriteTime(w, "end", end, r.Clock);
-            w.WriteString("cause", cause);
+            WriteTime(w, "start", d.Start, r.Clock);
+            WriteTime(w, "end", d.End, r.Clock);
+            w.WriteString("cause", d.Cause);
+            w.WriteNumber("signals", d.Signals);
             w.WriteEndObject();
         }
         w.WriteEndArray();

@@ -22,8 +22,8 @@ public static class ReportCommand
         var window = new Option<string>("--window") { Description = "How long before an outage counts as its lead-up (default 10m).", DefaultValueFactory = _ => "10m", HelpName = "DURATION" };
         var command = new Command("report",
             "Answer \"what happens just before my site goes down?\" from the store: every outage the probes of 'uncloak watch' " +
-            "recorded (start, duration, cause) — or, when no probe recorded any, the disruptions the logs show (link down, NIC " +
-            "hangs, watchdog resets, conntrack full) —, the events of the window before it ranked by how unusual they are for this host, " +
+            "recorded (start, duration, cause) — or, when no probe recorded any, the disruptions the logs show, the same " +
+            "windows 'uncloak analyze' reports (link down, NIC hangs, watchdog resets, conntrack full, SYNs dropped, …) —, the events of the window before it ranked by how unusual they are for this host, " +
             "and over the whole history the lift of each event kind: how much more often it appears before outages than in " +
             "ordinary windows. \"zero window hold preceded 9 of 11 outages (lift 6.2)\" points at a cause; \"unrelated to your " +
             "outages\" rules one out. Also lists the decisions the daemon took.\n\n" +
@@ -55,29 +55,36 @@ public static class ReportCommand
                 var watch = new WatchStore(store);
                 var outages = watch.Outages().Select(o => new OutageSpan(o.Probe, o.Start, o.End, o.Cause, o.Detail)).ToList();
                 var events = new List<(DateTime, EventKind, long)>();
-                var forms = new List<(DateTime, EventKind, byte)>();
+                var disrupting = new List<NetEvent>();
+                var logEnd = DateTime.MinValue;
                 foreach (var e in EventReader.ReadAll(store))
                 {
                     if (e.Event.HasTime)
                     {
                         events.Add((e.Event.Time, e.Event.Kind, e.Weight));
-                        forms.Add((e.Event.Time, e.Event.Kind, e.Event.Form));
+                        if (DisruptionTimeline.Kinds.Contains(e.Event.Kind))
+                        {
+                            disrupting.Add(e.Event);
+                        }
+                        logEnd = e.Event.Time > logEnd ? e.Event.Time : logEnd;
                     }
                 }
                 foreach (var r in EventReader.ReadRollups(store))
                 {
                     if (r.Scope == RollupScope.Minute && !r.Uptime)
                     {
-                        events.Add((new DateTime(r.Minute * TimeSpan.TicksPerMinute, DateTimeKind.Utc), r.Kind, r.Count));
+                        var minute = new DateTime(r.Minute * TimeSpan.TicksPerMinute, DateTimeKind.Utc);
+                        events.Add((minute, r.Kind, r.Count));
+                        logEnd = minute > logEnd ? minute : logEnd;
                     }
                 }
                 // Without probe outages (no daemon yet, or history from before it), the disruptions the logs show stand in.
                 bool fromLogs = outages.Count == 0;
                 if (fromLogs)
                 {
-                    outages = [.. OutageCorrelation.DisruptionsFrom(forms)];
+                    outages = [.. OutageCorrelation.OutagesFrom(DisruptionTimeline.From(disrupting, logEnd == DateTime.MinValue ? null : logEnd))];
                 }
-                var report = OutageCorrelation.Build(outages, events, w, exclude: fromLogs ? OutageCorrelation.DisruptionKinds : null);
+                var report = OutageCorrelation.Build(outages, events, w, exclude: fromLogs ? DisruptionTimeline.Kinds : null);
                 var actions = watch.Actions();
                 if (result.GetValue(html) is { } path)
                 {
@@ -109,7 +116,7 @@ public static class ReportCommand
     {
         var inv = CultureInfo.InvariantCulture;
         o.WriteLine(fromLogs
-            ? string.Create(inv, $"Outages: no probe recorded any; {r.Outages.Count} disruptions the logs show stand in (link down, NIC hangs, watchdog resets, conntrack full; lead-up window {DurationText.Format(r.Window)})")
+            ? string.Create(inv, $"Outages: no probe recorded any; {r.Outages.Count} disruptions the logs show stand in (link down, NIC hangs, watchdog resets, conntrack full, SYNs dropped, orphans, neighbour overflow, TCP out of memory; lead-up window {DurationText.Format(r.Window)})")
             : string.Create(inv, $"Outages: {r.Outages.Count} recorded (lead-up window {DurationText.Format(r.Window)})"));
         foreach (var lead in r.Outages)
         {

@@ -5,20 +5,18 @@ using static Uncloak.Core.Analysis.Rules.ReportText;
 namespace Uncloak.Core.Analysis.Rules;
 
 /// <summary>
-/// Disruption episodes (overlapping or adjacent disruptions merged: a hang, its watchdog and the link flap are one
-/// outage) and, for every event kind, how often it fell in the <see cref="Reasoner.Lookback"/> before one compared with
+/// Disruption episodes (the merged windows of <see cref="DisruptionTimeline"/>, the same <c>report</c> uses) and, for every event kind, how often it fell in the <see cref="Reasoner.Lookback"/> before one compared with
 /// how much of the log's time those windows cover: lift 1 means no relation, well above 1 a relation.
 /// </summary>
 public sealed class CorrelationRule : FindingRule
 {
     public override void Apply(AnalysisReport r, List<Finding> findings)
     {
-        var disruptions = r.Disruptions.Where(d => d.Start != default).ToList();
-        if (disruptions.Count == 0 || r.First is not { } first || r.Last is not { } last || last <= first)
+        if (r.Disruptions.Count == 0 || r.First is not { } first || r.Last is not { } last || last <= first)
         {
             return;
         }
-        var episodes = Merge(disruptions.Select(d => (d.Start, d.End + TimeSpan.FromMinutes(2))).ToList());
+        var episodes = r.Disruptions.Select(d => (d.Start, d.End)).ToList();
         var before = Merge(episodes.Select(e => (e.Start - Reasoner.Lookback, e.Start)).ToList());
         double covered = before.Sum(w => (Min(w.End, last) - Max(w.Start, first)).TotalSeconds);
         double coverage = Math.Clamp(covered / (last - first).TotalSeconds, 1e-6, 1);
@@ -27,7 +25,7 @@ public sealed class CorrelationRule : FindingRule
         var related = new List<string>();
         foreach (var (kind, minutes) in minutesByKind.OrderBy(k => k.Key))
         {
-            if (kind is EventKind.NicLink or EventKind.NetdevWatchdog or EventKind.NicHang)
+            if (DisruptionTimeline.Kinds.Contains(kind))
             {
                 continue; // they define the disruptions
             }
@@ -69,7 +67,7 @@ public sealed class CorrelationRule : FindingRule
             Evidence = lines,
             Reasoning =
             [
-                $"Disruptions seen in the log itself: {episodes.Count} episode(s) from {disruptions.Count} signal(s) ({string.Join(", ", disruptions.GroupBy(d => d.Cause).Select(g => $"{g.Count()}× {g.Key}"))}).",
+                $"Disruptions seen in the log itself: {episodes.Count} episode(s) from {r.Disruptions.Sum(d => d.Signals)} signal(s) ({string.Join("; ", r.Disruptions.Select(d => d.Cause).Distinct())}).",
                 $"The {Reasoner.Lookback.TotalMinutes:0} minutes before them cover {Pct(coverage)} of the log's time; a kind unrelated to them falls there about that often (lift ≈ 1).",
             ],
             Advice = ["With a live probe, `uncloak watch` records real outages and `uncloak report` repeats this against them."],

@@ -41,5 +41,5 @@ public sealed class ConntrackFullFamily : MessageFamily
     }
 
     internal override void Replay(RareHistory history, in NetEvent ev, DateTime time)
-        => history.AddDisruption(time, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1), "conntrack full");
+        => history.AddDisruption(time, TimeSpan.FromMinutes(1), "conntrack full");
 }

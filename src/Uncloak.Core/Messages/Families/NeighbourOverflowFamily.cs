@@ -30,5 +30,5 @@ public sealed class NeighbourOverflowFamily : MessageFamily
         }));
 
     internal override void Replay(RareHistory history, in NetEvent ev, DateTime time)
-        => history.AddDisruption(time, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1), "neighbour overflow");
+        => history.AddDisruption(time, TimeSpan.FromMinutes(1), "neighbour overflow");
 }

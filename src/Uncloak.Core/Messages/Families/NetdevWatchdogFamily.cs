@@ -26,6 +26,6 @@ public sealed class NetdevWatchdogFamily : MessageFamily
     {
         var nic = history.Interface(ev);
         nic.Watchdogs.Add(time);
-        history.AddDisruption(time, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), $"{nic.Name} transmit timeout");
+        history.AddDisruption(time, TimeSpan.FromSeconds(10), $"{nic.Name} transmit timeout");
     }
 }

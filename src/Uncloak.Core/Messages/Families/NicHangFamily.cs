@@ -40,7 +40,7 @@ public sealed class NicHangFamily : MessageFamily
     {
         var nic = history.Interface(ev);
         nic.Hangs.Add(time);
-        history.AddDisruption(time, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), $"{nic.Name} transmit hang");
+        history.AddDisruption(time, TimeSpan.FromSeconds(10), $"{nic.Name} transmit hang");
     }
 
     /// <summary>The stalled transmit queue and how long it had not sent, shared with the watchdog.</summary>

@@ -36,11 +36,11 @@ public sealed class SynFloodFamily : MessageFamily
         string key = Listener(ev);
         var (c, d) = history.SynFloodListeners.GetValueOrDefault(key);
         bool cookies = Cookies(ev);
-        history.SynFloodListeners[key] = cookies ? (c + 1, d) : (c, d + 1);
+        history.SynFloodListeners[key] = cookies ? (c + history.RunCount, d) : (c, d + history.RunCount);
         history.SynFloodListenerPorts.Add(ev.LocalPort);
         if (!cookies)
         {
-            history.AddDisruption(time, TimeSpan.Zero, TimeSpan.FromMinutes(5), "SYN flood with cookies off (SYNs dropped)");
+            history.AddDisruption(time, TimeSpan.FromMinutes(5), "SYN flood with cookies off (SYNs dropped)");
         }
     }
 

@@ -22,5 +22,5 @@ public sealed class TcpOutOfMemoryFamily : MessageFamily
         => TcpMemoryMessage.TryParseOutOfMemory(message, anchor, out ev);
 
     internal override void Replay(RareHistory history, in NetEvent ev, DateTime time)
-        => history.AddDisruption(time, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1), "tcp out of memory");
+        => history.AddDisruption(time, TimeSpan.FromMinutes(1), "tcp out of memory");
 }

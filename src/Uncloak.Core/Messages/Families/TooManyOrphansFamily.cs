@@ -25,5 +25,5 @@ public sealed class TooManyOrphansFamily : MessageFamily
         => TcpMemoryMessage.TryParseOrphans(message, anchor, out ev);
 
     internal override void Replay(RareHistory history, in NetEvent ev, DateTime time)
-        => history.AddDisruption(time, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1), "too many orphans");
+        => history.AddDisruption(time, TimeSpan.FromMinutes(1), "too many orphans");
 }
