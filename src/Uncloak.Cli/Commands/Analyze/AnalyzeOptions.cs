@@ -37,4 +37,7 @@ public sealed record AnalyzeOptions
 
     /// <summary>Every input must be a capture (`uncloak pcap`).</summary>
     public bool CapturesOnly { get; init; }
+
+    /// <summary>How messages on stderr begin: the command the admin typed, so `uncloak pcap`'s errors are not signed "analyze".</summary>
+    public string Prefix => CapturesOnly ? "uncloak pcap: " : "uncloak analyze: ";
 }

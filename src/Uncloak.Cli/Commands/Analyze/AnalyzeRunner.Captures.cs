@@ -21,7 +21,7 @@ public static partial class AnalyzeRunner
         }
         catch (LogInputException e)
         {
-            error.WriteLine("uncloak analyze: " + e.Message);
+            error.WriteLine(options.Prefix + e.Message);
             builder.AddSource(new SourceSummary(name, "pcap", 0, 0, 0, e.Message));
             return true;
         }
@@ -50,12 +50,12 @@ public static partial class AnalyzeRunner
             failure ??= capture.StoppedEarly is { } stopped ? $"{name}: {stopped}; the packets before it were read" : null;
             if (failure is not null)
             {
-                error.WriteLine("uncloak analyze: " + failure);
+                error.WriteLine(options.Prefix + failure);
             }
             var wire = scanner.Wire;
             if (!options.Json)
             {
-                error.WriteLine($"uncloak analyze: {name}: {capture.Packets:N0} packets ({capture.TcpPackets:N0} TCP), {wire.Flows:N0} flows" +
+                error.WriteLine($"{options.Prefix}{name}: {capture.Packets:N0} packets ({capture.TcpPackets:N0} TCP), {wire.Flows:N0} flows" +
                     (wire.FlowsEvicted > 0 ? $" ({wire.FlowsEvicted:N0} evicted at the {options.Wire.MaxFlows:N0}-flow cap)" : "") +
                     (wire.UnknownScaleFlows > 0 ? $", {wire.UnknownScaleFlows:N0} begun before the capture (window scale unknown: windows read unscaled, no slow-read verdicts)" : "") +
                     (capture.Malformed > 0 ? $", {capture.Malformed:N0} malformed" : "") +

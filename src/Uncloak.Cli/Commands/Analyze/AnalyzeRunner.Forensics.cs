@@ -80,7 +80,7 @@ public static partial class AnalyzeRunner
                     folder = BundleArchive.Extract(path, unpacked.FullName, refused);
                     foreach (var problem in refused)
                     {
-                        error.WriteLine($"uncloak analyze: {path}: {problem}");
+                        error.WriteLine($"{options.Prefix}{path}: {problem}");
                     }
                     inputErrors |= refused.Count > 0;
                 }
@@ -88,14 +88,14 @@ public static partial class AnalyzeRunner
                 var evidence = BundleEvidence.Read(bundle.Files, bundle.Manifest.Start);
                 foreach (var problem in bundle.Problems)
                 {
-                    error.WriteLine($"uncloak analyze: {path}: {problem}");
+                    error.WriteLine($"{options.Prefix}{path}: {problem}");
                 }
                 inputErrors |= bundle.Problems.Count > 0;
                 sources.Add(ForensicSource.Of([path], bundle.Manifest, evidence, bundle.Problems));
             }
             catch (BundleException e)
             {
-                error.WriteLine("uncloak analyze: " + e.Message);
+                error.WriteLine(options.Prefix + e.Message);
                 inputErrors = true;
             }
             finally
@@ -120,7 +120,7 @@ public static partial class AnalyzeRunner
                     var read = DumpReader.Read(File.ReadAllBytes(path), evidence.Phase(EvidencePhase.During));
                     if (read.Malformed > 0 && !options.Json)
                     {
-                        error.WriteLine($"uncloak analyze: {path}: {read.Malformed:N0} malformed line(s) skipped so far (first at line {read.FirstMalformedLine:N0} of the dumps)");
+                        error.WriteLine($"{options.Prefix}{path}: {read.Malformed:N0} malformed line(s) skipped so far (first at line {read.FirstMalformedLine:N0} of the dumps)");
                     }
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -130,7 +130,7 @@ public static partial class AnalyzeRunner
             }
             foreach (var problem in problems)
             {
-                error.WriteLine("uncloak analyze: " + problem);
+                error.WriteLine(options.Prefix + problem);
             }
             inputErrors |= problems.Count > 0;
             sources.Add(ForensicSource.Of(dumps, null, evidence, problems));

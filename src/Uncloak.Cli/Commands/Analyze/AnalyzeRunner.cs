@@ -55,7 +55,7 @@ public static partial class AnalyzeRunner
                 string path = options.DbPath ?? SqliteStore.DefaultPath();
                 if (options.Files.Count == 0 && !File.Exists(path))
                 {
-                    error.WriteLine($"uncloak analyze: no files given and no store at {path}. Give log files (e.g. /var/log/kern.log*) or --db PATH.");
+                    error.WriteLine($"{options.Prefix}no files given and no store at {path}. Give log files (e.g. /var/log/kern.log*) or --db PATH.");
                     return ExitCodes.UsageOrInput;
                 }
                 store = SqliteStore.Open(path);
@@ -83,7 +83,7 @@ public static partial class AnalyzeRunner
         catch (StoreException e)
         {
             // The store is the environment (disk full, damaged file), not the user's input.
-            error.WriteLine("uncloak analyze: " + e.Message);
+            error.WriteLine(options.Prefix + e.Message);
             return ExitCodes.Environment;
         }
         catch (OperationCanceledException)
@@ -118,12 +118,12 @@ public static partial class AnalyzeRunner
                 File.WriteAllText(htmlPath, AnalysisHtml.Render(report, DateTime.UtcNow));
                 if (!options.Json)
                 {
-                    error.WriteLine($"uncloak analyze: wrote {htmlPath}");
+                    error.WriteLine($"{options.Prefix}wrote {htmlPath}");
                 }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                error.WriteLine($"uncloak analyze: cannot write {htmlPath}: {e.Message}");
+                error.WriteLine($"{options.Prefix}cannot write {htmlPath}: {e.Message}");
                 return ExitCodes.UsageOrInput;
             }
         }
@@ -196,13 +196,13 @@ public static partial class AnalyzeRunner
             {
                 if (name != "-" && LogInput.IsFifo(name))
                 {
-                    error.WriteLine($"uncloak analyze: {name} is a named pipe; waiting for a writer, then reading it to its end.");
+                    error.WriteLine($"{options.Prefix}{name} is a named pipe; waiting for a writer, then reading it to its end.");
                 }
                 input = LogInput.Open(name, endsAround);
             }
             catch (LogInputException e)
             {
-                error.WriteLine("uncloak analyze: " + e.Message);
+                error.WriteLine(options.Prefix + e.Message);
                 builder.AddSource(new SourceSummary(name, "?", 0, 0, 0, e.Message));
                 errors = true;
                 continue;
@@ -237,13 +237,13 @@ public static partial class AnalyzeRunner
                     // Truncated gzip, a file that vanished or a disk error: keep what was read, say where it stopped.
                     stats = e.Statistics;
                     failure = $"{name}: read failed after line {stats.Lines:N0} (byte {stats.Bytes:N0}): {e.InnerException!.Message}";
-                    error.WriteLine("uncloak analyze: " + failure);
+                    error.WriteLine(options.Prefix + failure);
                     errors = true;
                 }
                 if (failure is null && (input.CheckComplete(stats.Bytes) ?? input.CheckTruncated(stats.Bytes)) is { } incomplete)
                 {
                     failure = $"{name}: read failed after line {stats.Lines:N0} (byte {stats.Bytes:N0}): {incomplete}";
-                    error.WriteLine("uncloak analyze: " + failure);
+                    error.WriteLine(options.Prefix + failure);
                     errors = true;
                 }
                 if (store is not null && writer is not null && failure is null)
@@ -252,16 +252,16 @@ public static partial class AnalyzeRunner
                 }
                 if (stats.Lines > 0 && stats.Malformed == stats.Lines && failure is null)
                 {
-                    error.WriteLine($"uncloak analyze: {name}: none of its {stats.Lines:N0} lines is a {input.Format} line; is it a log?");
+                    error.WriteLine($"{options.Prefix}{name}: none of its {stats.Lines:N0} lines is a {input.Format} line; is it a log?");
                     errors = true;
                 }
                 else if (stats.Malformed > 0 && stats.FirstMalformed is { } fm)
                 {
-                    error.WriteLine($"uncloak analyze: {name}: {stats.Malformed:N0} malformed line(s) skipped (first at line {fm.Line:N0}, byte {fm.Offset:N0}){(stats.Overlong > 0 ? $", {stats.Overlong:N0} longer than {LineReader.MaxLineLength / 1024} KiB" : "")}");
+                    error.WriteLine($"{options.Prefix}{name}: {stats.Malformed:N0} malformed line(s) skipped (first at line {fm.Line:N0}, byte {fm.Offset:N0}){(stats.Overlong > 0 ? $", {stats.Overlong:N0} longer than {LineReader.MaxLineLength / 1024} KiB" : "")}");
                 }
                 if (stats.DamagedRangeCount > 0)
                 {
-                    error.WriteLine($"uncloak analyze: {name}: skipped {stats.DamagedBytes:N0} bytes of NULs (crash damage) in {stats.DamagedRangeCount:N0} range(s), the first at byte {stats.DamagedRanges[0].Offset:N0}; the text around them was read");
+                    error.WriteLine($"{options.Prefix}{name}: skipped {stats.DamagedBytes:N0} bytes of NULs (crash damage) in {stats.DamagedRangeCount:N0} range(s), the first at byte {stats.DamagedRanges[0].Offset:N0}; the text around them was read");
                 }
                 builder.AddSource(new SourceSummary(name, input.Format.ToString() + (input.Compressed ? "+gzip" : ""), stats.Lines, stats.Malformed, stats.Events, failure)
                 {
