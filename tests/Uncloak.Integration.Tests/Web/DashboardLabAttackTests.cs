@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using Microsoft.Playwright;
 using Uncloak.Lab.Attacks;
 using Uncloak.Lab.Defences;
 using Uncloak.Lab.Topology;
 using Uncloak.Lab.Victim;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Uncloak.Integration.Tests.Web;
 
@@ -15,7 +17,7 @@ namespace Uncloak.Integration.Tests.Web;
 /// <see cref="DashboardBrowserTests"/>), with the overview and the peers page open before the attacker's raw-socket
 /// zero-window holder starts. The daemon has only the server's socket table as evidence, as in the lab matrix.
 /// </summary>
-public sealed class DashboardLabAttackTests
+public sealed class DashboardLabAttackTests(ITestOutputHelper output)
 {
     /// <summary>Far longer than the matrix's ban time (under 4 s), so a slow shared CI machine does not fail the test.</summary>
     private static readonly TimeSpan BanLimit = TimeSpan.FromSeconds(60);
@@ -68,6 +70,13 @@ public sealed class DashboardLabAttackTests
                     }
                 }
             };
+            context.WebError += (_, e) =>
+            {
+                lock (errors)
+                {
+                    errors.Add(e.Error);
+                }
+            };
 
             var overview = await context.NewPageAsync();
             await overview.GotoAsync(url.Output.Trim());
@@ -81,12 +90,15 @@ public sealed class DashboardLabAttackTests
             // The attack, bounded as a matrix cell's: it stops by itself after BanLimit, or when the ban has been seen.
             var limits = new AttackLimits { Duration = BanLimit };
             var holder = Attackers.Create(AttackKind.ZeroWindow);
+            var clock = Stopwatch.StartNew();
             attack = Task.Factory.StartNew(() => holder.Run(names, limits, stopAttack.Token), stopAttack.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
             // Both pages, opened before the attack, show the ban without a reload.
             float timeout = (float)BanLimit.TotalMilliseconds;
             await overview.Locator($"#in-force tr.ban[data-target='{attacker}']").WaitForAsync(new() { Timeout = timeout });
+            var onOverview = clock.Elapsed;
             await peers.Locator($"#peer tr.ban[data-target='{attacker}']").WaitForAsync(new() { Timeout = 30_000 });
+            output.WriteLine($"the ban showed on the overview {onOverview.TotalSeconds:0.0} s and on the peers page {clock.Elapsed.TotalSeconds:0.0} s after the attack started");
             Assert.Equal(Dashboard + "/", overview.Url);
             Assert.Equal(Dashboard + "/peers", peers.Url);
             var set = Command.Run("ip", "netns", "exec", names.Server, "nft", "list", "set", "inet", "uncloak", "ban4");
@@ -96,6 +108,7 @@ public sealed class DashboardLabAttackTests
 
             await stopAttack.CancelAsync();
             var stats = await attack;
+            output.WriteLine($"attack: {stats}");
             Assert.True(stats.Established > 0, $"the attack held no connection: {stats}");
             lock (errors)
             {
