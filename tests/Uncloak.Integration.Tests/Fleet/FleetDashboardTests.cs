@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Microsoft.Playwright;
 using Uncloak.Integration.Tests.Web;
 using Xunit;
 using Xunit.Abstractions;
@@ -28,7 +29,7 @@ public sealed class FleetDashboardTests(ITestOutputHelper output)
         => host.GetProperty("by_origin").TryGetProperty(origin, out var n) ? n.GetInt32() : 0;
 
     [RootFact]
-    public void The_fleet_page_shows_every_host_of_a_real_cluster_with_its_state_and_bans_and_freezes_a_stopped_one()
+    public async Task The_fleet_page_shows_every_host_of_a_real_cluster_with_its_state_and_bans_and_freezes_a_stopped_one()
     {
         using var lab = new FleetLab();
         var socket = Path.Combine(lab.Dir, "web.sock");
@@ -95,6 +96,49 @@ public sealed class FleetDashboardTests(ITestOutputHelper output)
             // Only a and c received b's ban from the cluster; b's own is not applied back to it.
             Assert.Equal(name == "b" ? 0 : 1, h.GetProperty("applied").GetInt64());
             Assert.Single(h.GetProperty("by_origin").EnumerateObject());
+        }
+
+        // The page in Debian's Chromium, run in a's namespace (as DashboardBrowserTests): one row per host, all up.
+        Assert.True(File.Exists("/usr/bin/chromium"), "Debian's chromium is missing: test.sh installs it");
+        var wrapper = Path.Combine(lab.Dir, "chromium-in-netns");
+        File.WriteAllText(wrapper, $"#!/bin/sh\nexec ip netns exec {lab.Ns("a")} /usr/bin/chromium \"$@\"\n");
+        File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        using (var playwright = await Playwright.CreateAsync())
+        {
+            await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = wrapper, Headless = true, Timeout = 60_000 });
+            var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 700 } });
+            var errors = new List<string>();
+            context.Console += (_, m) =>
+            {
+                if (m.Type == "error")
+                {
+                    lock (errors)
+                    {
+                        errors.Add($"{m.Location}: {m.Text}");
+                    }
+                }
+            };
+            var page = await context.NewPageAsync();
+            await page.GotoAsync(url.Output.Trim());
+            await page.GotoAsync("http://127.0.0.1:9477/fleet");
+            var rows = page.Locator("#fleet tr.fleet-host");
+            await rows.Nth(2).WaitForAsync(new() { Timeout = 30_000 });
+            Assert.Equal(3, await rows.CountAsync());
+            foreach (var (host, origin) in new[] { ("a", "fleet:b 1"), ("b", "cli 1"), ("c", "fleet:b 1") })
+            {
+                var cells = await page.Locator("#fleet tr.fleet-host", new() { Has = page.Locator("td:first-child", new() { HasTextRegex = new($"^{host}$") }) }).Locator("td").AllInnerTextsAsync();
+                Assert.Equal(host, cells[0]);
+                Assert.Equal("up", cells[1]);
+                Assert.Equal(version, cells[3]);
+                Assert.Equal(origin, cells[5]);
+            }
+            var shots = Path.Combine(AppContext.BaseDirectory, "web-screenshots");
+            Directory.CreateDirectory(shots);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "fleet-configured.png"), FullPage = true });
+            lock (errors)
+            {
+                Assert.True(errors.Count == 0, "console errors: " + string.Join("\n", errors));
+            }
         }
 
         // c stopped: its record stays in the bucket, and its `seen` stops at its last heartbeat while a's and b's move on.
