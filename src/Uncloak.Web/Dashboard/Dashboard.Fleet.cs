@@ -70,7 +70,8 @@ public sealed partial class Dashboard
             w.WriteStartArray("servers");
             foreach (var s in fleet.Servers)
             {
-                w.WriteStringValue(s.ToString());
+                // Scheme and authority only: a URL may carry user:password (nats://u:p@host), never shown on a page.
+                w.WriteStringValue($"{s.Scheme}://{s.Authority}");
             }
             w.WriteEndArray();
             w.WriteString("read", Iso(read.At));

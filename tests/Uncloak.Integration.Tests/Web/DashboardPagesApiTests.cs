@@ -170,4 +170,59 @@ public sealed class DashboardPagesApiTests
             dir.Delete(recursive: true);
         }
     }
+
+    /// <summary>
+    /// A fleet whose cluster cannot be reached: the page says so (an error, no hosts) within its 5 s bound instead of
+    /// hanging, and the server list never shows the credentials a URL may carry (nats://user:password@host).
+    /// </summary>
+    [Fact]
+    public void An_unreachable_fleet_is_reported_as_such_and_its_urls_lose_their_credentials()
+    {
+        var dir = Directory.CreateTempSubdirectory("uncloak-web-fleet-");
+        try
+        {
+            int port = DaemonProcess.FreePort(), nats = DaemonProcess.FreePort();
+            var config = Path.Combine(dir.FullName, "uncloak.yaml");
+            File.WriteAllText(config, $$"""
+                store: {{Path.Combine(dir.FullName, "u.db")}}
+                firewall: off          # the host's namespace: never touch its firewall
+                sources:
+                  kmsg: false
+                  sockets: off
+                metrics: off
+                control: off
+                fleet:
+                  servers: ["nats://web-07:s3cret-pass@127.0.0.1:{{nats}}"]
+                  host: web-07
+                web:
+                  enabled: true
+                  listen: 127.0.0.1:{{port}}
+                  token_file: {{Path.Combine(dir.FullName, "web.token")}}
+                """);
+            using var daemon = DaemonProcess.StartIn(null, "watch", "--config", config);
+            WatchDeadline.Until(() => daemon.Log.Contains("event_id=6007", StringComparison.Ordinal) || daemon.HasExited, TimeSpan.FromSeconds(60), () => "the dashboard to start: " + daemon.Log);
+            Assert.False(daemon.HasExited, daemon.Log);
+            var url = CliRun.Run("web", "url", "--config", config);
+            Assert.True(url.ExitCode == 0, url.Error);
+            using var web = DashboardClient.Tcp(port);
+            using (web.LogIn(url.Output.Trim()))
+            {
+            }
+
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var (status, fleet) = web.Get("/api/fleet");
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"the fleet page took {clock.Elapsed.TotalSeconds:0.0} s");
+            Assert.Equal("uncloak.web.fleet/1", fleet.GetProperty("schema").GetString());
+            Assert.True(fleet.GetProperty("configured").GetBoolean());
+            Assert.False(string.IsNullOrEmpty(fleet.GetProperty("error").GetString()), fleet.ToString());
+            Assert.Empty(fleet.GetProperty("hosts").EnumerateArray());
+            Assert.Equal($"nats://127.0.0.1:{nats}", Assert.Single(fleet.GetProperty("servers").EnumerateArray()).GetString());
+            Assert.DoesNotContain("s3cret", fleet.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 }
