@@ -12,6 +12,16 @@ public sealed record FleetConfig
     /// <summary>Cluster URLs (<c>nats://</c> or <c>tls://</c>); the client fails over between them.</summary>
     public required IReadOnlyList<Uri> Servers { get; init; }
 
+    /// <summary>The servers as they may be shown in messages and pages: scheme and authority, never the user:password a URL may carry.</summary>
+    public string ServersShown => string.Join(", ", Servers.Select(Shown));
+
+    /// <summary>One server as it may be shown (<c>nats://host:4222</c>).</summary>
+    public static string Shown(Uri server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        return $"{server.Scheme}://{server.Authority}";
+    }
+
     /// <summary>This host's name in the fleet: the first token of every key it writes, and the <c>fleet:&lt;host&gt;</c> origin others store.</summary>
     public required string Host { get; init; }
 

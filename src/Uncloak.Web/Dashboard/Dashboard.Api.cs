@@ -220,18 +220,7 @@ public sealed partial class Dashboard
             foreach (var (o, before, during, incidents) in outages)
             {
                 w.WriteStartObject();
-                w.WriteNumber("id", o.Id);
-                w.WriteString("probe", o.Probe);
-                w.WriteString("start", Iso(o.Start));
-                if (o.End is { } end)
-                {
-                    w.WriteString("end", Iso(end));
-                }
-                else
-                {
-                    w.WriteNull("end");
-                }
-                w.WriteString("cause", o.Cause);
+                WriteOutageFields(w, o);
                 w.WriteString("detail", o.Detail);
                 WriteKinds(w, "lead_up", before);
                 WriteKinds(w, "during", during);
@@ -252,6 +241,23 @@ public sealed partial class Dashboard
             w.WriteEndArray();
             w.WriteEndObject();
         }).ConfigureAwait(false);
+    }
+
+    /// <summary>An outage's id, probe, start, end (null while open) and cause: the timeline's bands and the outages page alike.</summary>
+    private static void WriteOutageFields(Utf8JsonWriter w, Outage o)
+    {
+        w.WriteNumber("id", o.Id);
+        w.WriteString("probe", o.Probe);
+        w.WriteString("start", Iso(o.Start));
+        if (o.End is { } end)
+        {
+            w.WriteString("end", Iso(end));
+        }
+        else
+        {
+            w.WriteNull("end");
+        }
+        w.WriteString("cause", o.Cause);
     }
 
     private static void WriteKinds(Utf8JsonWriter w, string name, IReadOnlyDictionary<EventKind, long> kinds)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using NATS.Client.Core;
+using Uncloak.Config;
 using Uncloak.Fleet;
 using Uncloak.Fleet.Hosts;
 
@@ -70,8 +71,7 @@ public sealed partial class Dashboard
             w.WriteStartArray("servers");
             foreach (var s in fleet.Servers)
             {
-                // Scheme and authority only: a URL may carry user:password (nats://u:p@host), never shown on a page.
-                w.WriteStringValue($"{s.Scheme}://{s.Authority}");
+                w.WriteStringValue(FleetConfig.Shown(s));
             }
             w.WriteEndArray();
             w.WriteString("read", Iso(read.At));

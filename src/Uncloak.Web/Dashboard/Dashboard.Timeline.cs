@@ -86,18 +86,7 @@ public sealed partial class Dashboard
             foreach (var o in outages)
             {
                 w.WriteStartObject();
-                w.WriteNumber("id", o.Id);
-                w.WriteString("probe", o.Probe);
-                w.WriteString("start", Iso(o.Start));
-                if (o.End is { } end)
-                {
-                    w.WriteString("end", Iso(end));
-                }
-                else
-                {
-                    w.WriteNull("end");
-                }
-                w.WriteString("cause", o.Cause);
+                WriteOutageFields(w, o);
                 w.WriteEndObject();
             }
             w.WriteEndArray();

@@ -37,6 +37,18 @@ public sealed class FleetConfigTests
     }
 
     [Fact]
+    public void Servers_are_shown_without_the_credentials_a_url_may_carry()
+    {
+        var config = WatchConfigLoader.Load("u.yaml", """
+            fleet:
+              servers: ["nats://web-07:s3cret@198.18.200.1:4222", "tls://nats-2.example:4222/"]
+              host: web-07
+            """).Fleet;
+        Assert.NotNull(config);
+        Assert.Equal("nats://198.18.200.1:4222, tls://nats-2.example:4222", config.ServersShown);
+    }
+
+    [Fact]
     public void Every_fleet_mistake_is_reported_at_once_with_its_line()
     {
         var e = Assert.Throws<ConfigException>(() => WatchConfigLoader.Load("u.yaml", """

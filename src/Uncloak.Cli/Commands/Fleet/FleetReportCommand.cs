@@ -30,20 +30,8 @@ public static class FleetReportCommand
             var output = result.InvocationConfiguration.Output;
             var error = result.InvocationConfiguration.Error;
             var path = result.GetValue(config);
-            FleetConfig fleet;
-            try
+            if (await FleetConfigFile.LoadAsync(path, "report", error).ConfigureAwait(false) is not { } fleet)
             {
-                var loaded = WatchConfigLoader.LoadFile(path ?? WatchConfig.DefaultPath, mustExist: path is not null);
-                if (loaded.Fleet is not { } f)
-                {
-                    await error.WriteLineAsync($"uncloak fleet report: {loaded.Origin} has no 'fleet:' section (docs/fleet.md)").ConfigureAwait(false);
-                    return ExitCodes.UsageOrInput;
-                }
-                fleet = f;
-            }
-            catch (ConfigException e)
-            {
-                await error.WriteLineAsync("uncloak fleet report: " + e.Message).ConfigureAwait(false);
                 return ExitCodes.UsageOrInput;
             }
             IReadOnlyList<EvidenceRecord> records;
@@ -56,7 +44,7 @@ public static class FleetReportCommand
             }
             catch (Exception e) when (e is NatsException or TimeoutException or OperationCanceledException)
             {
-                await error.WriteLineAsync($"uncloak fleet report: cannot read the fleet's evidence from {string.Join(", ", fleet.Servers)}: {FleetConnection.Describe(e)}").ConfigureAwait(false);
+                await error.WriteLineAsync($"uncloak fleet report: cannot read the fleet's evidence from {fleet.ServersShown}: {FleetConnection.Describe(e)}").ConfigureAwait(false);
                 return ExitCodes.Environment;
             }
             var report = FleetEvidence.Timeline(records, DateTime.UtcNow);

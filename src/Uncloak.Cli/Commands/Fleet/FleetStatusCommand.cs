@@ -32,20 +32,8 @@ public static class FleetStatusCommand
             var output = result.InvocationConfiguration.Output;
             var error = result.InvocationConfiguration.Error;
             var path = result.GetValue(config);
-            FleetConfig fleet;
-            try
+            if (await FleetConfigFile.LoadAsync(path, "status", error).ConfigureAwait(false) is not { } fleet)
             {
-                var loaded = WatchConfigLoader.LoadFile(path ?? WatchConfig.DefaultPath, mustExist: path is not null);
-                if (loaded.Fleet is not { } f)
-                {
-                    await error.WriteLineAsync($"uncloak fleet status: {loaded.Origin} has no 'fleet:' section (docs/fleet.md)").ConfigureAwait(false);
-                    return ExitCodes.UsageOrInput;
-                }
-                fleet = f;
-            }
-            catch (ConfigException e)
-            {
-                await error.WriteLineAsync("uncloak fleet status: " + e.Message).ConfigureAwait(false);
                 return ExitCodes.UsageOrInput;
             }
             IReadOnlyList<HostRecord> hosts;
@@ -57,7 +45,7 @@ public static class FleetStatusCommand
             }
             catch (Exception e) when (e is NatsException or TimeoutException or OperationCanceledException)
             {
-                await error.WriteLineAsync($"uncloak fleet status: cannot read the fleet from {string.Join(", ", fleet.Servers)}: {FleetConnection.Describe(e)}").ConfigureAwait(false);
+                await error.WriteLineAsync($"uncloak fleet status: cannot read the fleet from {fleet.ServersShown}: {FleetConnection.Describe(e)}").ConfigureAwait(false);
                 return ExitCodes.Environment;
             }
             var now = DateTimeOffset.UtcNow;
