@@ -43,9 +43,10 @@ public sealed class FleetStatusCommandTests : IDisposable
             port = ((IPEndPoint)l.LocalEndpoint).Port;
         }
         var config = Path.Combine(_dir, "u.yaml");
-        File.WriteAllText(config, $"fleet:\n  servers: [nats://127.0.0.1:{port}]\n  host: web-01\n");
+        File.WriteAllText(config, $"fleet:\n  servers: [\"nats://u:hunter2@127.0.0.1:{port}\"]\n  host: web-01\n");
         var (exit, _, err) = CliRun.Run("fleet", "status", "--config", config);
         Assert.Equal(3, exit);
-        Assert.Contains($"cannot read the fleet from nats://127.0.0.1:{port}/", err);
+        Assert.Contains($"cannot read the fleet from nats://127.0.0.1:{port}:", err);
+        Assert.DoesNotContain("hunter2", err, StringComparison.Ordinal);
     }
 }
