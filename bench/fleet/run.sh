@@ -3,7 +3,8 @@
 # cluster (JetStream, R3) in a "bus" namespace, agents in namespaces of their own (a, b, c, and d for the late joiner),
 # each a real `uncloak watch` with its own store and nftables, joined to the bus by a veth pair.
 #   1. propagation: PROP single bans with `uncloak bans add` on a; each element's arrival in b's kernel set is stamped
-#      by `nft monitor` in b's namespace (read line by line, stamped on arrival); latency from the CLI's exit.
+#      by `nft monitor` in b's namespace (read line by line, stamped on arrival); latency from the decision's time
+#      in a's store (created_ms).
 #   2. bus side: WATCHERS KV watchers (bench/fleet/BusWatchers, NATS.Net in one process, in the bus namespace) on a
 #      bucket like the agents'; BUS_BANS puts, one every 20 ms; delivery latency at each watcher; consumers and memory
 #      from the nodes' monitoring ports.
@@ -111,12 +112,15 @@ sleep 1
 for i in $(seq 1 "$PROP"); do
   addr="198.18.$((211 + i / 250)).$((i % 250 + 1))"
   ip netns exec "$P-a" "${UNCLOAK[@]}" bans add "$addr" --for 1h --db "$WORK/a.db" >/dev/null
-  echo "$(date +%s%6N) $addr" >> "$WORK/sent.txt"
+  echo "$addr" >> "$WORK/sent.txt"
 done
 sleep 2
-python3 - "$WORK/sent.txt" "$WORK/monitor.txt" <<'PY'
-import sys, re, math
-sent = {a: int(t) for t, a in (l.split() for l in open(sys.argv[1]))}
+python3 - "$WORK/sent.txt" "$WORK/monitor.txt" "$WORK/a.db" <<'PY'
+import sys, re, math, sqlite3
+wanted = {l.strip() for l in open(sys.argv[1])}
+# The decision's time on a (created_ms in a's store, taken when the CLI decides, before its store and kernel commits).
+db = sqlite3.connect(sys.argv[3])
+sent = {t.removesuffix("/32"): c * 1000 for t, c in db.execute("SELECT target, max(created_ms) FROM decisions GROUP BY target") if t.removesuffix("/32") in wanted}
 seen = {}
 for l in open(sys.argv[2]):
     t, rest = l.split(" ", 1)
@@ -124,7 +128,7 @@ for l in open(sys.argv[2]):
         seen.setdefault(a, int(t))
 lat = sorted((seen[a] - t) / 1000 for a, t in sent.items() if a in seen)
 def pct(p): return lat[max(1, math.ceil(p / 100 * len(lat))) - 1]
-print(f"   {len(lat)} of {len(sent)} bans seen in b's set; latency from a's CLI exit to b's kernel: p50 {pct(50):.0f} ms, p90 {pct(90):.0f} ms, p99 {pct(99):.0f} ms, max {lat[-1]:.0f} ms, min {lat[0]:.0f} ms")
+print(f"   {len(lat)} of {len(sent)} bans seen in b's set; latency from the decision on a (its store's created_ms) to b's kernel (nft monitor): p50 {pct(50):.0f} ms, p90 {pct(90):.0f} ms, p99 {pct(99):.0f} ms, max {lat[-1]:.0f} ms, min {lat[0]:.0f} ms")
 PY
 
 echo "== 2. bus side: $WATCHERS KV watchers on $CONNECTIONS connections, $BUS_BANS puts (one per 20 ms)"
@@ -142,13 +146,14 @@ t0=$(ms)
 ip netns exec "$P-a" "${UNCLOAK[@]}" bans import "$WORK/burst.txt" --for 1h --db "$WORK/a.db" >/dev/null
 t1=$(ms)
 echo "   import on a returned after $((t1 - t0)) ms"
-declare -A done_at
+declare -A done_at=([none]=0)
+complete=0
 deadline=$(( $(date +%s) + 120 ))
-while [ "${#done_at[@]}" -lt 3 ] && [ "$(date +%s)" -lt "$deadline" ]; do
+while [ "$complete" -lt 3 ] && [ "$(date +%s)" -lt "$deadline" ]; do
   for h in a b c; do
     [ -n "${done_at[$h]:-}" ] && continue
     n=$(count_set $h)
-    if [ "$n" -ge $((BURST + before_b)) ]; then done_at[$h]=$(( $(ms) - t0 )); echo "   $h holds $n elements at $((done_at[$h])) ms after the import started"; fi
+    if [ "$n" -ge $((BURST + before_b)) ]; then done_at[$h]=$(( $(ms) - t0 )); complete=$((complete + 1)); echo "   $h holds $n elements at ${done_at[$h]} ms after the import started"; fi
   done
 done
 for h in a b c; do [ -n "${done_at[$h]:-}" ] || echo "   $h: only $(count_set $h) elements after 120 s"; done
