@@ -29,8 +29,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-nice -n 10 dotnet build src/Uncloak.Cli -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
-nice -n 10 dotnet build bench/fleet/BusWatchers -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
+for project in src/Uncloak.Cli bench/fleet/BusWatchers; do
+  nice -n 10 dotnet build "$project" -c Release -nologo -v q -clp:ErrorsOnly > "$WORK/build.log" 2>&1 || { echo "build of $project failed:"; cat "$WORK/build.log"; exit 1; }
+done
 UNCLOAK=(dotnet "$PWD/src/Uncloak.Cli/bin/Release/net10.0/uncloak.dll")
 HOSTS=(a b c d)
 
@@ -139,11 +140,13 @@ ip netns exec "$P-bus" dotnet bench/fleet/BusWatchers/bin/Release/net10.0/BusWat
 echo "== 3. burst: $BURST bans imported on a → a's, b's and c's kernel sets; then late joiner d"
 python3 -c '
 import ipaddress, sys
-base = int(ipaddress.IPv4Address("198.18.64.0"))
+# From 198.18.212.0 up (to 198.19.90.x for 100k): clear of the links (198.18.200.0/24) and part 1 (198.18.210-211.x).
+base = int(ipaddress.IPv4Address("198.18.212.0"))
 open(sys.argv[2], "w").write("".join(f"{ipaddress.IPv4Address(base + i)}\n" for i in range(int(sys.argv[1]))))' "$BURST" "$WORK/burst.txt"
 before_b=$(count_set b)
 t0=$(ms)
-ip netns exec "$P-a" "${UNCLOAK[@]}" bans import "$WORK/burst.txt" --for 1h --db "$WORK/a.db" >/dev/null
+ip netns exec "$P-a" "${UNCLOAK[@]}" bans import "$WORK/burst.txt" --for 1h --db "$WORK/a.db" > "$WORK/import.txt" 2>&1 \
+  || { echo "   bans import on a failed:"; cat "$WORK/import.txt"; exit 1; }
 t1=$(ms)
 echo "   import on a returned after $((t1 - t0)) ms"
 declare -A done_at=([none]=0)
