@@ -12,6 +12,7 @@
 #      (polled with `nft -j list set`, one namespace after the other: resolution ≈ the listing's time); then agent d,
 #      started after the burst with an empty store, → time until its set holds them.
 # Addresses: 198.18.0.0/15 only; namespaces ufb-<pid>-*; everything removed on exit. Needs root, nats-server, nftables.
+# PROGRESS=1 prints every poll of part 3.
 # Usage: bench/fleet/run.sh [PROP=100] [WATCHERS=1000] [BURST=100000] [BUS_BANS=200] [CONNECTIONS=50]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -156,6 +157,7 @@ while [ "$complete" -lt 3 ] && [ "$(date +%s)" -lt "$deadline" ]; do
   for h in a b c; do
     [ -n "${done_at[$h]:-}" ] && continue
     n=$(count_set $h)
+    [ -z "${PROGRESS:-}" ] || echo "   progress: $h $n at $(( $(ms) - t0 )) ms"
     if [ "$n" -ge $((BURST + before_b)) ]; then done_at[$h]=$(( $(ms) - t0 )); complete=$((complete + 1)); echo "   $h holds $n elements at ${done_at[$h]} ms after the import started"; fi
   done
 done
