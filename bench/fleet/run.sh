@@ -12,7 +12,7 @@
 #      (polled with `nft -j list set`, one namespace after the other: resolution ≈ the listing's time); then agent d,
 #      started after the burst with an empty store, → time until its set holds them.
 # Addresses: 198.18.0.0/15 only; namespaces ufb-<pid>-*; everything removed on exit. Needs root, nats-server, nftables.
-# PROGRESS=1 prints every poll of part 3.
+# PROGRESS=1 prints every poll of part 3; KEEP_LOGS=DIR keeps the agents' and nodes' logs there.
 # Usage: bench/fleet/run.sh [PROP=100] [WATCHERS=1000] [BURST=100000] [BUS_BANS=200] [CONNECTIONS=50]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -26,6 +26,7 @@ cleanup() {
   for p in "${PIDS[@]}"; do pkill -P "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   for ns in bus a b c d; do ip netns del "$P-$ns" 2>/dev/null || true; done
+  [ -z "${KEEP_LOGS:-}" ] || { mkdir -p "$KEEP_LOGS"; cp "$WORK"/*.log "$KEEP_LOGS"/ 2>/dev/null || true; }
   rm -rf "$WORK"
 }
 trap cleanup EXIT
