@@ -24,7 +24,8 @@ WORK=$(mktemp -d /tmp/uncloak-bench-fleet-XXXXXX)
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do pkill -P "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  # No bare `wait`: a run cut by `timeout` hung in it once and left its namespaces; a bounded pause instead.
+  sleep 1
   for ns in bus a b c d; do ip netns del "$P-$ns" 2>/dev/null || true; done
   [ -z "${KEEP_LOGS:-}" ] || { mkdir -p "$KEEP_LOGS"; cp "$WORK"/*.log "$KEEP_LOGS"/ 2>/dev/null || true; }
   rm -rf "$WORK"
