@@ -128,6 +128,7 @@ public sealed class EventWriter : IDisposable
             _store.Execute("PRAGMA foreign_keys=OFF;");
             var tx = _store.Connection.BeginTransaction();
             using var insert = new EventRowInsert(_store.Connection);
+            var runs = new EventRuns();
             int sinceCommit = 0;
             foreach (var batch in _queue.GetConsumingEnumerable())
             {
@@ -143,12 +144,23 @@ public sealed class EventWriter : IDisposable
                         _rollups.Add(ev);
                         continue;
                     }
-                    if (insert.Insert(ev, stored.Text))
+                    if (EventRuns.Collapses(ev.Kind) && stored.Weight == 1 && runs.Add(ev, stored.Text))
                     {
-                        _timeline.Add(ev);
+                        if (runs.Count >= EventRuns.Limit)
+                        {
+                            sinceCommit += WriteRuns(runs, insert);
+                        }
                     }
-                    Interlocked.Increment(ref _written);
-                    if (++sinceCommit >= CommitEvery)
+                    else
+                    {
+                        if (insert.Insert(ev, stored.Text))
+                        {
+                            _timeline.Add(ev);
+                        }
+                        Interlocked.Increment(ref _written);
+                        sinceCommit++;
+                    }
+                    if (sinceCommit >= CommitEvery)
                     {
                         _timeline.Flush(_store.Connection, tx);
                         tx.Commit();
@@ -163,6 +175,7 @@ public sealed class EventWriter : IDisposable
                     _free.Enqueue(batch);
                 }
             }
+            WriteRuns(runs, insert);
             while (_handedOver.TryDequeue(out var aggregates))
             {
                 _rollups.Merge(aggregates);
@@ -181,6 +194,24 @@ public sealed class EventWriter : IDisposable
             {
             }
         }
+    }
+
+    /// <summary>Writes the open runs as rows (one per run, weighted) and returns how many.</summary>
+    private int WriteRuns(EventRuns runs, EventRowInsert insert)
+    {
+        var open = runs.Drain();
+        // In key order: appends to the B-tree are cheaper than inserts in the middle.
+        open.Sort((a, b) => (a.First.Position.SourceId, a.First.Position.Offset).CompareTo((b.First.Position.SourceId, b.First.Position.Offset)));
+        foreach (var run in open)
+        {
+            var ev = run.First;
+            if (insert.Insert(ev, run.Text, run.Count, run.Count > 1 ? run.Last : null) && ev.HasTime)
+            {
+                _timeline.Add(TimelineCounts.UnixMinute(ev.Time), ev.Kind, run.Count);
+            }
+            Interlocked.Increment(ref _written);
+        }
+        return open.Count;
     }
 
     private void WriteRollups(SqliteTransaction tx)
