@@ -57,7 +57,7 @@ internal sealed class EventRowInsert(SqliteConnection connection) : IDisposable
         {
             return false;
         }
-        if (weight > 1 && lastClock is { } last)
+        if (weight != 1 && lastClock is { } last)
         {
             _run.Bind(1, ev.Position.SourceId);
             _run.Bind(2, ev.Position.Offset);

@@ -10,9 +10,10 @@ namespace Uncloak.Store.Events;
 /// item 6). Reports stay the same: these kinds add a count per minute and a disruption window per line, and the lines
 /// of one minute are within the replay's merge gap of each other, so their windows merge into one from the first line's
 /// to the last's, which the row keeps (<see cref="EventReader"/> gives it back as the first line weighted count − 1
-/// and the last line). The row keeps the first line's offset, fields and text. Not thread-safe: one per writer.
+/// and the last line). The row keeps the first line's offset, fields and text. Each reader collapses its own lines, so
+/// the message text is copied once per run, not once per line. Not thread-safe: one per reader.
 /// </summary>
-internal sealed class EventRuns
+public sealed class EventRuns
 {
     /// <summary>Open runs kept at most; past it all are written (a minute may then span two rows, which reads the same).</summary>
     public const int Limit = 4096;
@@ -25,8 +26,11 @@ internal sealed class EventRuns
 
     public int Count => _open.Count;
 
-    /// <summary>Adds a line of a collapsed kind; false when it has no clock to place it in a minute (store it as a row).</summary>
-    public bool Add(in NetEvent ev, string? text)
+    /// <summary>
+    /// Adds a line of a collapsed kind with its message (copied only when it opens a run); false when it has no clock
+    /// to place it in a minute (store it as a row).
+    /// </summary>
+    public bool Add(in NetEvent ev, ReadOnlySpan<byte> message)
     {
         bool uptime = !ev.HasTime;
         if (uptime && ev.UptimeMicros < 0)
@@ -39,7 +43,7 @@ internal sealed class EventRuns
         ref var run = ref CollectionsMarshal.GetValueRefOrAddDefault(_open, key, out bool exists);
         if (!exists)
         {
-            run = new EventRun(ev, text, 1, clock);
+            run = new EventRun(ev, Text(message), 1, clock);
             return true;
         }
         run!.Count++;
@@ -48,18 +52,25 @@ internal sealed class EventRuns
         {
             // Parallel readers hand batches over out of order: the row is keyed by its earliest line.
             run.First = ev;
-            run.Text = text;
+            run.Text = Text(message);
         }
         return true;
     }
 
-    /// <summary>Every open run, emptied.</summary>
-    public List<EventRun> Drain()
+    /// <summary>Every open run as the row to store (weight and last time when it holds more than one line), emptied.</summary>
+    public List<StoredEvent> Drain()
     {
-        var runs = _open.Values.ToList();
+        var rows = new List<StoredEvent>(_open.Count);
+        foreach (var run in _open.Values)
+        {
+            rows.Add(new StoredEvent(run.First, run.Count, run.Text, run.Count > 1 ? run.Last : null));
+        }
         _open.Clear();
-        return runs;
+        return rows;
     }
+
+    /// <summary>The text a row keeps: at most 1 KiB of the message.</summary>
+    public static string Text(ReadOnlySpan<byte> message) => System.Text.Encoding.UTF8.GetString(message[..Math.Min(message.Length, 1024)]);
 
     /// <summary>The time the store keeps for a line: unix milliseconds, or uptime microseconds when it has no date.</summary>
     public static long Clock(in NetEvent ev) => ev.HasTime ? new DateTimeOffset(ev.Time).ToUnixTimeMilliseconds() : ev.UptimeMicros;

@@ -10,7 +10,8 @@ namespace Uncloak.Store.Events;
 /// lines (up to a third of a kern.log) are kept as aggregates — per-minute totals and per-peer and per-port counts
 /// with their first and last minute — because rows would cap throughput and nobody asks about the 40,000th SYN to
 /// port 22 by itself. Readers count those aggregates on their own threads (<see cref="AddRollups"/>); aggregated
-/// kinds queued as events are counted here. Idempotent: events below the source's stored mark are skipped, rows are
+/// kinds queued as events are counted here. Runs of repetitive rare lines come collapsed by the readers
+/// (<see cref="EventRuns"/>): a row each, with its weight. Idempotent: events below the source's stored mark are skipped, rows are
 /// keyed by (source, offset).
 /// </summary>
 public sealed class EventWriter : IDisposable
@@ -128,7 +129,6 @@ public sealed class EventWriter : IDisposable
             _store.Execute("PRAGMA foreign_keys=OFF;");
             var tx = _store.Connection.BeginTransaction();
             using var insert = new EventRowInsert(_store.Connection);
-            var runs = new EventRuns();
             int sinceCommit = 0;
             foreach (var batch in _queue.GetConsumingEnumerable())
             {
@@ -144,23 +144,12 @@ public sealed class EventWriter : IDisposable
                         _rollups.Add(ev);
                         continue;
                     }
-                    if (EventRuns.Collapses(ev.Kind) && stored.Weight == 1 && runs.Add(ev, stored.Text))
+                    if (insert.Insert(ev, stored.Text, stored.Weight, stored.LastClock) && ev.HasTime)
                     {
-                        if (runs.Count >= EventRuns.Limit)
-                        {
-                            sinceCommit += WriteRuns(runs, insert);
-                        }
+                        _timeline.Add(TimelineCounts.UnixMinute(ev.Time), ev.Kind, stored.Weight);
                     }
-                    else
-                    {
-                        if (insert.Insert(ev, stored.Text))
-                        {
-                            _timeline.Add(ev);
-                        }
-                        Interlocked.Increment(ref _written);
-                        sinceCommit++;
-                    }
-                    if (sinceCommit >= CommitEvery)
+                    Interlocked.Increment(ref _written);
+                    if (++sinceCommit >= CommitEvery)
                     {
                         _timeline.Flush(_store.Connection, tx);
                         tx.Commit();
@@ -175,7 +164,6 @@ public sealed class EventWriter : IDisposable
                     _free.Enqueue(batch);
                 }
             }
-            WriteRuns(runs, insert);
             while (_handedOver.TryDequeue(out var aggregates))
             {
                 _rollups.Merge(aggregates);
@@ -194,24 +182,6 @@ public sealed class EventWriter : IDisposable
             {
             }
         }
-    }
-
-    /// <summary>Writes the open runs as rows (one per run, weighted) and returns how many.</summary>
-    private int WriteRuns(EventRuns runs, EventRowInsert insert)
-    {
-        var open = runs.Drain();
-        // In key order: appends to the B-tree are cheaper than inserts in the middle.
-        open.Sort((a, b) => (a.First.Position.SourceId, a.First.Position.Offset).CompareTo((b.First.Position.SourceId, b.First.Position.Offset)));
-        foreach (var run in open)
-        {
-            var ev = run.First;
-            if (insert.Insert(ev, run.Text, run.Count, run.Count > 1 ? run.Last : null) && ev.HasTime)
-            {
-                _timeline.Add(TimelineCounts.UnixMinute(ev.Time), ev.Kind, run.Count);
-            }
-            Interlocked.Increment(ref _written);
-        }
-        return open.Count;
     }
 
     private void WriteRollups(SqliteTransaction tx)
