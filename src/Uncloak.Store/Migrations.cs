@@ -195,5 +195,18 @@ public static class Migrations
                 GROUP BY minute, kind;
             INSERT INTO event_hours(hour, kind, count) SELECT minute / 60, kind, sum(count) FROM event_minutes GROUP BY 1, 2;
             """),
+        new(41, "event runs: a run of repetitive rare lines stored as one event row with its count and last time", """
+            -- Issue 18, item 6. Conntrack-full, out-of-memory, orphan, neighbour-overflow and SYN-flood lines of one
+            -- source, kind, form, listener and minute are one events row (EventRuns), its first line; this table says
+            -- how many lines it stands for and when the last was (unix ms, or uptime µs when time_ms is NULL). A row
+            -- without an entry here is one line. A side table, not new columns: rows of one line (most) pay nothing.
+            CREATE TABLE IF NOT EXISTS event_runs (
+                source_id   INTEGER NOT NULL,
+                offset      INTEGER NOT NULL,
+                weight      INTEGER NOT NULL,
+                last_clock  INTEGER NOT NULL,
+                PRIMARY KEY (source_id, offset)
+            ) WITHOUT ROWID;
+            """),
     ];
 }

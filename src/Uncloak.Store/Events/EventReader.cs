@@ -6,7 +6,7 @@ namespace Uncloak.Store.Events;
 /// <summary>Reads stored events and aggregates back, so reports can be built from the store alone.</summary>
 public static class EventReader
 {
-    private const string Columns = "SELECT source_id, offset, time_ms, kind, peer, local_port, body, text FROM events ";
+    private const string Columns = "SELECT source_id, offset, time_ms, kind, peer, local_port, body, text, coalesce(weight, 1), last_clock FROM events LEFT JOIN event_runs USING (source_id, offset) ";
 
     public static IEnumerable<StoredEvent> ReadAll(SqliteStore store)
     {
@@ -75,7 +75,20 @@ public static class EventReader
             {
                 text = Core.Messages.TreasonMessage.Text(ev);
             }
-            yield return new StoredEvent(ev, 1, text);
+            long weight = r.GetInt64(8);
+            if (weight > 1 && !r.IsDBNull(9))
+            {
+                // A run (EventRuns): its first line stands for all but the last, which comes back at its own time so
+                // the run's span (disruption windows, first and last seen) is what the lines gave.
+                yield return new StoredEvent(ev, weight - 1, text);
+                long last = r.GetInt64(9);
+                var lastEvent = ev.HasTime
+                    ? ev with { Time = DateTimeOffset.FromUnixTimeMilliseconds(last).UtcDateTime }
+                    : ev with { UptimeMicros = last };
+                yield return new StoredEvent(lastEvent, 1, text);
+                continue;
+            }
+            yield return new StoredEvent(ev, weight, text);
         }
     }
 

@@ -9,8 +9,17 @@ internal sealed class EventRowInsert(SqliteConnection connection) : IDisposable
     private readonly SqliteStatement _insert = new(connection,
         "INSERT OR IGNORE INTO events(source_id, offset, time_ms, kind, peer, local_port, body, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
 
+    private readonly SqliteStatement _run = new(connection,
+        "INSERT OR IGNORE INTO event_runs(source_id, offset, weight, last_clock) VALUES (?1, ?2, ?3, ?4)");
+
     /// <summary>Inserts the row; false when a row with its key was there already (ignored).</summary>
-    public bool Insert(in NetEvent ev, string? text)
+    public bool Insert(in NetEvent ev, string? text) => Insert(ev, text, 1, null);
+
+    /// <summary>
+    /// Inserts a row standing for <paramref name="weight"/> lines, the last at <paramref name="lastClock"/>
+    /// (<see cref="EventRuns.Clock"/>; null for a single line): the count goes to <c>event_runs</c>; false when a row with its key was there already.
+    /// </summary>
+    public bool Insert(in NetEvent ev, string? text, long weight, long? lastClock)
     {
         Span<byte> address = stackalloc byte[16];
         Span<byte> body = stackalloc byte[EventPacking.MaxLength];
@@ -44,8 +53,24 @@ internal sealed class EventRowInsert(SqliteConnection connection) : IDisposable
         {
             _insert.Bind(8, text);
         }
-        return _insert.ExecuteChanges() != 0;
+        if (_insert.ExecuteChanges() == 0)
+        {
+            return false;
+        }
+        if (weight != 1 && lastClock is { } last)
+        {
+            _run.Bind(1, ev.Position.SourceId);
+            _run.Bind(2, ev.Position.Offset);
+            _run.Bind(3, weight);
+            _run.Bind(4, last);
+            _run.ExecuteChanges();
+        }
+        return true;
     }
 
-    public void Dispose() => _insert.Dispose();
+    public void Dispose()
+    {
+        _insert.Dispose();
+        _run.Dispose();
+    }
 }

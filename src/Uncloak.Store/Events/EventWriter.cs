@@ -10,7 +10,8 @@ namespace Uncloak.Store.Events;
 /// lines (up to a third of a kern.log) are kept as aggregates — per-minute totals and per-peer and per-port counts
 /// with their first and last minute — because rows would cap throughput and nobody asks about the 40,000th SYN to
 /// port 22 by itself. Readers count those aggregates on their own threads (<see cref="AddRollups"/>); aggregated
-/// kinds queued as events are counted here. Idempotent: events below the source's stored mark are skipped, rows are
+/// kinds queued as events are counted here. Runs of repetitive rare lines come collapsed by the readers
+/// (<see cref="EventRuns"/>): a row each, with its weight. Idempotent: events below the source's stored mark are skipped, rows are
 /// keyed by (source, offset).
 /// </summary>
 public sealed class EventWriter : IDisposable
@@ -143,9 +144,9 @@ public sealed class EventWriter : IDisposable
                         _rollups.Add(ev);
                         continue;
                     }
-                    if (insert.Insert(ev, stored.Text))
+                    if (insert.Insert(ev, stored.Text, stored.Weight, stored.LastClock) && ev.HasTime)
                     {
-                        _timeline.Add(ev);
+                        _timeline.Add(TimelineCounts.UnixMinute(ev.Time), ev.Kind, stored.Weight);
                     }
                     Interlocked.Increment(ref _written);
                     if (++sinceCommit >= CommitEvery)

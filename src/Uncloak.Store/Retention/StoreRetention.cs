@@ -108,6 +108,8 @@ public static class StoreRetention
         cmd.Parameters.AddWithValue("$s", source);
         cmd.Parameters.AddWithValue("$last", lastOffset);
         int n = cmd.ExecuteNonQuery();
+        cmd.CommandText = "DELETE FROM event_runs WHERE source_id = $s AND offset <= $last";
+        cmd.ExecuteNonQuery();
         tx.Commit();
         return n;
     }

@@ -398,13 +398,15 @@ public static partial class AnalyzeRunner
     /// <summary>
     /// Feeds one builder and the store. Firewall lines are counted into this reader's own aggregates (handed to the
     /// writer at <see cref="Flush"/>); the rare events go to the writer as rows in whole batches, so several sinks can
-    /// feed one writer from parallel readers. Message text is copied only for rows that cannot rebuild it: treason rows
+    /// feed one writer from parallel readers; runs of repetitive rare lines are collapsed here (<see cref="EventRuns"/>),
+    /// so their text is copied once per run. Message text is copied only for rows that cannot rebuild it: treason rows
     /// rebuild theirs from their fields (TreasonMessage.Text).
     /// </summary>
     private sealed class TeeSink(AnalysisBuilder builder, EventWriter? writer, long storedBelow) : IEventSink
     {
         private List<StoredEvent>? _batch;
         private RollupAggregator _rollups = new();
+        private readonly EventRuns _runs = new();
 
         public void Add(in NetEvent ev, ReadOnlySpan<byte> message)
         {
@@ -418,13 +420,33 @@ public static partial class AnalyzeRunner
                 _rollups.Add(ev, peerId);
                 return;
             }
-            string? text = ev.Kind == EventKind.Treason ? null : Encoding.UTF8.GetString(message[..Math.Min(message.Length, 1024)]);
-            _batch ??= writer.RentBatch();
-            _batch.Add(new StoredEvent(ev, 1, text));
+            if (EventRuns.Collapses(ev.Kind) && _runs.Add(ev, message))
+            {
+                if (_runs.Count >= EventRuns.Limit)
+                {
+                    AddRuns();
+                }
+                return;
+            }
+            Queue(new StoredEvent(ev, 1, ev.Kind == EventKind.Treason ? null : EventRuns.Text(message)));
+        }
+
+        private void Queue(in StoredEvent stored)
+        {
+            _batch ??= writer!.RentBatch();
+            _batch.Add(stored);
             if (_batch.Count == EventWriter.BatchSize)
             {
-                writer.AddBatch(_batch);
+                writer!.AddBatch(_batch);
                 _batch = null;
+            }
+        }
+
+        private void AddRuns()
+        {
+            foreach (var row in _runs.Drain())
+            {
+                Queue(row);
             }
         }
 
@@ -434,6 +456,7 @@ public static partial class AnalyzeRunner
             {
                 return;
             }
+            AddRuns();
             if (_batch is { Count: > 0 })
             {
                 writer.AddBatch(_batch);

@@ -1,0 +1,79 @@
+using System.Runtime.InteropServices;
+using Uncloak.Core.Events;
+
+namespace Uncloak.Store.Events;
+
+/// <summary>
+/// Collapses the repetitive rare kinds (conntrack-full, out-of-memory, orphans, neighbour overflow, SYN-flood) into one
+/// row per source, kind, form, listener, clock and minute, with the count and the last line's time: a misbehaving host
+/// logs hundreds of thousands of them, and a row each with its text made the store writer the bottleneck (issue 18,
+/// item 6). Reports stay the same: these kinds add a count per minute and a disruption window per line, and the lines
+/// of one minute are within the replay's merge gap of each other, so their windows merge into one from the first line's
+/// to the last's, which the row keeps (<see cref="EventReader"/> gives it back as the first line weighted count − 1
+/// and the last line). The row keeps the first line's offset, fields and text. Each reader collapses its own lines, so
+/// the message text is copied once per run, not once per line. Not thread-safe: one per reader.
+/// </summary>
+public sealed class EventRuns
+{
+    /// <summary>Open runs kept at most; past it all are written (a minute may then span two rows, which reads the same).</summary>
+    public const int Limit = 4096;
+
+    private readonly Dictionary<RunKey, EventRun> _open = [];
+
+    /// <summary>Kinds collapsed into runs.</summary>
+    public static bool Collapses(EventKind kind)
+        => kind is EventKind.ConntrackFull or EventKind.TcpOutOfMemory or EventKind.TooManyOrphans or EventKind.NeighbourOverflow or EventKind.SynFlood;
+
+    public int Count => _open.Count;
+
+    /// <summary>
+    /// Adds a line of a collapsed kind with its message (copied only when it opens a run); false when it has no clock
+    /// to place it in a minute (store it as a row).
+    /// </summary>
+    public bool Add(in NetEvent ev, ReadOnlySpan<byte> message)
+    {
+        bool uptime = !ev.HasTime;
+        if (uptime && ev.UptimeMicros < 0)
+        {
+            return false;
+        }
+        long clock = Clock(ev);
+        long minute = uptime ? clock / 60_000_000 : clock / 60_000;
+        var key = new RunKey(ev.Position.SourceId, ev.Kind, ev.Form, ev.Local, ev.LocalPort, uptime, minute);
+        ref var run = ref CollectionsMarshal.GetValueRefOrAddDefault(_open, key, out bool exists);
+        if (!exists)
+        {
+            run = new EventRun(ev, Text(message), 1, clock);
+            return true;
+        }
+        run!.Count++;
+        run.Last = Math.Max(run.Last, clock);
+        if (ev.Position.Offset < run.First.Position.Offset)
+        {
+            // Parallel readers hand batches over out of order: the row is keyed by its earliest line.
+            run.First = ev;
+            run.Text = Text(message);
+        }
+        return true;
+    }
+
+    /// <summary>Every open run as the row to store (weight and last time when it holds more than one line), emptied.</summary>
+    public List<StoredEvent> Drain()
+    {
+        var rows = new List<StoredEvent>(_open.Count);
+        foreach (var run in _open.Values)
+        {
+            rows.Add(new StoredEvent(run.First, run.Count, run.Text, run.Count > 1 ? run.Last : null));
+        }
+        _open.Clear();
+        return rows;
+    }
+
+    /// <summary>The text a row keeps: at most 1 KiB of the message.</summary>
+    public static string Text(ReadOnlySpan<byte> message) => System.Text.Encoding.UTF8.GetString(message[..Math.Min(message.Length, 1024)]);
+
+    /// <summary>The time the store keeps for a line: unix milliseconds, or uptime microseconds when it has no date.</summary>
+    public static long Clock(in NetEvent ev) => ev.HasTime ? new DateTimeOffset(ev.Time).ToUnixTimeMilliseconds() : ev.UptimeMicros;
+
+    private readonly record struct RunKey(int Source, EventKind Kind, byte Form, NetAddress Local, ushort LocalPort, bool Uptime, long Minute);
+}
