@@ -99,25 +99,9 @@ public sealed class FleetDashboardTests(ITestOutputHelper output)
         }
 
         // The page in Debian's Chromium, run in a's namespace (as DashboardBrowserTests): one row per host, all up.
-        Assert.True(File.Exists("/usr/bin/chromium"), "Debian's chromium is missing: test.sh installs it");
-        var wrapper = Path.Combine(lab.Dir, "chromium-in-netns");
-        File.WriteAllText(wrapper, $"#!/bin/sh\nexec ip netns exec {lab.Ns("a")} /usr/bin/chromium \"$@\"\n");
-        File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        using (var playwright = await Playwright.CreateAsync())
+        await using (var chromium = await NamespacedChromium.LaunchAsync(lab.Ns("a"), lab.Dir, height: 700))
         {
-            await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = wrapper, Headless = true, Timeout = 60_000 });
-            var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 700 } });
-            var errors = new List<string>();
-            context.Console += (_, m) =>
-            {
-                if (m.Type == "error")
-                {
-                    lock (errors)
-                    {
-                        errors.Add($"{m.Location}: {m.Text}");
-                    }
-                }
-            };
+            var context = chromium.Context;
             var page = await context.NewPageAsync();
             await page.GotoAsync(url.Output.Trim());
             await page.GotoAsync("http://127.0.0.1:9477/fleet");
@@ -135,10 +119,7 @@ public sealed class FleetDashboardTests(ITestOutputHelper output)
             var shots = Path.Combine(AppContext.BaseDirectory, "web-screenshots");
             Directory.CreateDirectory(shots);
             await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "fleet-configured.png"), FullPage = true });
-            lock (errors)
-            {
-                Assert.True(errors.Count == 0, "console errors: " + string.Join("\n", errors));
-            }
+            chromium.AssertNoErrors();
         }
 
         // c stopped: its record stays in the bucket, and its `seen` stops at its last heartbeat while a's and b's move on.

@@ -48,9 +48,6 @@ public sealed class DashboardBrowserTests
                 """);
             // Chromium in the daemon's namespace: ip netns exec replaces itself with chromium, the pipes Playwright talks
             // over are inherited as they are.
-            var wrapper = Path.Combine(dir.FullName, "chromium-in-netns");
-            File.WriteAllText(wrapper, $"#!/bin/sh\nexec ip netns exec {ns.Name} /usr/bin/chromium \"$@\"\n");
-            File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
             using var daemon = DaemonProcess.StartIn(ns.Name, "watch", "--config", config);
             WatchDeadline.Until(() => daemon.Log.Contains("event_id=6007", StringComparison.Ordinal) || daemon.HasExited, TimeSpan.FromSeconds(60), () => "the dashboard to start: " + daemon.Log);
@@ -60,27 +57,8 @@ public sealed class DashboardBrowserTests
             var url = CliRun.Run("web", "url", "--config", config);
             Assert.True(url.ExitCode == 0, url.Error);
 
-            using var playwright = await Playwright.CreateAsync();
-            await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = wrapper, Headless = true, Timeout = 60_000 });
-            var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
-            var errors = new List<string>();
-            context.Console += (_, m) =>
-            {
-                if (m.Type == "error")
-                {
-                    lock (errors)
-                    {
-                        errors.Add($"{m.Location}: {m.Text}");
-                    }
-                }
-            };
-            context.WebError += (_, e) =>
-            {
-                lock (errors)
-                {
-                    errors.Add(e.Error);
-                }
-            };
+            await using var chromium = await NamespacedChromium.LaunchAsync(ns.Name, dir.FullName);
+            var context = chromium.Context;
 
             // Log in: the link lands on the overview, whose first live update shows the probe.
             var overview = await context.NewPageAsync();
@@ -141,10 +119,7 @@ public sealed class DashboardBrowserTests
                 }
                 await page.ScreenshotAsync(new() { Path = Path.Combine(shots, name + ".png"), FullPage = true });
             }
-            lock (errors)
-            {
-                Assert.True(errors.Count == 0, "console errors: " + string.Join("\n", errors));
-            }
+            chromium.AssertNoErrors();
 
             daemon.Signal(DaemonProcess.SIGTERM);
             Assert.True(daemon.WaitForExit(TimeSpan.FromSeconds(30)), daemon.Log);

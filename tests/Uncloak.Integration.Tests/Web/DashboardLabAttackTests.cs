@@ -53,30 +53,8 @@ public sealed class DashboardLabAttackTests(ITestOutputHelper output)
             var url = CliRun.Run("web", "url", "--config", config);
             Assert.True(url.ExitCode == 0, url.Error);
 
-            var wrapper = Path.Combine(wrapperDir.FullName, "chromium-in-netns");
-            File.WriteAllText(wrapper, $"#!/bin/sh\nexec ip netns exec {names.Server} /usr/bin/chromium \"$@\"\n");
-            File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            using var playwright = await Playwright.CreateAsync();
-            await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = wrapper, Headless = true, Timeout = 60_000 });
-            var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
-            var errors = new List<string>();
-            context.Console += (_, m) =>
-            {
-                if (m.Type == "error")
-                {
-                    lock (errors)
-                    {
-                        errors.Add($"{m.Location}: {m.Text}");
-                    }
-                }
-            };
-            context.WebError += (_, e) =>
-            {
-                lock (errors)
-                {
-                    errors.Add(e.Error);
-                }
-            };
+            await using var chromium = await NamespacedChromium.LaunchAsync(names.Server, wrapperDir.FullName);
+            var context = chromium.Context;
 
             var overview = await context.NewPageAsync();
             await overview.GotoAsync(url.Output.Trim());
@@ -110,10 +88,7 @@ public sealed class DashboardLabAttackTests(ITestOutputHelper output)
             var stats = await attack;
             output.WriteLine($"attack: {stats}");
             Assert.True(stats.Established > 0, $"the attack held no connection: {stats}");
-            lock (errors)
-            {
-                Assert.True(errors.Count == 0, "console errors: " + string.Join("\n", errors));
-            }
+            chromium.AssertNoErrors();
             var decisions = await daemon.StopAsync();
             Assert.Contains(decisions, d => d.Action == "ban" && d.Target == attacker);
         }
