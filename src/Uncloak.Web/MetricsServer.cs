@@ -92,7 +92,7 @@ public sealed class MetricsServer : IAsyncDisposable
             }
             File.Delete(socket);
         }
-        var server = await StartAsync(bound, socket, context.Metrics, dashboard, cancel).ConfigureAwait(false);
+        var server = await StartAsync(bound, socket, context.Metrics, context.Log, dashboard, cancel).ConfigureAwait(false);
         if (config.Metrics is not null)
         {
             context.Log.MetricsServing(server.Address);
@@ -109,15 +109,12 @@ public sealed class MetricsServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Binds and starts serving. <paramref name="host"/> is an IP address (<c>0.0.0.0</c> and <c>::</c> for every
-    /// address), <c>localhost</c> (both loopbacks) or a host name resolved once now. Throws <see cref="IOException"/>
-    /// when the address cannot be bound (taken, or not an address of this host) or the name does not resolve.
+    /// Binds and starts serving. A host is an IP address (<c>0.0.0.0</c> and <c>::</c> for every address), <c>localhost</c>
+    /// (both loopbacks) or a host name resolved once before. Throws <see cref="IOException"/> when an address cannot be
+    /// bound (taken, or not an address of this host).
     /// </summary>
-    public static async Task<MetricsServer> StartAsync(string host, int port, WatchMetrics metrics, CancellationToken cancel)
-        => await StartAsync([(await ResolveAsync(host, cancel).ConfigureAwait(false), port)], null, metrics, null, cancel).ConfigureAwait(false);
-
     private static async Task<MetricsServer> StartAsync(List<(IReadOnlyList<IPAddress> Addresses, int Port)> endpoints, string? socket, WatchMetrics metrics,
-        Dashboard.Dashboard? dashboard, CancellationToken cancel)
+        WatchLog log, Dashboard.Dashboard? dashboard, CancellationToken cancel)
     {
         // The empty builder, not the slim one: no configuration providers (environment, appsettings.json) that could
         // change the listener behind the daemon's config, no logging providers writing beside the journal's logfmt
@@ -144,7 +141,7 @@ public sealed class MetricsServer : IAsyncDisposable
             }
         });
         var app = builder.Build();
-        var handler = new MetricsHandler(metrics, dashboard);
+        var handler = new MetricsHandler(metrics, log, dashboard);
         app.Run(handler.ServeAsync);
         try
         {
@@ -214,12 +211,37 @@ public sealed class MetricsServer : IAsyncDisposable
     /// The two paths; anything but GET/HEAD on them is 405; any other path goes to the dashboard when this connection
     /// reached one of its listeners, else 404.
     /// </summary>
-    private sealed class MetricsHandler(WatchMetrics metrics, Dashboard.Dashboard? dashboard)
+    private sealed class MetricsHandler(WatchMetrics metrics, WatchLog log, Dashboard.Dashboard? dashboard)
     {
         private static readonly byte[] Ok = "ok\n"u8.ToArray();
         private static readonly byte[] NotFound = "try /metrics\n"u8.ToArray();
 
-        public Task ServeAsync(HttpContext context)
+        /// <summary>
+        /// Answers one request. A failure inside is logged with its stack before the 500 goes out: the empty web host has
+        /// no logger of its own, so Kestrel's 500 alone left no trace (a scrape racing the engine once failed unexplained).
+        /// </summary>
+        public async Task ServeAsync(HttpContext context)
+        {
+            try
+            {
+                await RouteAsync(context).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+            {
+                log.WebRequestFailed(context.Request.Method, context.Request.Path.Value ?? "", e.ToString());
+                if (!context.Response.HasStarted)
+                {
+                    context.Response.Clear();
+                    context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                }
+                else
+                {
+                    context.Abort();
+                }
+            }
+        }
+
+        private Task RouteAsync(HttpContext context)
         {
             var request = context.Request;
             var response = context.Response;

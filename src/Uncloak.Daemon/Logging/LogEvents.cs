@@ -146,4 +146,7 @@ public static class LogEvents
         => log.Write(8006, WatchLog.Warning, "incident baseline not taken", ("error", error));
     public static void WebServing(this WatchLog log, string address, string tokenFile)
         => log.Write(6007, WatchLog.Info, "dashboard", ("address", address), ("token_file", tokenFile));
+
+    public static void WebRequestFailed(this WatchLog log, string method, string path, string error)
+        => log.Write(6008, WatchLog.Error, "web request failed: answered 500", ("method", method), ("path", path), ("error", error));
 }

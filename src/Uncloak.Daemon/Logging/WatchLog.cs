@@ -52,9 +52,9 @@ public sealed class WatchLog
                 IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
                 _ => value.ToString() ?? "",
             };
-            if (text.Length == 0 || text.AsSpan().IndexOfAny(" \"=") >= 0)
+            if (text.Length == 0 || text.AsSpan().IndexOfAny(NeedsQuotes) >= 0)
             {
-                sb.Append('"').Append(text.Replace("\"", "\\\"", StringComparison.Ordinal)).Append('"');
+                AppendQuoted(sb, text);
             }
             else
             {
@@ -67,5 +67,32 @@ public sealed class WatchLog
             _out.WriteLine(sb.ToString());
             _out.Flush();
         }
+    }
+
+    /// <summary>Characters that make a value quoted: a space, a quote, '=', a backslash, or any control character.</summary>
+    private static readonly System.Buffers.SearchValues<char> NeedsQuotes = System.Buffers.SearchValues.Create(
+        " \"=\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f\u007f");
+
+    /// <summary>
+    /// A value in quotes with quotes, backslashes and control characters escaped: one event stays one journal line even
+    /// when a value (a stack trace, a request path a peer percent-encoded a newline into) holds line breaks.
+    /// </summary>
+    private static void AppendQuoted(StringBuilder sb, string text)
+    {
+        sb.Append('"');
+        foreach (char c in text)
+        {
+            switch (c)
+            {
+                case '"': sb.Append("\\\""); break;
+                case '\\': sb.Append("\\\\"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\r': sb.Append("\\r"); break;
+                case '\t': sb.Append("\\t"); break;
+                case < ' ' or '\u007f': sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)); break;
+                default: sb.Append(c); break;
+            }
+        }
+        sb.Append('"');
     }
 }

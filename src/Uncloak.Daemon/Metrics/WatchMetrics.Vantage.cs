@@ -32,7 +32,7 @@ public sealed partial class WatchMetrics
 
     private void RenderVantage(StringBuilder sb)
     {
-        var series = _vantage.OrderBy(v => v.Key.Probe, StringComparer.Ordinal).ThenBy(v => v.Key.Vantage).ThenBy(v => v.Key.Target, StringComparer.Ordinal)
+        var series = _vantage.ToArray().OrderBy(v => v.Key.Probe, StringComparer.Ordinal).ThenBy(v => v.Key.Vantage).ThenBy(v => v.Key.Target, StringComparer.Ordinal)
             .Select(v => (Labels: new[] { ("probe", v.Key.Probe), ("vantage", v.Key.Vantage.ToString().ToLowerInvariant()), ("target", v.Key.Target) }, v.Value)).ToList();
         Header(sb, "uncloak_vantage_up", "gauge", "1 when the last vantage probe (self, gateway, upstream) of a target passed.");
         series.ForEach(s => Line(sb, "uncloak_vantage_up", s.Labels, s.Value.Up));

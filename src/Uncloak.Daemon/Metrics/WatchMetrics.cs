@@ -7,7 +7,9 @@ namespace Uncloak.Daemon.Metrics;
 
 /// <summary>
 /// The daemon's counters and gauges, rendered in the Prometheus text format (version 0.0.4). Updated by the engine
-/// thread, read by the HTTP thread: values are Interlocked or replaced whole.
+/// thread, read by the HTTP thread: values are Interlocked or replaced whole, and the labelled series are read through
+/// <see cref="ConcurrentDictionary{TKey, TValue}.ToArray"/>, an atomic snapshot — LINQ straight over a dictionary the
+/// engine is adding to copies it into an array sized a moment earlier and throws, which answered a scrape with HTTP 500.
 /// </summary>
 public sealed partial class WatchMetrics
 {
@@ -115,7 +117,7 @@ public sealed partial class WatchMetrics
             Line(sb, "uncloak_events_total", [("kind", kind.Name())], Interlocked.Read(ref _eventsByKind[(byte)kind]));
         }
         Header(sb, "uncloak_decisions_total", "counter", "Remediation actions asked for by scenarios, by action and whether simulated.");
-        foreach (var ((action, simulated), v) in _decisions.OrderBy(k => k.Key.Action, StringComparer.Ordinal).ThenBy(k => k.Key.Simulated))
+        foreach (var ((action, simulated), v) in _decisions.ToArray().OrderBy(k => k.Key.Action, StringComparer.Ordinal).ThenBy(k => k.Key.Simulated))
         {
             Line(sb, "uncloak_decisions_total", [("action", action), ("simulated", simulated ? "true" : "false")], v);
         }
@@ -136,17 +138,17 @@ public sealed partial class WatchMetrics
         Header(sb, "uncloak_alerts_total", "counter", "Alerts sent and held back by de-duplication or the rate limit.");
         Line(sb, "uncloak_alerts_total", [("result", "sent")], Interlocked.Read(ref _alertsSent));
         Line(sb, "uncloak_alerts_total", [("result", "suppressed")], Interlocked.Read(ref _alertsSuppressed));
-        var scenarios = _scenarios.OrderBy(s => s.Key, StringComparer.Ordinal).ToList();
+        var scenarios = _scenarios.ToArray().OrderBy(s => s.Key, StringComparer.Ordinal).ToList();
         Header(sb, "uncloak_scenario_events_total", "counter", "Events each scenario counted into its buckets (past filter, grouping and cooldown).");
         scenarios.ForEach(s => Line(sb, "uncloak_scenario_events_total", [("scenario", s.Key)], Interlocked.Read(ref s.Value.Events)));
         Header(sb, "uncloak_scenario_buckets", "gauge", "Groups each scenario has filling now.");
         scenarios.ForEach(s => Line(sb, "uncloak_scenario_buckets", [("scenario", s.Key)], s.Value.Buckets));
         Header(sb, "uncloak_scenario_decisions_total", "counter", "Actions each scenario's profile asked for, by action.");
-        foreach (var ((scenario, action), v) in _scenarioDecisions.OrderBy(k => k.Key.Scenario, StringComparer.Ordinal).ThenBy(k => k.Key.Action, StringComparer.Ordinal))
+        foreach (var ((scenario, action), v) in _scenarioDecisions.ToArray().OrderBy(k => k.Key.Scenario, StringComparer.Ordinal).ThenBy(k => k.Key.Action, StringComparer.Ordinal))
         {
             Line(sb, "uncloak_scenario_decisions_total", [("scenario", scenario), ("action", action)], v);
         }
-        var sources = _sources.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => KeyValuePair.Create(SourceLabel(s.Key), s.Value)).ToList();
+        var sources = _sources.ToArray().OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => KeyValuePair.Create(SourceLabel(s.Key), s.Value)).ToList();
         Header(sb, "uncloak_source_records_total", "counter", "Records read per live source.");
         sources.ForEach(s => Line(sb, "uncloak_source_records_total", [("source", s.Key)], Interlocked.Read(ref s.Value.Records)));
         Header(sb, "uncloak_source_gaps_total", "counter", "Records known lost per source (kmsg overruns, rotations missed while stopped).");
@@ -155,7 +157,7 @@ public sealed partial class WatchMetrics
         sources.ForEach(s => Line(sb, "uncloak_source_restarts_total", [("source", s.Key)], Interlocked.Read(ref s.Value.Restarts)));
         Header(sb, "uncloak_source_lag_seconds", "gauge", "Time from a source reading a batch to the engine processing it.");
         sources.ForEach(s => Line(sb, "uncloak_source_lag_seconds", [("source", s.Key)], s.Value.LagSeconds));
-        var probes = _probes.OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
+        var probes = _probes.ToArray().OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
         Header(sb, "uncloak_probe_up", "gauge", "1 when the last health check passed.");
         probes.ForEach(p => Line(sb, "uncloak_probe_up", [("probe", p.Key)], p.Value.Up));
         Header(sb, "uncloak_probe_latency_seconds", "gauge", "Duration of the last health check.");

@@ -35,4 +35,57 @@ public sealed class WatchMetricsTests
         Assert.Contains("uncloak_source_records_total{source=\"file:/var/log/kern.log\"} 7\n", text, StringComparison.Ordinal);
         Assert.DoesNotContain("0b3c5d1e", text, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// A scrape while the engine adds series (the first decision, a new source or probe) once answered HTTP 500: LINQ over a
+    /// growing ConcurrentDictionary copies it through ICollection.CopyTo into an array sized a moment before, which throws
+    /// when a key was added in between. One thread adds series while the other renders, until 40 renders overlapped the
+    /// adding (before the fix, three runs of this test in four threw) or 40,000 keys of each kind were added.
+    /// </summary>
+    [Fact]
+    public async Task Rendering_while_series_are_added_never_throws()
+    {
+        var m = new WatchMetrics();
+        int renders = 0, added = 0;
+        using var done = new ManualResetEventSlim();
+        var adder = Task.Run(() =>
+        {
+            try
+            {
+                for (int i = 0; i < 40_000 && Volatile.Read(ref renders) < 40; i++)
+                {
+                    string n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    m.Source("file:/var/log/f" + n).Records = i;
+                    m.Probe("p" + n).Failures = i;
+                    m.ScenarioDecision("s" + n, "ban");
+                    m.Decision("ban" + n, simulated: false);
+                    m.Vantage("p" + n, new Uncloak.Core.Forensics.VantageProbe(DateTime.UnixEpoch, Uncloak.Core.Forensics.Vantage.Gateway, "198.18.0.1", Ok: true, "", TimeSpan.FromMilliseconds(1)));
+                    Volatile.Write(ref added, i + 1);
+                }
+            }
+            finally
+            {
+                done.Set();
+            }
+        });
+        var failures = new List<Exception>();
+        while (!done.IsSet)
+        {
+            try
+            {
+                _ = m.Render();
+            }
+            catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException)
+            {
+                failures.Add(e);
+            }
+            if (Volatile.Read(ref added) > 0)
+            {
+                Interlocked.Increment(ref renders);
+            }
+        }
+        await adder;
+        Assert.Empty(failures);
+        Assert.Contains($"uncloak_decisions_total{{action=\"ban{added - 1}\",simulated=\"false\"}} 1\n", m.Render(), StringComparison.Ordinal);
+    }
 }
