@@ -265,6 +265,8 @@ public sealed class FleetAgent
     /// <summary>
     /// One ban's put: a plain KV put, or, where <paramref name="keyTtl"/>, the same publish on the key's subject with a
     /// <see cref="KeyTtl.Header"/> (NATS.Net's KV puts take no TTL; only its create does, which fails on a renewal).
+    /// Clients keep TTLs off puts because an expired latest revision could bring back an older one; the bucket keeps
+    /// one revision per key, so there is none to bring back.
     /// </summary>
     private async Task PutAsync(INatsKVStore kv, NatsJSContext js, bool keyTtl, string key, FleetDecision value, CancellationToken cancel)
     {
