@@ -11,12 +11,23 @@
 #   3. burst: BURST bans with `uncloak bans import` on a → time until a's, b's and c's kernel sets hold them all
 #      (polled with `nft -j list set`, one namespace after the other: resolution ≈ the listing's time); then agent d,
 #      started after the burst with an empty store, → time until its set holds them.
+#   4. CrowdSec, side by side: the Debian `crowdsec` package's local API (installed with apt when missing), run LAPI-only
+#      (`crowdsec -no-cs`) in a namespace of its own on loopback with a temporary config and SQLite database — no online
+#      API, no agent, no bouncer touching any firewall; for each count in CROWDSEC_BOUNCERS, that many simulated bouncers
+#      (bench/fleet/lapi-bouncers.py, each with its own API key) poll /v1/decisions/stream at the default 10 s interval
+#      while CROWDSEC_DECISIONS bans are made with `cscli decisions add`, one every 2 s; latency = cscli's return → each
+#      bouncer's poll that brings the ban.
 # Addresses: 198.18.0.0/15 only; namespaces ufb-<pid>-*; everything removed on exit. Needs root, nats-server, nftables.
-# PROGRESS=1 prints every poll of part 3; KEEP_LOGS=DIR keeps the agents' and nodes' logs there.
+# PROGRESS=1 prints every poll of part 3; KEEP_LOGS=DIR keeps the agents' and nodes' logs there; PARTS="1 2 3 4" picks
+# the parts (default all); CROWDSEC_BOUNCERS="1 100 1000", CROWDSEC_DECISIONS=10; BUS_MODE=core makes part 2's
+# watchers plain core-NATS subscriptions on the bucket's subjects instead of KV watchers (no server-side consumers);
+# NO_BUILD=1 runs what was last built.
 # Usage: bench/fleet/run.sh [PROP=100] [WATCHERS=1000] [BURST=100000] [BUS_BANS=200] [CONNECTIONS=50]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PROP=${1:-100}; WATCHERS=${2:-1000}; BURST=${3:-100000}; BUS_BANS=${4:-200}; CONNECTIONS=${5:-50}
+PARTS=" ${PARTS:-1 2 3 4} "; CROWDSEC_BOUNCERS=${CROWDSEC_BOUNCERS:-1 100 1000}; CROWDSEC_DECISIONS=${CROWDSEC_DECISIONS:-10}
+part() { [[ "$PARTS" == *" $1 "* ]]; }
 [ "$(id -u)" = 0 ] || { echo "run as root (namespaces, nftables)" >&2; exit 3; }
 ID=$$
 P=ufb-$ID
@@ -26,18 +37,21 @@ cleanup() {
   for p in "${PIDS[@]}"; do pkill -P "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done
   # No bare `wait`: a run cut by `timeout` hung in it once and left its namespaces; a bounded pause instead.
   sleep 1
-  for ns in bus a b c d; do ip netns del "$P-$ns" 2>/dev/null || true; done
+  for ns in bus a b c d cs; do ip netns del "$P-$ns" 2>/dev/null || true; done
   [ -z "${KEEP_LOGS:-}" ] || { mkdir -p "$KEEP_LOGS"; cp "$WORK"/*.log "$KEEP_LOGS"/ 2>/dev/null || true; }
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
+bus() { part 1 || part 2 || part 3; }
 for project in src/Uncloak.Cli bench/fleet/BusWatchers; do
+  bus && [ -z "${NO_BUILD:-}" ] || break
   nice -n 10 dotnet build "$project" -c Release -nologo -v q -clp:ErrorsOnly > "$WORK/build.log" 2>&1 || { echo "build of $project failed:"; cat "$WORK/build.log"; exit 1; }
 done
 UNCLOAK=(dotnet "$PWD/src/Uncloak.Cli/bin/Release/net10.0/uncloak.dll")
 HOSTS=(a b c d)
 
+if bus; then
 ip netns add "$P-bus"; ip -n "$P-bus" link set lo up
 for i in 0 1 2 3; do
   h=${HOSTS[$i]}; ns=$P-$h
@@ -66,6 +80,7 @@ done
 for _ in $(seq 100); do
   ip netns exec "$P-bus" curl -sf "http://127.0.0.1:8222/healthz?js-enabled-only=true" >/dev/null 2>&1 && break; sleep 0.2
 done
+fi
 
 start_agent() { # host
   local h=$1 i
@@ -96,10 +111,13 @@ count_set() { # host
 }
 ms() { date +%s%3N; }
 
-for h in a b c; do start_agent $h; done
-for h in a b c; do wait_connected $h; done
-echo "cluster: 3 nats-server $(nats-server --version | awk '{print $2}') nodes, agents a b c connected; load $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
+if part 1 || part 3; then
+  for h in a b c; do start_agent $h; done
+  for h in a b c; do wait_connected $h; done
+fi
+! bus || echo "cluster: 3 nats-server $(nats-server --version | awk '{print $2}') nodes$(part 1 || part 3 && echo ", agents a b c connected ($(grep -o 'key_ttl=[a-z]*' "$WORK/a.log" | head -1))"); load $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 
+if part 1; then
 echo "== 1. propagation a → b kernel set, $PROP bans (uncloak bans add on a; nft monitor in b)"
 # Let b's table exist before monitoring (a first ban creates it).
 ip netns exec "$P-a" "${UNCLOAK[@]}" bans add 198.18.210.1 --for 1h --db "$WORK/a.db" >/dev/null
@@ -134,12 +152,16 @@ lat = sorted((seen[a] - t) / 1000 for a, t in sent.items() if a in seen)
 def pct(p): return lat[max(1, math.ceil(p / 100 * len(lat))) - 1]
 print(f"   {len(lat)} of {len(sent)} bans seen in b's set; latency from the decision on a (its store's created_ms) to b's kernel (nft monitor): p50 {pct(50):.0f} ms, p90 {pct(90):.0f} ms, p99 {pct(99):.0f} ms, max {lat[-1]:.0f} ms, min {lat[0]:.0f} ms")
 PY
+fi
 
-echo "== 2. bus side: $WATCHERS KV watchers on $CONNECTIONS connections, $BUS_BANS puts (one per 20 ms)"
+if part 2; then
+echo "== 2. bus side: $WATCHERS ${BUS_MODE:-kv} watchers on $CONNECTIONS connections, $BUS_BANS puts (one per 20 ms)"
 ip netns exec "$P-bus" dotnet bench/fleet/BusWatchers/bin/Release/net10.0/BusWatchers.dll \
   nats://127.0.0.1:4222,nats://127.0.0.1:4223,nats://127.0.0.1:4224 bench secret-bench "$WATCHERS" "$CONNECTIONS" "$BUS_BANS" 20 \
-  http://127.0.0.1:8222,http://127.0.0.1:8223,http://127.0.0.1:8224 | sed 's/^/   /' || echo "   (not every pair delivered)"
+  http://127.0.0.1:8222,http://127.0.0.1:8223,http://127.0.0.1:8224 "${BUS_MODE:-kv}" | sed 's/^/   /' || echo "   (not every pair delivered)"
+fi
 
+if part 3; then
 echo "== 3. burst: $BURST bans imported on a → a's, b's and c's kernel sets; then late joiner d"
 python3 -c '
 import ipaddress, sys
@@ -178,3 +200,81 @@ done
 [ "$(count_set d)" -ge $((BURST + before_b)) ] || echo "   d: only $(count_set d) elements after 120 s"
 for h in a b c d; do echo "   agent $h RSS $(ps -o rss= -p "$(pgrep -f "uncloak.dll watch --config $WORK/$h.yaml" | head -1)" 2>/dev/null || echo ?) KiB"; done
 echo "   nats-server RSS: $(for p in $(pgrep -f "nats-server -c $WORK/"); do ps -o rss= -p "$p"; done | tr '\n' ' ')KiB; load $(cut -d' ' -f1-3 /proc/loadavg)"
+fi
+
+if part 4; then
+echo "== 4. CrowdSec LAPI + stream bouncers polling every 10 s: $CROWDSEC_DECISIONS bans per round (cscli decisions add, one per 2 s), bouncers: $CROWDSEC_BOUNCERS"
+if ! command -v crowdsec >/dev/null || ! command -v cscli >/dev/null; then
+  echo "   installing the Debian crowdsec package"
+  # Its postinst registers with CrowdSec's online API and fails offline unless this file is non-empty (README.Debian);
+  # nothing here uses the online API. The package's own service is not used (nor started or stopped) by this script.
+  mkdir -p /etc/crowdsec
+  [ -s /etc/crowdsec/online_api_credentials.yaml ] || echo '# no online API (bench/fleet/run.sh)' > /etc/crowdsec/online_api_credentials.yaml
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends crowdsec > "$WORK/apt.log" 2>&1 \
+    || dpkg --configure crowdsec >> "$WORK/apt.log" 2>&1 \
+    || { echo "   crowdsec could not be installed:"; tail -5 "$WORK/apt.log"; exit 3; }
+fi
+CS=$WORK/cs; CS_PORT=18090
+mkdir -p "$CS/data" "$CS/hub"
+[ ! -f /usr/share/crowdsec/hub/.index.json ] || cp /usr/share/crowdsec/hub/.index.json "$CS/hub/"
+printf 'simulation: false\n' > "$CS/simulation.yaml"
+printf 'name: default_ip_remediation\nfilters:\n - Alert.Remediation == true && Alert.GetScope() == "Ip"\ndecisions:\n - type: ban\n   duration: 4h\non_success: break\n' > "$CS/profiles.yaml"
+# LAPI only, on the namespace's loopback, its own SQLite database; no online_client section: no online API.
+cat > "$CS/config.yaml" <<YAML
+common: { daemonize: false, log_media: file, log_dir: $CS/, log_level: error, working_dir: . }
+config_paths: { config_dir: $CS/, data_dir: $CS/data/, simulation_path: $CS/simulation.yaml, hub_dir: $CS/hub/, index_path: $CS/hub/.index.json, notification_dir: $CS/notifications/, plugin_dir: /usr/lib/crowdsec/plugins/ }
+db_config: { type: sqlite, db_path: $CS/data/crowdsec.db, use_wal: true }
+prometheus: { enabled: false }
+api:
+  client: { credentials_path: $CS/local_api_credentials.yaml }
+  server: { listen_uri: 127.0.0.1:$CS_PORT, profiles_path: $CS/profiles.yaml, log_level: error }
+YAML
+ip netns add "$P-cs"; ip -n "$P-cs" link set lo up
+cscli_() { ip netns exec "$P-cs" cscli -c "$CS/config.yaml" "$@"; }
+cscli_ machines add bench --password "bench-$ID-secret" -f "$CS/local_api_credentials.yaml" --url "http://127.0.0.1:$CS_PORT" > "$WORK/cscli.log" 2>&1 \
+  || { echo "   cscli machines add failed:"; cat "$WORK/cscli.log"; exit 1; }
+max=0; for n in $CROWDSEC_BOUNCERS; do [ "$n" -le "$max" ] || max=$n; done
+for i in $(seq 0 $((max - 1))); do printf 'uncloakbench%06d%s\n' "$i" "$ID"; done > "$WORK/cs-keys.txt"
+cscli_ bouncers add bench-0 -k "$(head -1 "$WORK/cs-keys.txt")" >> "$WORK/cscli.log" 2>&1 || { echo "   cscli bouncers add failed:"; cat "$WORK/cscli.log"; exit 1; }
+# The other bouncers: copies of the row `cscli bouncers add` wrote, each with its own name and key (stored as the key's
+# SHA-512, as cscli does; checked on bench-0 first): a cscli process per bouncer would cost minutes on this machine.
+python3 - "$CS/data/crowdsec.db" "$WORK/cs-keys.txt" <<'PY' || exit 1
+import hashlib, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+keys = [k.strip() for k in open(sys.argv[2])]
+cols = [r[1] for r in db.execute("PRAGMA table_info(bouncers)")]
+row = dict(zip(cols, db.execute("SELECT * FROM bouncers WHERE name = 'bench-0'").fetchone()))
+if row["api_key"] != hashlib.sha512(keys[0].encode()).hexdigest():
+    sys.exit("   this crowdsec does not store a bouncer's key as its SHA-512: add the bouncers with cscli instead")
+cols.remove("id")
+for i, k in enumerate(keys[1:], 1):
+    row.update(name=f"bench-{i}", api_key=hashlib.sha512(k.encode()).hexdigest())
+    db.execute(f"INSERT INTO bouncers ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})", [row[c] for c in cols])
+db.commit()
+PY
+ip netns exec "$P-cs" crowdsec -c "$CS/config.yaml" -no-cs > "$WORK/crowdsec.log" 2>&1 &
+PIDS+=($!); CS_PID=$!
+for _ in $(seq 100); do
+  [ "$(ip netns exec "$P-cs" curl -s -o /dev/null -w '%{http_code}' -H "X-Api-Key: $(head -1 "$WORK/cs-keys.txt")" "http://127.0.0.1:$CS_PORT/v1/decisions/stream?startup=true")" = 200 ] && break; sleep 0.2
+done
+echo "   crowdsec $(crowdsec -version 2>&1 | grep -m1 -oE 'v[0-9][0-9.]*') LAPI on 127.0.0.1:$CS_PORT in $P-cs, $max bouncers; load $(cut -d' ' -f1-3 /proc/loadavg)"
+round=0
+for n in $CROWDSEC_BOUNCERS; do
+  round=$((round + 1))
+  head -"$n" "$WORK/cs-keys.txt" > "$WORK/cs-keys-$n.txt"; : > "$WORK/cs-added-$n.txt"
+  # Every bouncer starts (startup=true) within the first interval; the bans come after it, the last one gets a full interval more.
+  ip netns exec "$P-cs" python3 -u bench/fleet/lapi-bouncers.py "http://127.0.0.1:$CS_PORT" "$WORK/cs-keys-$n.txt" "$WORK/cs-stop-$n" 10 "$WORK/cs-added-$n.txt" > "$WORK/cs-bouncers-$n.txt" 2>&1 &
+  client=$!; PIDS+=($client)
+  for _ in $(seq 100); do grep -q READY "$WORK/cs-bouncers-$n.txt" && break; sleep 0.2; done
+  sleep 12
+  for i in $(seq 1 "$CROWDSEC_DECISIONS"); do
+    addr="198.18.$((229 + round)).$i"
+    cscli_ decisions add -i "$addr" -d 1h -R "uncloak bench" >> "$WORK/cscli.log" 2>&1 || { echo "   cscli decisions add failed:"; tail -3 "$WORK/cscli.log"; exit 1; }
+    echo "$addr $(ms)" >> "$WORK/cs-added-$n.txt"
+    sleep 2
+  done
+  sleep 13; touch "$WORK/cs-stop-$n"
+  wait "$client" || true
+  echo "   $(grep -v READY "$WORK/cs-bouncers-$n.txt"); LAPI RSS $(ps -o rss= -p "$CS_PID" | tr -d ' ') KiB, load $(cut -d' ' -f1-3 /proc/loadavg)"
+done
+fi

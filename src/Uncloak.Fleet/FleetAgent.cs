@@ -71,10 +71,13 @@ public sealed class FleetAgent
             {
                 await using var nats = new NatsConnection(FleetConnection.Options(_config));
                 await nats.ConnectAsync().ConfigureAwait(false);
-                var kv = await OpenBucketAsync(nats, cancel).ConfigureAwait(false);
+                var version = nats.ServerInfo?.Version;
+                var kv = await OpenBucketAsync(nats, KeyTtl.ServerSupports(version), cancel).ConfigureAwait(false);
+                var bucket = await kv.GetStatusAsync(cancel).ConfigureAwait(false);
+                Status.KeyTtl = KeyTtl.Usable(version, bucket.Info.Config.AllowMsgTTL);
                 Status.Connected = true;
                 Status.LastError = null;
-                _log.Connected(nats.ServerInfo?.Name ?? "?", _config.Host);
+                _log.Connected(nats.ServerInfo?.Name ?? "?", _config.Host, version ?? "?", Status.KeyTtl);
                 backoff = TimeSpan.FromSeconds(1);
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
                 var hosts = await Hosts.FleetHosts.OpenAsync(new NatsKVContext(new NatsJSContext(nats)), _config.Replicas, cancel).ConfigureAwait(false);
@@ -108,9 +111,13 @@ public sealed class FleetAgent
         Status.Connected = false;
     }
 
-    /// <summary>The shared-bans bucket, created (with the configured replicas, one value per key) when it does not exist yet.</summary>
-    private Task<INatsKVStore> OpenBucketAsync(NatsConnection nats, CancellationToken cancel)
-        => FleetBuckets.OpenAsync(new NatsKVContext(new NatsJSContext(nats)), _config.Bucket, _config.Replicas, "Uncloak: bans shared by the fleet, one key per host and target", cancel);
+    /// <summary>
+    /// The shared-bans bucket, created (with the configured replicas, one value per key) when it does not exist yet; on a
+    /// server that has per-message TTL it is created with limit markers, which lets puts carry a <see cref="KeyTtl"/>.
+    /// </summary>
+    private Task<INatsKVStore> OpenBucketAsync(NatsConnection nats, bool keyTtl, CancellationToken cancel)
+        => FleetBuckets.OpenAsync(new NatsKVContext(new NatsJSContext(nats)), _config.Bucket, _config.Replicas, "Uncloak: bans shared by the fleet, one key per host and target",
+            keyTtl ? FleetBuckets.LimitMarkers : TimeSpan.Zero, cancel);
 
     /// <summary>Follows the store and writes this host's changes; a failed write re-snapshots at the next round.</summary>
     private async Task PublishAsync(NatsConnection nats, INatsKVStore kv, INatsKVStore hosts, CancellationToken cancel)
@@ -152,7 +159,7 @@ public sealed class FleetAgent
                     {
                         changes = outbox.Changes(_time.GetUtcNow());
                     }
-                    await WriteAsync(kv, outbox, changes, cancel).ConfigureAwait(false);
+                    await WriteAsync(kv, js, outbox, changes, cancel).ConfigureAwait(false);
                     snapshot = false;
                     if (now - evidenceRound >= EvidenceEvery)
                     {
@@ -219,8 +226,9 @@ public sealed class FleetAgent
         };
     }
 
-    private async Task WriteAsync(INatsKVStore kv, FleetOutbox outbox, List<FleetOutbox.Change> changes, CancellationToken cancel)
+    private async Task WriteAsync(INatsKVStore kv, NatsJSContext js, FleetOutbox outbox, List<FleetOutbox.Change> changes, CancellationToken cancel)
     {
+        bool keyTtl = Status.KeyTtl;
         // Last change per key wins, so writes in flight together never race on one key.
         var last = new Dictionary<string, FleetOutbox.Change>(StringComparer.Ordinal);
         foreach (var c in changes)
@@ -233,7 +241,7 @@ public sealed class FleetAgent
         {
             await Task.WhenAll(chunk.Select(c => c.Value is null
                 ? kv.DeleteAsync(c.Key, cancellationToken: cancel).AsTask()
-                : kv.PutAsync(c.Key, JsonSerializer.SerializeToUtf8Bytes(c.Value, FleetJson.Default.FleetDecision), NatsRawSerializer<byte[]>.Default, cancel).AsTask())).ConfigureAwait(false);
+                : PutAsync(kv, js, keyTtl, c.Key, c.Value, cancel))).ConfigureAwait(false);
             foreach (var c in chunk)
             {
                 outbox.Done(c);
@@ -252,6 +260,26 @@ public sealed class FleetAgent
             Status.AddPublished(put, deleted);
             _log.Published(put, deleted);
         }
+    }
+
+    /// <summary>
+    /// One ban's put: a plain KV put, or, where <paramref name="keyTtl"/>, the same publish on the key's subject with a
+    /// <see cref="KeyTtl.Header"/> (NATS.Net's KV puts take no TTL; only its create does, which fails on a renewal).
+    /// Clients keep TTLs off puts because an expired latest revision could bring back an older one; the bucket keeps
+    /// one revision per key, so there is none to bring back.
+    /// </summary>
+    private async Task PutAsync(INatsKVStore kv, NatsJSContext js, bool keyTtl, string key, FleetDecision value, CancellationToken cancel)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(value, FleetJson.Default.FleetDecision);
+        var ttl = keyTtl ? KeyTtl.For(value.Expires, _time.GetUtcNow()) : null;
+        if (ttl is null)
+        {
+            await kv.PutAsync(key, bytes, NatsRawSerializer<byte[]>.Default, cancel).ConfigureAwait(false);
+            return;
+        }
+        var ack = await js.PublishAsync($"$KV.{_config.Bucket}.{key}", bytes, NatsRawSerializer<byte[]>.Default,
+            headers: new NatsHeaders { [KeyTtl.Header] = ttl }, cancellationToken: cancel).ConfigureAwait(false);
+        ack.EnsureSuccess();
     }
 
     /// <summary>Watches every key (snapshot, then live) and applies the other hosts' bans in batches.</summary>

@@ -11,6 +11,12 @@ public sealed class FleetStatus
     /// <summary>The last connection or bus error, or null.</summary>
     public string? LastError { get; internal set; }
 
+    /// <summary>
+    /// True while this host's puts carry a per-key TTL (<see cref="Decisions.KeyTtl"/>: a 2.11+ server and a bucket that
+    /// allows it); false on Debian's 2.9, where expiry is the receivers' nftables timeouts alone.
+    /// </summary>
+    public bool KeyTtl { get; internal set; }
+
     /// <summary>True once the first snapshot of the bucket was read (every ban in force before the start is applied).</summary>
     public bool Synced { get; internal set; }
 

@@ -3,7 +3,11 @@ namespace Uncloak.Fleet;
 /// <summary>What the fleet agent tells the daemon's log; each call is one line.</summary>
 public interface IFleetLog
 {
-    void Connected(string server, string host);
+    /// <param name="server">The node's name.</param>
+    /// <param name="host">This host's fleet name.</param>
+    /// <param name="version">The node's nats-server version (INFO).</param>
+    /// <param name="keyTtl">Whether this host's puts carry a per-key TTL (<see cref="FleetStatus.KeyTtl"/>).</param>
+    void Connected(string server, string host, string version, bool keyTtl);
 
     /// <summary>The bus cannot be reached or refused this host (wrong credentials, TLS); the agent keeps retrying and the host keeps defending alone.</summary>
     void Unavailable(string reason);

@@ -6,16 +6,20 @@ using NATS.Client.JetStream;
 using NATS.Client.KeyValueStore;
 using Uncloak.Bench.BusWatchers;
 
-// Usage: BusWatchers SERVERS USER PASSWORD WATCHERS CONNECTIONS BANS INTERVAL_MS MONITOR_URLS
+// Usage: BusWatchers SERVERS USER PASSWORD WATCHERS CONNECTIONS BANS INTERVAL_MS MONITOR_URLS [kv|core]
 // SERVERS and MONITOR_URLS are comma-separated. Opens WATCHERS KV watchers (the way every agent watches the bans
 // bucket: one JetStream ordered consumer each) over CONNECTIONS connections on a bucket of its own (R3, history 1, as
 // the agents' bucket), puts BANS keys one every INTERVAL_MS with the put's Stopwatch time as the value, and prints the
 // delivery latency (put → watcher) over every (ban, watcher) pair, then the servers' consumers and memory.
-if (args.Length != 8)
+// "core" instead watches with a plain core-NATS subscription on the bucket's subjects ($KV.<bucket>.bench.>): the
+// stream stores every put, and each put is also delivered to the subscribers as it is published, with no consumer on
+// the server (the design for thousands of hosts compared in docs/fleet.md).
+if (args.Length is not (8 or 9) || (args.Length == 9 && args[8] is not ("kv" or "core")))
 {
-    Console.Error.WriteLine("usage: BusWatchers SERVERS USER PASSWORD WATCHERS CONNECTIONS BANS INTERVAL_MS MONITOR_URLS");
+    Console.Error.WriteLine("usage: BusWatchers SERVERS USER PASSWORD WATCHERS CONNECTIONS BANS INTERVAL_MS MONITOR_URLS [kv|core]");
     return 2;
 }
+bool core = args.Length == 9 && args[8] == "core";
 var servers = args[0].Split(',');
 string user = args[1], password = args[2];
 int watchers = int.Parse(args[3], CultureInfo.InvariantCulture);
@@ -57,19 +61,20 @@ for (int w = 0; w < watchers; w++)
 {
     int me = w;
     latencies[me] = new double[bans];
-    var watchStore = await new NatsKVContext(new NatsJSContext(conns[me % connections])).GetStoreAsync(Bucket);
+    var conn = conns[me % connections];
+    var watchStore = core ? null : await new NatsKVContext(new NatsJSContext(conn)).GetStoreAsync(Bucket);
     tasks.Add(Task.Run(async () =>
     {
         try
         {
-            await foreach (var e in watchStore.WatchAsync("bench.>", NatsRawSerializer<byte[]>.Default, new NatsKVWatchOpts { UpdatesOnly = true }, stop.Token))
+            await foreach (var (key, value) in core ? Subscribe(conn, stop.Token) : Watch(watchStore!, stop.Token))
             {
-                if (e.Key.StartsWith("bench.warm", StringComparison.Ordinal))
+                if (key.StartsWith("bench.warm", StringComparison.Ordinal))
                 {
                     Volatile.Write(ref warmed[me], true);
                     continue;
                 }
-                long sent = BitConverter.ToInt64(e.Value);
+                long sent = BitConverter.ToInt64(value);
                 int n = received[me];
                 if (n < bans)
                 {
@@ -98,7 +103,7 @@ while (warmed.Any(x => !Volatile.Read(ref x)) && warmDeadline.Elapsed < TimeSpan
     await Task.Delay(500);
 }
 int ready = warmed.Count(x => x);
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ready} of {watchers} watchers on {connections} connections live after {clock.Elapsed.TotalSeconds:F1} s"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ready} of {watchers} {(core ? "core subscriptions" : "KV watchers")} on {connections} connections live after {clock.Elapsed.TotalSeconds:F1} s"));
 var stats = await ServerStats.ReadAsync(monitors);
 Console.WriteLine($"servers while watching: {stats}");
 
@@ -129,5 +134,33 @@ foreach (var c in conns)
 {
     await c.DisposeAsync();
 }
-await kvContext.DeleteStoreAsync(Bucket);
+var removal = Stopwatch.StartNew();
+try
+{
+    await kvContext.DeleteStoreAsync(Bucket);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bucket deleted in {removal.Elapsed.TotalSeconds:F1} s"));
+}
+catch (NatsJSApiNoResponseException)
+{
+    // Measured at 10,000 watchers: the stream's delete, its consumers with it, outlasts the request timeout. The next
+    // run deletes the bucket before making its own.
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bucket delete: no answer within the request timeout ({removal.Elapsed.TotalSeconds:F1} s)"));
+}
 return all.Count == expected ? 0 : 1;
+
+static async IAsyncEnumerable<(string Key, byte[] Value)> Watch(INatsKVStore store, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancel)
+{
+    await foreach (var e in store.WatchAsync("bench.>", NatsRawSerializer<byte[]>.Default, new NatsKVWatchOpts { UpdatesOnly = true }, cancel))
+    {
+        yield return (e.Key, e.Value ?? []);
+    }
+}
+
+static async IAsyncEnumerable<(string Key, byte[] Value)> Subscribe(NatsConnection conn, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancel)
+{
+    const string Prefix = "$KV." + Bucket + ".";
+    await foreach (var m in conn.SubscribeAsync(Prefix + "bench.>", serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancel))
+    {
+        yield return (m.Subject[Prefix.Length..], m.Data ?? []);
+    }
+}

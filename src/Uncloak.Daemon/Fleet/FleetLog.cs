@@ -6,7 +6,7 @@ namespace Uncloak.Daemon.Fleet;
 /// <summary>The fleet agent's lines in the daemon's log (event ids 7xxx, <see cref="LogEvents"/>).</summary>
 internal sealed class FleetLog(WatchLog log) : IFleetLog
 {
-    public void Connected(string server, string host) => log.FleetConnected(server, host);
+    public void Connected(string server, string host, string version, bool keyTtl) => log.FleetConnected(server, host, version, keyTtl);
 
     public void Unavailable(string reason) => log.FleetUnavailable(reason);
 

@@ -115,8 +115,8 @@ public static class LogEvents
         => log.Write(6006, WatchLog.Warning, "no control socket: 'uncloak status' cannot reach this daemon", ("reason", reason));
 
     // 7xxx the fleet bus
-    public static void FleetConnected(this WatchLog log, string server, string host)
-        => log.Write(7001, WatchLog.Notice, "fleet connected", ("server", server), ("host", host));
+    public static void FleetConnected(this WatchLog log, string server, string host, string version, bool keyTtl)
+        => log.Write(7001, WatchLog.Notice, "fleet connected", ("server", server), ("host", host), ("nats", version), ("key_ttl", keyTtl ? "on" : "off"));
 
     public static void FleetUnavailable(this WatchLog log, string error)
         => log.Write(7002, WatchLog.Error, "fleet unavailable: defending alone, retrying", ("error", error));

@@ -65,5 +65,5 @@ public static class FleetHosts
 
     /// <summary>The hosts bucket, created like the bans bucket when missing.</summary>
     internal static Task<INatsKVStore> OpenAsync(NatsKVContext kv, int replicas, CancellationToken cancel)
-        => FleetBuckets.OpenAsync(kv, Bucket, replicas, "Uncloak: one heartbeat per fleet host", cancel);
+        => FleetBuckets.OpenAsync(kv, Bucket, replicas, "Uncloak: one heartbeat per fleet host", TimeSpan.Zero, cancel);
 }

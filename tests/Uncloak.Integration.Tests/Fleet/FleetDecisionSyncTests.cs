@@ -29,6 +29,15 @@ public sealed class FleetDecisionSyncTests(ITestOutputHelper output)
             lab.StartAgent(h);
         }
 
+        // Per-key TTL only where the server has it: each agent reads the real nodes' version and, on Debian's 2.9 (what
+        // test.sh installs), makes plain puts; the bans below still travel and expire by each host's nftables timeout.
+        var installed = Support.Shell.Run(["nats-server", "--version"]).Output.Trim().Split(' ')[^1].TrimStart('v');
+        var keyTtl = Uncloak.Fleet.Decisions.KeyTtl.ServerSupports(installed) ? "on" : "off";
+        foreach (var h in FleetLab.Hosts)
+        {
+            Assert.Contains($"nats={installed} key_ttl={keyTtl}", lab.Agent(h).Log, StringComparison.Ordinal);
+        }
+
         Ok(lab.Uncloak("a", "bans", "add", Peer, "--for", "1h", "--reason", "held 16 windows shut"));
         var clock = Stopwatch.StartNew();
         Until(() => lab.KernelSet("b").Contains(Peer) && lab.KernelSet("c").Contains(Peer), TimeSpan.FromSeconds(20), lab, "the ban in b's and c's kernel sets");
