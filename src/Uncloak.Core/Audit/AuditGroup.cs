@@ -15,6 +15,9 @@ public enum AuditGroup
     /// <summary>The physical link: duplex, speed, autonegotiation, errors, flow control, flaps.</summary>
     Nic,
 
+    /// <summary>The queueing disciplines in front of the NICs: limits too small for the link, drops and overlimits climbing.</summary>
+    Shaper,
+
     /// <summary>The services listening on the web ports.</summary>
     Services,
 
@@ -30,6 +33,7 @@ public static class AuditGroups
         AuditGroup.Routing => "routing",
         AuditGroup.Capacity => "capacity",
         AuditGroup.Nic => "nic",
+        AuditGroup.Shaper => "shaper",
         AuditGroup.Services => "services",
         AuditGroup.Kernel => "kernel",
         _ => throw new ArgumentOutOfRangeException(nameof(group)),
@@ -41,6 +45,7 @@ public static class AuditGroups
         AuditGroup.Routing => "Spoofing, redirects and ICMP",
         AuditGroup.Capacity => "Capacity: conntrack, orphans, TCP memory",
         AuditGroup.Nic => "NIC and link",
+        AuditGroup.Shaper => "Shaper: queueing disciplines",
         AuditGroup.Services => "Listeners on the web ports",
         AuditGroup.Kernel => "What the kernel can tell you",
         _ => throw new ArgumentOutOfRangeException(nameof(group)),

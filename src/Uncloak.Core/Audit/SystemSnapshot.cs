@@ -1,4 +1,5 @@
 using System.Globalization;
+using Uncloak.Core.Forensics.Dumps;
 
 namespace Uncloak.Core.Audit;
 
@@ -17,6 +18,21 @@ public sealed record SystemSnapshot
 
     /// <summary>Network interfaces from /sys/class/net, sorted by name.</summary>
     public IReadOnlyList<InterfaceSnapshot> Interfaces { get; init; } = [];
+
+    /// <summary>Every qdisc with its options and statistics, as <c>tc -s qdisc show</c> prints them.</summary>
+    public IReadOnlyList<QdiscStats> Qdiscs { get; init; } = [];
+
+    /// <summary>Whether the qdiscs could be read at all (an empty list then means "none").</summary>
+    public bool QdiscsKnown { get; init; }
+
+    /// <summary>Why the qdiscs could not be read (tc missing, failed); null when read or not attempted.</summary>
+    public string? QdiscProblem { get; init; }
+
+    /// <summary>The qdiscs of the earlier reading when the audit sampled (<c>--sample</c>); null for a single reading.</summary>
+    public IReadOnlyList<QdiscStats>? QdiscsBefore { get; init; }
+
+    /// <summary>The time between the two readings of a sampled audit; null for a single reading.</summary>
+    public TimeSpan? SampleInterval { get; init; }
 
     /// <summary>TCP sockets in LISTEN state (IPv4 and IPv6).</summary>
     public IReadOnlyList<ListenerSnapshot> Listeners { get; init; } = [];

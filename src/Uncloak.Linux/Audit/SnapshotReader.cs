@@ -3,13 +3,14 @@ using System.Net;
 using System.Text.Json;
 using Uncloak.Core.Audit;
 using Uncloak.Core.Events;
+using Uncloak.Core.Forensics.Dumps;
 using Uncloak.Linux.Interop;
 
 namespace Uncloak.Linux.Audit;
 
 /// <summary>
 /// Reads a <see cref="SystemSnapshot"/> from a root directory: "/" for this host, or a tree shaped like it
-/// (ROOT/proc/sys, ROOT/proc/net, ROOT/sys/class/net, ROOT/ethtool/*.json) for fixtures and copied snapshots.
+/// (ROOT/proc/sys, ROOT/proc/net, ROOT/sys/class/net, ROOT/ethtool/*.json, ROOT/tc/qdisc.txt) for fixtures and copied snapshots.
 /// Unreadable parts become nulls in the snapshot, never exceptions: the checks then say they could not judge.
 /// </summary>
 public sealed class SnapshotReader
@@ -44,8 +45,12 @@ public sealed class SnapshotReader
     {
         var sysctls = ReadSysctls();
         var (listeners, listenersKnown) = ReadListeners();
+        var (qdiscs, qdiscProblem) = ReadQdiscs();
         return new SystemSnapshot
         {
+            Qdiscs = qdiscs ?? [],
+            QdiscsKnown = qdiscs is not null,
+            QdiscProblem = qdiscProblem,
             KernelRelease = ReadText("proc/sys/kernel/osrelease")?.Trim(),
             Sysctls = sysctls,
             Interfaces = ReadInterfaces(),
@@ -220,6 +225,43 @@ public sealed class SnapshotReader
             }
         }
         return (result.OrderBy(l => l.Port).ThenBy(l => l.ToString(), StringComparer.Ordinal).ToList(), true);
+    }
+
+    /// <summary>
+    /// The qdiscs with their statistics, in the text the capture's bundles hold and the dump parser reads: live, the
+    /// output of <c>tc -s qdisc show</c> (run with an argument array, in the caller's network namespace; the capture
+    /// uses the same tool — an rtnetlink RTM_GETQDISC reader would replace both); fixture trees, ROOT/tc/qdisc.txt.
+    /// Null with the reason when there is no reading; lines tc printed that the parser does not know are ignored.
+    /// </summary>
+    private (List<QdiscStats>?, string?) ReadQdiscs()
+    {
+        string text;
+        if (IsHostRoot)
+        {
+            try
+            {
+                var result = Processes.CommandRunner.Run("tc", ["-s", "qdisc", "show"], TimeSpan.FromSeconds(5));
+                if (!result.Ok)
+                {
+                    return (null, result.TimedOut ? "tc -s qdisc show: no answer within 5 s" : $"tc -s qdisc show: exit {result.ExitCode}: {result.Error.Trim()}");
+                }
+                text = result.Output;
+            }
+            catch (Processes.CommandException e)
+            {
+                // iproute2 not installed: the shaper checks say they could not judge.
+                return (null, "tc -s qdisc show: " + e.Message);
+            }
+        }
+        else if (ReadText("tc/qdisc.txt") is { } fixture)
+        {
+            text = fixture;
+        }
+        else
+        {
+            return (null, null);
+        }
+        return (DumpReader.Read(System.Text.Encoding.UTF8.GetBytes(text)).Qdiscs, null);
     }
 
     private TcpSocketStats? ReadSockStat()

@@ -51,7 +51,7 @@ public static class AuditCommand
         var list = new Option<bool>("--list") { Description = "List every check with its id, severity and expectation (with --json: and its reasoning), and exit." };
         var sample = new Option<int>("--sample")
         {
-            Description = "Read the NIC counters twice, SECONDS apart, and judge CRC errors and collisions by whether they grow (a live fault) rather than by their totals since boot.",
+            Description = "Read the NIC, driver and qdisc counters twice, SECONDS apart, and judge CRC errors, collisions, ring overflows, timeouts and qdisc drops by whether they grow (a live fault) rather than by their totals since boot.",
             HelpName = "SECONDS",
         };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Also print the reasoning of checks that pass." };
@@ -66,6 +66,7 @@ public static class AuditCommand
             "  uncloak audit                          report for this host\n" +
             "  uncloak audit --only nic tcp.backlog   just the NIC checks and the backlog check\n" +
             "  uncloak audit --only nic --sample 60   are CRC errors and collisions growing right now?\n" +
+            "  uncloak audit --only shaper --sample 60  is a qdisc dropping packets right now?\n" +
             "  uncloak audit --json | jq '.results[] | select(.status==\"fail\")'\n" +
             "  uncloak audit --fix                    apply approved sysctl fixes, persist them, verify, print the undo command\n" +
             "  uncloak audit --fix --yes --nic        approve everything, NIC settings included (scripts)\n" +

@@ -4,6 +4,8 @@ using System.Text.Json;
 using Uncloak.Core.Analysis;
 using Uncloak.Core.Decisions;
 using Uncloak.Core.Events;
+using Uncloak.Core.Forensics.Incidents;
+using Uncloak.Core.Forensics.Localization;
 using Uncloak.Core.Reports;
 using Uncloak.Store;
 using Uncloak.Store.Events;
@@ -53,7 +55,8 @@ public static class ReportCommand
             using (store)
             {
                 var watch = new WatchStore(store);
-                var outages = watch.Outages().Select(o => new OutageSpan(o.Probe, o.Start, o.End, o.Cause, o.Detail)).ToList();
+                var rows = watch.Outages();
+                var outages = rows.Select(o => new OutageSpan(o.Probe, o.Start, o.End, o.Cause, o.Detail)).ToList();
                 var events = new List<(DateTime, EventKind, long)>();
                 var disrupting = new List<NetEvent>();
                 var logEnd = DateTime.MinValue;
@@ -86,11 +89,14 @@ public static class ReportCommand
                 }
                 var report = OutageCorrelation.Build(outages, events, w, exclude: fromLogs ? DisruptionTimeline.Kinds : null);
                 var actions = watch.Actions();
+                // Text shows each incident's row; JSON and HTML carry its evidence, so only they read the bundles again.
+                var incidents = OutageIncidents.Of(store, fromLogs ? [] : rows, readBundles: result.GetValue(json) || result.GetValue(html) is not null);
+                OutageIncident? IncidentOf(OutageSpan o) => incidents.GetValueOrDefault(o);
                 if (result.GetValue(html) is { } path)
                 {
                     try
                     {
-                        File.WriteAllText(path, OutageHtml.Render(report, events, DateTime.UtcNow));
+                        File.WriteAllText(path, OutageHtml.Render(report, events, DateTime.UtcNow, IncidentOf, Path.GetDirectoryName(Path.GetFullPath(path))));
                     }
                     catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                     {
@@ -100,11 +106,11 @@ public static class ReportCommand
                 }
                 if (result.GetValue(json))
                 {
-                    WriteJson(output, report, actions, fromLogs);
+                    WriteJson(output, report, actions, fromLogs, IncidentOf);
                 }
                 else
                 {
-                    WriteText(output, report, actions, fromLogs);
+                    WriteText(output, report, actions, fromLogs, IncidentOf);
                 }
             }
             return ExitCodes.Ok;
@@ -112,7 +118,7 @@ public static class ReportCommand
         return command;
     }
 
-    private static void WriteText(TextWriter o, CorrelationReport r, IReadOnlyList<ActionRecord> actions, bool fromLogs)
+    private static void WriteText(TextWriter o, CorrelationReport r, IReadOnlyList<ActionRecord> actions, bool fromLogs, Func<OutageSpan, OutageIncident?> incidentOf)
     {
         var inv = CultureInfo.InvariantCulture;
         o.WriteLine(fromLogs
@@ -123,6 +129,14 @@ public static class ReportCommand
             var x = lead.Outage;
             string dur = x.End is { } end ? DurationText.Format(end - x.Start) : "ongoing";
             o.WriteLine(string.Create(inv, $"  {x.Start:yyyy-MM-dd HH:mm:ss}Z  {x.Probe,-12} {dur,-8} {x.Cause}"));
+            if (incidentOf(x) is { Incident: var i })
+            {
+                string layer = i.Layer == Layer.Unknown ? "unknown" : string.Create(inv, $"{i.Layer.Name()} ({i.Confidence:0.00})");
+                string ranked = string.Join(", ", i.Layers.Select(l => string.Create(inv, $"{l.Layer.Name()} {l.Score:0.00}")));
+                o.WriteLine($"      layer:  {layer}{(ranked.Length > 0 ? "; ranked " + ranked : "")}");
+                o.WriteLine($"      {i.Summary}");
+                o.WriteLine($"      bundle: {i.Bundle}  (uncloak incidents show {i.Id})");
+            }
             foreach (var k in lead.Kinds.Take(4))
             {
                 o.WriteLine(string.Create(inv, $"      before: {k.Kind.Name(),-22} ×{k.Count,-6} {k.Unusualness:0.#}× its usual rate"));
@@ -150,6 +164,6 @@ public static class ReportCommand
         }
     }
 
-    private static void WriteJson(TextWriter o, CorrelationReport r, IReadOnlyList<ActionRecord> actions, bool fromLogs)
-        => o.WriteLine(JsonSerializer.Serialize(CorrelationJson.From(r, actions, fromLogs), CliJson.Indented.CorrelationJson));
+    private static void WriteJson(TextWriter o, CorrelationReport r, IReadOnlyList<ActionRecord> actions, bool fromLogs, Func<OutageSpan, OutageIncident?> incidentOf)
+        => o.WriteLine(JsonSerializer.Serialize(CorrelationJson.From(r, actions, fromLogs, incidentOf), CliJson.Indented.CorrelationJson));
 }

@@ -62,6 +62,18 @@ public sealed class AuditFixtureTests
     }
 
     [Fact]
+    public void Shaped_host_fails_only_the_shaper_checks_of_its_tiny_tbf()
+    {
+        var report = Audit("shaped");
+        var notPassing = report.Results.Where(r => r.Status != CheckStatus.Pass).Select(r => (r.Id, r.Subject, r.Status)).ToList();
+        Assert.Equal([("shaper.limits", "eno1 tbf 8001: root", CheckStatus.Fail), ("shaper.drops", "eno1 tbf 8001: root", CheckStatus.Fail)], notPassing);
+        var limits = report.Results.Single(r => r.Id == "shaper.limits");
+        Assert.Contains("burst 1000 B is smaller than one full frame (1514 B)", limits.Detail, StringComparison.Ordinal);
+        Assert.Equal(CheckStatus.Fail, StatusOf(Audit("incident"), "nic.counters", "eth0"));
+        Assert.Equal(CheckStatus.Warn, StatusOf(Audit("debian-default"), "nic.counters", "enp1s0"));
+    }
+
+    [Fact]
     public void Default_debian_host_warns_about_defaults_but_does_not_fail()
     {
         var report = Audit("debian-default");
