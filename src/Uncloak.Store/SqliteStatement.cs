@@ -38,6 +38,9 @@ internal sealed class SqliteStatement : IDisposable
 
     public void BindNull(int index) => raw.sqlite3_bind_null(_stmt, index);
 
+    /// <summary>Binds text already encoded as UTF-8 (SQLite copies it: the span may be reused for the next row).</summary>
+    public void BindText(int index, ReadOnlySpan<byte> utf8) => raw.sqlite3_bind_text(_stmt, index, utf8);
+
     public void Bind(int index, string text)
     {
         int max = Encoding.UTF8.GetMaxByteCount(text.Length);

@@ -72,14 +72,6 @@ public sealed class BanWorkflow
         double decideMs = total.Elapsed.TotalMilliseconds;
         // Only the involved targets and the in-force networks: the kernel delta of this batch depends on nothing else.
         var before = _store.InForceTargets(now, involved);
-        var after = new Dictionary<BanTarget, DateTimeOffset>(before);
-        foreach (var d in decisions.Where(d => d.Status == DecisionStatus.Active))
-        {
-            if (!after.TryGetValue(d.Target, out var e) || d.Expires > e)
-            {
-                after[d.Target] = d.Expires;
-            }
-        }
         bool complete = involved.Count > DecisionStore.ProbeLimit;
         IReadOnlyList<Decision> stored;
         int added, removed;
@@ -88,7 +80,9 @@ public sealed class BanWorkflow
         {
             // A large batch read the whole state already, so the kernel change needs nothing more from the store:
             // write both at once (SQLite on a worker, nftables here). The store commit is still awaited before
-            // success is reported; if it fails, the kernel is put back to the state read before.
+            // success is reported; if it fails, the kernel is put back to the state read before. The WAL checkpoint
+            // waits until both are done (the bans are committed without it), so it never delays them.
+            using var deferral = _store.DeferCheckpoints();
             var insert = Task.Run(() =>
             {
                 var rows = StoreDecisions(decisions, before, now);
@@ -97,7 +91,7 @@ public sealed class BanWorkflow
             double kernelStart = total.Elapsed.TotalMilliseconds;
             try
             {
-                (added, removed) = ChangeKernel(before, after, now, complete: true);
+                (added, removed) = ChangeKernel(before, After(before, decisions), now, complete: true);
             }
             finally
             {
@@ -115,16 +109,17 @@ public sealed class BanWorkflow
                 _enforcer.Reconcile(BanSetPlan.Desired(before), now);
                 throw;
             }
+            // Both sides hold the change: the intent is done. (Left behind by an exception above, it makes the next run reconcile.)
+            _store.EndIntent(intent);
         }
         else
         {
             stored = StoreDecisions(decisions, before, now);
             storeMs = total.Elapsed.TotalMilliseconds;
-            (added, removed) = ChangeKernel(before, after, now, complete: false);
+            (added, removed) = ChangeKernel(before, After(before, decisions), now, complete: false);
             kernelMs = total.Elapsed.TotalMilliseconds - storeMs;
+            _store.EndIntent(intent);
         }
-        // Both sides hold the change: the intent is done. (Left behind by an exception above, it makes the next run reconcile.)
-        _store.EndIntent(intent);
         var killed = new ConnectionKillResult(0, 0);
         if (_killer is not null)
         {
@@ -136,6 +131,20 @@ public sealed class BanWorkflow
             }
         }
         return new Outcome(stored, added, removed, policy.RateCapTripped, storeMs, kernelMs, total.Elapsed.TotalMilliseconds) { Killed = killed, DecideMs = decideMs, Parallel = complete };
+    }
+
+    /// <summary>The in-force targets once <paramref name="decisions"/> are in force: <paramref name="before"/> with each accepted ban's expiry where it is later.</summary>
+    private static Dictionary<BanTarget, DateTimeOffset> After(Dictionary<BanTarget, DateTimeOffset> before, List<Decision> decisions)
+    {
+        var after = new Dictionary<BanTarget, DateTimeOffset>(before);
+        foreach (var d in decisions)
+        {
+            if (d.Status == DecisionStatus.Active && (!after.TryGetValue(d.Target, out var e) || d.Expires > e))
+            {
+                after[d.Target] = d.Expires;
+            }
+        }
+        return after;
     }
 
     /// <summary>Two expiries closer than this are one ban: the kernel is not touched for the difference, nor is the store.</summary>

@@ -191,4 +191,89 @@ public sealed class DecisionStoreTests : IDisposable
         ]);
         Assert.Equal([("cli", (string?)null, 1), ("watch", "zero-window-holders", 2)], _store.InForceByOrigin(Now));
     }
+
+    private List<string> DecisionIndexes()
+    {
+        using var cmd = _sqlite.Connection.CreateCommand();
+        cmd.CommandText = "SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'decisions' AND sql IS NOT NULL ORDER BY name";
+        using var r = cmd.ExecuteReader();
+        var list = new List<string>();
+        while (r.Read())
+        {
+            list.Add(r.GetString(0));
+        }
+        return list;
+    }
+
+    private string QueryPlan(string sql)
+    {
+        using var cmd = _sqlite.Connection.CreateCommand();
+        cmd.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        using var r = cmd.ExecuteReader();
+        var plan = new List<string>();
+        while (r.Read())
+        {
+            plan.Add(r.GetString(3));
+        }
+        return string.Join(" | ", plan);
+    }
+
+    [Theory]
+    [InlineData(0)]      // a first import into an empty table: indexes dropped and built after the rows
+    [InlineData(20_000)] // a table larger than the batch: indexes kept and written row by row
+    public void A_bulk_insert_leaves_every_index_as_the_schema_defines_it_and_in_use(int earlier)
+    {
+        var schema = DecisionIndexes();
+        Assert.Equal(3, schema.Count);
+        if (earlier > 0)
+        {
+            _store.Insert([.. Enumerable.Range(0, earlier).Select(i => Ban(new BanTarget(Uncloak.Core.Events.NetAddress.FromV4(0xC613_0000u + (uint)i), 32).ToString(), -1))]);
+        }
+        var batch = Enumerable.Range(0, 6_000)
+            .Select(i => Ban(new BanTarget(Uncloak.Core.Events.NetAddress.FromV4(0xC612_0000u + (uint)i), 32).ToString(), 60))
+            .Append(Ban("198.18.128.0/24", 60))
+            .Append(Ban("2001:2::/64", 60) with { Scenario = "zero_window", Origin = "watch" })
+            .ToList();
+        var stored = _store.Insert(batch);
+
+        Assert.Equal(schema, DecisionIndexes());
+        Assert.Equal(earlier + batch.Count, stored[^1].Id);
+        using (var check = _sqlite.Connection.CreateCommand())
+        {
+            // Every index entry matches its row (a rebuilt index missing rows or holding stale ones fails here).
+            check.CommandText = "PRAGMA integrity_check";
+            Assert.Equal("ok", check.ExecuteScalar());
+        }
+        Assert.Contains("INDEX decisions_target", QueryPlan("SELECT id FROM decisions WHERE target = '198.18.0.7'"), StringComparison.Ordinal);
+        // The probes that name their index find the new rows through it.
+        var probe = _store.InForceTargets(Now, [BanTarget.Parse("198.18.0.7"), BanTarget.Parse("198.18.23.111")]);
+        Assert.Equal(["198.18.0.7", "198.18.23.111", "198.18.128.0/24", "2001:2::/64"], probe.Keys.Order().Select(t => t.ToString()));
+        Assert.Equal(6_002, _store.InForce(Now).Count);
+        Assert.Equal([("cli", (string?)null, 6_001), ("watch", "zero_window", 1)], _store.InForceByOrigin(Now));
+        Assert.Equal(stored.TakeLast(10), _store.List(Now, all: true, limit: 10).OrderBy(d => d.Id));
+    }
+
+    [Fact]
+    public void Commits_under_a_checkpoint_deferral_stay_in_the_wal_until_it_ends()
+    {
+        string db = Path.Combine(_dir, "t.db");
+        // 50,000 rows are some 1,400 pages: past SQLite's 1,000-page checkpoint threshold.
+        var batch = Enumerable.Range(0, 50_000)
+            .Select(i => Ban(new BanTarget(Uncloak.Core.Events.NetAddress.FromV4(0xC612_0000u + (uint)i), 32).ToString(), 60))
+            .ToList();
+        long dbBefore = new FileInfo(db).Length;
+        using (_store.DeferCheckpoints())
+        {
+            _store.Insert(batch);
+            _store.EndIntent(_store.BeginIntent("ban", Environment.ProcessId, Now));
+            // Committed (readable, in the WAL) but not copied into the database file.
+            Assert.Equal(50_000, _store.InForce(Now).Count);
+            Assert.Equal(dbBefore, new FileInfo(db).Length);
+            Assert.True(new FileInfo(db + "-wal").Length > 1_000 * 4096, "the batch's pages are in the WAL");
+        }
+        // The next commit after the scope checkpoints as SQLite always does once the WAL holds 1,000 pages.
+        _store.EndIntent(_store.BeginIntent("ban", Environment.ProcessId, Now));
+        Assert.True(new FileInfo(db).Length > dbBefore + (500 * 4096), "checkpointed into the database file after the scope");
+        Assert.Equal(50_000, _store.InForce(Now).Count);
+    }
 }

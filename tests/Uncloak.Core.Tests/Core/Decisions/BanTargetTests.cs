@@ -21,6 +21,26 @@ public sealed class BanTargetTests
     }
 
     [Theory]
+    [InlineData("198.18.0.7")]
+    [InlineData("0.0.0.0/0")]
+    [InlineData("255.255.255.255")]
+    [InlineData("198.18.0.0/15")]
+    [InlineData("2001:2::1/128")]
+    [InlineData("2001:2::/48")]
+    [InlineData("::/0")]
+    [InlineData("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128")]
+    [InlineData("::ffff:198.18.0.7")]
+    public void The_utf8_form_the_store_writes_is_the_text_form(string text)
+    {
+        var target = BanTarget.Parse(text, v6Prefix: 128);
+        Span<byte> utf8 = stackalloc byte[BanTarget.MaxUtf8Length];
+        Assert.True(target.TryFormatUtf8(utf8, out int written));
+        Assert.Equal(target.ToString(), System.Text.Encoding.UTF8.GetString(utf8[..written]));
+        // One byte short of the text is refused, never a truncated address.
+        Assert.False(target.TryFormatUtf8(utf8[..(written - 1)], out _));
+    }
+
+    [Theory]
     [InlineData("198.18.0.7/24")]
     [InlineData("198.18.0.0/33")]
     [InlineData("198.18.0.0/")]
