@@ -3,13 +3,14 @@
 # namespace this script makes (198.18.77.1/24, a veth to a client namespace at .2), the same config but for
 # `forensics: packets:` — one with the ring (service port 8080, the probe's), one with `packets: off` — and a small
 # HTTP server on 8080. Measures each daemon's RSS and CPU over SECONDS idle, then over SECONDS of a light flow (the
-# client fetching a page RATE times a second). Usage: bench/ring/idle.sh [SECONDS] [RATE] (default 60, 20). Root;
-# run it at `nice -n -10`. Touches nothing outside its two namespaces.
+# client fetching a page RATE times a second). Usage: bench/ring/idle.sh [SECONDS] [RATE] (default 60, 20); the Release
+# build by default, UNCLOAK=/path/to/uncloak for a Native AOT one (packaging/publish.sh). Root; run it at `nice -n -10`.
+# Touches nothing outside its two namespaces.
 set -euo pipefail
 seconds=${1:-60}
 rate=${2:-20}
 root=$(cd "$(dirname "$0")/../.." && pwd)
-dll="$root/src/Uncloak.Cli/bin/Release/net10.0/uncloak.dll"
+if [ -n "${UNCLOAK:-}" ]; then uncloak=("$UNCLOAK"); else uncloak=(dotnet "$root/src/Uncloak.Cli/bin/Release/net10.0/uncloak.dll"); fi
 dir=$(mktemp -d /tmp/uncloak-bench-ring-XXXXXX)
 srv=uc-ring-bench-s$$ cli=uc-ring-bench-c$$
 pids=()
@@ -45,7 +46,7 @@ probes:
   - { name: site, http: "http://198.18.77.1:8080/", interval: 10s, timeout: 2s }
 forensics: { dir: $dir/$mode/incidents, packets: $packets }
 YAML
-  ip netns exec "$srv" dotnet "$dll" watch --config "$dir/$mode/uncloak.yaml" > "$dir/$mode/daemon.log" 2>&1 &
+  ip netns exec "$srv" "${uncloak[@]}" watch --config "$dir/$mode/uncloak.yaml" > "$dir/$mode/daemon.log" 2>&1 &
   pids+=($!)
   echo "$!" > "$dir/$mode/pid"
 done
@@ -55,7 +56,7 @@ grep -q 'event_id=8007' "$dir/on/daemon.log" || { echo "the ring did not start:"
 grep -h 'event_id=8007' "$dir/on/daemon.log"
 sleep 15
 hz=$(getconf CLK_TCK)
-# The watch process is the child of `ip netns exec` (exec'd into dotnet: same pid).
+# The watch process is `ip netns exec` itself (it execs the daemon: same pid).
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 measure() {

@@ -125,6 +125,62 @@ public sealed class PacketRingCaptureTests
         }
     }
 
+    [RootFact]
+    public void Capture_asks_the_running_daemon_which_writes_its_ring_into_the_bundle()
+    {
+        using var lab = NetworkLab.Create();
+        string dir = CliRun.TempDir();
+        Socket? listener = null;
+        DaemonProcess? daemon = null;
+        try
+        {
+            listener = lab.InServer(() =>
+            {
+                var l = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                l.Bind(new IPEndPoint(lab.ServerAddress, ServicePort));
+                l.Listen(64);
+                return l;
+            });
+            string config = Path.Combine(dir, "uncloak.yaml");
+            string control = Path.Combine(dir, "control.sock");
+            File.WriteAllText(config, $"store: {Path.Combine(dir, "u.db")}\nfirewall: off\nmetrics: off\ncontrol: {control}\n" +
+                $"sources: {{ kmsg: false }}\nforensics: {{ dir: {Path.Combine(dir, "incidents")}, baseline: off }}\n" +
+                $"probes:\n  - {{ name: svc, tcp: \"{lab.ServerAddress}:{ServicePort}\", interval: 1m }}\n");
+            daemon = DaemonProcess.StartIn(lab.Server, "watch", "--config", config);
+            Poll.Until(() => daemon.Log.Contains("event_id=8007", StringComparison.Ordinal) ? daemon.Log : null, TimeSpan.FromSeconds(60),
+                "the daemon's packet ring (event 8007)");
+            Poll.Until(() => File.Exists(control) ? control : null, TimeSpan.FromSeconds(30), "the control socket");
+
+            var clients = new HashSet<int>();
+            for (int i = 0; i < 5; i++)
+            {
+                using var client = lab.InPeer(() => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
+                client.Connect(new IPEndPoint(lab.ServerAddress, ServicePort));
+                clients.Add(((IPEndPoint)client.LocalEndPoint!).Port);
+                using var server = listener.Accept();
+                client.Send(new byte[200]);
+                Assert.Equal(200, server.Receive(new byte[200]));
+            }
+
+            var run = CliRun.Run("capture", "--config", config, "--json");
+            Assert.True(run.ExitCode is 0 or 1, run.Error + daemon.Log);
+            Assert.Contains("the running daemon captures", run.Error, StringComparison.Ordinal);
+            string bundlePath = run.Json.GetProperty("incidents")[0].GetProperty("bundle").GetString()!;
+            Assert.Contains(run.Json.GetProperty("incidents")[0].GetProperty("files").EnumerateArray(), f => f.GetProperty("name").GetString() == BundleLayout.PacketsName);
+            string file = Path.Combine(bundlePath, BundleLayout.PacketsName);
+            var ours = ReadOurs(file);
+            Assert.Equal(ours, ReadWithTshark(file));
+            // Every one of this test's connections is in the daemon's ring: its SYN from the client's port.
+            Assert.All(clients, port => Assert.Contains(ours, t => t.SourcePort == port && t.DestinationPort == ServicePort));
+        }
+        finally
+        {
+            daemon?.Dispose();
+            listener?.Dispose();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private sealed record FourTuple(string Source, int SourcePort, string Destination, int DestinationPort);
 
     /// <summary>Our reader: raw IPv4 packets, addresses and ports straight from the headers.</summary>
