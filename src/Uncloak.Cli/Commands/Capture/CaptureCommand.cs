@@ -33,7 +33,9 @@ public static class CaptureCommand
             "during the N seconds the packet ring (forensics: packets: in uncloak.yaml; TCP headers on the service ports by " +
             "default) keeps the wire, written as packets.pcapng. " +
             "The capture runs niced, each tool with a time limit, the bundle within the config's max_bundle_bytes. Without --out " +
-            "the bundle goes to the incidents folder and into 'uncloak incidents'. Needs root.\n\n" +
+            "the bundle goes to the incidents folder and into 'uncloak incidents'. When a daemon answers on the control socket " +
+            "(and neither --out nor --netns is given), the daemon captures instead, with its own baseline and its packet ring's " +
+            "last seconds. Needs root.\n\n" +
             "Exit codes: 0 captured and nothing points at a layer, 1 captured and a layer is named, 2 bad option or config, " +
             "3 not root, or the store or folder cannot be written.\n\n" +
             "Examples:\n  uncloak capture --seconds 10\n  uncloak capture --out /tmp --json | jq .incidents[0].layer")
