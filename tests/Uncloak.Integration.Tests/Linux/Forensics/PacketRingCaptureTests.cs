@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using Uncloak.Core.Forensics.Bundles;
+using Uncloak.Core.Forensics.Incidents;
 using Uncloak.Core.Wire;
 using Uncloak.Linux.Forensics;
 using Uncloak.Tests;
@@ -179,6 +180,86 @@ public sealed class PacketRingCaptureTests
             listener?.Dispose();
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    [RootFact]
+    public void An_outages_end_appends_the_packets_since_its_start_without_repeating_any()
+    {
+        using var lab = NetworkLab.Create();
+        string dir = CliRun.TempDir();
+        Socket? listener = null;
+        try
+        {
+            listener = lab.InServer(() =>
+            {
+                var l = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                l.Bind(new IPEndPoint(lab.ServerAddress, ServicePort));
+                l.Listen(64);
+                return l;
+            });
+            using var ring = PacketRecorder.Start(new PacketHistoryLimits { Window = TimeSpan.FromMinutes(1) }, "any", [ServicePort], lab.Server);
+            int Connect()
+            {
+                using var client = lab.InPeer(() => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
+                client.Connect(new IPEndPoint(lab.ServerAddress, ServicePort));
+                using var server = listener!.Accept();
+                client.Send(new byte[100]);
+                Assert.Equal(100, server.Receive(new byte[100]));
+                return ((IPEndPoint)client.LocalEndPoint!).Port;
+            }
+            // Each connection's packets are in the ring once the kernel hands over its block (at most 250 ms later).
+            int first = Connect();
+            Poll.Until(() => ring.History.Count >= 4 ? "" : null, TimeSpan.FromSeconds(10), "the first connection's packets in the ring");
+            var recorder = new IncidentRecorder(Path.Combine(dir, "incidents"), new CaptureLimits());
+            var start = DateTime.UtcNow;
+            var incident = new Incident { Id = Incident.NewId(start, "svc"), Probe = "svc", Start = start };
+            (incident, _) = recorder.Open(incident, null, new PhaseSnapshot(Uncloak.Core.Forensics.EvidencePhase.During, start, [], []), [], [], ring);
+            long atOpen = ring.History.Added;
+            int second = Connect();
+            Poll.Until(() => ring.History.Added >= atOpen + 4 ? "" : null, TimeSpan.FromSeconds(10), "the second connection's packets in the ring");
+            var end = DateTime.UtcNow;
+            recorder.Close(incident, end, new PhaseSnapshot(Uncloak.Core.Forensics.EvidencePhase.After, end, [], []), [], [], ring);
+
+            string file = Path.Combine(incident.Bundle, BundleLayout.PacketsName);
+            var ours = ReadOurs(file);
+            Assert.Equal(ours, ReadWithTshark(file));
+            Assert.Contains(ours, t => t.SourcePort == first);
+            Assert.Contains(ours, t => t.SourcePort == second);
+            // Two sections (start, end), and no packet twice: the end's section starts after the start's last packet.
+            Assert.Equal(2, CountSections(File.ReadAllBytes(file)));
+            var times = Times(file);
+            Assert.Equal(ours.Count, times.Count);
+            Assert.All(times.Zip(times.Skip(1)), pair => Assert.True(pair.Second > pair.First, $"{pair.Second} follows {pair.First}"));
+            Assert.Empty(BundleReader.Read(incident.Bundle).Problems);
+        }
+        finally
+        {
+            listener?.Dispose();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static List<long> Times(string file)
+    {
+        using var stream = File.OpenRead(file);
+        Assert.True(CaptureReader.TryOpen(stream, out var reader, out _));
+        var times = new List<long>();
+        while (reader!.TryRead(out var p))
+        {
+            times.Add(p.Ticks);
+        }
+        return times;
+    }
+
+    /// <summary>Section header blocks in a little-endian pcapng file, walking it block by block.</summary>
+    private static int CountSections(byte[] file)
+    {
+        int sections = 0;
+        for (int at = 0; at + 8 <= file.Length; at += (int)BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(at + 4)))
+        {
+            sections += BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(at)) == 0x0A0D0D0A ? 1 : 0;
+        }
+        return sections;
     }
 
     private sealed record FourTuple(string Source, int SourcePort, string Destination, int DestinationPort);
