@@ -28,4 +28,7 @@ public sealed record ForensicsConfig
 
     /// <summary>How often the daemon refreshes the baseline (counters, qdiscs, links, NIC statistics) a bundle's before/ comes from; zero: no baseline.</summary>
     public TimeSpan Baseline { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The packet ring written into each bundle as <c>packets.pcapng</c>; null: off.</summary>
+    public PacketsConfig? Packets { get; init; } = new();
 }

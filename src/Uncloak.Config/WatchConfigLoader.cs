@@ -316,9 +316,75 @@ public static class WatchConfigLoader
             MaxBundleBytes = f.Bytes("max_bundle_bytes", d.MaxBundleBytes, 1L << 20, 1L << 30),
             Capture = capture,
             Baseline = f.Has("baseline") && f.Node("baseline") is YamlScalarNode { Value: "off" or "0" } ? TimeSpan.Zero : f.Duration("baseline", d.Baseline),
+            Packets = f.Node("packets") switch
+            {
+                null => d.Packets,
+                YamlScalarNode { Value: "off" or "false" } => null,
+                YamlScalarNode { Value: "on" or "true" } => d.Packets ?? new PacketsConfig(),
+                _ when f.Map("packets") is { } pm => ReadPackets(pm, d.Packets ?? new PacketsConfig()),
+                _ => null,
+            },
         };
         f.Finish();
         return config;
+    }
+
+    /// <summary>
+    /// <c>forensics: packets:</c> — window, max_bytes, max_packets, snaplen, interface, and ports (<c>service</c>,
+    /// <c>all</c> or a list of port numbers); <c>enabled: false</c> keeps the settings but captures nothing.
+    /// </summary>
+    private static PacketsConfig? ReadPackets(YamlMap p, PacketsConfig d)
+    {
+        bool enabled = p.Bool("enabled", true);
+        string iface = p.String("interface") ?? d.Interface;
+        if (iface != "any" && (iface.Length is 0 or > 15 || iface.Contains('/', StringComparison.Ordinal) || iface.Any(char.IsWhiteSpace)))
+        {
+            p.Add(p.Node("interface")!, $"'{iface}' is not an interface name (at most 15 characters, no '/' or spaces) or 'any'");
+        }
+        var ports = d.Ports;
+        var list = d.PortList;
+        switch (p.Node("ports"))
+        {
+            case null:
+                break;
+            case YamlScalarNode { Value: "service" }:
+                ports = PacketPorts.Service;
+                break;
+            case YamlScalarNode { Value: "all" }:
+                ports = PacketPorts.All;
+                break;
+            case YamlSequenceNode seq when seq.Children.Count is > 0 and <= PacketsConfig.MaxPorts:
+                var numbers = new List<int>();
+                foreach (var item in seq.Children)
+                {
+                    if (item is YamlScalarNode { Value: { } v } && int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int port) && port is > 0 and < 65536)
+                    {
+                        numbers.Add(port);
+                    }
+                    else
+                    {
+                        p.Add(item, $"'ports' items must be port numbers from 1 to 65535, not '{(item as YamlScalarNode)?.Value ?? item.NodeType.ToString()}'");
+                    }
+                }
+                ports = PacketPorts.List;
+                list = [.. numbers.Distinct().Order()];
+                break;
+            case var bad:
+                p.Add(bad, $"'ports' must be service, all, or a list of 1 to {PacketsConfig.MaxPorts} port numbers ([80, 443])");
+                break;
+        }
+        var config = new PacketsConfig
+        {
+            Window = p.Duration("window", d.Window),
+            MaxBytes = p.Bytes("max_bytes", d.MaxBytes, 64L << 10, 1L << 30),
+            MaxPackets = p.Int("max_packets", d.MaxPackets, 16, 10_000_000),
+            SnapLength = p.Int("snaplen", d.SnapLength, 64, 1500),
+            Interface = iface,
+            Ports = ports,
+            PortList = list,
+        };
+        p.Finish();
+        return enabled ? config : null;
     }
 
     private static bool Invalid(YamlMap m, string key, string message)

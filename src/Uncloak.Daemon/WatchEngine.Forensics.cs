@@ -25,6 +25,54 @@ public sealed partial class WatchEngine
 
     private sealed record VantageItem(VantageProbe Probe) : Item;
 
+    private sealed record CaptureNowItem(TaskCompletionSource<byte[]> Reply) : Item;
+
+    /// <summary>
+    /// <c>uncloak capture</c> through the control socket: queues a bundle of this moment (before = the last baseline,
+    /// the packet ring's last seconds) like an outage's start, and answers at once with its id and folder
+    /// (<c>{"schema": "uncloak.control.capture/1", "id", "bundle"}</c>); the incident is stored when the capture is done.
+    /// An error document when captures are off or the queue is full.
+    /// </summary>
+    public async Task<byte[]> CaptureNowAsync(CancellationToken cancel)
+    {
+        var reply = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            await _channel.Writer.WriteAsync(new CaptureNowItem(reply), cancel).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            return Control.ControlServer.Error("the daemon is stopping");
+        }
+        return await reply.Task.WaitAsync(cancel).ConfigureAwait(false);
+    }
+
+    private void CaptureNow(CaptureNowItem item)
+    {
+        if (Capture is null)
+        {
+            item.Reply.TrySetResult(Control.ControlServer.Error("this daemon writes no bundles (forensics: capture: off, or no probes)"));
+            return;
+        }
+        var now = _time.GetUtcNow().UtcDateTime;
+        var incident = new Incident { Id = Incident.NewId(now, ""), Probe = "", Start = now };
+        if (!Capture.Request(new CaptureRequest(incident, false, [.. _probeHistory], [.. _kernelLines])))
+        {
+            item.Reply.TrySetResult(Control.ControlServer.Error($"{IncidentCaptureService.QueueCapacity} captures are waiting already; try again in a moment"));
+            return;
+        }
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("schema", "uncloak.control.capture/1");
+            w.WriteString("id", incident.Id);
+            w.WriteString("bundle", System.IO.Path.Combine(Capture.Directory, incident.Id));
+            w.WriteEndObject();
+        }
+        item.Reply.TrySetResult(buffer.WrittenSpan.ToArray());
+    }
+
     private readonly Queue<(DateTime Time, string Text)> _kernelLines = new();
     private readonly Queue<VantageProbe> _probeHistory = new();
     private readonly Dictionary<string, Incident> _openIncidents = new(StringComparer.Ordinal);
@@ -58,6 +106,17 @@ public sealed partial class WatchEngine
                 _log.IncidentCaptureFailed(outcome.Request.Incident.Id, Phase(outcome.Request), "the daemon stopped before the incident was stored");
             }
         }, error => _log.BaselineFailed(error));
+        try
+        {
+            if (Capture.StartPackets() is { } keeps)
+            {
+                _log.PacketRingStarted(keeps);
+            }
+        }
+        catch (IOException e)
+        {
+            _log.PacketRingUnavailable(e.Message);
+        }
     }
 
     private void RememberLine(DateTime time, string text)

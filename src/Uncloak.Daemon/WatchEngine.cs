@@ -196,6 +196,9 @@ public sealed partial class WatchEngine : ISourceSink, IDisposable
                     case StatusItem s:
                         Answer(s);
                         break;
+                    case CaptureNowItem c:
+                        CaptureNow(c);
+                        break;
                     case IncidentDoneItem d:
                         Captured(d.Outcome);
                         break;

@@ -46,7 +46,8 @@ public static class WatchHost
         // Beside the engine, on its own store connection: a bus that is down or slow never holds up local defence.
         await using var fleet = Fleet.FleetLink.Start(config, store.Path, time, log, stop.Token);
         // Captures run beside the engine and finish their queue after it stops (an outage's end bundle is worth the wait).
-        await using var capture = config.Forensics.Capture && config.Probes.Count > 0 ? new Forensics.IncidentCaptureService(config.Forensics, config.Forensics.DirectoryFor(store.Path), time) : null;
+        await using var capture = config.Forensics.Capture && config.Probes.Count > 0 ? new Forensics.IncidentCaptureService(config.Forensics, config.Forensics.DirectoryFor(store.Path), time,
+            servicePorts: PacketsConfig.ServicePorts(config.Probes)) : null;
         using var engine = new WatchEngine(config, detection, loadDetection, new WatchStore(store), enforcement.Enforcer, time, log, metrics, notifier)
         {
             RecentAlerts = alerts,

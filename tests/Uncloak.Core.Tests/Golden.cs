@@ -31,5 +31,20 @@ public static class Golden
         Assert.Equal(File.ReadAllText(path), actual);
     }
 
+    /// <summary>A binary golden file (a capture), compared byte for byte; rewritten like the others with UNCLOAK_UPDATE_GOLDEN=1.</summary>
+    public static void AssertBytes(string relativePath, byte[] actual)
+    {
+        if (Environment.GetEnvironmentVariable("UNCLOAK_UPDATE_GOLDEN") == "1")
+        {
+            var source = Path.Combine(SourceDir(), "fixtures", relativePath);
+            Directory.CreateDirectory(Path.GetDirectoryName(source)!);
+            File.WriteAllBytes(source, actual);
+            return;
+        }
+        var path = Path.Combine(AppContext.BaseDirectory, "fixtures", relativePath);
+        Assert.True(File.Exists(path), $"golden file {relativePath} is missing; run the tests once with UNCLOAK_UPDATE_GOLDEN=1 and review it");
+        Assert.Equal(File.ReadAllBytes(path), actual);
+    }
+
     private static string SourceDir([System.Runtime.CompilerServices.CallerFilePath] string file = "") => Path.GetDirectoryName(file)!;
 }

@@ -47,6 +47,19 @@ public static class VerdictRenderer
             {
                 o.WriteLine("    " + r);
             }
+            if (s.Packets is { } packets)
+            {
+                o.WriteLine($"  Packets ({Core.Forensics.Bundles.BundleLayout.PacketsName}): {packets.Packets:N0} ({packets.TcpPackets:N0} TCP), {packets.Flows:N0} flows" +
+                    (packets.Malformed > 0 ? $", {packets.Malformed:N0} malformed" : "") + (packets.Problem is { } why ? $"; {why}" : ""));
+                foreach (var f in packets.Findings)
+                {
+                    o.WriteLine($"    [{f.Severity.ToString().ToLowerInvariant()}] {f.Title}: {f.Conclusion}");
+                }
+            }
+            if (s.Manifest is { Files.Count: > 0 } bundle)
+            {
+                o.WriteLine("  Files: " + string.Join(", ", bundle.Files.Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.Name} ({f.Bytes:N0} B)"))));
+            }
             foreach (var p in s.Problems)
             {
                 o.WriteLine("  Not read: " + p);

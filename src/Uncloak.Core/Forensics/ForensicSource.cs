@@ -18,6 +18,9 @@ namespace Uncloak.Core.Forensics;
 public sealed record ForensicSource(IReadOnlyList<string> Inputs, BundleManifest? Manifest, IReadOnlyList<DumpKind> Kinds, long Lines, long Malformed,
     IReadOnlyList<string> Problems, Verdict Verdict)
 {
+    /// <summary>The bundle's packet ring read through the wire analysis; null when it has none (or for dumps).</summary>
+    public BundlePackets? Packets { get; init; }
+
     /// <summary>Summarises <paramref name="evidence"/> into a source: the kinds and line counts over every phase.</summary>
     public static ForensicSource Of(IReadOnlyList<string> inputs, BundleManifest? manifest, IncidentEvidence evidence, IReadOnlyList<string> problems)
     {
@@ -28,5 +31,13 @@ public sealed record ForensicSource(IReadOnlyList<string> Inputs, BundleManifest
             kinds.Add(DumpKind.Probes);
         }
         return new ForensicSource(inputs, manifest, kinds, phases.Sum(p => p.Lines), phases.Sum(p => p.Malformed), problems, Localizer.Localize(evidence));
+    }
+
+    /// <summary>A bundle's source: its evidence localized, and its <c>packets.pcapng</c> (if any) through the wire analysis.</summary>
+    public static ForensicSource OfBundle(string input, BundleManifest manifest, IReadOnlyList<BundleFile> files, IReadOnlyList<string> problems)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var evidence = BundleEvidence.Read(files, manifest.Start);
+        return Of([input], manifest, evidence, problems) with { Packets = BundlePackets.Read(files) };
     }
 }

@@ -31,8 +31,11 @@ public static class IncidentJson
         w.WriteEndObject();
     }
 
-    /// <summary>One incident with the evidence of its bundle (<paramref name="verdict"/> null when the bundle could not be read).</summary>
-    public static void WriteShow(Utf8JsonWriter w, Incident incident, Verdict? verdict, IReadOnlyList<string> problems)
+    /// <summary>
+    /// One incident with the evidence of its bundle (<paramref name="verdict"/> null when the bundle could not be read);
+    /// with <paramref name="bundle"/>, also the bundle's files and the wire analysis of its packet ring.
+    /// </summary>
+    public static void WriteShow(Utf8JsonWriter w, Incident incident, Verdict? verdict, IReadOnlyList<string> problems, Forensics.ForensicSource? bundle = null)
     {
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(incident);
@@ -52,6 +55,10 @@ public static class IncidentJson
         w.WriteEndArray();
         w.WriteStrings("reasoning", verdict?.Reasoning ?? []);
         w.WriteStrings("problems", problems);
+        if (bundle is not null)
+        {
+            VerdictJson.WriteBundleParts(w, bundle);
+        }
         w.WriteEndObject();
         w.WriteEndArray();
         w.WriteEndObject();

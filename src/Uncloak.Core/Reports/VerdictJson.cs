@@ -74,6 +74,60 @@ public static class VerdictJson
         w.WriteNumber("lines", s.Lines);
         w.WriteNumber("malformed", s.Malformed);
         w.WriteStrings("problems", s.Problems);
+        WriteBundleParts(w, s);
+        w.WriteEndObject();
+    }
+
+    /// <summary>
+    /// A bundle's files (<c>files: [{name, bytes, sha256}]</c>, as its manifest lists them) and the wire analysis of its
+    /// packet ring (<c>packets: {packets, tcp, flows, malformed, problem, findings: [{id, severity, title, conclusion}]}</c>,
+    /// or null when it has none). Nothing for dumps.
+    /// </summary>
+    internal static void WriteBundleParts(Utf8JsonWriter w, ForensicSource s)
+    {
+        if (s.Manifest is not { } m)
+        {
+            return;
+        }
+        w.WriteStartArray("files");
+        foreach (var f in m.Files)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", f.Name);
+            w.WriteNumber("bytes", f.Bytes);
+            w.WriteString("sha256", f.Sha256);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        if (s.Packets is not { } p)
+        {
+            w.WriteNull("packets");
+            return;
+        }
+        w.WriteStartObject("packets");
+        w.WriteNumber("packets", p.Packets);
+        w.WriteNumber("tcp", p.TcpPackets);
+        w.WriteNumber("flows", p.Flows);
+        w.WriteNumber("malformed", p.Malformed);
+        if (p.Problem is null)
+        {
+            w.WriteNull("problem");
+        }
+        else
+        {
+            w.WriteString("problem", p.Problem);
+        }
+        w.WriteStartArray("findings");
+        foreach (var f in p.Findings)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", f.Id);
+            w.WriteString("severity", f.Severity.ToString().ToLowerInvariant());
+            w.WriteString("title", f.Title);
+            w.WriteString("conclusion", f.Conclusion);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
         w.WriteEndObject();
     }
 }

@@ -47,7 +47,7 @@ public sealed class ControlServer : IAsyncDisposable
 
     /// <summary>
     /// Binds <paramref name="path"/> (creating its directory, mode 0755) and starts answering: <paramref name="answer"/>
-    /// gets the request word (<c>status</c>) and returns the JSON document to send. Throws <see cref="IOException"/> when the
+    /// gets the request word (<c>status</c> or <c>capture</c>) and returns the JSON document to send. Throws <see cref="IOException"/> when the
     /// path is held by another live daemon, is not a socket, or cannot be bound (permissions).
     /// </summary>
     public static ControlServer Start(string path, Func<string, CancellationToken, Task<byte[]>> answer)
@@ -95,7 +95,7 @@ public sealed class ControlServer : IAsyncDisposable
         }
         try
         {
-            var server = Start(path, (_, cancel) => engine.StatusAsync(cancel));
+            var server = Start(path, (request, cancel) => request == "capture" ? engine.CaptureNowAsync(cancel) : engine.StatusAsync(cancel));
             Logging.LogEvents.ControlServing(log, path);
             return server;
         }
@@ -174,9 +174,9 @@ public sealed class ControlServer : IAsyncDisposable
                 {
                     reply = Error($"a request is one line of at most {MaxRequestBytes} bytes (e.g. \"status\\n\"), sent within {RequestTimeout.TotalSeconds:0} s");
                 }
-                else if (request != "status")
+                else if (request is not ("status" or "capture"))
                 {
-                    reply = Error($"unknown request '{Printable(request)}' (known: status)");
+                    reply = Error($"unknown request '{Printable(request)}' (known: status, capture)");
                 }
                 else
                 {

@@ -12,7 +12,8 @@ namespace Uncloak.Daemon.Forensics;
 /// them one at a time (a second outage while a capture runs waits its turn; beyond <see cref="QueueCapacity"/> waiting
 /// the request is dropped and counted, never blocking the engine). Between outages it refreshes a baseline (counters,
 /// qdiscs, links, NIC statistics; no socket table) that becomes the next bundle's <c>before/</c>. Results go back to
-/// the engine through the callback, which writes the store on its own thread.
+/// the engine through the callback, which writes the store on its own thread. With <c>forensics: packets:</c> it keeps the
+/// packet ring (<see cref="PacketRecorder"/>) whose last seconds each bundle gets as <c>packets.pcapng</c>.
 /// </summary>
 public sealed class IncidentCaptureService : IAsyncDisposable
 {
@@ -27,6 +28,9 @@ public sealed class IncidentCaptureService : IAsyncDisposable
     private readonly IncidentRecorder _recorder;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
+    private readonly IReadOnlyList<int> _servicePorts;
+    private readonly string? _netns;
+    private PacketRecorder? _packets;
     private Func<CaptureOutcome, ValueTask> _done = _ => ValueTask.CompletedTask;
     private Action<string> _baselineFailed = _ => { };
     private Task? _worker;
@@ -37,7 +41,8 @@ public sealed class IncidentCaptureService : IAsyncDisposable
     /// <param name="directory">Where bundles go (<see cref="ForensicsConfig.DirectoryFor"/>).</param>
     /// <param name="time">The daemon's clock.</param>
     /// <param name="netns">A named network namespace to capture instead of the daemon's own (the lab's server).</param>
-    public IncidentCaptureService(ForensicsConfig config, string directory, TimeProvider time, string? netns = null)
+    /// <param name="servicePorts">The ports the probes check: what the packet ring keeps with <c>ports: service</c>.</param>
+    public IncidentCaptureService(ForensicsConfig config, string directory, TimeProvider time, string? netns = null, IReadOnlyList<int>? servicePorts = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         _config = config;
@@ -46,6 +51,32 @@ public sealed class IncidentCaptureService : IAsyncDisposable
         var limits = new CaptureLimits { MaxBundleBytes = config.MaxBundleBytes };
         _capture = new IncidentCapture(limits, time, netns);
         _recorder = new IncidentRecorder(directory, limits);
+        _servicePorts = servicePorts ?? [];
+        _netns = netns;
+    }
+
+    /// <summary>The packet ring, once <see cref="StartPackets"/> opened it.</summary>
+    public PacketRecorder? Packets => _packets;
+
+    /// <summary>
+    /// Opens the packet ring the config asks for (<c>forensics: packets:</c>) and returns what it keeps, for the log; null
+    /// when it is off, or keeps the service ports and no probe names one. Throws <see cref="IOException"/> when the ring
+    /// cannot be opened (no CAP_NET_RAW, no such interface): the bundles are then written without packets.
+    /// </summary>
+    public string? StartPackets()
+    {
+        if (_config.Packets is not { } p || _packets is not null)
+        {
+            return null;
+        }
+        var ports = p.PortsFor(_servicePorts);
+        if (ports is { Count: 0 })
+        {
+            return null;
+        }
+        _packets = PacketRecorder.Start(p.ToLimits(), p.Interface, ports, _netns);
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{p.Interface}, {(ports is null ? "all TCP" : "TCP ports " + string.Join(',', ports))}, the last {p.Window.TotalSeconds:0} s, at most {p.MaxBytes:N0} bytes and {p.MaxPackets:N0} packets of {p.SnapLength} bytes");
     }
 
     /// <summary>Where bundles are written.</summary>
@@ -83,8 +114,8 @@ public sealed class IncidentCaptureService : IAsyncDisposable
             var phase = request.Closing ? EvidencePhase.After : EvidencePhase.During;
             var now = _capture.Snapshot(phase, sockets: true);
             var (written, _) = request.Closing
-                ? _recorder.Close(incident, incident.End ?? now.Time, now, request.Probes, request.Kernel)
-                : _recorder.Open(incident, Volatile.Read(ref _baseline), now, request.Probes, request.Kernel);
+                ? _recorder.Close(incident, incident.End ?? now.Time, now, request.Probes, request.Kernel, _packets)
+                : _recorder.Open(incident, Volatile.Read(ref _baseline), now, request.Probes, request.Kernel, _packets);
             var pruned = IncidentRetention.Prune(_directory, _config.Keep, _config.MaxBytes, spare: incident.Id);
             return new CaptureOutcome(request, written, null, now.Problems, pruned);
         }
@@ -132,6 +163,7 @@ public sealed class IncidentCaptureService : IAsyncDisposable
         {
             await _baselineLoop.ConfigureAwait(false);
         }
+        _packets?.Dispose();
         _stop.Dispose();
     }
 }

@@ -144,6 +144,13 @@ public static class LogEvents
 
     public static void BaselineFailed(this WatchLog log, string error)
         => log.Write(8006, WatchLog.Warning, "incident baseline not taken", ("error", error));
+
+    public static void PacketRingStarted(this WatchLog log, string keeps)
+        => log.Write(8007, WatchLog.Info, "incident packet ring started", ("keeps", keeps));
+
+    public static void PacketRingUnavailable(this WatchLog log, string error)
+        => log.Write(8008, WatchLog.Warning, "incident packet ring not started; bundles are written without packets", ("error", error));
+
     public static void WebServing(this WatchLog log, string address, string tokenFile)
         => log.Write(6007, WatchLog.Info, "dashboard", ("address", address), ("token_file", tokenFile));
 

@@ -4,6 +4,7 @@ using Uncloak.Core.Forensics.Bundles;
 using Uncloak.Core.Forensics.Capture;
 using Uncloak.Core.Forensics.Incidents;
 using Uncloak.Core.Forensics.Localization;
+using Uncloak.Core.Wire;
 
 namespace Uncloak.Linux.Forensics;
 
@@ -34,9 +35,12 @@ public sealed class IncidentRecorder
     /// <summary>The bundle folder of <paramref name="id"/>.</summary>
     public string PathOf(string id) => System.IO.Path.Combine(_directory, id);
 
-    /// <summary>Writes a new bundle for <paramref name="incident"/> and returns it with its path and verdict.</summary>
+    /// <summary>
+    /// Writes a new bundle for <paramref name="incident"/> and returns it with its path and verdict. With
+    /// <paramref name="packets"/> (the packet ring) its last seconds become <c>packets.pcapng</c>.
+    /// </summary>
     public (Incident Incident, Verdict Verdict) Open(Incident incident, PhaseSnapshot? before, PhaseSnapshot during, IReadOnlyList<VantageProbe> probes,
-        IReadOnlyList<(DateTime Time, string Text)> kernel)
+        IReadOnlyList<(DateTime Time, string Text)> kernel, PacketRecorder? packets = null)
     {
         ArgumentNullException.ThrowIfNull(incident);
         ArgumentNullException.ThrowIfNull(during);
@@ -46,15 +50,25 @@ public sealed class IncidentRecorder
             phases.Add(before.As(EvidencePhase.Before));
         }
         phases.Add(during.As(EvidencePhase.During));
-        return Write(incident, phases.SelectMany(p => p.Files), phases.SelectMany(p => p.Problems), probes, kernel);
+        var files = phases.SelectMany(p => p.Files).ToList();
+        if (packets is not null)
+        {
+            files.Add(new BundleFile(BundleLayout.PacketsName, packets.Snapshot(during.Time)));
+        }
+        return Write(incident, files, phases.SelectMany(p => p.Problems), probes, kernel);
     }
 
     /// <summary>
     /// Adds the after/ snapshot to the bundle <see cref="Open"/> wrote (its verified files are kept; a bundle gone or
     /// unreadable is started again from what is given), sets the end, and localizes again.
     /// </summary>
+    /// <remarks>
+    /// With <paramref name="packets"/>, the packets the ring took since the start's <c>packets.pcapng</c> are appended to
+    /// it as a second pcapng section (readers take the file as one capture), so the file covers the seconds before the
+    /// outage and its end.
+    /// </remarks>
     public (Incident Incident, Verdict Verdict) Close(Incident incident, DateTime end, PhaseSnapshot after, IReadOnlyList<VantageProbe> probes,
-        IReadOnlyList<(DateTime Time, string Text)> kernel)
+        IReadOnlyList<(DateTime Time, string Text)> kernel, PacketRecorder? packets = null)
     {
         ArgumentNullException.ThrowIfNull(incident);
         ArgumentNullException.ThrowIfNull(after);
@@ -66,7 +80,7 @@ public sealed class IncidentRecorder
             try
             {
                 var old = BundleReader.Read(path);
-                kept.AddRange(old.Files.Where(f => BundleLayout.PhaseOf(f.Name) is EvidencePhase.Before or EvidencePhase.During));
+                kept.AddRange(old.Files.Where(f => BundleLayout.PhaseOf(f.Name) is EvidencePhase.Before or EvidencePhase.During || f.Name == BundleLayout.PacketsName));
                 problems.AddRange(old.Problems);
             }
             catch (BundleException e)
@@ -79,6 +93,16 @@ public sealed class IncidentRecorder
             problems.Add("the bundle written at the start is gone (pruned or removed); this one holds the end only");
         }
         var closing = after.As(EvidencePhase.After);
+        if (packets is not null)
+        {
+            var earlier = kept.Find(f => f.Name == BundleLayout.PacketsName);
+            byte[] later = packets.Snapshot(after.Time, earlier is null ? long.MinValue : LastPacketTime(earlier.Data));
+            if (earlier is not null)
+            {
+                kept.Remove(earlier);
+            }
+            kept.Add(new BundleFile(BundleLayout.PacketsName, earlier is null ? later : [.. earlier.Data, .. later]));
+        }
         return Write(incident with { End = end }, kept.Concat(closing.Files), problems.Concat(closing.Problems), probes, kernel);
     }
 
@@ -139,6 +163,21 @@ public sealed class IncidentRecorder
         var written = BundleWriter.Write(path, manifest, files);
         var verdict = Localizer.Localize(BundleEvidence.Read(files, written.Start));
         return (incident.With(verdict) with { Bundle = path }, verdict);
+    }
+
+    /// <summary>Nanoseconds since 1970 of the last packet of a pcapng file; <see cref="long.MinValue"/> when it holds none.</summary>
+    private static long LastPacketTime(byte[] pcapng)
+    {
+        long last = long.MinValue;
+        if (CaptureReader.TryOpen(new MemoryStream(pcapng), out var reader, out _))
+        {
+            while (reader!.TryRead(out var packet))
+            {
+                // The reader keeps 100 ns ticks: the packet itself lies within the next 99 ns.
+                last = Math.Max(last, ((packet.Ticks - DateTime.UnixEpoch.Ticks) * 100) + 99);
+            }
+        }
+        return last;
     }
 
     private static string KernelRelease()

@@ -85,13 +85,12 @@ public static partial class AnalyzeRunner
                     inputErrors |= refused.Count > 0;
                 }
                 var bundle = BundleReader.Read(folder);
-                var evidence = BundleEvidence.Read(bundle.Files, bundle.Manifest.Start);
                 foreach (var problem in bundle.Problems)
                 {
                     error.WriteLine($"{options.Prefix}{path}: {problem}");
                 }
                 inputErrors |= bundle.Problems.Count > 0;
-                sources.Add(ForensicSource.Of([path], bundle.Manifest, evidence, bundle.Problems));
+                sources.Add(ForensicSource.OfBundle(path, bundle.Manifest, bundle.Files, bundle.Problems));
             }
             catch (BundleException e)
             {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Uncloak.Core.Forensics;
-using Uncloak.Core.Forensics.Bundles;
 using Uncloak.Core.Forensics.Localization;
 using Uncloak.Core.Reports;
 using Uncloak.Linux.Forensics;
@@ -17,7 +16,8 @@ public static class IncidentsShowCommand
         var id = new Argument<string>("id") { Description = "The incident's id (from 'incidents list')." };
         var command = new Command("show",
             "Show one incident: its row, and its bundle read again and localized — the layers in rank order, the evidence " +
-            "(counter deltas, qdisc and NIC statistics, kernel lines, probe results) and the reasoning in words. The bundle is " +
+            "(counter deltas, qdisc and NIC statistics, kernel lines, probe results) and the reasoning in words, the wire analysis " +
+            "of its packet ring (packets.pcapng: packets, flows, zero-window holders, floods) and its files. The bundle is " +
             "checked against its manifest first; files that fail are named.\n\n" +
             "Exit codes: 0 shown, 2 no such incident or a damaged bundle, 3 the store cannot be opened.\n\n" +
             "Example:\n  uncloak incidents show 20261203T170001Z-site --json | jq .incidents[0].evidence")
@@ -48,8 +48,7 @@ public static class IncidentsShowCommand
                 {
                     var bundle = BundleReader.Read(incident.Bundle);
                     problems.AddRange(bundle.Problems);
-                    var evidence = BundleEvidence.Read(bundle.Files, bundle.Manifest.Start);
-                    source = ForensicSource.Of([incident.Bundle], bundle.Manifest, evidence, bundle.Problems);
+                    source = ForensicSource.OfBundle(incident.Bundle, bundle.Manifest, bundle.Files, bundle.Problems);
                     verdict = source.Verdict;
                 }
                 catch (BundleException e)
@@ -58,7 +57,7 @@ public static class IncidentsShowCommand
                 }
                 if (result.GetValue(options.Json))
                 {
-                    Rendering.JsonOutput.Write(output, w => IncidentJson.WriteShow(w, incident, verdict, problems));
+                    Rendering.JsonOutput.Write(output, w => IncidentJson.WriteShow(w, incident, verdict, problems, source));
                 }
                 else if (source is not null)
                 {

@@ -4,7 +4,7 @@ namespace Uncloak.Core.Forensics.Bundles;
 /// Where things are in a bundle, and what a bundle may hold. Snapshots go in <c>before/</c>, <c>during/</c> and
 /// <c>after/</c>, each file in the text format of the tool it stands for (<c>ss -tinoe</c>, <c>nstat -az</c>, <c>tc -s
 /// qdisc</c>, <c>ip -s -s link</c>, <c>ethtool -S</c>, <c>ip neigh</c>), so <see cref="Dumps.DumpReader"/> reads a bundle
-/// and a forum post the same way; <c>probes.txt</c> and <c>kernel.log</c> lie at the top. Names are checked before any
+/// and a forum post the same way; <c>probes.txt</c>, <c>kernel.log</c> and <c>packets.pcapng</c> lie at the top. Names are checked before any
 /// file is opened: a manifest from another machine must not point outside its bundle.
 /// </summary>
 public static class BundleLayout
@@ -14,6 +14,9 @@ public static class BundleLayout
     public const string ProbesName = "probes.txt";
 
     public const string KernelName = "kernel.log";
+
+    /// <summary>The packet ring: the last seconds of TCP headers on the service ports before the outage (and up to its end), as pcapng.</summary>
+    public const string PacketsName = "packets.pcapng";
 
     /// <summary>Largest single file read (a 100,000-socket ss dump is ~40 MB).</summary>
     public const long MaxFileBytes = 256L << 20;
