@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.ExceptionServices;
 using System.Text;
 using Uncloak.Core.Forensics;
@@ -26,9 +25,6 @@ namespace Uncloak.Linux.Forensics;
 /// </remarks>
 public sealed class IncidentCapture
 {
-    /// <summary>What one socket takes in <c>ss.txt</c>, a little over the ~315 bytes measured with 100,000 sockets.</summary>
-    private const int SsBytesPerSocket = 340;
-
     private readonly CaptureLimits _limits;
     private readonly TimeProvider _time;
     private readonly string? _namespace;
@@ -132,15 +128,13 @@ public sealed class IncidentCapture
         {
             using var client = SockDiagClient.Open(_time);
             var table = client.Dump();
-            // Written as UTF-8 straight from the records (no string per socket) into a buffer sized once: ~315 bytes a
-            // socket with tcp_info, so the ~30 MB of a 100,000-socket table is not doubled while it grows.
-            var ss = new ArrayBufferWriter<byte>(SsBytesPerSocket * Math.Min(table.Sockets.Count, _limits.MaxSockets) + 4096);
-            long left = SsText.Write(ss, table.Sockets, _limits.MaxSockets);
+            // UTF-8 straight from the records in one exact-size array: ~30 MB for 100,000 sockets, held once.
+            var ss = SsText.ToUtf8(table.Sockets, _limits.MaxSockets, out long left);
             if (left > 0)
             {
                 problems.Add($"ss.txt: {table.Sockets.Count:N0} sockets, {left:N0} left out over the {_limits.MaxSockets:N0} limit");
             }
-            addTable("ss.txt", ss.WrittenSpan.ToArray());
+            addTable("ss.txt", ss);
             add("listeners.txt", ListenerQueues.Describe(table.Sockets));
         }
         catch (SockDiagException e)
