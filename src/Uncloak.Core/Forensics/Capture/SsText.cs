@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Uncloak.Core.Sockets;
 
@@ -15,149 +14,295 @@ public static class SsText
     /// <summary>The header line <c>ss</c> prints first.</summary>
     public const string Header = "State      Recv-Q Send-Q Local Address:Port               Peer Address:Port";
 
+    private static ReadOnlySpan<byte> HeaderLine => "State      Recv-Q Send-Q Local Address:Port               Peer Address:Port\n"u8;
+
+    /// <summary>The longest line <see cref="ToUtf8"/> writes: two bracketed IPv6 endpoints, the timer and ~25 numbers of at most 20 digits fit with room to spare.</summary>
+    private const int MaxLineBytes = 1024;
+
     /// <summary>Writes at most <paramref name="maxSockets"/> sockets, listeners first (their queues matter most in an outage), and returns how many were left out.</summary>
     public static long Write(TextWriter output, IReadOnlyList<SocketRecord> sockets, int maxSockets)
     {
         ArgumentNullException.ThrowIfNull(output);
+        output.Write(Encoding.UTF8.GetString(ToUtf8(sockets, maxSockets, out long left)));
+        return left;
+    }
+
+    /// <summary>
+    /// The same text as UTF-8 in one array of the exact size, built straight from the records (no string per socket):
+    /// a first pass measures the lines, so the ~30 MB of a 100,000-socket table is never held twice while a growing
+    /// buffer is copied. <paramref name="left"/> is how many sockets were left out.
+    /// </summary>
+    public static byte[] ToUtf8(IReadOnlyList<SocketRecord> sockets, int maxSockets, out long left)
+    {
         ArgumentNullException.ThrowIfNull(sockets);
-        output.Write(Header);
-        output.Write('\n');
-        int written = 0;
-        var line = new StringBuilder(256);
-        // Two passes instead of a sort: a table of 100,000 sockets is not copied.
-        foreach (bool listeners in (ReadOnlySpan<bool>)[true, false])
+        int kept = Math.Clamp(maxSockets, 0, sockets.Count);
+        left = sockets.Count - kept;
+        ReadOnlySpan<byte> header = HeaderLine;
+        Span<byte> scratch = stackalloc byte[MaxLineBytes];
+        long total = header.Length;
+        foreach (int i in Order(sockets, kept))
         {
-            foreach (var socket in sockets)
+            var line = new Utf8Line(scratch);
+            Append(ref line, sockets[i]);
+            total += line.Length;
+        }
+        var bytes = GC.AllocateUninitializedArray<byte>(checked((int)total));
+        header.CopyTo(bytes);
+        int at = header.Length;
+        foreach (int i in Order(sockets, kept))
+        {
+            var line = new Utf8Line(scratch);
+            Append(ref line, sockets[i]);
+            line.Written.CopyTo(bytes.AsSpan(at));
+            at += line.Length;
+        }
+        return bytes;
+    }
+
+    /// <summary>The first <paramref name="count"/> sockets to write, listeners first; two passes instead of a sort, so a table of 100,000 sockets is not copied.</summary>
+    private static IEnumerable<int> Order(IReadOnlyList<SocketRecord> sockets, int count)
+    {
+        int given = 0;
+        foreach (bool listeners in (bool[])[true, false])
+        {
+            for (int i = 0; i < sockets.Count && given < count; i++)
             {
-                if ((socket.State == TcpState.Listen) != listeners)
+                if ((sockets[i].State == TcpState.Listen) == listeners)
                 {
-                    continue;
+                    given++;
+                    yield return i;
                 }
-                if (written >= maxSockets)
-                {
-                    return sockets.Count - written;
-                }
-                line.Clear();
-                Append(line, socket);
-                output.Write(line);
-                written++;
             }
         }
-        return 0;
     }
 
     /// <summary>The ss name of a state (<c>ESTAB</c>, <c>SYN-RECV</c>, <c>LISTEN</c>…).</summary>
-    public static string StateName(TcpState state) => state switch
-    {
-        TcpState.Established => "ESTAB",
-        TcpState.SynSent => "SYN-SENT",
-        TcpState.SynRecv or TcpState.NewSynRecv => "SYN-RECV",
-        TcpState.FinWait1 => "FIN-WAIT-1",
-        TcpState.FinWait2 => "FIN-WAIT-2",
-        TcpState.TimeWait => "TIME-WAIT",
-        TcpState.CloseWait => "CLOSE-WAIT",
-        TcpState.LastAck => "LAST-ACK",
-        TcpState.Listen => "LISTEN",
-        TcpState.Closing => "CLOSING",
-        _ => "UNCONN",
-    };
+    public static string StateName(TcpState state) => Encoding.ASCII.GetString(StateBytes(state));
 
     /// <summary><c>print_ms_timer</c>: <c>1min29sec</c>, <c>1.500sec</c>, <c>29sec</c>, <c>050ms</c>.</summary>
     public static string TimerText(uint millis)
     {
+        var line = new Utf8Line(stackalloc byte[32]);
+        AppendTimer(ref line, millis);
+        return Encoding.ASCII.GetString(line.Written);
+    }
+
+    private static void AppendTimer(ref Utf8Line line, uint millis)
+    {
         uint secs = millis / 1000, ms = millis % 1000, mins = secs / 60;
         secs %= 60;
-        var sb = new StringBuilder(16);
         if (mins > 0)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"{mins}min");
+            line.Append(mins);
+            line.Append("min"u8);
         }
         if (secs > 0 || (mins == 0 && ms == 0))
         {
-            sb.Append(CultureInfo.InvariantCulture, $"{secs}");
+            line.Append(secs);
             if (ms > 0)
             {
-                sb.Append(CultureInfo.InvariantCulture, $".{ms:000}");
+                line.Append((byte)'.');
+                line.Append3(ms);
             }
-            sb.Append("sec");
+            line.Append("sec"u8);
         }
         else if (ms > 0)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"{ms:000}ms");
+            line.Append3(ms);
+            line.Append("ms"u8);
         }
-        return sb.ToString();
     }
 
-    private static void Append(StringBuilder sb, in SocketRecord s)
+    private static void Append(ref Utf8Line line, in SocketRecord s)
     {
-        var inv = CultureInfo.InvariantCulture;
-        sb.Append(StateName(s.State).PadRight(10)).Append(' ');
-        sb.Append(inv, $"{s.RQueue,-6} {s.WQueue,-6} ");
-        sb.Append(Endpoint(s.Id.Local, s.Id.LocalPort, false).PadLeft(20)).Append(' ');
-        sb.Append(Endpoint(s.Id.Remote, s.Id.RemotePort, s.State == TcpState.Listen).PadRight(30)).Append(' ');
+        int field = line.Length;
+        line.Append(StateBytes(s.State));
+        line.PadRight(field, 10);
+        line.Append((byte)' ');
+        field = line.Length;
+        line.Append(s.RQueue);
+        line.PadRight(field, 6);
+        line.Append((byte)' ');
+        field = line.Length;
+        line.Append(s.WQueue);
+        line.PadRight(field, 6);
+        line.Append((byte)' ');
+        field = line.Length;
+        AppendEndpoint(ref line, s.Id.Local, s.Id.LocalPort, false);
+        line.PadLeft(field, 20);
+        line.Append((byte)' ');
+        field = line.Length;
+        AppendEndpoint(ref line, s.Id.Remote, s.Id.RemotePort, s.State == TcpState.Listen);
+        line.PadRight(field, 30);
+        line.Append((byte)' ');
         if (s.Timer != SocketTimer.None)
         {
-            string name = s.Timer switch
+            line.Append("timer:("u8);
+            line.Append(s.Timer switch
             {
-                SocketTimer.Retransmit => "on",
-                SocketTimer.Keepalive => "keepalive",
-                SocketTimer.TimeWait => "timewait",
-                _ => "persist",
-            };
-            sb.Append(inv, $"timer:({name},{TimerText(s.ExpiresMillis)},{s.TimerRetries}) ");
+                SocketTimer.Retransmit => "on"u8,
+                SocketTimer.Keepalive => "keepalive"u8,
+                SocketTimer.TimeWait => "timewait"u8,
+                _ => "persist"u8,
+            });
+            line.Append((byte)',');
+            AppendTimer(ref line, s.ExpiresMillis);
+            line.Append((byte)',');
+            line.Append((ulong)s.TimerRetries); // a number, not the byte itself
+            line.Append(") "u8);
         }
         if (s.Uid != 0)
         {
-            sb.Append(inv, $"uid:{s.Uid} ");
+            line.Append("uid:"u8);
+            line.Append(s.Uid);
+            line.Append((byte)' ');
         }
-        sb.Append(inv, $"ino:{s.Inode} sk:{s.Id.Cookie:x}");
+        line.Append("ino:"u8);
+        line.Append(s.Inode);
+        line.Append(" sk:"u8);
+        line.AppendHex(s.Id.Cookie);
         if (!s.HasInfo)
         {
-            sb.Append('\n');
+            line.Append((byte)'\n');
             return;
         }
         var i = s.Info;
-        sb.Append(" <->\n\t cubic");
-        sb.Append(inv, $" rto:{Millis(i.Rto)} rtt:{Millis(i.Rtt)}/{Millis(i.RttVar)} mss:{i.SndMss} rcvmss:{i.RcvMss} cwnd:{i.SndCwnd}");
+        line.Append(" <->\n\t cubic rto:"u8);
+        AppendMillis(ref line, i.Rto);
+        line.Append(" rtt:"u8);
+        AppendMillis(ref line, i.Rtt);
+        line.Append((byte)'/');
+        AppendMillis(ref line, i.RttVar);
+        Field(ref line, " mss:"u8, i.SndMss);
+        Field(ref line, " rcvmss:"u8, i.RcvMss);
+        Field(ref line, " cwnd:"u8, i.SndCwnd);
         if (i.Backoff > 0)
         {
-            sb.Append(inv, $" backoff:{i.Backoff}");
+            Field(ref line, " backoff:"u8, i.Backoff);
         }
-        sb.Append(inv, $" bytes_sent:{i.BytesSent} bytes_retrans:{i.BytesRetrans} bytes_acked:{i.BytesAcked} bytes_received:{i.BytesReceived}");
-        sb.Append(inv, $" segs_out:{i.SegsOut} segs_in:{i.SegsIn} lastsnd:{i.LastDataSent} lastrcv:{i.LastDataRecv} lastack:{i.LastAckRecv}");
+        Field(ref line, " bytes_sent:"u8, i.BytesSent);
+        Field(ref line, " bytes_retrans:"u8, i.BytesRetrans);
+        Field(ref line, " bytes_acked:"u8, i.BytesAcked);
+        Field(ref line, " bytes_received:"u8, i.BytesReceived);
+        Field(ref line, " segs_out:"u8, i.SegsOut);
+        Field(ref line, " segs_in:"u8, i.SegsIn);
+        Field(ref line, " lastsnd:"u8, i.LastDataSent);
+        Field(ref line, " lastrcv:"u8, i.LastDataRecv);
+        Field(ref line, " lastack:"u8, i.LastAckRecv);
         if (i.Unacked > 0)
         {
-            sb.Append(inv, $" unacked:{i.Unacked}");
+            Field(ref line, " unacked:"u8, i.Unacked);
         }
         if (i.Retrans > 0 || i.TotalRetrans > 0)
         {
-            sb.Append(inv, $" retrans:{i.Retrans}/{i.TotalRetrans}");
+            Field(ref line, " retrans:"u8, i.Retrans);
+            line.Append((byte)'/');
+            line.Append(i.TotalRetrans);
         }
         if (i.Lost > 0)
         {
-            sb.Append(inv, $" lost:{i.Lost}");
+            Field(ref line, " lost:"u8, i.Lost);
         }
         if (i.HasNotsentBytes && i.NotsentBytes > 0)
         {
-            sb.Append(inv, $" notsent:{i.NotsentBytes}");
+            Field(ref line, " notsent:"u8, i.NotsentBytes);
         }
         if (i.HasSndWnd)
         {
-            sb.Append(inv, $" snd_wnd:{i.SndWnd}");
+            Field(ref line, " snd_wnd:"u8, i.SndWnd);
         }
         if (i.HasRcvWnd)
         {
-            sb.Append(inv, $" rcv_wnd:{i.RcvWnd}");
+            Field(ref line, " rcv_wnd:"u8, i.RcvWnd);
         }
-        sb.Append('\n');
+        line.Append((byte)'\n');
     }
 
-    /// <summary>tcp_info's µs as ss's %g milliseconds (<c>204</c>, <c>0.211</c>).</summary>
-    private static string Millis(uint micros) => (micros / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);
-
-    private static string Endpoint(Events.NetAddress address, ushort port, bool anyPort)
+    private static void Field(ref Utf8Line line, ReadOnlySpan<byte> name, ulong value)
     {
-        string host = address.IsNone ? "*" : address.IsV6 ? "[" + address + "]" : address.ToString();
-        return host + ":" + (anyPort && port == 0 ? "*" : port.ToString(CultureInfo.InvariantCulture));
+        line.Append(name);
+        line.Append(value);
+    }
+
+    private static ReadOnlySpan<byte> StateBytes(TcpState state) => state switch
+    {
+        TcpState.Established => "ESTAB"u8,
+        TcpState.SynSent => "SYN-SENT"u8,
+        TcpState.SynRecv or TcpState.NewSynRecv => "SYN-RECV"u8,
+        TcpState.FinWait1 => "FIN-WAIT-1"u8,
+        TcpState.FinWait2 => "FIN-WAIT-2"u8,
+        TcpState.TimeWait => "TIME-WAIT"u8,
+        TcpState.CloseWait => "CLOSE-WAIT"u8,
+        TcpState.LastAck => "LAST-ACK"u8,
+        TcpState.Listen => "LISTEN"u8,
+        TcpState.Closing => "CLOSING"u8,
+        _ => "UNCONN"u8,
+    };
+
+    /// <summary>tcp_info's µs as ss's %g milliseconds (<c>204</c>, <c>0.211</c>, <c>1.5</c>): exact, trailing zeros dropped.</summary>
+    private static void AppendMillis(ref Utf8Line line, uint micros)
+    {
+        line.Append(micros / 1000);
+        uint frac = micros % 1000;
+        if (frac == 0)
+        {
+            return;
+        }
+        line.Append((byte)'.');
+        if (frac % 100 == 0)
+        {
+            line.Append(frac / 100);
+        }
+        else if (frac % 10 == 0)
+        {
+            uint hundredths = frac / 10;
+            if (hundredths < 10)
+            {
+                line.Append((byte)'0');
+            }
+            line.Append(hundredths);
+        }
+        else
+        {
+            line.Append3(frac);
+        }
+    }
+
+    /// <summary><c>192.0.2.1:443</c>, <c>[2001:db8::1]:443</c>, <c>*:*</c> for a listener's peer.</summary>
+    private static void AppendEndpoint(ref Utf8Line line, Events.NetAddress address, ushort port, bool anyPort)
+    {
+        if (address.IsNone)
+        {
+            line.Append((byte)'*');
+        }
+        else if (address.IsV4)
+        {
+            uint v4 = address.V4;
+            line.Append(v4 >> 24);
+            line.Append((byte)'.');
+            line.Append((v4 >> 16) & 0xFF);
+            line.Append((byte)'.');
+            line.Append((v4 >> 8) & 0xFF);
+            line.Append((byte)'.');
+            line.Append(v4 & 0xFF);
+        }
+        else
+        {
+            // IPv6 sockets are few on the servers this is for; RFC 5952 text from the BCL rather than a second implementation.
+            Span<byte> text = stackalloc byte[64];
+            address.ToIPAddress().TryFormat(text, out int n);
+            line.Append((byte)'[');
+            line.Append(text[..n]);
+            line.Append((byte)']');
+        }
+        line.Append((byte)':');
+        if (anyPort && port == 0)
+        {
+            line.Append((byte)'*');
+        }
+        else
+        {
+            line.Append(port);
+        }
     }
 }

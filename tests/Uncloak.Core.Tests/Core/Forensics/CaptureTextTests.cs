@@ -60,6 +60,33 @@ public sealed class CaptureTextTests
         }
     }
 
+    /// <summary>
+    /// The exact text, byte for byte, as the StringBuilder writer before the UTF-8 one printed it (padding as ss's printf
+    /// widths, a listener's <c>*</c> port, %g milliseconds, an IPv6 endpoint in brackets): text in this canonical form
+    /// parses and is written back unchanged, through both the UTF-8 (exact-size array) and the TextWriter entry points.
+    /// </summary>
+    [Fact]
+    public void Canonical_ss_text_is_written_back_byte_for_byte()
+    {
+        const string canonical =
+            "State      Recv-Q Send-Q Local Address:Port               Peer Address:Port\n" +
+            "LISTEN     0      4096           0.0.0.0:8080 0.0.0.0:*                      ino:0 sk:ffffffffffffffff\n" +
+            "ESTAB      0      2800000        192.0.2.1:443 198.51.100.7:51234             timer:(persist,1.500sec,3) uid:33 ino:12345 sk:ffffffffffffffff <->\n" +
+            "\t cubic rto:204 rtt:0.186/0.057 mss:1448 rcvmss:536 cwnd:10 backoff:2 bytes_sent:1000 bytes_retrans:0 bytes_acked:900 bytes_received:50 segs_out:20 segs_in:10 lastsnd:4 lastrcv:8000 lastack:12 unacked:3 retrans:1/5 lost:1 notsent:2800000 snd_wnd:0 rcv_wnd:65535\n" +
+            "ESTAB      0      0         [2001:db8::1]:443 [2001:db8::2]:50000            ino:77 sk:ffffffffffffffff <->\n" +
+            "\t cubic rto:200 rtt:1.5/0.05 mss:1428 rcvmss:1428 cwnd:10 bytes_sent:0 bytes_retrans:0 bytes_acked:0 bytes_received:0 segs_out:0 segs_in:0 lastsnd:0 lastrcv:0 lastack:0\n";
+        var parsed = Parse(canonical);
+        Assert.Equal(0, parsed.Malformed);
+        Assert.Equal(3, parsed.Sockets.Count);
+
+        var bytes = SsText.ToUtf8(parsed.Sockets, 10, out long left);
+        Assert.Equal(0, left);
+        Assert.Equal(canonical, Encoding.UTF8.GetString(bytes));
+        var text = new StringWriter();
+        Assert.Equal(0, SsText.Write(text, parsed.Sockets, 10));
+        Assert.Equal(canonical, text.ToString());
+    }
+
     [Fact]
     public void The_socket_limit_keeps_listeners_first_and_counts_the_rest()
     {
