@@ -27,9 +27,6 @@ public sealed class FleetAgent
     /// <summary>How often the store's outages and alert summaries are compared with what the evidence stream has.</summary>
     public static readonly TimeSpan EvidenceEvery = TimeSpan.FromSeconds(2);
 
-    /// <summary>Received entries applied in one batch at most (one store transaction, one kernel batch).</summary>
-    private const int Batch = 5000;
-
     /// <summary>Puts in flight at once: JetStream acks each, so one at a time would cost a round trip per ban.</summary>
     private const int InFlight = 256;
 
@@ -139,7 +136,10 @@ public sealed class FleetAgent
                 try
                 {
                     var now = _time.GetUtcNow();
-                    if (now - heartbeat >= HeartbeatEvery)
+                    // While a burst is being published (a full slice waits), the host record and the evidence wait: the
+                    // record counts every ban in force (100,000 rows read), which cost the burst a pause of seconds every
+                    // 10 s under load.
+                    if (now - heartbeat >= HeartbeatEvery && !outbox.Behind)
                     {
                         await hosts.PutAsync(_config.Host, JsonSerializer.SerializeToUtf8Bytes(Record(decisions, now), FleetJson.Default.HostRecord),
                             NatsRawSerializer<byte[]>.Default, cancel).ConfigureAwait(false);
@@ -148,12 +148,15 @@ public sealed class FleetAgent
                     List<FleetOutbox.Change> changes;
                     if (snapshot)
                     {
-                        var present = new List<string>();
+                        changes = outbox.Snapshot(_time.GetUtcNow());
+                        // Streamed from the bucket (an ordered consumer over this host's keys), never listed whole.
                         await foreach (var key in kv.GetKeysAsync([FleetKey.HostFilter(_config.Host)], cancellationToken: cancel).ConfigureAwait(false))
                         {
-                            present.Add(key);
+                            if (outbox.Stale(key) is { } stale)
+                            {
+                                changes.Add(stale);
+                            }
                         }
-                        changes = outbox.Snapshot(present, _time.GetUtcNow());
                     }
                     else
                     {
@@ -161,7 +164,7 @@ public sealed class FleetAgent
                     }
                     await WriteAsync(kv, js, outbox, changes, cancel).ConfigureAwait(false);
                     snapshot = false;
-                    if (now - evidenceRound >= EvidenceEvery)
+                    if (now - evidenceRound >= EvidenceEvery && !outbox.Behind)
                     {
                         evidenceRound = now;
                         evidenceOpen = await PublishEvidenceAsync(js, watchStore, incidents, evidence, evidenceOpen, cancel).ConfigureAwait(false);
@@ -179,7 +182,10 @@ public sealed class FleetAgent
                 Status.Connected = false;
                 snapshot = true;
             }
-            await Task.Delay(PublishEvery, _time, cancel).ConfigureAwait(false);
+            if (snapshot || !outbox.Behind)
+            {
+                await Task.Delay(PublishEvery, _time, cancel).ConfigureAwait(false);
+            }
         }
     }
 
@@ -237,22 +243,43 @@ public sealed class FleetAgent
         }
         var todo = last.Values.Where(c => !outbox.Redundant(c)).ToList();
         int put = 0, deleted = 0;
-        foreach (var chunk in todo.Chunk(InFlight))
+        // A sliding window, not chunks: a chunk would wait for its slowest ack before the next one starts, leaving the
+        // window empty meanwhile. Acks come back roughly in order, so the oldest is the one awaited.
+        var window = new Queue<(FleetOutbox.Change Change, Task Write)>(InFlight);
+        try
         {
-            await Task.WhenAll(chunk.Select(c => c.Value is null
-                ? kv.DeleteAsync(c.Key, cancellationToken: cancel).AsTask()
-                : PutAsync(kv, js, keyTtl, c.Key, c.Value, cancel))).ConfigureAwait(false);
-            foreach (var c in chunk)
+            foreach (var c in todo)
             {
-                outbox.Done(c);
-                if (c.Value is null)
+                if (window.Count == InFlight)
                 {
-                    deleted++;
+                    Complete(await Oldest(window).ConfigureAwait(false));
                 }
-                else
-                {
-                    put++;
-                }
+                window.Enqueue((c, c.Value is null
+                    ? kv.DeleteAsync(c.Key, cancellationToken: cancel).AsTask()
+                    : PutAsync(kv, js, keyTtl, c.Key, c.Value, cancel)));
+            }
+            while (window.Count > 0)
+            {
+                Complete(await Oldest(window).ConfigureAwait(false));
+            }
+        }
+        finally
+        {
+            // A failed write ends the round (the caller re-snapshots); the writes still in flight are waited for, not
+            // observed: their outcome is re-read from the bucket by that snapshot.
+            await Task.WhenAll(window.Select(w => w.Write)).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        }
+
+        void Complete(FleetOutbox.Change c)
+        {
+            outbox.Done(c);
+            if (c.Value is null)
+            {
+                deleted++;
+            }
+            else
+            {
+                put++;
             }
         }
         if (put + deleted > 0)
@@ -282,12 +309,26 @@ public sealed class FleetAgent
         ack.EnsureSuccess();
     }
 
-    /// <summary>Watches every key (snapshot, then live) and applies the other hosts' bans in batches.</summary>
+    private static async Task<FleetOutbox.Change> Oldest(Queue<(FleetOutbox.Change Change, Task Write)> window)
+    {
+        var (change, write) = window.Peek();
+        await write.ConfigureAwait(false);
+        window.Dequeue();
+        return change;
+    }
+
+    /// <summary>
+    /// Watches every key and applies the other hosts' bans in batches (<see cref="FleetBatch"/>). The watch is one ordered
+    /// consumer that delivers the bucket's current values (the snapshot, streamed, never held whole) and then the live
+    /// changes on the same stream, so there is no gap and no overlap between them; a bounded queue keeps at most two
+    /// batches in memory and slows the consumer (flow control) when applying falls behind.
+    /// </summary>
     private async Task ReceiveAsync(INatsKVStore kv, IFleetEnforcement enforcement, CancellationToken cancel)
     {
         var inbox = new FleetInbox(_config.Host, _config.Accept);
         inbox.Seed(enforcement.InForce());
-        var queue = Channel.CreateBounded<NatsKVEntry<byte[]>>(new BoundedChannelOptions(Batch * 2) { SingleReader = true, SingleWriter = true });
+        var batch = new FleetBatch();
+        var queue = Channel.CreateBounded<NatsKVEntry<byte[]>>(new BoundedChannelOptions(batch.Max * 2) { SingleReader = true, SingleWriter = true });
         var watch = Task.Run(async () =>
         {
             try
@@ -302,31 +343,24 @@ public sealed class FleetAgent
                 queue.Writer.TryComplete();
             }
         }, cancel);
-        var apply = new List<FleetBan>(Batch);
-        var pending = new HashSet<string>(StringComparer.Ordinal);
-        while (await queue.Reader.WaitToReadAsync(cancel).ConfigureAwait(false))
+        bool open = true, caughtUp = false;
+        while (open)
         {
-            var now = _time.GetUtcNow();
-            bool caughtUp = false;
-            while (apply.Count < Batch && queue.Reader.TryRead(out var e))
+            while (!batch.Full && queue.Reader.TryRead(out var e))
             {
+                var now = _time.GetUtcNow();
                 bool deleted = e.Operation is NatsKVOperation.Del or NatsKVOperation.Purge;
                 var verdict = inbox.Judge(e.Key, deleted, e.Value ?? [], now, out var ban);
                 caughtUp |= e.Delta == 0;
                 Status.Count(verdict);
                 if (verdict == FleetVerdict.Apply)
                 {
-                    if (!pending.Add(ban!.Key))
-                    {
-                        apply.RemoveAll(b => b.Key == ban.Key);
-                    }
-                    apply.Add(ban);
+                    batch.Add(ban!, now);
                 }
                 else if (verdict == FleetVerdict.Revoke)
                 {
                     // A ban still waiting in this batch goes in first: the revocation came after it.
-                    Flush(enforcement, inbox, apply);
-                    pending.Clear();
+                    Flush(enforcement, inbox, batch);
                     if (enforcement.Revoke(ban!))
                     {
                         Status.AddRevoked();
@@ -335,22 +369,53 @@ public sealed class FleetAgent
                     inbox.Revoked(ban!.Key);
                 }
             }
-            Flush(enforcement, inbox, apply);
-            pending.Clear();
-            if (caughtUp)
+            var wait = batch.Remaining(_time.GetUtcNow());
+            if (batch.Count == 0 || wait > TimeSpan.Zero)
+            {
+                // Nothing due yet: wait for more entries, or for the window of the batch already begun to end.
+                open = await MoreAsync(queue.Reader, batch.Count == 0 ? Timeout.InfiniteTimeSpan : wait, cancel).ConfigureAwait(false);
+            }
+            if (batch.Due(_time.GetUtcNow()))
+            {
+                Flush(enforcement, inbox, batch);
+            }
+            // Synced once everything the snapshot delivered is applied, not merely read.
+            if (caughtUp && batch.Count == 0)
             {
                 Status.Synced = true;
             }
         }
+        Flush(enforcement, inbox, batch);
         await watch.ConfigureAwait(false);
     }
 
-    private void Flush(IFleetEnforcement enforcement, FleetInbox inbox, List<FleetBan> apply)
+    /// <summary>Waits until the queue has an entry or <paramref name="wait"/> passes; false once the watch has ended.</summary>
+    private async Task<bool> MoreAsync(ChannelReader<NatsKVEntry<byte[]>> reader, TimeSpan wait, CancellationToken cancel)
     {
-        if (apply.Count == 0)
+        if (wait == Timeout.InfiniteTimeSpan)
+        {
+            return await reader.WaitToReadAsync(cancel).ConfigureAwait(false);
+        }
+        using var timeout = new CancellationTokenSource(wait, _time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancel, timeout.Token);
+        try
+        {
+            return await reader.WaitToReadAsync(either.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
+        {
+            // The window ended with nothing new: the batch is due.
+            return true;
+        }
+    }
+
+    private void Flush(IFleetEnforcement enforcement, FleetInbox inbox, FleetBatch batch)
+    {
+        if (batch.Count == 0)
         {
             return;
         }
+        var apply = batch.Take();
         var done = enforcement.Ban(apply);
         int applied = done.Count(x => x);
         foreach (var b in apply)
@@ -359,6 +424,5 @@ public sealed class FleetAgent
         }
         Status.AddApplied(applied, apply.Count - applied);
         _log.Received(applied, apply.Count - applied, 0);
-        apply.Clear();
     }
 }

@@ -51,12 +51,20 @@ public sealed class BanWorkflow
     }
 
     public Outcome Ban(IReadOnlyList<BanRequest> requests, SafetyContext safety, Escalation escalation, int maxPerMinute, bool dryRun)
+        => Ban(requests, safety, escalation, new BanRateCap(maxPerMinute, maxPerMinute > 0 ? _store.BanTimesSince(_time.GetUtcNow().AddMinutes(-1)) : null), dryRun);
+
+    /// <summary>
+    /// The same with a rate cap the caller keeps across calls (the fleet's received-ban cap): seeding a cap from the
+    /// store reads every ban of the last minute, which a caller applying a 100,000-ban burst in many batches would
+    /// otherwise pay at every batch.
+    /// </summary>
+    public Outcome Ban(IReadOnlyList<BanRequest> requests, SafetyContext safety, Escalation escalation, BanRateCap cap, bool dryRun)
     {
+        ArgumentNullException.ThrowIfNull(requests);
         var total = Stopwatch.StartNew();
         var now = _time.GetUtcNow();
         var involved = requests.Select(r => r.Target).Distinct().ToList();
         var priors = escalation.Factor > 1 ? _store.PriorBans(now - escalation.Lookback, involved, now) : [];
-        var cap = new BanRateCap(maxPerMinute, maxPerMinute > 0 ? _store.BanTimesSince(now.AddMinutes(-1)) : null);
         var policy = new DecisionPolicy(safety, escalation, cap);
         var decisions = new List<Decision>(requests.Count);
         foreach (var r in requests)

@@ -20,7 +20,7 @@ internal sealed class FleetEnforcement : IFleetEnforcement, IDisposable
     private readonly IFirewallBackend _backend;
     private readonly BanWorkflow _workflow;
     private readonly SafetyContext _safety;
-    private readonly int _cap;
+    private readonly BanRateCap _cap;
     private readonly TimeProvider _time;
 
     public FleetEnforcement(string storePath, IFirewallBackend backend, SafetyContext safety, int maxPerMinute, TimeProvider time)
@@ -30,7 +30,10 @@ internal sealed class FleetEnforcement : IFleetEnforcement, IDisposable
         _backend = backend;
         _workflow = new BanWorkflow(_decisions, backend, time) { Actor = "fleet" };
         _safety = safety;
-        _cap = maxPerMinute;
+        // Kept across batches, seeded once with the bans of the last minute (a restart does not reset the window): a
+        // burst applied in many batches reads the store's recent bans once, not at every batch. From then on it counts
+        // what this agent applies, which is what the cap is for (received bans per minute).
+        _cap = new BanRateCap(maxPerMinute, _decisions.BanTimesSince(time.GetUtcNow().AddMinutes(-1)));
         _time = time;
     }
 

@@ -24,6 +24,7 @@ public sealed class FleetOutbox
     private readonly string _host;
     private readonly FleetFilter _share;
     private readonly Dictionary<string, DateTimeOffset> _published = new(StringComparer.Ordinal);
+    private HashSet<string> _desired = new(StringComparer.Ordinal);
     private long _afterId;
     private DateTimeOffset _since;
 
@@ -34,17 +35,26 @@ public sealed class FleetOutbox
         _share = share;
     }
 
+    /// <summary>
+    /// True when the last <see cref="Changes"/> read a full <see cref="Slice"/> of new decisions, so more are waiting in
+    /// the store: the publisher goes round again at once instead of pausing (a 100,000-ban import is not paced at one
+    /// slice per publish interval).
+    /// </summary>
+    public bool Behind { get; private set; }
+
     /// <summary>One change for the bucket: a value to put, or null to delete the key.</summary>
     public readonly record struct Change(string Key, FleetDecision? Value);
 
     /// <summary>
-    /// Everything this host shares now, by key, and the keys among <paramref name="present"/> (this host's keys found in
-    /// the bucket) to delete because nothing in force backs them any more. Resets the follow position to the store's end.
+    /// Everything this host shares now, by key, as puts; resets the follow position to the store's end. The keys this host
+    /// has in the bucket are then streamed through <see cref="Stale"/>, one at a time, so the bucket's side is never held
+    /// whole (only the store's side, which the puts need anyway).
     /// </summary>
-    public List<Change> Snapshot(IReadOnlyCollection<string> present, DateTimeOffset now)
+    public List<Change> Snapshot(DateTimeOffset now)
     {
         _afterId = _store.LastId();
         _since = now;
+        Behind = false;
         var desired = new Dictionary<string, FleetDecision>(StringComparer.Ordinal);
         foreach (var d in _store.InForce(now))
         {
@@ -53,11 +63,15 @@ public sealed class FleetOutbox
                 desired[FleetKey.For(_host, d.Target)] = Value(d);
             }
         }
-        var changes = new List<Change>(desired.Count);
-        changes.AddRange(desired.Select(p => new Change(p.Key, p.Value)));
-        changes.AddRange(present.Where(k => !desired.ContainsKey(k)).Select(k => new Change(k, null)));
-        return changes;
+        _desired = desired.Keys.ToHashSet(StringComparer.Ordinal);
+        return [.. desired.Select(p => new Change(p.Key, p.Value))];
     }
+
+    /// <summary>
+    /// For one of this host's keys found in the bucket after <see cref="Snapshot"/>: its deletion when nothing in force
+    /// backs it any more, else null.
+    /// </summary>
+    public Change? Stale(string key) => _desired.Contains(key) ? null : new Change(key, null);
 
     /// <summary>Decisions stored, renewed or revoked since the last call (or snapshot), as bucket changes.</summary>
     public List<Change> Changes(DateTimeOffset now)
@@ -69,6 +83,7 @@ public sealed class FleetOutbox
         {
             _afterId = fresh[^1].Id;
         }
+        Behind = fresh.Count >= Slice;
         // Only the newest read advances the clock: a slice left for the next call keeps its renewals in view.
         _since = now;
         foreach (var d in changed.Concat(fresh))

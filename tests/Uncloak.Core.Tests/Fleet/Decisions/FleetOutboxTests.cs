@@ -51,7 +51,10 @@ public sealed class FleetOutboxTests : IDisposable
         _store.Insert([Ban("198.18.1.2", "watch", "zero-window-hold"), Ban("198.18.1.3", "fleet:c"), Ban("198.18.1.4", "cli", status: DecisionStatus.Refused)]);
         var outbox = new FleetOutbox(_store, "a", new FleetFilter());
 
-        var changes = outbox.Snapshot(["a.198-18-9-9"], Now);
+        var changes = outbox.Snapshot(Now);
+        // The bucket's keys are streamed one by one: one that nothing backs is deleted, one in force is left alone.
+        Assert.Null(outbox.Stale("a.198-18-1-2"));
+        changes.Add(outbox.Stale("a.198-18-9-9")!.Value);
 
         var put = Assert.Single(changes, c => c.Value is not null);
         Assert.Equal("a.198-18-1-2", put.Key);
@@ -67,7 +70,7 @@ public sealed class FleetOutboxTests : IDisposable
     public void Changes_follow_new_bans_and_revocations_and_skip_what_the_share_filter_leaves_out()
     {
         var outbox = new FleetOutbox(_store, "a", new FleetFilter { Origins = ["watch", "cli"] });
-        Done(outbox, outbox.Snapshot([], Now));
+        Done(outbox, outbox.Snapshot(Now));
 
         _store.Insert([Ban("198.18.1.2", "cli"), Ban("198.18.1.5", "import")]);
         var changes = outbox.Changes(Now.AddSeconds(1));
@@ -85,7 +88,7 @@ public sealed class FleetOutboxTests : IDisposable
     {
         var outbox = new FleetOutbox(_store, "a", new FleetFilter());
         _store.Insert([Ban("198.18.1.2", "cli")]);
-        Done(outbox, outbox.Snapshot([], Now));
+        Done(outbox, outbox.Snapshot(Now));
 
         var later = outbox.Changes(Now.AddMinutes(11));
         Assert.Equal(new FleetOutbox.Change("a.198-18-1-2", null), Assert.Single(later));
@@ -95,11 +98,35 @@ public sealed class FleetOutboxTests : IDisposable
     public void Decisions_stored_while_the_bus_was_down_are_in_the_next_snapshot()
     {
         var outbox = new FleetOutbox(_store, "a", new FleetFilter());
-        Done(outbox, outbox.Snapshot([], Now));
+        Done(outbox, outbox.Snapshot(Now));
         // The bus is down: nothing is read; the store keeps deciding.
         _store.Insert([.. Enumerable.Range(1, 300).Select(i => Ban($"198.18.{i / 250}.{i % 250}", "watch"))]);
 
-        var changes = outbox.Snapshot([], Now.AddSeconds(30));
+        var changes = outbox.Snapshot(Now.AddSeconds(30));
         Assert.Equal(300, changes.Count(c => c.Value is not null && !outbox.Redundant(c)));
+    }
+
+    [Fact]
+    public void A_full_slice_tells_the_publisher_to_go_round_again_at_once_until_the_store_is_read()
+    {
+        var outbox = new FleetOutbox(_store, "a", new FleetFilter());
+        Done(outbox, outbox.Snapshot(Now));
+        Assert.False(outbox.Behind);
+        // An import of 2.5 slices: two full rounds with more waiting, then the rest, then nothing left behind.
+        int total = FleetOutbox.Slice * 5 / 2;
+        _store.Insert([.. Enumerable.Range(0, total).Select(i => Ban($"198.{18 + i / 65536}.{i / 256 % 256}.{i % 256}", "import"))]);
+
+        var rounds = new List<(int Count, bool Behind)>();
+        do
+        {
+            var changes = outbox.Changes(Now.AddSeconds(1));
+            Done(outbox, changes);
+            rounds.Add((changes.Count, outbox.Behind));
+        }
+        while (outbox.Behind && rounds.Count < 10);
+
+        Assert.Equal([(FleetOutbox.Slice, true), (FleetOutbox.Slice, true), (total - 2 * FleetOutbox.Slice, false)], rounds);
+        Assert.DoesNotContain(outbox.Changes(Now.AddSeconds(2)), c => !outbox.Redundant(c));
+        Assert.False(outbox.Behind);
     }
 }
