@@ -208,5 +208,11 @@ public static class Migrations
                 PRIMARY KEY (source_id, offset)
             ) WITHOUT ROWID;
             """),
+        new(42, "link runs: the NIC link lines of one interface and minute stored as one row, the others encoded beside it", """
+            -- Issue 18, item 6. A run of link lines (LinkRuns) is one events row, its first line, with an event_runs row
+            -- whose lines column holds the other lines' offsets, times, states and link settings (LinkLines): every
+            -- line is read back, so flaps pair as before. NULL for the runs of migration 41.
+            ALTER TABLE event_runs ADD COLUMN lines BLOB;
+            """),
     ];
 }
