@@ -6,7 +6,7 @@ namespace Uncloak.Store.Events;
 /// <summary>Reads stored events and aggregates back, so reports can be built from the store alone.</summary>
 public static class EventReader
 {
-    private const string Columns = "SELECT source_id, offset, time_ms, kind, peer, local_port, body, text, coalesce(weight, 1), last_clock, lines FROM events LEFT JOIN event_runs USING (source_id, offset) ";
+    private const string Columns = "SELECT source_id, offset, time_ms, kind, peer, local_port, body, text, coalesce(weight, 1), last_clock, lines FROM events LEFT JOIN event_runs USING (source_id, offset) LEFT JOIN event_lines USING (source_id, offset) ";
 
     public static IEnumerable<StoredEvent> ReadAll(SqliteStore store)
     {

@@ -8,7 +8,7 @@ namespace Uncloak.Store.Events;
 /// of them, and a row each with its text was most of the store writer's work on a dense log (issue 18, item 6). Unlike
 /// the kinds <see cref="EventRuns"/> collapses, every link line matters to the report (its down→up order pairs flaps,
 /// each flap is listed with its times), so the row keeps them all: the first line whole with its text, the others in
-/// <c>event_runs.lines</c> as what differs (offset, time, uptime, state, speed, duplex, flow control; <see cref="LinkLines"/>),
+/// <c>event_lines</c> as what differs (offset, time, uptime, state, speed, duplex, flow control; <see cref="LinkLines"/>),
 /// which <see cref="EventReader"/> expands back into the lines. A line that differs in anything else (another host, a
 /// peer) or comes before the run's last offset is stored as its own row. Not thread-safe: one per reader.
 /// </summary>
