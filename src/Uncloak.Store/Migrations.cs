@@ -208,5 +208,17 @@ public static class Migrations
                 PRIMARY KEY (source_id, offset)
             ) WITHOUT ROWID;
             """),
+        new(42, "link runs: the NIC link lines of one interface and minute stored as one row, the others encoded beside it", """
+            -- Issue 18, item 6. A run of link lines (LinkRuns) is one events row, its first line, with its event_runs
+            -- row (count, last time) and here the other lines' offsets, times, states and link settings (LinkLines):
+            -- every line is read back, so flaps pair as before. A side table, like event_runs: other rows pay nothing,
+            -- and the migration can run again on a store whose version was set back.
+            CREATE TABLE IF NOT EXISTS event_lines (
+                source_id   INTEGER NOT NULL,
+                offset      INTEGER NOT NULL,
+                lines       BLOB NOT NULL,
+                PRIMARY KEY (source_id, offset)
+            ) WITHOUT ROWID;
+            """),
     ];
 }

@@ -286,7 +286,7 @@ public sealed class AnalysisBuilder : IEventSink
     {
         FlushMinuteCache();
         // The history first (rare events only): the listeners SYN-flood lines name tell the direction of stalls.
-        var history = RareHistory.Replay(_rare.Runs, _last == DateTime.MinValue ? null : _last);
+        var history = RareHistory.Replay(_rare, _last == DateTime.MinValue ? null : _last);
         var ports = Listening.With(history.SynFloodListenerPorts);
         // Summing up a million episodes reads nothing the rest of the report touches: do it on the other core.
         var episodes = Task.Run(() => _episodes.Summarize(ports));

@@ -32,7 +32,17 @@ public static class DisruptionTimeline
     /// still down at <paramref name="logEnd"/> open until then. Events without a clock open none.
     /// </summary>
     public static IReadOnlyList<Disruption> From(IEnumerable<NetEvent> events, DateTime? logEnd)
-        => Merge(RareHistory.Replay([.. events.Where(e => Kinds.Contains(e.Kind)).Select(e => new RareRun(e, 1))], logEnd).Disruptions);
+    {
+        var rare = new RareRuns();
+        foreach (var ev in events)
+        {
+            if (Kinds.Contains(ev.Kind))
+            {
+                rare.AddWhole(ev, 1);
+            }
+        }
+        return Merge(RareHistory.Replay(rare, logEnd).Disruptions);
+    }
 
     /// <summary>Merges signal windows (any order) into disruptions sorted by start; windows without a clock are dropped.</summary>
     public static IReadOnlyList<Disruption> Merge(IEnumerable<(DateTime Start, DateTime End, string Cause, long Signals)> signals)

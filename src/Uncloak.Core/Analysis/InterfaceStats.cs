@@ -31,4 +31,9 @@ public sealed class InterfaceStats(string name)
     public List<DateTime> Hangs { get; } = [];
 
     internal DateTime? DownSince { get; set; }
+
+    /// <summary>The disruption cause of this interface's flaps, one string for all of them (a flapping NIC has hundreds of thousands).</summary>
+    internal string DownCause => _downCause ??= $"{Name} link down";
+
+    private string? _downCause;
 }

@@ -29,18 +29,35 @@ internal sealed class RareHistory
     /// <summary>How many lines the run being replayed stands for.</summary>
     public long RunCount { get; private set; } = 1;
 
-    /// <summary>Replays <paramref name="rare"/>, sorting it in place (no copy: it can hold hundreds of thousands of runs).</summary>
-    public static RareHistory Replay(List<RareRun> rare, DateTime? logEnd)
+    /// <summary>
+    /// Replays <paramref name="rare"/>'s runs and link lines as one sequence in time order, sorting both in place (no
+    /// copy: they can hold hundreds of thousands of entries).
+    /// </summary>
+    public static RareHistory Replay(RareRuns rare, DateTime? logEnd)
     {
         var h = new RareHistory();
-        rare.Sort(static (a, b) =>
+        rare.Runs.Sort(static (a, b) =>
         {
             int c = a.Start.CompareTo(b.Start);
             c = c != 0 ? c : a.Position.SourceId.CompareTo(b.Position.SourceId);
             return c != 0 ? c : a.Position.Offset.CompareTo(b.Position.Offset);
         });
-        foreach (ref readonly var run in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rare))
+        rare.Links.Sort(static (a, b) => LinkLine.Compare(a, b));
+        var runs = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rare.Runs);
+        var links = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rare.Links);
+        var nicLink = MessageFamilies.For(EventKind.NicLink);
+        int r = 0, l = 0;
+        while (r < runs.Length || l < links.Length)
         {
+            if (l < links.Length && (r == runs.Length || Before(links[l], runs[r])))
+            {
+                ref readonly var line = ref links[l++];
+                h.RunLast = line.Start;
+                h.RunCount = 1;
+                nicLink?.Replay(h, line.Event(rare.Devices[line.Device]), line.Start);
+                continue;
+            }
+            ref readonly var run = ref runs[r++];
             h.RunLast = run.Last;
             h.RunCount = run.Count;
             MessageFamilies.For(run.Kind)?.Replay(h, run.First, run.Start);
@@ -60,6 +77,14 @@ internal sealed class RareHistory
         h.Interfaces.AddRange(h._interfaces.Values.OrderBy(i => i.Name, StringComparer.Ordinal));
         h.Disruptions.Sort((a, b) => a.Start.CompareTo(b.Start));
         return h;
+    }
+
+    /// <summary>True when the link line comes before the run in the replay's order (time, source, offset).</summary>
+    private static bool Before(in LinkLine line, in RareRun run)
+    {
+        int c = line.Start.CompareTo(run.Start);
+        c = c != 0 ? c : line.SourceId.CompareTo(run.Position.SourceId);
+        return (c != 0 ? c : line.Offset.CompareTo(run.Position.Offset)) < 0;
     }
 
     /// <summary>

@@ -11,8 +11,9 @@ namespace Uncloak.Core.Analysis;
 /// (first event, last time, count). The report is the same as with every line kept: what these kinds add in the replay
 /// is a count (SYN-flood listeners) and a disruption window per line, and a run's windows are connected (each opens
 /// at most the merge gap after the previous one), so their merge is the run's hull whichever way the lines were split
-/// into runs (parallel readers, the store). Link, hang and watchdog lines are kept whole: their order pairs flaps and
-/// resets. Not thread-safe: one per reader.
+/// into runs (parallel readers, the store). Hang and watchdog lines are kept whole, and link lines one each in the
+/// compact <see cref="LinkLine"/> (a third of the size): their order pairs flaps and resets, and every flap is in the
+/// report. Not thread-safe: one per reader.
 /// </summary>
 internal sealed class RareRuns
 {
@@ -20,16 +21,28 @@ internal sealed class RareRuns
     public const int Limit = 200_000;
 
     private readonly Dictionary<RunKey, int> _open = [];
+    private readonly Dictionary<(string? Interface, string? Driver), int> _deviceIds = [];
+    private (string? Interface, string? Driver) _lastDevice;
+    private int _lastDeviceId = -1;
 
     public List<RareRun> Runs { get; } = [];
+
+    /// <summary>The NIC link lines, in the order read (<see cref="RareHistory.Replay"/> sorts them).</summary>
+    public List<LinkLine> Links { get; } = [];
+
+    /// <summary>The interfaces and drivers <see cref="LinkLine.Device"/> indexes.</summary>
+    public List<(string? Interface, string? Driver)> Devices { get; } = [];
+
+    /// <summary>Entries kept (runs and link lines), which <see cref="Limit"/> bounds.</summary>
+    public int Count => Runs.Count + Links.Count;
 
     public void Add(in NetEvent ev, long weight)
     {
         if (!Collapses(ev.Kind))
         {
-            if (Runs.Count < Limit)
+            if (Count < Limit)
             {
-                Runs.Add(new RareRun(ev, weight));
+                AddWhole(ev, weight);
             }
             return;
         }
@@ -46,7 +59,7 @@ internal sealed class RareRuns
                 return;
             }
         }
-        if (Runs.Count >= Limit)
+        if (Count >= Limit)
         {
             if (!exists)
             {
@@ -58,16 +71,62 @@ internal sealed class RareRuns
         Runs.Add(new RareRun(ev, weight));
     }
 
-    /// <summary>Takes in another reader's runs (they are not extended further).</summary>
+    /// <summary>Keeps the line as it is (no run, no limit): a link line compact, any other as a run of its own.</summary>
+    public void AddWhole(in NetEvent ev, long weight)
+    {
+        if (ev.Kind == EventKind.NicLink)
+        {
+            Links.Add(new LinkLine(ev, DeviceId(ev.Interface, ev.Driver)));
+        }
+        else
+        {
+            Runs.Add(new RareRun(ev, weight));
+        }
+    }
+
+    /// <summary>Takes in another reader's runs and link lines (they are not extended further).</summary>
     public void Merge(RareRuns other)
     {
-        // Grown by half, not doubled: the old array of hundreds of thousands of runs lives while the new one fills.
-        int needed = Runs.Count + other.Runs.Count;
-        if (needed > Runs.Capacity)
-        {
-            Runs.Capacity = Math.Max(needed, Runs.Capacity + Runs.Capacity / 2);
-        }
+        Reserve(Runs, other.Runs.Count);
         Runs.AddRange(other.Runs);
+        Reserve(Links, other.Links.Count);
+        var ids = new int[other.Devices.Count];
+        for (int i = 0; i < ids.Length; i++)
+        {
+            ids[i] = DeviceId(other.Devices[i].Interface, other.Devices[i].Driver);
+        }
+        foreach (ref readonly var line in CollectionsMarshal.AsSpan(other.Links))
+        {
+            Links.Add(line.WithDevice(ids[line.Device]));
+        }
+    }
+
+    // Grown by half, not doubled: the old array of hundreds of thousands of entries lives while the new one fills.
+    private static void Reserve<T>(List<T> list, int more)
+    {
+        int needed = list.Count + more;
+        if (needed > list.Capacity)
+        {
+            list.Capacity = Math.Max(needed, list.Capacity + list.Capacity / 2);
+        }
+    }
+
+    private int DeviceId(string? name, string? driver)
+    {
+        // A NIC's lines come in runs: the strings of the previous line are usually the very same objects.
+        if (_lastDeviceId >= 0 && ReferenceEquals(name, _lastDevice.Interface) && ReferenceEquals(driver, _lastDevice.Driver))
+        {
+            return _lastDeviceId;
+        }
+        ref int id = ref CollectionsMarshal.GetValueRefOrAddDefault(_deviceIds, (name, driver), out bool exists);
+        if (!exists)
+        {
+            id = Devices.Count;
+            Devices.Add((name, driver));
+        }
+        _lastDevice = (name, driver);
+        _lastDeviceId = id;
+        return id;
     }
 
     /// <summary>Kinds whose replay only counts and opens a disruption per line.</summary>

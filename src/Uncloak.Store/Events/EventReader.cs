@@ -6,7 +6,7 @@ namespace Uncloak.Store.Events;
 /// <summary>Reads stored events and aggregates back, so reports can be built from the store alone.</summary>
 public static class EventReader
 {
-    private const string Columns = "SELECT source_id, offset, time_ms, kind, peer, local_port, body, text, coalesce(weight, 1), last_clock FROM events LEFT JOIN event_runs USING (source_id, offset) ";
+    private const string Columns = "SELECT source_id, offset, time_ms, kind, peer, local_port, body, text, coalesce(weight, 1), last_clock, lines FROM events LEFT JOIN event_runs USING (source_id, offset) LEFT JOIN event_lines USING (source_id, offset) ";
 
     public static IEnumerable<StoredEvent> ReadAll(SqliteStore store)
     {
@@ -76,6 +76,16 @@ public static class EventReader
                 text = Core.Messages.TreasonMessage.Text(ev);
             }
             long weight = r.GetInt64(8);
+            if (!r.IsDBNull(10))
+            {
+                // A run of link lines (LinkRuns): every line comes back, the first with its text.
+                yield return new StoredEvent(ev, 1, text);
+                foreach (var line in LinkLines.Read((byte[])r[10], ev, ev.HasTime ? r.GetInt64(2) : ev.UptimeMicros))
+                {
+                    yield return new StoredEvent(line, 1, null);
+                }
+                continue;
+            }
             if (weight > 1 && !r.IsDBNull(9))
             {
                 // A run (EventRuns): its first line stands for all but the last, which comes back at its own time so

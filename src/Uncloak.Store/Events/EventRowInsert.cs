@@ -12,14 +12,19 @@ internal sealed class EventRowInsert(SqliteConnection connection) : IDisposable
     private readonly SqliteStatement _run = new(connection,
         "INSERT OR IGNORE INTO event_runs(source_id, offset, weight, last_clock) VALUES (?1, ?2, ?3, ?4)");
 
+    private readonly SqliteStatement _lines = new(connection,
+        "INSERT OR IGNORE INTO event_lines(source_id, offset, lines) VALUES (?1, ?2, ?3)");
+
     /// <summary>Inserts the row; false when a row with its key was there already (ignored).</summary>
-    public bool Insert(in NetEvent ev, string? text) => Insert(ev, text, 1, null);
+    public bool Insert(in NetEvent ev, string? text) => Insert(ev, text, 1, null, default);
 
     /// <summary>
     /// Inserts a row standing for <paramref name="weight"/> lines, the last at <paramref name="lastClock"/>
-    /// (<see cref="EventRuns.Clock"/>; null for a single line): the count goes to <c>event_runs</c>; false when a row with its key was there already.
+    /// (<see cref="EventRuns.Clock"/>; null for a single line): the count goes to <c>event_runs</c>, the encoded
+    /// <paramref name="lines"/> after the first of a link run to <c>event_lines</c> (<see cref="LinkRuns"/>; empty otherwise); false when a row
+    /// with its key was there already.
     /// </summary>
-    public bool Insert(in NetEvent ev, string? text, long weight, long? lastClock)
+    public bool Insert(in NetEvent ev, string? text, long weight, long? lastClock, ReadOnlySpan<byte> lines)
     {
         Span<byte> address = stackalloc byte[16];
         Span<byte> body = stackalloc byte[EventPacking.MaxLength];
@@ -64,6 +69,13 @@ internal sealed class EventRowInsert(SqliteConnection connection) : IDisposable
             _run.Bind(3, weight);
             _run.Bind(4, last);
             _run.ExecuteChanges();
+            if (!lines.IsEmpty)
+            {
+                _lines.Bind(1, ev.Position.SourceId);
+                _lines.Bind(2, ev.Position.Offset);
+                _lines.Bind(3, lines);
+                _lines.ExecuteChanges();
+            }
         }
         return true;
     }
@@ -72,5 +84,6 @@ internal sealed class EventRowInsert(SqliteConnection connection) : IDisposable
     {
         _insert.Dispose();
         _run.Dispose();
+        _lines.Dispose();
     }
 }

@@ -11,7 +11,7 @@ namespace Uncloak.Store.Events;
 /// with their first and last minute — because rows would cap throughput and nobody asks about the 40,000th SYN to
 /// port 22 by itself. Readers count those aggregates on their own threads (<see cref="AddRollups"/>); aggregated
 /// kinds queued as events are counted here. Runs of repetitive rare lines come collapsed by the readers
-/// (<see cref="EventRuns"/>): a row each, with its weight. Idempotent: events below the source's stored mark are skipped, rows are
+/// (<see cref="EventRuns"/>, <see cref="LinkRuns"/>): a row each, with its weight. Idempotent: events below the source's stored mark are skipped, rows are
 /// keyed by (source, offset).
 /// </summary>
 public sealed class EventWriter : IDisposable
@@ -144,7 +144,7 @@ public sealed class EventWriter : IDisposable
                         _rollups.Add(ev);
                         continue;
                     }
-                    if (insert.Insert(ev, stored.Text, stored.Weight, stored.LastClock) && ev.HasTime)
+                    if (insert.Insert(ev, stored.Text, stored.Weight, stored.LastClock, stored.Lines.Span) && ev.HasTime)
                     {
                         _timeline.Add(TimelineCounts.UnixMinute(ev.Time), ev.Kind, stored.Weight);
                     }

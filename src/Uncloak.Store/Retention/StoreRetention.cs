@@ -110,6 +110,8 @@ public static class StoreRetention
         int n = cmd.ExecuteNonQuery();
         cmd.CommandText = "DELETE FROM event_runs WHERE source_id = $s AND offset <= $last";
         cmd.ExecuteNonQuery();
+        cmd.CommandText = "DELETE FROM event_lines WHERE source_id = $s AND offset <= $last";
+        cmd.ExecuteNonQuery();
         tx.Commit();
         return n;
     }

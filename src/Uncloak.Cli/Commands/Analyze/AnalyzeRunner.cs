@@ -398,7 +398,8 @@ public static partial class AnalyzeRunner
     /// <summary>
     /// Feeds one builder and the store. Firewall lines are counted into this reader's own aggregates (handed to the
     /// writer at <see cref="Flush"/>); the rare events go to the writer as rows in whole batches, so several sinks can
-    /// feed one writer from parallel readers; runs of repetitive rare lines are collapsed here (<see cref="EventRuns"/>),
+    /// feed one writer from parallel readers; runs of repetitive rare lines and of link lines are collapsed here
+    /// (<see cref="EventRuns"/>, <see cref="LinkRuns"/>),
     /// so their text is copied once per run. Message text is copied only for rows that cannot rebuild it: treason rows
     /// rebuild theirs from their fields (TreasonMessage.Text).
     /// </summary>
@@ -407,6 +408,7 @@ public static partial class AnalyzeRunner
         private List<StoredEvent>? _batch;
         private RollupAggregator _rollups = new();
         private readonly EventRuns _runs = new();
+        private readonly LinkRuns _links = new();
 
         public void Add(in NetEvent ev, ReadOnlySpan<byte> message)
         {
@@ -423,6 +425,14 @@ public static partial class AnalyzeRunner
             if (EventRuns.Collapses(ev.Kind) && _runs.Add(ev, message))
             {
                 if (_runs.Count >= EventRuns.Limit)
+                {
+                    AddRuns();
+                }
+                return;
+            }
+            if (ev.Kind == EventKind.NicLink && _links.Add(ev, message))
+            {
+                if (_links.Count >= LinkRuns.Limit)
                 {
                     AddRuns();
                 }
@@ -445,6 +455,10 @@ public static partial class AnalyzeRunner
         private void AddRuns()
         {
             foreach (var row in _runs.Drain())
+            {
+                Queue(row);
+            }
+            foreach (var row in _links.Drain())
             {
                 Queue(row);
             }

@@ -106,7 +106,7 @@ public sealed class NicLinkFamily : MessageFamily
                     nic.Flaps.Add(new LinkFlap(nic.Name, down, time));
                     if (down != default && time != default)
                     {
-                        history.Disruptions.Add((down, time, $"{nic.Name} link down", 1));
+                        history.Disruptions.Add((down, time, nic.DownCause, 1));
                     }
                     nic.DownSince = null;
                 }

@@ -63,6 +63,16 @@ public sealed class DenseStoreTests : IDisposable
         return (r.GetInt64(0), r.GetInt64(1));
     }
 
+    private long LinkRows()
+    {
+        using var c = new SqliteConnection($"Data Source={Db};Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT count(*) FROM events WHERE kind = $k";
+        cmd.Parameters.AddWithValue("$k", (int)EventKind.NicLink);
+        return (long)cmd.ExecuteScalar()!;
+    }
+
     [Theory]
     [InlineData("kern-dense.log")]
     [InlineData("dmesg-dense.log")]
@@ -80,6 +90,11 @@ public sealed class DenseStoreTests : IDisposable
         Assert.Equal(events, weight);
         // Thousands of those lines became a few rows per minute: far fewer rows than lines.
         Assert.True(rows < events - collapsed / 2, $"{rows:N0} rows for {events:N0} events of which {collapsed:N0} collapse");
+
+        // The link lines of one interface and minute are one row too, each line read back (the flaps above pair as before).
+        long links = fromFile.GetProperty("events").GetProperty("nic_link").GetInt64();
+        long linkRows = LinkRows();
+        Assert.True(links > 2000 && linkRows * 4 < links, $"{linkRows:N0} link rows for {links:N0} link lines");
 
         // Read again: nothing added, the report unchanged.
         Analyze(log);

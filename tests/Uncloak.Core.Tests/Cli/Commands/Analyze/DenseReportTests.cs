@@ -1,0 +1,67 @@
+using System.IO.Compression;
+using System.Text.Json;
+using Xunit;
+
+namespace Uncloak.Core.Tests.Cli;
+
+/// <summary>
+/// Issue 18, item 6: the analysis keeps NIC link lines compact (<c>LinkLine</c>) instead of as whole rare-event entries.
+/// The reports must be the ones the build before that change wrote: <c>fixtures/dense/*.report.json.gz</c> are its
+/// <c>analyze --json --no-store</c> output on the dense logs and on every NIC sample line (links of many drivers with
+/// hangs and watchdog resets among them, see fixtures/dense/README.md).
+/// </summary>
+public sealed class DenseReportTests : IDisposable
+{
+    private readonly string _dir = CliRun.TempDir();
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    // The reports were written on 2026-12-04; the logs' syslog lines have no year, which the file's time anchors.
+    private static readonly DateTime Written = new(2026, 12, 4, 20, 0, 0, DateTimeKind.Utc);
+
+    private static readonly string[] Sections =
+        ["lines", "malformed", "clock", "first", "last", "events", "distinct_peers", "peers", "local_ports", "treason", "interfaces",
+         "syn_flood_listeners", "suppressed_messages", "timeline", "disruptions", "attacks", "findings"];
+
+    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "fixtures", "dense", name);
+
+    private string Log(string name)
+    {
+        var log = Path.Combine(_dir, name);
+        if (File.Exists(Fixture(name + ".gz")))
+        {
+            using var input = new GZipStream(File.OpenRead(Fixture(name + ".gz")), CompressionMode.Decompress);
+            using var output = File.Create(log);
+            input.CopyTo(output);
+        }
+        else
+        {
+            File.Copy(Fixture(name), log);
+        }
+        File.SetLastWriteTimeUtc(log, Written);
+        return log;
+    }
+
+    private static JsonElement Before(string name)
+    {
+        using var input = new GZipStream(File.OpenRead(Fixture(Path.ChangeExtension(name, ".report.json.gz"))), CompressionMode.Decompress);
+        return JsonDocument.Parse(input).RootElement.Clone();
+    }
+
+    [Theory]
+    [InlineData("kern-dense.log")]
+    [InlineData("dmesg-dense.log")]
+    [InlineData("nic-mixed.log")]
+    public void The_report_is_the_one_written_before_link_lines_were_kept_compact(string name)
+    {
+        var run = CliRun.Run("analyze", "--json", "--no-store", Log(name));
+        Assert.True(run.ExitCode is 0 or 1, run.Error);
+        var now = CliRun.Json(run.Output);
+        var before = Before(name);
+        Assert.True(before.GetProperty("interfaces").GetArrayLength() >= 4);
+        foreach (var section in Sections)
+        {
+            Assert.Equal(before.GetProperty(section).GetRawText(), now.GetProperty(section).GetRawText());
+        }
+    }
+}
