@@ -27,7 +27,8 @@ public static class CaptureCommand
         var command = new Command("capture",
             "Capture an incident bundle of this host now and say where a fault would be: a baseline (counters, qdiscs, links, NIC " +
             "statistics), N seconds, then the moment with the socket table (sock_diag with tcp_info), listener queues, counters, " +
-            "sockstat, conntrack, softnet_stat, tc -s qdisc, ip -s -s link, ip neigh, ip route and ethtool -S per interface. " +
+            "sockstat, conntrack, softnet_stat, qdisc statistics (rtnetlink RTM_GETQDISC, written as tc -s qdisc text; tc only " +
+            "when that fails), ip -s -s link, ip neigh, ip route and ethtool -S per interface. " +
             "The capture runs niced, each tool with a time limit, the bundle within the config's max_bundle_bytes. Without --out " +
             "the bundle goes to the incidents folder and into 'uncloak incidents'. Needs root.\n\n" +
             "Exit codes: 0 captured and nothing points at a layer, 1 captured and a layer is named, 2 bad option or config, " +
