@@ -8,7 +8,7 @@ namespace Uncloak.Core.Routing;
 /// Decodes rtnetlink dump replies (<c>RTM_NEWROUTE</c>, <c>RTM_NEWNEIGH</c>): walks the <c>nlmsghdr</c>s of a datagram
 /// and the <c>rtattr</c>s of each message. Malformed messages are counted in <see cref="Malformed"/> and skipped, never thrown.
 /// </summary>
-public sealed class RtnetlinkReader
+public sealed partial class RtnetlinkReader
 {
     private const int NlmsghdrSize = SockDiag.NlmsghdrSize;
 
@@ -20,13 +20,16 @@ public sealed class RtnetlinkReader
 
     /// <summary>Decodes one datagram of a route dump into <paramref name="routes"/>; messages of another sequence are skipped.</summary>
     public SockDiagStatus ReadRoutes(ReadOnlySpan<byte> datagram, List<RouteEntry> routes, uint sequence)
-        => Walk(datagram, sequence, Rtnetlink.RTM_NEWROUTE, routes, null);
+        => Walk(datagram, sequence, Rtnetlink.RTM_NEWROUTE, m => TryReadRoute(m, routes));
 
     /// <summary>Decodes one datagram of a neighbour dump into <paramref name="neighbours"/>; messages of another sequence are skipped.</summary>
     public SockDiagStatus ReadNeighbours(ReadOnlySpan<byte> datagram, List<NeighbourRecord> neighbours, uint sequence)
-        => Walk(datagram, sequence, Rtnetlink.RTM_NEWNEIGH, null, neighbours);
+        => Walk(datagram, sequence, Rtnetlink.RTM_NEWNEIGH, m => TryReadNeighbour(m, neighbours));
 
-    private SockDiagStatus Walk(ReadOnlySpan<byte> datagram, uint sequence, ushort wanted, List<RouteEntry>? routes, List<NeighbourRecord>? neighbours)
+    /// <summary>Reads one message's payload; false when it is malformed.</summary>
+    private delegate bool MessageReader(ReadOnlySpan<byte> message);
+
+    private SockDiagStatus Walk(ReadOnlySpan<byte> datagram, uint sequence, ushort wanted, MessageReader read)
     {
         while (datagram.Length >= NlmsghdrSize)
         {
@@ -53,8 +56,7 @@ public sealed class RtnetlinkReader
             }
             if (ours && type == wanted)
             {
-                bool ok = routes is not null ? TryReadRoute(payload, routes) : TryReadNeighbour(payload, neighbours!);
-                if (!ok)
+                if (!read(payload))
                 {
                     Malformed++;
                 }
@@ -151,7 +153,7 @@ public sealed class RtnetlinkReader
     }
 
     /// <summary>The next <c>rtattr</c>; <paramref name="bad"/> when its length does not fit (the message is then malformed).</summary>
-    private static bool TryNextAttribute(ref ReadOnlySpan<byte> attributes, out ushort kind, out ReadOnlySpan<byte> value, out bool bad)
+    private static bool TryNextAttribute(scoped ref ReadOnlySpan<byte> attributes, out ushort kind, out ReadOnlySpan<byte> value, out bool bad)
     {
         kind = 0;
         value = default;

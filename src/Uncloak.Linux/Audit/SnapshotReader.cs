@@ -228,29 +228,40 @@ public sealed class SnapshotReader
     }
 
     /// <summary>
-    /// The qdiscs with their statistics, in the text the capture's bundles hold and the dump parser reads: live, the
-    /// output of <c>tc -s qdisc show</c> (run with an argument array, in the caller's network namespace; the capture
-    /// uses the same tool — an rtnetlink RTM_GETQDISC reader would replace both); fixture trees, ROOT/tc/qdisc.txt.
-    /// Null with the reason when there is no reading; lines tc printed that the parser does not know are ignored.
+    /// The qdiscs with their statistics: live, an rtnetlink RTM_GETQDISC dump in the caller's network namespace (as the
+    /// capture reads them), and <c>tc -s qdisc show</c> (an argument array) only when that dump fails; fixture trees,
+    /// ROOT/tc/qdisc.txt in tc's text. Null with the reason when there is no reading; lines tc printed that the parser
+    /// does not know are ignored.
     /// </summary>
     private (List<QdiscStats>?, string?) ReadQdiscs()
     {
         string text;
         if (IsHostRoot)
         {
+            string netlinkFailure;
+            try
+            {
+                using var client = Routing.RouteClient.Open();
+                return (client.Qdiscs(), null);
+            }
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
+            {
+                // A kernel or policy refusing rtnetlink (or a dump that never ends): tc may still answer.
+                netlinkFailure = "rtnetlink qdisc dump: " + e.Message + "; ";
+            }
             try
             {
                 var result = Processes.CommandRunner.Run("tc", ["-s", "qdisc", "show"], TimeSpan.FromSeconds(5));
                 if (!result.Ok)
                 {
-                    return (null, result.TimedOut ? "tc -s qdisc show: no answer within 5 s" : $"tc -s qdisc show: exit {result.ExitCode}: {result.Error.Trim()}");
+                    return (null, netlinkFailure + (result.TimedOut ? "tc -s qdisc show: no answer within 5 s" : $"tc -s qdisc show: exit {result.ExitCode}: {result.Error.Trim()}"));
                 }
                 text = result.Output;
             }
             catch (Processes.CommandException e)
             {
                 // iproute2 not installed: the shaper checks say they could not judge.
-                return (null, "tc -s qdisc show: " + e.Message);
+                return (null, netlinkFailure + "tc -s qdisc show: " + e.Message);
             }
         }
         else if (ReadText("tc/qdisc.txt") is { } fixture)

@@ -14,8 +14,10 @@ namespace Uncloak.Linux.Forensics;
 /// <summary>
 /// Takes one phase of an incident from the live host: the socket table (sock_diag with tcp_info, as <c>ss -tinoe</c>
 /// text) and the listeners' queues, the counters (<c>nstat -az</c> text from /proc/net/netstat and snmp), sockstat,
-/// conntrack count/max and per-CPU stats, softnet_stat, and the tools' own output for what has no cheap kernel reader
-/// here (<c>tc -s qdisc</c>, <c>ip -s -s link</c>, <c>ip neigh</c>, <c>ip route</c>, <c>ethtool -S</c> per interface).
+/// conntrack count/max and per-CPU stats, softnet_stat, the qdiscs with their statistics over rtnetlink (written as
+/// <c>tc -s qdisc</c> text; <c>tc</c> itself only when the netlink dump fails, noted as a problem), and the tools' own
+/// output for what has no cheap kernel reader here (<c>ip -s -s link</c>, <c>ip neigh</c>, <c>ip route</c>,
+/// <c>ethtool -S</c> per interface).
 /// Every file is in the format the dump parsers read, so a bundle is analysed like a forum post.
 /// </summary>
 /// <remarks>
@@ -101,7 +103,7 @@ public sealed class IncidentCapture
         AddProcFile(Add, "softnet_stat.txt", ["softnet_stat"]);
         AddConntrack(Add);
         string? links = Tool(Add, problems, "ip-link.txt", "ip", "-s", "-s", "link", "show");
-        Tool(Add, problems, "tc.txt", "tc", "-s", "qdisc", "show");
+        CaptureQdiscs(Add, problems);
         Tool(Add, problems, "neigh.txt", "ip", "neigh", "show");
         Tool(Add, problems, "route.txt", "ip", "route", "show", "table", "all");
         if (links is not null)
@@ -141,6 +143,30 @@ public sealed class IncidentCapture
         {
             problems.Add("socket table: " + e.Message);
         }
+    }
+
+    /// <summary>
+    /// tc.txt from an RTM_GETQDISC dump, in tc's text so every bundle reads alike; when rtnetlink fails, from
+    /// <c>tc -s qdisc show</c>, with the reason noted so the bundle says which one wrote the file.
+    /// </summary>
+    private void CaptureQdiscs(Action<string, string> add, List<string> problems)
+    {
+        try
+        {
+            using var client = Routing.RouteClient.Open();
+            var skipped = new List<string>();
+            var qdiscs = client.Qdiscs(skipped);
+            problems.AddRange(skipped.Select(p => "tc.txt: " + p));
+            var text = new StringWriter();
+            TcQdiscText.Write(text, qdiscs);
+            add("tc.txt", text.ToString());
+            return;
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
+        {
+            problems.Add($"tc.txt: rtnetlink qdisc dump failed ({e.Message}); read with tc -s qdisc show instead");
+        }
+        Tool(add, problems, "tc.txt", "tc", "-s", "qdisc", "show");
     }
 
     private void CaptureCounters(Action<string, string> add, List<string> problems)

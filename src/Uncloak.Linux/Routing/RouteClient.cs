@@ -1,13 +1,14 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Uncloak.Core.Forensics.Dumps;
 using Uncloak.Core.Routing;
 using Uncloak.Core.Sockets;
 
 namespace Uncloak.Linux.Routing;
 
 /// <summary>
-/// A NETLINK_ROUTE socket: dumps the route and neighbour tables (what <c>ip route</c> and <c>ip neigh</c> show, without
-/// running them). It talks to the network namespace of the thread that opened it. Not thread-safe; one request at a time.
+/// A NETLINK_ROUTE socket: dumps the route, neighbour and qdisc tables (what <c>ip route</c>, <c>ip neigh</c> and
+/// <c>tc -s qdisc</c> show, without running them). It talks to the network namespace of the thread that opened it. Not thread-safe; one request at a time.
 /// </summary>
 public sealed class RouteClient : IDisposable
 {
@@ -58,14 +59,44 @@ public sealed class RouteClient : IDisposable
         return neighbours;
     }
 
+    /// <summary>
+    /// Every qdisc of every interface with its statistics (<c>RTM_GETQDISC</c>, as <c>tc -s qdisc show</c>), named by
+    /// interface. <paramref name="problems"/> gets what was skipped in malformed messages; an error of the dump throws
+    /// <see cref="IOException"/> (the caller falls back to tc).
+    /// </summary>
+    public List<QdiscStats> Qdiscs(List<string>? problems = null, Action<ReadOnlySpan<byte>>? tap = null)
+    {
+        var qdiscs = new List<QdiscStats>();
+        var reader = new RtnetlinkReader();
+        // Names are looked up on this thread, which is in the socket's namespace (the contract of Open).
+        var names = new Dictionary<int, string?>();
+        string? Name(int ifindex)
+        {
+            if (!names.TryGetValue(ifindex, out var name))
+            {
+                names[ifindex] = name = Interop.Libc.InterfaceName(ifindex);
+            }
+            return name;
+        }
+        Dump(Rtnetlink.RTM_GETQDISC, 0, tap, (datagram, seq) => reader.ReadQdiscs(datagram, qdiscs, seq, Name), reader);
+        problems?.AddRange(reader.Problems);
+        if (reader.Malformed > reader.Problems.Count)
+        {
+            problems?.Add($"{reader.Malformed - reader.Problems.Count} more malformed qdisc messages or attributes skipped");
+        }
+        return qdiscs;
+    }
+
     private delegate SockDiagStatus DatagramReader(ReadOnlySpan<byte> datagram, uint sequence);
 
     private void Dump(ushort type, byte family, Action<ReadOnlySpan<byte>>? tap, DatagramReader read, RtnetlinkReader reader)
     {
         uint sequence = ++_sequence;
-        Span<byte> request = stackalloc byte[Rtnetlink.RequestSize];
-        Rtnetlink.WriteDumpRequest(request, type, family, sequence);
-        _socket.Send(request);
+        Span<byte> request = stackalloc byte[Rtnetlink.QdiscRequestSize];
+        int length = type == Rtnetlink.RTM_GETQDISC
+            ? Rtnetlink.WriteQdiscDumpRequest(request, sequence)
+            : Rtnetlink.WriteDumpRequest(request, type, family, sequence);
+        _socket.Send(request[..length]);
         // Bounded: a dump of a table this size never needs more datagrams; a kernel that keeps sending is a bug to stop at.
         for (int i = 0; i < 100_000; i++)
         {

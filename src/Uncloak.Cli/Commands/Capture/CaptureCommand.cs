@@ -29,7 +29,8 @@ public static class CaptureCommand
         var command = new Command("capture",
             "Capture an incident bundle of this host now and say where a fault would be: a baseline (counters, qdiscs, links, NIC " +
             "statistics), N seconds, then the moment with the socket table (sock_diag with tcp_info), listener queues, counters, " +
-            "sockstat, conntrack, softnet_stat, tc -s qdisc, ip -s -s link, ip neigh, ip route and ethtool -S per interface; " +
+            "sockstat, conntrack, softnet_stat, qdisc statistics (rtnetlink RTM_GETQDISC, written as tc -s qdisc text; tc only " +
+            "when that fails), ip -s -s link, ip neigh, ip route and ethtool -S per interface; " +
             "during the N seconds the packet ring (forensics: packets: in uncloak.yaml; TCP headers on the service ports by " +
             "default) keeps the wire, written as packets.pcapng. " +
             "The capture runs niced, each tool with a time limit, the bundle within the config's max_bundle_bytes. Without --out " +

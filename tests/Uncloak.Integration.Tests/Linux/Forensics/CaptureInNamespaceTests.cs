@@ -55,7 +55,9 @@ public sealed class CaptureInNamespaceTests
             Assert.Contains(sockets, s => s.State == Uncloak.Core.Sockets.TcpState.Listen && s.Id.LocalPort == port && s.Id.Local.ToString() == "198.18.42.1" && s.WQueue == 7);
             Assert.Contains($"198.18.42.1:{port} 0 7 0 -", Text("during/listeners.txt"), StringComparison.Ordinal);
             var qdiscs = DumpReader.Read(Encoding.UTF8.GetBytes(Text("during/tc.txt"))).Qdiscs;
-            Assert.Contains(qdiscs, q => q.Kind == "tbf" && q.Device == "fcap0");
+            // Read over rtnetlink inside the namespace: the tbf's limit in bytes (tc itself prints a latency there); burst 32kbit is 4 KiB.
+            Assert.Contains(qdiscs, q => q.Kind == "tbf" && q.Device == "fcap0" && q.HasStatistics
+                && q.Options.StartsWith("rate 1Mbit burst 4096b limit ", StringComparison.Ordinal));
             // The tools ran inside the namespace: only its own links, none of the host's.
             var links = DumpReader.Read(Encoding.UTF8.GetBytes(Text("during/ip-link.txt"))).Links.Select(l => l.Name).Order(StringComparer.Ordinal);
             Assert.Equal(["fcap0", "fcap1", "lo"], links);
