@@ -12,6 +12,8 @@
 #   PART=capture|analyze (default both), KEEP_DUMP=FILE, NO_BUILD=1 (use the Release build there is), UC_BENCH_PAUSE=SECONDS (see the end)
 #   AOT=1 bench/forensics/run.sh ...    also times the shipped Native AOT build (packaging/publish.sh to /tmp/uc-bench-forensics-aot,
 #                                       or AOT_DIR=DIR for one published already)
+#   BASE_AOT_DIR=DIR                    also times another published build (e.g. main's) in the same rounds (capture part)
+#   NO_JIT=1                            leaves the JIT build out
 #
 # Addresses: 198.19.78.1 (server) and 198.19.78.10-16 (clients), inside 198.18.0.0/15; port 8080.
 set -euo pipefail
@@ -53,8 +55,10 @@ if [ "${AOT:-0}" = 1 ]; then
   fi
   AOT_BIN="$AOT_DIR/uncloak"
 fi
-builds=(jit); [ -n "$AOT_BIN" ] && builds+=(aot)
-run_of() { if [ "$1" = aot ]; then echo "$AOT_BIN"; else echo "${JIT[*]}"; fi; }
+builds=(); [ "${NO_JIT:-0}" = 1 ] || builds+=(jit); [ -n "$AOT_BIN" ] && builds+=(aot)
+# BASE_AOT_DIR=DIR: another published build (main's) timed in the same rounds, alternating, for side-by-side ratios.
+[ -n "${BASE_AOT_DIR:-}" ] && builds+=(base)
+run_of() { case "$1" in aot) echo "$AOT_BIN" ;; base) echo "$BASE_AOT_DIR/uncloak" ;; *) echo "${JIT[*]}" ;; esac; }
 
 ip netns add "$S"; ip netns add "$P"
 ip link add ucfs netns "$S" type veth peer name ucfp netns "$P"
@@ -103,7 +107,7 @@ for r in $(seq "$RUNS"); do
   for b in "${builds[@]}"; do
     out="$WORK/bundles-$b-$r"; mkdir -p "$out"
     # shellcheck disable=SC2046
-    figures=$(t $(run_of "$b") capture --seconds 0 --out "$out" --db "$WORK/capture.db" --json)
+    figures=$(t $(run_of "$b") capture --seconds 0 --out "$out" --db "$WORK/capture-$b.db" --json)  # one store per build: their schema versions may differ
     ss_txt=$(find "$out" -path '*/during/ss.txt' | head -n 1)
     if [ -n "$ss_txt" ]; then
       held=$(grep -c '^ESTAB' "$ss_txt" || true)

@@ -37,6 +37,7 @@ public static class DumpReader
         var evidence = into ?? new DumpEvidence();
         DumpParser? parser = null;
         string device = "";
+        bool reserved = false;
         while (!text.IsEmpty)
         {
             int nl = text.IndexOf((byte)'\n');
@@ -56,6 +57,12 @@ public static class DumpReader
             {
                 parser = Create(kind, evidence, device);
                 evidence.Saw(kind);
+                if (kind == DumpKind.Ss && !reserved)
+                {
+                    // Once per text: a paste alternating ss lines with others would otherwise rescan the rest each time.
+                    reserved = true;
+                    ReserveSockets(evidence, line, text);
+                }
             }
             else if (parser is null && CommandHint(line) is { } hint)
             {
@@ -88,6 +95,28 @@ public static class DumpReader
             }
         }
         return evidence;
+    }
+
+    /// <summary>
+    /// Sizes the socket list once from the lines that can still hold a socket (<paramref name="first"/> and every later
+    /// line not indented: ss indents its tcp_info lines), so a 100,000-socket table is not grown by doubling, which held
+    /// an old and a new array (≈ 1.5× the records) at the peak. An over-count (other dumps pasted after it) costs one
+    /// record per such line, bounded by <see cref="DumpEvidence.MaxSockets"/>.
+    /// </summary>
+    private static void ReserveSockets(DumpEvidence evidence, ReadOnlySpan<byte> first, ReadOnlySpan<byte> rest)
+    {
+        int room = DumpEvidence.MaxSockets - evidence.Sockets.Count;
+        int lines = IsBlank(first) ? 0 : 1;
+        while (lines < room && !rest.IsEmpty)
+        {
+            if (rest[0] is not ((byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r'))
+            {
+                lines++;
+            }
+            int nl = rest.IndexOf((byte)'\n');
+            rest = nl < 0 ? default : rest[(nl + 1)..];
+        }
+        evidence.Sockets.EnsureCapacity(evidence.Sockets.Count + Math.Min(lines, room));
     }
 
     private static void Malformed(DumpEvidence evidence)

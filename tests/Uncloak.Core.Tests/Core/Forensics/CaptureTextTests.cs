@@ -19,6 +19,24 @@ public sealed class CaptureTextTests
 
     private static DumpEvidence Parse(string text) => DumpReader.Read(Encoding.UTF8.GetBytes(text));
 
+    [Fact]
+    public void A_large_ss_table_is_read_into_a_list_sized_once_not_grown_by_doubling()
+    {
+        // Issue 12, capture < 100 MB for 100,000 sockets: a list grown by doubling held up to 1.5x the records at its peak.
+        var sample = DumpReader.Read(File.ReadAllBytes(Path.Combine(Dumps, "ss-tinoe-iproute2-6.1.txt"))).Sockets;
+        Assert.NotEmpty(sample);
+        var table = Enumerable.Range(0, 5000).Select(i => sample[i % sample.Count]).ToList();
+        var text = SsText.ToUtf8(table, table.Count, out long left);
+        Assert.Equal(0, left);
+
+        var back = DumpReader.Read(text);
+
+        Assert.Equal(0, back.Malformed);
+        Assert.Equal(table.Count, back.Sockets.Count);
+        // One slot per unindented line: the sockets and ss's header line.
+        Assert.Equal(table.Count + 1, back.Sockets.Capacity);
+    }
+
     [Theory]
     [InlineData("ss-tinoe-iproute2-6.1.txt")]
     [InlineData("ss-tinoe-iproute2-4.9.txt")]
