@@ -36,6 +36,17 @@ public static class BanSetPlan
     }
 
     /// <summary>
+    /// <see cref="Desired(IReadOnlyDictionary{BanTarget, DateTimeOffset})"/> without the copy, for a caller that owns
+    /// <paramref name="inForce"/>: its covered prefixes are removed and the same dictionary is returned.
+    /// </summary>
+    public static Dictionary<BanTarget, DateTimeOffset> DropCovered(Dictionary<BanTarget, DateTimeOffset> inForce)
+    {
+        ArgumentNullException.ThrowIfNull(inForce);
+        RemoveCovered(inForce);
+        return inForce;
+    }
+
+    /// <summary>
     /// The changes from <paramref name="current"/> to <paramref name="desired"/>: elements to add (missing, or
     /// whose expiry moved by more than <paramref name="slack"/>) and targets to delete (not desired).
     /// An element whose expiry changed is deleted and re-added, since adding an existing element keeps its old timeout.

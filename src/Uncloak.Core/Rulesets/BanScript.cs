@@ -17,16 +17,41 @@ public static class BanScript
     /// <summary>One transaction: optionally (re)create the table, sets and chain, then delete and add elements.</summary>
     public static byte[] Render(bool withSkeleton, IReadOnlyCollection<BanTarget> delete, IReadOnlyCollection<BanElement> add, DateTimeOffset now)
     {
-        var w = new ArrayBufferWriter<byte>(1024 + (add.Count + (2 * delete.Count)) * 32);
+        ArgumentNullException.ThrowIfNull(delete);
+        ArgumentNullException.ThrowIfNull(add);
+        // Sized once for the longest IPv4 host form ("255.255.255.255 timeout 604800s, " is 34 bytes): at 100,000
+        // elements a growing buffer copied and faulted in megabytes again just before the kernel call.
+        var w = new ArrayBufferWriter<byte>(1024 + (add.Count + (2 * delete.Count)) * 40);
         if (withSkeleton)
         {
             WriteSkeleton(w);
         }
         // Deleting an element the kernel does not hold fails the whole transaction, so each delete is preceded by an
         // add of the same element with a one-second timeout: "make sure it exists, then remove it" always succeeds.
-        WriteElements(w, "add", delete.Select(t => (t, 1L)), withTimeout: true);
-        WriteElements(w, "delete", delete.Select(t => (t, 0L)), withTimeout: false);
-        WriteElements(w, "add", add.Select(e => (e.Target, e.TimeoutSeconds(now))), withTimeout: true);
+        // One command per set, in the sets' fixed order (the JSON renderer's order, so both batches read alike); each
+        // set is a pass over the elements, so nothing is grouped into lists first.
+        for (int set = 0; set < BanSets.All.Count; set++)
+        {
+            WriteTargets(w, "add", set, delete, timeout: 1);
+        }
+        for (int set = 0; set < BanSets.All.Count; set++)
+        {
+            WriteTargets(w, "delete", set, delete, timeout: null);
+        }
+        for (int set = 0; set < BanSets.All.Count; set++)
+        {
+            bool open = false;
+            foreach (var e in add)
+            {
+                if (SetIndex(e.Target) == set)
+                {
+                    Separate(w, "add", set, ref open);
+                    WriteTarget(w, e.Target);
+                    WriteTimeout(w, e.TimeoutSeconds(now));
+                }
+            }
+            Close(w, open);
+        }
         return w.WrittenSpan.ToArray();
     }
 
@@ -66,39 +91,49 @@ public static class BanScript
         }
     }
 
-    private static void WriteElements(ArrayBufferWriter<byte> w, string verb, IEnumerable<(BanTarget Target, long Timeout)> elements, bool withTimeout)
+    private static void WriteTargets(ArrayBufferWriter<byte> w, string verb, int set, IReadOnlyCollection<BanTarget> targets, long? timeout)
     {
-        // One command per set, in the sets' fixed order (the JSON renderer's order, so both batches read alike).
-        var bySet = new List<(BanTarget, long)>?[BanSets.All.Count];
-        foreach (var e in elements)
+        bool open = false;
+        foreach (var t in targets)
         {
-            int i = SetIndex(e.Target);
-            (bySet[i] ??= []).Add(e);
+            if (SetIndex(t) == set)
+            {
+                Separate(w, verb, set, ref open);
+                WriteTarget(w, t);
+                if (timeout is { } seconds)
+                {
+                    WriteTimeout(w, seconds);
+                }
+            }
         }
-        for (int i = 0; i < bySet.Length; i++)
+        Close(w, open);
+    }
+
+    /// <summary>Before an element: the command's head for the set's first element, a comma before the others.</summary>
+    private static void Separate(ArrayBufferWriter<byte> w, string verb, int set, ref bool open)
+    {
+        if (open)
         {
-            if (bySet[i] is not { } group)
-            {
-                continue;
-            }
-            Write(w, $"{verb} element {BanSets.Family} {BanSets.Table} {BanSets.All[i]} {{ ");
-            for (int j = 0; j < group.Count; j++)
-            {
-                if (j > 0)
-                {
-                    Write(w, ", "u8);
-                }
-                var (target, timeout) = group[j];
-                WriteTarget(w, target);
-                if (withTimeout)
-                {
-                    Write(w, " timeout "u8);
-                    WriteNumber(w, timeout);
-                    Write(w, "s"u8);
-                }
-            }
+            Write(w, ", "u8);
+            return;
+        }
+        Write(w, $"{verb} element {BanSets.Family} {BanSets.Table} {BanSets.All[set]} {{ ");
+        open = true;
+    }
+
+    private static void Close(ArrayBufferWriter<byte> w, bool open)
+    {
+        if (open)
+        {
             Write(w, " }\n"u8);
         }
+    }
+
+    private static void WriteTimeout(ArrayBufferWriter<byte> w, long seconds)
+    {
+        Write(w, " timeout "u8);
+        WriteNumber(w, seconds);
+        Write(w, "s"u8);
     }
 
     /// <summary>The index in <see cref="BanSets.All"/> of the set <paramref name="target"/> belongs to.</summary>

@@ -144,7 +144,12 @@ public sealed class BanWorkflow
     /// <summary>The in-force targets once <paramref name="decisions"/> are in force: <paramref name="before"/> with each accepted ban's expiry where it is later.</summary>
     private static Dictionary<BanTarget, DateTimeOffset> After(Dictionary<BanTarget, DateTimeOffset> before, List<Decision> decisions)
     {
-        var after = new Dictionary<BanTarget, DateTimeOffset>(before);
+        // Sized once: at 100,000 bans into an empty store, growing by doubling copied and faulted in the table again and again.
+        var after = new Dictionary<BanTarget, DateTimeOffset>(before.Count + decisions.Count);
+        foreach (var (target, expires) in before)
+        {
+            after.Add(target, expires);
+        }
         foreach (var d in decisions)
         {
             if (d.Status == DecisionStatus.Active && (!after.TryGetValue(d.Target, out var e) || d.Expires > e))
@@ -211,10 +216,10 @@ public sealed class BanWorkflow
         long intent = _store.BeginIntent("unban", Environment.ProcessId, now);
         int revoked = _store.Revoke(targets, now, Actor);
         var after = _store.InForceTargets(now, targets);
-        var (_, removed) = ChangeKernel(before, after, now, complete: targets.Count > DecisionStore.ProbeLimit);
         // A kernel element the store does not know (left by a crash, or added by hand) is removed too: asked by name,
-        // it must not stay for days because no decision covers it.
+        // it must not stay for days because no decision covers it. (Found before ChangeKernel, which may trim after.)
         var strays = targets.Where(t => !before.ContainsKey(t) && !after.ContainsKey(t)).ToHashSet();
+        var (_, removed) = ChangeKernel(before, after, now, complete: targets.Count > DecisionStore.ProbeLimit);
         if (strays.Count > 0 && _enforcer.IsInstalled())
         {
             var inKernel = _enforcer.ReadElements(now);
@@ -323,8 +328,8 @@ public sealed class BanWorkflow
     }
 
     /// <param name="before">In-force targets before the change (the involved ones and every network).</param>
-    /// <param name="after">The same after the change.</param>
     /// <param name="now">When timeouts are counted from.</param>
+    /// <param name="after">The same after the change (trimmed of covered prefixes when the kernel is reinstalled).</param>
     /// <param name="complete">True when <paramref name="after"/> holds every ban in force (large batches read the whole state), so a full reconcile need not read the store again.</param>
     private (int Added, int Removed) ChangeKernel(Dictionary<BanTarget, DateTimeOffset> before, Dictionary<BanTarget, DateTimeOffset> after, DateTimeOffset now, bool complete)
     {
@@ -332,7 +337,8 @@ public sealed class BanWorkflow
         if (!enforcer.IsInstalled())
         {
             // The kernel lost its sets (reboot, table deleted): restore everything the store holds, in the same batch.
-            var r = enforcer.Reconcile(BanSetPlan.Desired(complete ? after : _store.InForceTargets(now)), now);
+            // The dictionaries are this method's own, so covered prefixes are dropped in place rather than from a 100,000-entry copy.
+            var r = enforcer.Reconcile(BanSetPlan.DropCovered(complete ? after : _store.InForceTargets(now)), now);
             return (r.Restored + r.Refreshed, r.Removed);
         }
         // Expiries within SameExpiry are the same ban: re-adding would only churn the kernel.

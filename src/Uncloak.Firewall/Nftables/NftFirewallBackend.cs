@@ -96,15 +96,27 @@ public sealed class NftFirewallBackend : IFirewallBackend
     public ReconcileResult Reconcile(IReadOnlyDictionary<BanTarget, DateTimeOffset> desired, DateTimeOffset now)
     {
         bool installed = IsFullyInstalled();
-        var current = installed ? ReadElements(now) : [];
+        if (!installed)
+        {
+            // Nothing to diff against (the sets are (re)created): every desired element is added. This is the path of
+            // a first 100,000-ban import, where the diff's lists and look-ups were .NET work ahead of the kernel's.
+            var all = new List<BanElement>(desired.Count);
+            foreach (var (target, expires) in desired)
+            {
+                all.Add(new BanElement(target, expires));
+            }
+            Run(BanScript.Render(true, [], all, now), "reconcile bans");
+            return new ReconcileResult(Installed: true, Restored: all.Count, Removed: 0, Refreshed: 0, Kept: 0);
+        }
+        var current = ReadElements(now);
         // Kernel expiries are whole seconds; only a real difference (not rounding) is worth a delete and re-add.
         var (add, delete) = BanSetPlan.Diff(current, desired, TimeSpan.FromSeconds(5));
-        var result = ReconcileResult.Of(installed, current, desired, add, delete);
-        if (installed && add.Count == 0 && delete.Count == 0)
+        var result = ReconcileResult.Of(wasInstalled: true, current, desired, add, delete);
+        if (add.Count == 0 && delete.Count == 0)
         {
             return result;
         }
-        Run(BanScript.Render(!installed, delete, add, now), "reconcile bans");
+        Run(BanScript.Render(false, delete, add, now), "reconcile bans");
         return result;
     }
 
