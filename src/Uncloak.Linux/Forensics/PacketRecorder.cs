@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Uncloak.Core.Wire;
 using Uncloak.Linux.Interop;
@@ -23,10 +24,17 @@ public sealed class PacketRecorder : IDisposable
     private const int RetireMillis = 250;
     private const int PollMillis = 500;
 
+    /// <summary>How long a snapshot waits at most for the reader to hand over what the kernel holds (a starved reader).</summary>
+    private static readonly TimeSpan MaxCatchUp = TimeSpan.FromSeconds(2);
+
     private readonly PacketHistory _history;
     private readonly Thread _thread;
     private volatile bool _stopping;
     private long _kernelDrops;
+
+    // Stopwatch time when the reader last found no retired block waiting: every packet the kernel saw RetireMillis
+    // before it is in the history by then.
+    private long _drainedAt;
 
     private PacketRecorder(PacketHistory history, Thread thread)
     {
@@ -97,14 +105,28 @@ public sealed class PacketRecorder : IDisposable
     }
 
     /// <summary>
-    /// The packets of the last window before <paramref name="now"/> (and after <paramref name="after"/>, when given: those
+    /// The packets of the last window before <paramref name="now"/>, once the reader has taken every block the kernel
+    /// retires for packets seen before this call (up to <see cref="RetireMillis"/> later, bounded by
+    /// <see cref="MaxCatchUp"/>): without the wait, a capture asked right after the traffic found the ring empty, its
+    /// packets still in the kernel's open block (and after <paramref name="after"/>, when given: those
     /// an earlier snapshot did not hold) as a pcapng file: raw IP packets, nanosecond timestamps.
     /// </summary>
     public byte[] Snapshot(DateTime now, long after = long.MinValue)
     {
+        CatchUp();
         var stream = new MemoryStream();
         _history.WriteTo(stream, LinkType.Raw, ToNanoseconds(now), after);
         return stream.ToArray();
+    }
+
+    private void CatchUp()
+    {
+        long target = Stopwatch.GetTimestamp() + Stopwatch.Frequency * (RetireMillis + 50) / 1000;
+        var waited = Stopwatch.StartNew();
+        while (Volatile.Read(ref _drainedAt) < target && _thread.IsAlive && waited.Elapsed < MaxCatchUp)
+        {
+            Thread.Sleep(20);
+        }
     }
 
     /// <summary>Nanoseconds since 1970 of a UTC time.</summary>
@@ -121,6 +143,11 @@ public sealed class PacketRecorder : IDisposable
             while (!_stopping)
             {
                 ring.ReadBlock(PollMillis, handler);
+                while (!_stopping && ring.ReadBlock(0, handler) > 0)
+                {
+                    // every block retired meanwhile
+                }
+                Volatile.Write(ref _drainedAt, Stopwatch.GetTimestamp());
                 var (_, drops) = ring.ReadStatistics();
                 if (drops > 0)
                 {
