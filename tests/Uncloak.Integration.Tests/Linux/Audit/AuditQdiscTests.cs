@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Xunit;
 
@@ -15,25 +13,10 @@ public sealed class AuditQdiscTests
     public void Live_audit_flags_a_tiny_tbf_on_a_veth_and_the_drops_it_causes()
     {
         using var ns = NetworkNamespace.Create();
-        NetworkNamespace.Run("ip", "-n", ns.Name, "link", "set", "lo", "up");
-        NetworkNamespace.Run("ip", "-n", ns.Name, "link", "add", "uc-tbf0", "type", "veth", "peer", "name", "uc-tbf1");
-        NetworkNamespace.Run("ip", "-n", ns.Name, "addr", "add", "198.18.43.1/24", "dev", "uc-tbf0");
-        NetworkNamespace.Run("ip", "-n", ns.Name, "link", "set", "uc-tbf0", "up");
-        NetworkNamespace.Run("ip", "-n", ns.Name, "link", "set", "uc-tbf1", "up");
+        var veth = QdiscVeth.Create(ns, "uc-tbf", "198.18.43", "02:00:5e:00:43:09");
         // A bucket of 1000 bytes cannot hold a 1442-byte frame: the kernel drops every full-sized packet.
-        NetworkNamespace.Run("tc", "-n", ns.Name, "qdisc", "add", "dev", "uc-tbf0", "root", "tbf", "rate", "1mbit", "burst", "1000", "limit", "1500");
-        // A fixed neighbour, so the datagrams reach the qdisc instead of waiting for ARP.
-        NetworkNamespace.Run("ip", "-n", ns.Name, "neigh", "add", "198.18.43.9", "lladdr", "02:00:5e:00:43:09", "dev", "uc-tbf0", "nud", "permanent");
-        ns.OnThreadInside(() =>
-        {
-            using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            var payload = new byte[1400];
-            for (int i = 0; i < 20; i++)
-            {
-                udp.SendTo(payload, new IPEndPoint(IPAddress.Parse("198.18.43.9"), 9));
-            }
-            return 0;
-        });
+        NetworkNamespace.Run("tc", "-n", ns.Name, "qdisc", "add", "dev", veth.Device, "root", "tbf", "rate", "1mbit", "burst", "1000", "limit", "1500");
+        veth.Send(20, 1400);
 
         var (exit, output, err) = ns.Exec(UncloakProcess.Command("audit", "--json", "--only", "shaper.limits", "shaper.drops"));
         Assert.True(exit == 1, $"exit {exit}: {err}\n{output}");

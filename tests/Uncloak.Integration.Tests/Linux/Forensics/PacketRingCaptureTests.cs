@@ -34,13 +34,7 @@ public sealed class PacketRingCaptureTests
         {
             foreach (int port in new[] { ServicePort, OtherPort })
             {
-                listeners.Add(lab.InServer(() =>
-                {
-                    var l = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                    l.Bind(new IPEndPoint(lab.ServerAddress, port));
-                    l.Listen(64);
-                    return l;
-                }));
+                listeners.Add(Listen(lab, port));
             }
             string config = Path.Combine(dir, "uncloak.yaml");
             string incidents = Path.Combine(dir, "incidents");
@@ -135,13 +129,7 @@ public sealed class PacketRingCaptureTests
         DaemonProcess? daemon = null;
         try
         {
-            listener = lab.InServer(() =>
-            {
-                var l = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                l.Bind(new IPEndPoint(lab.ServerAddress, ServicePort));
-                l.Listen(64);
-                return l;
-            });
+            listener = Listen(lab, ServicePort);
             string config = Path.Combine(dir, "uncloak.yaml");
             string control = Path.Combine(dir, "control.sock");
             File.WriteAllText(config, $"store: {Path.Combine(dir, "u.db")}\nfirewall: off\nmetrics: off\ncontrol: {control}\n" +
@@ -182,6 +170,15 @@ public sealed class PacketRingCaptureTests
         }
     }
 
+    /// <summary>A TCP listener on the lab server's address and <paramref name="port"/>, in the server's namespace.</summary>
+    private static Socket Listen(NetworkLab lab, int port) => lab.InServer(() =>
+    {
+        var l = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        l.Bind(new IPEndPoint(lab.ServerAddress, port));
+        l.Listen(64);
+        return l;
+    });
+
     /// <summary>
     /// The accepted connection of <paramref name="client"/>: the daemon's own probe of the service port connects too (and
     /// closes at once), so the first connection in the queue may be the probe's.
@@ -208,13 +205,7 @@ public sealed class PacketRingCaptureTests
         Socket? listener = null;
         try
         {
-            listener = lab.InServer(() =>
-            {
-                var l = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                l.Bind(new IPEndPoint(lab.ServerAddress, ServicePort));
-                l.Listen(64);
-                return l;
-            });
+            listener = Listen(lab, ServicePort);
             using var ring = PacketRecorder.Start(new PacketHistoryLimits { Window = TimeSpan.FromMinutes(1) }, "any", [ServicePort], lab.Server);
             int Connect()
             {

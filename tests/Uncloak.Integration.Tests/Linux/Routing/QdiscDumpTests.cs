@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Uncloak.Core.Forensics.Dumps;
 using Uncloak.Linux.Routing;
@@ -17,25 +15,10 @@ public sealed class QdiscDumpTests
     public void The_netlink_reading_matches_tc_for_every_qdisc_and_sees_the_tbf_drops()
     {
         using var ns = NetworkNamespace.Create();
-        NetworkNamespace.Run("ip", "-n", ns.Name, "link", "set", "lo", "up");
-        NetworkNamespace.Run("ip", "-n", ns.Name, "link", "add", "uc-qd0", "type", "veth", "peer", "name", "uc-qd1");
-        NetworkNamespace.Run("ip", "-n", ns.Name, "addr", "add", "198.18.44.1/24", "dev", "uc-qd0");
-        NetworkNamespace.Run("ip", "-n", ns.Name, "link", "set", "uc-qd0", "up");
-        NetworkNamespace.Run("ip", "-n", ns.Name, "link", "set", "uc-qd1", "up");
-        NetworkNamespace.Run("tc", "-n", ns.Name, "qdisc", "add", "dev", "uc-qd0", "root", "handle", "8001:", "tbf", "rate", "1mbit", "burst", "1600", "limit", "3000");
-        NetworkNamespace.Run("tc", "-n", ns.Name, "qdisc", "add", "dev", "uc-qd1", "root", "handle", "20:", "pfifo", "limit", "50");
-        // A fixed neighbour, so the datagrams reach the qdisc instead of waiting for ARP.
-        NetworkNamespace.Run("ip", "-n", ns.Name, "neigh", "add", "198.18.44.9", "lladdr", "02:00:5e:00:44:09", "dev", "uc-qd0", "nud", "permanent");
-        ns.OnThreadInside(() =>
-        {
-            using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            var payload = new byte[1000];
-            for (int i = 0; i < 40; i++)
-            {
-                udp.SendTo(payload, new IPEndPoint(IPAddress.Parse("198.18.44.9"), 9));
-            }
-            return 0;
-        });
+        var veth = QdiscVeth.Create(ns, "uc-qd", "198.18.44", "02:00:5e:00:44:09");
+        NetworkNamespace.Run("tc", "-n", ns.Name, "qdisc", "add", "dev", veth.Device, "root", "handle", "8001:", "tbf", "rate", "1mbit", "burst", "1600", "limit", "3000");
+        NetworkNamespace.Run("tc", "-n", ns.Name, "qdisc", "add", "dev", veth.Peer, "root", "handle", "20:", "pfifo", "limit", "50");
+        veth.Send(40, 1000);
 
         var problems = new List<string>();
         List<QdiscStats> Netlink() => ns.OnThreadInside(() =>
