@@ -85,6 +85,10 @@ public sealed class LogInput : IDisposable
         }
     }
 
+    /// <summary>True when <paramref name="path"/> names nothing at all (ENOENT), as opposed to a file that exists but may not open.</summary>
+    public static bool IsMissing(string path)
+        => path != "-" && !Libc.TryFileType(path, out _, out int errno) && errno == Libc.ENOENT;
+
     /// <summary>
     /// Opens <paramref name="path"/> ("-" for stdin). Throws <see cref="LogInputException"/> with a message naming
     /// the file for every expected failure (missing, a directory, no permission, not a log, corrupt gzip).

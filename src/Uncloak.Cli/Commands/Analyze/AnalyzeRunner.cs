@@ -44,6 +44,17 @@ public static partial class AnalyzeRunner
 
     private static int RunLogs(AnalyzeOptions options, TextWriter output, TextWriter error, CancellationToken cancel)
     {
+        // Nothing to read at all: say so before the store is opened (or created at its default path) and an empty
+        // report printed. A missing file among readable ones is reported with the rest, as before.
+        var missing = options.Files.Where(Uncloak.Linux.Files.LogInput.IsMissing).ToList();
+        if (missing.Count > 0 && missing.Count == options.Files.Count)
+        {
+            foreach (var f in missing)
+            {
+                error.WriteLine($"{options.Prefix}{f}: no such file");
+            }
+            return ExitCodes.UsageOrInput;
+        }
         var builder = new AnalysisBuilder(options.Filter);
         int? exit = null;
         SqliteStore? store = null;

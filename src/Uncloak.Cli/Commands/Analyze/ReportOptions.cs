@@ -57,6 +57,16 @@ internal sealed class ReportOptions
     public bool TryRead(ParseResult result, string command, string[] files, string? since, string? until, TextWriter error, out AnalyzeOptions options)
     {
         options = new AnalyzeOptions();
+        // The files argument takes every token no option claims, so a mistyped option would otherwise be read as a
+        // file that does not exist, after opening (and creating) the store.
+        foreach (var file in files)
+        {
+            if (file.Length > 1 && file[0] == '-' && Uncloak.Linux.Files.LogInput.IsMissing(file))
+            {
+                error.WriteLine($"uncloak {command}: unknown option '{file}' (see 'uncloak {command} --help'; a file whose name starts with '-' is given as ./{file})");
+                return false;
+            }
+        }
         if (!AnalyzeCommand.TryBuildFilter(since, until, result.GetValue(Kind) ?? [], result.GetValue(Peer), out var filter, out string? problem))
         {
             error.WriteLine($"uncloak {command}: {problem}");

@@ -210,6 +210,36 @@ public sealed class AnalyzeCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_mistyped_option_is_refused_as_an_option_before_any_store_is_opened()
+    {
+        var (exit, output, error) = CliRun.Run("analyze", "--db", Db, "--bogus-flag", CliRun.Demo("kern.log"));
+        Assert.Equal(2, exit);
+        Assert.Contains("unknown option '--bogus-flag'", error, StringComparison.Ordinal);
+        Assert.Equal("", output);
+        Assert.False(File.Exists(Db));
+    }
+
+    [Fact]
+    public void Inputs_that_all_do_not_exist_exit_2_without_creating_the_store_or_printing_a_report()
+    {
+        var (exit, output, error) = CliRun.Run("analyze", "--db", Db, Path.Combine(_dir, "kern.log"), Path.Combine(_dir, "kern.log.1"));
+        Assert.Equal(2, exit);
+        Assert.Contains("kern.log: no such file", error, StringComparison.Ordinal);
+        Assert.Contains("kern.log.1: no such file", error, StringComparison.Ordinal);
+        Assert.Equal("", output);
+        Assert.False(File.Exists(Db));
+    }
+
+    [Fact]
+    public void A_missing_file_beside_a_readable_one_is_reported_with_the_rest()
+    {
+        var (exit, output, error) = CliRun.Run("analyze", "--json", "--db", Db, Path.Combine(_dir, "gone.log"), CliRun.Demo("kern.log"));
+        Assert.Equal(2, exit);
+        Assert.Contains("gone.log: no such file", error, StringComparison.Ordinal);
+        Assert.True(CliRun.Json(output).GetProperty("events").GetProperty("treason").GetInt64() > 100);
+    }
+
+    [Fact]
     public void Fail_on_turns_findings_into_exit_1()
         => Assert.Equal(1, CliRun.Run("analyze", "--no-store", "--json", "--fail-on", "critical", CliRun.Demo("kern.log")).ExitCode);
 
