@@ -1,12 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Uncloak.Config;
 using Uncloak.Daemon;
 using Uncloak.Daemon.Logging;
@@ -28,13 +29,13 @@ namespace Uncloak.Web;
 /// </summary>
 public sealed class MetricsServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly KestrelServer _server;
 
     private readonly Dashboard.Dashboard? _dashboard;
 
-    private MetricsServer(WebApplication app, string address, Dashboard.Dashboard? dashboard)
+    private MetricsServer(KestrelServer server, string address, Dashboard.Dashboard? dashboard)
     {
-        _app = app;
+        _server = server;
         Address = address;
         _dashboard = dashboard;
     }
@@ -116,46 +117,40 @@ public sealed class MetricsServer : IAsyncDisposable
     private static async Task<MetricsServer> StartAsync(List<(IReadOnlyList<IPAddress> Addresses, int Port)> endpoints, string? socket, WatchMetrics metrics,
         WatchLog log, Dashboard.Dashboard? dashboard, CancellationToken cancel)
     {
-        // The empty builder, not the slim one: no configuration providers (environment, appsettings.json) that could
-        // change the listener behind the daemon's config, no logging providers writing beside the journal's logfmt
-        // lines, no host filtering; Kestrel's core alone keeps the idle AOT daemon light (docs/PERFORMANCE.md).
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore();
-        // The daemon owns the process's signals (SIGTERM drains the sources, SIGHUP reloads): the host's default console
-        // lifetime would also take SIGTERM, SIGINT and SIGQUIT and stop the listener behind the daemon's back.
-        builder.Services.AddSingleton<IHostLifetime, GuestLifetime>();
-        builder.WebHost.ConfigureKestrel(o =>
+        // Kestrel alone, without a web host around it: the daemon has its own configuration, logging (the journal's logfmt
+        // lines), signals and lifetime, and two paths need no routing or dependency injection. The host's builder, even the
+        // empty one, brought its service container, configuration and hosting code into the Native AOT binary, and every
+        // type in it costs the idle daemon resident memory (the type data the runtime writes out at start, and the mapped
+        // binary); docs/PERFORMANCE.md, issue 11.
+        var options = new KestrelServerOptions { AddServerHeader = false };
+        MetricsLimits.Apply(options.Limits);
+        foreach (var (addresses, port) in endpoints)
         {
-            o.AddServerHeader = false;
-            MetricsLimits.Apply(o.Limits);
-            foreach (var (addresses, port) in endpoints)
+            foreach (var ip in addresses)
             {
-                foreach (var address in addresses)
-                {
-                    o.Listen(address, port, l => l.Protocols = HttpProtocols.Http1);
-                }
+                options.Listen(ip, port, l => l.Protocols = HttpProtocols.Http1);
             }
-            if (socket is not null)
-            {
-                o.ListenUnixSocket(socket, l => l.Protocols = HttpProtocols.Http1);
-            }
-        });
-        var app = builder.Build();
+        }
+        if (socket is not null)
+        {
+            options.ListenUnixSocket(socket, l => l.Protocols = HttpProtocols.Http1);
+        }
+        var transport = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), NullLoggerFactory.Instance);
+        var server = new KestrelServer(Options.Create(options), transport, NullLoggerFactory.Instance);
         var handler = new MetricsHandler(metrics, log, dashboard);
-        app.Run(handler.ServeAsync);
         try
         {
-            await app.StartAsync(cancel).ConfigureAwait(false);
+            await server.StartAsync(new Application(handler.ServeAsync), cancel).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or SocketException or InvalidOperationException)
         {
-            await app.DisposeAsync().ConfigureAwait(false);
+            server.Dispose();
             dashboard?.Dispose();
             throw new IOException(e.Message, e);
         }
         string address = endpoints.Count == 0 ? "unix:" + socket
             : endpoints[0].Addresses.Count == 1 ? $"{Show(endpoints[0].Addresses[0])}:{endpoints[0].Port}" : $"localhost:{endpoints[0].Port}";
-        return new MetricsServer(app, address, dashboard);
+        return new MetricsServer(server, address, dashboard);
     }
 
     private static async Task<IReadOnlyList<IPAddress>> ResolveAsync(string host, CancellationToken cancel)
@@ -189,22 +184,29 @@ public sealed class MetricsServer : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         try
         {
-            await _app.StopAsync(timeout.Token).ConfigureAwait(false);
+            await _server.StopAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             // A scraper that does not finish within the timeout is cut; stopping the daemon does not wait for it.
         }
-        await _app.DisposeAsync().ConfigureAwait(false);
+        _server.Dispose();
         _dashboard?.Dispose();
     }
 
-    /// <summary>A lifetime that waits for nothing and handles no signal: the web host starts and stops when the daemon says.</summary>
-    private sealed class GuestLifetime : IHostLifetime
+    /// <summary>
+    /// What Kestrel calls for each request: a plain <see cref="DefaultHttpContext"/> over the connection's features (no
+    /// request services: nothing here resolves any), handed to <paramref name="serve"/>.
+    /// </summary>
+    private sealed class Application(RequestDelegate serve) : IHttpApplication<HttpContext>
     {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public HttpContext CreateContext(IFeatureCollection contextFeatures) => new DefaultHttpContext(contextFeatures);
 
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task ProcessRequestAsync(HttpContext context) => serve(context);
+
+        public void DisposeContext(HttpContext context, Exception? exception)
+        {
+        }
     }
 
     /// <summary>
@@ -217,8 +219,8 @@ public sealed class MetricsServer : IAsyncDisposable
         private static readonly byte[] NotFound = "try /metrics\n"u8.ToArray();
 
         /// <summary>
-        /// Answers one request. A failure inside is logged with its stack before the 500 goes out: the empty web host has
-        /// no logger of its own, so Kestrel's 500 alone left no trace (a scrape racing the engine once failed unexplained).
+        /// Answers one request. A failure inside is logged with its stack before the 500 goes out: Kestrel runs here with no
+        /// logger, so its 500 alone left no trace (a scrape racing the engine once failed unexplained).
         /// </summary>
         public async Task ServeAsync(HttpContext context)
         {

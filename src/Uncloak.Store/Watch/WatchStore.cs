@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Uncloak.Core.Events;
@@ -25,7 +24,8 @@ public sealed class WatchStore
     /// <summary>The store id for a live source, created on first use (its identity is its name).</summary>
     public int SourceIdFor(string source, string path, string format)
     {
-        var identity = SHA256.HashData(Encoding.UTF8.GetBytes("live:" + source));
+        // The managed SHA-256: the same identity as before, without loading OpenSSL into the daemon for it.
+        var identity = Sha256.Hash(Encoding.UTF8.GetBytes("live:" + source));
         return SourceRegistry.Register(_store, identity, path, format).Id;
     }
 

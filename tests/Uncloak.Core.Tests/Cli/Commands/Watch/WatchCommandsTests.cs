@@ -113,6 +113,7 @@ public sealed class InstallServiceTests
                 unit.Split('\n').Single(l => l.StartsWith("ExecStartPre=", StringComparison.Ordinal)));
             Assert.Contains("\nRestartPreventExitStatus=2\n", unit, StringComparison.Ordinal);
             Assert.Contains("\nLimitNOFILE=16384\n", unit, StringComparison.Ordinal);
+            Assert.Contains("\nEnvironment=DOTNET_GCgen0size=80000 DOTNET_GCgen0MaxBudget=100000\n", unit, StringComparison.Ordinal);
             Assert.Contains("wrote ", output, StringComparison.Ordinal);
             // These tests run the JIT build, which the kernel would kill under W^X; the shipped AOT binary keeps it (Aot tests).
             Assert.Contains("\nMemoryDenyWriteExecute=no\n", unit, StringComparison.Ordinal);
