@@ -13,10 +13,24 @@ internal static class JsonOutput
 
     public static void Write(TextWriter output, Action<Utf8JsonWriter> write)
     {
-        using (var stream = new TextWriterStream(output))
-        using (var w = new Utf8JsonWriter(stream, Options))
+        if (ReferenceEquals(output, Console.Out) && Console.OutputEncoding.CodePage == Encoding.UTF8.CodePage)
         {
-            write(w);
+            // Standard output takes the UTF-8 bytes as they are: through the TextWriter they were decoded into characters
+            // and encoded back, twice the work for a report of tens of megabytes (issue 18 item 6).
+            output.Flush();
+            using (var stdout = Console.OpenStandardOutput())
+            using (var w = new Utf8JsonWriter(stdout, Options))
+            {
+                write(w);
+            }
+        }
+        else
+        {
+            using (var stream = new TextWriterStream(output))
+            using (var w = new Utf8JsonWriter(stream, Options))
+            {
+                write(w);
+            }
         }
         output.WriteLine();
     }

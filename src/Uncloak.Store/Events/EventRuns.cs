@@ -57,16 +57,18 @@ public sealed class EventRuns
         return true;
     }
 
-    /// <summary>Every open run as the row to store (weight and last time when it holds more than one line), emptied.</summary>
-    public List<StoredEvent> Drain()
+    /// <summary>
+    /// Every open run as the row to store (weight and last time when it holds more than one line); emptied once the
+    /// rows have been enumerated. Yielded, not returned as a list: a list of 4,096 rows is a large object, allocated
+    /// (zeroed) anew at every drain and left for a full collection.
+    /// </summary>
+    public IEnumerable<StoredEvent> Drain()
     {
-        var rows = new List<StoredEvent>(_open.Count);
         foreach (var run in _open.Values)
         {
-            rows.Add(new StoredEvent(run.First, run.Count, run.Text, run.Count > 1 ? run.Last : null));
+            yield return new StoredEvent(run.First, run.Count, run.Text, run.Count > 1 ? run.Last : null);
         }
         _open.Clear();
-        return rows;
     }
 
     /// <summary>The text a row keeps: at most 1 KiB of the message.</summary>

@@ -125,8 +125,12 @@ public sealed class EventWriter : IDisposable
         try
         {
             // Bulk load: the sources row every event refers to was registered before reading started, so checking the
-            // foreign key on each of millions of rows only costs time.
-            _store.Execute("PRAGMA foreign_keys=OFF;");
+            // foreign key on each of millions of rows only costs time. The WAL is not checkpointed inside the load's
+            // commits (each would copy the pages written so far into the database file a second time and sync both,
+            // on the core the readers need; the rows are committed either way, and the checkpoint runs once when the
+            // store closes), as in a bulk ban import (DecisionStore.DeferCheckpoints, issue 17). No bigger page cache
+            // as there: it would count against the analysis's memory peak (issue 18 item 6).
+            _store.Execute("PRAGMA foreign_keys=OFF; PRAGMA wal_autocheckpoint=0;");
             var tx = _store.Connection.BeginTransaction();
             using var insert = new EventRowInsert(_store.Connection);
             int sinceCommit = 0;
@@ -172,7 +176,9 @@ public sealed class EventWriter : IDisposable
             _timeline.Flush(_store.Connection, tx);
             tx.Commit();
             tx.Dispose();
-            _store.Execute("PRAGMA foreign_keys=ON;");
+            // The deferred checkpoint, here on the writer's thread while the report may still be rendering, rather than
+            // when the store closes. PASSIVE: a reader of the store (the dashboard) is never waited for.
+            _store.Execute("PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=1000; PRAGMA wal_checkpoint(PASSIVE);");
         }
         catch (Exception e) when (e is SqliteException or InvalidOperationException)
         {

@@ -40,16 +40,14 @@ public sealed class LinkRuns
         return run!.Append(ev, clock);
     }
 
-    /// <summary>Every open run as the row to store, emptied.</summary>
-    public List<StoredEvent> Drain()
+    /// <summary>Every open run as the row to store; emptied once the rows have been enumerated (see <see cref="EventRuns.Drain"/>).</summary>
+    public IEnumerable<StoredEvent> Drain()
     {
-        var rows = new List<StoredEvent>(_open.Count);
         foreach (var run in _open.Values)
         {
-            rows.Add(run.Row());
+            yield return run.Row();
         }
         _open.Clear();
-        return rows;
     }
 
     private readonly record struct RunKey(int Source, string? Interface, string? Driver, bool Uptime, long Minute);

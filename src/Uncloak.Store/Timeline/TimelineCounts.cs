@@ -48,34 +48,34 @@ public sealed class TimelineCounts
         {
             return;
         }
+        // Bound by position on SQLite's own API (SqliteStatement): a dense log has tens of thousands of minutes and
+        // kinds per commit, and through ADO.NET each upsert boxed its three values and looked its parameters up by name.
         var hours = new Dictionary<(long Hour, EventKind Kind), long>();
-        using (var minutes = connection.CreateCommand())
+        using (var minutes = new SqliteStatement(connection, """
+            INSERT INTO event_minutes(minute, kind, count) VALUES (?1, ?2, ?3)
+            ON CONFLICT(minute, kind) DO UPDATE SET count = count + excluded.count
+            """))
         {
-            minutes.Transaction = tx;
-            minutes.CommandText = """
-                INSERT INTO event_minutes(minute, kind, count) VALUES ($t, $k, $n)
-                ON CONFLICT(minute, kind) DO UPDATE SET count = count + excluded.count
-                """;
-            var (t, k, n) = (minutes.Parameters.Add("$t", SqliteType.Integer), minutes.Parameters.Add("$k", SqliteType.Integer), minutes.Parameters.Add("$n", SqliteType.Integer));
             foreach (var ((minute, kind), count) in _counts)
             {
-                (t.Value, k.Value, n.Value) = (minute, (int)kind, count);
-                minutes.ExecuteNonQuery();
+                minutes.Bind(1, minute);
+                minutes.Bind(2, (int)kind);
+                minutes.Bind(3, count);
+                minutes.Execute();
                 CollectionsMarshal.GetValueRefOrAddDefault(hours, (minute / 60, kind), out _) += count; // as migration 40 divides
             }
         }
-        using (var perHour = connection.CreateCommand())
+        using (var perHour = new SqliteStatement(connection, """
+            INSERT INTO event_hours(hour, kind, count) VALUES (?1, ?2, ?3)
+            ON CONFLICT(hour, kind) DO UPDATE SET count = count + excluded.count
+            """))
         {
-            perHour.Transaction = tx;
-            perHour.CommandText = """
-                INSERT INTO event_hours(hour, kind, count) VALUES ($t, $k, $n)
-                ON CONFLICT(hour, kind) DO UPDATE SET count = count + excluded.count
-                """;
-            var (t, k, n) = (perHour.Parameters.Add("$t", SqliteType.Integer), perHour.Parameters.Add("$k", SqliteType.Integer), perHour.Parameters.Add("$n", SqliteType.Integer));
             foreach (var ((hour, kind), count) in hours)
             {
-                (t.Value, k.Value, n.Value) = (hour, (int)kind, count);
-                perHour.ExecuteNonQuery();
+                perHour.Bind(1, hour);
+                perHour.Bind(2, (int)kind);
+                perHour.Bind(3, count);
+                perHour.Execute();
             }
         }
         _counts.Clear();
