@@ -17,8 +17,11 @@ namespace Uncloak.Fleet.Decisions;
 /// </summary>
 public sealed class FleetOutbox
 {
-    /// <summary>New decisions read per <see cref="Changes"/> call: a 100,000-ban import is published in slices.</summary>
-    public const int Slice = 5000;
+    /// <summary>
+    /// New decisions read per <see cref="Changes"/> call: a 100,000-ban import is published in 5 slices of 10 chunks
+    /// (each round waits for its slowest put and reads the store again, so fewer, larger rounds).
+    /// </summary>
+    public const int Slice = 20_000;
 
     /// <summary>Renewals and revocations are re-read this far back: another process's clock stamp may trail ours a little.</summary>
     private static readonly TimeSpan Overlap = TimeSpan.FromSeconds(2);
