@@ -18,7 +18,12 @@
 #      while CROWDSEC_DECISIONS bans are made with `cscli decisions add`, one every 2 s; latency = cscli's return → each
 #      bouncer's poll that brings the ban.
 # Addresses: 198.18.0.0/15 only; namespaces ufb-<pid>-*; everything removed on exit. Needs root, nats-server, nftables.
-# PROGRESS=1 prints every poll of part 3; KEEP_LOGS=DIR keeps the agents' and nodes' logs there; PARTS="1 2 3 4" picks
+# PROGRESS=1 prints every poll of part 3; MONITOR=1 times part 3 by events instead of polls: an `nft monitor new
+# elements` reader in each agent's namespace, started before the import (d's before d starts), stamps the moment its
+# namespace's set has received every address of the burst (no 100k listing competing with the agents, but nft takes
+# seconds to print a 100k-element transaction, so large batches read late); PROBE=1 times it by asking each set every
+# 100 ms for 16 addresses spread over the burst, the last one included (`nft get element`: a lookup, not a listing),
+# then checks the full count once (agents apply received bans in whole batches, in the bucket's order); KEEP_LOGS=DIR keeps the agents' and nodes' logs there; PARTS="1 2 3 4" picks
 # the parts (default all); CROWDSEC_BOUNCERS="1 100 1000", CROWDSEC_DECISIONS=10; BUS_MODE=core makes part 2's
 # watchers plain core-NATS subscriptions on the bucket's subjects instead of KV watchers (no server-side consumers);
 # NO_BUILD=1 runs what was last built.
@@ -110,6 +115,26 @@ count_set() { # host
     | python3 -c 'import json,sys; d=json.load(sys.stdin); print(sum(len(x["set"].get("elem",[])) for x in d["nftables"] if "set" in x))' 2>/dev/null || echo 0
 }
 ms() { date +%s%3N; }
+monitor() { # host: counts the burst's distinct addresses added to the host's sets; one line "ms count" per event
+  python3 -u -c '
+import ipaddress, re, subprocess, sys, time
+p = subprocess.Popen(["ip", "netns", "exec", sys.argv[1], "nft", "monitor", "new", "elements"], stdout=subprocess.PIPE, text=True, bufsize=1)
+base, want, seen = int(ipaddress.IPv4Address("198.18.212.0")), int(sys.argv[2]), set()
+for line in p.stdout:
+    seen.update(a for a in re.findall(r"\d+\.\d+\.\d+\.\d+", line) if base <= int(ipaddress.IPv4Address(a)) < base + want)
+    print(time.time_ns() // 1000000, len(seen), flush=True)
+    if len(seen) >= want:
+        break
+p.kill()
+' "$P-$1" "$BURST" > "$WORK/monitor-$1.log" &
+  PIDS+=($!)
+}
+probe_set() { # host: true when the 16 sample addresses are all in the host's set
+  ip netns exec "$P-$1" nft get element inet uncloak ban4 "{ $SAMPLE }" > /dev/null 2>&1
+}
+monitored() { # host: ms when the host's sets held the whole burst, empty while not yet
+  awk -v want="$BURST" '$2 >= want { print $1; exit }' "$WORK/monitor-$1.log" 2>/dev/null
+}
 
 if part 1 || part 3; then
   for h in a b c; do start_agent $h; done
@@ -169,6 +194,11 @@ import ipaddress, sys
 base = int(ipaddress.IPv4Address("198.18.212.0"))
 open(sys.argv[2], "w").write("".join(f"{ipaddress.IPv4Address(base + i)}\n" for i in range(int(sys.argv[1]))))' "$BURST" "$WORK/burst.txt"
 before_b=$(count_set b)
+if [ -n "${MONITOR:-}" ]; then for h in a b c d; do monitor $h; done; sleep 1; fi
+SAMPLE=$(python3 -c '
+import ipaddress, sys
+n, base = int(sys.argv[1]), int(ipaddress.IPv4Address("198.18.212.0"))
+print(", ".join(str(ipaddress.IPv4Address(base + (n - 1) * k // 15)) for k in range(16)))' "$BURST")
 t0=$(ms)
 ip netns exec "$P-a" "${UNCLOAK[@]}" bans import "$WORK/burst.txt" --for 1h --db "$WORK/a.db" > "$WORK/import.txt" 2>&1 \
   || { echo "   bans import on a failed:"; cat "$WORK/import.txt"; exit 1; }
@@ -177,6 +207,27 @@ echo "   import on a returned after $((t1 - t0)) ms"
 declare -A done_at=([none]=0)
 complete=0
 deadline=$(( $(date +%s) + 120 ))
+if [ -n "${PROBE:-}" ]; then
+  while [ "$complete" -lt 3 ] && [ "$(date +%s)" -lt "$deadline" ]; do
+    for h in a b c; do
+      [ -n "${done_at[$h]:-}" ] && continue
+      probe_set $h || continue
+      done_at[$h]=$(( $(ms) - t0 )); complete=$((complete + 1)); echo "   $h: the 16 sample addresses in its set at ${done_at[$h]} ms after the import started (nft get element)"
+    done
+    sleep 0.1
+  done
+  for h in a b c; do echo "   $h holds $(count_set $h) elements (full count, after)"; done
+fi
+if [ -n "${MONITOR:-}" ]; then
+  while [ "$complete" -lt 3 ] && [ "$(date +%s)" -lt "$deadline" ]; do
+    sleep 0.2
+    for h in a b c; do
+      [ -n "${done_at[$h]:-}" ] && continue
+      at=$(monitored $h)
+      [ -z "$at" ] || { done_at[$h]=$((at - t0)); complete=$((complete + 1)); echo "   $h: the whole burst in its set at ${done_at[$h]} ms after the import started (nft monitor)"; }
+    done
+  done
+fi
 while [ "$complete" -lt 3 ] && [ "$(date +%s)" -lt "$deadline" ]; do
   for h in a b c; do
     [ -n "${done_at[$h]:-}" ] && continue
@@ -193,6 +244,15 @@ wait_connected d
 tc=$(ms)
 echo "   d: process start → fleet connected $((tc - t0)) ms"
 deadline=$(( $(date +%s) + 120 ))
+while [ -n "${PROBE:-}" ] && [ "$(date +%s)" -lt "$deadline" ]; do
+  probe_set d || { sleep 0.1; continue; }
+  t2=$(ms); echo "   d: the 16 sample addresses in its set $((t2 - t0)) ms after its start, $((t2 - tc)) ms after it connected (nft get element)"; break
+done
+while [ -n "${MONITOR:-}" ] && [ "$(date +%s)" -lt "$deadline" ]; do
+  sleep 0.2
+  at=$(monitored d)
+  [ -z "$at" ] || { echo "   d: the whole burst in its set $((at - t0)) ms after its start, $((at - tc)) ms after it connected (nft monitor)"; break; }
+done
 while [ "$(date +%s)" -lt "$deadline" ]; do
   n=$(count_set d)
   if [ "$n" -ge $((BURST + before_b)) ]; then t2=$(ms); echo "   d holds $n elements: $((t2 - t0)) ms after its start, $((t2 - tc)) ms after it connected"; break; fi

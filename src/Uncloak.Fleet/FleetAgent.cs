@@ -150,12 +150,24 @@ public sealed class FleetAgent
                     {
                         changes = outbox.Snapshot(_time.GetUtcNow());
                         // Streamed from the bucket (an ordered consumer over this host's keys), never listed whole.
+                        var unknownChunks = new List<string>();
                         await foreach (var key in kv.GetKeysAsync([FleetKey.HostFilter(_config.Host)], cancellationToken: cancel).ConfigureAwait(false))
                         {
                             if (outbox.Stale(key) is { } stale)
                             {
                                 changes.Add(stale);
                             }
+                            else if (FleetKey.TryParseChunk(key, out _) && !outbox.Knows(key))
+                            {
+                                unknownChunks.Add(key);
+                            }
+                        }
+                        // A chunk put before a restart: its bans count as published (not put again), those revoked
+                        // meanwhile get their own key's deletion. Read after the key listing has ended.
+                        foreach (var key in unknownChunks)
+                        {
+                            var entry = await kv.GetEntryAsync(key, serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancel).ConfigureAwait(false);
+                            changes.AddRange(outbox.Adopt(key, entry.Value ?? [], _time.GetUtcNow()));
                         }
                     }
                     else
@@ -242,25 +254,41 @@ public sealed class FleetAgent
             last[c.Key] = c;
         }
         var todo = last.Values.Where(c => !outbox.Redundant(c)).ToList();
+        // A burst goes out as chunks of bans (FleetChunk): 50 puts for 100,000 bans instead of 100,000 acked puts.
+        var puts = todo.Where(c => c.Value is not null).ToList();
+        var chunks = puts.Count >= FleetChunk.From ? outbox.Chunks(puts, _time.GetUtcNow()) : [];
+        if (chunks.Count > 0)
+        {
+            todo = [.. todo.Where(c => c.Value is null)];
+        }
         int put = 0, deleted = 0;
-        // A sliding window, not chunks: a chunk would wait for its slowest ack before the next one starts, leaving the
-        // window empty meanwhile. Acks come back roughly in order, so the oldest is the one awaited.
-        var window = new Queue<(FleetOutbox.Change Change, Task Write)>(InFlight);
+        // A sliding window, not batches of writes: a batch would wait for its slowest ack before the next one starts,
+        // leaving the window empty meanwhile. Acks come back roughly in order, so the oldest is the one awaited.
+        var window = new Queue<(Action Done, Task Write)>(InFlight);
         try
         {
+            foreach (var chunk in chunks)
+            {
+                if (window.Count == InFlight)
+                {
+                    await Oldest(window).ConfigureAwait(false);
+                }
+                window.Enqueue((() => { outbox.Done(chunk); put += chunk.Members.Count; },
+                    PutAsync(kv, js, keyTtl, chunk.Key, FleetChunk.Value([.. chunk.Members.Select(m => m.Value!)]), chunk.Expires, cancel)));
+            }
             foreach (var c in todo)
             {
                 if (window.Count == InFlight)
                 {
-                    Complete(await Oldest(window).ConfigureAwait(false));
+                    await Oldest(window).ConfigureAwait(false);
                 }
-                window.Enqueue((c, c.Value is null
+                window.Enqueue((() => Complete(c), c.Value is null
                     ? kv.DeleteAsync(c.Key, cancellationToken: cancel).AsTask()
-                    : PutAsync(kv, js, keyTtl, c.Key, c.Value, cancel)));
+                    : PutAsync(kv, js, keyTtl, c.Key, JsonSerializer.SerializeToUtf8Bytes(c.Value, FleetJson.Default.FleetDecision), c.Value.Expires, cancel)));
             }
             while (window.Count > 0)
             {
-                Complete(await Oldest(window).ConfigureAwait(false));
+                await Oldest(window).ConfigureAwait(false);
             }
         }
         finally
@@ -290,15 +318,14 @@ public sealed class FleetAgent
     }
 
     /// <summary>
-    /// One ban's put: a plain KV put, or, where <paramref name="keyTtl"/>, the same publish on the key's subject with a
-    /// <see cref="KeyTtl.Header"/> (NATS.Net's KV puts take no TTL; only its create does, which fails on a renewal).
-    /// Clients keep TTLs off puts because an expired latest revision could bring back an older one; the bucket keeps
-    /// one revision per key, so there is none to bring back.
+    /// One put (a ban, or a chunk of bans ending at <paramref name="expires"/> at the latest): a plain KV put, or, where
+    /// <paramref name="keyTtl"/>, the same publish on the key's subject with a <see cref="KeyTtl.Header"/> (NATS.Net's KV
+    /// puts take no TTL; only its create does, which fails on a renewal). Clients keep TTLs off puts because an expired
+    /// latest revision could bring back an older one; the bucket keeps one revision per key, so there is none to bring back.
     /// </summary>
-    private async Task PutAsync(INatsKVStore kv, NatsJSContext js, bool keyTtl, string key, FleetDecision value, CancellationToken cancel)
+    private async Task PutAsync(INatsKVStore kv, NatsJSContext js, bool keyTtl, string key, byte[] bytes, DateTimeOffset expires, CancellationToken cancel)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(value, FleetJson.Default.FleetDecision);
-        var ttl = keyTtl ? KeyTtl.For(value.Expires, _time.GetUtcNow()) : null;
+        var ttl = keyTtl ? KeyTtl.For(expires, _time.GetUtcNow()) : null;
         if (ttl is null)
         {
             await kv.PutAsync(key, bytes, NatsRawSerializer<byte[]>.Default, cancel).ConfigureAwait(false);
@@ -309,12 +336,13 @@ public sealed class FleetAgent
         ack.EnsureSuccess();
     }
 
-    private static async Task<FleetOutbox.Change> Oldest(Queue<(FleetOutbox.Change Change, Task Write)> window)
+    /// <summary>Waits for the oldest write in the window and records it as done.</summary>
+    private static async Task Oldest(Queue<(Action Done, Task Write)> window)
     {
-        var (change, write) = window.Peek();
+        var (done, write) = window.Peek();
         await write.ConfigureAwait(false);
         window.Dequeue();
-        return change;
+        done();
     }
 
     /// <summary>
@@ -328,7 +356,9 @@ public sealed class FleetAgent
         var inbox = new FleetInbox(_config.Host, _config.Accept);
         inbox.Seed(enforcement.InForce());
         var batch = new FleetBatch();
-        var queue = Channel.CreateBounded<NatsKVEntry<byte[]>>(new BoundedChannelOptions(batch.Max * 2) { SingleReader = true, SingleWriter = true });
+        // Entries, not bans: a chunk entry holds up to FleetChunk.MaxBans of them (and up to 1 MB), so the queue is short.
+        var queue = Channel.CreateBounded<NatsKVEntry<byte[]>>(new BoundedChannelOptions(QueuedEntries) { SingleReader = true, SingleWriter = true });
+        var members = new List<(FleetVerdict Verdict, FleetBan? Ban)>(FleetChunk.MaxReceived);
         var watch = Task.Run(async () =>
         {
             try
@@ -343,19 +373,33 @@ public sealed class FleetAgent
                 queue.Writer.TryComplete();
             }
         }, cancel);
-        bool open = true, caughtUp = false;
+        bool open = true, caughtUp = false, backlog = false;
         while (open)
         {
             while (!batch.Full && queue.Reader.TryRead(out var e))
             {
                 var now = _time.GetUtcNow();
                 bool deleted = e.Operation is NatsKVOperation.Del or NatsKVOperation.Purge;
-                var verdict = inbox.Judge(e.Key, deleted, e.Value ?? [], now, out var ban);
                 caughtUp |= e.Delta == 0;
+                // More entries wait on the server (a snapshot, a burst): the batch keeps collecting them (FleetBatch's
+                // backlog window), so a late joiner stores and loads 100,000 bans in a few large batches.
+                backlog = e.Delta > 0;
+                if (FleetKey.TryParseChunk(e.Key, out _))
+                {
+                    ReceiveChunk(e.Key, deleted, e.Value ?? [], now, inbox, batch, members, enforcement);
+                    continue;
+                }
+                var verdict = inbox.Judge(e.Key, deleted, e.Value ?? [], now, out var ban);
                 Status.Count(verdict);
                 if (verdict == FleetVerdict.Apply)
                 {
                     batch.Add(ban!, now);
+                }
+                else if (verdict == FleetVerdict.Nothing && deleted)
+                {
+                    // Revoked before it was applied here (a late joiner reads a chunk, then its publisher's later
+                    // deletion of one of the chunk's targets): it is not applied at all.
+                    batch.Remove(e.Key);
                 }
                 else if (verdict == FleetVerdict.Revoke)
                 {
@@ -369,13 +413,13 @@ public sealed class FleetAgent
                     inbox.Revoked(ban!.Key);
                 }
             }
-            var wait = batch.Remaining(_time.GetUtcNow());
+            var wait = batch.Remaining(_time.GetUtcNow(), backlog);
             if (batch.Count == 0 || wait > TimeSpan.Zero)
             {
                 // Nothing due yet: wait for more entries, or for the window of the batch already begun to end.
                 open = await MoreAsync(queue.Reader, batch.Count == 0 ? Timeout.InfiniteTimeSpan : wait, cancel).ConfigureAwait(false);
             }
-            if (batch.Due(_time.GetUtcNow()))
+            if (batch.Due(_time.GetUtcNow(), backlog))
             {
                 Flush(enforcement, inbox, batch);
             }
@@ -387,6 +431,38 @@ public sealed class FleetAgent
         }
         Flush(enforcement, inbox, batch);
         await watch.ConfigureAwait(false);
+    }
+
+    /// <summary>Entries waiting between the watch and the batching loop at most.</summary>
+    private const int QueuedEntries = 128;
+
+    /// <summary>
+    /// One chunk entry: each ban judged as a single key's would be (<see cref="FleetInbox.JudgeChunk"/>), the chunk's
+    /// accepted bans put in one batch (the batch before is applied first when they would not fit). A refused chunk
+    /// counts once.
+    /// </summary>
+    private void ReceiveChunk(string key, bool deleted, byte[] value, DateTimeOffset now, FleetInbox inbox, FleetBatch batch,
+        List<(FleetVerdict Verdict, FleetBan? Ban)> members, IFleetEnforcement enforcement)
+    {
+        members.Clear();
+        var verdict = inbox.JudgeChunk(key, deleted, value, now, members);
+        if (verdict != FleetVerdict.Apply)
+        {
+            Status.Count(verdict);
+            return;
+        }
+        if (!batch.Fits(members.Count))
+        {
+            Flush(enforcement, inbox, batch);
+        }
+        foreach (var (v, ban) in members)
+        {
+            Status.Count(v);
+            if (v == FleetVerdict.Apply)
+            {
+                batch.Add(ban!, now);
+            }
+        }
     }
 
     /// <summary>Waits until the queue has an entry or <paramref name="wait"/> passes; false once the watch has ended.</summary>

@@ -79,6 +79,59 @@ public sealed class FleetInbox
         {
             return FleetVerdict.Malformed;
         }
+        return JudgeValue(key, host, target, d, now, out ban);
+    }
+
+    /// <summary>
+    /// Judges a burst's chunk (<see cref="FleetChunk"/>, key <c>&lt;host&gt;.bulk.&lt;id&gt;</c>): each of its bans exactly
+    /// as if it had come under its own key <c>&lt;host&gt;.&lt;target&gt;</c> (origin, expiry, filter, duplicates), its
+    /// verdicts added to <paramref name="members"/> in the chunk's order. The chunk as a whole is refused
+    /// (<see cref="FleetVerdict.Malformed"/>, nothing added) when it is not a JSON array of decisions, holds more than
+    /// <see cref="FleetChunk.MaxReceived"/> of them, one with an unreadable target, or a target twice: no publisher writes
+    /// such a chunk. This host's own chunk is an <see cref="FleetVerdict.Echo"/>, and a deleted chunk is
+    /// <see cref="FleetVerdict.Nothing"/>: its publisher deletes it once every ban in it has expired, and each revocation
+    /// came on the target's own key.
+    /// </summary>
+    public FleetVerdict JudgeChunk(string key, bool deleted, ReadOnlySpan<byte> value, DateTimeOffset now, List<(FleetVerdict Verdict, FleetBan? Ban)> members)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        if (!FleetKey.TryParseChunk(key, out var host))
+        {
+            return FleetVerdict.Malformed;
+        }
+        if (host == _host)
+        {
+            return FleetVerdict.Echo;
+        }
+        if (deleted)
+        {
+            return FleetVerdict.Nothing;
+        }
+        if (!FleetChunk.TryRead(value, out var decisions))
+        {
+            return FleetVerdict.Malformed;
+        }
+        var targets = new List<BanTarget>(decisions.Count);
+        var seen = new HashSet<BanTarget>(decisions.Count);
+        foreach (var d in decisions)
+        {
+            if (!BanTarget.TryParse(d.Target, out var target, 128) || !seen.Add(target))
+            {
+                return FleetVerdict.Malformed;
+            }
+            targets.Add(target);
+        }
+        for (int i = 0; i < decisions.Count; i++)
+        {
+            var verdict = JudgeValue(FleetKey.For(host, targets[i]), host, targets[i], decisions[i], now, out var ban);
+            members.Add((verdict, ban));
+        }
+        return FleetVerdict.Apply;
+    }
+
+    private FleetVerdict JudgeValue(string key, string host, BanTarget target, FleetDecision d, DateTimeOffset now, out FleetBan? ban)
+    {
+        ban = null;
         if (d.Origin != host)
         {
             return FleetVerdict.OriginMismatch;

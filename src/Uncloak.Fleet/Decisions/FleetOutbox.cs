@@ -10,12 +10,18 @@ namespace Uncloak.Fleet.Decisions;
 /// down stays in the store, and the next <see cref="Snapshot"/> (on every (re)connect) puts it; the queue is therefore on
 /// disk and bounded by the store's own retention, and a restart loses nothing. Between snapshots <see cref="Changes"/>
 /// follows the table by id (new decisions) and by renewal/revocation time. Bans received from the fleet
-/// (<c>fleet:*</c>), refused decisions and those the share filter leaves out are never published. Not thread-safe.
+/// (<c>fleet:*</c>), refused decisions and those the share filter leaves out are never published. A burst is published
+/// as chunks (<see cref="Chunks"/>, <see cref="FleetChunk"/>): their bans count as published under their own keys, so a
+/// revocation deletes the target's own key (a marker after the chunk in the stream), while their expiry deletes nothing
+/// but the chunk, once every ban in it has expired. Not thread-safe.
 /// </summary>
 public sealed class FleetOutbox
 {
-    /// <summary>New decisions read per <see cref="Changes"/> call: a 100,000-ban import is published in slices.</summary>
-    public const int Slice = 5000;
+    /// <summary>
+    /// New decisions read per <see cref="Changes"/> call: a 100,000-ban import is published in 5 slices of 10 chunks
+    /// (each round waits for its slowest put and reads the store again, so fewer, larger rounds).
+    /// </summary>
+    public const int Slice = 20_000;
 
     /// <summary>Renewals and revocations are re-read this far back: another process's clock stamp may trail ours a little.</summary>
     private static readonly TimeSpan Overlap = TimeSpan.FromSeconds(2);
@@ -24,7 +30,18 @@ public sealed class FleetOutbox
     private readonly string _host;
     private readonly FleetFilter _share;
     private readonly Dictionary<string, DateTimeOffset> _published = new(StringComparer.Ordinal);
-    private HashSet<string> _desired = new(StringComparer.Ordinal);
+
+    /// <summary>Published keys whose value went out in a chunk (key → chunk key), not under the key itself.</summary>
+    private readonly Dictionary<string, string> _chunked = new(StringComparer.Ordinal);
+
+    /// <summary>Chunks in the bucket (chunk key → the latest expiry of a ban it holds): deleted once that has passed.</summary>
+    private readonly Dictionary<string, DateTimeOffset> _chunks = new(StringComparer.Ordinal);
+
+    /// <summary>Keys found in the bucket that nothing backs (<see cref="Stale"/>): their deletion is due even though this process never put them.</summary>
+    private readonly HashSet<string> _stale = new(StringComparer.Ordinal);
+
+    private Dictionary<string, DateTimeOffset> _desired = new(StringComparer.Ordinal);
+    private long _chunkSequence;
     private long _afterId;
     private DateTimeOffset _since;
 
@@ -45,6 +62,13 @@ public sealed class FleetOutbox
     /// <summary>One change for the bucket: a value to put, or null to delete the key.</summary>
     public readonly record struct Change(string Key, FleetDecision? Value);
 
+    /// <summary>Bans put together under one chunk key; each member keeps its own key (where a later change of it goes).</summary>
+    public sealed record Chunk(string Key, IReadOnlyList<Change> Members)
+    {
+        /// <summary>When the last of its bans ends: the chunk is deleted then.</summary>
+        public DateTimeOffset Expires => Members.Max(m => m.Value!.Expires);
+    }
+
     /// <summary>
     /// Everything this host shares now, by key, as puts; resets the follow position to the store's end. The keys this host
     /// has in the bucket are then streamed through <see cref="Stale"/>, one at a time, so the bucket's side is never held
@@ -55,6 +79,7 @@ public sealed class FleetOutbox
         _afterId = _store.LastId();
         _since = now;
         Behind = false;
+        _stale.Clear();
         var desired = new Dictionary<string, FleetDecision>(StringComparer.Ordinal);
         foreach (var d in _store.InForce(now))
         {
@@ -63,15 +88,103 @@ public sealed class FleetOutbox
                 desired[FleetKey.For(_host, d.Target)] = Value(d);
             }
         }
-        _desired = desired.Keys.ToHashSet(StringComparer.Ordinal);
+        _desired = desired.ToDictionary(p => p.Key, p => p.Value.Expires, StringComparer.Ordinal);
         return [.. desired.Select(p => new Change(p.Key, p.Value))];
     }
 
     /// <summary>
     /// For one of this host's keys found in the bucket after <see cref="Snapshot"/>: its deletion when nothing in force
-    /// backs it any more, else null.
+    /// backs it any more, else null. A chunk key is never stale here: one this outbox put is deleted when its bans have
+    /// expired, and one it does not know (put before a restart) is read and given to <see cref="Adopt"/>.
     /// </summary>
-    public Change? Stale(string key) => _desired.Contains(key) ? null : new Change(key, null);
+    public Change? Stale(string key)
+    {
+        if (_desired.ContainsKey(key) || FleetKey.TryParseChunk(key, out _))
+        {
+            return null;
+        }
+        _stale.Add(key);
+        return new Change(key, null);
+    }
+
+    /// <summary>True when <paramref name="chunkKey"/> is a chunk this outbox put or adopted.</summary>
+    public bool Knows(string chunkKey) => _chunks.ContainsKey(chunkKey);
+
+    /// <summary>
+    /// Takes over one of this host's chunks found in the bucket that this outbox does not know (put before a restart), so
+    /// its bans count as published and are not put again: each ban still wanted with the same expiry is adopted; one
+    /// not in force here any more though its expiry has not passed (revoked while this host was away) gets its key's
+    /// deletion, which receivers apply after the chunk; one wanted with another expiry is left to the snapshot's put.
+    /// When none is adopted the chunk itself is deleted. A value that is not a chunk is deleted too.
+    /// </summary>
+    public List<Change> Adopt(string chunkKey, ReadOnlySpan<byte> value, DateTimeOffset now)
+    {
+        var changes = new List<Change>();
+        var last = DateTimeOffset.MinValue;
+        if (FleetChunk.TryRead(value, out var bans))
+        {
+            foreach (var d in bans)
+            {
+                if (!BanTarget.TryParse(d.Target, out var target, 128) || d.Origin != _host || d.Expires <= now)
+                {
+                    continue;
+                }
+                var key = FleetKey.For(_host, target);
+                if (_desired.TryGetValue(key, out var wanted))
+                {
+                    if ((wanted - d.Expires).Duration() < SameExpiry)
+                    {
+                        _published[key] = d.Expires;
+                        _chunked[key] = chunkKey;
+                        last = d.Expires > last ? d.Expires : last;
+                    }
+                }
+                else if (!_published.ContainsKey(key))
+                {
+                    _published[key] = d.Expires;
+                    _chunked[key] = chunkKey;
+                    changes.Add(new Change(key, null));
+                }
+            }
+        }
+        _chunks[chunkKey] = last;
+        if (last == DateTimeOffset.MinValue)
+        {
+            changes.Add(new Change(chunkKey, null));
+        }
+        return changes;
+    }
+
+    /// <summary>
+    /// Groups <paramref name="puts"/> (values to put, at least <see cref="FleetChunk.From"/> of them in a round) into chunks
+    /// of at most <see cref="FleetChunk.MaxBans"/>, each under a key of its own that no earlier chunk of this host used
+    /// (the round's time and a sequence number). The caller puts each and reports it with <see cref="Done(Chunk)"/>.
+    /// </summary>
+    public List<Chunk> Chunks(IReadOnlyList<Change> puts, DateTimeOffset now)
+    {
+        var chunks = new List<Chunk>();
+        for (int i = 0; i < puts.Count; i += FleetChunk.MaxBans)
+        {
+            var id = string.Create(CultureInfo.InvariantCulture, $"{now.ToUnixTimeMilliseconds()}-{_chunkSequence++}");
+            chunks.Add(new Chunk(FleetKey.Chunk(_host, id), [.. puts.Skip(i).Take(FleetChunk.MaxBans)]));
+        }
+        return chunks;
+    }
+
+    /// <summary>Records that the bucket took <paramref name="chunk"/>: its bans are published, under the chunk.</summary>
+    public void Done(Chunk chunk)
+    {
+        ArgumentNullException.ThrowIfNull(chunk);
+        foreach (var m in chunk.Members)
+        {
+            _published[m.Key] = m.Value!.Expires;
+            _chunked[m.Key] = chunk.Key;
+        }
+        _chunks[chunk.Key] = chunk.Expires;
+    }
+
+    /// <summary>Two expiries closer than this are the same ban (as a receiver's inbox and the ban workflow judge them).</summary>
+    private static readonly TimeSpan SameExpiry = TimeSpan.FromSeconds(1);
 
     /// <summary>Decisions stored, renewed or revoked since the last call (or snapshot), as bucket changes.</summary>
     public List<Change> Changes(DateTimeOffset now)
@@ -99,8 +212,30 @@ public sealed class FleetOutbox
             }
         }
         // Debian's nats-server has no per-key TTL: an expired ban's key is deleted by its publisher, so the bucket
-        // (and every late joiner's snapshot) holds only bans in force.
+        // (and every late joiner's snapshot) holds only bans in force. A ban that went out in a chunk has no key of its
+        // own to delete: its chunk goes once all of the chunk's bans have expired.
+        List<string>? expiredInChunks = null;
         foreach (var (key, expires) in _published)
+        {
+            if (expires > now)
+            {
+                continue;
+            }
+            if (_chunked.ContainsKey(key))
+            {
+                (expiredInChunks ??= []).Add(key);
+            }
+            else
+            {
+                changes.Add(new Change(key, null));
+            }
+        }
+        foreach (var key in expiredInChunks ?? [])
+        {
+            _published.Remove(key);
+            _chunked.Remove(key);
+        }
+        foreach (var (key, expires) in _chunks)
         {
             if (expires <= now)
             {
@@ -112,15 +247,18 @@ public sealed class FleetOutbox
 
     /// <summary>True when <paramref name="change"/> would tell the bucket nothing new (the same expiry was put, or the key is already gone).</summary>
     public bool Redundant(Change change)
-        => change.Value is null ? !_published.ContainsKey(change.Key)
+        => change.Value is null ? !_published.ContainsKey(change.Key) && !_chunks.ContainsKey(change.Key) && !_stale.Contains(change.Key)
             : _published.TryGetValue(change.Key, out var e) && (change.Value.Expires - e).Duration() < TimeSpan.FromSeconds(1);
 
     /// <summary>Records that the bucket took <paramref name="change"/>.</summary>
     public void Done(Change change)
     {
+        _chunked.Remove(change.Key);
         if (change.Value is null)
         {
             _published.Remove(change.Key);
+            _chunks.Remove(change.Key);
+            _stale.Remove(change.Key);
         }
         else
         {
@@ -129,7 +267,13 @@ public sealed class FleetOutbox
     }
 
     /// <summary>Forgets what was published, so the next snapshot puts everything again (after the bucket may have lost writes).</summary>
-    public void Forget() => _published.Clear();
+    public void Forget()
+    {
+        _published.Clear();
+        _chunked.Clear();
+        _chunks.Clear();
+        _stale.Clear();
+    }
 
     private bool Shareable(Decision d)
         => !d.Origin.StartsWith(FleetInbox.OriginPrefix, StringComparison.Ordinal) && _share.Passes(d.Scenario, d.Origin);

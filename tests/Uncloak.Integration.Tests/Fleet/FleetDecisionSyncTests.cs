@@ -129,4 +129,47 @@ public sealed class FleetDecisionSyncTests(ITestOutputHelper output)
         output.WriteLine($"11,000 bans on every agent {clock.ElapsedMilliseconds} ms after the storm's import ended, one NATS node down");
         Assert.Equal(11_000, lab.KernelSet("b").Count);
     }
+
+    [RootFact]
+    public void A_burst_reaches_the_others_exactly_a_revoked_ban_of_it_is_lifted_and_a_late_agent_gets_all_but_that_one()
+    {
+        using var lab = new FleetLab();
+        foreach (var h in FleetLab.Hosts)
+        {
+            lab.StartAgent(h);
+        }
+
+        // 5,000 bans in one import: a publishes them as chunks (FleetChunk), b and c apply each chunk's bans together.
+        var list = lab.BanList("burst.txt", 5000);
+        var burst = File.ReadAllLines(list).ToHashSet(StringComparer.Ordinal);
+        Ok(lab.Uncloak("a", "bans", "import", list, "--for", "1h"));
+        var clock = Stopwatch.StartNew();
+        Until(() => lab.KernelSet("b").SetEquals(burst) && lab.KernelSet("c").SetEquals(burst), TimeSpan.FromSeconds(60), lab, "b's and c's kernel sets to hold exactly the 5,000");
+        output.WriteLine($"5,000 bans in b's and c's kernel sets {clock.ElapsedMilliseconds} ms after the import returned (load {File.ReadAllText("/proc/loadavg").Trim()})");
+
+        // One of them revoked on a: its own key's deletion comes after the chunk, and b and c lift it.
+        var revoked = burst.First();
+        Ok(lab.Uncloak("a", "bans", "del", revoked));
+        Until(() => !lab.KernelSet("b").Contains(revoked) && !lab.KernelSet("c").Contains(revoked), TimeSpan.FromSeconds(20), lab, "the revocation to lift it on b and c");
+        var rest = burst.Where(t => t != revoked).ToHashSet(StringComparer.Ordinal);
+        Assert.True(lab.KernelSet("b").SetEquals(rest));
+
+        // d joins late with an empty store: the chunk, then the deletion, in the bucket's order: all but the revoked one.
+        clock.Restart();
+        var d = lab.StartAgent(FleetLab.Late);
+        Until(() => lab.KernelSet(FleetLab.Late).SetEquals(rest), TimeSpan.FromSeconds(60), lab, "the late agent d to hold all but the revoked ban: " + d.Log);
+        output.WriteLine($"late agent d: 4,999 bans in its kernel set {clock.ElapsedMilliseconds} ms after its start (daemon start included)");
+        // Not in force in its store either (normally never applied: dropped from the batch it waited in), and every ban
+        // it holds is a's.
+        using (var doc = JsonDocument.Parse(lab.Uncloak(FleetLab.Late, "bans", "list", revoked, "--json").Output))
+        {
+            Assert.Empty(doc.RootElement.GetProperty("decisions").EnumerateArray());
+        }
+        using (var doc = JsonDocument.Parse(lab.Uncloak(FleetLab.Late, "bans", "list", "--json", "--limit", "10000").Output))
+        {
+            var decisions = doc.RootElement.GetProperty("decisions").EnumerateArray().ToList();
+            Assert.Equal(4999, decisions.Count);
+            Assert.All(decisions, x => Assert.Equal("fleet:a", x.GetProperty("origin").GetString()));
+        }
+    }
 }

@@ -6,8 +6,8 @@ namespace Uncloak.Integration.Tests.Fleet;
 
 /// <summary>
 /// A real fleet: a 3-node NATS JetStream cluster (Debian's nats-server, JetStream on, routes between the nodes) running
-/// in a "bus" namespace, and three agent namespaces (a, b, c), each joined to the bus by its own veth pair
-/// (198.18.200.0/30, .4/30, .8/30) with a default route over it, so an agent reaches every node of the cluster and
+/// in a "bus" namespace, and three agent namespaces (a, b, c) and a late joiner's (d), each joined to the bus by its own
+/// veth pair (198.18.200.0/30, .4/30, .8/30, .12/30) with a default route over it, so an agent reaches every node of the cluster and
 /// nothing else. Each agent is a real <c>uncloak watch</c> with its own store and its own nftables, under its own NATS
 /// user. Namespaces are <c>ufl-&lt;id&gt;-*</c>; everything (servers, daemons, namespaces, files) goes on dispose, also
 /// after a failed test.
@@ -15,6 +15,11 @@ namespace Uncloak.Integration.Tests.Fleet;
 internal sealed class FleetLab : IDisposable
 {
     public static readonly string[] Hosts = ["a", "b", "c"];
+
+    /// <summary>The late joiner: linked and given a user like the others, started only by the tests that want it.</summary>
+    public const string Late = "d";
+
+    private static readonly string[] Links = [.. Hosts, Late];
 
     private readonly string _id = Convert.ToHexString(BitConverter.GetBytes(Random.Shared.Next())).ToLowerInvariant()[..6];
     private readonly Process?[] _nats = new Process?[3];
@@ -41,9 +46,9 @@ internal sealed class FleetLab : IDisposable
         try
         {
             Bus = Add("bus");
-            for (int i = 0; i < Hosts.Length; i++)
+            for (int i = 0; i < Links.Length; i++)
             {
-                var ns = Add(Hosts[i]);
+                var ns = Add(Links[i]);
                 string busSide = $"ufl{_id}{i}b", agentSide = $"ufl{_id}{i}a";
                 Command.Run("ip", "link", "add", busSide, "netns", Bus, "type", "veth", "peer", "name", agentSide, "netns", ns);
                 InNs(Bus, "ip", "addr", "add", $"198.18.200.{(4 * i) + 1}/30", "dev", busSide);
@@ -78,10 +83,10 @@ internal sealed class FleetLab : IDisposable
     public string Db(string host) => Path.Combine(Dir, host + ".db");
 
     /// <summary>The bus's end of agent <paramref name="host"/>'s link: its gateway, where nothing listens but the NATS nodes.</summary>
-    public static string GatewayOf(string host) => $"198.18.200.{(4 * Array.IndexOf(Hosts, host)) + 1}";
+    public static string GatewayOf(string host) => $"198.18.200.{(4 * Array.IndexOf(Links, host)) + 1}";
 
     /// <summary>The address of agent <paramref name="host"/> on its link (its own address: banning it is refused there).</summary>
-    public static string AddressOf(string host) => $"198.18.200.{(4 * Array.IndexOf(Hosts, host)) + 2}";
+    public static string AddressOf(string host) => $"198.18.200.{(4 * Array.IndexOf(Links, host)) + 2}";
 
     public DaemonProcess Agent(string host) => _agents[host];
 
@@ -95,7 +100,7 @@ internal sealed class FleetLab : IDisposable
         {
             old.Dispose();
         }
-        int i = Array.IndexOf(Hosts, host);
+        int i = Array.IndexOf(Links, host);
         var config = Path.Combine(Dir, host + (password is null ? "" : "-bad") + ".yaml");
         var servers = string.Join(", ", Enumerable.Range(0, 3).Select(n => $"{(_tls ? "tls" : "nats")}://198.18.200.{(4 * i) + 1}:{4222 + n}"));
         var tls = !_tls ? "" : clientCertificate
@@ -191,7 +196,7 @@ internal sealed class FleetLab : IDisposable
     {
         var name = $"n{n + 1}";
         var routes = string.Join(", ", Enumerable.Range(0, 3).Where(o => o != n).Select(o => $"nats-route://127.0.0.1:{6222 + o}"));
-        var users = string.Join(",\n      ", Hosts.Select(h => $$"""{ user: {{h}}, password: secret-{{h}} }"""));
+        var users = string.Join(",\n      ", Links.Select(h => $$"""{ user: {{h}}, password: secret-{{h}} }"""));
         var accounts = $$"""
             accounts {
               UNCLOAK {

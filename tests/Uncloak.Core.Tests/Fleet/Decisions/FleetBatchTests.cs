@@ -78,4 +78,36 @@ public sealed class FleetBatchTests
     [Fact]
     public void A_batch_cannot_be_made_empty_by_construction()
         => Assert.Throws<ArgumentOutOfRangeException>(() => new FleetBatch(max: 0));
+
+    [Fact]
+    public void While_entries_wait_on_the_server_a_batch_collects_up_to_the_backlog_window_and_a_revoked_ban_leaves_it()
+    {
+        var batch = new FleetBatch();
+        for (int i = 0; i < 3; i++)
+        {
+            batch.Add(Ban(i), Now);
+        }
+        Assert.False(batch.Due(Now.AddMilliseconds(60), backlog: true));
+        Assert.True(batch.Due(Now.AddMilliseconds(60), backlog: false));
+        Assert.Equal(FleetBatch.BacklogWindow - TimeSpan.FromMilliseconds(60), batch.Remaining(Now.AddMilliseconds(60), backlog: true));
+        Assert.True(batch.Due(Now + FleetBatch.BacklogWindow, backlog: true));
+
+        Assert.True(batch.Remove(Ban(1).Key));
+        Assert.False(batch.Remove(Ban(1).Key));
+        Assert.Equal(2, batch.Count);
+        // A later value of a remaining key still replaces it in place.
+        batch.Add(Ban(2, minutes: 20), Now);
+        Assert.Equal([Ban(0), Ban(2, minutes: 20)], batch.Take());
+        Assert.Equal(0, batch.Count);
+    }
+
+    [Fact]
+    public void A_chunk_fits_whole_or_the_batch_before_it_is_applied_first()
+    {
+        var batch = new FleetBatch(max: 3000);
+        Assert.True(batch.Fits(FleetChunk.MaxReceived));
+        batch.Add(Ban(0), Now);
+        Assert.True(batch.Fits(2000));
+        Assert.False(batch.Fits(3000));
+    }
 }

@@ -129,4 +129,88 @@ public sealed class FleetOutboxTests : IDisposable
         Assert.DoesNotContain(outbox.Changes(Now.AddSeconds(2)), c => !outbox.Redundant(c));
         Assert.False(outbox.Behind);
     }
+
+    private static string Address(int i) => $"198.{18 + i / 65536}.{i / 256 % 256}.{i % 256}";
+
+    private static void Done(FleetOutbox outbox, List<FleetOutbox.Chunk> chunks)
+    {
+        foreach (var c in chunks)
+        {
+            outbox.Done(c);
+        }
+    }
+
+    [Fact]
+    public void A_burst_goes_out_in_chunks_whose_bans_are_revoked_under_their_own_keys_and_expire_with_their_chunk()
+    {
+        var outbox = new FleetOutbox(_store, "a", new FleetFilter());
+        Done(outbox, outbox.Snapshot(Now));
+        _store.Insert([.. Enumerable.Range(0, 2500).Select(i => Ban(Address(i), "import"))]);
+
+        var puts = outbox.Changes(Now.AddSeconds(1));
+        var chunks = outbox.Chunks(puts, Now.AddSeconds(1));
+        Assert.Equal([FleetChunk.MaxBans, 500], chunks.Select(c => c.Members.Count));
+        Assert.Equal(2, chunks.Select(c => c.Key).Distinct().Count());
+        Assert.All(chunks, c => Assert.True(FleetKey.TryParseChunk(c.Key, out var host) && host == "a", c.Key));
+        Assert.Equal(puts.Select(p => p.Key), chunks.SelectMany(c => c.Members).Select(m => m.Key));
+        // The value is the same decisions a single key carries, as an array.
+        Assert.True(FleetChunk.TryRead(FleetChunk.Value([.. chunks[1].Members.Select(m => m.Value!)]), out var read));
+        Assert.Equal(chunks[1].Members.Select(m => m.Value), read);
+        Done(outbox, chunks);
+        Assert.All(outbox.Changes(Now.AddSeconds(2)), c => Assert.True(outbox.Redundant(c), $"{c.Key} published again"));
+
+        _store.Revoke([BanTarget.Parse(Address(7))], Now.AddSeconds(3));
+        var revoked = outbox.Changes(Now.AddSeconds(4)).Where(c => !outbox.Redundant(c)).ToList();
+        Assert.Equal(new FleetOutbox.Change("a." + Address(7).Replace('.', '-'), null), Assert.Single(revoked));
+        Done(outbox, revoked);
+
+        // Expired: the two chunks are deleted, not 2,500 keys that were never put.
+        var expired = outbox.Changes(Now.AddMinutes(11)).Where(c => !outbox.Redundant(c)).ToList();
+        Assert.Equal(chunks.Select(c => c.Key).Order(), expired.Select(c => c.Key).Order());
+        Assert.All(expired, c => Assert.Null(c.Value));
+        Done(outbox, expired);
+        Assert.DoesNotContain(outbox.Changes(Now.AddMinutes(12)), c => !outbox.Redundant(c));
+    }
+
+    [Fact]
+    public void A_restarted_publisher_counts_the_bans_of_its_chunks_in_the_bucket_as_published()
+    {
+        _store.Insert([.. Enumerable.Range(0, 1200).Select(i => Ban(Address(i), "import"))]);
+        var before = new FleetOutbox(_store, "a", new FleetFilter());
+        var chunk = Assert.Single(before.Chunks(before.Snapshot(Now), Now));
+        var value = FleetChunk.Value([.. chunk.Members.Select(m => m.Value!)]);
+        // Stopped; meanwhile one of the chunk's bans is revoked.
+        _store.Revoke([BanTarget.Parse(Address(3))], Now.AddSeconds(5));
+
+        var outbox = new FleetOutbox(_store, "a", new FleetFilter());
+        var changes = outbox.Snapshot(Now.AddSeconds(10));
+        Assert.Null(outbox.Stale(chunk.Key));
+        Assert.False(outbox.Knows(chunk.Key));
+        changes.AddRange(outbox.Adopt(chunk.Key, value, Now.AddSeconds(10)));
+
+        Assert.True(outbox.Knows(chunk.Key));
+        var todo = changes.Where(c => !outbox.Redundant(c)).ToList();
+        Assert.Equal(new FleetOutbox.Change("a." + Address(3).Replace('.', '-'), null), Assert.Single(todo));
+
+        // A chunk none of whose bans is wanted any more (all revoked) is deleted; so is a value that is no chunk.
+        _store.Revoke([.. Enumerable.Range(0, 1200).Select(i => BanTarget.Parse(Address(i)))], Now.AddSeconds(20));
+        var later = new FleetOutbox(_store, "a", new FleetFilter());
+        later.Snapshot(Now.AddSeconds(30));
+        var gone = later.Adopt(chunk.Key, value, Now.AddSeconds(30));
+        Assert.Contains(new FleetOutbox.Change(chunk.Key, null), gone);
+        Assert.Equal(1200, gone.Count(c => c.Key != chunk.Key && c.Value is null));
+        Assert.Equal([new FleetOutbox.Change("a.bulk.1-0", null)], later.Adopt("a.bulk.1-0", "{not json"u8, Now.AddSeconds(30)));
+        Assert.All(gone, c => Assert.False(later.Redundant(c)));
+    }
+
+    [Fact]
+    public void A_key_of_this_host_nothing_backs_is_deleted_even_by_a_publisher_that_never_put_it()
+    {
+        var outbox = new FleetOutbox(_store, "a", new FleetFilter());
+        outbox.Snapshot(Now);
+        var stale = outbox.Stale("a.198-18-9-9")!.Value;
+        Assert.False(outbox.Redundant(stale));
+        outbox.Done(stale);
+        Assert.True(outbox.Redundant(stale));
+    }
 }
