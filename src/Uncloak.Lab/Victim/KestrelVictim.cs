@@ -1,7 +1,10 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Uncloak.Linux.Namespaces;
 
 namespace Uncloak.Lab.Victim;
@@ -13,11 +16,11 @@ namespace Uncloak.Lab.Victim;
 /// </summary>
 public sealed class KestrelVictim : IVictim
 {
-    private readonly WebApplication _app;
+    private readonly KestrelServer _server;
 
-    private KestrelVictim(WebApplication app, int workers)
+    private KestrelVictim(KestrelServer server, int workers)
     {
-        _app = app;
+        _server = server;
         Workers = workers;
     }
 
@@ -30,27 +33,33 @@ public sealed class KestrelVictim : IVictim
 
     public static async Task<KestrelVictim> StartAsync(string serverNamespace, int workers, CancellationToken cancel)
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore();
-        builder.WebHost.UseSockets(o =>
+        // Kestrel alone, as the daemon's web side runs it (Uncloak.Web's MetricsServer): a web host's builder, even the
+        // empty one, kept the service container, configuration and hosting code in the single uncloak binary, and every
+        // type there costs the idle daemon resident memory; docs/PERFORMANCE.md, issue 11.
+        var options = new KestrelServerOptions { AddServerHeader = false };
+        options.Limits.MaxConcurrentConnections = workers;
+        options.Limits.MinResponseDataRate = null; // a prefork worker waits for a slow peer as long as TCP keeps the connection
+        options.Limits.MinRequestBodyDataRate = null;
+        options.Listen(Topology.LabNames.ServerAddress, Topology.LabNames.HttpPort);
+        options.Listen(Topology.LabNames.ServerAddress6, Topology.LabNames.HttpPort);
+        var transportOptions = new SocketTransportOptions
         {
-            o.Backlog = Backlog;
+            Backlog = Backlog,
             // The socket is created (and bound) on a thread inside the namespace; it stays there whichever thread listens.
-            o.CreateBoundListenSocket = endpoint => NetNamespace.Run(serverNamespace, () => SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint));
-        });
-        builder.WebHost.ConfigureKestrel(o =>
+            CreateBoundListenSocket = endpoint => NetNamespace.Run(serverNamespace, () => SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint)),
+        };
+        var transport = new SocketTransportFactory(Options.Create(transportOptions), NullLoggerFactory.Instance);
+        var server = new KestrelServer(Options.Create(options), transport, NullLoggerFactory.Instance);
+        try
         {
-            o.Limits.MaxConcurrentConnections = workers;
-            o.Limits.MinResponseDataRate = null; // a prefork worker waits for a slow peer as long as TCP keeps the connection
-            o.Limits.MinRequestBodyDataRate = null;
-            o.AddServerHeader = false;
-            o.Listen(Topology.LabNames.ServerAddress, Topology.LabNames.HttpPort);
-            o.Listen(Topology.LabNames.ServerAddress6, Topology.LabNames.HttpPort);
-        });
-        var app = builder.Build();
-        app.Run(Serve);
-        await app.StartAsync(cancel);
-        return new KestrelVictim(app, workers);
+            await server.StartAsync(new Application(), cancel).ConfigureAwait(false);
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+        return new KestrelVictim(server, workers);
     }
 
     private static Task Serve(HttpContext context)
@@ -76,12 +85,24 @@ public sealed class KestrelVictim : IVictim
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         try
         {
-            await _app.StopAsync(timeout.Token);
+            await _server.StopAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             // Connections held by an attacker do not drain: stopping gives up on them after the timeout, as intended.
         }
-        await _app.DisposeAsync();
+        _server.Dispose();
+    }
+
+    /// <summary>What Kestrel calls for each request: a plain <see cref="DefaultHttpContext"/> over the connection's features.</summary>
+    private sealed class Application : IHttpApplication<HttpContext>
+    {
+        public HttpContext CreateContext(IFeatureCollection contextFeatures) => new DefaultHttpContext(contextFeatures);
+
+        public Task ProcessRequestAsync(HttpContext context) => Serve(context);
+
+        public void DisposeContext(HttpContext context, Exception? exception)
+        {
+        }
     }
 }
