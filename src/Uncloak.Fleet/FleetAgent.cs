@@ -79,7 +79,7 @@ public sealed class FleetAgent
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
                 var hosts = await Hosts.FleetHosts.OpenAsync(new NatsKVContext(new NatsJSContext(nats)), _config.Replicas, cancel).ConfigureAwait(false);
                 var publish = PublishAsync(nats, kv, hosts, stop.Token);
-                var receive = _enforcement is null ? Task.Delay(Timeout.Infinite, stop.Token) : ReceiveAsync(kv, _enforcement, stop.Token);
+                var receive = _enforcement is null ? Task.Delay(Timeout.Infinite, stop.Token) : ReceiveAsync(nats, _enforcement, stop.Token);
                 var first = await Task.WhenAny(publish, receive).ConfigureAwait(false);
                 await stop.CancelAsync().ConfigureAwait(false);
                 await Task.WhenAll(publish.ContinueWith(_ => { }, TaskScheduler.Default), receive.ContinueWith(_ => { }, TaskScheduler.Default)).ConfigureAwait(false);
@@ -114,7 +114,7 @@ public sealed class FleetAgent
     /// </summary>
     private Task<INatsKVStore> OpenBucketAsync(NatsConnection nats, bool keyTtl, CancellationToken cancel)
         => FleetBuckets.OpenAsync(new NatsKVContext(new NatsJSContext(nats)), _config.Bucket, _config.Replicas, "Uncloak: bans shared by the fleet, one key per host and target",
-            keyTtl ? FleetBuckets.LimitMarkers : TimeSpan.Zero, cancel);
+            keyTtl ? FleetBuckets.LimitMarkers : TimeSpan.Zero, cancel, FleetWatch.Republish(_config.Bucket));
 
     /// <summary>Follows the store and writes this host's changes; a failed write re-snapshots at the next round.</summary>
     private async Task PublishAsync(NatsConnection nats, INatsKVStore kv, INatsKVStore hosts, CancellationToken cancel)
@@ -318,12 +318,12 @@ public sealed class FleetAgent
     }
 
     /// <summary>
-    /// Watches every key and applies the other hosts' bans in batches (<see cref="FleetBatch"/>). The watch is one ordered
-    /// consumer that delivers the bucket's current values (the snapshot, streamed, never held whole) and then the live
-    /// changes on the same stream, so there is no gap and no overlap between them; a bounded queue keeps at most two
-    /// batches in memory and slows the consumer (flow control) when applying falls behind.
+    /// Watches every key and applies the other hosts' bans in batches (<see cref="FleetBatch"/>). The watch
+    /// (<see cref="FleetWatch"/>) holds no consumer on the server past a snapshot: the current values from a short-lived
+    /// ordered consumer, then the live changes over a plain subscription, re-snapshotting after any gap; a bounded queue
+    /// keeps at most two batches in memory and slows the snapshot (flow control) when applying falls behind.
     /// </summary>
-    private async Task ReceiveAsync(INatsKVStore kv, IFleetEnforcement enforcement, CancellationToken cancel)
+    private async Task ReceiveAsync(NatsConnection nats, IFleetEnforcement enforcement, CancellationToken cancel)
     {
         var inbox = new FleetInbox(_config.Host, _config.Accept);
         inbox.Seed(enforcement.InForce());
@@ -333,10 +333,7 @@ public sealed class FleetAgent
         {
             try
             {
-                await foreach (var e in kv.WatchAsync(NatsRawSerializer<byte[]>.Default, new NatsKVWatchOpts(), cancel).ConfigureAwait(false))
-                {
-                    await queue.Writer.WriteAsync(e, cancel).ConfigureAwait(false);
-                }
+                await new FleetWatch(nats, _config.Bucket, _time, _log).RunAsync(queue.Writer, cancel).ConfigureAwait(false);
             }
             finally
             {
@@ -348,10 +345,14 @@ public sealed class FleetAgent
         {
             while (!batch.Full && queue.Reader.TryRead(out var e))
             {
+                if (FleetWatch.IsSnapshotEnd(e))
+                {
+                    caughtUp = true;
+                    continue;
+                }
                 var now = _time.GetUtcNow();
                 bool deleted = e.Operation is NatsKVOperation.Del or NatsKVOperation.Purge;
                 var verdict = inbox.Judge(e.Key, deleted, e.Value ?? [], now, out var ban);
-                caughtUp |= e.Delta == 0;
                 Status.Count(verdict);
                 if (verdict == FleetVerdict.Apply)
                 {
