@@ -21,9 +21,6 @@ public sealed class FleetAgent
     /// <summary>How often the store is read for decisions to publish.</summary>
     public static readonly TimeSpan PublishEvery = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>How often the agent rewrites its host record (<see cref="Hosts.FleetHosts"/>).</summary>
-    public static readonly TimeSpan HeartbeatEvery = TimeSpan.FromSeconds(10);
-
     /// <summary>How often the store's outages and alert summaries are compared with what the evidence stream has.</summary>
     public static readonly TimeSpan EvidenceEvery = TimeSpan.FromSeconds(2);
 
@@ -139,7 +136,7 @@ public sealed class FleetAgent
                     // While a burst is being published (a full slice waits), the host record and the evidence wait: the
                     // record counts every ban in force (100,000 rows read), which cost the burst a pause of seconds every
                     // 10 s under load.
-                    if (now - heartbeat >= HeartbeatEvery && !outbox.Behind)
+                    if (now - heartbeat >= _config.Heartbeat && !outbox.Behind)
                     {
                         await hosts.PutAsync(_config.Host, JsonSerializer.SerializeToUtf8Bytes(Record(decisions, now), FleetJson.Default.HostRecord),
                             NatsRawSerializer<byte[]>.Default, cancel).ConfigureAwait(false);

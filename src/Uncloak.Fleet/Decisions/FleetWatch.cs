@@ -180,9 +180,9 @@ internal sealed class FleetWatch
             // All is the last value of each; nats-server 2.9 takes neither filter_subjects nor a filterless LastPerSubject.
             var consumer = await _js.CreateOrderedConsumerAsync(_stream, new NatsJSOrderedConsumerOpts { DeliverPolicy = ConsumerConfigDeliverPolicy.All }, idle.Token).ConfigureAwait(false);
             string prefix = $"$KV.{_bucket}.";
+            bool complete = false;
             await foreach (var msg in consumer.ConsumeAsync(NatsRawSerializer<byte[]>.Default, cancellationToken: idle.Token).ConfigureAwait(false))
             {
-                idle.CancelAfter(SnapshotIdle);
                 if (msg.Metadata is not { } meta)
                 {
                     continue;
@@ -194,8 +194,18 @@ internal sealed class FleetWatch
                 }
                 if (meta.NumPending == 0)
                 {
+                    complete = true;
                     break;
                 }
+                // Counted from here: the time spent waiting for the receive queue (applying) is not the consumer stalling.
+                idle.CancelAfter(SnapshotIdle);
+            }
+            // The client's ordered consume ends quietly when its token is cancelled: a snapshot cut short must not pass
+            // for a complete one.
+            if (!complete)
+            {
+                cancel.ThrowIfCancellationRequested();
+                throw new TimeoutException($"the snapshot stopped at sequence {reached} before the stream's last message");
             }
         }
         await queue.WriteAsync(new NatsKVEntry<byte[]>(_bucket, "") { Revision = reached }, cancel).ConfigureAwait(false);
