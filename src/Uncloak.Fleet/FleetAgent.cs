@@ -13,8 +13,8 @@ namespace Uncloak.Fleet;
 /// One host's link to the fleet: publishes its shareable decisions (read from its store: <see cref="FleetOutbox"/>) into
 /// the shared-bans KV bucket, and watches the whole bucket (a snapshot, then live changes) to apply the other hosts' bans
 /// through <see cref="IFleetEnforcement"/>, judged by <see cref="FleetInbox"/>. The NATS client reconnects on its own;
-/// every (re)connect re-snapshots what this host publishes, and the watch's ordered consumer resumes where it stopped
-/// (a restarted watch re-reads the snapshot, which the inbox recognises as duplicates).
+/// every (re)connect re-snapshots what this host publishes, and the watch (<see cref="FleetWatch"/>) re-reads the bucket,
+/// whose values the inbox recognises as duplicates.
 /// </summary>
 public sealed class FleetAgent
 {
