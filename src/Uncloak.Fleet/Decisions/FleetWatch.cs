@@ -58,7 +58,8 @@ internal sealed class FleetWatch
     /// <summary>
     /// Writes the bucket's entries to <paramref name="queue"/> until <paramref name="cancel"/>: each snapshot's values
     /// (their <c>Delta</c> the messages still to come, then an <see cref="IsSnapshotEnd"/> marker), then the live
-    /// changes (Delta 0). Bus trouble is retried here; only cancellation ends it.
+    /// changes (Delta 0). Bus trouble after the first read of the stream's config is retried here; a failure of that read
+    /// ends it (the agent then reconnects), as does cancellation.
     /// </summary>
     public async Task RunAsync(ChannelWriter<NatsKVEntry<byte[]>> queue, CancellationToken cancel)
     {
@@ -118,7 +119,8 @@ internal sealed class FleetWatch
             }
             catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
             {
-                reason ??= "snapshot stalled";
+                // Ended by a reconnect or a dropped message, whose handler gave the reason.
+                reason ??= "interrupted";
             }
             catch (Exception e) when (e is NatsException or TimeoutException && !cancel.IsCancellationRequested)
             {
