@@ -177,6 +177,13 @@ lat = sorted((seen[a] - t) / 1000 for a, t in sent.items() if a in seen)
 def pct(p): return lat[max(1, math.ceil(p / 100 * len(lat))) - 1]
 print(f"   {len(lat)} of {len(sent)} bans seen in b's set; latency from the decision on a (its store's created_ms) to b's kernel (nft monitor): p50 {pct(50):.0f} ms, p90 {pct(90):.0f} ms, p99 {pct(99):.0f} ms, max {lat[-1]:.0f} ms, min {lat[0]:.0f} ms")
 PY
+# Issue 13 item 6: what the three running agents hold on the cluster (a KV watch each before; none once synced after).
+consumers=0
+for n in 0 1 2; do
+  c=$(ip netns exec "$P-bus" curl -sf "http://127.0.0.1:$((8222 + n))/jsz" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("consumers", 0))' 2>/dev/null || echo 0)
+  consumers=$((consumers + c))
+done
+echo "   consumers on the cluster with agents a, b, c running (/jsz, summed over the nodes): $consumers"
 fi
 
 if part 2; then

@@ -60,4 +60,16 @@ public sealed record FleetConfig
 
     /// <summary>Received bans applied per minute before the rest are refused (a compromised or misfiring host must not ban the world).</summary>
     public int MaxReceivedPerMinute { get; init; } = 1000;
+
+    /// <summary>The default <see cref="Heartbeat"/>: a host record put every 10 s, fine for a few hundred hosts.</summary>
+    public static readonly TimeSpan DefaultHeartbeat = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How often the agent rewrites its host record; <c>fleet status</c> calls a host silent after six of them. Every
+    /// host's record is an R3 put: 10,000 hosts at 10 s are 1,000 puts/s on the cluster, at 60 s (docs/fleet.md "Scale") 167.
+    /// </summary>
+    public TimeSpan Heartbeat { get; init; } = DefaultHeartbeat;
+
+    /// <summary>How old a host's record may be before the host is reported silent: six heartbeats.</summary>
+    public TimeSpan SilentAfter => Heartbeat * 6;
 }

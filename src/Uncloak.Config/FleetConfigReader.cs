@@ -72,6 +72,12 @@ internal static class FleetConfigReader
         var share = Filter(f, "share");
         var accept = Filter(f, "accept");
         int cap = f.Int("max_received_per_minute", 1000, 1, 1_000_000);
+        var heartbeat = f.Duration("heartbeat", FleetConfig.DefaultHeartbeat);
+        if (heartbeat < TimeSpan.FromSeconds(1) || heartbeat > TimeSpan.FromMinutes(10))
+        {
+            f.Add(f.Node("heartbeat")!, "'heartbeat' must be from 1s to 10m");
+            heartbeat = FleetConfig.DefaultHeartbeat;
+        }
         f.Finish();
         if (f.Errors.Count > before)
         {
@@ -81,7 +87,7 @@ internal static class FleetConfigReader
         {
             Servers = servers, Host = host, User = user, Password = password, NkeySeedFile = nkey, CredsFile = creds,
             TlsCa = ca, TlsCert = cert, TlsKey = key, Bucket = bucket, Replicas = replicas, Share = share, Accept = accept,
-            MaxReceivedPerMinute = cap,
+            MaxReceivedPerMinute = cap, Heartbeat = heartbeat,
         };
     }
 

@@ -13,16 +13,13 @@ namespace Uncloak.Fleet;
 /// One host's link to the fleet: publishes its shareable decisions (read from its store: <see cref="FleetOutbox"/>) into
 /// the shared-bans KV bucket, and watches the whole bucket (a snapshot, then live changes) to apply the other hosts' bans
 /// through <see cref="IFleetEnforcement"/>, judged by <see cref="FleetInbox"/>. The NATS client reconnects on its own;
-/// every (re)connect re-snapshots what this host publishes, and the watch's ordered consumer resumes where it stopped
-/// (a restarted watch re-reads the snapshot, which the inbox recognises as duplicates).
+/// every (re)connect re-snapshots what this host publishes, and the watch (<see cref="FleetWatch"/>) re-reads the bucket,
+/// whose values the inbox recognises as duplicates.
 /// </summary>
 public sealed class FleetAgent
 {
     /// <summary>How often the store is read for decisions to publish.</summary>
     public static readonly TimeSpan PublishEvery = TimeSpan.FromMilliseconds(200);
-
-    /// <summary>How often the agent rewrites its host record (<see cref="Hosts.FleetHosts"/>).</summary>
-    public static readonly TimeSpan HeartbeatEvery = TimeSpan.FromSeconds(10);
 
     /// <summary>How often the store's outages and alert summaries are compared with what the evidence stream has.</summary>
     public static readonly TimeSpan EvidenceEvery = TimeSpan.FromSeconds(2);
@@ -79,7 +76,7 @@ public sealed class FleetAgent
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
                 var hosts = await Hosts.FleetHosts.OpenAsync(new NatsKVContext(new NatsJSContext(nats)), _config.Replicas, cancel).ConfigureAwait(false);
                 var publish = PublishAsync(nats, kv, hosts, stop.Token);
-                var receive = _enforcement is null ? Task.Delay(Timeout.Infinite, stop.Token) : ReceiveAsync(kv, _enforcement, stop.Token);
+                var receive = _enforcement is null ? Task.Delay(Timeout.Infinite, stop.Token) : ReceiveAsync(nats, _enforcement, stop.Token);
                 var first = await Task.WhenAny(publish, receive).ConfigureAwait(false);
                 await stop.CancelAsync().ConfigureAwait(false);
                 await Task.WhenAll(publish.ContinueWith(_ => { }, TaskScheduler.Default), receive.ContinueWith(_ => { }, TaskScheduler.Default)).ConfigureAwait(false);
@@ -114,7 +111,7 @@ public sealed class FleetAgent
     /// </summary>
     private Task<INatsKVStore> OpenBucketAsync(NatsConnection nats, bool keyTtl, CancellationToken cancel)
         => FleetBuckets.OpenAsync(new NatsKVContext(new NatsJSContext(nats)), _config.Bucket, _config.Replicas, "Uncloak: bans shared by the fleet, one key per host and target",
-            keyTtl ? FleetBuckets.LimitMarkers : TimeSpan.Zero, cancel);
+            keyTtl ? FleetBuckets.LimitMarkers : TimeSpan.Zero, cancel, FleetWatch.Republish(_config.Bucket));
 
     /// <summary>Follows the store and writes this host's changes; a failed write re-snapshots at the next round.</summary>
     private async Task PublishAsync(NatsConnection nats, INatsKVStore kv, INatsKVStore hosts, CancellationToken cancel)
@@ -139,7 +136,7 @@ public sealed class FleetAgent
                     // While a burst is being published (a full slice waits), the host record and the evidence wait: the
                     // record counts every ban in force (100,000 rows read), which cost the burst a pause of seconds every
                     // 10 s under load.
-                    if (now - heartbeat >= HeartbeatEvery && !outbox.Behind)
+                    if (now - heartbeat >= _config.Heartbeat && !outbox.Behind)
                     {
                         await hosts.PutAsync(_config.Host, JsonSerializer.SerializeToUtf8Bytes(Record(decisions, now), FleetJson.Default.HostRecord),
                             NatsRawSerializer<byte[]>.Default, cancel).ConfigureAwait(false);
@@ -346,12 +343,12 @@ public sealed class FleetAgent
     }
 
     /// <summary>
-    /// Watches every key and applies the other hosts' bans in batches (<see cref="FleetBatch"/>). The watch is one ordered
-    /// consumer that delivers the bucket's current values (the snapshot, streamed, never held whole) and then the live
-    /// changes on the same stream, so there is no gap and no overlap between them; a bounded queue keeps at most two
-    /// batches in memory and slows the consumer (flow control) when applying falls behind.
+    /// Watches every key and applies the other hosts' bans in batches (<see cref="FleetBatch"/>). The watch
+    /// (<see cref="FleetWatch"/>) holds no consumer on the server past a snapshot: the current values from a short-lived
+    /// ordered consumer, then the live changes over a plain subscription, re-snapshotting after any gap; a short bounded
+    /// queue of entries slows the snapshot (flow control) when applying falls behind.
     /// </summary>
-    private async Task ReceiveAsync(INatsKVStore kv, IFleetEnforcement enforcement, CancellationToken cancel)
+    private async Task ReceiveAsync(NatsConnection nats, IFleetEnforcement enforcement, CancellationToken cancel)
     {
         var inbox = new FleetInbox(_config.Host, _config.Accept);
         inbox.Seed(enforcement.InForce());
@@ -363,10 +360,7 @@ public sealed class FleetAgent
         {
             try
             {
-                await foreach (var e in kv.WatchAsync(NatsRawSerializer<byte[]>.Default, new NatsKVWatchOpts(), cancel).ConfigureAwait(false))
-                {
-                    await queue.Writer.WriteAsync(e, cancel).ConfigureAwait(false);
-                }
+                await new FleetWatch(nats, _config.Bucket, _time, _log).RunAsync(queue.Writer, cancel).ConfigureAwait(false);
             }
             finally
             {
@@ -378,9 +372,13 @@ public sealed class FleetAgent
         {
             while (!batch.Full && queue.Reader.TryRead(out var e))
             {
+                if (FleetWatch.IsSnapshotEnd(e))
+                {
+                    caughtUp = true;
+                    continue;
+                }
                 var now = _time.GetUtcNow();
                 bool deleted = e.Operation is NatsKVOperation.Del or NatsKVOperation.Purge;
-                caughtUp |= e.Delta == 0;
                 // More entries wait on the server (a snapshot, a burst): the batch keeps collecting them (FleetBatch's
                 // backlog window), so a late joiner stores and loads 100,000 bans in a few large batches.
                 backlog = e.Delta > 0;

@@ -15,9 +15,11 @@ internal static class FleetBuckets
     /// <summary>
     /// Opens <paramref name="bucket"/>, or creates it. A positive <paramref name="limitMarkers"/> makes a created bucket
     /// allow per-message TTL and keep limit markers that long (nats-server 2.11+ only: never pass it to an older server);
-    /// zero, no TTL. An existing bucket is taken as it is.
+    /// zero, no TTL. <paramref name="republish"/>, when given, makes a created bucket's stream republish every change
+    /// (<see cref="Decisions.FleetWatch"/>). An existing bucket is taken as it is.
     /// </summary>
-    public static async Task<INatsKVStore> OpenAsync(NatsKVContext kv, string bucket, int replicas, string description, TimeSpan limitMarkers, CancellationToken cancel)
+    public static async Task<INatsKVStore> OpenAsync(NatsKVContext kv, string bucket, int replicas, string description, TimeSpan limitMarkers, CancellationToken cancel,
+        NatsKVRepublish? republish = null)
     {
         try
         {
@@ -32,6 +34,7 @@ internal static class FleetBuckets
                 Storage = NatsKVStorageType.File,
                 Description = description,
                 LimitMarkerTTL = limitMarkers,
+                Republish = republish,
             }, cancel).ConfigureAwait(false);
         }
     }

@@ -15,4 +15,11 @@ public interface IFleetLog
     void Received(int applied, int refused, int revoked);
 
     void Published(int put, int deleted);
+
+    /// <summary>
+    /// The watch reads the bucket's current values (a short-lived consumer) before following <paramref name="live"/>;
+    /// <paramref name="sequenced"/> when its messages carry stream sequences (a missed one shows); <paramref name="reason"/>
+    /// is <c>start</c>, or why the live view was given up (reconnected, a gap, a full buffer, an error).
+    /// </summary>
+    void Snapshot(string live, bool sequenced, string reason);
 }

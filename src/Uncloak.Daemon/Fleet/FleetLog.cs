@@ -13,4 +13,6 @@ internal sealed class FleetLog(WatchLog log) : IFleetLog
     public void Received(int applied, int refused, int revoked) => log.FleetReceived(applied, refused, revoked);
 
     public void Published(int put, int deleted) => log.FleetPublished(put, deleted);
+
+    public void Snapshot(string live, bool sequenced, string reason) => log.FleetSnapshot(live, sequenced, reason);
 }

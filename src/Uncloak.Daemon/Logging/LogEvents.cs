@@ -126,6 +126,9 @@ public static class LogEvents
 
     public static void FleetPublished(this WatchLog log, int put, int deleted)
         => log.Write(7004, WatchLog.Info, "fleet bans published", ("put", put), ("deleted", deleted));
+
+    public static void FleetSnapshot(this WatchLog log, string live, bool sequenced, string reason)
+        => log.Write(7005, WatchLog.Info, "fleet snapshot", ("live", live), ("sequenced", sequenced ? "yes" : "no"), ("reason", reason));
     // 8xxx forensics: incident captures
     public static void IncidentCaptured(this WatchLog log, string id, string probe, string phase, string layer, double confidence, string bundle)
         => log.Write(8001, WatchLog.Notice, "incident captured", ("id", id), ("probe", probe), ("phase", phase), ("layer", layer), ("confidence", Math.Round(confidence, 2)), ("bundle", bundle));

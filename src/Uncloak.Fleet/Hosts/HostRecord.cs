@@ -1,7 +1,7 @@
 namespace Uncloak.Fleet.Hosts;
 
 /// <summary>
-/// One agent's heartbeat in the hosts bucket (key = host name), rewritten every <see cref="FleetAgent.HeartbeatEvery"/>:
+/// One agent's heartbeat in the hosts bucket (key = host name), rewritten every <see cref="Config.FleetConfig.Heartbeat"/>:
 /// what <c>uncloak fleet status</c> and the web dashboard's fleet page show.
 /// </summary>
 public sealed record HostRecord

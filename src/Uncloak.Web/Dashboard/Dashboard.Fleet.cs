@@ -12,9 +12,6 @@ namespace Uncloak.Web.Dashboard;
 /// </summary>
 public sealed partial class Dashboard
 {
-    /// <summary>A host whose last heartbeat is older than this is shown as silent (as <c>uncloak fleet status</c>).</summary>
-    public static readonly TimeSpan FleetSilentAfter = FleetAgent.HeartbeatEvery * 6;
-
     private static readonly TimeSpan FleetFreshFor = TimeSpan.FromSeconds(15);
 
     private readonly SemaphoreSlim _fleetLock = new(1, 1);
@@ -90,7 +87,7 @@ public sealed partial class Dashboard
                 w.WriteString("host", h.Host);
                 w.WriteString("version", h.Version);
                 w.WriteString("seen", Iso(h.Seen));
-                w.WriteString("state", read.At - h.Seen > FleetSilentAfter ? "silent" : "up");
+                w.WriteString("state", read.At - h.Seen > fleet.SilentAfter ? "silent" : "up");
                 w.WriteNumber("bans_in_force", h.BansInForce);
                 w.WriteStartObject("by_origin");
                 foreach (var (origin, count) in h.BansByOrigin.OrderBy(o => o.Key, StringComparer.Ordinal))

@@ -22,6 +22,7 @@ public sealed class FleetConfigTests
               accept: {origins: [web-01, web-02]}
               max_received_per_minute: 5000
               replicas: 3
+              heartbeat: 1m
             """).Fleet;
         Assert.NotNull(config);
         Assert.Equal(["nats://198.18.200.1:4222/", "tls://nats-2.example:4222/"], config.Servers.Select(s => s.ToString()));
@@ -29,6 +30,8 @@ public sealed class FleetConfigTests
         Assert.Equal("/etc/uncloak/fleet/web-07.nk", config.NkeySeedFile);
         Assert.Equal("/etc/uncloak/fleet/web-07.key", config.TlsKey);
         Assert.Equal(5000, config.MaxReceivedPerMinute);
+        Assert.Equal(TimeSpan.FromMinutes(1), config.Heartbeat);
+        Assert.Equal(TimeSpan.FromMinutes(6), config.SilentAfter);
         Assert.Equal(FleetConfig.DefaultBucket, config.Bucket);
         Assert.True(config.Share.Passes("syn-flood", "watch"));
         Assert.False(config.Share.Passes(null, "cli"));
@@ -60,6 +63,7 @@ public sealed class FleetConfigTests
               tls: {cert: /etc/c.pem}
               max_received_per_minute: 0
               colour: blue
+              heartbeat: 500ms
             """));
         var lines = e.Errors.Select(x => (x.Line, x.Message)).ToList();
         Assert.Contains(lines, l => l.Line == 2 && l.Message.Contains("not a NATS server URL", StringComparison.Ordinal));
@@ -70,7 +74,8 @@ public sealed class FleetConfigTests
         Assert.Contains(lines, l => l.Line == 6 && l.Message.Contains("'cert' and 'key' go together", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Line == 7 && l.Message.Contains("from 1 to 1000000", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Line == 8 && l.Message.Contains("unknown key 'colour'", StringComparison.Ordinal));
-        Assert.Equal(8, lines.Count);
+        Assert.Contains(lines, l => l.Line == 9 && l.Message.Contains("'heartbeat' must be from 1s to 10m", StringComparison.Ordinal));
+        Assert.Equal(9, lines.Count);
     }
 
     [Fact]

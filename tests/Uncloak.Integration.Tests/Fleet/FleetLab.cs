@@ -92,9 +92,10 @@ internal sealed class FleetLab : IDisposable
 
     /// <summary>
     /// Starts (or restarts) agent <paramref name="host"/>'s daemon and waits until it is connected to the bus;
-    /// <paramref name="extra"/> is more of its config (top-level YAML, e.g. <c>probes:</c>).
+    /// <paramref name="extra"/> is more of its config (top-level YAML, e.g. <c>probes:</c>); <paramref name="user"/>
+    /// logs it in as another NATS user (with that user's lab password) than its own.
     /// </summary>
-    public DaemonProcess StartAgent(string host, string? password = null, bool waitConnected = true, string extra = "", bool clientCertificate = true)
+    public DaemonProcess StartAgent(string host, string? password = null, bool waitConnected = true, string extra = "", bool clientCertificate = true, string? user = null)
     {
         if (_agents.Remove(host, out var old))
         {
@@ -115,8 +116,8 @@ internal sealed class FleetLab : IDisposable
             fleet:
               servers: [{{servers}}]
               host: {{host}}
-              user: {{host}}
-              password: {{password ?? "secret-" + host}}
+              user: {{user ?? host}}
+              password: {{password ?? "secret-" + (user ?? host)}}
               max_received_per_minute: 100000
             """ + "\n" + tls + extra);
         var d = DaemonProcess.StartIn(Ns(host), "watch", "--config", config);
@@ -188,6 +189,63 @@ internal sealed class FleetLab : IDisposable
         _nats[n]?.WaitForExit(10_000);
     }
 
+    /// <summary>
+    /// The JetStream consumers on the cluster now, summed over the live nodes' monitoring (<c>/jsz</c>; an agent's
+    /// consumers are R1, each on one node), and the bans bucket's RePublish destination as node 1 reports it (null
+    /// when it has none or node 1 is down).
+    /// </summary>
+    public (int Consumers, string? Republish) JetStream()
+    {
+        int consumers = 0;
+        string? republish = null;
+        for (int n = 0; n < 3; n++)
+        {
+            if (_nats[n] is not { HasExited: false })
+            {
+                continue;
+            }
+            var r = Shell.Run(["ip", "netns", "exec", Bus, "curl", "-sf", "--max-time", "5", $"http://127.0.0.1:{8222 + n}/jsz?accounts=true&streams=true&config=true"]);
+            if (r.ExitCode != 0)
+            {
+                continue;
+            }
+            using var doc = JsonDocument.Parse(r.Output);
+            consumers += doc.RootElement.TryGetProperty("consumers", out var c) ? c.GetInt32() : 0;
+            if (n != 0 || !doc.RootElement.TryGetProperty("account_details", out var accounts))
+            {
+                continue;
+            }
+            foreach (var stream in accounts.EnumerateArray().Where(a => a.TryGetProperty("stream_detail", out _)).SelectMany(a => a.GetProperty("stream_detail").EnumerateArray()))
+            {
+                if (stream.GetProperty("name").GetString() == "KV_uncloak-bans" && stream.TryGetProperty("config", out var config) && config.TryGetProperty("republish", out var rp))
+                {
+                    republish = rp.GetProperty("dest").GetString();
+                }
+            }
+        }
+        return (consumers, republish);
+    }
+
+    /// <summary>
+    /// Cuts agent <paramref name="host"/> off the bus (its namespace drops the NATS ports both ways, in a table of its
+    /// own) and aborts its connections (SOCK_DESTROY, <c>ss -K</c>), so whatever is published meanwhile never reaches
+    /// it live; <see cref="Reconnect"/> lifts the cut.
+    /// </summary>
+    public void CutOff(string host)
+    {
+        var rules = Path.Combine(Dir, host + "-cut.nft");
+        File.WriteAllText(rules, """
+            table inet ufl_cut {
+              chain in { type filter hook input priority -10; policy accept; tcp sport 4222-4224 drop; }
+              chain out { type filter hook output priority -10; policy accept; tcp dport 4222-4224 drop; }
+            }
+            """);
+        InNs(Ns(host), "nft", "-f", rules);
+        InNs(Ns(host), "ss", "-K", "-t", "state", "established");
+    }
+
+    public void Reconnect(string host) => InNs(Ns(host), "nft", "delete", "table", "inet", "ufl_cut");
+
     public string NatsLogs()
         => string.Join("\n", Enumerable.Range(1, 3).Select(n => Path.Combine(Dir, $"n{n}.log")).Where(File.Exists)
             .Select(p => string.Join("\n", File.ReadLines(p).TakeLast(15))));
@@ -225,6 +283,7 @@ internal sealed class FleetLab : IDisposable
             {{tls}}
             jetstream { store_dir: "{{Path.Combine(Dir, name)}}", max_memory_store: 64MB, max_file_store: 1GB }
             cluster { name: ufl, listen: 127.0.0.1:{{6222 + n}}, routes: [{{routes}}]{{routeTls}} }
+            http: 127.0.0.1:{{8222 + n}}
             {{accounts}}
             """);
         var psi = new ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };

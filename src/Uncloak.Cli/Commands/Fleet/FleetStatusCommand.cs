@@ -10,18 +10,15 @@ namespace Uncloak.Cli.Commands.Fleet;
 /// <summary>`uncloak fleet status`: every host's heartbeat from the cluster, read with this host's fleet credentials.</summary>
 public static class FleetStatusCommand
 {
-    /// <summary>A host whose last heartbeat is older than this is reported as silent (exit 1).</summary>
-    public static readonly TimeSpan Silent = FleetAgent.HeartbeatEvery * 6;
-
     public static Command Create()
     {
         var config = new Option<string?>("--config") { Description = "Daemon configuration with the 'fleet:' section (default: /etc/uncloak/uncloak.yaml).", HelpName = "FILE" };
         var json = CommonOptions.Json();
         var command = new Command("status",
-            "Show the fleet's hosts as their agents report every 10 s: last seen, version, bans in force by origin (watch, cli, " +
+            "Show the fleet's hosts as their agents report every 'heartbeat' (10 s by default): last seen, version, bans in force by origin (watch, cli, " +
             "import, fleet:HOST) and the received bans each applied and refused. Connects to the cluster with this host's " +
             "'fleet:' settings; --json gives \"schema\": \"uncloak.fleet.status/1\".\n\n" +
-            "Exit codes: 0 every host reported within the last minute, 1 a host is silent, 2 no 'fleet:' section or an invalid " +
+            "Exit codes: 0 every host reported within six heartbeats (a minute by default), 1 a host is silent, 2 no 'fleet:' section or an invalid " +
             "config, 3 the cluster cannot be reached or refused the credentials.\n\n" +
             "Examples:\n  sudo uncloak fleet status\n  sudo uncloak fleet status --json | jq '.hosts[] | {host, bans_in_force}'")
         {
@@ -51,13 +48,13 @@ public static class FleetStatusCommand
             var now = DateTimeOffset.UtcNow;
             if (result.GetValue(json))
             {
-                FleetRenderer.StatusJson(output, hosts, now, Silent);
+                FleetRenderer.StatusJson(output, hosts, now, fleet.SilentAfter);
             }
             else
             {
-                FleetRenderer.Status(output, hosts, now, Silent);
+                FleetRenderer.Status(output, hosts, now, fleet.SilentAfter);
             }
-            return hosts.Any(h => now - h.Seen > Silent) ? ExitCodes.Findings : ExitCodes.Ok;
+            return hosts.Any(h => now - h.Seen > fleet.SilentAfter) ? ExitCodes.Findings : ExitCodes.Ok;
         });
         return command;
     }
