@@ -31,17 +31,17 @@ public static class BansImportCommand
                 return ExitCodes.UsageOrInput;
             }
             string path = result.GetValue(file)!;
-            IEnumerable<string> lines;
+            string text;
             try
             {
-                lines = path == "-" ? ReadAll(Console.In) : File.ReadAllLines(path);
+                text = path == "-" ? Console.In.ReadToEnd() : File.ReadAllText(path);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 error.WriteLine($"uncloak bans import: cannot read {path}: {e.Message}");
                 return ExitCodes.UsageOrInput;
             }
-            var (targets, bad) = TargetList.Parse(lines, result.GetValue(options.V6Prefix));
+            var (targets, bad) = TargetList.Parse(text, result.GetValue(options.V6Prefix));
             if (bad.Count > 0)
             {
                 foreach (var b in bad.Take(50))
@@ -65,15 +65,5 @@ public static class BansImportCommand
             return BansAddCommand.Run(result, options, "import", requests, Escalation.None, result.GetValue(maxPerMinute), allowlist);
         });
         return command;
-    }
-
-    private static List<string> ReadAll(TextReader reader)
-    {
-        var lines = new List<string>();
-        while (reader.ReadLine() is { } line)
-        {
-            lines.Add(line);
-        }
-        return lines;
     }
 }
