@@ -63,6 +63,24 @@ with open(f"{work}/set.nft", "w") as f:
     f.write("add element inet bench ban4 { " + ", ".join(f"{a} timeout 1h" for a in addrs) + " }\n")
 PY
 
+# The kernel decides whether to build a notification per committed set element from one listener mask per netlink
+# protocol, shared by every namespace: while any socket anywhere on the host listens to NFNLGRP_NFTABLES (an
+# `uncloak watch` with its table monitor, `nft monitor`, firewalld), every nf_tables commit here, nft -f's and
+# Uncloak's alike, also builds 100,000 notifications (2-3x the kernel time). Counted per round so a round can be judged.
+nft_listeners() {
+  local n=0 pid ns seen=" " proto groups
+  for pid in $(ls /proc | grep -E '^[0-9]+$'); do
+    ns=$(readlink "/proc/$pid/ns/net" 2>/dev/null) || continue
+    case "$seen" in *" $ns "*) continue ;; esac
+    seen="$seen$ns "
+    # /proc/net/netlink: protocol 12 is NETLINK_NETFILTER; bit 0x40 of the group mask is NFNLGRP_NFTABLES (7).
+    while read -r _ proto _ groups _; do
+      [ "$proto" = 12 ] && (( 0x$groups & 0x40 )) && n=$((n + 1))
+    done < <(nsenter -t "$pid" -n cat /proc/net/netlink 2>/dev/null | tail -n +2)
+  done
+  echo "$n"
+}
+
 count_set() { # ns table set
   ip netns exec "$1" nft -j list set inet "$2" "$3" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(sum(len(x["set"].get("elem",[])) for x in d["nftables"] if "set" in x))'
 }
@@ -83,7 +101,7 @@ for round in $(seq 1 "$ROUNDS"); do
   [ "$(count_set "$NS" uncloak ban4)" = "$N" ] || { echo "uncloak did not load $N elements" >&2; exit 1; }
   read -r dec sto ker tot < <(python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["timings_ms"]; print(t["decide"], t["store"], t["kernel"], t["total"])' "$WORK/import.json")
   echo "$nft_ms $tot $wall_ms $dec $sto $ker $(cut -d' ' -f1 /proc/loadavg)" >> "$WORK/rounds.txt"
-  echo "   round $round: nft -f ${nft_ms} ms | uncloak in-process ${tot} ms (decide ${dec}, store done at ${sto}, kernel ${ker}), whole process ${wall_ms} ms | load $(cut -d' ' -f1 /proc/loadavg)"
+  echo "   round $round: nft -f ${nft_ms} ms | uncloak in-process ${tot} ms (decide ${dec}, store done at ${sto}, kernel ${ker}), whole process ${wall_ms} ms | load $(cut -d' ' -f1 /proc/loadavg) | nf_tables listeners on the host: $(nft_listeners)"
 done
 read -r NFT_MS UC_TOTAL UC_WALL_MS < <(python3 - "$WORK/rounds.txt" <<'PY'
 import sys, statistics

@@ -25,7 +25,9 @@ public static class FirewallBackends
             case FirewallBackend.Nftables:
                 if (NftablesClient.Open() is { } nft)
                 {
-                    return new NftFirewallBackend(nft);
+                    // Opened here, on the thread that opened libnftables' context, so both talk to the same namespace.
+                    // With the nft program (no libnftables) every change stays in nft's hands, as before.
+                    return new NftFirewallBackend(nft, nft is LibNftablesClient ? SetElementSocket.TryOpen() : null);
                 }
                 if (backend == FirewallBackend.Nftables)
                 {

@@ -63,7 +63,16 @@ public sealed class BanWorkflow
         ArgumentNullException.ThrowIfNull(requests);
         var total = Stopwatch.StartNew();
         var now = _time.GetUtcNow();
-        var involved = requests.Select(r => r.Target).Distinct().ToList();
+        // Sized once (a 100,000-ban import): Distinct().ToList() grew its set and list by doubling.
+        var seen = new HashSet<BanTarget>(requests.Count);
+        var involved = new List<BanTarget>(requests.Count);
+        foreach (var r in requests)
+        {
+            if (seen.Add(r.Target))
+            {
+                involved.Add(r.Target);
+            }
+        }
         var priors = escalation.Factor > 1 ? _store.PriorBans(now - escalation.Lookback, involved, now) : [];
         var policy = new DecisionPolicy(safety, escalation, cap);
         var decisions = new List<Decision>(requests.Count);

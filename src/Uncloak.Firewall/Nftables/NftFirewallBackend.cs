@@ -8,8 +8,18 @@ namespace Uncloak.Firewall.Nftables;
 public sealed class NftFirewallBackend : IFirewallBackend
 {
     private readonly INftables _nft;
+    private readonly SetElementSocket? _elements;
 
-    public NftFirewallBackend(INftables nft) => _nft = nft;
+    /// <param name="nft">Everything but element changes of the hash sets, and those too when <paramref name="elements"/> is null or fails.</param>
+    /// <param name="elements">
+    /// Element changes of single addresses as a direct netlink batch (<see cref="SetElementBatch"/>); opened in the same
+    /// network namespace as <paramref name="nft"/>. Owned: disposed with this backend.
+    /// </param>
+    public NftFirewallBackend(INftables nft, SetElementSocket? elements = null)
+    {
+        _nft = nft;
+        _elements = elements;
+    }
 
     public string Name => $"nftables ({_nft.Name})";
 
@@ -61,7 +71,36 @@ public sealed class NftFirewallBackend : IFirewallBackend
     public void Apply(IReadOnlyCollection<BanTarget> remove, IReadOnlyCollection<BanElement> add, DateTimeOffset now)
     {
         bool skeleton = !IsInstalled();
-        Run(BanScript.Render(skeleton, skeleton ? [] : remove, add, now), "apply bans");
+        RunElements(skeleton, skeleton ? [] : remove, add, now, "apply bans");
+    }
+
+    /// <summary>
+    /// One element change, in one transaction: single addresses as a netlink batch when the socket is there, otherwise
+    /// (networks in the batch, no socket, or the kernel refused the batch) the nft script through libnftables. A skeleton
+    /// (table, sets, chain, rules) is created first in a transaction of its own, with no element: the bans of the change
+    /// are still one transaction, and a crash in between leaves empty sets and the intent row, which the next run reconciles.
+    /// </summary>
+    private void RunElements(bool skeleton, IReadOnlyCollection<BanTarget> remove, IReadOnlyCollection<BanElement> add, DateTimeOffset now, string what)
+    {
+        if (_elements is not null && SetElementBatch.Supports(remove, add))
+        {
+            if (skeleton)
+            {
+                Run(BanScript.Render(true, [], [], now), what);
+            }
+            if (remove.Count == 0 && add.Count == 0)
+            {
+                return;
+            }
+            // A refusal aborted the whole batch, and a socket failure left it applied or not: either way the script
+            // below makes the same change (adds are idempotent, deletes are preceded by adds) and words any error as nft does.
+            if (_elements.TryApply(remove, add, now) is null)
+            {
+                return;
+            }
+            skeleton = false;
+        }
+        Run(BanScript.Render(skeleton, remove, add, now), what);
     }
 
     public Dictionary<BanTarget, DateTimeOffset> ReadElements(DateTimeOffset now)
@@ -105,7 +144,7 @@ public sealed class NftFirewallBackend : IFirewallBackend
             {
                 all.Add(new BanElement(target, expires));
             }
-            Run(BanScript.Render(true, [], all, now), "reconcile bans");
+            RunElements(true, [], all, now, "reconcile bans");
             return new ReconcileResult(Installed: true, Restored: all.Count, Removed: 0, Refreshed: 0, Kept: 0);
         }
         var current = ReadElements(now);
@@ -116,7 +155,7 @@ public sealed class NftFirewallBackend : IFirewallBackend
         {
             return result;
         }
-        Run(BanScript.Render(false, delete, add, now), "reconcile bans");
+        RunElements(false, delete, add, now, "reconcile bans");
         return result;
     }
 
@@ -194,5 +233,9 @@ public sealed class NftFirewallBackend : IFirewallBackend
         }
     }
 
-    public void Dispose() => _nft.Dispose();
+    public void Dispose()
+    {
+        _elements?.Dispose();
+        _nft.Dispose();
+    }
 }
