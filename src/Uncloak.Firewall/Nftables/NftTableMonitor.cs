@@ -16,12 +16,10 @@ namespace Uncloak.Firewall.Nftables;
 /// </summary>
 public sealed class NftTableMonitor : IDisposable
 {
-    private const int NFNL_SUBSYS_NFTABLES = 10;
     private const int NFT_MSG_DELTABLE = 2;
     private const int NFT_MSG_DELCHAIN = 5;
     private const int NFT_MSG_DELRULE = 8;
     private const int NFT_MSG_DELSET = 11;
-    private const byte NFPROTO_INET = 1;
 
     /// <summary>NFTA_TABLE_NAME, NFTA_CHAIN_TABLE, NFTA_RULE_TABLE and NFTA_SET_TABLE are all attribute 1: the table.</summary>
     private const int TableAttribute = 1;
@@ -128,8 +126,8 @@ public sealed class NftTableMonitor : IDisposable
             var message = datagram[..length];
             ushort type = BinaryPrimitives.ReadUInt16LittleEndian(message[4..]);
             int kind = type & 0xff;
-            if (type >> 8 == NFNL_SUBSYS_NFTABLES && kind is NFT_MSG_DELTABLE or NFT_MSG_DELCHAIN or NFT_MSG_DELRULE or NFT_MSG_DELSET
-                && message.Length >= 20 && message[16] == NFPROTO_INET && TableIs(message[20..], name))
+            if (type >> 8 == SetElementBatch.NFNL_SUBSYS_NFTABLES && kind is NFT_MSG_DELTABLE or NFT_MSG_DELCHAIN or NFT_MSG_DELRULE or NFT_MSG_DELSET
+                && message.Length >= 20 && message[16] == SetElementBatch.NFPROTO_INET && TableIs(message[20..], name))
             {
                 count++;
             }
