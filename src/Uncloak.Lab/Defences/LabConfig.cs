@@ -44,6 +44,8 @@ public static class LabConfig
           kmsg: false
         # the nftables backend, explicitly: the lab measures bans in the server namespace's nftables set.
         firewall: nftables
+        # no control socket: /run/uncloak/control.sock is the host's own daemon's (a namespace shares the filesystem);
+        control: off
 
         """;
 }

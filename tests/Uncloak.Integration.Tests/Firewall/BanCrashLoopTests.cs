@@ -46,7 +46,7 @@ public sealed class BanCrashLoopTests : IDisposable
     private static Process Start(string ns, IEnumerable<string> args)
     {
         var psi = new ProcessStartInfo("ip") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in (string[])["netns", "exec", ns, "dotnet", Path.Combine(AppContext.BaseDirectory, "uncloak.dll"), .. args])
+        foreach (var a in (string[])["netns", "exec", ns, "dotnet", Path.Combine(AppContext.BaseDirectory, "uncloak.dll"), .. HostPaths.Isolated([.. args])])
         {
             psi.ArgumentList.Add(a);
         }

@@ -38,7 +38,7 @@ internal static class AotBuild
             var other => throw new PlatformNotSupportedException($"prctl's syscall number on {other} is not known here"),
         };
         const string Script = """$n = shift; syscall($n, 65, 1, 0, 0, 0) == 0 or die "prctl(PR_SET_MDWE) failed (Linux 6.3+ has it): $!\n"; exec { $ARGV[0] } @ARGV or die "exec: $!\n";""";
-        return StartProcess("perl", ["-e", Script, prctl.ToString(CultureInfo.InvariantCulture), Binary, .. args]);
+        return StartProcess("perl", ["-e", Script, prctl.ToString(CultureInfo.InvariantCulture), Binary, .. HostPaths.Isolated(args)]);
     }
 
     private static Process StartProcess(string file, string[] args)

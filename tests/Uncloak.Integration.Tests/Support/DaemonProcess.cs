@@ -58,7 +58,7 @@ internal sealed partial class DaemonProcess : IDisposable
             psi.ArgumentList.Add(a);
         }
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "uncloak.dll"));
-        foreach (var a in args)
+        foreach (var a in HostPaths.Isolated(args))
         {
             psi.ArgumentList.Add(a);
         }
