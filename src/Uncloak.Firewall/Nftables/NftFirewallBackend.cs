@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Uncloak.Core.Decisions;
 using Uncloak.Core.Rulesets;
@@ -134,6 +135,7 @@ public sealed class NftFirewallBackend : IFirewallBackend
 
     public ReconcileResult Reconcile(IReadOnlyDictionary<BanTarget, DateTimeOffset> desired, DateTimeOffset now)
     {
+        long entered = Stopwatch.GetTimestamp();
         bool installed = IsFullyInstalled();
         if (!installed)
         {
@@ -147,9 +149,14 @@ public sealed class NftFirewallBackend : IFirewallBackend
             RunElements(true, [], all, now, "reconcile bans");
             return new ReconcileResult(Installed: true, Restored: all.Count, Removed: 0, Refreshed: 0, Kept: 0);
         }
-        var current = ReadElements(now);
+        // The kernel tells the time left at the moment it lists, which can be seconds after `now` on a loaded machine
+        // with 100,000 elements (the check above is a listing too): read them against the time the listing starts, and
+        // allow for the listing's own length, or every element looks to expire that much late and is deleted and re-added.
+        var listing = now + Stopwatch.GetElapsedTime(entered);
+        long listed = Stopwatch.GetTimestamp();
+        var current = ReadElements(listing);
         // Kernel expiries are whole seconds; only a real difference (not rounding) is worth a delete and re-add.
-        var (add, delete) = BanSetPlan.Diff(current, desired, TimeSpan.FromSeconds(5));
+        var (add, delete) = BanSetPlan.Diff(current, desired, TimeSpan.FromSeconds(5) + Stopwatch.GetElapsedTime(listed));
         var result = ReconcileResult.Of(wasInstalled: true, current, desired, add, delete);
         if (add.Count == 0 && delete.Count == 0)
         {
