@@ -44,4 +44,7 @@ public enum LineFraming : byte
 
     /// <summary>A pasted fragment that starts at the syslog tag: <c>kernel: …</c>, <c>kern.info kernel: …</c>.</summary>
     Fragment,
+
+    /// <summary>RFC 5424 syslog: <c>&lt;4&gt;1 2025-08-12T10:01:02.5Z host kernel - - - …</c> (syslog-protocol files, network captures).</summary>
+    Rfc5424,
 }

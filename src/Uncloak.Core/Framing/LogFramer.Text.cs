@@ -144,8 +144,11 @@ public sealed partial class LogFramer
         return false;
     }
 
-    // <6>[  840.538439] msg      (dmesg -r, /proc/kmsg)
-    private static bool TryRawLevel(ReadOnlySpan<byte> line, out FramedLine framed)
+    // <6>[  840.538439] msg                                 (dmesg -r, /proc/kmsg)
+    // <4>Jun 17 04:07:59 host kernel: msg                    (syslog as sent on the wire: a capture, a relay's raw file)
+    // <4>2025-06-17T04:07:59+00:00 host kernel: msg
+    // <4>1 2025-06-17T04:07:59.5Z host kernel - - - msg       (RFC 5424)
+    private bool TryRawLevel(ReadOnlySpan<byte> line, out FramedLine framed)
     {
         framed = default;
         int close = line[..Math.Min(line.Length, 5)].IndexOf((byte)'>');
@@ -159,7 +162,132 @@ public sealed partial class LogFramer
             framed = new FramedLine { Time = framed.Time, UptimeMicros = framed.UptimeMicros, Priority = p & 7, Message = framed.Message, Framing = LineFraming.Dmesg };
             return true;
         }
+        if (rest.Length > 2 && rest[0] == '1' && rest[1] == ' ' && TryRfc5424(rest[2..], p & 7, out framed))
+        {
+            return true;
+        }
+        // A syslog line behind its priority: the same stamps and tail as without it, the priority read from it.
+        if (!rest.IsEmpty && (rest[0] is >= (byte)'A' and <= (byte)'Z' ? TryBsd(rest, out framed) : (uint)(rest[0] - '0') <= 9 && TryIsoStamped(rest, out framed))
+            && framed.Framing is LineFraming.Syslog or LineFraming.SyslogRfc3339)
+        {
+            framed = new FramedLine { Time = framed.Time, UptimeMicros = framed.UptimeMicros, Priority = p & 7, Host = framed.Host, Message = framed.Message, Framing = framed.Framing };
+            return true;
+        }
         framed = new FramedLine { UptimeMicros = -1, Priority = p & 7, Message = rest, Framing = LineFraming.Dmesg };
+        return true;
+    }
+
+    /// <summary>
+    /// What follows <c>&lt;PRI&gt;1 </c> in RFC 5424: <c>TIMESTAMP HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA [MSG]</c>,
+    /// any header field <c>-</c> when absent. The kernel's message is the MSG of APP-NAME <c>kernel</c>; another
+    /// program's line keeps its header from APP-NAME on, as a BSD line keeps its tag, so a daemon that quotes a kernel
+    /// message in its own log is not read as the kernel.
+    /// </summary>
+    private static bool TryRfc5424(ReadOnlySpan<byte> rest, int priority, out FramedLine framed)
+    {
+        framed = default;
+        DateTime time = default;
+        int sp;
+        if (rest.Length > 1 && rest[0] == '-' && rest[1] == ' ')
+        {
+            sp = 1;
+        }
+        else if (!SyslogTimestamp.TryParseRfc3339(rest, out time, out sp) || sp >= rest.Length || rest[sp] != ' ')
+        {
+            return false;
+        }
+        rest = rest[(sp + 1)..];
+        // HOSTNAME APP-NAME PROCID MSGID, each one token (the longest, HOSTNAME, at most 255 bytes) and a space.
+        int hostEnd = TokenEnd(rest);
+        if (hostEnd <= 0)
+        {
+            return false;
+        }
+        var host = rest[..hostEnd];
+        var app = rest[(hostEnd + 1)..];
+        int appEnd = TokenEnd(app);
+        if (appEnd <= 0)
+        {
+            return false;
+        }
+        bool kernel = app[..appEnd].SequenceEqual("kernel"u8);
+        rest = app[(appEnd + 1)..];
+        for (int field = 0; field < 2; field++)
+        {
+            int end = TokenEnd(rest);
+            if (end <= 0)
+            {
+                return false;
+            }
+            rest = rest[(end + 1)..];
+        }
+        if (!TrySkipStructuredData(ref rest))
+        {
+            return false;
+        }
+        if (!rest.IsEmpty && rest[0] == ' ')
+        {
+            rest = rest[1..];
+        }
+        if (rest.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            rest = rest[3..]; // the BOM RFC 5424 puts before a UTF-8 MSG
+        }
+        long uptime = -1;
+        rest = kernel ? KernelTail.SkipStamps(rest, out uptime) : app;
+        framed = new FramedLine
+        {
+            Time = time,
+            UptimeMicros = uptime,
+            Priority = priority,
+            Host = host.Length == 1 && host[0] == '-' ? default : host,
+            Message = rest,
+            Framing = LineFraming.Rfc5424,
+        };
+        return true;
+
+        static int TokenEnd(ReadOnlySpan<byte> s) => s[..Math.Min(s.Length, 256)].IndexOf((byte)' ');
+    }
+
+    /// <summary>Skips RFC 5424 STRUCTURED-DATA: <c>-</c>, or <c>[id k="v" …]</c> elements back to back (<c>\]</c> and <c>\"</c> escaped in values).</summary>
+    private static bool TrySkipStructuredData(ref ReadOnlySpan<byte> s)
+    {
+        if (!s.IsEmpty && s[0] == '-')
+        {
+            s = s[1..];
+            return s.IsEmpty || s[0] == ' ';
+        }
+        int i = 0;
+        while (i < s.Length && s[i] == '[')
+        {
+            bool quoted = false;
+            for (i++; i < s.Length; i++)
+            {
+                byte b = s[i];
+                if (quoted && b == '\\')
+                {
+                    i++;
+                }
+                else if (b == '"')
+                {
+                    quoted = !quoted;
+                }
+                else if (b == ']' && !quoted)
+                {
+                    break;
+                }
+            }
+            if (i >= s.Length)
+            {
+                return false; // an element not closed: not RFC 5424
+            }
+            i++;
+        }
+        if (i == 0 || (i < s.Length && s[i] != ' '))
+        {
+            return false;
+        }
+        s = s[i..];
         return true;
     }
 
