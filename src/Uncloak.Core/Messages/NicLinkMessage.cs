@@ -15,7 +15,9 @@ namespace Uncloak.Core.Messages;
 /// duplex</c>), i40e/ice (<c>NIC Link is Up, 25 Gbps Full Duplex, … Flow Control: None</c>), mlx5 (<c>Link up</c>), mlx4
 /// (<c>Link Up</c>), generic MII (8139too, via-rhine, e100: <c>link up, 100Mbps, full-duplex, lpa 0x45E1</c>), sfc
 /// (<c>link up at 10000Mbps full-duplex</c>), cxgb (<c>link up, 10Gbps, full-duplex, Tx/Rx PAUSE</c>), natsemi and
-/// forcedeth (<c>link up.</c>), old phylib (<c>PHY: 0:01 - Link is Up - 100/Full</c>) and bonding's port reports.
+/// forcedeth (<c>link up.</c>), old phylib (<c>PHY: 0:01 - Link is Up - 100/Full</c>), phylib drivers of 2.6–4.x
+/// (macb: <c>link up (1000/Full)</c>), enic (<c>Link UP</c>), qede (<c>[qede_link_update:2540(eth0)]Link is up</c>), ASIX
+/// USB (<c>ax88179 - Link status is: 1</c>) and bonding's port reports.
 /// </summary>
 public static partial class NicLinkMessage
 {
@@ -51,6 +53,10 @@ public static partial class NicLinkMessage
         {
             return TryParseBonding(head, s[23..], pool, out ev);
         }
+        if (s.StartsWith("Link status is: "u8))
+        {
+            return TryParseAsix(head, s[16..], pool, out ev);
+        }
 
         // Long forms ("Link is Up", "link is up") carry details after them; short ones ("link up", "Link up",
         // "Link Up") stand alone or with a few details (generic MII: "link up, 100Mbps, full-duplex, lpa 0x45E1").
@@ -64,11 +70,11 @@ public static partial class NicLinkMessage
         {
             (up, words) = (false, 12);
         }
-        else if (s.StartsWith("link up"u8) || s.StartsWith("Link up"u8) || s.StartsWith("Link Up"u8))
+        else if (s.StartsWith("link up"u8) || s.StartsWith("Link up"u8) || s.StartsWith("Link Up"u8) || s.StartsWith("Link UP"u8))
         {
             (up, words) = (true, 7);
         }
-        else if (s.StartsWith("link down"u8) || s.StartsWith("Link down"u8) || s.StartsWith("Link Down"u8))
+        else if (s.StartsWith("link down"u8) || s.StartsWith("Link down"u8) || s.StartsWith("Link Down"u8) || s.StartsWith("Link DOWN"u8))
         {
             (up, words) = (false, 9);
         }
@@ -97,12 +103,22 @@ public static partial class NicLinkMessage
         {
             return false;
         }
+        if (QlogicPrefix(who) is { IsEmpty: false } qlogic)
+        {
+            // qede/qed's DP_NOTICE: "[qede_link_update:2540(eth0)]Link is up": the function names the driver, the
+            // parentheses the interface.
+            int colon = who.IndexOf((byte)':');
+            int underscore = who[1..colon].IndexOf((byte)'_');
+            ev = Build(up ? LinkState.Up : LinkState.Down, underscore > 0 ? who[1..(underscore + 1)] : default, qlogic, pool, 0, Duplex.Unknown, FlowControl.Unknown);
+            return true;
+        }
         if (shortForm)
         {
-            // "eth0: link up": the speaker ends with a colon, and only MII's ", 100Mbps, …", sfc's " at 10000Mbps …" or a
-            // full stop may follow, or "SATA link up 6.0 Gbps" and "PCIe x4: link up" prose would count.
+            // "eth0: link up": the speaker ends with a colon, and only MII's ", 100Mbps, …", sfc's " at 10000Mbps …",
+            // phylib drivers' " (1000/Full)" or a full stop may follow, or "SATA link up 6.0 Gbps" and "PCIe x4: link
+            // up" prose would count.
             var rest = Tokens.TrimEnd(tail);
-            bool detailed = s[0] == 'l' && (rest.StartsWith(", "u8) || rest.StartsWith(" at "u8));
+            bool detailed = s[0] == 'l' && (rest.StartsWith(", "u8) || rest.StartsWith(" at "u8) || IsSpeedInParentheses(rest));
             if (who[^1] != ':' || !(rest.IsEmpty || rest.SequenceEqual("."u8) || detailed))
             {
                 return false;
@@ -181,6 +197,62 @@ public static partial class NicLinkMessage
             ParseUpDetails(s, out speed, out duplex, out flow);
         }
         ev = Build(up ? LinkState.Up : LinkState.Down, "bonding"u8, port, pool, speed, duplex, flow);
+        return true;
+    }
+
+    /// <summary>
+    /// The interface in qede/qed's <c>[function:line(interface)]</c> prefix (the message follows the bracket with no
+    /// space), or nothing when <paramref name="who"/> is not that prefix.
+    /// </summary>
+    private static ReadOnlySpan<byte> QlogicPrefix(ReadOnlySpan<byte> who)
+    {
+        if (who.Length < 8 || who[0] != '[' || !who.EndsWith(")]"u8))
+        {
+            return default;
+        }
+        int colon = who.IndexOf((byte)':');
+        int open = who.LastIndexOf((byte)'(');
+        if (colon < 2 || open < colon || who[1..colon].IndexOfAny((byte)' ', (byte)'[') >= 0 || !AsciiNumber.TryParseInt32(who[(colon + 1)..open], out _))
+        {
+            return default;
+        }
+        var ifname = who[(open + 1)..^2];
+        return ifname.IsEmpty || ifname.IndexOf((byte)' ') >= 0 ? default : ifname;
+    }
+
+    /// <summary>Phylib drivers of the 2.6–4.x era (macb, au1000, arasan…): <c>link up (1000/Full)</c>.</summary>
+    private static bool IsSpeedInParentheses(ReadOnlySpan<byte> rest)
+        => rest.Length > 4 && rest.StartsWith(" ("u8) && rest[^1] == ')' && (uint)(rest[2] - '0') <= 9 && rest.IndexOf((byte)'/') > 2;
+
+    /// <summary>
+    /// ASIX USB adapters: <c>ax88179_178a 2-1:1.0 eth1: ax88179 - Link status is: 1</c> (1 up, 0 down; the driver's own
+    /// name repeated before the dash, as <c>ax88179_178a - </c> in its out-of-tree versions).
+    /// </summary>
+    private static bool TryParseAsix(ReadOnlySpan<byte> head, ReadOnlySpan<byte> s, StringPool pool, out NetEvent ev)
+    {
+        ev = default;
+        var value = Tokens.Trim(s);
+        if (value.Length != 1 || (value[0] != '0' && value[0] != '1'))
+        {
+            return false;
+        }
+        var who = Tokens.TrimEnd(head);
+        if (!who.EndsWith(" -"u8))
+        {
+            return false;
+        }
+        who = Tokens.TrimEnd(who[..^2]);
+        int sp = who.LastIndexOf((byte)' ');
+        if (sp > 0 && who[(sp + 1)..].StartsWith("ax88"u8))
+        {
+            who = Tokens.TrimEnd(who[..sp]);
+        }
+        var device = DevicePrefix.Parse(who);
+        if (device.Interface.IsEmpty)
+        {
+            return false;
+        }
+        ev = Build(value[0] == '1' ? LinkState.Up : LinkState.Down, device.Driver, device.Interface, pool, 0, Duplex.Unknown, FlowControl.Unknown);
         return true;
     }
 
