@@ -42,7 +42,7 @@ public sealed class AnalysisBuilder : IEventSink
     public AnalysisBuilder(AnalysisBuilder shared)
     {
         _filter = shared._filter;
-        _peers = new PeerTable(shared._peers.Budget);
+        _peers = shared._peers;
         _episodes = shared._episodes;
     }
 

@@ -15,27 +15,17 @@ internal sealed class PeerTable
 
     private readonly Dictionary<NetAddress, PeerStats>[] _stripes = new Dictionary<NetAddress, PeerStats>[Stripes];
     private readonly Lock[] _locks = new Lock[Stripes];
-    private readonly PortBudget _budget;
+    private readonly PortBudget _budget = new(PortBudget.DefaultPairs);
     private int _lastId;
 
     public PeerTable()
-        : this(new PortBudget(PortBudget.DefaultPairs))
     {
-    }
-
-    /// <summary>A table whose peers' port tallies draw on <paramref name="budget"/> (shared by the tables of one analysis).</summary>
-    public PeerTable(PortBudget budget)
-    {
-        _budget = budget;
         for (int i = 0; i < Stripes; i++)
         {
             _stripes[i] = [];
             _locks[i] = new Lock();
         }
     }
-
-    /// <summary>The budget of (peer, port) pairs this table's tallies draw on.</summary>
-    public PortBudget Budget => _budget;
 
     /// <summary>Counts one event of <paramref name="ev"/>'s peer and returns the peer's <see cref="PeerStats.Id"/>.</summary>
     public int Add(in NetEvent ev, DateTime time, long weight)
