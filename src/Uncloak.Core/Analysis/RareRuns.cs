@@ -20,10 +20,11 @@ internal sealed class RareRuns
     /// <summary>Runs kept at most per reader: a hostile log cannot grow the replay without bound.</summary>
     public const int Limit = 200_000;
 
+    /// <summary>Devices (the first ones seen) looked up by reference before the dictionary is asked.</summary>
+    private const int FirstDevices = 8;
+
     private readonly Dictionary<RunKey, int> _open = [];
     private readonly Dictionary<(string? Interface, string? Driver), int> _deviceIds = [];
-    private (string? Interface, string? Driver) _lastDevice;
-    private int _lastDeviceId = -1;
 
     public List<RareRun> Runs { get; } = [];
 
@@ -113,10 +114,15 @@ internal sealed class RareRuns
 
     private int DeviceId(string? name, string? driver)
     {
-        // A NIC's lines come in runs: the strings of the previous line are usually the very same objects.
-        if (_lastDeviceId >= 0 && ReferenceEquals(name, _lastDevice.Interface) && ReferenceEquals(driver, _lastDevice.Driver))
+        // A reader's strings are interned, and a host has a handful of NICs whose lines interleave: the devices seen
+        // first are compared by reference before any hashing of the two strings.
+        var devices = CollectionsMarshal.AsSpan(Devices);
+        for (int i = 0; i < devices.Length && i < FirstDevices; i++)
         {
-            return _lastDeviceId;
+            if (ReferenceEquals(name, devices[i].Interface) && ReferenceEquals(driver, devices[i].Driver))
+            {
+                return i;
+            }
         }
         ref int id = ref CollectionsMarshal.GetValueRefOrAddDefault(_deviceIds, (name, driver), out bool exists);
         if (!exists)
@@ -124,8 +130,6 @@ internal sealed class RareRuns
             id = Devices.Count;
             Devices.Add((name, driver));
         }
-        _lastDevice = (name, driver);
-        _lastDeviceId = id;
         return id;
     }
 

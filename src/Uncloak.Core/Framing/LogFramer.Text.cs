@@ -9,7 +9,7 @@ public sealed partial class LogFramer
     private bool TryBsd(ReadOnlySpan<byte> line, out FramedLine framed)
     {
         framed = default;
-        return SyslogTimestamp.TryParseBsd(line, Reference, out var time, out int i)
+        return SyslogTimestamp.TryParseBsd(line, Reference, ref _bsdStamp, out var time, out int i)
             && TrySyslogTail(line[i..], time, -1, LineFraming.Syslog, strict: false, out framed);
     }
 

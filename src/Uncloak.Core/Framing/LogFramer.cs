@@ -18,6 +18,9 @@ public sealed partial class LogFramer
     private LineFraming _last;
     private bool _sawKmsg;
 
+    // The previous classic syslog stamp: lines of one second share it (Reference, its other input, never changes).
+    private BsdStampCache _bsdStamp;
+
     public LogFramer(LogFormat format, DateTime logEndsAround)
     {
         Format = format;

@@ -30,9 +30,32 @@ public static class SyslogTimestamp
     /// </summary>
     public static bool TryParseBsd(ReadOnlySpan<byte> s, DateTime reference, out DateTime time, out int consumed)
     {
+        var none = default(BsdStampCache);
+        return TryParseBsd(s, reference, ref none, out time, out consumed);
+    }
+
+    /// <summary>
+    /// <see cref="TryParseBsd(ReadOnlySpan{byte}, DateTime, out DateTime, out int)"/> for a reader that calls it on
+    /// every line with one <paramref name="reference"/>: a stamp whose 15 bytes equal the previous one's (a busy log
+    /// writes many lines a second) takes its whole seconds from <paramref name="cache"/> instead of parsing them and
+    /// inferring the year again.
+    /// </summary>
+    public static bool TryParseBsd(ReadOnlySpan<byte> s, DateTime reference, ref BsdStampCache cache, out DateTime time, out int consumed)
+    {
         time = default;
         consumed = 0;
-        if (s.Length < 15 || s[3] != ' ' || s[6] != ' ' || s[9] != ':' || s[12] != ':')
+        if (s.Length < 15)
+        {
+            return false;
+        }
+        int i = 15;
+        if (cache.Matches(s))
+        {
+            time = cache.Time.AddTicks(ReadFraction(s, ref i));
+            consumed = i;
+            return true;
+        }
+        if (s[3] != ' ' || s[6] != ' ' || s[9] != ':' || s[12] != ':')
         {
             return false;
         }
@@ -45,12 +68,12 @@ public static class SyslogTimestamp
         {
             return false;
         }
-        int i = 15;
         long ticks = ReadFraction(s, ref i);
         if (!TryInferYear(month, day, hour, minute, second, reference, out time))
         {
             return false;
         }
+        cache = new BsdStampCache(s, time);
         time = time.AddTicks(ticks);
         consumed = i;
         return true;

@@ -147,6 +147,38 @@ public sealed partial class MixedFramingTests
     }
 
     [Fact]
+    public void A_framer_that_reuses_the_previous_stamp_dates_every_line_as_a_fresh_framer_does()
+    {
+        // One framer keeps the previous syslog stamp's time (a busy log writes many lines a second): it must never
+        // carry over to a line whose stamp differs, whatever the order, nor make a bad stamp good.
+        string[] lines =
+        [
+            "Dec 31 23:00:00 web1 kernel: a",
+            "Dec 31 23:00:00.250000 web1 kernel: b",
+            "Dec 31 23:00:00 web1 kernel: c",
+            "Dec 31 10:00:00 web1 kernel: d",
+            "Dec 31 23:00:00,5 web1 kernel: e",
+            "Feb 29 04:07:59 web1 kernel: f",
+            "Feb 29 04:07:59.5 web1 kernel: g",
+            "Feb 30 04:07:59 web1 kernel: h",
+            "Feb 29 04:08:00 web1 kernel: i",
+            "Feb 29 04:08:00",
+            "Jun  1 00:00:00 web1 kernel: j",
+            "Jun 01 00:00:00 web1 kernel: k",
+        ];
+        var reference = new DateTime(2025, 12, 31, 8, 0, 0, DateTimeKind.Utc);
+        var reused = new LogFramer(LogFormat.Syslog, reference);
+        foreach (var line in lines)
+        {
+            var bytes = Encoding.UTF8.GetBytes(line);
+            var expected = new LogFramer(LogFormat.Syslog, reference).Frame(bytes, out var fresh);
+            Assert.Equal(expected, reused.Frame(bytes, out var framed));
+            Assert.Equal(fresh.Time, framed.Time);
+            Assert.Equal(Encoding.UTF8.GetString(fresh.Message), Encoding.UTF8.GetString(framed.Message));
+        }
+    }
+
+    [Fact]
     public void A_day_later_in_the_reference_month_is_last_year()
     {
         var reference = new DateTime(2025, 12, 3, 12, 0, 0, DateTimeKind.Utc);
