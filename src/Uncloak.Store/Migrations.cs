@@ -220,5 +220,17 @@ public static class Migrations
                 PRIMARY KEY (source_id, offset)
             ) WITHOUT ROWID;
             """),
+        new(43, "listener runs: the SYN-flood runs of one source and minute stored as one row, the other listeners encoded beside it", """
+            -- Issue 18, item 6. The SYN-flood lines of one source and minute (several listeners, cookies and drops) are one
+            -- events row, the earliest run's first line, whose event_runs weight counts them all; here the other runs'
+            -- offsets, actions, listeners, counts and times (ListenerRuns), each read back as a run of its own. A side
+            -- table, like event_lines: other rows pay nothing, and a build from before it reads the row as one run.
+            CREATE TABLE IF NOT EXISTS event_listeners (
+                source_id   INTEGER NOT NULL,
+                offset      INTEGER NOT NULL,
+                runs        BLOB NOT NULL,
+                PRIMARY KEY (source_id, offset)
+            ) WITHOUT ROWID;
+            """),
     ];
 }

@@ -15,14 +15,18 @@ internal sealed class EventRowInsert(SqliteConnection connection) : IDisposable
     private readonly SqliteStatement _lines = new(connection,
         "INSERT OR IGNORE INTO event_lines(source_id, offset, lines) VALUES (?1, ?2, ?3)");
 
+    private readonly SqliteStatement _listeners = new(connection,
+        "INSERT OR IGNORE INTO event_listeners(source_id, offset, runs) VALUES (?1, ?2, ?3)");
+
     /// <summary>Inserts the row; false when a row with its key was there already (ignored).</summary>
     public bool Insert(in NetEvent ev, string? text) => Insert(ev, text, 1, null, default);
 
     /// <summary>
     /// Inserts a row standing for <paramref name="weight"/> lines, the last at <paramref name="lastClock"/>
     /// (<see cref="EventRuns.Clock"/>; null for a single line): the count goes to <c>event_runs</c>, the encoded
-    /// <paramref name="lines"/> after the first of a link run to <c>event_lines</c> (<see cref="LinkRuns"/>; empty otherwise); false when a row
-    /// with its key was there already.
+    /// <paramref name="lines"/> after the first of a link run to <c>event_lines</c> (<see cref="LinkRuns"/>), those of a
+    /// SYN-flood minute's other runs to <c>event_listeners</c> (<see cref="ListenerRuns"/>; empty otherwise); false when
+    /// a row with its key was there already.
     /// </summary>
     public bool Insert(in NetEvent ev, string? text, long weight, long? lastClock, ReadOnlySpan<byte> lines)
     {
@@ -71,10 +75,11 @@ internal sealed class EventRowInsert(SqliteConnection connection) : IDisposable
             _run.ExecuteChanges();
             if (!lines.IsEmpty)
             {
-                _lines.Bind(1, ev.Position.SourceId);
-                _lines.Bind(2, ev.Position.Offset);
-                _lines.Bind(3, lines);
-                _lines.ExecuteChanges();
+                var into = ev.Kind == EventKind.SynFlood ? _listeners : _lines;
+                into.Bind(1, ev.Position.SourceId);
+                into.Bind(2, ev.Position.Offset);
+                into.Bind(3, lines);
+                into.ExecuteChanges();
             }
         }
         return true;
@@ -85,5 +90,6 @@ internal sealed class EventRowInsert(SqliteConnection connection) : IDisposable
         _insert.Dispose();
         _run.Dispose();
         _lines.Dispose();
+        _listeners.Dispose();
     }
 }

@@ -58,18 +58,40 @@ public sealed class EventRuns
     }
 
     /// <summary>
-    /// Every open run as the row to store (weight and last time when it holds more than one line); emptied once the
-    /// rows have been enumerated. Yielded, not returned as a list: a list of 4,096 rows is a large object, allocated
-    /// (zeroed) anew at every drain and left for a full collection.
+    /// Every open run as the row to store (weight and last time when it holds more than one line), the SYN-flood runs
+    /// of one source and minute as one row (<see cref="ListenerRuns"/>); emptied once the rows have been enumerated.
+    /// Yielded, not returned as a list: a list of 4,096 rows is a large object, allocated (zeroed) anew at every drain
+    /// and left for a full collection.
     /// </summary>
     public IEnumerable<StoredEvent> Drain()
     {
-        foreach (var run in _open.Values)
+        Dictionary<(int Source, bool Uptime, long Minute), List<EventRun>>? synFlood = null;
+        foreach (var (key, run) in _open)
         {
-            yield return new StoredEvent(run.First, run.Count, run.Text, run.Count > 1 ? run.Last : null);
+            if (key.Kind != EventKind.SynFlood)
+            {
+                yield return Row(run);
+                continue;
+            }
+            synFlood ??= [];
+            ref var minute = ref CollectionsMarshal.GetValueRefOrAddDefault(synFlood, (key.Source, key.Uptime, key.Minute), out _);
+            (minute ??= []).Add(run);
+        }
+        if (synFlood is not null)
+        {
+            foreach (var runs in synFlood.Values)
+            {
+                foreach (var row in ListenerRuns.Rows(runs))
+                {
+                    yield return row;
+                }
+            }
         }
         _open.Clear();
     }
+
+    /// <summary>The row one run is stored as.</summary>
+    internal static StoredEvent Row(EventRun run) => new(run.First, run.Count, run.Text, run.Count > 1 ? run.Last : null);
 
     /// <summary>The text a row keeps: at most 1 KiB of the message.</summary>
     public static string Text(ReadOnlySpan<byte> message) => System.Text.Encoding.UTF8.GetString(message[..Math.Min(message.Length, 1024)]);

@@ -22,8 +22,12 @@ public sealed class EventWriter : IDisposable
 
     private readonly SqliteStore _store;
     // Short on purpose: a longer queue lets the readers run ahead, which only moves the writer's work to the end of the
-    // run and holds more at the memory peak (32 batches: +50 MB peak RSS on the 10M-line corpus, no time saved).
-    private readonly BlockingCollection<List<StoredEvent>> _queue = new(boundedCapacity: 8);
+    // run and holds more at the memory peak (32 batches: +50 MB peak RSS on the 10M-line corpus, no time saved). Bounded
+    // in bytes (QueuedBytes), not in batches, so that the bound is the same on any mix of rows.
+    private const long QueueLimit = 4L << 20;
+    private const int FreeBatches = 8;
+    private readonly BlockingCollection<(List<StoredEvent> Rows, long Bytes)> _queue = new();
+    private readonly QueuedBytes _queued = new(QueueLimit);
     private readonly Thread _thread;
     private readonly ConcurrentDictionary<int, long> _storedBelow = new();
     private RollupAggregator _rollups = new();
@@ -75,7 +79,9 @@ public sealed class EventWriter : IDisposable
             _free.Enqueue(batch);
             return;
         }
-        _queue.Add(batch);
+        long bytes = QueuedBytes.Of(batch);
+        _queued.Take(bytes);
+        _queue.Add((batch, bytes));
     }
 
     private long _dropped;
@@ -134,7 +140,7 @@ public sealed class EventWriter : IDisposable
             var tx = _store.Connection.BeginTransaction();
             using var insert = new EventRowInsert(_store.Connection);
             int sinceCommit = 0;
-            foreach (var batch in _queue.GetConsumingEnumerable())
+            foreach (var (batch, bytes) in _queue.GetConsumingEnumerable())
             {
                 foreach (var stored in batch)
                 {
@@ -163,7 +169,8 @@ public sealed class EventWriter : IDisposable
                     }
                 }
                 batch.Clear();
-                if (_free.Count < _queue.BoundedCapacity)
+                _queued.Release(bytes);
+                if (_free.Count < FreeBatches)
                 {
                     _free.Enqueue(batch);
                 }
@@ -183,9 +190,12 @@ public sealed class EventWriter : IDisposable
         catch (Exception e) when (e is SqliteException or InvalidOperationException)
         {
             _failure = e;
-            // Drain so producers blocked on a full queue are released and see the failure.
-            foreach (var unused in _queue.GetConsumingEnumerable())
+            // Drain so producers blocked on a full queue are released and see the failure; the batch being written
+            // when it failed is never released, so the bound goes.
+            _queued.Unbound();
+            foreach (var (_, bytes) in _queue.GetConsumingEnumerable())
             {
+                _queued.Release(bytes);
             }
         }
     }

@@ -22,11 +22,11 @@ internal static class LinkLines
     public static int Write(Span<byte> buf, in NetEvent ev, long offsetStep, long clockDelta, long uptimeDelta)
     {
         int o = 0;
-        o += WriteVar(buf[o..], (ulong)offsetStep);
-        o += WriteVar(buf[o..], ZigZag(clockDelta));
-        o += WriteVar(buf[o..], ZigZag(uptimeDelta));
+        o += VarInt.Write(buf[o..], (ulong)offsetStep);
+        o += VarInt.Write(buf[o..], VarInt.ZigZag(clockDelta));
+        o += VarInt.Write(buf[o..], VarInt.ZigZag(uptimeDelta));
         buf[o++] = ev.Form;
-        o += WriteVar(buf[o..], ZigZag(ev.SpeedMbps));
+        o += VarInt.Write(buf[o..], VarInt.ZigZag(ev.SpeedMbps));
         buf[o++] = (byte)ev.Duplex;
         buf[o++] = (byte)ev.FlowControl;
         return o;
@@ -43,61 +43,30 @@ internal static class LinkLines
         int o = 0;
         while (o < b.Length)
         {
-            if (!TryReadVar(b, ref o, out ulong step) || !TryReadVar(b, ref o, out ulong clock) || !TryReadVar(b, ref o, out ulong uptime)
+            if (!VarInt.TryRead(b, ref o, out ulong step) || !VarInt.TryRead(b, ref o, out ulong clock) || !VarInt.TryRead(b, ref o, out ulong uptime)
                 || o >= b.Length)
             {
                 break;
             }
             byte form = b[o++];
-            if (!TryReadVar(b, ref o, out ulong speed) || o + 2 > b.Length)
+            if (!VarInt.TryRead(b, ref o, out ulong speed) || o + 2 > b.Length)
             {
                 break;
             }
             offset += (long)step;
-            long at = firstClock + UnZigZag(clock);
+            long at = firstClock + VarInt.UnZigZag(clock);
             lines.Add(first with
             {
                 Position = new SourcePosition(first.Position.SourceId, offset),
                 Time = first.HasTime ? DateTimeOffset.FromUnixTimeMilliseconds(at).UtcDateTime : default,
-                UptimeMicros = first.HasTime ? first.UptimeMicros + UnZigZag(uptime) : at,
+                UptimeMicros = first.HasTime ? first.UptimeMicros + VarInt.UnZigZag(uptime) : at,
                 Form = form,
-                SpeedMbps = (int)UnZigZag(speed),
+                SpeedMbps = (int)VarInt.UnZigZag(speed),
                 Duplex = (Duplex)b[o],
                 FlowControl = (FlowControl)b[o + 1],
             });
             o += 2;
         }
         return lines;
-    }
-
-    private static ulong ZigZag(long v) => (ulong)((v << 1) ^ (v >> 63));
-
-    private static long UnZigZag(ulong v) => (long)(v >> 1) ^ -(long)(v & 1);
-
-    private static int WriteVar(Span<byte> buf, ulong v)
-    {
-        int o = 0;
-        while (v >= 0x80)
-        {
-            buf[o++] = (byte)(v | 0x80);
-            v >>= 7;
-        }
-        buf[o++] = (byte)v;
-        return o;
-    }
-
-    private static bool TryReadVar(ReadOnlySpan<byte> b, ref int o, out ulong v)
-    {
-        v = 0;
-        for (int shift = 0; shift < 64 && o < b.Length; shift += 7)
-        {
-            byte x = b[o++];
-            v |= (ulong)(x & 0x7F) << shift;
-            if (x < 0x80)
-            {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -112,6 +112,8 @@ public static class StoreRetention
         cmd.ExecuteNonQuery();
         cmd.CommandText = "DELETE FROM event_lines WHERE source_id = $s AND offset <= $last";
         cmd.ExecuteNonQuery();
+        cmd.CommandText = "DELETE FROM event_listeners WHERE source_id = $s AND offset <= $last";
+        cmd.ExecuteNonQuery();
         tx.Commit();
         return n;
     }

@@ -73,6 +73,19 @@ public sealed class DenseStoreTests : IDisposable
         return (long)cmd.ExecuteScalar()!;
     }
 
+    /// <summary>SYN-flood rows, and the distinct minutes of those that have a date.</summary>
+    private (long Rows, long Dated, long Minutes) SynFloodRows()
+    {
+        using var c = new SqliteConnection($"Data Source={Db};Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT count(*), count(time_ms), count(DISTINCT time_ms / 60000) FROM events WHERE kind = $k";
+        cmd.Parameters.AddWithValue("$k", (int)EventKind.SynFlood);
+        using var r = cmd.ExecuteReader();
+        r.Read();
+        return (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2));
+    }
+
     [Theory]
     [InlineData("kern-dense.log")]
     [InlineData("dmesg-dense.log")]
@@ -95,6 +108,14 @@ public sealed class DenseStoreTests : IDisposable
         long links = fromFile.GetProperty("events").GetProperty("nic_link").GetInt64();
         long linkRows = LinkRows();
         Assert.True(links > 2000 && linkRows * 4 < links, $"{linkRows:N0} link rows for {links:N0} link lines");
+
+        // The SYN-flood lines of one minute are one row whatever their listener and action (several of each here),
+        // and every listener's count comes back (syn_flood_listeners above).
+        var listeners = fromFile.GetProperty("syn_flood_listeners");
+        Assert.True(listeners.GetArrayLength() > 2, listeners.GetRawText());
+        var (synRows, dated, minutes) = SynFloodRows();
+        Assert.True(synRows > 0 && (dated == 0 || dated == minutes), $"{synRows:N0} SYN-flood rows, {dated:N0} dated in {minutes:N0} minutes");
+        Assert.True(synRows * 2 < fromFile.GetProperty("events").GetProperty("syn_flood").GetInt64(), $"{synRows:N0} SYN-flood rows");
 
         // Read again: nothing added, the report unchanged.
         Analyze(log);
