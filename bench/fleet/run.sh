@@ -211,7 +211,7 @@ t0=$(ms)
 ip netns exec "$P-a" "${UNCLOAK[@]}" bans import "$WORK/burst.txt" --for 1h --db "$WORK/a.db" > "$WORK/import.txt" 2>&1 \
   || { echo "   bans import on a failed:"; cat "$WORK/import.txt"; exit 1; }
 t1=$(ms)
-echo "   import on a returned after $((t1 - t0)) ms"
+echo "   import on a returned after $((t1 - t0)) ms (started $(date -u -d @"${t0:0:10}.${t0:10}" +%T.%3N) UTC, for the agents' --verbose lines)"
 declare -A done_at=([none]=0)
 complete=0
 deadline=$(( $(date +%s) + 120 ))

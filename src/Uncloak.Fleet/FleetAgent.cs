@@ -172,7 +172,12 @@ public sealed class FleetAgent
                     {
                         changes = outbox.Changes(_time.GetUtcNow());
                     }
+                    var read = _time.GetUtcNow() - now;
                     await WriteAsync(kv, js, outbox, changes, cancel).ConfigureAwait(false);
+                    if (changes.Count > 0)
+                    {
+                        _log.RoundPublished(changes.Count, now, read, _time.GetUtcNow() - now - read);
+                    }
                     snapshot = false;
                     if (now - evidenceRound >= EvidenceEvery && !outbox.Behind)
                     {

@@ -31,4 +31,7 @@ public interface IFleetLog
     /// waiting <paramref name="waited"/> for more; <paramref name="judged"/> went to judging its entries, <paramref name="applied"/> to the store and kernel.
     /// </summary>
     void BatchApplied(int bans, DateTimeOffset opened, TimeSpan waited, TimeSpan judged, TimeSpan applied);
+
+    /// <summary>Debug: one publishing round that had changes, begun at <paramref name="started"/>: the store read (and host record) took <paramref name="read"/>, the puts <paramref name="written"/>.</summary>
+    void RoundPublished(int changes, DateTimeOffset started, TimeSpan read, TimeSpan written);
 }

@@ -19,4 +19,6 @@ internal sealed class FleetLog(WatchLog log) : IFleetLog
     public void ChunkReceived(string key, int bans, DateTimeOffset received, TimeSpan judged) => log.FleetChunkReceived(key, bans, received.UtcDateTime, judged);
 
     public void BatchApplied(int bans, DateTimeOffset opened, TimeSpan waited, TimeSpan judged, TimeSpan applied) => log.FleetBatchApplied(bans, opened.UtcDateTime, waited, judged, applied);
+
+    public void RoundPublished(int changes, DateTimeOffset started, TimeSpan read, TimeSpan written) => log.FleetRoundPublished(changes, started.UtcDateTime, read, written);
 }

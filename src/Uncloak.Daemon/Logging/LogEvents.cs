@@ -144,6 +144,9 @@ public static class LogEvents
 
     public static void FleetBatchApplied(this WatchLog log, int bans, DateTime opened, TimeSpan waited, TimeSpan judged, TimeSpan applied)
         => log.Write(7007, WatchLog.Debug, "fleet batch applied", ("bans", bans), ("opened", opened), ("waited", waited), ("judged", judged), ("applied", applied));
+
+    public static void FleetRoundPublished(this WatchLog log, int changes, DateTime started, TimeSpan read, TimeSpan written)
+        => log.Write(7008, WatchLog.Debug, "fleet round published", ("changes", changes), ("started", started), ("read", read), ("written", written));
     // 8xxx forensics: incident captures
     public static void IncidentCaptured(this WatchLog log, string id, string probe, string phase, string layer, double confidence, string bundle)
         => log.Write(8001, WatchLog.Notice, "incident captured", ("id", id), ("probe", probe), ("phase", phase), ("layer", layer), ("confidence", Math.Round(confidence, 2)), ("bundle", bundle));
