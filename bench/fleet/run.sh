@@ -26,7 +26,8 @@
 # then checks the full count once (agents apply received bans in whole batches, in the bucket's order); KEEP_LOGS=DIR keeps the agents' and nodes' logs there; PARTS="1 2 3 4" picks
 # the parts (default all); CROWDSEC_BOUNCERS="1 100 1000", CROWDSEC_DECISIONS=10; BUS_MODE=core makes part 2's
 # watchers plain core-NATS subscriptions on the bucket's subjects instead of KV watchers (no server-side consumers);
-# NO_BUILD=1 runs what was last built.
+# NO_BUILD=1 runs what was last built; VERBOSE=1 starts the agents with --verbose (their debug lines: each received chunk
+# and batch with its judging, store and kernel times, the table monitor's checks; keep them with KEEP_LOGS).
 # Usage: bench/fleet/run.sh [PROP=100] [WATCHERS=1000] [BURST=100000] [BUS_BANS=200] [CONNECTIONS=50]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -103,7 +104,7 @@ fleet:
   password: secret-$h
   max_received_per_minute: 1000000
 YAML
-  ip netns exec "$P-$h" "${UNCLOAK[@]}" watch --config "$WORK/$h.yaml" > "$WORK/$h.log" 2>&1 &
+  ip netns exec "$P-$h" "${UNCLOAK[@]}" watch --config "$WORK/$h.yaml" ${VERBOSE:+--verbose} > "$WORK/$h.log" 2>&1 &
   PIDS+=($!)
 }
 wait_connected() { # host
@@ -210,7 +211,7 @@ t0=$(ms)
 ip netns exec "$P-a" "${UNCLOAK[@]}" bans import "$WORK/burst.txt" --for 1h --db "$WORK/a.db" > "$WORK/import.txt" 2>&1 \
   || { echo "   bans import on a failed:"; cat "$WORK/import.txt"; exit 1; }
 t1=$(ms)
-echo "   import on a returned after $((t1 - t0)) ms"
+echo "   import on a returned after $((t1 - t0)) ms (started $(date -u -d @"${t0:0:10}.${t0:10}" +%T.%3N) UTC, for the agents' --verbose lines)"
 declare -A done_at=([none]=0)
 complete=0
 deadline=$(( $(date +%s) + 120 ))
@@ -265,7 +266,11 @@ while [ "$(date +%s)" -lt "$deadline" ]; do
   if [ "$n" -ge $((BURST + before_b)) ]; then t2=$(ms); echo "   d holds $n elements: $((t2 - t0)) ms after its start, $((t2 - tc)) ms after it connected"; break; fi
 done
 [ "$(count_set d)" -ge $((BURST + before_b)) ] || echo "   d: only $(count_set d) elements after 120 s"
-for h in a b c d; do echo "   agent $h RSS $(ps -o rss= -p "$(pgrep -f "uncloak.dll watch --config $WORK/$h.yaml" | head -1)" 2>/dev/null || echo ?) KiB"; done
+# CPU seconds (user + system) each agent used since it started: the work, whatever the load made of the wall time.
+for h in a b c d; do
+  pid=$(pgrep -f "uncloak.dll watch --config $WORK/$h.yaml" | head -1)
+  echo "   agent $h RSS $(ps -o rss= -p "$pid" 2>/dev/null || echo ?) KiB, CPU $(awk -v t="$(getconf CLK_TCK)" '{ printf "%.1f s", ($14 + $15) / t }' "/proc/$pid/stat" 2>/dev/null || echo ?)"
+done
 echo "   nats-server RSS: $(for p in $(pgrep -f "nats-server -c $WORK/"); do ps -o rss= -p "$p"; done | tr '\n' ' ')KiB; load $(cut -d' ' -f1-3 /proc/loadavg)"
 fi
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
 using NATS.Client.Core;
@@ -171,7 +172,12 @@ public sealed class FleetAgent
                     {
                         changes = outbox.Changes(_time.GetUtcNow());
                     }
+                    var read = _time.GetUtcNow() - now;
                     await WriteAsync(kv, js, outbox, changes, cancel).ConfigureAwait(false);
+                    if (changes.Count > 0)
+                    {
+                        _log.RoundPublished(changes.Count, now, read, _time.GetUtcNow() - now - read);
+                    }
                     snapshot = false;
                     if (now - evidenceRound >= EvidenceEvery && !outbox.Behind)
                     {
@@ -234,7 +240,7 @@ public sealed class FleetAgent
             Host = _config.Host,
             Version = Version,
             Seen = now,
-            BansInForce = decisions.InForceTargets(now).Count,
+            BansInForce = decisions.CountInForce(now),
             BansByOrigin = byOrigin,
             Applied = Status.Applied,
             Refused = Status.Refused,
@@ -387,7 +393,9 @@ public sealed class FleetAgent
                     ReceiveChunk(e.Key, deleted, e.Value ?? [], now, inbox, batch, members, enforcement);
                     continue;
                 }
+                long judging = Stopwatch.GetTimestamp();
                 var verdict = inbox.Judge(e.Key, deleted, e.Value ?? [], now, out var ban);
+                _judged += Stopwatch.GetElapsedTime(judging);
                 Status.Count(verdict);
                 if (verdict == FleetVerdict.Apply)
                 {
@@ -431,6 +439,9 @@ public sealed class FleetAgent
         await watch.ConfigureAwait(false);
     }
 
+    /// <summary>Time spent judging the entries of the batch being collected (for the log); the receive loop's own.</summary>
+    private TimeSpan _judged;
+
     /// <summary>Entries waiting between the watch and the batching loop at most.</summary>
     private const int QueuedEntries = 128;
 
@@ -443,7 +454,10 @@ public sealed class FleetAgent
         List<(FleetVerdict Verdict, FleetBan? Ban)> members, IFleetEnforcement enforcement)
     {
         members.Clear();
+        long judging = Stopwatch.GetTimestamp();
         var verdict = inbox.JudgeChunk(key, deleted, value, now, members);
+        var judged = Stopwatch.GetElapsedTime(judging);
+        _log.ChunkReceived(key, members.Count, now, judged);
         if (verdict != FleetVerdict.Apply)
         {
             Status.Count(verdict);
@@ -453,6 +467,7 @@ public sealed class FleetAgent
         {
             Flush(enforcement, inbox, batch);
         }
+        _judged += judged;
         foreach (var (v, ban) in members)
         {
             Status.Count(v);
@@ -489,8 +504,14 @@ public sealed class FleetAgent
         {
             return;
         }
+        var opened = batch.Opened;
+        var waited = _time.GetUtcNow() - opened;
+        var judged = _judged;
+        _judged = TimeSpan.Zero;
         var apply = batch.Take();
+        long applying = Stopwatch.GetTimestamp();
         var done = enforcement.Ban(apply);
+        _log.BatchApplied(apply.Count, opened, waited, judged, Stopwatch.GetElapsedTime(applying));
         int applied = done.Count(x => x);
         foreach (var b in apply)
         {

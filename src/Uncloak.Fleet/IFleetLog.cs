@@ -22,4 +22,16 @@ public interface IFleetLog
     /// is <c>start</c>, or why the live view was given up (reconnected, a gap, a full buffer, an error).
     /// </summary>
     void Snapshot(string live, bool sequenced, string reason);
+
+    /// <summary>Debug: one chunk entry read and judged (<paramref name="judged"/>: decoding and judging its bans), at <paramref name="received"/>.</summary>
+    void ChunkReceived(string key, int bans, DateTimeOffset received, TimeSpan judged);
+
+    /// <summary>
+    /// Debug: one batch handed to the enforcement: opened at <paramref name="opened"/> (its first ban), applied after
+    /// waiting <paramref name="waited"/> for more; <paramref name="judged"/> went to judging its entries, <paramref name="applied"/> to the store and kernel.
+    /// </summary>
+    void BatchApplied(int bans, DateTimeOffset opened, TimeSpan waited, TimeSpan judged, TimeSpan applied);
+
+    /// <summary>Debug: one publishing round that had changes, begun at <paramref name="started"/>: the store read (and host record) took <paramref name="read"/>, the puts <paramref name="written"/>.</summary>
+    void RoundPublished(int changes, DateTimeOffset started, TimeSpan read, TimeSpan written);
 }

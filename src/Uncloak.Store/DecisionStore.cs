@@ -255,6 +255,19 @@ public sealed class DecisionStore
         return targets;
     }
 
+    /// <summary>
+    /// How many targets are banned at <paramref name="now"/> (<see cref="InForceTargets(DateTimeOffset)"/>'s count), counted
+    /// in SQLite: the daemon asks every second for its metrics, and building 100,000 targets to count them cost a
+    /// receiver of a fleet burst a large share of a core.
+    /// </summary>
+    public int CountInForce(DateTimeOffset now)
+    {
+        using var cmd = Connection.CreateCommand();
+        cmd.CommandText = "SELECT count(DISTINCT target) FROM decisions WHERE status = 1 AND expires_ms > $now";
+        cmd.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        return Guard("count the bans in force", () => (int)(long)cmd.ExecuteScalar()!);
+    }
+
     /// <summary>Bans in force at <paramref name="now"/>, counted per origin (cli, import, watch, …) and scenario; targets, not decisions.</summary>
     public List<(string Origin, string? Scenario, int Count)> InForceByOrigin(DateTimeOffset now)
     {
@@ -546,6 +559,15 @@ public sealed class DecisionStore
     /// <summary>Decisions stored after id <paramref name="afterId"/>, oldest first, at most <paramref name="limit"/>: what a follower of the table (the fleet's outbox) has not seen yet.</summary>
     public List<Decision> After(long afterId, int limit)
         => Guard("read new decisions", () => Query("WHERE id > $id ORDER BY id LIMIT $limit", ("$id", afterId), ("$limit", limit)));
+
+    /// <summary>
+    /// The same, leaving out decisions whose origin starts with <paramref name="skipOrigin"/>: the fleet's outbox never
+    /// publishes received bans (<c>fleet:*</c>), and a receiver of a 100,000-ban burst would otherwise read and build
+    /// every one of them only to drop it. The rows are still passed over in SQLite's id order, without being materialised.
+    /// </summary>
+    public List<Decision> After(long afterId, int limit, string skipOrigin)
+        => Guard("read new decisions", () => Query("WHERE id > $id AND substr(origin, 1, length($skip)) <> $skip ORDER BY id LIMIT $limit",
+            ("$id", afterId), ("$skip", skipOrigin), ("$limit", limit)));
 
     /// <summary>
     /// Decisions up to id <paramref name="upToId"/> still unexpired at <paramref name="now"/> that were renewed or revoked

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Uncloak.Core.Decisions;
 using Uncloak.Core.Enforcement;
 using Uncloak.Firewall;
+using Uncloak.Daemon.Logging;
 using Uncloak.Firewall.Nftables;
 using Uncloak.Store;
 
@@ -24,11 +26,16 @@ public sealed class FirewallEnforcer : IEnforcer, IDisposable
     private readonly int _maxPerMinute;
     private readonly NftTableMonitor? _monitor;
     private readonly TimeProvider _time;
+    private readonly WatchLog? _log;
+
+    /// <summary>The ban table's handles after the last reconcile: what a check after lost notifications compares with.</summary>
+    private TableShape? _shape;
 
     /// <summary>With a <c>monitor</c> (nftables backends; disposed with this enforcer), a deleted ban table is restored by <see cref="Maintain"/>.</summary>
-    public FirewallEnforcer(SqliteStore store, IFirewallBackend backend, TimeProvider time, SafetyContext safety, int maxPerMinute, NftTableMonitor? monitor = null)
+    public FirewallEnforcer(SqliteStore store, IFirewallBackend backend, TimeProvider time, SafetyContext safety, int maxPerMinute, NftTableMonitor? monitor = null, WatchLog? log = null)
     {
         _monitor = monitor;
+        _log = log;
         _decisions = new DecisionStore(store);
         _workflow = new BanWorkflow(_decisions, backend, time);
         _time = time;
@@ -40,17 +47,39 @@ public sealed class FirewallEnforcer : IEnforcer, IDisposable
     public string Backend => _backend.Name;
 
     /// <summary>Makes the kernel match the store, after revoking bans on addresses that have since become protected.</summary>
-    public ReconcileResult Reconcile() => _workflow.Sync(_safety).Result;
+    public ReconcileResult Reconcile()
+    {
+        _shape = null;
+        var result = _workflow.Sync(_safety).Result;
+        _shape = (_backend as NftFirewallBackend)?.Shape();
+        return result;
+    }
 
     public string? Maintain()
     {
-        if (_monitor is null || !_monitor.TakeDamage())
+        var damage = _monitor?.TakeDamage() ?? TableDamage.None;
+        if (damage == TableDamage.None)
         {
             return null;
+        }
+        var clock = Stopwatch.StartNew();
+        if (damage == TableDamage.Unsure && _backend is NftFirewallBackend nft && _shape is { } known)
+        {
+            // Notifications were lost (the daemon's own large commits announce every element), and none of those read
+            // deleted anything. The monitor only stands for deletions of the table, its chain, sets and rules, and those
+            // show in the structure: the same handles (nothing deleted and made again since the last reconcile) and all
+            // four rules (which reference the four sets). A fraction of a second against listing every ban and diffing.
+            bool intact = nft.Shape() == known && nft.IsFullyInstalled();
+            _log?.FirewallChecked(_monitor!.Overruns, intact ? "intact" : "changed: reconciling", clock.Elapsed);
+            if (intact)
+            {
+                return null;
+            }
         }
         try
         {
             var r = Reconcile();
+            _log?.FirewallChecked(_monitor!.Overruns, $"{damage}: reconciled", clock.Elapsed);
             return !r.Installed && r.Restored + r.Removed == 0 ? null : $"ban table restored after it was deleted underneath: {r.Restored} restored, {r.Removed} removed, {r.Kept} kept";
         }
         catch (FirewallException e)
@@ -62,7 +91,7 @@ public sealed class FirewallEnforcer : IEnforcer, IDisposable
 
     public bool Enforces(EnforcementKind kind) => kind is EnforcementKind.Ban or EnforcementKind.Unban;
 
-    public int? BansInForce(DateTimeOffset now) => _decisions.InForceTargets(now).Count;
+    public int? BansInForce(DateTimeOffset now) => _decisions.CountInForce(now);
 
     public EnforcementResult Execute(EnforcementAction action, DateTimeOffset now)
     {

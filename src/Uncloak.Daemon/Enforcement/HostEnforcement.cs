@@ -65,8 +65,9 @@ public sealed class HostEnforcement : IDisposable
             return null;
         }
         NftTableMonitor? monitor = null;
-        if (backend is NftFirewallBackend)
+        if (backend is NftFirewallBackend nft)
         {
+            nft.NetlinkFallback = log.FirewallNetlinkFallback;
             try
             {
                 monitor = NftTableMonitor.Start();
@@ -76,7 +77,7 @@ public sealed class HostEnforcement : IDisposable
                 log.FirewallUnwatched(e.Message);
             }
         }
-        var firewall = new FirewallEnforcer(store, backend, time, HostFacts.Read(HostAddresses.Read(), allow), config.MaxBansPerMinute, monitor);
+        var firewall = new FirewallEnforcer(store, backend, time, HostFacts.Read(HostAddresses.Read(), allow), config.MaxBansPerMinute, monitor, log);
         try
         {
             var r = firewall.Reconcile();

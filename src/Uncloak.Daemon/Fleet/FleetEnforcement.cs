@@ -1,5 +1,6 @@
 using Uncloak.Core.Decisions;
 using Uncloak.Daemon.Enforcement;
+using Uncloak.Daemon.Logging;
 using Uncloak.Fleet;
 using Uncloak.Fleet.Decisions;
 using Uncloak.Firewall;
@@ -22,9 +23,11 @@ internal sealed class FleetEnforcement : IFleetEnforcement, IDisposable
     private readonly SafetyContext _safety;
     private readonly BanRateCap _cap;
     private readonly TimeProvider _time;
+    private readonly WatchLog? _log;
 
-    public FleetEnforcement(string storePath, IFirewallBackend backend, SafetyContext safety, int maxPerMinute, TimeProvider time)
+    public FleetEnforcement(string storePath, IFirewallBackend backend, SafetyContext safety, int maxPerMinute, TimeProvider time, WatchLog? log = null)
     {
+        _log = log;
         _store = SqliteStore.Open(storePath);
         _decisions = new DecisionStore(_store);
         _backend = backend;
@@ -44,6 +47,7 @@ internal sealed class FleetEnforcement : IFleetEnforcement, IDisposable
         try
         {
             var outcome = _workflow.Ban(requests, _safety, Escalation.None, _cap, dryRun: false);
+            _log?.BansApplied("fleet", requests.Count, outcome.Accepted, outcome.DecideMs, outcome.StoreMs, outcome.KernelMs, outcome.TotalMs);
             return [.. outcome.Decisions.Select(d => d.Status == DecisionStatus.Active)];
         }
         catch (FirewallException)

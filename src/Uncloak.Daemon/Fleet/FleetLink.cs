@@ -2,6 +2,7 @@ using Uncloak.Config;
 using Uncloak.Core.Decisions;
 using Uncloak.Daemon.Logging;
 using Uncloak.Firewall;
+using Uncloak.Firewall.Nftables;
 using Uncloak.Firewall.Host;
 using Uncloak.Fleet;
 using Uncloak.Linux.Sockets;
@@ -43,7 +44,12 @@ public sealed class FleetLink : IAsyncDisposable
             try
             {
                 var allow = config.Allowlist.Select(a => BanTarget.Parse(a)).ToList();
-                enforcement = new FleetEnforcement(storePath, FirewallBackends.Open(config.Firewall), HostFacts.Read(HostAddresses.Read(), allow), fleet.MaxReceivedPerMinute, time);
+                var backend = FirewallBackends.Open(config.Firewall);
+                if (backend is NftFirewallBackend nft)
+                {
+                    nft.NetlinkFallback = log.FirewallNetlinkFallback;
+                }
+                enforcement = new FleetEnforcement(storePath, backend, HostFacts.Read(HostAddresses.Read(), allow), fleet.MaxReceivedPerMinute, time, log);
             }
             catch (FirewallException e)
             {

@@ -15,4 +15,10 @@ internal sealed class FleetLog(WatchLog log) : IFleetLog
     public void Published(int put, int deleted) => log.FleetPublished(put, deleted);
 
     public void Snapshot(string live, bool sequenced, string reason) => log.FleetSnapshot(live, sequenced, reason);
+
+    public void ChunkReceived(string key, int bans, DateTimeOffset received, TimeSpan judged) => log.FleetChunkReceived(key, bans, received.UtcDateTime, judged);
+
+    public void BatchApplied(int bans, DateTimeOffset opened, TimeSpan waited, TimeSpan judged, TimeSpan applied) => log.FleetBatchApplied(bans, opened.UtcDateTime, waited, judged, applied);
+
+    public void RoundPublished(int changes, DateTimeOffset started, TimeSpan read, TimeSpan written) => log.FleetRoundPublished(changes, started.UtcDateTime, read, written);
 }

@@ -47,6 +47,15 @@ public static class LogEvents
     public static void FirewallRepaired(this WatchLog log, string repair)
         => log.Write(2005, WatchLog.Warning, "firewall", ("repair", repair));
 
+    public static void BansApplied(this WatchLog log, string by, int bans, int accepted, double decideMs, double storeMs, double kernelMs, double totalMs)
+        => log.Write(2008, WatchLog.Debug, "bans applied", ("by", by), ("bans", bans), ("accepted", accepted), ("decide_ms", Math.Round(decideMs, 1)), ("store_ms", Math.Round(storeMs, 1)), ("kernel_ms", Math.Round(kernelMs, 1)), ("total_ms", Math.Round(totalMs, 1)));
+
+    public static void FirewallNetlinkFallback(this WatchLog log, string reason)
+        => log.Write(2009, WatchLog.Warning, "ban change went through libnftables: the netlink batch failed", ("reason", reason));
+
+    public static void FirewallChecked(this WatchLog log, long overruns, string outcome, TimeSpan took)
+        => log.Write(2010, WatchLog.Debug, "ban table checked after nftables notifications", ("overruns", overruns), ("outcome", outcome), ("took", took));
+
     public static void FirewallUnwatched(this WatchLog log, string reason)
         => log.Write(2006, WatchLog.Warning, "a flushed firewall will not be noticed (run 'uncloak bans sync' after a reload)", ("reason", reason));
 
@@ -129,6 +138,15 @@ public static class LogEvents
 
     public static void FleetSnapshot(this WatchLog log, string live, bool sequenced, string reason)
         => log.Write(7005, WatchLog.Info, "fleet snapshot", ("live", live), ("sequenced", sequenced ? "yes" : "no"), ("reason", reason));
+
+    public static void FleetChunkReceived(this WatchLog log, string key, int bans, DateTime received, TimeSpan judged)
+        => log.Write(7006, WatchLog.Debug, "fleet chunk received", ("key", key), ("bans", bans), ("received", received), ("judged", judged));
+
+    public static void FleetBatchApplied(this WatchLog log, int bans, DateTime opened, TimeSpan waited, TimeSpan judged, TimeSpan applied)
+        => log.Write(7007, WatchLog.Debug, "fleet batch applied", ("bans", bans), ("opened", opened), ("waited", waited), ("judged", judged), ("applied", applied));
+
+    public static void FleetRoundPublished(this WatchLog log, int changes, DateTime started, TimeSpan read, TimeSpan written)
+        => log.Write(7008, WatchLog.Debug, "fleet round published", ("changes", changes), ("started", started), ("read", read), ("written", written));
     // 8xxx forensics: incident captures
     public static void IncidentCaptured(this WatchLog log, string id, string probe, string phase, string layer, double confidence, string bundle)
         => log.Write(8001, WatchLog.Notice, "incident captured", ("id", id), ("probe", probe), ("phase", phase), ("layer", layer), ("confidence", Math.Round(confidence, 2)), ("bundle", bundle));

@@ -11,8 +11,9 @@ namespace Uncloak.Firewall.Nftables;
 /// Notices when Uncloak's ban table is taken away underneath the daemon — <c>nft flush ruleset</c>, a
 /// <c>systemctl restart nftables</c> whose config starts with <c>flush ruleset</c>, a hand-deleted set or chain — from the
 /// kernel's own nftables notifications (netlink group NFNLGRP_NFTABLES), without polling. It only raises
-/// <see cref="Damaged"/>; the owner repairs (reconciles from the store) on its own thread, so the store is never touched
-/// from here. A lost notification (the socket's buffer overran: ENOBUFS) also counts as damage: the repair then finds out.
+/// <see cref="Damage"/>; the owner repairs (reconciles from the store) on its own thread, so the store is never touched
+/// from here. A lost notification (the socket's buffer overran: ENOBUFS) counts as <see cref="TableDamage.Unsure"/>: the
+/// owner then checks the table's structure, which is all a lost deletion can have changed.
 /// </summary>
 public sealed class NftTableMonitor : IDisposable
 {
@@ -24,10 +25,16 @@ public sealed class NftTableMonitor : IDisposable
     /// <summary>NFTA_TABLE_NAME, NFTA_CHAIN_TABLE, NFTA_RULE_TABLE and NFTA_SET_TABLE are all attribute 1: the table.</summary>
     private const int TableAttribute = 1;
 
+    private const int SOL_SOCKET = 1;
+    private const int SO_RCVBUFFORCE = 33;
+
+    /// <summary>Asked for (the kernel doubles it for its bookkeeping): a 100,000-element commit's notifications fit.</summary>
+    private const int ReceiveBuffer = 32 << 20;
+
     private readonly Socket _socket;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
-    private int _damaged;
+    private int _damage;
 
     private NftTableMonitor(Socket socket)
     {
@@ -35,11 +42,16 @@ public sealed class NftTableMonitor : IDisposable
         _loop = Task.Run(ReceiveLoopAsync);
     }
 
-    /// <summary>True once since the last <see cref="TakeDamage"/> when the ban table, one of its chains, sets or rules was deleted (or a notification was lost).</summary>
-    public bool Damaged => Volatile.Read(ref _damaged) == 1;
+    /// <summary>The worst seen since the last <see cref="TakeDamage"/>: a deletion of the ban table, one of its chains, sets or rules, or lost notifications.</summary>
+    public TableDamage Damage => (TableDamage)Volatile.Read(ref _damage);
 
-    /// <summary>Returns <see cref="Damaged"/> and clears it: the caller repairs now, and a deletion after this call is seen again.</summary>
-    public bool TakeDamage() => Interlocked.Exchange(ref _damaged, 0) == 1;
+    /// <summary>Returns <see cref="Damage"/> and clears it: the caller repairs now, and a deletion after this call is seen again.</summary>
+    public TableDamage TakeDamage() => (TableDamage)Interlocked.Exchange(ref _damage, (int)TableDamage.None);
+
+    /// <summary>How many times the kernel dropped notifications because the socket's buffer was full (for the log and tests).</summary>
+    public long Overruns => Interlocked.Read(ref _overruns);
+
+    private long _overruns;
 
     /// <summary>How many deletions of the ban table's objects the kernel announced (for the log and tests).</summary>
     public long Deletions => Interlocked.Read(ref _deletions);
@@ -65,8 +77,17 @@ public sealed class NftTableMonitor : IDisposable
             throw new FirewallException("bind(NFNLGRP_NFTABLES) failed: " + Marshal.GetPInvokeErrorMessage(errno));
         }
         var socket = new Socket(new SafeSocketHandle(fd, ownsHandle: true));
-        // Adding 100,000 bans announces each element: a large buffer keeps overruns (harmless, but a needless check) rare.
-        socket.ReceiveBufferSize = 4 << 20;
+        // Adding 100,000 bans announces each element (≈ 10 MB of messages, in the kernel's coalesced datagrams): a buffer
+        // that holds such a commit keeps overruns (an extra check each) rare. SO_RCVBUF is capped at net.core.rmem_max
+        // (often 208 KB); root may force past it. Memory is only taken while notifications wait to be read.
+        try
+        {
+            socket.SetRawSocketOption(SOL_SOCKET, SO_RCVBUFFORCE, BitConverter.GetBytes(ReceiveBuffer));
+        }
+        catch (SocketException)
+        {
+            socket.ReceiveBufferSize = ReceiveBuffer; // EPERM without CAP_NET_ADMIN: as much as rmem_max allows
+        }
         return new NftTableMonitor(socket);
     }
 
@@ -91,7 +112,8 @@ public sealed class NftTableMonitor : IDisposable
             catch (SocketException e) when (e.SocketErrorCode == SocketError.NoBufferSpaceAvailable)
             {
                 // ENOBUFS: the kernel dropped notifications we did not read in time; one of them may have been a deletion.
-                Interlocked.Exchange(ref _damaged, 1);
+                Interlocked.Increment(ref _overruns);
+                Interlocked.CompareExchange(ref _damage, (int)TableDamage.Unsure, (int)TableDamage.None);
                 continue;
             }
             if (n == 0)
@@ -102,7 +124,7 @@ public sealed class NftTableMonitor : IDisposable
             if (deletions > 0)
             {
                 Interlocked.Add(ref _deletions, deletions);
-                Interlocked.Exchange(ref _damaged, 1);
+                Interlocked.Exchange(ref _damage, (int)TableDamage.Deleted);
             }
         }
     }

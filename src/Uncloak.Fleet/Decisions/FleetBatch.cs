@@ -40,6 +40,9 @@ public sealed class FleetBatch
 
     public int Count => _count;
 
+    /// <summary>When the waiting batch's first ban came (for the log).</summary>
+    public DateTimeOffset Opened => _opened;
+
     public bool Full => _count >= Max;
 
     /// <summary>True when <paramref name="bans"/> more fit (a chunk's bans are applied in one batch, never split).</summary>

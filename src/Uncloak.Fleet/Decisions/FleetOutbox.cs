@@ -18,10 +18,13 @@ namespace Uncloak.Fleet.Decisions;
 public sealed class FleetOutbox
 {
     /// <summary>
-    /// New decisions read per <see cref="Changes"/> call: a 100,000-ban import is published in 5 slices of 10 chunks
-    /// (each round waits for its slowest put and reads the store again, so fewer, larger rounds).
+    /// New decisions read per <see cref="Changes"/> call: a 100,000-ban import is published in one round of 50 chunks,
+    /// all in flight together (each round waits for its slowest put and reads the store again: 5 rounds of 20,000 had
+    /// receivers apply the burst in 2–4 batches, each a pass over the bans in force, ≈ 1 s later on a quiet machine).
+    /// As large as a receiver's batch (FleetBatch.DefaultMax), so one round is one batch there. A single ban decided
+    /// during such a round waits for it (≈ a second), as it would have waited for the rounds before it.
     /// </summary>
-    public const int Slice = 20_000;
+    public const int Slice = 100_000;
 
     /// <summary>Renewals and revocations are re-read this far back: another process's clock stamp may trail ours a little.</summary>
     private static readonly TimeSpan Overlap = TimeSpan.FromSeconds(2);
@@ -190,13 +193,21 @@ public sealed class FleetOutbox
     public List<Change> Changes(DateTimeOffset now)
     {
         var changes = new List<Change>();
-        var fresh = _store.After(_afterId, Slice);
+        // Read first: every decision up to this id is committed (SQLite has one writer, ids grow in commit order), so
+        // a read that is not a full slice has seen all of this host's own up to it, and the received bans between
+        // them (left out in SQL) are passed for good instead of being scanned again at every call.
+        long end = _store.LastId();
+        var fresh = _store.After(_afterId, Slice, FleetInbox.OriginPrefix);
         var changed = _store.ChangedSince(_afterId, _since - Overlap, now);
         if (fresh.Count > 0)
         {
             _afterId = fresh[^1].Id;
         }
         Behind = fresh.Count >= Slice;
+        if (!Behind)
+        {
+            _afterId = Math.Max(_afterId, end);
+        }
         // Only the newest read advances the clock: a slice left for the next call keeps its renewals in view.
         _since = now;
         foreach (var d in changed.Concat(fresh))

@@ -105,6 +105,36 @@ public sealed class DecisionStoreTests : IDisposable
     }
 
     [Fact]
+    public void The_count_in_force_is_the_in_force_targets_count_a_target_banned_twice_once_expired_revoked_and_refused_not_at_all()
+    {
+        _store.Insert([Ban("198.18.0.5", 10), Ban("198.18.0.5", 20), Ban("198.18.0.6", 10), Ban("198.18.4.0/24", 10), Ban("2001:2::/64", 10),
+            Ban("198.18.0.7", -1), Ban("198.18.0.8", 10, DecisionStatus.Revoked), Ban("198.18.0.9", 10, DecisionStatus.Refused, RefusalReason.Allowlisted)]);
+        Assert.Equal(4, _store.CountInForce(Now));
+        Assert.Equal(_store.InForceTargets(Now).Count, _store.CountInForce(Now));
+        Assert.Equal(0, _store.CountInForce(Now.AddMinutes(30)));
+    }
+
+    [Fact]
+    public void Reading_after_an_id_can_leave_out_an_origin_prefix_in_sql_keeping_the_limit_for_what_is_returned()
+    {
+        var rows = new List<Decision>();
+        for (int i = 0; i < 10; i++)
+        {
+            rows.Add(Ban($"198.18.1.{i}", 10) with { Origin = i % 3 == 0 ? "cli" : "fleet:b" });
+        }
+        _store.Insert(rows);
+        var all = _store.After(0, 100);
+        Assert.Equal(10, all.Count);
+        var own = _store.After(0, 100, "fleet:");
+        Assert.Equal(["198.18.1.0", "198.18.1.3", "198.18.1.6", "198.18.1.9"], own.Select(d => d.Target.ToString()));
+        Assert.Equal(["198.18.1.0", "198.18.1.3"], _store.After(0, 2, "fleet:").Select(d => d.Target.ToString()));
+        Assert.Equal(["198.18.1.6", "198.18.1.9"], _store.After(own[1].Id, 5, "fleet:").Select(d => d.Target.ToString()));
+        // A prefix is a prefix, not a pattern: "fleet_" and "%" match nothing here.
+        Assert.Equal(10, _store.After(0, 100, "fleet_").Count);
+        Assert.Equal(10, _store.After(0, 100, "%").Count);
+    }
+
+    [Fact]
     public void A_hundred_thousand_decisions_insert_in_one_transaction()
     {
         var many = Enumerable.Range(0, 100_000)

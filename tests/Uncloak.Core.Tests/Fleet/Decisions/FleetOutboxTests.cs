@@ -67,6 +67,29 @@ public sealed class FleetOutboxTests : IDisposable
     }
 
     [Fact]
+    public void A_receivers_own_ban_after_a_burst_of_received_bans_is_published_in_the_next_round_and_the_received_are_never_read_again()
+    {
+        var outbox = new FleetOutbox(_store, "a", new FleetFilter());
+        Done(outbox, outbox.Snapshot(Now));
+
+        // More received bans than a slice, then one of this host's own: the received ones are left out in SQL, so the
+        // own ban is not a slice or two away.
+        var received = Enumerable.Range(0, FleetOutbox.Slice + 5_000)
+            .Select(i => Ban(new BanTarget(Uncloak.Core.Events.NetAddress.FromV4(0xC612_4000u + (uint)i), 32).ToString(), "fleet:c"))
+            .Append(Ban("198.18.1.2", "watch"))
+            .ToList();
+        _store.Insert(received);
+        var changes = outbox.Changes(Now.AddSeconds(1));
+        Assert.Equal("a.198-18-1-2", Assert.Single(changes).Key);
+        Assert.False(outbox.Behind);
+        Done(outbox, changes);
+
+        _store.Insert([Ban("198.18.1.3", "fleet:c"), Ban("198.18.1.4", "cli")]);
+        changes = outbox.Changes(Now.AddSeconds(2));
+        Assert.Equal("a.198-18-1-4", Assert.Single(changes).Key);
+    }
+
+    [Fact]
     public void Changes_follow_new_bans_and_revocations_and_skip_what_the_share_filter_leaves_out()
     {
         var outbox = new FleetOutbox(_store, "a", new FleetFilter { Origins = ["watch", "cli"] });
