@@ -18,7 +18,7 @@ public static class DaemonCommand
         flags.AddTo(root);
         flags.AddVerboseTo(root);
         root.SetAction((result, cancel) => WatchRunner.RunAsync(flags.Read(result), result.InvocationConfiguration.Output,
-            result.InvocationConfiguration.Error, cancel));
+            result.InvocationConfiguration.Error, cancel, "uncloakd"));
         return root;
     }
 
