@@ -3,8 +3,9 @@
 #
 #   packaging/build-deb.sh [OUTDIR=artifacts]      (UNCLOAK_AOT_DIR=DIR: package that published build instead of publishing)
 #
-# Layout: /usr/lib/uncloak/{uncloak,libe_sqlite3.so,config/} (the binary finds its native SQLite and the shipped defaults
-# next to itself, through the /usr/bin/uncloak symlink), /etc/uncloak (conffiles), both systemd units in /lib/systemd/system,
+# Layout: /usr/lib/uncloak/{uncloak,uncloakd,libe_sqlite3.so,config/} (the binaries find their native SQLite and the
+# shipped defaults next to themselves; uncloak through the /usr/bin/uncloak symlink, uncloakd, the daemon the unit runs,
+# by its path), /etc/uncloak (conffiles), both systemd units in /lib/systemd/system,
 # the man page rendered from docs/uncloak.1.md by pandoc, completions rendered by the binary itself, docs and copyright
 # in /usr/share/doc/uncloak. Maintainer scripts are the ones dh_installsystemd writes (packaging/deb/). Needs dpkg-deb,
 # pandoc and, for the Depends line, dpkg-shlibdeps (dpkg-dev); lintian checks the result when installed.
@@ -21,7 +22,7 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 if [ -n "${UNCLOAK_AOT_DIR:-}" ]; then
   AOT=$UNCLOAK_AOT_DIR
-  [ -x "$AOT/uncloak" ] || { echo "build-deb.sh: UNCLOAK_AOT_DIR=$AOT holds no uncloak binary" >&2; exit 2; }
+  [ -x "$AOT/uncloak" ] && [ -x "$AOT/uncloakd" ] || { echo "build-deb.sh: UNCLOAK_AOT_DIR=$AOT holds no uncloak and uncloakd binaries" >&2; exit 2; }
 else
   AOT=$(packaging/publish.sh "$WORK/aot" | tail -n 1)
 fi
@@ -42,6 +43,7 @@ install -d "$R/DEBIAN" "$R/usr/bin" "$R/usr/lib/uncloak" "$R/lib/systemd/system"
   "$R/usr/share/bash-completion/completions" "$R/usr/share/zsh/vendor-completions" "$R/usr/share/fish/vendor_completions.d"
 
 install -m 0755 "$AOT/uncloak" "$R/usr/lib/uncloak/uncloak"
+install -m 0755 "$AOT/uncloakd" "$R/usr/lib/uncloak/uncloakd"
 install -m 0644 "$AOT/libe_sqlite3.so" "$R/usr/lib/uncloak/libe_sqlite3.so"
 # NuGet's SQLite carries its symbols; the package ships it stripped as dh_strip would.
 strip --remove-section=.comment --remove-section=.note --strip-unneeded "$R/usr/lib/uncloak/libe_sqlite3.so"
@@ -71,10 +73,10 @@ for doc in README.md docs/*.md; do
   gzip -9n < "$doc" > "$D/$(basename "$doc").gz"
 done
 
-# Depends from the libraries the two ELF files need (dpkg-shlibdeps wants a debian/control to sit in).
+# Depends from the libraries the three ELF files need (dpkg-shlibdeps wants a debian/control to sit in).
 mkdir -p "$WORK/src/debian"
 printf 'Source: uncloak\n\nPackage: uncloak\nArchitecture: any\n' > "$WORK/src/debian/control"
-DEPENDS=$(cd "$WORK/src" && dpkg-shlibdeps -O "$R/usr/lib/uncloak/uncloak" "$R/usr/lib/uncloak/libe_sqlite3.so" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
+DEPENDS=$(cd "$WORK/src" && dpkg-shlibdeps -O "$R/usr/lib/uncloak/uncloak" "$R/usr/lib/uncloak/uncloakd" "$R/usr/lib/uncloak/libe_sqlite3.so" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
 
 if [ -s packaging/deb/lintian-overrides ]; then
   install -D -m 0644 packaging/deb/lintian-overrides "$R/usr/share/lintian/overrides/uncloak"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Builds the shipped uncloak: a Native AOT binary (no .NET runtime needed on the server) with the shipped config/ folder
-# (scenarios, bogons, the systemd unit, the example uncloak.yaml) next to it, which is where the binary looks for them.
+# Builds the shipped uncloak: two Native AOT binaries (no .NET runtime needed on the server), `uncloak` (every command) and
+# `uncloakd` (the daemon alone, which the systemd unit runs: `uncloak watch` without the rest of the CLI, so less resident
+# memory), with the shipped config/ folder (scenarios, bogons, the systemd unit, the example uncloak.yaml) next to them,
+# which is where both look for it.
 #
 #   packaging/publish.sh [OUT=artifacts/uncloak-linux-<arch>]
 #
@@ -30,15 +32,17 @@ else echo "publish.sh: Native AOT links with clang or gcc; install one (apt-get 
 fi
 
 # Publish into a scratch folder, then copy only what ships: the .pdb/.xml files of the libraries and the 40 MB of native
-# debug symbols (uncloak.dbg) stay behind.
+# debug symbols (uncloak.dbg, uncloakd.dbg) stay behind.
 STAGE=$(mktemp -d)
 trap 'rm -rf "$STAGE"' EXIT
-dotnet publish src/Uncloak.Cli -c Release -r "$RID" -p:CppCompilerAndLinker="$LINKER" \
-  -o "$STAGE" -nologo -clp:ErrorsOnly >&2
+for project in src/Uncloak.Cli src/Uncloakd; do
+  dotnet publish "$project" -c Release -r "$RID" -p:CppCompilerAndLinker="$LINKER" \
+    -o "$STAGE" -nologo -clp:ErrorsOnly >&2
+done
 
 rm -rf "$OUT"
 mkdir -p "$OUT"
 # libe_sqlite3.so: Microsoft.Data.Sqlite's native SQLite, loaded from next to the binary.
-cp "$STAGE/uncloak" "$STAGE/libe_sqlite3.so" "$OUT/"
+cp "$STAGE/uncloak" "$STAGE/uncloakd" "$STAGE/libe_sqlite3.so" "$OUT/"
 cp -r "$STAGE/config" "$OUT/"
 echo "$OUT"

@@ -1,14 +1,15 @@
 #!/bin/bash
-# Idle memory of the daemon, side by side: each BINARY (a Native AOT `uncloak`, packaging/publish.sh) runs
-# `watch --simulate --no-kmsg --control off` with metrics on its own loopback port and its own store, all at the same
-# time, so every build sees the same machine. Prints, per build, VmRSS / RssAnon / RssFile / threads at 20 s and 40 s
+# Idle memory of the daemon, side by side: each BINARY (a Native AOT `uncloak`, or the daemon binary `uncloakd` that the
+# shipped unit runs; both from packaging/publish.sh) runs `watch --simulate --no-kmsg --control off` (uncloakd: the same
+# flags without the verb) with metrics on its own loopback port and its own store, all at the same time, so every build
+# sees the same machine. Prints, per build, VmRSS / RssAnon / RssFile / threads at 20 s and 40 s
 # and after one /metrics scrape, the CPU used between 20 s and 40 s, and where the resident pages are (from
 # /proc/PID/smaps): the binary's mapped file, its .bss + .hydrated (the type data Native AOT writes out at start), the
 # other anonymous memory (GC regions, malloc, thread stacks), and shared libraries.
 #
 #   bench/watch/idle-memory.sh [-r ROUNDS] [-s SECONDS] BINARY[,VAR=VALUE...]...
 #   e.g. bench/watch/idle-memory.sh -r 3 /tmp/aot-base/uncloak /tmp/mem-aot/uncloak \
-#          /tmp/mem-aot/uncloak,DOTNET_GCgen0size=80000,DOTNET_GCgen0MaxBudget=100000     (the last: as the shipped unit runs it)
+#          /tmp/mem-aot/uncloakd,DOTNET_GCgen0size=80000,DOTNET_GCgen0MaxBudget=100000     (the last: as the shipped unit runs it)
 #
 # Samples at 20 s, 40 s and then every 20 s up to SECONDS (default 40). Each round starts every daemon on a fresh store,
 # as a first start does.
@@ -74,8 +75,10 @@ for round in $(seq 1 "$rounds"); do
   pids=()
   for i in "${!bins[@]}"; do
     rm -f "$dir/$i.db"*
-    # shellcheck disable=SC2086 # the VAR=VALUE list is meant to split
-    env ${envs[$i]} "${bins[$i]}" watch --simulate --no-kmsg --db "$dir/$i.db" --metrics "127.0.0.1:$((19977 + i))" --control off > "$dir/$i.log" 2>&1 &
+    verb=watch
+    [ "$(basename "${bins[$i]}")" = uncloakd ] && verb=
+    # shellcheck disable=SC2086 # the VAR=VALUE list is meant to split; uncloakd takes no verb
+    env ${envs[$i]} "${bins[$i]}" $verb --simulate --no-kmsg --db "$dir/$i.db" --metrics "127.0.0.1:$((19977 + i))" --control off > "$dir/$i.log" 2>&1 &
     pids+=($!)
   done
   declare -A c20=()

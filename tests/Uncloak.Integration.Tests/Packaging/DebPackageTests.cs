@@ -25,6 +25,7 @@ public sealed class DebPackageTests
         echo "== install"; dpkg -i "$deb"
         echo "== version"; uncloak --version
         echo "== binary"; readlink -f /usr/bin/uncloak
+        echo "== daemon"; grep '^ExecStart=' /lib/systemd/system/uncloak.service; /usr/lib/uncloak/uncloakd --help | grep -c -- '--metrics'
         echo "== man"; man -w uncloak
         echo "== man text"; MANWIDTH=120 man uncloak 2>/dev/null | grep -c '^ *uncloak bans add | del'
         echo "== config check"; uncloak config check
@@ -62,6 +63,8 @@ public sealed class DebPackageTests
             var version = Run(AotBuild.Binary, ["--version"]).Output.Trim();
             Assert.Equal(version, steps["version"].Trim());
             Assert.Equal("/usr/lib/uncloak/uncloak", steps["binary"].Trim());
+            // Issue 11: the unit runs the daemon binary, which the package ships beside uncloak.
+            Assert.Equal("ExecStart=/usr/lib/uncloak/uncloakd\n1", steps["daemon"].Trim());
             Assert.Equal("/usr/share/man/man1/uncloak.1.gz", steps["man"].Trim());
             Assert.Equal("1", steps["man text"].Trim());
             Assert.StartsWith("/etc/uncloak/uncloak.yaml: ok", steps["config check"], StringComparison.Ordinal);

@@ -20,8 +20,14 @@ internal static class AotBuild
 
     public static string Binary => Path.Combine(Directory, "uncloak");
 
+    /// <summary>The daemon binary the systemd unit runs (<c>uncloak watch</c> alone), published beside <see cref="Binary"/>.</summary>
+    public static string Daemon => Path.Combine(Directory, "uncloakd");
+
     /// <summary>Runs the AOT binary to completion (bounded by <paramref name="timeout"/>, default one minute).</summary>
     public static CliRun.Result Run(string[] args, TimeSpan? timeout = null) => RunProcess(Binary, args, timeout ?? TimeSpan.FromMinutes(1));
+
+    /// <summary>Runs the AOT daemon binary <see cref="Daemon"/> to completion, as <see cref="Run"/> does.</summary>
+    public static CliRun.Result RunDaemon(string[] args, TimeSpan? timeout = null) => RunProcess(Daemon, args, timeout ?? TimeSpan.FromMinutes(1));
 
     /// <summary>
     /// Starts the AOT binary, left running for the caller to signal and dispose, with the kernel refusing it
@@ -29,7 +35,10 @@ internal static class AotBuild
     /// asks for). The flag must be set by the process that then execs the binary, and survives the exec; perl (essential
     /// on Debian) does both, keeping the pid.
     /// </summary>
-    public static Process StartWithWriteXorExecute(params string[] args)
+    public static Process StartWithWriteXorExecute(params string[] args) => StartWithWriteXorExecute(Binary, args);
+
+    /// <summary>As <see cref="StartWithWriteXorExecute(string[])"/>, for <paramref name="binary"/> (<see cref="Binary"/> or <see cref="Daemon"/>).</summary>
+    public static Process StartWithWriteXorExecute(string binary, string[] args)
     {
         int prctl = RuntimeInformation.ProcessArchitecture switch
         {
@@ -38,7 +47,9 @@ internal static class AotBuild
             var other => throw new PlatformNotSupportedException($"prctl's syscall number on {other} is not known here"),
         };
         const string Script = """$n = shift; syscall($n, 65, 1, 0, 0, 0) == 0 or die "prctl(PR_SET_MDWE) failed (Linux 6.3+ has it): $!\n"; exec { $ARGV[0] } @ARGV or die "exec: $!\n";""";
-        return StartProcess("perl", ["-e", Script, prctl.ToString(CultureInfo.InvariantCulture), Binary, .. HostPaths.Isolated(args)]);
+        // uncloakd is `watch` without the verb: the same guard against the host's control socket.
+        string[] isolated = binary == Daemon ? HostPaths.Isolated(["watch", .. args])[1..] : HostPaths.Isolated(args);
+        return StartProcess("perl", ["-e", Script, prctl.ToString(CultureInfo.InvariantCulture), binary, .. isolated]);
     }
 
     private static Process StartProcess(string file, string[] args)
@@ -58,12 +69,12 @@ internal static class AotBuild
     {
         if (ConfiguredDirectory is { } configured)
         {
-            return File.Exists(Path.Combine(configured, "uncloak"))
+            return File.Exists(Path.Combine(configured, "uncloak")) && File.Exists(Path.Combine(configured, "uncloakd"))
                 ? configured
-                : throw new InvalidOperationException($"UNCLOAK_AOT_DIR={configured} holds no 'uncloak' binary: did packaging/publish.sh fail?");
+                : throw new InvalidOperationException($"UNCLOAK_AOT_DIR={configured} holds no 'uncloak' and 'uncloakd' binaries: did packaging/publish.sh fail?");
         }
         var output = System.IO.Directory.CreateTempSubdirectory("uncloak-aot-").FullName;
-        // 20 MB per run: removed when the test process ends.
+        // 50 MB per run: removed when the test process ends.
         AppDomain.CurrentDomain.ProcessExit += (_, _) => System.IO.Directory.Delete(output, recursive: true);
         var script = Path.Combine(RepositoryRoot(), "packaging", "publish.sh");
         var publish = RunProcess(script, [output], TimeSpan.FromMinutes(15));

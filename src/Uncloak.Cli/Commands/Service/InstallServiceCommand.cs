@@ -15,8 +15,9 @@ public static class InstallServiceCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the unit that would be written and the systemctl calls that would follow; change nothing." };
         var json = CommonOptions.Json();
         var command = new Command("install-service",
-            "Install the shipped systemd unit (Type=notify, watchdog, hardening) for 'uncloak watch', with ExecStart pointing at this " +
-            "binary, and MemoryDenyWriteExecute=yes unless this is a JIT build (dotnet uncloak.dll). Then 'systemctl daemon-reload' " +
+            "Install the shipped systemd unit (Type=notify, watchdog, hardening) for the daemon, with ExecStart pointing at the daemon " +
+            "binary uncloakd next to this one (the same engine as 'uncloak watch', less memory; this binary's 'watch' when there is " +
+            "none), ExecStartPre at this binary's 'config check', and MemoryDenyWriteExecute=yes unless this is a JIT build (dotnet uncloak.dll). Then 'systemctl daemon-reload' " +
             "when systemd runs. Change settings with 'systemctl edit uncloak' (a drop-in), not " +
             "in the unit.\n\nExit codes: 0 installed (or, with --dry-run, would install), 3 cannot write the unit or systemctl failed." +
             "\n\nExamples:\n  uncloak install-service --dry-run\n  sudo uncloak install-service --enable")
@@ -29,18 +30,14 @@ public static class InstallServiceCommand
             var error = result.InvocationConfiguration.Error;
             bool asJson = result.GetValue(json);
             string dir = result.GetValue(unitDir)!;
-            string binary = Environment.ProcessPath ?? "/usr/bin/uncloak";
-            // Run through `dotnet uncloak.dll` (tests, dev builds): the unit must start the dll the same way.
-            string exec = Path.GetFileNameWithoutExtension(binary) == "dotnet"
-                ? $"{binary} {Path.Combine(AppContext.BaseDirectory, "uncloak.dll")} watch"
-                : $"{binary} watch";
+            var (exec, check) = Commands(Environment.ProcessPath ?? "/usr/bin/uncloak");
             var path = Path.Combine(dir, "uncloak.service");
             bool systemd = Directory.Exists("/run/systemd/system");
             string[][] calls = result.GetValue(enable) ? [["daemon-reload"], ["enable", "--now", "uncloak"]] : [["daemon-reload"]];
             string unit;
             try
             {
-                unit = Unit(File.ReadAllText(WatchPaths.ShippedUnit), exec);
+                unit = Unit(File.ReadAllText(WatchPaths.ShippedUnit), exec, check);
                 if (result.GetValue(dryRun))
                 {
                     Report(output, asJson, dryRun: true, path, exec, unit, systemd, [.. calls.Select(c => (c, (bool?)null))]);
@@ -104,11 +101,27 @@ public static class InstallServiceCommand
         return command;
     }
 
-    /// <summary>The shipped unit with this binary in ExecStart/ExecStartPre, and W^X only where no JIT runs.</summary>
-    private static string Unit(string shipped, string exec)
+    /// <summary>
+    /// What the unit runs: the daemon binary <c>uncloakd</c> next to this one when there is one (packaging/publish.sh
+    /// ships both: the same engine, less resident memory), else this binary's <c>watch</c> (a JIT build, run as
+    /// <c>dotnet uncloak.dll</c>, or an AOT <c>uncloak</c> published alone); the config check always runs this binary.
+    /// </summary>
+    private static (string Exec, string Check) Commands(string binary)
     {
-        var unit = shipped.Replace("ExecStart=/usr/bin/uncloak watch", "ExecStart=" + exec, StringComparison.Ordinal)
-            .Replace("ExecStartPre=/usr/bin/uncloak config check", "ExecStartPre=" + exec[..^" watch".Length] + " config check", StringComparison.Ordinal);
+        // Run through `dotnet uncloak.dll` (tests, dev builds): the unit must start the dll the same way.
+        string cli = Path.GetFileNameWithoutExtension(binary) == "dotnet"
+            ? $"{binary} {Path.Combine(AppContext.BaseDirectory, "uncloak.dll")}"
+            : binary;
+        string daemon = Path.Combine(Path.GetDirectoryName(binary) ?? "/", "uncloakd");
+        bool aot = !RuntimeFeature.IsDynamicCodeSupported;
+        return (aot && File.Exists(daemon) ? daemon : cli + " watch", cli + " config check");
+    }
+
+    /// <summary>The shipped unit with these commands in ExecStart/ExecStartPre, and W^X only where no JIT runs.</summary>
+    private static string Unit(string shipped, string exec, string check)
+    {
+        var unit = shipped.Replace("ExecStart=/usr/lib/uncloak/uncloakd\n", "ExecStart=" + exec + "\n", StringComparison.Ordinal)
+            .Replace("ExecStartPre=/usr/bin/uncloak config check\n", "ExecStartPre=" + check + "\n", StringComparison.Ordinal);
         // The shipped (Native AOT) binary runs with W^X enforced; a build with a JIT would be killed at its first JIT.
         return RuntimeFeature.IsDynamicCodeSupported
             ? unit.Replace("MemoryDenyWriteExecute=yes", "MemoryDenyWriteExecute=no", StringComparison.Ordinal)

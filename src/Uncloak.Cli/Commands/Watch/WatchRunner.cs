@@ -9,7 +9,9 @@ namespace Uncloak.Cli.Commands.Watch;
 /// <summary>`uncloak watch`: the config with the command line's overrides, the store, then the daemon (<see cref="WatchHost"/>) until SIGTERM.</summary>
 public static class WatchRunner
 {
-    public static async Task<int> RunAsync(WatchOptions options, TextWriter output, TextWriter error, CancellationToken cancel)
+    /// <summary>Runs the daemon until <paramref name="cancel"/> or SIGTERM; error lines start with <paramref name="program"/>
+    /// (<c>uncloak watch</c>, or <c>uncloakd</c> when that binary runs it).</summary>
+    public static async Task<int> RunAsync(WatchOptions options, TextWriter output, TextWriter error, CancellationToken cancel, string program = "uncloak watch")
     {
         var log = new WatchLog(error) { Verbose = options.Verbose };
         string configPath = options.ConfigPath ?? WatchConfig.DefaultPath;
@@ -29,7 +31,7 @@ public static class WatchRunner
         {
             foreach (var err in e.Errors)
             {
-                error.WriteLine("uncloak watch: " + err);
+                error.WriteLine(program + ": " + err);
             }
             return ExitCodes.UsageOrInput;
         }
@@ -41,7 +43,7 @@ public static class WatchRunner
         }
         catch (StoreException e)
         {
-            error.WriteLine("uncloak watch: " + e.Message);
+            error.WriteLine(program + ": " + e.Message);
             return ExitCodes.Environment;
         }
         using (store)
@@ -52,7 +54,7 @@ public static class WatchRunner
             }
             catch (WatchStartException e)
             {
-                error.WriteLine("uncloak watch: " + e.Message);
+                error.WriteLine(program + ": " + e.Message);
                 return ExitCodes.Environment;
             }
         }

@@ -109,6 +109,37 @@ public sealed partial class AotBinaryTests
 
     [AotFact(NeedsRoot = true)]
     public void The_daemon_under_write_xor_execute_reads_kmsg_serves_metrics_and_stops_cleanly_on_sigterm()
+        => DaemonUnderWriteXorExecute(AotBuild.Daemon, []);
+
+    [AotFact(NeedsRoot = true)]
+    public void Uncloak_watch_under_write_xor_execute_reads_kmsg_serves_metrics_and_stops_cleanly_on_sigterm()
+        => DaemonUnderWriteXorExecute(AotBuild.Binary, ["watch"]);
+
+    /// <summary>Issue 11: the daemon binary takes every live flag of <c>uncloak watch</c> (one source: WatchFlags), and only those.</summary>
+    [AotFact]
+    public void Uncloakd_takes_the_same_flags_as_uncloak_watch_without_replay()
+    {
+        var watch = AotBuild.Run(["watch", "--help"]);
+        var daemon = AotBuild.RunDaemon(["--help"]);
+        Succeeded(watch, "uncloak watch --help");
+        Succeeded(daemon, "uncloakd --help");
+        var expected = Flags(watch.Output).Except(["--replay", "--json"]).ToList();
+        Assert.Contains("--metrics", expected);
+        Assert.Contains("--web", expected);
+        Assert.Equal(expected, Flags(daemon.Output).Except(["--version"]));
+        var usage = AotBuild.RunDaemon(["--no-such-flag"]);
+        Assert.Equal(2, usage.ExitCode);
+        Assert.Contains("uncloakd: ", usage.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>The long options a help text lists under "Options:", in order, without -h/--help.</summary>
+    private static List<string> Flags(string help) =>
+        [.. help.Split('\n').SkipWhile(l => l.Trim() != "Options:").Skip(1).TakeWhile(l => l.Trim().Length > 0)
+            .Select(l => l.TrimStart()).Where(l => l.StartsWith("--", StringComparison.Ordinal))
+            .Select(l => l.Split(' ', ',')[0]).Where(f => f != "--help")];
+
+    /// <summary>Runs <paramref name="binary"/> <paramref name="verb"/> as the shipped unit would: W^X, kmsg, metrics, SIGTERM.</summary>
+    private static void DaemonUnderWriteXorExecute(string binary, string[] verb)
     {
         var dir = Directory.CreateTempSubdirectory("uncloak-aot-watch-");
         int port = DaemonProcess.FreePort();
@@ -118,7 +149,7 @@ public sealed partial class AotBinaryTests
         // Something the daemon must read, even on a kernel whose ring buffer was just cleared.
         File.AppendAllText("/dev/kmsg", "uncloak AOT test: the daemon reads this\n");
         // As the shipped unit runs it: MemoryDenyWriteExecute=yes, which a JIT build does not survive.
-        using var daemon = AotBuild.StartWithWriteXorExecute("watch", "--config", config, "--simulate");
+        using var daemon = AotBuild.StartWithWriteXorExecute(binary, [.. verb, "--config", config, "--simulate"]);
         var stderr = daemon.StandardError.ReadToEndAsync();
         _ = daemon.StandardOutput.ReadToEndAsync();   // drained so a chatty daemon never blocks on a full pipe
         try
@@ -149,7 +180,7 @@ public sealed partial class AotBinaryTests
     }
 
     [AotFact]
-    public void Install_service_points_the_unit_at_the_aot_binary_and_keeps_write_xor_execute()
+    public void Install_service_points_the_unit_at_the_aot_daemon_binary_and_keeps_write_xor_execute()
     {
         var dir = Directory.CreateTempSubdirectory("uncloak-aot-unit-");
         try
@@ -157,7 +188,9 @@ public sealed partial class AotBinaryTests
             var run = AotBuild.Run(["install-service", "--unit-dir", dir.FullName]);
             Succeeded(run, "install-service");
             var unit = File.ReadAllText(Path.Combine(dir.FullName, "uncloak.service"));
-            Assert.Contains($"\nExecStart={AotBuild.Binary} watch\n", unit, StringComparison.Ordinal);
+            // The daemon binary published beside uncloak, as the .deb's unit runs it; the config check stays with uncloak.
+            Assert.Contains($"\nExecStart={AotBuild.Daemon}\n", unit, StringComparison.Ordinal);
+            Assert.Contains($"\nExecStartPre={AotBuild.Binary} config check\n", unit, StringComparison.Ordinal);
             Assert.Contains("\nMemoryDenyWriteExecute=yes\n", unit, StringComparison.Ordinal);
         }
         finally

@@ -107,7 +107,8 @@ public sealed class InstallServiceTests
             Assert.Contains("DeviceAllow=/dev/kmsg r", unit, StringComparison.Ordinal);
             var exec = unit.Split('\n').Single(l => l.StartsWith("ExecStart=", StringComparison.Ordinal));
             Assert.EndsWith(" watch", exec, StringComparison.Ordinal);
-            Assert.DoesNotContain("ExecStart=/usr/bin/uncloak watch", unit, StringComparison.Ordinal);
+            // A JIT build has no uncloakd beside it: its unit runs this build's `watch`, never the shipped path.
+            Assert.DoesNotContain("ExecStart=/usr/lib/uncloak/uncloakd", unit, StringComparison.Ordinal);
             // A bad config stops the start with its errors (config check, same binary) and is not retried in a loop (exit 2).
             Assert.Equal(exec.Replace("ExecStart=", "ExecStartPre=", StringComparison.Ordinal)[..^" watch".Length] + " config check",
                 unit.Split('\n').Single(l => l.StartsWith("ExecStartPre=", StringComparison.Ordinal)));

@@ -1,0 +1,3 @@
+using Uncloakd;
+
+return await DaemonCommand.RunAsync(args, Console.Out, Console.Error);
