@@ -17,7 +17,8 @@ namespace Uncloak.Core.Messages;
 /// (<c>link up at 10000Mbps full-duplex</c>), cxgb (<c>link up, 10Gbps, full-duplex, Tx/Rx PAUSE</c>), natsemi and
 /// forcedeth (<c>link up.</c>), old phylib (<c>PHY: 0:01 - Link is Up - 100/Full</c>), phylib drivers of 2.6–4.x
 /// (macb: <c>link up (1000/Full)</c>), enic (<c>Link UP</c>), qede (<c>[qede_link_update:2540(eth0)]Link is up</c>), ASIX
-/// USB (<c>ax88179 - Link status is: 1</c>) and bonding's port reports.
+/// USB (<c>ax88179 - Link status is: 1</c>), tg3/b44's separate <c>Flow control is on for TX and on for RX</c> and
+/// bonding's port reports.
 /// </summary>
 public static partial class NicLinkMessage
 {
@@ -56,6 +57,10 @@ public static partial class NicLinkMessage
         if (s.StartsWith("Link status is: "u8))
         {
             return TryParseAsix(head, s[16..], pool, out ev);
+        }
+        if (s.StartsWith("Flow control is "u8))
+        {
+            return TryParseFlowReport(head, s[16..], pool, out ev);
         }
 
         // Long forms ("Link is Up", "link is up") carry details after them; short ones ("link up", "Link up",
@@ -218,6 +223,43 @@ public static partial class NicLinkMessage
         }
         var ifname = who[(open + 1)..^2];
         return ifname.IsEmpty || ifname.IndexOf((byte)' ') >= 0 ? default : ifname;
+    }
+
+    /// <summary>
+    /// tg3 and b44 report flow control on a line of its own after the link-up: <c>tg3 0000:02:00.0 eth0: Flow control is
+    /// on for TX and on for RX</c> (2.6.18's tg3: <c>tg3: eth0: Flow control is off for TX and off for RX.</c>).
+    /// </summary>
+    private static bool TryParseFlowReport(ReadOnlySpan<byte> head, ReadOnlySpan<byte> s, StringPool pool, out NetEvent ev)
+    {
+        ev = default;
+        if (!TryOnOff(ref s, out bool tx) || !Tokens.TrySkip(ref s, " for TX and "u8) || !TryOnOff(ref s, out bool rx) || !s.StartsWith(" for RX"u8))
+        {
+            return false;
+        }
+        var who = Tokens.TrimEnd(head);
+        if (who.IsEmpty || who[^1] != ':')
+        {
+            return false;
+        }
+        var device = DevicePrefix.Parse(who);
+        if (device.Interface.IsEmpty)
+        {
+            return false;
+        }
+        var flow = rx && tx ? FlowControl.RxTx : rx ? FlowControl.Rx : tx ? FlowControl.Tx : FlowControl.None;
+        ev = Build(LinkState.Flow, device.Driver, device.Interface, pool, 0, Duplex.Unknown, flow);
+        return true;
+
+        static bool TryOnOff(ref ReadOnlySpan<byte> s, out bool on)
+        {
+            on = s.StartsWith("on"u8);
+            if (on || s.StartsWith("off"u8))
+            {
+                s = s[(on ? 2 : 3)..];
+                return true;
+            }
+            return false;
+        }
     }
 
     /// <summary>Phylib drivers of the 2.6–4.x era (macb, au1000, arasan…): <c>link up (1000/Full)</c>.</summary>

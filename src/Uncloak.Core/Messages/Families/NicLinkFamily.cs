@@ -30,11 +30,12 @@ public sealed class NicLinkFamily : MessageFamily
         "Link status is: ",
         "link status definitely ",
         "link becomes ready",
+        "Flow control is ",
         "Autonegotiated half duplex",
     ];
 
-    /// <summary>Every wording but the half-duplex warning starts with "Link " or "link ".</summary>
-    public override IReadOnlyList<string> SearchPrefixes { get; } = ["Link ", "link ", "Autonegotiated half duplex"];
+    /// <summary>Every wording but the half-duplex warning and tg3's flow-control line starts with "Link " or "link ".</summary>
+    public override IReadOnlyList<string> SearchPrefixes { get; } = ["Link ", "link ", "Autonegotiated half duplex", "Flow control is "];
 
     public override Explanation Explanation => NicLinkMessage.Explanation;
 
@@ -76,7 +77,7 @@ public sealed class NicLinkFamily : MessageFamily
         }
     }
 
-    /// <summary>Pairs each down with the next up of the same interface into a flap; a degraded-link warning is counted.</summary>
+    /// <summary>Pairs each down with the next up of the same interface into a flap; a degraded-link warning is counted; a flow-control report sets the interface's flow control.</summary>
     internal override void Replay(RareHistory history, in NetEvent ev, DateTime time)
     {
         var nic = history.Interface(ev);
@@ -112,6 +113,12 @@ public sealed class NicLinkFamily : MessageFamily
                         history.Disruptions.Add((down, time, nic.DownCause, 1));
                     }
                     nic.DownSince = null;
+                }
+                break;
+            case LinkState.Flow:
+                if (ev.FlowControl != FlowControl.Unknown)
+                {
+                    nic.LastFlowControl = ev.FlowControl;
                 }
                 break;
             default:

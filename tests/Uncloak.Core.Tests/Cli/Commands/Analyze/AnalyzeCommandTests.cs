@@ -36,6 +36,28 @@ public sealed class AnalyzeCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_tg3_flow_control_line_gives_its_interface_the_flow_control_without_counting_a_link_change()
+    {
+        // tg3 says the link is up, then on a line of its own which pause directions it negotiated.
+        var log = Path.Combine(_dir, "tg3.log");
+        File.WriteAllLines(log,
+        [
+            "Jun 17 04:12:44 web1 kernel: tg3 0000:02:00.0 eth5: Link is down",
+            "Jun 17 04:12:47 web1 kernel: tg3 0000:02:00.0 eth5: Link is up at 1000 Mbps, full duplex",
+            "Jun 17 04:12:47 web1 kernel: tg3 0000:02:00.0 eth5: Flow control is on for TX and on for RX",
+        ]);
+        foreach (var args in new[] { new[] { "analyze", "--json", "--db", Db, log }, ["analyze", "--json", "--db", Db] })
+        {
+            var json = CliRun.Json(CliRun.Run(args).Output);
+            var eth5 = Assert.Single(json.GetProperty("interfaces").EnumerateArray());
+            Assert.Equal("rx_tx", eth5.GetProperty("last_flow_control").GetString());
+            Assert.Equal(1, eth5.GetProperty("link_ups").GetInt64());
+            Assert.Equal(1, eth5.GetProperty("link_downs").GetInt64());
+            Assert.Single(eth5.GetProperty("flaps").EnumerateArray());
+        }
+    }
+
+    [Fact]
     public void Analysing_the_same_file_twice_adds_nothing_to_the_store_and_the_store_reports_alone()
     {
         var first = CliRun.Json(CliRun.Run("analyze", "--json", "--db", Db, CliRun.Demo("kern.log")).Output);
