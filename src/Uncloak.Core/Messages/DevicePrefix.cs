@@ -6,7 +6,8 @@ namespace Uncloak.Core.Messages;
 /// Reads who is speaking in a driver message, from the text before the message proper:
 /// <c>e1000e 0000:00:19.0 eth0:</c> (netdev_*), <c>igb 0000:01:00.0:</c> (dev_*, no interface),
 /// <c>e1000e: eth0</c> (old pr_info), <c>igb 0000:01:00.0 eth0: igb: eth0</c> (igb repeats itself),
-/// <c>eth0:</c> (netdev without a parent device).
+/// <c>eth0:</c> (netdev without a parent device), <c>[qede_link_update:2540(eth0)]</c> (QLogic qed/qede's DP_* macros:
+/// the function names the driver, the parentheses the interface).
 /// </summary>
 internal readonly ref struct DevicePrefix
 {
@@ -17,6 +18,10 @@ internal readonly ref struct DevicePrefix
     public static DevicePrefix Parse(ReadOnlySpan<byte> prefix)
     {
         prefix = Tokens.Trim(prefix);
+        if (TryQlogic(prefix, out var qlogic))
+        {
+            return qlogic;
+        }
         Span<Range> parts = stackalloc Range[8];
         int count = 0;
         int i = 0;
@@ -67,6 +72,30 @@ internal readonly ref struct DevicePrefix
         }
         // "netdevsim netdevsim1 eni1np1:": driver, an id we do not recognise, the interface.
         return new DevicePrefix { Driver = count >= 3 ? p0 : default, Interface = TrimColon(prefix[parts[count - 1]]) };
+    }
+
+    /// <summary><c>[function:line(interface)]</c>, the whole prefix; the driver is the function's first word (qede, qed, bnx2x).</summary>
+    private static bool TryQlogic(ReadOnlySpan<byte> prefix, out DevicePrefix device)
+    {
+        device = default;
+        if (prefix.Length < 8 || prefix[0] != '[' || !prefix.EndsWith(")]"u8))
+        {
+            return false;
+        }
+        int colon = prefix.IndexOf((byte)':');
+        int open = prefix.LastIndexOf((byte)'(');
+        if (colon < 2 || open < colon || prefix[1..colon].IndexOfAny((byte)' ', (byte)'[') >= 0 || !AsciiNumber.TryParseInt32(prefix[(colon + 1)..open], out _))
+        {
+            return false;
+        }
+        var ifname = prefix[(open + 1)..^2];
+        if (ifname.IsEmpty || ifname.IndexOf((byte)' ') >= 0)
+        {
+            return false;
+        }
+        int underscore = prefix[1..colon].IndexOf((byte)'_');
+        device = new DevicePrefix { Driver = underscore > 0 ? prefix[1..(underscore + 1)] : default, Interface = ifname };
+        return true;
     }
 
     private static ReadOnlySpan<byte> TrimColon(ReadOnlySpan<byte> s) => s.Length > 0 && s[^1] == ':' ? s[..^1] : s;

@@ -108,15 +108,6 @@ public static partial class NicLinkMessage
         {
             return false;
         }
-        if (QlogicPrefix(who) is { IsEmpty: false } qlogic)
-        {
-            // qede/qed's DP_NOTICE: "[qede_link_update:2540(eth0)]Link is up": the function names the driver, the
-            // parentheses the interface.
-            int colon = who.IndexOf((byte)':');
-            int underscore = who[1..colon].IndexOf((byte)'_');
-            ev = Build(up ? LinkState.Up : LinkState.Down, underscore > 0 ? who[1..(underscore + 1)] : default, qlogic, pool, 0, Duplex.Unknown, FlowControl.Unknown);
-            return true;
-        }
         if (shortForm)
         {
             // "eth0: link up": the speaker ends with a colon, and only MII's ", 100Mbps, …", sfc's " at 10000Mbps …",
@@ -203,26 +194,6 @@ public static partial class NicLinkMessage
         }
         ev = Build(up ? LinkState.Up : LinkState.Down, "bonding"u8, port, pool, speed, duplex, flow);
         return true;
-    }
-
-    /// <summary>
-    /// The interface in qede/qed's <c>[function:line(interface)]</c> prefix (the message follows the bracket with no
-    /// space), or nothing when <paramref name="who"/> is not that prefix.
-    /// </summary>
-    private static ReadOnlySpan<byte> QlogicPrefix(ReadOnlySpan<byte> who)
-    {
-        if (who.Length < 8 || who[0] != '[' || !who.EndsWith(")]"u8))
-        {
-            return default;
-        }
-        int colon = who.IndexOf((byte)':');
-        int open = who.LastIndexOf((byte)'(');
-        if (colon < 2 || open < colon || who[1..colon].IndexOfAny((byte)' ', (byte)'[') >= 0 || !AsciiNumber.TryParseInt32(who[(colon + 1)..open], out _))
-        {
-            return default;
-        }
-        var ifname = who[(open + 1)..^2];
-        return ifname.IsEmpty || ifname.IndexOf((byte)' ') >= 0 ? default : ifname;
     }
 
     /// <summary>

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Uncloak.Core.Decisions;
 using Uncloak.Core.Enforcement;
-using Uncloak.Firewall;
 using Uncloak.Daemon.Logging;
+using Uncloak.Firewall;
 using Uncloak.Firewall.Nftables;
 using Uncloak.Store;
 
