@@ -39,7 +39,9 @@ public readonly record struct EpisodeStatistics(
     internal sealed class Accumulator(int capacity)
     {
         private readonly Dictionary<NetAddress, (int Episodes, long Lines, TreasonEpisode Best, int Connections)> _perPeer = [];
+        // The connections of the current part of the episode table only: a connection's stalls all lie in one part.
         private readonly Dictionary<(NetAddress Peer, ushort PeerPort, ushort LocalPort), int> _stallsPerConnection = [];
+        private int _connections;
         private int _mostStalls;
         private readonly Dictionary<long, int> _perHour = [];
         private readonly uint[] _inFlight = new uint[capacity];
@@ -48,6 +50,13 @@ public readonly record struct EpisodeStatistics(
         private int _outbound;
         private int _probes;
         private int _timed;
+
+        /// <summary>The episodes added from here on share no connection with those added before.</summary>
+        public void NextPart()
+        {
+            _connections += _stallsPerConnection.Count;
+            _stallsPerConnection.Clear();
+        }
 
         public void Add(in TreasonEpisode e)
         {
@@ -85,7 +94,7 @@ public readonly record struct EpisodeStatistics(
             Array.Sort(_inFlight, 0, _n);
             return new EpisodeStatistics(_perPeer.Count, _inbound, _outbound, top is { } tp ? (tp.Peer, tp.Episodes, tp.Lines) : (NetAddress.None, 0, 0),
                 _n > 0 ? _inFlight[_n / 2] : 0, _probes, _timed, _perHour.Count, _perHour.Count > 0 ? _perHour.Values.Max() : 0,
-                _stallsPerConnection.Count, top?.Connections ?? 0, _mostStalls);
+                _connections + _stallsPerConnection.Count, top?.Connections ?? 0, _mostStalls);
         }
     }
 }

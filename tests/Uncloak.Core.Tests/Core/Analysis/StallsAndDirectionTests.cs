@@ -48,6 +48,35 @@ public sealed class StallsAndDirectionTests
     }
 
     [Fact]
+    public void Connections_are_counted_exactly_when_their_stalls_spread_over_the_whole_episode_table()
+    {
+        // 3,000 peers with two connections each, three stalls per connection, and one connection of the last peer
+        // with two more: far more connections than the table has parts, so every part holds several.
+        var builder = new AnalysisBuilder();
+        for (int peer = 0; peer < 3000; peer++)
+        {
+            for (int connection = 0; connection < 2; connection++)
+            {
+                int stalls = peer == 2999 && connection == 1 ? 5 : 3;
+                for (int stall = 0; stall < stalls; stall++)
+                {
+                    string line = $"Jan 24 20:{peer / 60 % 60:00}:{peer % 60:00} web1 kernel: TCP: Peer 198.18.{peer / 250}.{peer % 250 + 1}:{40000 + connection}/443 " +
+                        $"unexpectedly shrunk window {1000 + stall * 10}:{2000 + stall * 10} (repaired)";
+                    builder.Add(LineDecoder.Decode(line, LogEnd).Event!.Value, 1);
+                }
+            }
+        }
+
+        var statistics = builder.Build().TreasonEpisodes.Statistics;
+
+        Assert.Equal(3000, statistics.DistinctPeers);
+        Assert.Equal(6000, statistics.Connections);
+        Assert.Equal(5, statistics.MostStallsOnOneConnection);
+        Assert.Equal(8, statistics.TopPeer.Episodes);
+        Assert.Equal(2, statistics.TopPeerConnections);
+    }
+
+    [Fact]
     public void One_peer_holding_many_connections_stalled_is_a_warning()
     {
         var r = Analyze("one-peer-five-connections.log");
