@@ -34,7 +34,7 @@ public static class LogFormatDetector
         // Each line votes for the transport its framing belongs to. Garbage, binary and overlong lines vote for
         // nothing, so a few bad lines at the top of a syslog file do not turn it into "plain text".
         Span<int> votes = stackalloc int[(int)LogFormat.Dmesg + 1];
-        int lines = 0, binary = 0;
+        int lines = 0, binary = 0, stamped = 0;
         var framer = new LogFramer(LogFormat.Unknown, reference);
         var rest = head;
         while (!rest.IsEmpty && lines < 50)
@@ -55,9 +55,12 @@ public static class LogFormatDetector
             if (framer.Frame(line, out var framed) == FrameResult.Record)
             {
                 votes[(int)FormatOf(framed.Framing)]++;
+                stamped += framed.Framing == LineFraming.None ? 0 : 1;
             }
         }
-        if (lines == 0 || lines * 4 < binary)
+        // Mostly binary is not a log — unless a line carries a log's framing (a stamp, a syslog header): then it is a log
+        // with garbage in it (a crash wrote random blocks after its first lines), read around the garbage.
+        if (lines == 0 || (lines * 4 < binary && stamped == 0))
         {
             return binary > 0 ? LogFormat.Unknown : LogFormat.Dmesg;
         }

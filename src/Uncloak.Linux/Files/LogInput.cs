@@ -23,6 +23,7 @@ public sealed class LogInput : IDisposable
     private readonly Stream _raw;
     private uint? _gzipTrailerSize;
     private long? _lengthAtOpen;
+    private PeekableStream? _undecoded;
 
     private LogInput(string name, Stream stream, bool compressed, DateTime endsAround, byte[] head, LogFormat format, Stream raw)
     {
@@ -46,6 +47,15 @@ public sealed class LogInput : IDisposable
     public Stream Stream { get; }
 
     public bool Compressed { get; }
+
+    /// <summary>"utf16" when the content is read through a transcoder to UTF-8 (<see cref="TextEncoding"/>), null for UTF-8.</summary>
+    public string? Encoding { get; private init; }
+
+    /// <summary>
+    /// Where the text starts in <see cref="Stream"/>'s offsets: 3 after a UTF-8 byte-order mark, which the stream has
+    /// skipped (readers number their lines' offsets from here, so offsets are the file's), else 0.
+    /// </summary>
+    public int TextStart { get; private init; }
 
     public DateTime EndsAround { get; }
 
@@ -156,8 +166,12 @@ public sealed class LogInput : IDisposable
             stream = peek;
         }
         byte[] head;
+        string? encoding;
+        int markLength;
+        var undecoded = (PeekableStream)stream;
         try
         {
+            stream = TextEncoding.Decode(undecoded, out encoding, out markLength);
             head = PeekHead((PeekableStream)stream);
         }
         catch (InvalidDataException e)
@@ -174,7 +188,7 @@ public sealed class LogInput : IDisposable
                 ? "is a systemd journal file, not a text log; export it with `journalctl --file FILE -o export > FILE.export` and analyze that"
                 : "does not look like a text log (mostly binary data at its start); if it is a journal file, export it with `journalctl --file FILE -o export`");
         }
-        return new LogInput(name, stream, compressed, endsAround, head, detected, raw) { _gzipTrailerSize = trailerSize };
+        return new LogInput(name, stream, compressed, endsAround, head, detected, raw) { _gzipTrailerSize = trailerSize, Encoding = encoding, TextStart = encoding is null ? markLength : 0, _undecoded = encoding is null ? null : undecoded };
     }
 
     /// <summary>
@@ -204,6 +218,7 @@ public sealed class LogInput : IDisposable
     /// </summary>
     public string? CheckTruncated(long bytesRead)
     {
+        bytesRead = _undecoded?.Consumed ?? bytesRead;
         if (_lengthAtOpen is not { } atOpen || SafeLength() is not { } now)
         {
             return null;
@@ -222,6 +237,7 @@ public sealed class LogInput : IDisposable
     /// </summary>
     public string? CheckComplete(long bytesRead)
     {
+        bytesRead = _undecoded?.Consumed ?? bytesRead;
         if (_gzipTrailerSize is not { } expected || (uint)bytesRead == expected)
         {
             return null;

@@ -40,17 +40,25 @@ internal sealed class PeekableStream : ReadOnlyForwardStream
         return count;
     }
 
+    /// <summary>Bytes read so far (peeked bytes count once read).</summary>
+    public long Consumed { get; private set; }
+
     public override int Read(Span<byte> buffer)
     {
         int have = _peeked.Length - _peekedStart;
+        int n;
         if (have > 0)
         {
-            int n = Math.Min(have, buffer.Length);
+            n = Math.Min(have, buffer.Length);
             _peeked.AsSpan(_peekedStart, n).CopyTo(buffer);
             _peekedStart += n;
-            return n;
         }
-        return _inner.Read(buffer);
+        else
+        {
+            n = _inner.Read(buffer);
+        }
+        Consumed += n;
+        return n;
     }
 
     protected override void Dispose(bool disposing)

@@ -20,7 +20,7 @@ public static class ReplayFiles
         }
         using var input = LogInput.Open(path);
         var scanner = new LogScanner(input.Format, input.EndsAround, sourceId);
-        scanner.Scan(new Core.Framing.LineReader(input.Stream), sink, cancel);
+        scanner.Scan(new Core.Framing.LineReader(input.Stream, startOffset: input.TextStart), sink, cancel);
         return (scanner.Statistics.Lines, scanner.Statistics.Malformed);
     }
 

@@ -276,7 +276,7 @@ public static partial class AnalyzeRunner
                 {
                     error.WriteLine($"{options.Prefix}{name}: skipped {stats.DamagedBytes:N0} bytes of NULs (crash damage) in {stats.DamagedRangeCount:N0} range(s), the first at byte {stats.DamagedRanges[0].Offset:N0}; the text around them was read");
                 }
-                builder.AddSource(new SourceSummary(name, input.Format.ToString() + (input.Compressed ? "+gzip" : ""), stats.Lines, stats.Malformed, stats.Events, failure)
+                builder.AddSource(new SourceSummary(name, input.Format.ToString() + (input.Compressed ? "+gzip" : "") + (input.Encoding is { } encoding ? "+" + encoding : ""), stats.Lines, stats.Malformed, stats.Events, failure)
                 {
                     FirstMalformed = stats.FirstMalformed,
                     Damaged = [.. stats.DamagedRanges],
@@ -287,9 +287,9 @@ public static partial class AnalyzeRunner
         return errors;
     }
 
-    /// <summary>Plain files of 64 MiB and more in a line-independent format are read by one thread per core.</summary>
+    /// <summary>Plain UTF-8 files of 64 MiB and more in a line-independent format are read by one thread per core.</summary>
     private static bool CanSplit(LogInput input, string name)
-        => !input.Compressed && name != "-" && input.Format != LogFormat.JournalExport && input.RawLength >= 64L << 20 && Environment.ProcessorCount > 1;
+        => !input.Compressed && input.Encoding is null && name != "-" && input.Format != LogFormat.JournalExport && input.RawLength >= 64L << 20 && Environment.ProcessorCount > 1;
 
     private static ScanStatistics ScanSequentially(LogInput input, int sourceId, AnalysisBuilder builder, EventWriter? writer, bool progress, CancellationToken cancel)
     {
@@ -298,7 +298,7 @@ public static partial class AnalyzeRunner
         try
         {
             RunWithProgress(progress ? input.Name : null, input.RawLength ?? 0, () => input.RawPosition,
-                [() => scanner.Scan(new LineReader(input.Stream), sink, cancel)]);
+                [() => scanner.Scan(new LineReader(input.Stream, startOffset: input.TextStart), sink, cancel)]);
             sink.Flush();
             return scanner.Statistics;
         }
@@ -328,7 +328,8 @@ public static partial class AnalyzeRunner
 
     private static (ScanStatistics Total, Exception? Failure) ReadRanges(string path, LogInput input, int sourceId, AnalysisBuilder builder, EventWriter? writer, bool progress, CancellationToken cancel)
     {
-        var ranges = FileRanges.Split(path, Environment.ProcessorCount);
+        var ranges = FileRanges.Split(path, Environment.ProcessorCount).ToArray();
+        ranges[0] = (input.TextStart, ranges[0].Length - input.TextStart); // past a byte-order mark
         var scanners = ranges.Select(_ => new LogScanner(input.Format, input.EndsAround, sourceId)).ToArray();
         var builders = ranges.Select(_ => new AnalysisBuilder(shared: builder)).ToArray();
         var sinks = builders.Select(b => new TeeSink(b, writer, writer?.StoredBelow(sourceId) ?? 0)).ToArray();

@@ -170,4 +170,55 @@ public sealed class DamagedLogTests : IDisposable
         {
         }
     }
+
+    [Fact]
+    public void Random_binary_right_after_the_first_line_does_not_make_the_log_refused()
+    {
+        // A crash wrote 20 KB of random blocks after the first line: within the 4 KiB the format is told from, most
+        // "lines" are binary, but the one stamped syslog line says it is a log; both good lines are read.
+        var garbage = new byte[20_000];
+        new Random(7).NextBytes(garbage);
+        var path = Write("kern.log", Lines(0, 1), garbage, "\n"u8.ToArray(), Lines(1, 1));
+        var (exit, stdout, stderr) = CliRun.Run("analyze", "--json", "--no-store", path);
+        Assert.Equal(0, exit);
+        Assert.DoesNotContain("does not look like a text log", stderr, StringComparison.Ordinal);
+        Assert.Equal(2, NicEvents(stdout));
+        Assert.True(CliRun.Json(stdout).GetProperty("malformed").GetInt64() > 0);
+    }
+
+    [Fact]
+    public void Random_binary_with_no_log_line_is_still_refused()
+    {
+        var garbage = new byte[20_000];
+        new Random(7).NextBytes(garbage);
+        var (exit, _, stderr) = CliRun.Run("analyze", "--json", "--no-store", Write("blob.log", garbage));
+        Assert.Equal(2, exit);
+        Assert.Contains("does not look like a text log", stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("utf-16le-bom")]
+    [InlineData("utf-16le")]
+    [InlineData("utf-16be-bom")]
+    [InlineData("utf-8-bom")]
+    public void A_log_saved_through_windows_tools_is_read_whole(string encoding)
+    {
+        // PowerShell's `>` and Out-File write UTF-16LE with a byte-order mark; Notepad may add a UTF-8 mark.
+        string text = Encoding.ASCII.GetString(Lines(0, 200));
+        byte[] bytes = encoding switch
+        {
+            "utf-16le-bom" => [0xFF, 0xFE, .. Encoding.Unicode.GetBytes(text)],
+            "utf-16le" => Encoding.Unicode.GetBytes(text),
+            "utf-16be-bom" => [0xFE, 0xFF, .. Encoding.BigEndianUnicode.GetBytes(text)],
+            _ => [0xEF, 0xBB, 0xBF, .. Encoding.ASCII.GetBytes(text)],
+        };
+        var path = Write("kern.log", bytes);
+        var (exit, stdout, stderr) = CliRun.Run("analyze", "--json", "--no-store", path);
+        Assert.True(exit == 0, stderr);
+        Assert.Equal(200, NicEvents(stdout));
+        var source = CliRun.Json(stdout).GetProperty("sources")[0];
+        Assert.Equal(0, source.GetProperty("malformed").GetInt64());
+        Assert.Equal(encoding.StartsWith("utf-16", StringComparison.Ordinal) ? "Syslog+utf16" : "Syslog", source.GetProperty("format").GetString());
+        Assert.False(source.TryGetProperty("damaged", out _), "no NUL of UTF-16 is taken for crash damage");
+    }
 }
