@@ -13,6 +13,7 @@ public sealed partial class LogFramer
 
     private readonly byte[] _scratch = new byte[MaxMessage];
     private readonly byte[] _host = new byte[256];
+    private byte[]? _plain;
 
     // The framing the previous record used: where a line's first byte allows several, it is tried first.
     private LineFraming _last;
@@ -39,6 +40,12 @@ public sealed partial class LogFramer
         if (!line.IsEmpty && line[^1] == '\r')
         {
             line = line[..^1];
+        }
+        if (TerminalEscapes.Has(line))
+        {
+            // The plain line lives in this framer's buffer until the next line is framed, as the callers expect of a record.
+            _plain = _plain is { } p && p.Length >= line.Length ? p : new byte[Math.Max(line.Length, 1024)];
+            line = _plain.AsSpan(0, TerminalEscapes.Strip(line, _plain));
         }
         if (line.IsEmpty)
         {
