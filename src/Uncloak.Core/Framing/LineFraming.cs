@@ -47,4 +47,7 @@ public enum LineFraming : byte
 
     /// <summary>RFC 5424 syslog: <c>&lt;4&gt;1 2025-08-12T10:01:02.5Z host kernel - - - …</c> (syslog-protocol files, network captures).</summary>
     Rfc5424,
+
+    /// <summary>journalctl <c>-o short-unix</c>: <c>1723456862.123456 host kernel: …</c> (seconds since the epoch, UTC).</summary>
+    ShortUnix,
 }

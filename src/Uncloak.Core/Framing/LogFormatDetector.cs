@@ -80,7 +80,7 @@ public static class LogFormatDetector
     public static LogFormat FormatOf(LineFraming framing) => framing switch
     {
         LineFraming.Syslog or LineFraming.ShortFull or LineFraming.Logread or LineFraming.Fragment => LogFormat.Syslog,
-        LineFraming.SyslogRfc3339 or LineFraming.Rfc5424 => LogFormat.SyslogRfc3339,
+        LineFraming.SyslogRfc3339 or LineFraming.Rfc5424 or LineFraming.ShortUnix => LogFormat.SyslogRfc3339,
         LineFraming.Kmsg => LogFormat.Kmsg,
         LineFraming.JournalJson => LogFormat.JournalJson,
         _ => LogFormat.Dmesg,

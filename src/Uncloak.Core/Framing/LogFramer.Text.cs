@@ -64,6 +64,39 @@ public sealed partial class LogFramer
         return true;
     }
 
+    // 1723456862.123456 host kernel: msg                   (journalctl -o short-unix)
+    private static bool TryShortUnix(ReadOnlySpan<byte> line, out FramedLine framed)
+    {
+        framed = default;
+        long seconds = 0;
+        int i = 0;
+        for (; i < line.Length && i < 11 && (uint)(line[i] - '0') <= 9; i++)
+        {
+            seconds = seconds * 10 + (line[i] - '0');
+        }
+        if (i is < 9 or > 10 || i >= line.Length || line[i] != '.')
+        {
+            return false;
+        }
+        long ticks = seconds * TimeSpan.TicksPerSecond;
+        long scale = TimeSpan.TicksPerSecond;
+        int digits = 0;
+        for (i++; i < line.Length && (uint)(line[i] - '0') <= 9; i++, digits++)
+        {
+            if (scale > 1)
+            {
+                scale /= 10;
+                ticks += (line[i] - '0') * scale; // digits past the tick (0.1 µs) are dropped
+            }
+        }
+        if (digits is < 1 or > 9)
+        {
+            return false;
+        }
+        // strict: a number, a dot and a number is no stamp unless a syslog tag follows.
+        return TrySyslogTail(line[i..], DateTime.UnixEpoch.AddTicks(ticks), -1, LineFraming.ShortUnix, strict: true, out framed);
+    }
+
     /// <summary>
     /// What follows a syslog stamp: <c> [host] tag: [uptime] [caller] msg</c>. With <paramref name="strict"/> (an
     /// RFC 3339 stamp, which dmesg also writes) the tag must be <c>kernel:</c> or <c>prog[pid]:</c>, or it is not syslog.

@@ -79,7 +79,7 @@ public sealed partial class LogFramer
             {
                 return true;
             }
-            return TryKmsg(line, out framed) || TryIsoStamped(line, out framed) || TryTalos(line, out framed);
+            return TryKmsg(line, out framed) || TryIsoStamped(line, out framed) || TryShortUnix(line, out framed) || TryTalos(line, out framed);
         }
         if (b is >= (byte)'A' and <= (byte)'Z')
         {
