@@ -50,4 +50,7 @@ public enum LineFraming : byte
 
     /// <summary>journalctl <c>-o short-unix</c>: <c>1723456862.123456 host kernel: …</c> (seconds since the epoch, UTC).</summary>
     ShortUnix,
+
+    /// <summary>dmesg <c>-H</c>/<c>-e</c>: <c>[Aug12 10:01] …</c> then <c>[  +0.000004] …</c>; also <c>--time-format delta</c>: <c>[&lt;    0.000004&gt;] …</c>.</summary>
+    DmesgRelative,
 }

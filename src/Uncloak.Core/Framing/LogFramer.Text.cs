@@ -145,6 +145,79 @@ public sealed partial class LogFramer
     private static bool IsProgramTag(ReadOnlySpan<byte> token)
         => token.Length > 4 && token.EndsWith("]:"u8) && token.IndexOf((byte)'[') > 0;
 
+    /// <summary>Just past the <c>]</c> of a dmesg <c>-T</c> stamp, with or without <c>-d</c>'s <c> &lt;delta&gt;</c>; 0 if none.</summary>
+    private static int CtimeEnd(ReadOnlySpan<byte> line)
+    {
+        if (line[25] == ']')
+        {
+            return 26;
+        }
+        if (line[25] != ' ' || line.Length < 30 || line[26] != '<')
+        {
+            return 0;
+        }
+        int close = line[26..Math.Min(line.Length, 48)].IndexOf(">]"u8);
+        return close < 0 ? 0 : 26 + close + 2;
+    }
+
+    // [<    0.000004>] msg                             (dmesg --time-format delta: no clock at all)
+    // [Aug12 10:01] msg, then [  +0.000004] msg         (dmesg -H / -e / --time-format reltime)
+    private bool TryRelative(ReadOnlySpan<byte> line, out FramedLine framed)
+    {
+        framed = default;
+        int close = line[..Math.Min(line.Length, 24)].IndexOf((byte)']');
+        if (close < 3)
+        {
+            return false;
+        }
+        var inner = Tokens.Trim(line[1..close]);
+        var rest = line.Length > close + 1 && line[close + 1] == ' ' ? line[(close + 2)..] : line[(close + 1)..];
+        DateTime? time = null;
+        if (inner.Length > 2 && inner[0] == '<' && inner[^1] == '>' && IsDecimal(Tokens.Trim(inner[1..^1]), out _))
+        {
+            _relative = null;
+        }
+        else if (inner.Length > 1 && inner[0] == '+' && IsDecimal(inner[1..], out long micros))
+        {
+            // The delta is to the previous message: the clock runs on from the last minute stamp (to the minute).
+            time = _relative = _relative?.AddTicks(micros * 10);
+        }
+        else if (inner.Length == 11 && inner[5] == ' ' && inner[8] == ':' && SyslogTimestamp.TryParseShortCtime(inner, Reference, out var minute))
+        {
+            time = _relative = minute;
+        }
+        else
+        {
+            return false;
+        }
+        KernelTail.SkipCaller(ref rest);
+        framed = new FramedLine { Time = time ?? default, UptimeMicros = -1, Priority = -1, Message = rest, Framing = LineFraming.DmesgRelative };
+        return true;
+    }
+
+    /// <summary><c>0.000004</c>, <c>12.5</c>: seconds with a fraction, as microseconds.</summary>
+    private static bool IsDecimal(ReadOnlySpan<byte> s, out long micros)
+    {
+        micros = 0;
+        int dot = s.IndexOf((byte)'.');
+        if (dot <= 0 || dot == s.Length - 1 || s.Length - dot - 1 > 9
+            || !AsciiNumber.TryParseUInt64(s[..dot], out ulong seconds) || !AsciiNumber.TryParseUInt64(s[(dot + 1)..], out ulong fraction)
+            || seconds > 1_000_000_000)
+        {
+            return false;
+        }
+        for (int d = s.Length - dot - 1; d < 6; d++)
+        {
+            fraction *= 10;
+        }
+        for (int d = s.Length - dot - 1; d > 6; d--)
+        {
+            fraction /= 10;
+        }
+        micros = (long)(seconds * 1_000_000 + fraction);
+        return true;
+    }
+
     // [  840.538439] msg, [  840.538439][  T123] msg     (dmesg, printk caller id)
     // [  840.538439] host kernel: msg                   (journalctl -o short-monotonic)
     // [Tue Jun 17 04:07:59 2025] msg                     (dmesg -T)
@@ -167,9 +240,9 @@ public sealed partial class LogFramer
             framed = new FramedLine { UptimeMicros = uptime, Priority = -1, Message = rest, Framing = LineFraming.Dmesg };
             return true;
         }
-        if (line.Length >= 26 && line[25] == ']' && SyslogTimestamp.TryParseCtime(line[1..25], out var time))
+        if (line.Length >= 26 && SyslogTimestamp.TryParseCtime(line[1..25], out var time) && CtimeEnd(line) is > 0 and var end)
         {
-            var rest = line.Length > 26 && line[26] == ' ' ? line[27..] : line[26..];
+            var rest = line.Length > end && line[end] == ' ' ? line[(end + 1)..] : line[end..];
             KernelTail.SkipCaller(ref rest);
             framed = new FramedLine { Time = time, UptimeMicros = -1, Priority = -1, Message = rest, Framing = LineFraming.DmesgCtime };
             return true;

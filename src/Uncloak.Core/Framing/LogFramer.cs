@@ -15,6 +15,9 @@ public sealed partial class LogFramer
     private readonly byte[] _host = new byte[256];
     private byte[]? _plain;
 
+    // dmesg -H's clock: the last minute stamp, moved on by every delta line since (null before the first).
+    private DateTime? _relative;
+
     // The framing the previous record used: where a line's first byte allows several, it is tried first.
     private LineFraming _last;
     private bool _sawKmsg;
@@ -88,7 +91,7 @@ public sealed partial class LogFramer
         switch (b)
         {
             case (byte)'[':
-                return TryBracketed(line, out framed);
+                return TryBracketed(line, out framed) || TryRelative(line, out framed);
             case (byte)'<':
                 return TryRawLevel(line, out framed);
             case (byte)'{':

@@ -230,7 +230,10 @@ public static class SyslogTimestamp
         return true;
     }
 
-    /// <summary>Reads a bracketed uptime stamp <c>[  840.538439]</c>; returns microseconds and the bytes consumed including a following space.</summary>
+    /// <summary>
+    /// Reads a bracketed uptime stamp <c>[  840.538439]</c>, also with dmesg <c>-d</c>'s delta to the previous message
+    /// (<c>[  840.538439 &lt;    0.000004&gt;]</c>); returns microseconds and the bytes consumed including a following space.
+    /// </summary>
     public static bool TryParseUptime(ReadOnlySpan<byte> s, out long micros, out int consumed)
     {
         micros = -1;
@@ -239,12 +242,17 @@ public static class SyslogTimestamp
         {
             return false;
         }
-        int close = s[..Math.Min(s.Length, 32)].IndexOf((byte)']');
+        int close = s[..Math.Min(s.Length, 48)].IndexOf((byte)']');
         if (close < 0)
         {
             return false;
         }
         var inner = Tokens.Trim(s[1..close]);
+        int delta = inner.IndexOf(" <"u8);
+        if (delta > 0 && inner[^1] == '>')
+        {
+            inner = Tokens.Trim(inner[..delta]);
+        }
         int dot = inner.IndexOf((byte)'.');
         if (dot <= 0
             || !AsciiNumber.TryParseUInt64(inner[..dot], out ulong secs)
@@ -270,6 +278,28 @@ public static class SyslogTimestamp
             consumed++;
         }
         return true;
+    }
+
+    /// <summary>
+    /// dmesg <c>-H</c>'s minute stamp <c>Aug12 10:01</c> (strftime <c>%b%d %H:%M</c>, local time read as UTC as with
+    /// <c>-T</c>), its year inferred from <paramref name="reference"/> as for classic syslog.
+    /// </summary>
+    public static bool TryParseShortCtime(ReadOnlySpan<byte> s, DateTime reference, out DateTime time)
+    {
+        time = default;
+        int month = s.Length == 11 ? MonthOf(s[..3]) : 0;
+        if (month == 0 || !TwoDigits(s[3..5], out int day) || s[5] != ' ' || !TwoDigits(s[6..8], out int hour) || s[8] != ':'
+            || !TwoDigits(s[9..11], out int minute) || day is < 1 or > 31 || hour > 23 || minute > 59)
+        {
+            return false;
+        }
+        return TryInferYear(month, day, hour, minute, 0, reference, out time);
+    }
+
+    private static bool TwoDigits(ReadOnlySpan<byte> s, out int value)
+    {
+        value = (s[0] - '0') * 10 + (s[1] - '0');
+        return (uint)(s[0] - '0') <= 9 && (uint)(s[1] - '0') <= 9;
     }
 
     internal static int MonthOf(ReadOnlySpan<byte> m)
