@@ -113,11 +113,13 @@ public static partial class FirewallLogMessage
                     break;
             }
         }
-        if (!sawOut || src.IsNone)
+        var prefix = Tokens.Trim(message[..anchor]);
+        // The kernel always prints OUT=; pvefw-logger (Proxmox VE) leaves it out when the packet has no output device.
+        bool proxmox = ProxmoxFirewallHeader.TrySplit(prefix, out var chain, out var rule);
+        if ((!sawOut && !proxmox) || src.IsNone)
         {
             return false;
         }
-        var prefix = Tokens.Trim(message[..anchor]);
         // Who is the peer depends on the hook: a packet leaving (IN= empty, OUT= set) was sent BY this host, so the
         // remote end is its destination. A bridge names the physical port too (PHYSIN=/PHYSOUT=): that is where the
         // peer is, so it is the interface reported.
@@ -136,10 +138,29 @@ public static partial class FirewallLogMessage
             Protocol = proto,
             TcpFlags = flags,
             Interface = ifname.IsEmpty ? null : pool.Get(ifname),
-            Prefix = prefix.IsEmpty ? null : pool.Get(prefix),
+            Prefix = proxmox ? RulePrefix(chain, rule, pool) : prefix.IsEmpty ? null : pool.Get(prefix),
             UptimeMicros = -1,
         };
         return true;
+    }
+
+    /// <summary>pvefw-logger's rule as "CHAIN PREFIX" ("tap101i0-IN ACCEPT:"), without the logger's clock.</summary>
+    private static string? RulePrefix(ReadOnlySpan<byte> chain, ReadOnlySpan<byte> rule, StringPool pool)
+    {
+        if (rule.IsEmpty || chain.IsEmpty)
+        {
+            return rule.IsEmpty && chain.IsEmpty ? null : pool.Get(rule.IsEmpty ? chain : rule);
+        }
+        int length = chain.Length + 1 + rule.Length;
+        if (length > 256)
+        {
+            return pool.Get(rule); // NFLOG prefixes are at most 64 bytes: only a malformed line gets here
+        }
+        Span<byte> both = stackalloc byte[length];
+        chain.CopyTo(both);
+        both[chain.Length] = (byte)' ';
+        rule.CopyTo(both[(chain.Length + 1)..]);
+        return pool.Get(both);
     }
 
     private static TcpFlags FlagOf(ReadOnlySpan<byte> token) => Key(token) switch
