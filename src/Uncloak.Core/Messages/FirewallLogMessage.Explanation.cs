@@ -19,6 +19,7 @@ public static partial class FirewallLogMessage
             new("PHYSIN= / PHYSOUT=", "On a bridge, the physical port the packet came in on or left by."),
             new("MAC= (or MACSRC= MACDST= MACPROTO=)", "The link-layer header: destination MAC, source MAC, EtherType."),
             new("ARP … IPSRC= IPDST=", "An ARP packet (arptables / nftables arp family): sender and target protocol addresses."),
+            new("MAC source = … proto = … IP SRC= IP DST=, IP proto=", "ebtables' log (bridge): the frame's MACs and EtherType, then the IP or ARP (ARP IP SRC= … ARP IP DST=) addresses."),
             new("SRC= / DST=", "Source and destination address (IPv6 printed uncompressed)."),
             new("LEN=", "IP packet length."),
             new("PROTO= SPT= DPT=", "Protocol and ports: SPT is the sender's port, DPT the port on this host it aimed at."),
