@@ -74,10 +74,6 @@ public static partial class FirewallLogMessage
             bool mac = macNext;
             macNext = false;
             var value = token[(eq + 1)..];
-            if (!value.IsEmpty && value[^1] == (byte)',')
-            {
-                value = value[..^1]; // ebt_log: "IP SRC=… IP DST=198.51.100.10, IP tos=0x00, IP proto=6"
-            }
             // Keys compared as little-endian integers: some twenty tokens a line, millions of lines.
             switch (Key(token[..eq]))
             {
@@ -88,11 +84,12 @@ public static partial class FirewallLogMessage
                     sawOut = true;
                     outIf = value;
                     break;
-                case KeySrc when mac:
-                case KeyDst when mac:
-                    break;
                 case KeySrc:
                 case KeyIpSrc:
+                    if (mac)
+                    {
+                        break;
+                    }
                     // nf_log_arp names the ARP sender and target IPSRC= and IPDST= ("ARP HTYPE=1 PTYPE=0x0800 OPCODE=1
                     // MACSRC=… IPSRC=… MACDST=… IPDST=…").
                     arp |= token[0] == (byte)'I';
@@ -103,6 +100,14 @@ public static partial class FirewallLogMessage
                     break;
                 case KeyDst:
                 case KeyIpDst:
+                    if (mac)
+                    {
+                        break;
+                    }
+                    if (!value.IsEmpty && value[^1] == (byte)',')
+                    {
+                        value = value[..^1]; // ebt_log: "IP SRC=… IP DST=198.51.100.10, IP tos=0x00, IP proto=6"
+                    }
                     if (!NetAddress.TryParse(value, out dst))
                     {
                         return false;

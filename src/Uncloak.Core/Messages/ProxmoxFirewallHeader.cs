@@ -18,7 +18,7 @@ internal static class ProxmoxFirewallHeader
     public static bool TrySplit(ReadOnlySpan<byte> text, out ReadOnlySpan<byte> chain, out ReadOnlySpan<byte> prefix)
     {
         chain = prefix = default;
-        if (!Number(ref text) || !Number(ref text))
+        if (text.IsEmpty || (uint)(text[0] - '0') > 9 || !Number(ref text) || !Number(ref text))
         {
             return false;
         }
