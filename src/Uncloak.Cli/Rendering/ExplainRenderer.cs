@@ -45,6 +45,15 @@ public static class ExplainRenderer
                         WriteExplanation(w, e);
                     }
                 }
+                else if (LinkHeader(decoded) is { } header)
+                {
+                    w.WriteString("continuation_of", EventKind.Martian.Name());
+                    w.WriteStartObject("ll_header");
+                    w.WriteString("destination_mac", header.DestinationMac);
+                    w.WriteString("source_mac", header.SourceMac);
+                    w.WriteString("ethertype", $"0x{header.EtherType:x4}");
+                    w.WriteEndObject();
+                }
                 else if (NearestFamily.Find(decoded.Message) is { } near)
                 {
                     w.WriteString("nearest_family", near.Kind.Name());
@@ -56,6 +65,13 @@ public static class ExplainRenderer
         var console = Terminal.For(output);
         if (decoded.Event is not { } evt)
         {
+            if (LinkHeader(decoded) is { } header)
+            {
+                console.MarkupLine("[yellow]Not an event of its own: the second line of a martian report (\"ll header:\").[/]");
+                console.MarkupLineInterpolated($"It is the link-layer header of the packet the line before reported: destination MAC {header.DestinationMac}, source MAC [bold]{header.SourceMac}[/] (the neighbour that handed the packet over, often your router), EtherType 0x{header.EtherType:x4}{(header.EtherTypeName is { } name ? $" ({name})" : "")}.");
+                console.MarkupLine("Explain the martian line before it for the addresses and what to do ('uncloak explain --kind martian').");
+                return;
+            }
             console.MarkupLine("[yellow]Not a network message Uncloak knows.[/]");
             console.MarkupLineInterpolated($"Message: {decoded.Message}");
             if (NearestFamily.Find(decoded.Message) is { } near && MessageCatalog.For(near.Kind) is { } e)
@@ -82,6 +98,9 @@ public static class ExplainRenderer
             RenderExplanationBody(console, explanation);
         }
     }
+
+    private static MartianLinkHeader? LinkHeader(DecodedLine decoded)
+        => MartianLinkHeader.TryParse(System.Text.Encoding.ASCII.GetBytes(decoded.Message), out var header) ? header : null;
 
     public static void RenderFamily(TextWriter output, Explanation explanation, bool json)
     {

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Uncloak.Core.Events;
 using Uncloak.Core.Ingest;
+using Uncloak.Core.Messages;
 
 namespace Uncloak.Core.Analysis;
 
@@ -23,6 +24,7 @@ public sealed class AnalysisBuilder : IEventSink
     private readonly AttackTallies _attacks = new();
     private readonly List<SourceSummary> _sources = [];
     private long _suppressed;
+    private long _suppressedAny;
     private DateTime _first = DateTime.MaxValue;
     private DateTime _last = DateTime.MinValue;
     private long _wallEvents;
@@ -97,6 +99,9 @@ public sealed class AnalysisBuilder : IEventSink
                 break;
             case EventKind.FirewallLog:
             case EventKind.Martian:
+                break;
+            case EventKind.RateLimitSuppressed when RateLimitMessage.CountsAnySubsystem(ev.Form):
+                _suppressedAny += ev.Count * weight;
                 break;
             case EventKind.RateLimitSuppressed:
                 _suppressed += ev.Count * weight;
@@ -270,6 +275,7 @@ public sealed class AnalysisBuilder : IEventSink
         _attacks.Merge(other._attacks);
         _sources.AddRange(other._sources);
         _suppressed += other._suppressed;
+        _suppressedAny += other._suppressedAny;
         _wallEvents += other._wallEvents;
         _uptimeEvents += other._uptimeEvents;
         if (other._first < _first)
@@ -316,6 +322,7 @@ public sealed class AnalysisBuilder : IEventSink
             Interfaces = history.Interfaces,
             SynFloodListeners = history.SynFloodListeners,
             SuppressedMessages = _suppressed,
+            SuppressedAnyMessages = _suppressedAny,
             Disruptions = DisruptionTimeline.Merge(history.Disruptions),
             Listening = ports,
             Attacks = _attacks.Ordered(),

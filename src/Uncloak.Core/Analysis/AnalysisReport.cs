@@ -38,7 +38,14 @@ public sealed record AnalysisReport
     /// <summary>SYN-flood listeners: "address:port" or "port" → (cookies lines, drop lines).</summary>
     public required IReadOnlyDictionary<string, (long Cookies, long Drops)> SynFloodListeners { get; init; }
 
+    /// <summary>Network messages net_ratelimit hid (a floor under every count).</summary>
     public required long SuppressedMessages { get; init; }
+
+    /// <summary>
+    /// Messages the old kernel-wide limiter hid (<c>__ratelimit:</c>, <c>printk:</c>): of any subsystem, so only some, or
+    /// none, were network messages.
+    /// </summary>
+    public long SuppressedAnyMessages { get; init; }
 
     /// <summary>The disruptions the log shows, merged (<see cref="DisruptionTimeline"/>), sorted by start.</summary>
     public required IReadOnlyList<Disruption> Disruptions { get; init; }

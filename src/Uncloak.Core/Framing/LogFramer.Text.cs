@@ -418,12 +418,37 @@ public sealed partial class LogFramer
                 return true;
             }
         }
-        else if (!KernelTail.TrySkipKernelTag(ref rest))
+        else if (!KernelTail.TrySkipKernelTag(ref rest) && !TrySkipCutHost(ref rest))
         {
             return false;
         }
         rest = KernelTail.SkipStamps(rest, out long uptime);
         framed = new FramedLine { UptimeMicros = uptime, Priority = priority, Message = rest, Framing = framing };
+        return true;
+    }
+
+    // obs kernel: [uptime] msg       (a syslog line pasted from inside its host name: the stamp and the host's start cut off)
+    // The host's tail is not kept: it names no host.
+    private static bool TrySkipCutHost(ref ReadOnlySpan<byte> s)
+    {
+        int tag = s[..Math.Min(s.Length, 72)].IndexOf(" kernel:"u8);
+        if (tag <= 0)
+        {
+            return false;
+        }
+        foreach (byte b in s[..tag])
+        {
+            if (!(char.IsAsciiLetterOrDigit((char)b) || b is (byte)'.' or (byte)'-' or (byte)'_'))
+            {
+                return false;
+            }
+        }
+        var rest = s[(tag + 1)..];
+        if (!KernelTail.TrySkipKernelTag(ref rest))
+        {
+            return false;
+        }
+        s = rest;
         return true;
     }
 

@@ -72,7 +72,10 @@ public sealed partial class LogFramer
         return FrameResult.Malformed;
     }
 
-    /// <summary>First-byte dispatch: each framing starts with its own kind of byte, so at most two are tried.</summary>
+    /// <summary>
+    /// First-byte dispatch: each framing starts with its own kind of byte, so at most three are tried (the last, for text
+    /// no stamp starts, a fragment pasted from inside a syslog line).
+    /// </summary>
     private bool TryFrame(ReadOnlySpan<byte> line, out FramedLine framed)
     {
         byte b = line[0];
@@ -86,7 +89,7 @@ public sealed partial class LogFramer
         }
         if (b is >= (byte)'A' and <= (byte)'Z')
         {
-            return TryBsd(line, out framed) || TryWeekday(line, out framed);
+            return TryBsd(line, out framed) || TryWeekday(line, out framed) || TryFragment(line, out framed);
         }
         switch (b)
         {
@@ -99,7 +102,7 @@ public sealed partial class LogFramer
             case (byte)'k':
                 return TryTalos(line, out framed) || TryFragment(line, out framed);
             default:
-                return TryTalos(line, out framed);
+                return TryTalos(line, out framed) || TryFragment(line, out framed);
         }
     }
 

@@ -22,7 +22,8 @@ internal readonly ref struct DevicePrefix
         {
             return qlogic;
         }
-        Span<Range> parts = stackalloc Range[8];
+        Span<Range> all = stackalloc Range[16];
+        var parts = all;
         int count = 0;
         int i = 0;
         while (i < prefix.Length && count < parts.Length)
@@ -44,6 +45,21 @@ internal readonly ref struct DevicePrefix
         if (count == 0)
         {
             return default;
+        }
+        // Text that is no kernel framing before the driver (a test harness's "INFO - INFO - [ 6213.959196]", a stamp the
+        // framer did not know) must not name the driver or put the bus id in the interface: when the second word is no
+        // bus id, the speaker starts at the first "driver bus-id" pair further on.
+        if (count >= 3 && !IsBusId(TrimColon(prefix[parts[1]])))
+        {
+            for (int k = 2; k < count; k++)
+            {
+                if (IsBusId(TrimColon(prefix[parts[k]])) && IsDriverName(prefix[parts[k - 1]]))
+                {
+                    parts = parts[(k - 1)..];
+                    count -= k - 1;
+                    break;
+                }
+            }
         }
         var p0 = TrimColon(prefix[parts[0]]);
         var p1 = count >= 2 ? TrimColon(prefix[parts[1]]) : default;
@@ -70,8 +86,9 @@ internal readonly ref struct DevicePrefix
         {
             return new DevicePrefix { Interface = p0 };
         }
-        // "netdevsim netdevsim1 eni1np1:": driver, an id we do not recognise, the interface.
-        return new DevicePrefix { Driver = count >= 3 ? p0 : default, Interface = TrimColon(prefix[parts[count - 1]]) };
+        // "netdevsim netdevsim1 eni1np1:": driver, an id we do not recognise, the interface (never a bus id).
+        var last = TrimColon(prefix[parts[count - 1]]);
+        return new DevicePrefix { Driver = count >= 3 ? p0 : default, Interface = IsBusId(last) ? default : last };
     }
 
     /// <summary><c>[function:line(interface)]</c>, the whole prefix; the driver is the function's first word (qede, qed, bnx2x).</summary>
@@ -95,6 +112,23 @@ internal readonly ref struct DevicePrefix
         }
         int underscore = prefix[1..colon].IndexOf((byte)'_');
         device = new DevicePrefix { Driver = underscore > 0 ? prefix[1..(underscore + 1)] : default, Interface = ifname };
+        return true;
+    }
+
+    /// <summary>A module name: letters, digits, '_' and '-' (mlxsw_spectrum, mtk_soc_eth, rcar-pcie).</summary>
+    private static bool IsDriverName(ReadOnlySpan<byte> s)
+    {
+        if (s.IsEmpty || !char.IsAsciiLetter((char)s[0]))
+        {
+            return false;
+        }
+        foreach (byte b in s)
+        {
+            if (!char.IsAsciiLetterOrDigit((char)b) && b != '_' && b != '-')
+            {
+                return false;
+            }
+        }
         return true;
     }
 

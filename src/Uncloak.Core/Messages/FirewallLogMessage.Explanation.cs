@@ -19,6 +19,7 @@ public static partial class FirewallLogMessage
             new("PHYSIN= / PHYSOUT=", "On a bridge, the physical port the packet came in on or left by."),
             new("MAC= (or MACSRC= MACDST= MACPROTO=)", "The link-layer header: destination MAC, source MAC, EtherType."),
             new("ARP … IPSRC= IPDST=", "An ARP packet (arptables / nftables arp family): sender and target protocol addresses."),
+            new("MAC source = … proto = … IP SRC= IP DST=, IP proto=", "ebtables' log (bridge): the frame's MACs and EtherType, then the IP or ARP (ARP IP SRC= … ARP IP DST=) addresses."),
             new("SRC= / DST=", "Source and destination address (IPv6 printed uncompressed)."),
             new("LEN=", "IP packet length."),
             new("PROTO= SPT= DPT=", "Protocol and ports: SPT is the sender's port, DPT the port on this host it aimed at."),
@@ -33,7 +34,9 @@ public static partial class FirewallLogMessage
         ],
         Checks = ["Top sources and ports (uncloak analyze); whether one source hits many ports.", "Whether logging is rate-limited (a LOG rule without a limit can flood the log and share the kernel's message budget)."],
         Actions = ["Ban persistent scanners for a while (`uncloak bans add`), or just drop silently without logging.", "Rate-limit LOG rules (nft `limit rate 5/second`)."],
-        Printing = "Printed only if such rules exist, at the rule's level (default 4). NFLOG / `log group` go to user space instead.",
+        Printing = "Printed only if such rules exist, at the rule's level (default 4). NFLOG / `log group` go to user space instead; " +
+            "a logger that writes them in the same fields is read too, e.g. Proxmox VE's pvefw-logger (\"VMID LEVEL CHAIN " +
+            "dd/Mon/yyyy:HH:MM:SS +zzzz PREFIX IN=…\", no OUT= for an incoming packet; the prefix shown is CHAIN PREFIX).",
         KernelSource = "net/netfilter/nf_log_syslog.c (nf_log_ipv4.c / nf_log_ipv6.c before ≈5.12)",
         Examples =
         [

@@ -8,7 +8,9 @@ namespace Uncloak.Core.Messages;
 /// … PROTO=TCP SPT=… DPT=… WINDOW=… RES=0x00 SYN URGP=0</c>. Fields are read by name; the
 /// bracketed quoted packet of ICMP errors is not the logged packet and is skipped. IPv4, IPv6 (<c>TC= HOPLIMIT=
 /// FLOWLBL=</c>), ICMP/ICMPv6 (<c>TYPE= CODE=</c>), bridged (<c>PHYSIN= PHYSOUT=</c>), nftables' <c>MACSRC= MACDST=
-/// MACPROTO=</c> and ARP (<c>ARP HTYPE= … IPSRC= IPDST=</c>) lines; outgoing packets (<c>IN= OUT=eth0</c>) have this host
+/// MACPROTO=</c> and ARP (<c>ARP HTYPE= … IPSRC= IPDST=</c>) lines, ebtables' own <c>ebt_log</c> format (<c>IN=br0 OUT= MAC
+/// source = … proto = 0x0800 IP SRC=… IP DST=…, IP tos=0x00, IP proto=6 SPT=… DPT=…</c>, its IPv6 <c>IP nexthdr=</c> and
+/// ARP <c>ARP MAC SRC=… ARP IP SRC=… ARP MAC DST=… ARP IP DST=…</c>); outgoing packets (<c>IN= OUT=eth0</c>) have this host
 /// as their source, so their peer is the destination.
 /// </summary>
 public static partial class FirewallLogMessage
@@ -35,7 +37,7 @@ public static partial class FirewallLogMessage
         byte proto = 0;
         var flags = TcpFlags.None;
         ReadOnlySpan<byte> inIf = default, outIf = default, physIn = default, physOut = default;
-        bool sawOut = false, arp = false;
+        bool sawOut = false, arp = false, macNext = false;
         while (!s.IsEmpty)
         {
             // One scalar pass finds the token's end and its '=': tokens are a few bytes long, and two vectorised
@@ -61,9 +63,16 @@ public static partial class FirewallLogMessage
             }
             if (eq < 0)
             {
-                flags |= FlagOf(token);
+                ulong word = Key(token);
+                // ebtables' ebt_log names Ethernet addresses "MAC SRC=" / "MAC DST=" in an ARP packet ("ARP MAC SRC=…
+                // ARP IP SRC=…"): the value after "MAC" is no IP address.
+                macNext = word == KeyMac;
+                arp |= word == KeyArp;
+                flags |= FlagOf(word);
                 continue;
             }
+            bool mac = macNext;
+            macNext = false;
             var value = token[(eq + 1)..];
             // Keys compared as little-endian integers: some twenty tokens a line, millions of lines.
             switch (Key(token[..eq]))
@@ -77,6 +86,10 @@ public static partial class FirewallLogMessage
                     break;
                 case KeySrc:
                 case KeyIpSrc:
+                    if (mac)
+                    {
+                        break;
+                    }
                     // nf_log_arp names the ARP sender and target IPSRC= and IPDST= ("ARP HTYPE=1 PTYPE=0x0800 OPCODE=1
                     // MACSRC=… IPSRC=… MACDST=… IPDST=…").
                     arp |= token[0] == (byte)'I';
@@ -87,6 +100,14 @@ public static partial class FirewallLogMessage
                     break;
                 case KeyDst:
                 case KeyIpDst:
+                    if (mac)
+                    {
+                        break;
+                    }
+                    if (!value.IsEmpty && value[^1] == (byte)',')
+                    {
+                        value = value[..^1]; // ebt_log: "IP SRC=… IP DST=198.51.100.10, IP tos=0x00, IP proto=6"
+                    }
                     if (!NetAddress.TryParse(value, out dst))
                     {
                         return false;
@@ -109,15 +130,19 @@ public static partial class FirewallLogMessage
                     _ = AsciiNumber.TryParseInt32(value, out len);
                     break;
                 case KeyProto:
+                case KeyEbtProto:
+                case KeyEbtNextHeader:
                     proto = ProtocolOf(value);
                     break;
             }
         }
-        if (!sawOut || src.IsNone)
+        var prefix = Tokens.Trim(message[..anchor]);
+        // The kernel always prints OUT=; pvefw-logger (Proxmox VE) leaves it out when the packet has no output device.
+        bool proxmox = ProxmoxFirewallHeader.TrySplit(prefix, out var chain, out var rule);
+        if ((!sawOut && !proxmox) || src.IsNone)
         {
             return false;
         }
-        var prefix = Tokens.Trim(message[..anchor]);
         // Who is the peer depends on the hook: a packet leaving (IN= empty, OUT= set) was sent BY this host, so the
         // remote end is its destination. A bridge names the physical port too (PHYSIN=/PHYSOUT=): that is where the
         // peer is, so it is the interface reported.
@@ -136,13 +161,32 @@ public static partial class FirewallLogMessage
             Protocol = proto,
             TcpFlags = flags,
             Interface = ifname.IsEmpty ? null : pool.Get(ifname),
-            Prefix = prefix.IsEmpty ? null : pool.Get(prefix),
+            Prefix = proxmox ? RulePrefix(chain, rule, pool) : prefix.IsEmpty ? null : pool.Get(prefix),
             UptimeMicros = -1,
         };
         return true;
     }
 
-    private static TcpFlags FlagOf(ReadOnlySpan<byte> token) => Key(token) switch
+    /// <summary>pvefw-logger's rule as "CHAIN PREFIX" ("tap101i0-IN ACCEPT:"), without the logger's clock.</summary>
+    private static string? RulePrefix(ReadOnlySpan<byte> chain, ReadOnlySpan<byte> rule, StringPool pool)
+    {
+        if (rule.IsEmpty || chain.IsEmpty)
+        {
+            return rule.IsEmpty && chain.IsEmpty ? null : pool.Get(rule.IsEmpty ? chain : rule);
+        }
+        int length = chain.Length + 1 + rule.Length;
+        if (length > 256)
+        {
+            return pool.Get(rule); // NFLOG prefixes are at most 64 bytes: only a malformed line gets here
+        }
+        Span<byte> both = stackalloc byte[length];
+        chain.CopyTo(both);
+        both[chain.Length] = (byte)' ';
+        rule.CopyTo(both[(chain.Length + 1)..]);
+        return pool.Get(both);
+    }
+
+    private static TcpFlags FlagOf(ulong word) => word switch
     {
         Three | 0x4E5953 => TcpFlags.Syn, // "SYN", little-endian
         Three | 0x4B4341 => TcpFlags.Ack,
@@ -168,6 +212,10 @@ public static partial class FirewallLogMessage
     private const ulong KeyIpDst = 0x500005453445049;         // "IPDST"
     private const ulong KeyPhysIn = 0x6004e4953594850;        // "PHYSIN"
     private const ulong KeyPhysOut = 0x754554f53594850;       // "PHYSOUT"
+    private const ulong KeyEbtProto = 0x500006f746f7270;      // "proto" (ebt_log: "IP proto=6")
+    private const ulong KeyEbtNextHeader = 0x77264687478656e; // "nexthdr" (ebt_log, IPv6: "IP nexthdr=58")
+    private const ulong KeyMac = Three | 0x43414D;            // "MAC"
+    private const ulong KeyArp = Three | 0x505241;            // "ARP"
 
     /// <summary>Up to seven bytes as a little-endian integer with the length in the top byte (so "IN" ≠ "IN\0"); longer: 0.</summary>
     private static ulong Key(ReadOnlySpan<byte> token)

@@ -151,6 +151,7 @@ public static class AnalysisJson
         }
         w.WriteEndArray();
         w.WriteNumber("suppressed_messages", r.SuppressedMessages);
+        w.WriteNumber("suppressed_any_messages", r.SuppressedAnyMessages);
 
         w.WriteStartObject("timeline");
         WriteTime(w, "start", r.Timeline.Buckets == 0 ? null : r.Timeline.Start, r.Clock);

@@ -20,9 +20,12 @@ public sealed class SampleFileTests
     [Theory]
     [MemberData(nameof(Samples))]
     public void Sample_line_decodes_to_its_expectation(string id)
+        => AssertDecodes(SampleLine.All().Single(s => s.ToString() == id), LogEnd);
+
+    /// <summary>The line decodes to every field its expectation names (or, for <c>"match": false</c>, to no event).</summary>
+    internal static void AssertDecodes(SampleLine sample, DateTime logEnd)
     {
-        var sample = SampleLine.All().Single(s => s.ToString() == id);
-        var decoded = LineDecoder.Decode(sample.Line, LogEnd);
+        var decoded = LineDecoder.Decode(sample.Line, logEnd);
         if (sample.Expect.TryGetProperty("match", out var match) && !match.GetBoolean())
         {
             Assert.True(decoded.Event is null, $"{sample}: expected no match but got {decoded.Event?.Kind.Name()}");

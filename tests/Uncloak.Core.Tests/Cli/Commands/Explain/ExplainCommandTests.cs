@@ -32,6 +32,33 @@ public sealed class ExplainCommandTests
         Assert.Equal("syn_flood", json.GetProperty("nearest_family").GetString());
     }
 
+    /// <summary>Issue 18: the martian's second line (libreswan/libreswan#1654) is read for what it holds, not called unknown.</summary>
+    [Fact]
+    public void A_martian_ll_header_line_is_its_continuation_with_the_source_mac_and_no_event()
+    {
+        var (exit, stdout, _) = CliRun.Run("explain", "--json", "[   11.679372] ll header: 00000000: ff ff ff ff ff ff 52 54 00 6b 26 e2 08 06");
+        Assert.Equal(1, exit);
+        var json = CliRun.Json(stdout);
+        Assert.False(json.GetProperty("recognised").GetBoolean());
+        Assert.Equal("martian", json.GetProperty("continuation_of").GetString());
+        var header = json.GetProperty("ll_header");
+        Assert.Equal("52:54:00:6b:26:e2", header.GetProperty("source_mac").GetString());
+        Assert.Equal("ff:ff:ff:ff:ff:ff", header.GetProperty("destination_mac").GetString());
+        Assert.Equal("0x0806", header.GetProperty("ethertype").GetString());
+
+        var (_, text, _) = CliRun.Run("explain", "Jun 17 04:08:02 web1 kernel: ll header: 00000000: 52 54 00 12 34 56 00 1b 21 aa bb cc 08 00");
+        Assert.Contains("source MAC 00:1b:21:aa:bb:cc", text, StringComparison.Ordinal);
+        Assert.Contains("(IPv4)", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_hex_dump_that_is_not_a_whole_ethernet_header_is_unknown()
+    {
+        var (exit, stdout, _) = CliRun.Run("explain", "--json", "ll header: 00000000: ff ff ff ff ff ff 52 54 00 6b 26");
+        Assert.Equal(1, exit);
+        Assert.False(CliRun.Json(stdout).TryGetProperty("continuation_of", out _));
+    }
+
     [Fact]
     public void Every_family_can_be_explained_by_name_and_the_list_names_them_all()
     {
