@@ -21,6 +21,7 @@ public sealed class AnalysisBuilder : IEventSink
     private readonly EpisodeTable _episodes;
     private readonly RareRuns _rare = new();
     private readonly AttackTallies _attacks = new();
+    private readonly MartianSources _martians = new();
     private readonly List<SourceSummary> _sources = [];
     private long _suppressed;
     private DateTime _first = DateTime.MaxValue;
@@ -96,7 +97,9 @@ public sealed class AnalysisBuilder : IEventSink
                 _episodes.Add(ev, time, weight);
                 break;
             case EventKind.FirewallLog:
+                break;
             case EventKind.Martian:
+                _martians.Add(ev, weight);
                 break;
             case EventKind.RateLimitSuppressed:
                 _suppressed += ev.Count * weight;
@@ -268,6 +271,7 @@ public sealed class AnalysisBuilder : IEventSink
         }
         _rare.Merge(other._rare);
         _attacks.Merge(other._attacks);
+        _martians.Merge(other._martians);
         _sources.AddRange(other._sources);
         _suppressed += other._suppressed;
         _wallEvents += other._wallEvents;
@@ -320,6 +324,7 @@ public sealed class AnalysisBuilder : IEventSink
             Listening = ports,
             Attacks = _attacks.Ordered(),
             UntalliedAttackEvents = _attacks.Untallied,
+            Martians = _martians.Ordered(),
             Findings = [],
             Minutes = wall ? _minutesWall : _minutesUptime,
         };
