@@ -22,6 +22,7 @@ public sealed class AnalysisBuilder : IEventSink
     private readonly EpisodeTable _episodes;
     private readonly RareRuns _rare = new();
     private readonly AttackTallies _attacks = new();
+    private readonly MartianSources _martians = new();
     private readonly List<SourceSummary> _sources = [];
     private long _suppressed;
     private long _suppressedAny;
@@ -98,7 +99,9 @@ public sealed class AnalysisBuilder : IEventSink
                 _episodes.Add(ev, time, weight);
                 break;
             case EventKind.FirewallLog:
+                break;
             case EventKind.Martian:
+                _martians.Add(ev, weight);
                 break;
             case EventKind.RateLimitSuppressed when RateLimitMessage.CountsAnySubsystem(ev.Form):
                 _suppressedAny += ev.Count * weight;
@@ -273,6 +276,7 @@ public sealed class AnalysisBuilder : IEventSink
         }
         _rare.Merge(other._rare);
         _attacks.Merge(other._attacks);
+        _martians.Merge(other._martians);
         _sources.AddRange(other._sources);
         _suppressed += other._suppressed;
         _suppressedAny += other._suppressedAny;
@@ -327,6 +331,7 @@ public sealed class AnalysisBuilder : IEventSink
             Listening = ports,
             Attacks = _attacks.Ordered(),
             UntalliedAttackEvents = _attacks.Untallied,
+            Martians = _martians.Ordered(),
             Findings = [],
             Minutes = wall ? _minutesWall : _minutesUptime,
         };

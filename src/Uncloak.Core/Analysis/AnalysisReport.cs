@@ -52,6 +52,9 @@ public sealed record AnalysisReport
 
     public required IReadOnlyList<Finding> Findings { get; init; }
 
+    /// <summary>The sources of martian packets and their interfaces, the most frequent first (empty for a report rebuilt from the store).</summary>
+    public IReadOnlyList<MartianSource> Martians { get; init; } = [];
+
     /// <summary>The attacks the events show, one per attacker, target and mechanism, first seen first.</summary>
     public IReadOnlyList<AttackTally> Attacks { get; init; } = [];
 

@@ -21,6 +21,6 @@ public sealed record Finding(string Id, Severity Severity, string Title, string 
 
     public IReadOnlyList<string> Advice { get; init; } = [];
 
-    /// <summary>A short clause for the overall verdict ("eth0's NIC hung and reset 3 times").</summary>
+    /// <summary>A short clause for the overall verdict ("eth0's NIC stopped transmitting (3 transmit hang/timeout reports over 4s)").</summary>
     public string? Headline { get; init; }
 }

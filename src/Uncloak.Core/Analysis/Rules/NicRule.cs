@@ -34,6 +34,7 @@ public sealed class NicRule : FindingRule
                 else
                 {
                     reasoning.Add("The flaps are not preceded by driver resets: suspect the cable, the transceiver or the switch port (check the switch's log for the same times).");
+                    advice.Add($"To confirm: the switch's log and port error counters at the same times, and `ethtool -S {nic.Name}` CRC/symbol errors; swap the cable first, then the switch port or transceiver.");
                 }
             }
             if (nic.Watchdogs.Count + nic.Hangs.Count > 0)
@@ -42,6 +43,16 @@ public sealed class NicRule : FindingRule
                 parts.Add("transmit hangs/timeouts");
                 severity = Severity.Critical;
                 reasoning.Add("Each transmit timeout stops the interface until the driver's reset completes. Before 6.10 only the FIRST watchdog after boot is printed, so there may have been more.");
+                reasoning.Add("A transmit hang is the NIC, its driver or its firmware: the stack handed it packets and they never left. It is not traffic from outside — no peer can make a NIC stop sending — so nothing here is an attack to ban.");
+                if (HangSpan(nic) is { } span && span >= TimeSpan.FromSeconds(10))
+                {
+                    evidence.Add($"Hang reports span {Dur(span)} with no link-up between them: the transmit ring stayed stuck rather than recovering after each report.");
+                }
+                advice.Add($"To confirm: `ethtool -S {nic.Name}` (tx_timeout_count, tx_hang/tx_restart counters climbing) and `ip -s link show {nic.Name}` (TX packets frozen while the qdisc backlog grows) during the next stall.");
+                if (!advice.Any(a => a.Contains("tso off", StringComparison.Ordinal)))
+                {
+                    advice.Add($"Known fixes for transmit hangs (e1000e/igb/ixgbe above all): turn segmentation offloads off (`ethtool -K {nic.Name} tso off gso off`), disable PCIe ASPM (`pcie_aspm=off`) and EEE, update the driver and NIC firmware; replace the NIC if it persists.");
+                }
             }
             if (nic.HalfDuplexUps > 0 || nic.DegradedWarnings > 0)
             {
@@ -69,8 +80,10 @@ public sealed class NicRule : FindingRule
             }
             string conclusion = parts.Count == 0 ? "No trouble seen on this interface." : $"{nic.Name}: " + string.Join(", ", parts) + ".";
             var downTotal = nic.Flaps.Where(f => f.Duration is not null).Aggregate(TimeSpan.Zero, (a, f) => a + f.Duration!.Value);
+            // A hang line is the driver noticing a stuck ring, not a reset: e1000e repeats it every 2 s for as long as the
+            // ring stays stuck, so the count says how long it lasted, not how often the NIC recovered.
             string? headline = nic.Watchdogs.Count + nic.Hangs.Count > 0
-                ? $"{nic.Name}'s NIC hung and was reset {Math.Max(nic.Watchdogs.Count, nic.Hangs.Count)} time(s){(downTotal > TimeSpan.Zero ? $", the link down for {Dur(downTotal)} in total" : "")}"
+                ? $"{nic.Name}'s NIC stopped transmitting ({Math.Max(nic.Watchdogs.Count, nic.Hangs.Count)} transmit hang/timeout report(s){(HangSpan(nic) is { } hung && hung > TimeSpan.Zero ? $" over {Dur(hung)}" : "")}){(downTotal > TimeSpan.Zero ? $", the link down for {Dur(downTotal)} in total" : "")}"
                 : nic.HalfDuplexUps > 0 ? $"{nic.Name} runs at half duplex (a duplex mismatch)"
                 : flaps > 0 ? $"{nic.Name}'s link went down {flaps} time(s)" : null;
             findings.Add(new Finding($"nic.{nic.Name}", severity, $"Interface {nic.Name}{(nic.Driver is null ? "" : $" ({nic.Driver})")}", conclusion)
@@ -81,6 +94,18 @@ public sealed class NicRule : FindingRule
                 Headline = headline,
             });
         }
+    }
+
+    /// <summary>From the first hang/watchdog report to the last, when no link-up came in between (a ring that stayed stuck); null otherwise.</summary>
+    private static TimeSpan? HangSpan(InterfaceStats nic)
+    {
+        var reports = nic.Watchdogs.Concat(nic.Hangs).Where(t => t != default).Order().ToList();
+        if (reports.Count < 2)
+        {
+            return null;
+        }
+        bool recovered = nic.Flaps.Any(f => f.Up is { } up && up > reports[0] && up < reports[^1]);
+        return recovered ? null : reports[^1] - reports[0];
     }
 
     /// <summary>True when a driver reset (sorted <paramref name="resets"/>) came at most 60 s before <paramref name="down"/>.</summary>

@@ -3,8 +3,8 @@ using Uncloak.Core.Events;
 namespace Uncloak.Core.Forensics.Localization;
 
 /// <summary>
-/// <c>host</c>: the kernel dropped traffic for want of a resource: conntrack table full, TCP memory pressure, too many
-/// orphans, SYNs dropped with the SYN queue full and no cookies to fall back on.
+/// <c>host</c>: the kernel dropped traffic for want of a resource: conntrack table full, neighbour table full, TCP memory
+/// pressure, too many orphans, SYNs dropped with the SYN queue full and no cookies to fall back on.
 /// </summary>
 public sealed class HostRule : LayerRule
 {
@@ -17,6 +17,11 @@ public sealed class HostRule : LayerRule
         {
             f.Support(0.7, "kernel", $"{conntrack} × \"{kernel.FirstLines[EventKind.ConntrackFull]}\"",
                 "The connection tracking table was full: the kernel dropped every packet of a NEW connection, whatever the service or the network did.");
+        }
+        if (kernel?.Count(EventKind.NeighbourOverflow) is > 0 and var neigh)
+        {
+            f.Support(0.5, "kernel", $"{neigh} × \"{kernel.FirstLines[EventKind.NeighbourOverflow]}\"",
+                "This host's neighbour (ARP/NDP) table was full: the kernel refused new entries, so packets to on-link hosts it had none for were dropped — the host's table size, not the LAN.");
         }
         if (kernel?.Count(EventKind.TcpOutOfMemory) is > 0 and var oom)
         {

@@ -1,3 +1,5 @@
+using Uncloak.Core.Events;
+
 namespace Uncloak.Core.Forensics.Localization;
 
 /// <summary>
@@ -37,6 +39,23 @@ public sealed class LanRule : LayerRule
         if (f.Score > 0 && e.Moment?.Links.Any(l => l.Name != "lo" && ((l.AdminUp && !l.Carrier) || (!l.AdminUp && e.LinkBefore(l) is { AdminUp: true }))) == true)
         {
             f.Weaken(0.35, "This host's link was down, which alone explains an unreachable gateway: the NIC comes first.");
+        }
+        if (f.Score > 0 && e.Kernel is { } kernel)
+        {
+            // The host's own tables and transmit path fail exactly as a dead LAN looks from inside: the probes are new flows
+            // a full conntrack table drops, neighbours a full neighbour table will not resolve, packets a hung NIC never sends.
+            if (kernel.Count(EventKind.ConntrackFull) > 0)
+            {
+                f.Weaken(0.3, "This host's connection tracking table was full: every probe is a new flow it dropped before it left, so failed probes say nothing of the LAN.");
+            }
+            if (kernel.Count(EventKind.NeighbourOverflow) > 0)
+            {
+                f.Weaken(0.3, "This host's neighbour table was full: unresolved entries are the kernel refusing to add them, not neighbours that do not answer.");
+            }
+            if (kernel.Count(EventKind.NetdevWatchdog) + kernel.Count(EventKind.NicHang) > 0)
+            {
+                f.Weaken(0.35, "This host's NIC reported a transmit hang: the probes never left it, which alone explains an unreachable gateway.");
+            }
         }
         if (f.Score > 0 && Shaper.Evaluate(e).Score >= Localizer.Threshold)
         {

@@ -1,3 +1,5 @@
+using Uncloak.Core.Events;
+
 namespace Uncloak.Core.Forensics.Localization;
 
 /// <summary>
@@ -29,6 +31,10 @@ public sealed class UpstreamRule : LayerRule
         {
             f.Support(0.3, "probe", $"{remote.Count} probe(s) from other hosts failed ({remote[0].Target}: {remote[0].Failure})",
                 "Other vantage points could not reach this host.");
+        }
+        if (f.Score > 0 && e.Kernel?.Count(EventKind.ConntrackFull) > 0)
+        {
+            f.Weaken(0.3, "This host's connection tracking table was full: probes to targets beyond the gateway are new flows it dropped itself, so their failure does not put the fault upstream.");
         }
         bool selfOk = probes.Any(p => p.Vantage == Vantage.Self && p.Ok);
         if (f.Score > 0 && selfOk)

@@ -95,7 +95,7 @@ cases = {
     "before/tc.txt": fq(9123412341, 8123412), "during/tc.txt": fq(9123412341, 8123412, 0, "60560b 40p"),
     "kernel.log": "Jun 17 04:07:59 web1 kernel: [ 5402.771842] e1000e 0000:00:19.0 eth0: NETDEV WATCHDOG: CPU: 3: transmit queue 0 timed out 5368 ms\n",
     "probes.txt": probes(SVC_FAIL + ["2026-06-17T04:08:00Z gateway 198.18.0.1 timeout 1000ms"])},
-    {"layer": "nic", "layers": ["nic", "lan"], "minConfidence": 0.5, "evidenceKinds": ["nic", "link", "kernel"]}),
+    {"layer": "nic", "layers": ["nic"], "minConfidence": 0.8, "evidenceKinds": ["nic", "link", "kernel"]}),
  "lan-gateway-failed": ({
     "before/ip-link.txt": link(), "during/ip-link.txt": link(txb=98123412941, txp=90211244),
     "during/neigh.txt": NEIGH_FAILED, "during/ss.txt": SS_OK, "before/nstat.txt": nstat(BASE), "during/nstat.txt": nstat(BASE),

@@ -1,0 +1,55 @@
+using Uncloak.Core.Events;
+
+namespace Uncloak.Core.Analysis;
+
+/// <summary>One bad source of martian packets and the interface they came in on.</summary>
+public sealed record MartianSource(NetAddress Source, string? Device, long Packets);
+
+/// <summary>
+/// The sources martian lines name, per interface, counted: a steady source on one interface is a misconfigured neighbour
+/// to go and find, a spread of them is spoofing. Bounded: beyond <see cref="MaxSources"/> pairs only the count grows.
+/// Not thread-safe: each parallel reader's builder has its own, merged at the end.
+/// </summary>
+public sealed class MartianSources
+{
+    /// <summary>Distinct (source, interface) pairs kept by name; the rest are counted in <see cref="Others"/>.</summary>
+    public const int MaxSources = 64;
+
+    private readonly Dictionary<(NetAddress Source, string? Device), long> _sources = [];
+
+    /// <summary>Martian packets whose (source, interface) pair came after the table was full.</summary>
+    public long Others { get; private set; }
+
+    public void Add(in NetEvent ev, long weight) => Add(ev.Peer, ev.Interface, weight);
+
+    public void Merge(MartianSources other)
+    {
+        foreach (var ((source, device), packets) in other._sources)
+        {
+            Add(source, device, packets);
+        }
+        Others += other.Others;
+    }
+
+    /// <summary>The most frequent first.</summary>
+    public IReadOnlyList<MartianSource> Ordered()
+        => _sources.Select(s => new MartianSource(s.Key.Source, s.Key.Device, s.Value))
+            .OrderByDescending(s => s.Packets).ThenBy(s => s.Source).ThenBy(s => s.Device, StringComparer.Ordinal).ToList();
+
+    private void Add(NetAddress source, string? device, long weight)
+    {
+        var key = (source, device);
+        if (_sources.TryGetValue(key, out long n))
+        {
+            _sources[key] = n + weight;
+        }
+        else if (_sources.Count < MaxSources)
+        {
+            _sources[key] = weight;
+        }
+        else
+        {
+            Others += weight;
+        }
+    }
+}
