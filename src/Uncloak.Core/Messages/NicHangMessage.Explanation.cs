@@ -8,11 +8,12 @@ public static partial class NicHangMessage
     {
         Kind = EventKind.NicHang,
         Title = "NIC transmit unit hang (\"Detected Hardware Unit Hang\" / \"Detected Tx Unit Hang\")",
-        Summary = "The driver found a transmit descriptor the hardware had not completed for about a second, and reset the NIC.",
+        Summary = "The driver found a transmit descriptor the hardware had not completed for about a second and stopped the queue; the report repeats while the ring stays stuck, and the watchdog's timeout has the NIC reset.",
         WhatTheKernelSaw =
             "A TX descriptor handed to the hardware (next_to_watch) had not been completed for more than ~1 s while the " +
-            "transmitter was not paused. The driver stops the queue and schedules a reset; a NETDEV WATCHDOG and a link " +
-            "down/up often follow. The register dump (TDH/TDT head and tail, next_to_use/next_to_clean) is for driver " +
+            "transmitter was not paused. The driver stops the queue and prints this report, again every couple of seconds " +
+            "while the ring stays stuck (so N reports are one hang that lasted, not N resets); the NETDEV WATCHDOG's " +
+            "transmit timeout then makes the driver reset the NIC, and a link down/up often follows. The register dump (TDH/TDT head and tail, next_to_use/next_to_clean) is for driver " +
             "developers: head ≠ tail while stuck means the NIC stopped fetching.",
         Fields =
         [
@@ -26,7 +27,7 @@ public static partial class NicHangMessage
             "Pause frames (e1000e suggests turning off Tx pause) or PCIe power management.",
             "A virtual NIC stalled by the hypervisor (virtio_net \"TX timeout on queue\").",
         ],
-        Checks = ["Count of resets over time; ethtool -i for driver/firmware; tx_timeout per queue.", "Whether outages line up with these resets."],
+        Checks = ["How long the reports span (one stuck ring repeats them) and the resets that followed (NETDEV WATCHDOG, link down/up); ethtool -i for driver/firmware; tx_timeout per queue.", "Whether outages line up with the hangs."],
         Actions =
         [
             "ethtool -K IF tso off gso off; disable pcie_aspm; update the driver/firmware.",
