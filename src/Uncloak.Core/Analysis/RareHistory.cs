@@ -8,6 +8,10 @@ namespace Uncloak.Core.Analysis;
 /// flaps paired down→up), SYN-flood listeners and the disruption windows the log itself shows. Done at the end
 /// so that inputs read out of order or in parallel still pair up correctly. What each event adds is its
 /// family's business (<see cref="MessageFamily.Replay"/>); this class keeps the order and the tables.
+/// A reader that holds more entries than its limit replays them as a chunk (<see cref="Chunk"/>) and keeps only what
+/// the chunk sums up; the chunks are then put together in time order (<see cref="Replay"/>), so every count is the one
+/// a replay of every line would give whatever the limit, as long as each reader's lines of an interface come in time
+/// order from one chunk to the next (a log's do).
 /// </summary>
 internal sealed class RareHistory
 {
@@ -17,7 +21,10 @@ internal sealed class RareHistory
 
     public Dictionary<string, (long Cookies, long Drops)> SynFloodListeners { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The disruption signals, one per line (or down→up pair), sorted by start; <see cref="DisruptionTimeline.Merge"/> makes them disruptions.</summary>
+    /// <summary>
+    /// The disruption signals (lines, down→up pairs, or a cause's signals that are one window anyway, see
+    /// <see cref="Compact"/>), sorted by start; <see cref="DisruptionTimeline.Merge"/> makes them disruptions.
+    /// </summary>
     public List<(DateTime Start, DateTime End, string Cause, long Signals)> Disruptions { get; } = [];
 
     /// <summary>Local ports that SYN-flood lines named as listening: evidence of what this host serves.</summary>
@@ -30,10 +37,74 @@ internal sealed class RareHistory
     public long RunCount { get; private set; } = 1;
 
     /// <summary>
-    /// Replays <paramref name="rare"/>'s runs and link lines as one sequence in time order, sorting both in place (no
-    /// copy: they can hold hundreds of thousands of entries).
+    /// Replays <paramref name="rare"/>'s entries (folding what it still holds into a last chunk) and puts its chunks
+    /// together: each interface's chunk histories in the order of their first lines, the rest summed.
     /// </summary>
     public static RareHistory Replay(RareRuns rare, DateTime? logEnd)
+    {
+        // One chunk (every entry within the limit): its signals as they are, sorted as they always were.
+        bool whole = rare.Chunks.Count == 0;
+        rare.Fold(compact: !whole);
+        var h = new RareHistory();
+        var nics = new Dictionary<string, List<InterfaceStats>>(StringComparer.Ordinal);
+        foreach (var chunk in rare.Chunks)
+        {
+            foreach (var (listener, (cookies, drops)) in chunk.SynFloodListeners)
+            {
+                var (c, d) = h.SynFloodListeners.GetValueOrDefault(listener);
+                h.SynFloodListeners[listener] = (c + cookies, d + drops);
+            }
+            h.SynFloodListenerPorts.UnionWith(chunk.SynFloodListenerPorts);
+            h.Disruptions.AddRange(chunk.Disruptions);
+            foreach (var nic in chunk._interfaces.Values)
+            {
+                if (!nics.TryGetValue(nic.Name, out var list))
+                {
+                    nics[nic.Name] = list = [];
+                }
+                list.Add(nic);
+            }
+        }
+        foreach (var (name, chunks) in nics)
+        {
+            chunks.Sort(static (a, b) => a.FirstLine.CompareTo(b.FirstLine));
+            var nic = new InterfaceStats(name);
+            foreach (var chunk in chunks)
+            {
+                nic.Absorb(chunk, h.Disruptions);
+            }
+            if (nic.DownSince is { } down && down != default && logEnd is { } end && end > down)
+            {
+                h.Disruptions.Add((down, end, $"{nic.Name} link down (still down at end of log)", 1));
+            }
+            nic.Finish();
+            h.Interfaces.Add(nic);
+        }
+        h.Interfaces.Sort(static (a, b) => StringComparer.Ordinal.Compare(a.Name, b.Name));
+        if (whole)
+        {
+            h.Disruptions.Sort((a, b) => a.Start.CompareTo(b.Start));
+        }
+        else
+        {
+            // Chunks split the lines differently in each run (parallel readers, the store): signals of different causes
+            // at the same start and end must still name their causes in one order.
+            h.Disruptions.Sort(static (a, b) =>
+            {
+                int c = a.Start.CompareTo(b.Start);
+                c = c != 0 ? c : a.End.CompareTo(b.End);
+                return c != 0 ? c : StringComparer.Ordinal.Compare(a.Cause, b.Cause);
+            });
+        }
+        return h;
+    }
+
+    /// <summary>
+    /// Replays <paramref name="rare"/>'s runs and link lines as one sequence in time order, sorting both in place (no
+    /// copy: they can hold hundreds of thousands of entries), into a chunk: interfaces whose lead and end are left
+    /// open for <see cref="Replay"/>, and the disruption signals compacted.
+    /// </summary>
+    public static RareHistory Chunk(RareRuns rare, bool compact)
     {
         var h = new RareHistory();
         rare.Runs.Sort(static (a, b) =>
@@ -62,21 +133,43 @@ internal sealed class RareHistory
             h.RunCount = run.Count;
             MessageFamilies.For(run.Kind)?.Replay(h, run.First, run.Start);
         }
-        foreach (var nic in h._interfaces.Values)
+        if (compact)
         {
-            if (nic.DownSince is { } down)
-            {
-                nic.Flaps.Add(new LinkFlap(nic.Name, down, null));
-                if (down != default && logEnd is { } end && end > down)
-                {
-                    h.Disruptions.Add((down, end, $"{nic.Name} link down (still down at end of log)", 1));
-                }
-                nic.DownSince = null;
-            }
+            h.Compact();
         }
-        h.Interfaces.AddRange(h._interfaces.Values.OrderBy(i => i.Name, StringComparer.Ordinal));
-        h.Disruptions.Sort((a, b) => a.Start.CompareTo(b.Start));
         return h;
+    }
+
+    /// <summary>
+    /// Shrinks the signals to what their merge needs: a cause's signals that <see cref="DisruptionTimeline.Merge"/>
+    /// would chain anyway become its first signal and one window from the second's start to their last end, holding the
+    /// rest's count. The merge of those gives the same disruptions (same windows, signal counts, and causes in the same
+    /// order, since each cause still first appears with its first signal) from two entries instead of thousands.
+    /// </summary>
+    private void Compact()
+    {
+        var signals = Disruptions.Where(s => s.Start != default).OrderBy(s => s.Cause, StringComparer.Ordinal).ThenBy(s => s.Start).ThenBy(s => s.End).ToList();
+        Disruptions.Clear();
+        int i = 0;
+        while (i < signals.Count)
+        {
+            var head = signals[i];
+            var end = head.End;
+            int j = i + 1;
+            long rest = 0;
+            while (j < signals.Count && signals[j].Cause == head.Cause && signals[j].Start - end <= DisruptionTimeline.MergeGap)
+            {
+                end = signals[j].End > end ? signals[j].End : end;
+                rest += signals[j].Signals;
+                j++;
+            }
+            Disruptions.Add(head);
+            if (j > i + 1)
+            {
+                Disruptions.Add((signals[i + 1].Start, end, head.Cause, rest));
+            }
+            i = j;
+        }
     }
 
     /// <summary>True when the link line comes before the run in the replay's order (time, source, offset).</summary>
@@ -105,7 +198,7 @@ internal sealed class RareHistory
         string name = ev.Interface ?? (ev.Driver is null ? "?" : ev.Driver + " (no interface named)");
         if (!_interfaces.TryGetValue(name, out var nic))
         {
-            nic = new InterfaceStats(name);
+            nic = new InterfaceStats(name) { FirstLine = (RareRun.TimeOf(ev), ev.Position.SourceId, ev.Position.Offset) };
             _interfaces[name] = nic;
         }
         nic.Driver ??= ev.Driver;

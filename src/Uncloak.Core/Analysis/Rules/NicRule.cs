@@ -16,16 +16,13 @@ public sealed class NicRule : FindingRule
             var advice = new List<string>();
             var severity = Severity.Info;
             var parts = new List<string>();
-            int flaps = nic.Flaps.Count;
+            long flaps = nic.FlapCount;
             if (flaps > 0)
             {
-                var durations = nic.Flaps.Where(f => f.Duration is not null).Select(f => f.Duration!.Value).ToList();
-                var total = durations.Aggregate(TimeSpan.Zero, (a, b) => a + b);
-                evidence.Add($"{flaps} link-down episode(s){(durations.Count > 0 ? $", down {Dur(total)} in total, longest {Dur(durations.Max())}" : "")}{(nic.Flaps.Any(f => f.Up is null) ? "; still down when the log ends" : "")}.");
+                evidence.Add($"{flaps} link-down episode(s){(nic.FlapsEnded > 0 ? $", down {Dur(nic.DownTotal)} in total, longest {Dur(nic.DownLongest)}" : "")}{(nic.StillDown ? "; still down when the log ends" : "")}.");
                 parts.Add($"{flaps} link flap(s)");
                 severity = Severity.Warning;
-                var resets = nic.Watchdogs.Concat(nic.Hangs).Where(t => t != default).Order().ToList();
-                int afterReset = nic.Flaps.Count(f => FollowsReset(f.Down, resets));
+                long afterReset = nic.FlapsAfterReset;
                 if (afterReset > 0)
                 {
                     reasoning.Add($"{afterReset} of {flaps} flap(s) came within 60 s after a transmit hang/watchdog on this interface: the driver reset the NIC. That is a NIC/driver/firmware problem, not the cable or the switch.");
@@ -36,9 +33,9 @@ public sealed class NicRule : FindingRule
                     reasoning.Add("The flaps are not preceded by driver resets: suspect the cable, the transceiver or the switch port (check the switch's log for the same times).");
                 }
             }
-            if (nic.Watchdogs.Count + nic.Hangs.Count > 0)
+            if (nic.Watchdogs + nic.Hangs > 0)
             {
-                evidence.Add($"{nic.Watchdogs.Count} transmit-queue timeout(s) (NETDEV WATCHDOG), {nic.Hangs.Count} transmit unit hang(s).");
+                evidence.Add($"{nic.Watchdogs} transmit-queue timeout(s) (NETDEV WATCHDOG), {nic.Hangs} transmit unit hang(s).");
                 parts.Add("transmit hangs/timeouts");
                 severity = Severity.Critical;
                 reasoning.Add("Each transmit timeout stops the interface until the driver's reset completes. Before 6.10 only the FIRST watchdog after boot is printed, so there may have been more.");
@@ -68,9 +65,9 @@ public sealed class NicRule : FindingRule
                 evidence.Add($"{nic.LinkUps} link-up message(s); last {(nic.LastSpeedMbps > 0 ? nic.LastSpeedMbps + " Mbps " : "")}{nic.LastDuplex.ToString().ToLowerInvariant()} duplex.");
             }
             string conclusion = parts.Count == 0 ? "No trouble seen on this interface." : $"{nic.Name}: " + string.Join(", ", parts) + ".";
-            var downTotal = nic.Flaps.Where(f => f.Duration is not null).Aggregate(TimeSpan.Zero, (a, f) => a + f.Duration!.Value);
-            string? headline = nic.Watchdogs.Count + nic.Hangs.Count > 0
-                ? $"{nic.Name}'s NIC hung and was reset {Math.Max(nic.Watchdogs.Count, nic.Hangs.Count)} time(s){(downTotal > TimeSpan.Zero ? $", the link down for {Dur(downTotal)} in total" : "")}"
+            var downTotal = nic.DownTotal;
+            string? headline = nic.Watchdogs + nic.Hangs > 0
+                ? $"{nic.Name}'s NIC hung and was reset {Math.Max(nic.Watchdogs, nic.Hangs)} time(s){(downTotal > TimeSpan.Zero ? $", the link down for {Dur(downTotal)} in total" : "")}"
                 : nic.HalfDuplexUps > 0 ? $"{nic.Name} runs at half duplex (a duplex mismatch)"
                 : flaps > 0 ? $"{nic.Name}'s link went down {flaps} time(s)" : null;
             findings.Add(new Finding($"nic.{nic.Name}", severity, $"Interface {nic.Name}{(nic.Driver is null ? "" : $" ({nic.Driver})")}", conclusion)
@@ -81,13 +78,5 @@ public sealed class NicRule : FindingRule
                 Headline = headline,
             });
         }
-    }
-
-    /// <summary>True when a driver reset (sorted <paramref name="resets"/>) came at most 60 s before <paramref name="down"/>.</summary>
-    private static bool FollowsReset(DateTime down, List<DateTime> resets)
-    {
-        int i = resets.BinarySearch(down);
-        int latest = i >= 0 ? i : ~i - 1; // the last reset at or before the link went down
-        return latest >= 0 && down - resets[latest] <= TimeSpan.FromSeconds(60);
     }
 }
