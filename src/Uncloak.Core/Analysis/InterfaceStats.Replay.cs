@@ -162,7 +162,7 @@ public sealed partial class InterfaceStats
     }
 
     // Trimmed in batches: removing the oldest flap at every new one would move the whole list each time.
-    private void TrimFlaps(int most)
+    internal void TrimFlaps(int most)
     {
         if (Flaps.Count > most)
         {

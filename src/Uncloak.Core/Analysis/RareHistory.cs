@@ -136,6 +136,10 @@ internal sealed class RareHistory
         if (compact)
         {
             h.Compact();
+            foreach (var nic in h._interfaces.Values)
+            {
+                nic.TrimFlaps(InterfaceStats.FlapsListed);
+            }
         }
         return h;
     }
@@ -148,13 +152,21 @@ internal sealed class RareHistory
     /// </summary>
     private void Compact()
     {
-        var signals = Disruptions.Where(s => s.Start != default).OrderBy(s => s.Cause, StringComparer.Ordinal).ThenBy(s => s.Start).ThenBy(s => s.End).ToList();
-        Disruptions.Clear();
-        int i = 0;
+        // In place: a chunk holds up to the limit's worth of signals, and a sorted copy of them raised the memory peak.
+        var signals = Disruptions;
+        signals.RemoveAll(static s => s.Start == default);
+        signals.Sort(static (a, b) =>
+        {
+            int c = string.CompareOrdinal(a.Cause, b.Cause);
+            c = c != 0 ? c : a.Start.CompareTo(b.Start);
+            return c != 0 ? c : a.End.CompareTo(b.End);
+        });
+        int kept = 0, i = 0;
         while (i < signals.Count)
         {
             var head = signals[i];
             var end = head.End;
+            var second = i + 1 < signals.Count ? signals[i + 1].Start : default;
             int j = i + 1;
             long rest = 0;
             while (j < signals.Count && signals[j].Cause == head.Cause && signals[j].Start - end <= DisruptionTimeline.MergeGap)
@@ -163,13 +175,15 @@ internal sealed class RareHistory
                 rest += signals[j].Signals;
                 j++;
             }
-            Disruptions.Add(head);
+            // Never past what is still to be read: a group of one keeps one entry, a larger group two.
+            signals[kept++] = head;
             if (j > i + 1)
             {
-                Disruptions.Add((signals[i + 1].Start, end, head.Cause, rest));
+                signals[kept++] = (second, end, head.Cause, rest);
             }
             i = j;
         }
+        signals.RemoveRange(kept, signals.Count - kept);
     }
 
     /// <summary>True when the link line comes before the run in the replay's order (time, source, offset).</summary>
