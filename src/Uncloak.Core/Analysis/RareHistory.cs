@@ -15,6 +15,14 @@ namespace Uncloak.Core.Analysis;
 /// </summary>
 internal sealed class RareHistory
 {
+    /// <summary>
+    /// Signals a chunk holds at most before they are compacted (a quarter of a small limit, so tests cross it too) (compacting again is safe: a compacted window is a signal whose
+    /// merge stands for its group's), so a fold never holds one per line of the limit.
+    /// </summary>
+    private const int CompactEvery = 32_768;
+
+    private int _compactEvery = CompactEvery;
+
     private readonly Dictionary<string, InterfaceStats> _interfaces = new(StringComparer.Ordinal);
 
     public List<InterfaceStats> Interfaces { get; } = [];
@@ -117,7 +125,7 @@ internal sealed class RareHistory
         var runs = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rare.Runs);
         var links = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rare.Links);
         var nicLink = MessageFamilies.For(EventKind.NicLink);
-        int r = 0, l = 0;
+        int r = 0, l = 0, nextCompact = h._compactEvery = Math.Clamp(rare.Limit / 4, 64, CompactEvery);
         while (r < runs.Length || l < links.Length)
         {
             if (l < links.Length && (r == runs.Length || Before(links[l], runs[r])))
@@ -126,12 +134,20 @@ internal sealed class RareHistory
                 h.RunLast = line.Start;
                 h.RunCount = 1;
                 nicLink?.Replay(h, line.Event(rare.Devices[line.Device]), line.Start);
+                if (compact && h.Disruptions.Count >= nextCompact)
+                {
+                    nextCompact = h.CompactAgain();
+                }
                 continue;
             }
             ref readonly var run = ref runs[r++];
             h.RunLast = run.Last;
             h.RunCount = run.Count;
             MessageFamilies.For(run.Kind)?.Replay(h, run.First, run.Start);
+            if (compact && h.Disruptions.Count >= nextCompact)
+            {
+                nextCompact = h.CompactAgain();
+            }
         }
         if (compact)
         {
@@ -150,6 +166,13 @@ internal sealed class RareHistory
     /// rest's count. The merge of those gives the same disruptions (same windows, signal counts, and causes in the same
     /// order, since each cause still first appears with its first signal) from two entries instead of thousands.
     /// </summary>
+    /// <summary>Compacts and says at what count to do it again (twice what is left, if distinct windows are many).</summary>
+    private int CompactAgain()
+    {
+        Compact();
+        return Math.Max(_compactEvery, 2 * Disruptions.Count);
+    }
+
     private void Compact()
     {
         // In place: a chunk holds up to the limit's worth of signals, and a sorted copy of them raised the memory peak.
