@@ -19,8 +19,8 @@ namespace Uncloak.Core.Analysis;
 /// </summary>
 internal sealed class RareRuns
 {
-    /// <summary>Entries (runs and link lines) kept at most per reader before they are folded into a chunk.</summary>
-    public const int DefaultLimit = 200_000;
+    /// <summary>Entries (runs and link lines) kept at most per reader before they are folded into a chunk (no count depends on it: smaller holds less).</summary>
+    public const int DefaultLimit = 50_000;
 
     /// <summary>The limit of new instances on this flow of execution (tests set a small one to cross it on small logs).</summary>
     internal static readonly AsyncLocal<int?> LimitOverride = new();
