@@ -106,10 +106,10 @@ public static class AnalysisRenderer
                 .AddColumn("interface").AddColumn("driver").AddColumn("last link").AddColumn(new TableColumn("flaps").RightAligned()).AddColumn("down for").AddColumn(new TableColumn("watchdogs").RightAligned()).AddColumn(new TableColumn("hangs").RightAligned());
             foreach (var n in r.Interfaces)
             {
-                var total = n.Flaps.Where(f => f.Duration is not null).Aggregate(TimeSpan.Zero, (a, f) => a + f.Duration!.Value);
+                var total = n.DownTotal;
                 nics.AddRow(Markup.Escape(n.Name), Markup.Escape(n.Driver ?? ""),
                     Markup.Escape(n.LastSpeedMbps > 0 ? $"{n.LastSpeedMbps} Mbps {n.LastDuplex.ToString().ToLowerInvariant()}, fc {EventDescription.FlowText(n.LastFlowControl)}" : ""),
-                    n.Flaps.Count.ToString(Inv), total > TimeSpan.Zero ? $"{total.TotalSeconds:0} s" : "", n.Watchdogs.Count.ToString(Inv), n.Hangs.Count.ToString(Inv));
+                    n.FlapCount.ToString(Inv), total > TimeSpan.Zero ? $"{total.TotalSeconds:0} s" : "", n.Watchdogs.ToString(Inv), n.Hangs.ToString(Inv));
             }
             console.Write(nics);
         }

@@ -8,16 +8,31 @@ namespace Uncloak.Core.Analysis;
 /// flaps paired down→up), SYN-flood listeners and the disruption windows the log itself shows. Done at the end
 /// so that inputs read out of order or in parallel still pair up correctly. What each event adds is its
 /// family's business (<see cref="MessageFamily.Replay"/>); this class keeps the order and the tables.
+/// A reader that holds more entries than its limit replays them as a chunk (<see cref="Chunk"/>) and keeps only what
+/// the chunk sums up; the chunks are then put together in time order (<see cref="Replay"/>), so every count is the one
+/// a replay of every line would give whatever the limit, as long as each reader's lines of an interface come in time
+/// order from one chunk to the next (a log's do).
 /// </summary>
 internal sealed class RareHistory
 {
+    /// <summary>
+    /// Signals a chunk holds at most before they are compacted (a quarter of a small limit, so tests cross it too) (compacting again is safe: a compacted window is a signal whose
+    /// merge stands for its group's), so a fold never holds one per line of the limit.
+    /// </summary>
+    private const int CompactEvery = 32_768;
+
+    private int _compactEvery = CompactEvery;
+
     private readonly Dictionary<string, InterfaceStats> _interfaces = new(StringComparer.Ordinal);
 
     public List<InterfaceStats> Interfaces { get; } = [];
 
     public Dictionary<string, (long Cookies, long Drops)> SynFloodListeners { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The disruption signals, one per line (or down→up pair), sorted by start; <see cref="DisruptionTimeline.Merge"/> makes them disruptions.</summary>
+    /// <summary>
+    /// The disruption signals (lines, down→up pairs, or a cause's signals that are one window anyway, see
+    /// <see cref="Compact"/>), sorted by start; <see cref="DisruptionTimeline.Merge"/> makes them disruptions.
+    /// </summary>
     public List<(DateTime Start, DateTime End, string Cause, long Signals)> Disruptions { get; } = [];
 
     /// <summary>Local ports that SYN-flood lines named as listening: evidence of what this host serves.</summary>
@@ -30,10 +45,74 @@ internal sealed class RareHistory
     public long RunCount { get; private set; } = 1;
 
     /// <summary>
-    /// Replays <paramref name="rare"/>'s runs and link lines as one sequence in time order, sorting both in place (no
-    /// copy: they can hold hundreds of thousands of entries).
+    /// Replays <paramref name="rare"/>'s entries (folding what it still holds into a last chunk) and puts its chunks
+    /// together: each interface's chunk histories in the order of their first lines, the rest summed.
     /// </summary>
     public static RareHistory Replay(RareRuns rare, DateTime? logEnd)
+    {
+        // One chunk (every entry within the limit): its signals as they are, sorted as they always were.
+        bool whole = rare.Chunks.Count == 0;
+        rare.Fold(compact: !whole);
+        var h = new RareHistory();
+        var nics = new Dictionary<string, List<InterfaceStats>>(StringComparer.Ordinal);
+        foreach (var chunk in rare.Chunks)
+        {
+            foreach (var (listener, (cookies, drops)) in chunk.SynFloodListeners)
+            {
+                var (c, d) = h.SynFloodListeners.GetValueOrDefault(listener);
+                h.SynFloodListeners[listener] = (c + cookies, d + drops);
+            }
+            h.SynFloodListenerPorts.UnionWith(chunk.SynFloodListenerPorts);
+            h.Disruptions.AddRange(chunk.Disruptions);
+            foreach (var nic in chunk._interfaces.Values)
+            {
+                if (!nics.TryGetValue(nic.Name, out var list))
+                {
+                    nics[nic.Name] = list = [];
+                }
+                list.Add(nic);
+            }
+        }
+        foreach (var (name, chunks) in nics)
+        {
+            chunks.Sort(static (a, b) => a.FirstLine.CompareTo(b.FirstLine));
+            var nic = new InterfaceStats(name);
+            foreach (var chunk in chunks)
+            {
+                nic.Absorb(chunk, h.Disruptions);
+            }
+            if (nic.DownSince is { } down && down != default && logEnd is { } end && end > down)
+            {
+                h.Disruptions.Add((down, end, $"{nic.Name} link down (still down at end of log)", 1));
+            }
+            nic.Finish();
+            h.Interfaces.Add(nic);
+        }
+        h.Interfaces.Sort(static (a, b) => StringComparer.Ordinal.Compare(a.Name, b.Name));
+        if (whole)
+        {
+            h.Disruptions.Sort((a, b) => a.Start.CompareTo(b.Start));
+        }
+        else
+        {
+            // Chunks split the lines differently in each run (parallel readers, the store): signals of different causes
+            // at the same start and end must still name their causes in one order.
+            h.Disruptions.Sort(static (a, b) =>
+            {
+                int c = a.Start.CompareTo(b.Start);
+                c = c != 0 ? c : a.End.CompareTo(b.End);
+                return c != 0 ? c : StringComparer.Ordinal.Compare(a.Cause, b.Cause);
+            });
+        }
+        return h;
+    }
+
+    /// <summary>
+    /// Replays <paramref name="rare"/>'s runs and link lines as one sequence in time order, sorting both in place (no
+    /// copy: they can hold hundreds of thousands of entries), into a chunk: interfaces whose lead and end are left
+    /// open for <see cref="Replay"/>, and the disruption signals compacted.
+    /// </summary>
+    public static RareHistory Chunk(RareRuns rare, bool compact)
     {
         var h = new RareHistory();
         rare.Runs.Sort(static (a, b) =>
@@ -46,7 +125,7 @@ internal sealed class RareHistory
         var runs = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rare.Runs);
         var links = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rare.Links);
         var nicLink = MessageFamilies.For(EventKind.NicLink);
-        int r = 0, l = 0;
+        int r = 0, l = 0, nextCompact = h._compactEvery = Math.Clamp(rare.Limit / 4, 64, CompactEvery);
         while (r < runs.Length || l < links.Length)
         {
             if (l < links.Length && (r == runs.Length || Before(links[l], runs[r])))
@@ -55,28 +134,79 @@ internal sealed class RareHistory
                 h.RunLast = line.Start;
                 h.RunCount = 1;
                 nicLink?.Replay(h, line.Event(rare.Devices[line.Device]), line.Start);
+                if (compact && h.Disruptions.Count >= nextCompact)
+                {
+                    nextCompact = h.CompactAgain();
+                }
                 continue;
             }
             ref readonly var run = ref runs[r++];
             h.RunLast = run.Last;
             h.RunCount = run.Count;
             MessageFamilies.For(run.Kind)?.Replay(h, run.First, run.Start);
-        }
-        foreach (var nic in h._interfaces.Values)
-        {
-            if (nic.DownSince is { } down)
+            if (compact && h.Disruptions.Count >= nextCompact)
             {
-                nic.Flaps.Add(new LinkFlap(nic.Name, down, null));
-                if (down != default && logEnd is { } end && end > down)
-                {
-                    h.Disruptions.Add((down, end, $"{nic.Name} link down (still down at end of log)", 1));
-                }
-                nic.DownSince = null;
+                nextCompact = h.CompactAgain();
             }
         }
-        h.Interfaces.AddRange(h._interfaces.Values.OrderBy(i => i.Name, StringComparer.Ordinal));
-        h.Disruptions.Sort((a, b) => a.Start.CompareTo(b.Start));
+        if (compact)
+        {
+            h.Compact();
+            foreach (var nic in h._interfaces.Values)
+            {
+                nic.TrimFlaps(InterfaceStats.FlapsListed);
+            }
+        }
         return h;
+    }
+
+    /// <summary>
+    /// Shrinks the signals to what their merge needs: a cause's signals that <see cref="DisruptionTimeline.Merge"/>
+    /// would chain anyway become its first signal and one window from the second's start to their last end, holding the
+    /// rest's count. The merge of those gives the same disruptions (same windows, signal counts, and causes in the same
+    /// order, since each cause still first appears with its first signal) from two entries instead of thousands.
+    /// </summary>
+    /// <summary>Compacts and says at what count to do it again (twice what is left, if distinct windows are many).</summary>
+    private int CompactAgain()
+    {
+        Compact();
+        return Math.Max(_compactEvery, 2 * Disruptions.Count);
+    }
+
+    private void Compact()
+    {
+        // In place: a chunk holds up to the limit's worth of signals, and a sorted copy of them raised the memory peak.
+        var signals = Disruptions;
+        signals.RemoveAll(static s => s.Start == default);
+        signals.Sort(static (a, b) =>
+        {
+            int c = string.CompareOrdinal(a.Cause, b.Cause);
+            c = c != 0 ? c : a.Start.CompareTo(b.Start);
+            return c != 0 ? c : a.End.CompareTo(b.End);
+        });
+        int kept = 0, i = 0;
+        while (i < signals.Count)
+        {
+            var head = signals[i];
+            var end = head.End;
+            var second = i + 1 < signals.Count ? signals[i + 1].Start : default;
+            int j = i + 1;
+            long rest = 0;
+            while (j < signals.Count && signals[j].Cause == head.Cause && signals[j].Start - end <= DisruptionTimeline.MergeGap)
+            {
+                end = signals[j].End > end ? signals[j].End : end;
+                rest += signals[j].Signals;
+                j++;
+            }
+            // Never past what is still to be read: a group of one keeps one entry, a larger group two.
+            signals[kept++] = head;
+            if (j > i + 1)
+            {
+                signals[kept++] = (second, end, head.Cause, rest);
+            }
+            i = j;
+        }
+        signals.RemoveRange(kept, signals.Count - kept);
     }
 
     /// <summary>True when the link line comes before the run in the replay's order (time, source, offset).</summary>
@@ -105,7 +235,7 @@ internal sealed class RareHistory
         string name = ev.Interface ?? (ev.Driver is null ? "?" : ev.Driver + " (no interface named)");
         if (!_interfaces.TryGetValue(name, out var nic))
         {
-            nic = new InterfaceStats(name);
+            nic = new InterfaceStats(name) { FirstLine = (RareRun.TimeOf(ev), ev.Position.SourceId, ev.Position.Offset) };
             _interfaces[name] = nic;
         }
         nic.Driver ??= ev.Driver;

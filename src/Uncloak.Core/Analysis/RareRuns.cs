@@ -12,13 +12,18 @@ namespace Uncloak.Core.Analysis;
 /// is a count (SYN-flood listeners) and a disruption window per line, and a run's windows are connected (each opens
 /// at most the merge gap after the previous one), so their merge is the run's hull whichever way the lines were split
 /// into runs (parallel readers, the store). Hang and watchdog lines are kept whole, and link lines one each in the
-/// compact <see cref="LinkLine"/> (a third of the size): their order pairs flaps and resets, and every flap is in the
-/// report. Not thread-safe: one per reader.
+/// compact <see cref="LinkLine"/> (a third of the size): their order pairs flaps and resets.
+/// Memory is bounded by <see cref="Limit"/> entries: when they are held, they are replayed as a chunk
+/// (<see cref="RareHistory.Chunk"/>: counts, flaps, compacted disruption windows) and let go, so nothing is dropped and
+/// every count of the report stays exact. Not thread-safe: one per reader.
 /// </summary>
 internal sealed class RareRuns
 {
-    /// <summary>Runs kept at most per reader: a hostile log cannot grow the replay without bound.</summary>
-    public const int Limit = 200_000;
+    /// <summary>Entries (runs and link lines) kept at most per reader before they are folded into a chunk (no count depends on it: smaller holds less).</summary>
+    public const int DefaultLimit = 50_000;
+
+    /// <summary>The limit of new instances on this flow of execution (tests set a small one to cross it on small logs).</summary>
+    internal static readonly AsyncLocal<int?> LimitOverride = new();
 
     /// <summary>Devices (the first ones seen) looked up by reference before the dictionary is asked.</summary>
     private const int FirstDevices = 8;
@@ -26,25 +31,38 @@ internal sealed class RareRuns
     private readonly Dictionary<RunKey, int> _open = [];
     private readonly Dictionary<(string? Interface, string? Driver), int> _deviceIds = [];
 
+    public RareRuns() : this(LimitOverride.Value ?? DefaultLimit)
+    {
+    }
+
+    public RareRuns(int limit) => Limit = Math.Max(1, limit);
+
+    /// <summary>Entries held at most before they are folded into a chunk.</summary>
+    public int Limit { get; }
+
     public List<RareRun> Runs { get; } = [];
 
-    /// <summary>The NIC link lines, in the order read (<see cref="RareHistory.Replay"/> sorts them).</summary>
+    /// <summary>The NIC link lines, in the order read (<see cref="RareHistory.Chunk"/> sorts them).</summary>
     public List<LinkLine> Links { get; } = [];
 
     /// <summary>The interfaces and drivers <see cref="LinkLine.Device"/> indexes.</summary>
     public List<(string? Interface, string? Driver)> Devices { get; } = [];
 
-    /// <summary>Entries kept (runs and link lines), which <see cref="Limit"/> bounds.</summary>
+    /// <summary>The entries already replayed, in the order they were folded.</summary>
+    public List<RareHistory> Chunks { get; } = [];
+
+    /// <summary>Entries held (runs and link lines), which <see cref="Limit"/> bounds.</summary>
     public int Count => Runs.Count + Links.Count;
 
     public void Add(in NetEvent ev, long weight)
     {
         if (!Collapses(ev.Kind))
         {
-            if (Count < Limit)
+            if (Count >= Limit)
             {
-                AddWhole(ev, weight);
+                Fold();
             }
+            AddWhole(ev, weight);
             return;
         }
         var key = new RunKey(ev.Kind, ev.Form, ev.Local, ev.LocalPort, ev.Position.SourceId);
@@ -62,13 +80,13 @@ internal sealed class RareRuns
         }
         if (Count >= Limit)
         {
-            if (!exists)
-            {
-                _open.Remove(key);
-            }
-            return;
+            Fold();
+            _open[key] = Runs.Count;
         }
-        open = Runs.Count;
+        else
+        {
+            open = Runs.Count;
+        }
         Runs.Add(new RareRun(ev, weight));
     }
 
@@ -85,9 +103,44 @@ internal sealed class RareRuns
         }
     }
 
-    /// <summary>Takes in another reader's runs and link lines (they are not extended further).</summary>
+    /// <summary>
+    /// Replays the entries held into a chunk and lets them go (their runs are not extended further); with
+    /// <paramref name="compact"/> the chunk keeps its disruption signals compacted (<see cref="RareHistory.Chunk"/>).
+    /// </summary>
+    public void Fold(bool compact = true)
+    {
+        if (Count == 0)
+        {
+            return;
+        }
+        Chunks.Add(RareHistory.Chunk(this, compact));
+        Runs.Clear();
+        Links.Clear();
+        _open.Clear();
+        if (Runs.Capacity > Limit)
+        {
+            Runs.Capacity = Limit;
+        }
+        if (Links.Capacity > Limit)
+        {
+            Links.Capacity = Limit;
+        }
+    }
+
+    /// <summary>
+    /// Takes in another reader's entries (they are not extended further): its runs and link lines while both together
+    /// stay within the limit and neither has folded (one replay of every line, as before there were chunks), else both
+    /// fold and its chunks join these.
+    /// </summary>
     public void Merge(RareRuns other)
     {
+        if (Chunks.Count > 0 || other.Chunks.Count > 0 || Count + other.Count > Limit)
+        {
+            Fold();
+            other.Fold();
+            Chunks.AddRange(other.Chunks);
+            return;
+        }
         Reserve(Runs, other.Runs.Count);
         Runs.AddRange(other.Runs);
         Reserve(Links, other.Links.Count);

@@ -128,8 +128,8 @@ public static class AnalysisHtml
             {
                 sb.Append("<tr><td class=\"mono\">").Append(Svg.Esc(n.Name)).Append("</td><td>").Append(Svg.Esc(n.Driver ?? "")).Append("</td><td>")
                   .Append(n.LastSpeedMbps > 0 ? Svg.Esc($"{n.LastSpeedMbps} Mbps {n.LastDuplex.ToString().ToLowerInvariant()} duplex, flow control {EventDescription.FlowText(n.LastFlowControl)}") : "")
-                  .Append("</td><td class=\"num\">").Append(n.Flaps.Count.ToString(Inv)).Append("</td><td class=\"num\">").Append(n.Watchdogs.Count.ToString(Inv))
-                  .Append("</td><td class=\"num\">").Append(n.Hangs.Count.ToString(Inv)).Append("</td></tr>");
+                  .Append("</td><td class=\"num\">").Append(n.FlapCount.ToString(Inv)).Append("</td><td class=\"num\">").Append(n.Watchdogs.ToString(Inv))
+                  .Append("</td><td class=\"num\">").Append(n.Hangs.ToString(Inv)).Append("</td></tr>");
             }
             sb.Append("</tbody></table></section>");
         }

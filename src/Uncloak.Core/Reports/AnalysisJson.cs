@@ -16,7 +16,7 @@ public static class AnalysisJson
     public static void Write(Utf8JsonWriter w, AnalysisReport r, int? topPeers = null)
     {
         w.WriteStartObject();
-        w.WriteString("schema", "uncloak.analyze/1");
+        w.WriteString("schema", "uncloak.analyze/2");
         w.WriteNumber("lines", r.Lines);
         w.WriteNumber("malformed", r.Malformed);
         w.WriteString("clock", r.Clock);
@@ -115,8 +115,14 @@ public static class AnalysisJson
             w.WriteString("last_duplex", nic.LastDuplex.ToString().ToLowerInvariant());
             w.WriteString("last_flow_control", EventFields.FlowName(nic.LastFlowControl));
             w.WriteNumber("half_duplex_ups", nic.HalfDuplexUps);
-            w.WriteNumber("watchdogs", nic.Watchdogs.Count);
-            w.WriteNumber("hangs", nic.Hangs.Count);
+            w.WriteNumber("watchdogs", nic.Watchdogs);
+            w.WriteNumber("hangs", nic.Hangs);
+            // Every flap is counted and timed; only the latest are listed (a flapping NIC has hundreds of thousands).
+            w.WriteNumber("flap_count", nic.FlapCount);
+            w.WriteNumber("flaps_listed", nic.Flaps.Count);
+            w.WriteNumber("down_seconds", Math.Round(nic.DownTotal.TotalSeconds, 3));
+            w.WriteNumber("longest_down_seconds", Math.Round(nic.DownLongest.TotalSeconds, 3));
+            w.WriteBoolean("still_down", nic.StillDown);
             w.WriteStartArray("flaps");
             foreach (var f in nic.Flaps)
             {

@@ -25,8 +25,8 @@ public sealed partial class JsonSchemaTests : IDisposable
         string line = "Jun 17 04:07:59 web1 kernel: TCP: Peer 198.51.100.7:43301/80 unexpectedly shrunk window 2244026871:2244027701 (repaired)";
         return new()
         {
-            { "uncloak.analyze/1", ["analyze", kern, "--json", "--no-store"] },
-            { "uncloak.analyze/1", ["pcap", pcap, "--json", "--no-store"] },
+            { "uncloak.analyze/2", ["analyze", kern, "--json", "--no-store"] },
+            { "uncloak.analyze/2", ["pcap", pcap, "--json", "--no-store"] },
             { "uncloak.explain/1", ["explain", line, "--json"] },
             { "uncloak.explain.list/1", ["explain", "--list", "--json"] },
             { "uncloak.audit/1", ["audit", "--root", Path.Combine(AuditFixtureTests.FixturesDirectory, "debian-default"), "--json"] },

@@ -16,16 +16,13 @@ public sealed class NicRule : FindingRule
             var advice = new List<string>();
             var severity = Severity.Info;
             var parts = new List<string>();
-            int flaps = nic.Flaps.Count;
+            long flaps = nic.FlapCount;
             if (flaps > 0)
             {
-                var durations = nic.Flaps.Where(f => f.Duration is not null).Select(f => f.Duration!.Value).ToList();
-                var total = durations.Aggregate(TimeSpan.Zero, (a, b) => a + b);
-                evidence.Add($"{flaps} link-down episode(s){(durations.Count > 0 ? $", down {Dur(total)} in total, longest {Dur(durations.Max())}" : "")}{(nic.Flaps.Any(f => f.Up is null) ? "; still down when the log ends" : "")}.");
+                evidence.Add($"{flaps} link-down episode(s){(nic.FlapsEnded > 0 ? $", down {Dur(nic.DownTotal)} in total, longest {Dur(nic.DownLongest)}" : "")}{(nic.StillDown ? "; still down when the log ends" : "")}.");
                 parts.Add($"{flaps} link flap(s)");
                 severity = Severity.Warning;
-                var resets = nic.Watchdogs.Concat(nic.Hangs).Where(t => t != default).Order().ToList();
-                int afterReset = nic.Flaps.Count(f => FollowsReset(f.Down, resets));
+                long afterReset = nic.FlapsAfterReset;
                 if (afterReset > 0)
                 {
                     reasoning.Add($"{afterReset} of {flaps} flap(s) came within 60 s after a transmit hang/watchdog on this interface: the driver reset the NIC. That is a NIC/driver/firmware problem, not the cable or the switch.");
@@ -37,14 +34,14 @@ public sealed class NicRule : FindingRule
                     advice.Add($"To confirm: the switch's log and port error counters at the same times, and `ethtool -S {nic.Name}` CRC/symbol errors; swap the cable first, then the switch port or transceiver.");
                 }
             }
-            if (nic.Watchdogs.Count + nic.Hangs.Count > 0)
+            if (nic.Watchdogs + nic.Hangs > 0)
             {
-                evidence.Add($"{nic.Watchdogs.Count} transmit-queue timeout(s) (NETDEV WATCHDOG), {nic.Hangs.Count} transmit unit hang(s).");
+                evidence.Add($"{nic.Watchdogs} transmit-queue timeout(s) (NETDEV WATCHDOG), {nic.Hangs} transmit unit hang(s).");
                 parts.Add("transmit hangs/timeouts");
                 severity = Severity.Critical;
                 reasoning.Add("Each transmit timeout stops the interface until the driver's reset completes. Before 6.10 only the FIRST watchdog after boot is printed, so there may have been more.");
                 reasoning.Add("A transmit hang is the NIC, its driver or its firmware: the stack handed it packets and they never left. It is not traffic from outside — no peer can make a NIC stop sending — so nothing here is an attack to ban.");
-                if (HangSpan(nic) is { } span && span >= TimeSpan.FromSeconds(10))
+                if (nic.HangSpan is { } span && span >= TimeSpan.FromSeconds(10))
                 {
                     evidence.Add($"Hang reports span {Dur(span)} with no link-up between them: the transmit ring stayed stuck rather than recovering after each report.");
                 }
@@ -79,11 +76,11 @@ public sealed class NicRule : FindingRule
                 evidence.Add($"{nic.LinkUps} link-up message(s); last {(nic.LastSpeedMbps > 0 ? nic.LastSpeedMbps + " Mbps " : "")}{nic.LastDuplex.ToString().ToLowerInvariant()} duplex.");
             }
             string conclusion = parts.Count == 0 ? "No trouble seen on this interface." : $"{nic.Name}: " + string.Join(", ", parts) + ".";
-            var downTotal = nic.Flaps.Where(f => f.Duration is not null).Aggregate(TimeSpan.Zero, (a, f) => a + f.Duration!.Value);
+            var downTotal = nic.DownTotal;
             // A hang line is the driver noticing a stuck ring, not a reset: e1000e repeats it every 2 s for as long as the
             // ring stays stuck, so the count says how long it lasted, not how often the NIC recovered.
-            string? headline = nic.Watchdogs.Count + nic.Hangs.Count > 0
-                ? $"{nic.Name}'s NIC stopped transmitting ({Math.Max(nic.Watchdogs.Count, nic.Hangs.Count)} transmit hang/timeout report(s){(HangSpan(nic) is { } hung && hung > TimeSpan.Zero ? $" over {Dur(hung)}" : "")}){(downTotal > TimeSpan.Zero ? $", the link down for {Dur(downTotal)} in total" : "")}"
+            string? headline = nic.Watchdogs + nic.Hangs > 0
+                ? $"{nic.Name}'s NIC stopped transmitting ({Math.Max(nic.Watchdogs, nic.Hangs)} transmit hang/timeout report(s){(nic.HangSpan is { } hung && hung > TimeSpan.Zero ? $" over {Dur(hung)}" : "")}){(downTotal > TimeSpan.Zero ? $", the link down for {Dur(downTotal)} in total" : "")}"
                 : nic.HalfDuplexUps > 0 ? $"{nic.Name} runs at half duplex (a duplex mismatch)"
                 : flaps > 0 ? $"{nic.Name}'s link went down {flaps} time(s)" : null;
             findings.Add(new Finding($"nic.{nic.Name}", severity, $"Interface {nic.Name}{(nic.Driver is null ? "" : $" ({nic.Driver})")}", conclusion)
@@ -94,25 +91,5 @@ public sealed class NicRule : FindingRule
                 Headline = headline,
             });
         }
-    }
-
-    /// <summary>From the first hang/watchdog report to the last, when no link-up came in between (a ring that stayed stuck); null otherwise.</summary>
-    private static TimeSpan? HangSpan(InterfaceStats nic)
-    {
-        var reports = nic.Watchdogs.Concat(nic.Hangs).Where(t => t != default).Order().ToList();
-        if (reports.Count < 2)
-        {
-            return null;
-        }
-        bool recovered = nic.Flaps.Any(f => f.Up is { } up && up > reports[0] && up < reports[^1]);
-        return recovered ? null : reports[^1] - reports[0];
-    }
-
-    /// <summary>True when a driver reset (sorted <paramref name="resets"/>) came at most 60 s before <paramref name="down"/>.</summary>
-    private static bool FollowsReset(DateTime down, List<DateTime> resets)
-    {
-        int i = resets.BinarySearch(down);
-        int latest = i >= 0 ? i : ~i - 1; // the last reset at or before the link went down
-        return latest >= 0 && down - resets[latest] <= TimeSpan.FromSeconds(60);
     }
 }

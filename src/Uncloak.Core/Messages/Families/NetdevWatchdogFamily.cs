@@ -25,7 +25,8 @@ public sealed class NetdevWatchdogFamily : MessageFamily
     internal override void Replay(RareHistory history, in NetEvent ev, DateTime time)
     {
         var nic = history.Interface(ev);
-        nic.Watchdogs.Add(time);
+        nic.Watchdogs++;
+        nic.Reset(time);
         history.AddDisruption(time, TimeSpan.FromSeconds(10), $"{nic.Name} transmit timeout");
     }
 }

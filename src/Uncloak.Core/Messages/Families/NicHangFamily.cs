@@ -39,7 +39,8 @@ public sealed class NicHangFamily : MessageFamily
     internal override void Replay(RareHistory history, in NetEvent ev, DateTime time)
     {
         var nic = history.Interface(ev);
-        nic.Hangs.Add(time);
+        nic.Hangs++;
+        nic.Reset(time);
         history.AddDisruption(time, TimeSpan.FromSeconds(10), $"{nic.Name} transmit hang");
     }
 

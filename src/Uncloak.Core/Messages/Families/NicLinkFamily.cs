@@ -84,11 +84,9 @@ public sealed class NicLinkFamily : MessageFamily
         switch ((LinkState)ev.Form)
         {
             case LinkState.Down:
-                nic.LinkDowns++;
-                nic.DownSince ??= time;
+                nic.LinkDown(time);
                 break;
             case LinkState.Up:
-                nic.LinkUps++;
                 if (ev.SpeedMbps > 0)
                 {
                     nic.LastSpeedMbps = ev.SpeedMbps;
@@ -105,15 +103,7 @@ public sealed class NicLinkFamily : MessageFamily
                 {
                     nic.HalfDuplexUps++;
                 }
-                if (nic.DownSince is { } down)
-                {
-                    nic.Flaps.Add(new LinkFlap(nic.Name, down, time));
-                    if (down != default && time != default)
-                    {
-                        history.Disruptions.Add((down, time, nic.DownCause, 1));
-                    }
-                    nic.DownSince = null;
-                }
+                nic.LinkUp(time, history.Disruptions);
                 break;
             case LinkState.Flow:
                 if (ev.FlowControl != FlowControl.Unknown)
