@@ -55,6 +55,10 @@ public static class SyslogTimestamp
             consumed = i;
             return true;
         }
+        if (s[3] == ' ' && s[5] == ' ' && s[8] == ':' && s[11] == ':')
+        {
+            return TryParseBsdUnpadded(s, reference, out time, out consumed);
+        }
         if (s[3] != ' ' || s[6] != ' ' || s[9] != ':' || s[12] != ':')
         {
             return false;
@@ -74,6 +78,34 @@ public static class SyslogTimestamp
             return false;
         }
         cache = new BsdStampCache(s, time);
+        time = time.AddTicks(ticks);
+        consumed = i;
+        return true;
+    }
+
+    /// <summary>
+    /// <c>Jan 1 00:01:00</c>: a day of one digit without the padding space (some syslog daemons' and relays' templates,
+    /// and lines re-typed by hand). Rare, so not cached.
+    /// </summary>
+    private static bool TryParseBsdUnpadded(ReadOnlySpan<byte> s, DateTime reference, out DateTime time, out int consumed)
+    {
+        time = default;
+        consumed = 0;
+        int month = MonthOf(s[..3]);
+        int day = Digit(s[4]);
+        int hour = Two(s[6], s[7]);
+        int minute = Two(s[9], s[10]);
+        int second = Two(s[12], s[13]);
+        if (month < 1 || day < 1 || hour is < 0 or > 23 || minute is < 0 or > 59 || second is < 0 or > 60)
+        {
+            return false;
+        }
+        int i = 14;
+        long ticks = ReadFraction(s, ref i);
+        if (!TryInferYear(month, day, hour, minute, second, reference, out time))
+        {
+            return false;
+        }
         time = time.AddTicks(ticks);
         consumed = i;
         return true;
