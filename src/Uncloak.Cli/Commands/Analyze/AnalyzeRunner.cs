@@ -465,6 +465,7 @@ public static partial class AnalyzeRunner
             {
                 writer!.AddBatch(_batch);
                 _batch = null;
+                YoungGenerationPacer.Tick();
             }
         }
 
