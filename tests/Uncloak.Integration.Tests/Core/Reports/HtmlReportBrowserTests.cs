@@ -23,7 +23,7 @@ public sealed class HtmlReportBrowserTests
 
             string dom = RunChromium(dir.FullName, "--dump-dom", "file://" + html);
             Assert.Contains("Verdict", dom);
-            Assert.Contains("eth0's NIC hung", dom);
+            Assert.Contains("eth0's NIC stopped transmitting", dom);
             Assert.True(dom.Split("<svg").Length > 5, "expected the timeline and peer charts as inline SVG");
 
             string png = Path.Combine(dir.FullName, "report.png");
