@@ -173,11 +173,11 @@ public sealed partial class LogFramer
         var inner = Tokens.Trim(line[1..close]);
         var rest = line.Length > close + 1 && line[close + 1] == ' ' ? line[(close + 2)..] : line[(close + 1)..];
         DateTime? time = null;
-        if (inner.Length > 2 && inner[0] == '<' && inner[^1] == '>' && IsDecimal(Tokens.Trim(inner[1..^1]), out _))
+        if (inner.Length > 2 && inner[0] == '<' && inner[^1] == '>' && SyslogTimestamp.TryParseSeconds(Tokens.Trim(inner[1..^1]), out _))
         {
             _relative = null;
         }
-        else if (inner.Length > 1 && inner[0] == '+' && IsDecimal(inner[1..], out long micros))
+        else if (inner.Length > 1 && inner[0] == '+' && SyslogTimestamp.TryParseSeconds(inner[1..], out long micros))
         {
             // The delta is to the previous message: the clock runs on from the last minute stamp (to the minute).
             time = _relative = _relative?.AddTicks(micros * 10);
@@ -192,29 +192,6 @@ public sealed partial class LogFramer
         }
         KernelTail.SkipCaller(ref rest);
         framed = new FramedLine { Time = time ?? default, UptimeMicros = -1, Priority = -1, Message = rest, Framing = LineFraming.DmesgRelative };
-        return true;
-    }
-
-    /// <summary><c>0.000004</c>, <c>12.5</c>: seconds with a fraction, as microseconds.</summary>
-    private static bool IsDecimal(ReadOnlySpan<byte> s, out long micros)
-    {
-        micros = 0;
-        int dot = s.IndexOf((byte)'.');
-        if (dot <= 0 || dot == s.Length - 1 || s.Length - dot - 1 > 9
-            || !AsciiNumber.TryParseUInt64(s[..dot], out ulong seconds) || !AsciiNumber.TryParseUInt64(s[(dot + 1)..], out ulong fraction)
-            || seconds > 1_000_000_000)
-        {
-            return false;
-        }
-        for (int d = s.Length - dot - 1; d < 6; d++)
-        {
-            fraction *= 10;
-        }
-        for (int d = s.Length - dot - 1; d > 6; d--)
-        {
-            fraction /= 10;
-        }
-        micros = (long)(seconds * 1_000_000 + fraction);
         return true;
     }
 

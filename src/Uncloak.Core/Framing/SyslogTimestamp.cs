@@ -285,16 +285,32 @@ public static class SyslogTimestamp
         {
             inner = Tokens.Trim(inner[..delta]);
         }
-        int dot = inner.IndexOf((byte)'.');
+        if (!TryParseSeconds(inner, out micros))
+        {
+            return false;
+        }
+        consumed = close + 1;
+        if (consumed < s.Length && s[consumed] == ' ')
+        {
+            consumed++;
+        }
+        return true;
+    }
+
+    /// <summary>Seconds with a fraction of at most nine digits (<c>840.538439</c>, <c>0.5</c>), as microseconds.</summary>
+    public static bool TryParseSeconds(ReadOnlySpan<byte> s, out long micros)
+    {
+        micros = -1;
+        int dot = s.IndexOf((byte)'.');
         if (dot <= 0
-            || !AsciiNumber.TryParseUInt64(inner[..dot], out ulong secs)
-            || !AsciiNumber.TryParseUInt64(inner[(dot + 1)..], out ulong frac)
-            || inner.Length - dot - 1 > 9
+            || !AsciiNumber.TryParseUInt64(s[..dot], out ulong secs)
+            || !AsciiNumber.TryParseUInt64(s[(dot + 1)..], out ulong frac)
+            || s.Length - dot - 1 > 9
             || secs > 1_000_000_000)
         {
             return false;
         }
-        int fracDigits = inner.Length - dot - 1;
+        int fracDigits = s.Length - dot - 1;
         for (int d = fracDigits; d < 6; d++)
         {
             frac *= 10;
@@ -304,11 +320,6 @@ public static class SyslogTimestamp
             frac /= 10;
         }
         micros = (long)(secs * 1_000_000 + frac);
-        consumed = close + 1;
-        if (consumed < s.Length && s[consumed] == ' ')
-        {
-            consumed++;
-        }
         return true;
     }
 
