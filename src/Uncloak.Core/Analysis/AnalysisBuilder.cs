@@ -22,7 +22,7 @@ public sealed class AnalysisBuilder : IEventSink
     private readonly EpisodeTable _episodes;
     private readonly RareRuns _rare = new();
     private readonly AttackTallies _attacks = new();
-    private readonly MartianSources _martians = new();
+    private readonly MartianSources _martians;
     private readonly List<SourceSummary> _sources = [];
     private long _suppressed;
     private long _suppressedAny;
@@ -36,6 +36,7 @@ public sealed class AnalysisBuilder : IEventSink
         _filter = filter ?? AnalysisFilter.All;
         _peers = new PeerTable();
         _episodes = new EpisodeTable();
+        _martians = new MartianSources();
     }
 
     /// <summary>
@@ -47,6 +48,7 @@ public sealed class AnalysisBuilder : IEventSink
         _filter = shared._filter;
         _peers = shared._peers;
         _episodes = shared._episodes;
+        _martians = new MartianSources(MartianSources.RangeLimit);
     }
 
     /// <summary>

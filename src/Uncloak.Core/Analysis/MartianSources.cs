@@ -8,12 +8,20 @@ public sealed record MartianSource(NetAddress Source, string? Device, long Packe
 /// <summary>
 /// The sources martian lines name, per interface, counted: a steady source on one interface is a misconfigured neighbour
 /// to go and find, a spread of them is spoofing. Bounded: beyond <see cref="MaxSources"/> pairs only the count grows.
-/// Not thread-safe: each parallel reader's builder has its own, merged at the end.
+/// Not thread-safe: each parallel reader's builder has its own, merged in file order.
 /// </summary>
-public sealed class MartianSources
+/// <param name="limit">
+/// Pairs kept by name. A parallel reader's table keeps more than a report shows (<see cref="RangeLimit"/>): its range
+/// does not know which pairs the ranges before it kept, and a pair it counted as one of "the others" could not be given
+/// back to a pair kept earlier in the file (2 M lines read in two ranges named other counts than a sequential read).
+/// </param>
+public sealed class MartianSources(int limit = MartianSources.MaxSources)
 {
     /// <summary>Distinct (source, interface) pairs kept by name; the rest are counted in <see cref="Others"/>.</summary>
     public const int MaxSources = 64;
+
+    /// <summary>Pairs a parallel reader's table keeps: as a sequential read counts unless a range names more.</summary>
+    public const int RangeLimit = 4096;
 
     private readonly Dictionary<(NetAddress Source, string? Device), long> _sources = [];
 
@@ -22,6 +30,7 @@ public sealed class MartianSources
 
     public void Add(in NetEvent ev, long weight) => Add(ev.Peer, ev.Interface, weight);
 
+    /// <summary>Takes in the table of the range that follows (a dictionary enumerates in insertion order: file order).</summary>
     public void Merge(MartianSources other)
     {
         foreach (var ((source, device), packets) in other._sources)
@@ -43,7 +52,7 @@ public sealed class MartianSources
         {
             _sources[key] = n + weight;
         }
-        else if (_sources.Count < MaxSources)
+        else if (_sources.Count < limit)
         {
             _sources[key] = weight;
         }

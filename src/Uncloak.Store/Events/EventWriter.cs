@@ -180,15 +180,13 @@ public sealed class EventWriter : IDisposable
                 }
                 batch.Clear();
                 _queued.Release(bytes);
+                TakeHandedOver();
                 if (_free.Count < FreeBatches)
                 {
                     _free.Enqueue(batch);
                 }
             }
-            while (_handedOver.TryDequeue(out var aggregates))
-            {
-                _rollups.Merge(aggregates);
-            }
+            TakeHandedOver();
             WriteRollups(tx);
             _timeline.Flush(_store.Connection, tx);
             tx.Commit();
@@ -207,6 +205,19 @@ public sealed class EventWriter : IDisposable
             {
                 _queued.Release(bytes);
             }
+        }
+    }
+
+    /// <summary>
+    /// Merges the aggregates readers handed over so far, as they come rather than all at the end: a reader hands over
+    /// one per range it read, and with several ranges per core (AnalyzeRunner.Ranges) most of their peers and ports
+    /// are in several of them (+15 MB at the 2 M-line dense peak when they waited).
+    /// </summary>
+    private void TakeHandedOver()
+    {
+        while (_handedOver.TryDequeue(out var aggregates))
+        {
+            _rollups.Merge(aggregates);
         }
     }
 

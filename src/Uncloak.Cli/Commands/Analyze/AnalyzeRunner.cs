@@ -309,62 +309,6 @@ public static partial class AnalyzeRunner
         }
     }
 
-    /// <summary>
-    /// Reads newline-aligned ranges of the file on all cores, each into its own builder (merged afterwards in range
-    /// order; peers and treason episodes go straight into the main builder's thread-safe tables) and the shared store
-    /// writer. Offsets stay absolute, so the store sees the same positions as a sequential read.
-    /// </summary>
-    private static ScanStatistics ScanInParallel(string path, LogInput input, int sourceId, AnalysisBuilder builder, EventWriter? writer, bool progress, CancellationToken cancel)
-    {
-        var (total, failure) = ReadRanges(path, input, sourceId, builder, writer, progress, cancel);
-        // The per-range builders, sinks and readers are unreachable now that ReadRanges returned, and the scan left
-        // more garbage (tables outgrown while counting): collect it once, so building the report reuses that memory
-        // instead of growing the process past it. The large-object heap too: the tables' outgrown arrays live there, and
-        // a collection only compacts it when asked (50 MB of holes after the 10 M-line dense corpus, issue 18 item 6).
-        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
-        return failure is null ? total : throw new ScanFailedException(total, failure);
-    }
-
-    private static (ScanStatistics Total, Exception? Failure) ReadRanges(string path, LogInput input, int sourceId, AnalysisBuilder builder, EventWriter? writer, bool progress, CancellationToken cancel)
-    {
-        var ranges = FileRanges.Split(path, Environment.ProcessorCount).ToArray();
-        ranges[0] = (input.TextStart, ranges[0].Length - input.TextStart); // past a byte-order mark
-        var scanners = ranges.Select(_ => new LogScanner(input.Format, input.EndsAround, sourceId)).ToArray();
-        var builders = ranges.Select(_ => new AnalysisBuilder(shared: builder)).ToArray();
-        var sinks = builders.Select(b => new TeeSink(b, writer, writer?.StoredBelow(sourceId) ?? 0)).ToArray();
-        var work = ranges.Select((r, i) => (Action)(() =>
-        {
-            using var stream = FileRanges.OpenRange(path, r.Start, r.Length);
-            scanners[i].Scan(new LineReader(stream, startOffset: r.Start), sinks[i], cancel);
-            sinks[i].Flush();
-        })).ToArray();
-        Exception? failure = null;
-        try
-        {
-            RunWithProgress(progress ? input.Name : null, input.RawLength ?? 0,
-                () => scanners.Select((s, i) => Math.Max(0, s.Statistics.Bytes - ranges[i].Start)).Sum(), work);
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or EndOfStreamException)
-        {
-            failure = e;
-        }
-        var total = new ScanStatistics();
-        foreach (var (s, i) in scanners.Select((s, i) => (s, i)))
-        {
-            if (total.FirstMalformed is null && s.Statistics.FirstMalformed is { } fm)
-            {
-                total.FirstMalformed = (total.Lines + fm.Line, fm.Offset);
-            }
-            long lines = total.Lines;
-            total.Add(s.Statistics);
-            total.Lines = lines + s.Statistics.Lines;
-            builder.Merge(builders[i]);
-        }
-        total.Bytes = scanners.Max(s => s.Statistics.Bytes);
-        return (total, failure);
-    }
-
     /// <summary>Runs the work items in parallel, with a progress bar on stderr when <paramref name="label"/> is given.</summary>
     private static void RunWithProgress(string? label, long total, Func<long> position, Action[] work)
     {

@@ -66,6 +66,35 @@ public sealed class CauseRuleTests
         Assert.Equal(2 * (MartianSources.MaxSources + 10), a.Ordered().Sum(s => s.Packets) + a.Others);
     }
 
+    [Fact]
+    public void Ranges_read_in_parallel_and_merged_in_file_order_count_the_martian_sources_a_sequential_read_counts()
+    {
+        // The first range names 70 pairs; the second 100 new ones, then 5 packets more of the first range's first pair:
+        // a sequential read keeps the first 64 pairs and gives that pair 6 packets.
+        var lines = new List<NetEvent>();
+        lines.AddRange(Enumerable.Range(0, 70).Select(i => Martian($"10.0.0.{i}")));
+        int second = lines.Count;
+        lines.AddRange(Enumerable.Range(0, 100).Select(i => Martian($"10.0.1.{i}")));
+        lines.AddRange(Enumerable.Repeat(Martian("10.0.0.0"), 5));
+        var sequential = new MartianSources();
+        var first = new MartianSources(MartianSources.RangeLimit);
+        var rest = new MartianSources(MartianSources.RangeLimit);
+        for (int i = 0; i < lines.Count; i++)
+        {
+            sequential.Add(lines[i], 1);
+            (i < second ? first : rest).Add(lines[i], 1);
+        }
+        var merged = new MartianSources();
+        merged.Merge(first);
+        merged.Merge(rest);
+        Assert.Equal(sequential.Ordered(), merged.Ordered());
+        Assert.Equal(sequential.Others, merged.Others);
+        Assert.Equal(6, merged.Ordered()[0].Packets);
+        Assert.Equal(106, merged.Others);
+
+        static NetEvent Martian(string source) => new() { Kind = EventKind.Martian, Peer = Ip(source), Interface = "eth0" };
+    }
+
     private static NetAddress Ip(string text)
     {
         Assert.True(NetAddress.TryParse(text, out var address), text);
