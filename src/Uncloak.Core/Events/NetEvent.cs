@@ -13,7 +13,7 @@ namespace Uncloak.Core.Events;
 /// <see cref="Millis2"/> lasting (≥6.6 form only), <see cref="Form"/> a <see cref="TreasonForm"/>.</item>
 /// <item>SynFlood: <see cref="Local"/>:<see cref="LocalPort"/> the listener, <see cref="Form"/> a <see cref="SynFloodAction"/>.</item>
 /// <item>DropOpenRequest: <see cref="Peer"/>:<see cref="PeerPort"/> the client.</item>
-/// <item>ConntrackFull: <see cref="Count"/> the netns inode when printed.</item>
+/// <item>ConntrackFull: <see cref="Count"/> the netns inode when printed, or the OpenVZ container id (form openvz).</item>
 /// <item>NicLink: <see cref="Interface"/>, <see cref="Driver"/>, <see cref="Form"/> a <see cref="LinkState"/>,
 /// <see cref="SpeedMbps"/>, <see cref="Duplex"/>, <see cref="FlowControl"/>.</item>
 /// <item>NetdevWatchdog: <see cref="Interface"/>, <see cref="Driver"/>, <see cref="Queue"/>, <see cref="Millis"/> timed out.</item>

@@ -17,6 +17,7 @@ public static partial class ConntrackFullMessage
         [
             new("nf_conntrack / ip_conntrack", "The module name; ip_conntrack is the pre-2.6.2x implementation."),
             new("in netns N", "Printed (2025+) when the table of another network namespace is full; N is its inode number."),
+            new("VPS N", "OpenVZ kernels (2.6.18-based): the table of container N is full, which its own limit (numiptent, ip_conntrack_max inside the container) or the node's may cause."),
         ],
         LikelyCauses =
         [
@@ -43,6 +44,7 @@ public static partial class ConntrackFullMessage
             "nf_conntrack: table full, dropping packet.",
             "ip_conntrack: table full, dropping packet.",
             "nf_conntrack: nf_conntrack: table full in netns 4026532291, dropping packet",
+            "ip_conntrack: VPS 101: table full, dropping packet.",
         ],
     };
 }

@@ -12,10 +12,10 @@ public sealed class ConntrackFullFamily : MessageFamily
 
     public override string Name => "conntrack_full";
 
-    public override IReadOnlyList<string> Anchors { get; } = ["conntrack: table full"];
+    public override IReadOnlyList<string> Anchors { get; } = ["conntrack: table full", "conntrack: VPS "];
 
     public override IReadOnlyList<(byte Value, string Name)> Forms { get; } =
-        [(ConntrackFullMessage.NfConntrack, "nf_conntrack"), (ConntrackFullMessage.IpConntrack, "ip_conntrack")];
+        [(ConntrackFullMessage.NfConntrack, "nf_conntrack"), (ConntrackFullMessage.IpConntrack, "ip_conntrack"), (ConntrackFullMessage.OpenVzContainer, "openvz")];
 
     public override Explanation Explanation => ConntrackFullMessage.Explanation;
 
@@ -25,7 +25,11 @@ public sealed class ConntrackFullFamily : MessageFamily
     public override void WriteFields(in NetEvent ev, IDictionary<string, object> fields)
     {
         base.WriteFields(ev, fields);
-        if (ev.Count != 0)
+        if (ev.Form == ConntrackFullMessage.OpenVzContainer)
+        {
+            fields["container"] = ev.Count;
+        }
+        else if (ev.Count != 0)
         {
             fields["netns"] = ev.Count;
         }
@@ -33,8 +37,12 @@ public sealed class ConntrackFullFamily : MessageFamily
 
     public override void Describe(in NetEvent ev, List<DescribedField> fields)
     {
-        fields.Add(new("module", FormName(ev.Form) ?? "nf_conntrack"));
-        if (ev.Count != 0)
+        fields.Add(new("module", ev.Form == ConntrackFullMessage.OpenVzContainer ? "ip_conntrack (OpenVZ)" : FormName(ev.Form) ?? "nf_conntrack"));
+        if (ev.Form == ConntrackFullMessage.OpenVzContainer)
+        {
+            fields.Add(new("container", ev.Count.ToString(CultureInfo.InvariantCulture), "OpenVZ container (VPS) whose table is full"));
+        }
+        else if (ev.Count != 0)
         {
             fields.Add(new("netns", ev.Count.ToString(CultureInfo.InvariantCulture), "inode of the network namespace whose table is full"));
         }
