@@ -73,8 +73,8 @@ public sealed partial class LogFramer
     }
 
     /// <summary>
-    /// First-byte dispatch: each framing starts with its own kind of byte, so at most three are tried (the last, for text
-    /// no stamp starts, a fragment pasted from inside a syslog line).
+    /// First-byte dispatch: each framing starts with its own kind of byte, so at most a few are tried (the last ones, for
+    /// text no stamp starts: a relay's name before a syslog line, a fragment pasted from inside one).
     /// </summary>
     private bool TryFrame(ReadOnlySpan<byte> line, out FramedLine framed)
     {
@@ -85,11 +85,12 @@ public sealed partial class LogFramer
             {
                 return true;
             }
-            return TryKmsg(line, out framed) || TryIsoStamped(line, out framed) || TryShortUnix(line, out framed) || TryTalos(line, out framed);
+            return TryKmsg(line, out framed) || TryIsoStamped(line, out framed) || TryShortUnix(line, out framed) || TryTalos(line, out framed)
+                || TryRelayed(line, out framed);
         }
         if (b is >= (byte)'A' and <= (byte)'Z')
         {
-            return TryBsd(line, out framed) || TryWeekday(line, out framed) || TryFragment(line, out framed);
+            return TryBsd(line, out framed) || TryWeekday(line, out framed) || TryRelayed(line, out framed) || TryFragment(line, out framed);
         }
         switch (b)
         {
@@ -100,9 +101,9 @@ public sealed partial class LogFramer
             case (byte)'{':
                 return FrameJournalJson(line, out framed) == FrameResult.Record;
             case (byte)'k':
-                return TryTalos(line, out framed) || TryFragment(line, out framed);
+                return TryTalos(line, out framed) || TryRelayed(line, out framed) || TryFragment(line, out framed);
             default:
-                return TryTalos(line, out framed) || TryFragment(line, out framed);
+                return TryTalos(line, out framed) || TryRelayed(line, out framed) || TryFragment(line, out framed);
         }
     }
 
