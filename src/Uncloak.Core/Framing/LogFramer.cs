@@ -86,7 +86,7 @@ public sealed partial class LogFramer
                 return true;
             }
             return TryKmsg(line, out framed) || TryIsoStamped(line, out framed) || TryShortUnix(line, out framed) || TryTalos(line, out framed)
-                || TryRelayed(line, out framed);
+                || TryRelayed(line, out framed) || TryClockOnly(line, out framed);
         }
         if (b is >= (byte)'A' and <= (byte)'Z')
         {
