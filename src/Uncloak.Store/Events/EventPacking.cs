@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 using System.Text;
 using Uncloak.Core.Events;
@@ -15,6 +16,7 @@ internal static class EventPacking
     /// <summary>Longest packed form: fixed fields plus four strings of at most 255 bytes each.</summary>
     public const int MaxLength = 128 + 4 * 256;
 
+    [SkipLocalsInit]
     public static byte[] Pack(in NetEvent ev)
     {
         Span<byte> buf = stackalloc byte[MaxLength];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Uncloak.Core.Events;
 
@@ -65,6 +66,9 @@ public sealed class LinkRuns
         private byte[] _lines = [];
         private int _length;
 
+        // Not zeroed (SkipLocalsInit): the shape buffer is packed before it is compared; zeroing its 1,152 bytes for
+        // every link line was a large part of this run's cost on a flapping NIC (issue 18 item 6).
+        [SkipLocalsInit]
         public LinkRun(in NetEvent first, string text, long clock)
         {
             _first = first;
@@ -76,6 +80,7 @@ public sealed class LinkRuns
             _shape = shape[..LinkLines.Shape(first, shape)].ToArray();
         }
 
+        [SkipLocalsInit]
         public bool Append(in NetEvent ev, long clock)
         {
             if (ev.Position.Offset <= _lastOffset || ev.LocalPort != _first.LocalPort || !ev.Peer.Equals(_first.Peer))
