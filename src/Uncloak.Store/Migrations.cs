@@ -232,5 +232,21 @@ public static class Migrations
                 PRIMARY KEY (source_id, offset)
             ) WITHOUT ROWID;
             """),
+        new(44, "runs as columns of events: a run's weight, last time and encoded lines in its own row, not in three side tables", """
+            -- Issue 18, item 6. A run (EventRuns, LinkRuns, ListenerRuns) wrote up to three rows besides its events row
+            -- (event_runs, event_lines, event_listeners): on a dense log a third of the store writer's inserts, each a
+            -- B-tree of its own. Now they are columns of the row: weight and last_clock (NULL for a row of one line),
+            -- lines (NULL unless the row holds more: LinkLines for a NIC link run, ListenerRuns for a SYN-flood row).
+            -- A row of one line pays three NULL header bytes. The columns are added before this runs (Migration.Columns).
+            UPDATE events SET weight = r.weight, last_clock = r.last_clock
+                FROM event_runs AS r WHERE r.source_id = events.source_id AND r.offset = events.offset;
+            UPDATE events SET lines = l.lines
+                FROM event_lines AS l WHERE l.source_id = events.source_id AND l.offset = events.offset;
+            UPDATE events SET lines = l.runs
+                FROM event_listeners AS l WHERE l.source_id = events.source_id AND l.offset = events.offset;
+            DROP TABLE IF EXISTS event_runs;
+            DROP TABLE IF EXISTS event_lines;
+            DROP TABLE IF EXISTS event_listeners;
+            """, [new("events", "weight", "INTEGER"), new("events", "last_clock", "INTEGER"), new("events", "lines", "BLOB")]),
     ];
 }

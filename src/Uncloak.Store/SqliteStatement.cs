@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -41,6 +42,7 @@ internal sealed class SqliteStatement : IDisposable
     /// <summary>Binds text already encoded as UTF-8 (SQLite copies it: the span may be reused for the next row).</summary>
     public void BindText(int index, ReadOnlySpan<byte> utf8) => raw.sqlite3_bind_text(_stmt, index, utf8);
 
+    [SkipLocalsInit] // only the bytes encoded are bound
     public void Bind(int index, string text)
     {
         int max = Encoding.UTF8.GetMaxByteCount(text.Length);

@@ -163,6 +163,15 @@ public sealed class SqliteStore : IDisposable
             using (var cmd = Connection.CreateCommand())
             {
                 cmd.Transaction = tx;
+                foreach (var column in m.Columns ?? [])
+                {
+                    cmd.CommandText = $"SELECT count(*) FROM pragma_table_info('{column.Table}') WHERE name = '{column.Name}'";
+                    if (Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+                    {
+                        cmd.CommandText = $"ALTER TABLE {column.Table} ADD COLUMN {column.Name} {column.Definition}";
+                        cmd.ExecuteNonQuery();
+                    }
+                }
                 cmd.CommandText = m.Sql + $"\nPRAGMA user_version = {m.Version};";
                 cmd.ExecuteNonQuery();
             }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Uncloak.Core.Events;
 
@@ -15,6 +16,7 @@ internal static class EventPacking
     /// <summary>Longest packed form: fixed fields plus four strings of at most 255 bytes each.</summary>
     public const int MaxLength = 128 + 4 * 256;
 
+    [SkipLocalsInit]
     public static byte[] Pack(in NetEvent ev)
     {
         Span<byte> buf = stackalloc byte[MaxLength];
@@ -54,6 +56,21 @@ internal static class EventPacking
         o = WriteString(buf, o, ev.Prefix);
         return o;
     }
+
+    /// <summary>
+    /// True when <paramref name="a"/> and <paramref name="b"/> pack (<see cref="Pack(in NetEvent, Span{byte})"/>) to the
+    /// same body in every field but the ones a run keeps per line or per listener (form, local address, speed, duplex,
+    /// flow control, uptime), compared field by field: packing both to compare them was most of the cost of a link run
+    /// on a flapping NIC (issue 18 item 6). Strings compare whole, so this is never looser than comparing packed bodies
+    /// (which cut strings at 66 characters).
+    /// </summary>
+    public static bool SameBodyButRunFields(in NetEvent a, in NetEvent b)
+        => a.Peer.IsV4 == b.Peer.IsV4 && a.Peer.IsV6 == b.Peer.IsV6 && a.PeerPort == b.PeerPort
+            && a.SeqFrom == b.SeqFrom && a.SeqTo == b.SeqTo && a.Millis == b.Millis && a.Millis2 == b.Millis2
+            && a.Queue == b.Queue && a.Length == b.Length && a.Count == b.Count && a.Protocol == b.Protocol && a.TcpFlags == b.TcpFlags
+            && string.Equals(a.Host, b.Host, StringComparison.Ordinal) && string.Equals(a.Interface, b.Interface, StringComparison.Ordinal)
+            && string.Equals(a.Driver, b.Driver, StringComparison.Ordinal) && string.Equals(a.Prefix, b.Prefix, StringComparison.Ordinal);
+
 
     public static NetEvent Unpack(ReadOnlySpan<byte> b, NetEvent head)
     {

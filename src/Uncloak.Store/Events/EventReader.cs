@@ -6,7 +6,7 @@ namespace Uncloak.Store.Events;
 /// <summary>Reads stored events and aggregates back, so reports can be built from the store alone.</summary>
 public static class EventReader
 {
-    private const string Columns = "SELECT source_id, offset, time_ms, kind, peer, local_port, body, text, coalesce(weight, 1), last_clock, lines, runs FROM events LEFT JOIN event_runs USING (source_id, offset) LEFT JOIN event_lines USING (source_id, offset) LEFT JOIN event_listeners USING (source_id, offset) ";
+    private const string Columns = "SELECT source_id, offset, time_ms, kind, peer, local_port, body, text, coalesce(weight, 1), last_clock, lines FROM events ";
 
     public static IEnumerable<StoredEvent> ReadAll(SqliteStore store)
     {
@@ -76,16 +76,18 @@ public static class EventReader
                 text = Core.Messages.TreasonMessage.Text(ev);
             }
             long weight = r.GetInt64(8);
-            if (!r.IsDBNull(11) && !r.IsDBNull(9))
+            // The encoded lines of a run (migration 44's lines column) are read by the kind of its row.
+            bool synFlood = ev.Kind == EventKind.SynFlood;
+            if (!r.IsDBNull(10) && synFlood && !r.IsDBNull(9))
             {
                 // The SYN-flood runs of one minute (ListenerRuns): each run comes back as a row of its own would.
-                foreach (var row in ListenerRuns.Read(ev, text, weight, r.GetInt64(9), (byte[])r[11]))
+                foreach (var row in ListenerRuns.Read(ev, text, weight, r.GetInt64(9), (byte[])r[10]))
                 {
                     yield return row;
                 }
                 continue;
             }
-            if (!r.IsDBNull(10))
+            if (!r.IsDBNull(10) && !synFlood)
             {
                 // A run of link lines (LinkRuns): every line comes back, the first with its text.
                 yield return new StoredEvent(ev, 1, text);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Uncloak.Core.Events;
 
@@ -7,27 +8,19 @@ namespace Uncloak.Store.Events;
 internal sealed class EventRowInsert(SqliteConnection connection) : IDisposable
 {
     private readonly SqliteStatement _insert = new(connection,
-        "INSERT OR IGNORE INTO events(source_id, offset, time_ms, kind, peer, local_port, body, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-
-    private readonly SqliteStatement _run = new(connection,
-        "INSERT OR IGNORE INTO event_runs(source_id, offset, weight, last_clock) VALUES (?1, ?2, ?3, ?4)");
-
-    private readonly SqliteStatement _lines = new(connection,
-        "INSERT OR IGNORE INTO event_lines(source_id, offset, lines) VALUES (?1, ?2, ?3)");
-
-    private readonly SqliteStatement _listeners = new(connection,
-        "INSERT OR IGNORE INTO event_listeners(source_id, offset, runs) VALUES (?1, ?2, ?3)");
+        "INSERT OR IGNORE INTO events(source_id, offset, time_ms, kind, peer, local_port, body, text, weight, last_clock, lines) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
 
     /// <summary>Inserts the row; false when a row with its key was there already (ignored).</summary>
     public bool Insert(in NetEvent ev, string? text) => Insert(ev, text, 1, null, default);
 
     /// <summary>
     /// Inserts a row standing for <paramref name="weight"/> lines, the last at <paramref name="lastClock"/>
-    /// (<see cref="EventRuns.Clock"/>; null for a single line): the count goes to <c>event_runs</c>, the encoded
-    /// <paramref name="lines"/> after the first of a link run to <c>event_lines</c> (<see cref="LinkRuns"/>), those of a
-    /// SYN-flood minute's other runs to <c>event_listeners</c> (<see cref="ListenerRuns"/>; empty otherwise); false when
-    /// a row with its key was there already.
+    /// (<see cref="EventRuns.Clock"/>; null for a single line), in the row's own columns (migration 44): the count in
+    /// <c>weight</c> and <c>last_clock</c>, the encoded <paramref name="lines"/> after the first of a link run
+    /// (<see cref="LinkRuns"/>) or a SYN-flood minute's other runs (<see cref="ListenerRuns"/>) in <c>lines</c> (empty
+    /// otherwise); false when a row with its key was there already.
     /// </summary>
+    [SkipLocalsInit] // the body buffer is packed before it is bound: no need to zero 1,152 bytes a row
     public bool Insert(in NetEvent ev, string? text, long weight, long? lastClock, ReadOnlySpan<byte> lines)
     {
         Span<byte> address = stackalloc byte[16];
@@ -62,34 +55,30 @@ internal sealed class EventRowInsert(SqliteConnection connection) : IDisposable
         {
             _insert.Bind(8, text);
         }
-        if (_insert.ExecuteChanges() == 0)
-        {
-            return false;
-        }
         if (weight != 1 && lastClock is { } last)
         {
-            _run.Bind(1, ev.Position.SourceId);
-            _run.Bind(2, ev.Position.Offset);
-            _run.Bind(3, weight);
-            _run.Bind(4, last);
-            _run.ExecuteChanges();
-            if (!lines.IsEmpty)
+            _insert.Bind(9, weight);
+            _insert.Bind(10, last);
+            if (lines.IsEmpty)
             {
-                var into = ev.Kind == EventKind.SynFlood ? _listeners : _lines;
-                into.Bind(1, ev.Position.SourceId);
-                into.Bind(2, ev.Position.Offset);
-                into.Bind(3, lines);
-                into.ExecuteChanges();
+                _insert.BindNull(11);
+            }
+            else
+            {
+                _insert.Bind(11, lines);
             }
         }
-        return true;
+        else
+        {
+            _insert.BindNull(9);
+            _insert.BindNull(10);
+            _insert.BindNull(11);
+        }
+        return _insert.ExecuteChanges() != 0;
     }
 
     public void Dispose()
     {
         _insert.Dispose();
-        _run.Dispose();
-        _lines.Dispose();
-        _listeners.Dispose();
     }
 }

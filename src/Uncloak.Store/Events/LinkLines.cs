@@ -13,11 +13,11 @@ internal static class LinkLines
     public const int MaxLine = 3 * 10 + 5 + 3;
 
     /// <summary>
-    /// The line's packed fields with what a run lets differ zeroed: two lines of one shape differ only in what
-    /// <see cref="Write"/> keeps.
+    /// True when two link lines can share a run: equal in every packed field but what <see cref="Write"/> keeps per line
+    /// (form, speed, duplex, flow control, uptime).
     /// </summary>
-    public static int Shape(in NetEvent ev, Span<byte> buf)
-        => EventPacking.Pack(ev with { Form = 0, SpeedMbps = 0, Duplex = default, FlowControl = default, UptimeMicros = 0 }, buf);
+    public static bool SameShape(in NetEvent a, in NetEvent b)
+        => EventPacking.SameBodyButRunFields(a, b) && a.Local.Equals(b.Local);
 
     public static int Write(Span<byte> buf, in NetEvent ev, long offsetStep, long clockDelta, long uptimeDelta)
     {

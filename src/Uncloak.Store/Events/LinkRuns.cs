@@ -8,7 +8,7 @@ namespace Uncloak.Store.Events;
 /// of them, and a row each with its text was most of the store writer's work on a dense log (issue 18, item 6). Unlike
 /// the kinds <see cref="EventRuns"/> collapses, every link line matters to the report (its down→up order pairs flaps,
 /// each flap is listed with its times), so the row keeps them all: the first line whole with its text, the others in
-/// <c>event_lines</c> as what differs (offset, time, uptime, state, speed, duplex, flow control; <see cref="LinkLines"/>),
+/// the row's <c>lines</c> column (migration 44) as what differs (offset, time, uptime, state, speed, duplex, flow control; <see cref="LinkLines"/>),
 /// which <see cref="EventReader"/> expands back into the lines. A line that differs in anything else (another host, a
 /// peer) or comes before the run's last offset is stored as its own row. Not thread-safe: one per reader.
 /// </summary>
@@ -58,7 +58,6 @@ public sealed class LinkRuns
         private readonly NetEvent _first;
         private readonly string _text;
         private readonly long _firstClock;
-        private readonly byte[] _shape;
         private long _lastOffset;
         private long _lastClock;
         private long _count = 1;
@@ -72,18 +71,11 @@ public sealed class LinkRuns
             _firstClock = clock;
             _lastClock = clock;
             _lastOffset = first.Position.Offset;
-            Span<byte> shape = stackalloc byte[EventPacking.MaxLength];
-            _shape = shape[..LinkLines.Shape(first, shape)].ToArray();
         }
 
         public bool Append(in NetEvent ev, long clock)
         {
-            if (ev.Position.Offset <= _lastOffset || ev.LocalPort != _first.LocalPort || !ev.Peer.Equals(_first.Peer))
-            {
-                return false;
-            }
-            Span<byte> shape = stackalloc byte[EventPacking.MaxLength];
-            if (!shape[..LinkLines.Shape(ev, shape)].SequenceEqual(_shape))
+            if (ev.Position.Offset <= _lastOffset || ev.LocalPort != _first.LocalPort || !ev.Peer.Equals(_first.Peer) || !LinkLines.SameShape(ev, _first))
             {
                 return false;
             }

@@ -6,8 +6,8 @@ namespace Uncloak.Store.Events;
 /// SYN-flood runs of one source and minute stored as one row: a flooded host logs the lines of several listeners and
 /// of both actions (cookies, drops) in every minute, and a row per listener and action (≈ 14 a minute on the dense
 /// corpus, 115,220 rows for 300,661 lines) was nearly half of the store writer's inserts (issue 18, item 6). The row is
-/// the earliest run's first line with its text; its <c>event_runs</c> weight counts the lines of every run in it, and
-/// <c>event_listeners</c> holds the other runs as what differs — offset, action, listener, count, first and last time,
+/// the earliest run's first line with its text; its <c>weight</c> counts the lines of every run in it, and
+/// its <c>lines</c> column (migration 44) holds the other runs as what differs — offset, action, listener, count, first and last time,
 /// uptime — so <see cref="EventReader"/> gives each run back as it would have come back as a row of its own. A run that
 /// differs in anything else (another host, another protocol) stays a row of its own.
 /// </summary>
@@ -29,14 +29,13 @@ internal static class ListenerRuns
         }
         runs.Sort((a, b) => a.First.Position.Offset.CompareTo(b.First.Position.Offset));
         var head = runs[0];
-        byte[] headShape = Shape(head.First);
         var encoded = new byte[(runs.Count - 1) * MaxRun];
         int length = 0;
         long weight = head.Count;
         for (int i = 1; i < runs.Count; i++)
         {
             var run = runs[i];
-            if (!Shape(run.First).AsSpan().SequenceEqual(headShape))
+            if (!SameShape(run.First, head.First))
             {
                 yield return EventRuns.Row(run);
                 continue;
@@ -49,9 +48,13 @@ internal static class ListenerRuns
             : new StoredEvent(head.First, weight, head.Text, head.Last, encoded.AsMemory(0, length));
     }
 
-    /// <summary>The line's packed fields with what runs of one row may differ in zeroed.</summary>
-    private static byte[] Shape(in NetEvent ev)
-        => EventPacking.Pack(ev with { Form = 0, Local = NetAddress.None, LocalPort = 0, UptimeMicros = 0 });
+    /// <summary>
+    /// True when two runs can share a row: equal in every packed field but what <see cref="Write"/> keeps per run (form,
+    /// listener, uptime), and in the peer.
+    /// </summary>
+    private static bool SameShape(in NetEvent a, in NetEvent b)
+        => EventPacking.SameBodyButRunFields(a, b) && a.Peer.Equals(b.Peer)
+            && a.SpeedMbps == b.SpeedMbps && a.Duplex == b.Duplex && a.FlowControl == b.FlowControl;
 
     private static int Write(Span<byte> buf, EventRun run, EventRun head)
     {

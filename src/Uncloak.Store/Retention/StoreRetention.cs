@@ -108,12 +108,6 @@ public static class StoreRetention
         cmd.Parameters.AddWithValue("$s", source);
         cmd.Parameters.AddWithValue("$last", lastOffset);
         int n = cmd.ExecuteNonQuery();
-        cmd.CommandText = "DELETE FROM event_runs WHERE source_id = $s AND offset <= $last";
-        cmd.ExecuteNonQuery();
-        cmd.CommandText = "DELETE FROM event_lines WHERE source_id = $s AND offset <= $last";
-        cmd.ExecuteNonQuery();
-        cmd.CommandText = "DELETE FROM event_listeners WHERE source_id = $s AND offset <= $last";
-        cmd.ExecuteNonQuery();
         tx.Commit();
         return n;
     }

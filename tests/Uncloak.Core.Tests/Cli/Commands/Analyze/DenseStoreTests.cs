@@ -57,7 +57,7 @@ public sealed class DenseStoreTests : IDisposable
         using var c = new SqliteConnection($"Data Source={Db};Pooling=False");
         c.Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT count(*), sum(coalesce(weight, 1)) FROM events LEFT JOIN event_runs USING (source_id, offset)";
+        cmd.CommandText = "SELECT count(*), sum(coalesce(weight, 1)) FROM events";
         using var r = cmd.ExecuteReader();
         r.Read();
         return (r.GetInt64(0), r.GetInt64(1));
@@ -171,5 +171,60 @@ public sealed class DenseStoreTests : IDisposable
         }
         Assert.True(expected.Count > 500);
         Assert.Equal(expected, stored);
+    }
+
+    [Fact]
+    public void A_store_written_before_runs_became_columns_is_migrated_and_rebuilds_the_same_report()
+    {
+        var files = new[] { Unpack("kern-dense.log"), Unpack("dmesg-dense.log") };
+        var fromFile = CliRun.Json(CliRun.Run(["analyze", "--json", "--no-store", .. files]).Output);
+        // The store the build before migration 44 wrote for these two logs (fixtures/dense/README.md).
+        using (var c = new SqliteConnection($"Data Source={Db};Pooling=False"))
+        {
+            c.Open();
+            using var load = c.CreateCommand();
+            using var dump = new StreamReader(new GZipStream(File.OpenRead(Path.Combine(AppContext.BaseDirectory, "fixtures", "dense", "store-v43.sql.gz")), CompressionMode.Decompress));
+            load.CommandText = dump.ReadToEnd();
+            load.ExecuteNonQuery();
+            Assert.Equal(991L, Scalar(c, "SELECT count(*) FROM event_runs"));
+        }
+
+        var fromStore = Analyze();
+        foreach (var section in Sections)
+        {
+            Assert.Equal(fromFile.GetProperty(section).GetRawText(), fromStore.GetProperty(section).GetRawText());
+        }
+        Assert.Equal(SourceCounts(fromFile), SourceCounts(fromStore));
+        var (rows, weight) = StoredRows();
+        Assert.Equal(1833, rows);
+        Assert.Equal(fromFile.GetProperty("sources").EnumerateArray().Sum(s => s.GetProperty("events").GetInt64()), weight);
+        using (var c = new SqliteConnection($"Data Source={Db};Pooling=False"))
+        {
+            c.Open();
+            Assert.True(Scalar(c, "PRAGMA user_version") >= 44);
+            Assert.Equal(0L, Scalar(c, "SELECT count(*) FROM sqlite_schema WHERE name IN ('event_runs', 'event_lines', 'event_listeners')"));
+            Assert.Equal(495L + 124L, Scalar(c, "SELECT count(*) FROM events WHERE lines IS NOT NULL"));
+        }
+
+        // Read again into the migrated store: nothing added, the report unchanged.
+        Analyze(files);
+        Assert.Equal((rows, weight), StoredRows());
+        var again = Analyze();
+        foreach (var section in Sections)
+        {
+            Assert.Equal(fromFile.GetProperty(section).GetRawText(), again.GetProperty(section).GetRawText());
+        }
+    }
+
+    private static SortedDictionary<string, (long Lines, long Events)> SourceCounts(JsonElement report)
+        => new(report.GetProperty("sources").EnumerateArray().ToDictionary(
+            s => Path.GetFileName(s.GetProperty("name").GetString()!),
+            s => (s.GetProperty("lines").GetInt64(), s.GetProperty("events").GetInt64())), StringComparer.Ordinal);
+
+    private static long Scalar(SqliteConnection c, string sql)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }
