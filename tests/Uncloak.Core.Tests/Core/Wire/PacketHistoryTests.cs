@@ -114,13 +114,20 @@ public sealed class PacketHistoryTests
         {
             history.Add(packet, T0 + i, 40);
         }
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 100_000; i < 200_000; i++)
+        // The fewest bytes of five rounds: a history that allocated per packet would allocate in every round, while the
+        // runtime's own bytes (a tier-up compiled under load, twice seen in the full suite) come once.
+        long fewest = long.MaxValue;
+        for (int round = 1; round <= 5 && fewest > 0; round++)
         {
-            history.Add(packet, T0 + i, 40);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = round * 100_000; i < (round + 1) * 100_000; i++)
+            {
+                history.Add(packet, T0 + i, 40);
+            }
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, fewest);
         Assert.Equal(500, history.Count); // 20,000 bytes of 40-byte headers
     }
 
