@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace Uncloak.Core.Framing;
 
 /// <summary>
@@ -13,7 +15,9 @@ internal static class KernelTail
     /// <summary>Takes <c>kernel: </c> (or a bare <c>kernel:</c> ending the line) off the front.</summary>
     public static bool TrySkipKernelTag(ref ReadOnlySpan<byte> s)
     {
-        if (!s.StartsWith("kernel:"u8))
+        // "kern" and "nel:" as two overlapping words: on nearly every syslog line, and Native AOT calls SequenceEqual for
+        // a StartsWith on a literal instead of expanding it.
+        if (s.Length < 7 || BinaryPrimitives.ReadUInt32LittleEndian(s) != 0x6E72656B || BinaryPrimitives.ReadUInt32LittleEndian(s[3..]) != 0x3A6C656E)
         {
             return false;
         }

@@ -274,6 +274,10 @@ public static class SyslogTimestamp
         {
             return false;
         }
+        if (TryParsePlainUptime(s, out micros, out consumed))
+        {
+            return true;
+        }
         int close = s[..Math.Min(s.Length, 48)].IndexOf((byte)']');
         if (close < 0)
         {
@@ -290,6 +294,61 @@ public static class SyslogTimestamp
             return false;
         }
         consumed = close + 1;
+        if (consumed < s.Length && s[consumed] == ' ')
+        {
+            consumed++;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// The stamp as printk writes it, <c>[  840.538439]</c> (padding, seconds, a dot, the fraction, the bracket), read in
+    /// one pass: nearly every line of a kern.log carries one, and the general reader above takes a search, a trim and two
+    /// number parses for it. Anything else (dmesg <c>-d</c>'s delta, tabs, a value out of range) is left to the general
+    /// reader, whose result on what this one accepts is the same.
+    /// </summary>
+    private static bool TryParsePlainUptime(ReadOnlySpan<byte> s, out long micros, out int consumed)
+    {
+        micros = -1;
+        consumed = 0;
+        int i = 1;
+        while (i < s.Length && s[i] == ' ')
+        {
+            i++;
+        }
+        int start = i;
+        ulong secs = 0;
+        while (i < s.Length && (uint)(s[i] - '0') <= 9 && i - start < 10)
+        {
+            secs = secs * 10 + (uint)(s[i] - '0');
+            i++;
+        }
+        if (i == start || i >= s.Length || s[i] != '.' || secs > 1_000_000_000)
+        {
+            return false;
+        }
+        int fractionStart = ++i;
+        ulong frac = 0;
+        while (i < s.Length && (uint)(s[i] - '0') <= 9 && i - fractionStart < 9)
+        {
+            frac = frac * 10 + (uint)(s[i] - '0');
+            i++;
+        }
+        int fracDigits = i - fractionStart;
+        if (fracDigits == 0 || i >= Math.Min(s.Length, 48) || s[i] != ']')
+        {
+            return false;
+        }
+        for (int d = fracDigits; d < 6; d++)
+        {
+            frac *= 10;
+        }
+        for (int d = fracDigits; d > 6; d--)
+        {
+            frac /= 10;
+        }
+        micros = (long)(secs * 1_000_000 + frac);
+        consumed = i + 1;
         if (consumed < s.Length && s[consumed] == ' ')
         {
             consumed++;

@@ -111,14 +111,17 @@ public sealed class LogScanner
             return;
         }
         Statistics.Events++;
-        var enriched = ev with
-        {
-            Time = framed.Time,
-            UptimeMicros = framed.UptimeMicros,
-            Host = HostOf(framed.Host),
-            Position = new SourcePosition(SourceId, position),
-        };
-        sink.Add(enriched, framed.Message);
+        // Built in the argument: a named copy costs a second 160-byte copy through the write-barrier helper (the event
+        // holds strings), per event.
+        sink.Add(
+            ev with
+            {
+                Time = framed.Time,
+                UptimeMicros = framed.UptimeMicros,
+                Host = HostOf(framed.Host),
+                Position = new SourcePosition(SourceId, position),
+            },
+            framed.Message);
     }
 
     private string? HostOf(ReadOnlySpan<byte> host)

@@ -109,6 +109,33 @@ public sealed class FramingTests
     public void Formats_are_detected_from_content(string content, LogFormat expected)
         => Assert.Equal(expected, LogFormatDetector.Detect(Encoding.UTF8.GetBytes(content), new DateTime(2025, 12, 1)));
 
+    /// <summary>
+    /// printk's plain stamp is read in one pass before the general reader; each edge of that pass (padding, digits, the
+    /// nine-digit fraction limit, the 48-byte bracket window, the 1e9-second limit, dmesg -d's delta) reads as before.
+    /// </summary>
+    [Theory]
+    [InlineData("[  840.538439] x", 840_538_439L, 15)]
+    [InlineData("[840.538439] x", 840_538_439L, 13)]
+    [InlineData("[    0.5]x", 500_000L, 9)]
+    [InlineData("[ 12.123456789] x", 12_123_456L, 16)]
+    [InlineData("[ 12.1234567890] x", -1L, 0)]
+    [InlineData("[1000000000.000001] x", 1_000_000_000_000_001L, 20)]
+    [InlineData("[1000000001.0] x", -1L, 0)]
+    [InlineData("[ 12.5 <    0.000004>] x", 12_500_000L, 23)]
+    [InlineData("[\t12.5] x", 12_500_000L, 8)]
+    [InlineData("[                                            12.5] x", -1L, 0)]
+    [InlineData("[                                  12.5] x", 12_500_000L, 41)]
+    [InlineData("[ 12.] x", -1L, 0)]
+    [InlineData("[ .5] x", -1L, 0)]
+    [InlineData("[ 12.5 x", -1L, 0)]
+    public void Uptime_stamps_read_the_same_in_every_shape(string text, long micros, int consumed)
+    {
+        bool read = SyslogTimestamp.TryParseUptime(Encoding.ASCII.GetBytes(text), out long got, out int n);
+        Assert.Equal(micros >= 0, read);
+        Assert.Equal(micros, got);
+        Assert.Equal(consumed, n);
+    }
+
     [Fact]
     public void Binary_content_is_not_a_log()
     {
