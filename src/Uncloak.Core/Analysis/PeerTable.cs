@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Uncloak.Core.Events;
 
 namespace Uncloak.Core.Analysis;
@@ -9,12 +8,19 @@ namespace Uncloak.Core.Analysis;
 /// peaks, and a serial merge after the parallel read. Here the table is split into stripes, each with its own lock;
 /// two readers rarely want the same stripe, so a lock costs what an uncontended one does.
 /// </summary>
+/// <remarks>
+/// A peer event is one lookup among tens of thousands of peers, so its cost is cache misses, not instructions: each
+/// stripe is one open-addressing array whose slot holds the address beside its statistics (a dictionary reads a
+/// bucket array, then an entry array), and the address is hashed once for both the stripe (top bits) and the slot
+/// (low bits). The hash is the address's own, seeded per process, so a log of chosen addresses cannot pile them into
+/// one run of slots.
+/// </remarks>
 internal sealed class PeerTable
 {
-    private const int Stripes = 256;
+    private const int StripeBits = 8;
+    private const int Stripes = 1 << StripeBits;
 
-    private readonly Dictionary<NetAddress, PeerStats>[] _stripes = new Dictionary<NetAddress, PeerStats>[Stripes];
-    private readonly Lock[] _locks = new Lock[Stripes];
+    private readonly Stripe[] _stripes = new Stripe[Stripes];
     private readonly PortBudget _budget = new(PortBudget.DefaultPairs);
     private int _lastId;
 
@@ -22,18 +28,18 @@ internal sealed class PeerTable
     {
         for (int i = 0; i < Stripes; i++)
         {
-            _stripes[i] = [];
-            _locks[i] = new Lock();
+            _stripes[i] = new Stripe();
         }
     }
 
     /// <summary>Counts one event of <paramref name="ev"/>'s peer and returns the peer's <see cref="PeerStats.Id"/>.</summary>
     public int Add(in NetEvent ev, DateTime time, long weight)
     {
-        int s = StripeOf(ev.Peer);
-        lock (_locks[s])
+        int hash = ev.Peer.GetHashCode();
+        var stripe = _stripes[StripeOf(hash)];
+        lock (stripe.Gate)
         {
-            var peer = Get(s, ev.Peer);
+            var peer = stripe.Get(ev.Peer, hash) ?? stripe.Insert(New(ev.Peer), hash);
             peer.Add(ev, time, weight);
             return peer.Id;
         }
@@ -42,44 +48,115 @@ internal sealed class PeerTable
     /// <summary>Runs <paramref name="update"/> on the peer's statistics, under its stripe's lock.</summary>
     public void Update(NetAddress peer, Action<PeerStats> update)
     {
-        int s = StripeOf(peer);
-        lock (_locks[s])
+        int hash = peer.GetHashCode();
+        var stripe = _stripes[StripeOf(hash)];
+        lock (stripe.Gate)
         {
-            update(Get(s, peer));
+            update(stripe.Get(peer, hash) ?? stripe.Insert(New(peer), hash));
         }
     }
 
     /// <summary>Takes in another table's peers (another analysis's, or a reader that did not share this one).</summary>
     public void Merge(PeerTable other)
     {
-        for (int s = 0; s < Stripes; s++)
+        foreach (var theirs in other.All())
         {
-            lock (_locks[s])
+            int hash = theirs.Address.GetHashCode();
+            var stripe = _stripes[StripeOf(hash)];
+            lock (stripe.Gate)
             {
-                foreach (var (address, theirs) in other._stripes[s])
+                if (stripe.Get(theirs.Address, hash) is { } mine)
                 {
-                    ref var mine = ref CollectionsMarshal.GetValueRefOrAddDefault(_stripes[s], address, out bool exists);
-                    if (exists)
-                    {
-                        mine!.Merge(theirs);
-                    }
-                    else
-                    {
-                        mine = theirs;
-                    }
+                    mine.Merge(theirs);
+                }
+                else
+                {
+                    stripe.Insert(theirs, hash);
                 }
             }
         }
     }
 
     /// <summary>All peers; call only once the readers are done.</summary>
-    public IEnumerable<PeerStats> All() => _stripes.SelectMany(s => s.Values);
-
-    private PeerStats Get(int stripe, NetAddress address)
+    public IEnumerable<PeerStats> All()
     {
-        ref var peer = ref CollectionsMarshal.GetValueRefOrAddDefault(_stripes[stripe], address, out _);
-        return peer ??= new PeerStats(address, _budget) { Id = Interlocked.Increment(ref _lastId) };
+        foreach (var stripe in _stripes)
+        {
+            foreach (var slot in stripe.Slots)
+            {
+                if (slot.Stats is { } peer)
+                {
+                    yield return peer;
+                }
+            }
+        }
     }
 
-    private static int StripeOf(NetAddress address) => (int)((uint)address.GetHashCode() % Stripes);
+    private PeerStats New(NetAddress address) => new(address, _budget) { Id = Interlocked.Increment(ref _lastId) };
+
+    private static int StripeOf(int hash) => (int)((uint)hash >> (32 - StripeBits));
+
+    private sealed class Stripe
+    {
+        public readonly Lock Gate = new();
+
+        public Slot[] Slots = new Slot[8];
+
+        private int _count;
+
+        public PeerStats? Get(NetAddress address, int hash)
+        {
+            var slots = Slots;
+            int mask = slots.Length - 1;
+            for (int i = hash & mask; ; i = (i + 1) & mask)
+            {
+                ref var slot = ref slots[i];
+                if (slot.Stats is null)
+                {
+                    return null;
+                }
+                if (slot.Address == address)
+                {
+                    return slot.Stats;
+                }
+            }
+        }
+
+        /// <summary>Adds a peer not in the stripe (the caller has looked).</summary>
+        public PeerStats Insert(PeerStats peer, int hash)
+        {
+            if (++_count * 4 > Slots.Length * 3)
+            {
+                Grow();
+            }
+            Place(Slots, peer, hash);
+            return peer;
+        }
+
+        private static void Place(Slot[] slots, PeerStats peer, int hash)
+        {
+            int mask = slots.Length - 1;
+            int i = hash & mask;
+            while (slots[i].Stats is not null)
+            {
+                i = (i + 1) & mask;
+            }
+            slots[i] = new Slot(peer.Address, peer);
+        }
+
+        private void Grow()
+        {
+            var bigger = new Slot[Slots.Length * 2];
+            foreach (var slot in Slots)
+            {
+                if (slot.Stats is { } peer)
+                {
+                    Place(bigger, peer, peer.Address.GetHashCode());
+                }
+            }
+            Slots = bigger;
+        }
+    }
+
+    private readonly record struct Slot(NetAddress Address, PeerStats? Stats);
 }

@@ -67,10 +67,14 @@ internal sealed class RareRuns
         }
         var key = new RunKey(ev.Kind, ev.Form, ev.Local, ev.LocalPort, ev.Position.SourceId);
         var time = RareRun.TimeOf(ev);
-        ref int open = ref CollectionsMarshal.GetValueRefOrAddDefault(_open, key, out bool exists);
-        if (exists)
+        ref var recent = ref _recent[RecentSlot(key)];
+        if (recent.Index < 0 || !recent.Key.Same(key))
         {
-            ref var run = ref CollectionsMarshal.AsSpan(Runs)[open];
+            recent = (key, _open.TryGetValue(key, out int index) ? index : -1);
+        }
+        if (recent.Index >= 0)
+        {
+            ref var run = ref CollectionsMarshal.AsSpan(Runs)[recent.Index];
             if (time >= run.Last && time - run.Last <= DisruptionTimeline.MergeGap)
             {
                 run.Last = time;
@@ -81,14 +85,25 @@ internal sealed class RareRuns
         if (Count >= Limit)
         {
             Fold();
-            _open[key] = Runs.Count;
         }
-        else
-        {
-            open = Runs.Count;
-        }
+        recent = (key, Runs.Count);
+        _open[key] = Runs.Count;
         Runs.Add(new RareRun(ev, weight));
     }
+
+    // The open runs last looked up, by a slot of their key: the repetitive kinds interleave line by line (conntrack,
+    // orphans, SYN flood on a few listeners), and hashing the key for every line was the most of Add. Every run
+    // opened goes both here and to _open, so a slot holds the run _open names or is empty.
+    private readonly (RunKey Key, int Index)[] _recent = NoRecentRuns();
+
+    private static (RunKey, int)[] NoRecentRuns()
+    {
+        var recent = new (RunKey, int)[16];
+        recent.AsSpan().Fill((default, -1));
+        return recent;
+    }
+
+    private static int RecentSlot(in RunKey key) => (int)(((uint)key.Kind * 5 + key.Form * 3u + key.LocalPort + (uint)key.Local.Low) * 0x9E3779B1u >> 28);
 
     /// <summary>Keeps the line as it is (no run, no limit): a link line compact, any other as a run of its own.</summary>
     public void AddWhole(in NetEvent ev, long weight)
@@ -117,6 +132,7 @@ internal sealed class RareRuns
         Runs.Clear();
         Links.Clear();
         _open.Clear();
+        _recent.AsSpan().Fill((default, -1));
         if (Runs.Capacity > Limit)
         {
             Runs.Capacity = Limit;
@@ -190,5 +206,10 @@ internal sealed class RareRuns
     private static bool Collapses(EventKind kind)
         => kind is EventKind.ConntrackFull or EventKind.TcpOutOfMemory or EventKind.TooManyOrphans or EventKind.NeighbourOverflow or EventKind.SynFlood;
 
-    private readonly record struct RunKey(EventKind Kind, byte Form, NetAddress Local, ushort LocalPort, int Source);
+    private readonly record struct RunKey(EventKind Kind, byte Form, NetAddress Local, ushort LocalPort, int Source)
+    {
+        /// <summary>Equality field by field, without the generated comparers' calls (every repetitive line asks it).</summary>
+        public bool Same(in RunKey other)
+            => Kind == other.Kind && Form == other.Form && LocalPort == other.LocalPort && Source == other.Source && Local == other.Local;
+    }
 }

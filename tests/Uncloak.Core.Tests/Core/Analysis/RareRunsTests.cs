@@ -61,4 +61,61 @@ public sealed class RareRunsTests
         // The 3-minute-late conntrack line is its own run but within the merge gap of the burst's window.
         Assert.Equal(4, everyLine.Count);
     }
+
+    [Fact]
+    public void Lines_read_out_of_time_order_are_replayed_in_time_order()
+    {
+        // The replay skips its sort when a reader's entries already come in time order (a log's do); concatenated or
+        // pasted logs do not, and must give what the lines in order give.
+        var events = Events();
+        var everyLine = DisruptionTimeline.From(events, events[^1].Time);
+        var backwards = new AnalysisBuilder();
+        for (int i = events.Count - 1; i >= 0; i--)
+        {
+            backwards.Add(events[i], 1);
+        }
+        var report = backwards.Build();
+        Assert.Equal(everyLine, report.Disruptions);
+        Assert.Equal((30, 0), report.SynFloodListeners["198.18.0.10:443"]);
+        Assert.Equal((0, 17), report.SynFloodListeners["198.18.0.10:80"]);
+    }
+
+    [Fact]
+    public void Runs_of_interleaved_keys_are_each_extended_and_counted()
+    {
+        // Conntrack, orphan and SYN-flood lines on several listeners interleaved line by line, as on a host under load:
+        // each key's lines are one run however the keys share the lookup slots, across a fold as well.
+        var start = new DateTime(2009, 6, 17, 4, 0, 0, DateTimeKind.Utc);
+        string[] texts =
+        [
+            "nf_conntrack: nf_conntrack: table full, dropping packet",
+            "TCP: too many orphaned sockets",
+            "TCP: request_sock_TCP: Possible SYN flooding on port 198.18.0.10:80. Dropping request.  Check SNMP counters.",
+            "TCP: request_sock_TCP: Possible SYN flooding on port 198.18.0.11:80. Dropping request.  Check SNMP counters.",
+            "TCP: request_sock_TCP: Possible SYN flooding on port 198.18.0.10:443. Sending cookies.  Check SNMP counters.",
+            "TCP: request_sock_TCP: Possible SYN flooding on port 198.18.0.10:8080. Sending cookies.  Check SNMP counters.",
+        ];
+        var runs = new RareRuns(limit: 1_000);
+        for (int n = 0; n < 600; n++)
+        {
+            runs.Add(Line(start.AddSeconds(n), texts[n % texts.Length]), 1);
+        }
+        Assert.Equal(texts.Length, runs.Runs.Count);
+        Assert.All(runs.Runs, r => Assert.Equal(600 / texts.Length, r.Count));
+
+        // Past a fold the keys open new runs, which later lines extend again.
+        runs.Fold();
+        for (int n = 600; n < 1200; n++)
+        {
+            runs.Add(Line(start.AddSeconds(n), texts[n % texts.Length]), 1);
+        }
+        Assert.Equal(texts.Length, runs.Runs.Count);
+        Assert.All(runs.Runs, r => Assert.Equal(600 / texts.Length, r.Count));
+    }
+
+    private static NetEvent Line(DateTime time, string text)
+    {
+        var line = time.ToString("MMM dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + " web1 kernel: " + text;
+        return LineDecoder.Decode(line, LogEnd).Event ?? throw new InvalidOperationException("not decoded: " + line);
+    }
 }
