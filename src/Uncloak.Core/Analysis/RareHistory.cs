@@ -176,12 +176,6 @@ internal sealed class RareHistory
         }
     }
 
-    /// <summary>
-    /// Shrinks the signals to what their merge needs: a cause's signals that <see cref="DisruptionTimeline.Merge"/>
-    /// would chain anyway become its first signal and one window from the second's start to their last end, holding the
-    /// rest's count. The merge of those gives the same disruptions (same windows, signal counts, and causes in the same
-    /// order, since each cause still first appears with its first signal) from two entries instead of thousands.
-    /// </summary>
     /// <summary>Compacts and says at what count to do it again (twice what is left, if distinct windows are many).</summary>
     private int CompactAgain()
     {
@@ -189,6 +183,12 @@ internal sealed class RareHistory
         return Math.Max(_compactEvery, 2 * Disruptions.Count);
     }
 
+    /// <summary>
+    /// Shrinks the signals to what their merge needs: a cause's signals that <see cref="DisruptionTimeline.Merge"/>
+    /// would chain anyway become its first signal and one window from the second's start to their last end, holding the
+    /// rest's count. The merge of those gives the same disruptions (same windows, signal counts, and causes in the same
+    /// order, since each cause still first appears with its first signal) from two entries instead of thousands.
+    /// </summary>
     private void Compact()
     {
         // In place: a chunk holds up to the limit's worth of signals, and a sorted copy of them raised the memory peak.
