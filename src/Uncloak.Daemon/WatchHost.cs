@@ -14,8 +14,8 @@ namespace Uncloak.Daemon;
 
 /// <summary>
 /// The live daemon put together from a loaded config: sources (<see cref="SourceFactory"/>), probes, enforcement
-/// (<see cref="HostEnforcement"/>), alerts, sd_notify, the web side, and the process signals the daemon owns (SIGTERM and
-/// SIGINT stop, SIGHUP reloads); then the engine until stopped. The CLI only parses arguments and loads the config.
+/// (<see cref="HostEnforcement"/>), alerts, sd_notify, the web side, and SIGHUP (a reload); then the engine until
+/// <c>cancel</c> (the caller's <see cref="StopSignals"/>: SIGTERM and SIGINT). The CLI only parses arguments and loads the config.
 /// </summary>
 public static class WatchHost
 {
@@ -36,12 +36,16 @@ public static class WatchHost
     {
         ArgumentNullException.ThrowIfNull(config);
         var time = TimeProvider.System;
+        // Stop signals are the caller's (StopSignals, held until the store is closed): they come as cancel. SIGHUP is taken
+        // first so it is given back last; until the engine exists a reload has nothing to reload.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        WatchEngine? reloadable = null;
+        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx => { ctx.Cancel = true; Volatile.Read(ref reloadable)?.RequestReload(); });
         var metrics = new WatchMetrics { Version = WatchEngine.Version };
         using var notifier = new SystemdNotifier();
         await using var alerts = new AlertDispatcher(config.Alerts, log, metrics);
         var sources = SourceFactory.Create(config, time);
         var probes = ProbeFactory.Create(config);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         using var enforcement = HostEnforcement.Open(config, store, time, alerts, log);
         // Beside the engine, on its own store connection: a bus that is down or slow never holds up local defence.
         await using var fleet = Fleet.FleetLink.Start(config, store.Path, time, log, stop.Token);
@@ -53,9 +57,7 @@ public static class WatchHost
             RecentAlerts = alerts,
             Capture = capture,
         };
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Cancel(); });
-        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx => { ctx.Cancel = true; engine.RequestReload(); });
+        Volatile.Write(ref reloadable, engine);
 
         IAsyncDisposable? server = null;
         try

@@ -36,6 +36,8 @@ public static class WatchRunner
             return ExitCodes.UsageOrInput;
         }
 
+        // Held until the store is closed: a second SIGTERM while the daemon shuts down must not kill it mid-close.
+        using var signals = new StopSignals(cancel);
         SqliteStore store;
         try
         {
@@ -50,7 +52,7 @@ public static class WatchRunner
         {
             try
             {
-                await WatchHost.RunAsync(config, detection, loadDetection, store, log, StartWebAsync, cancel).ConfigureAwait(false);
+                await WatchHost.RunAsync(config, detection, loadDetection, store, log, StartWebAsync, signals.Token).ConfigureAwait(false);
             }
             catch (WatchStartException e)
             {
