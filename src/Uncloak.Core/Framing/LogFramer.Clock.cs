@@ -9,7 +9,7 @@ public sealed partial class LogFramer
     private static bool TryClockOnly(ReadOnlySpan<byte> line, out FramedLine framed)
     {
         framed = default;
-        if (line.Length < 10 || !IsClock(line[..8]) || line[8] != ' ')
+        if (line.Length < 10 || !SyslogTimestamp.TryParseTimeOfDay(line, out _, out _, out _) || line[8] != ' ')
         {
             return false;
         }
@@ -23,12 +23,4 @@ public sealed partial class LogFramer
         framed = new FramedLine { UptimeMicros = uptime, Priority = -1, Message = rest, Framing = LineFraming.Fragment };
         return true;
     }
-
-    /// <summary>HH:MM:SS.</summary>
-    private static bool IsClock(ReadOnlySpan<byte> s)
-        => s[2] == ':' && s[5] == ':'
-            && IsDigit(s[0]) && IsDigit(s[1]) && IsDigit(s[3]) && IsDigit(s[4]) && IsDigit(s[6]) && IsDigit(s[7])
-            && (s[0] - '0') * 10 + (s[1] - '0') < 24 && s[3] < '6' && s[6] < '6';
-
-    private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
 }

@@ -65,10 +65,7 @@ public static class SyslogTimestamp
         }
         int month = MonthOf(s[..3]);
         int day = s[4] == ' ' ? Digit(s[5]) : Two(s[4], s[5]);
-        int hour = Two(s[7], s[8]);
-        int minute = Two(s[10], s[11]);
-        int second = Two(s[13], s[14]);
-        if (month < 1 || day < 1 || day > 31 || hour is < 0 or > 23 || minute is < 0 or > 59 || second is < 0 or > 60)
+        if (month < 1 || day < 1 || day > 31 || !TryParseTimeOfDay(s[7..], out int hour, out int minute, out int second))
         {
             return false;
         }
@@ -93,10 +90,7 @@ public static class SyslogTimestamp
         consumed = 0;
         int month = MonthOf(s[..3]);
         int day = Digit(s[4]);
-        int hour = Two(s[6], s[7]);
-        int minute = Two(s[9], s[10]);
-        int second = Two(s[12], s[13]);
-        if (month < 1 || day < 1 || hour is < 0 or > 23 || minute is < 0 or > 59 || second is < 0 or > 60)
+        if (month < 1 || day < 1 || !TryParseTimeOfDay(s[6..], out int hour, out int minute, out int second))
         {
             return false;
         }
@@ -172,10 +166,7 @@ public static class SyslogTimestamp
         int year = Two(t[0], t[1]) * 100 + Two(t[2], t[3]);
         int month = Two(t[5], t[6]);
         int day = Two(t[8], t[9]);
-        int hour = Two(t[11], t[12]);
-        int minute = Two(t[14], t[15]);
-        int second = Two(t[17], t[18]);
-        if (year < 1970 || month is < 1 or > 12 || day < 1 || hour is < 0 or > 23 || minute is < 0 or > 59 || second is < 0 or > 60
+        if (year < 1970 || month is < 1 or > 12 || day < 1 || !TryParseTimeOfDay(t[11..], out int hour, out int minute, out int second)
             || day > DateTime.DaysInMonth(year, month))
         {
             return false;
@@ -339,15 +330,7 @@ public static class SyslogTimestamp
         {
             return false;
         }
-        for (int d = fracDigits; d < 6; d++)
-        {
-            frac *= 10;
-        }
-        for (int d = fracDigits; d > 6; d--)
-        {
-            frac /= 10;
-        }
-        micros = (long)(secs * 1_000_000 + frac);
+        micros = ToMicros(secs, frac, fracDigits);
         consumed = i + 1;
         if (consumed < s.Length && s[consumed] == ' ')
         {
@@ -370,15 +353,7 @@ public static class SyslogTimestamp
             return false;
         }
         int fracDigits = s.Length - dot - 1;
-        for (int d = fracDigits; d < 6; d++)
-        {
-            frac *= 10;
-        }
-        for (int d = fracDigits; d > 6; d--)
-        {
-            frac /= 10;
-        }
-        micros = (long)(secs * 1_000_000 + frac);
+        micros = ToMicros(secs, frac, fracDigits);
         return true;
     }
 
@@ -396,6 +371,34 @@ public static class SyslogTimestamp
             return false;
         }
         return TryInferYear(month, day, hour, minute, 0, reference, out time);
+    }
+
+    /// <summary>Whole seconds and a fraction of <paramref name="fracDigits"/> digits (at most nine) as microseconds.</summary>
+    private static long ToMicros(ulong secs, ulong frac, int fracDigits)
+    {
+        for (int d = fracDigits; d < 6; d++)
+        {
+            frac *= 10;
+        }
+        for (int d = fracDigits; d > 6; d--)
+        {
+            frac /= 10;
+        }
+        return (long)(secs * 1_000_000 + frac);
+    }
+
+    /// <summary>Reads <c>HH:MM:SS</c> in the first eight bytes (a leap second's 60 allowed).</summary>
+    internal static bool TryParseTimeOfDay(ReadOnlySpan<byte> s, out int hour, out int minute, out int second)
+    {
+        hour = minute = second = -1;
+        if (s.Length < 8 || s[2] != ':' || s[5] != ':')
+        {
+            return false;
+        }
+        hour = Two(s[0], s[1]);
+        minute = Two(s[3], s[4]);
+        second = Two(s[6], s[7]);
+        return hour is >= 0 and <= 23 && minute is >= 0 and <= 59 && second is >= 0 and <= 60;
     }
 
     private static bool TwoDigits(ReadOnlySpan<byte> s, out int value)

@@ -71,7 +71,6 @@ internal static class EventPacking
             && string.Equals(a.Host, b.Host, StringComparison.Ordinal) && string.Equals(a.Interface, b.Interface, StringComparison.Ordinal)
             && string.Equals(a.Driver, b.Driver, StringComparison.Ordinal) && string.Equals(a.Prefix, b.Prefix, StringComparison.Ordinal);
 
-
     public static NetEvent Unpack(ReadOnlySpan<byte> b, NetEvent head)
     {
         if (b.Length < 4 || b[0] != Version)
