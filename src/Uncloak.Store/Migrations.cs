@@ -248,5 +248,20 @@ public static class Migrations
             DROP TABLE IF EXISTS event_lines;
             DROP TABLE IF EXISTS event_listeners;
             """, [new("events", "weight", "INTEGER"), new("events", "last_clock", "INTEGER"), new("events", "lines", "BLOB")]),
+        new(45, "firewall aggregates as one block per reader, source, kind and clock, not a row per minute, peer and port", """
+            -- Issue 18, item 6. The rollups of a 2 M-line dense log were 77,000 rows, inserted after every reader was
+            -- done: the run's tail. Now each reader's aggregates are one row (RollupBlock encodes its minute, peer and
+            -- port records), keyed by the offset of the first line it counts; blocks add up when read. The rows of
+            -- the rollups table written before stay where they are and are read with the blocks; nothing writes there
+            -- any more.
+            CREATE TABLE IF NOT EXISTS rollup_blocks (
+                source_id   INTEGER NOT NULL REFERENCES sources(id),
+                offset      INTEGER NOT NULL,
+                kind        INTEGER NOT NULL,
+                uptime      INTEGER NOT NULL,
+                records     BLOB NOT NULL,
+                PRIMARY KEY (source_id, offset, kind, uptime)
+            ) WITHOUT ROWID;
+            """),
     ];
 }

@@ -113,20 +113,48 @@ public static class EventReader
         }
     }
 
-    public static IEnumerable<RollupRecord> ReadRollups(SqliteStore store)
+    /// <summary>
+    /// Every firewall aggregate (high-volume families are stored so): the rows of the rollups table written before
+    /// migration 45 and the blocks written since (<see cref="RollupBlock"/>), added up per source, kind, clock, minute,
+    /// peer and port, minutes first, in key order.
+    /// </summary>
+    public static List<RollupRecord> ReadRollups(SqliteStore store)
     {
         using var cmd = store.Connection.CreateCommand();
-        cmd.CommandText = "SELECT source_id, kind, scope, uptime, bucket, peer, port, count, first_minute, last_minute FROM rollups ORDER BY scope, bucket";
-        return ReadRollups(cmd);
+        cmd.CommandText = "SELECT source_id, kind, scope, uptime, bucket, peer, port, count, first_minute, last_minute FROM rollups";
+        var sum = new RollupSum();
+        sum.AddAll(ReadRollups(cmd));
+        foreach (var block in ReadBlocks(store, onlyPeer: null))
+        {
+            sum.AddAll(block);
+        }
+        return sum.InKeyOrder();
     }
 
     /// <summary>The per-peer aggregates of one peer (high-volume families such as firewall LOG lines are stored so).</summary>
     public static List<RollupRecord> ReadPeerRollups(SqliteStore store, NetAddress peer)
     {
         using var cmd = store.Connection.CreateCommand();
-        cmd.CommandText = "SELECT source_id, kind, scope, uptime, bucket, peer, port, count, first_minute, last_minute FROM rollups WHERE scope = 1 AND peer = $peer ORDER BY kind";
+        cmd.CommandText = "SELECT source_id, kind, scope, uptime, bucket, peer, port, count, first_minute, last_minute FROM rollups WHERE scope = 1 AND peer = $peer";
         cmd.Parameters.AddWithValue("$peer", EventColumns.AddressBytes(peer));
-        return [.. ReadRollups(cmd)];
+        var sum = new RollupSum();
+        sum.AddAll(ReadRollups(cmd));
+        foreach (var block in ReadBlocks(store, peer))
+        {
+            sum.AddAll(block);
+        }
+        return [.. sum.InKeyOrder().OrderBy(r => r.Kind)];
+    }
+
+    private static IEnumerable<List<RollupRecord>> ReadBlocks(SqliteStore store, NetAddress? onlyPeer)
+    {
+        using var cmd = store.Connection.CreateCommand();
+        cmd.CommandText = "SELECT source_id, kind, uptime, records FROM rollup_blocks ORDER BY source_id, offset, kind, uptime";
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            yield return RollupBlock.Decode(r.GetInt32(0), (EventKind)r.GetInt32(1), r.GetInt32(2) == 1, (byte[])r[3], onlyPeer);
+        }
     }
 
     private static IEnumerable<RollupRecord> ReadRollups(SqliteCommand cmd)

@@ -9,8 +9,9 @@ namespace Uncloak.Store.Events;
 /// Writes events on its own thread so parsing and storing overlap. Rare, meaningful events are rows; firewall LOG
 /// lines (up to a third of a kern.log) are kept as aggregates — per-minute totals and per-peer and per-port counts
 /// with their first and last minute — because rows would cap throughput and nobody asks about the 40,000th SYN to
-/// port 22 by itself. Readers count those aggregates on their own threads (<see cref="AddRollups"/>); aggregated
-/// kinds queued as events are counted here. Runs of repetitive rare lines come collapsed by the readers
+/// port 22 by itself. Readers count those aggregates on their own threads (<see cref="AddRollups"/>), and each
+/// reader's are encoded here as they come, one block per source, kind and clock (<see cref="RollupBlock"/>), written
+/// with the run's last commit; aggregated kinds queued as events are counted here. Runs of repetitive rare lines come collapsed by the readers
 /// (<see cref="EventRuns"/>, <see cref="LinkRuns"/>): a row each, with its weight. Idempotent: events below the source's stored mark are skipped, rows are
 /// keyed by (source, offset).
 /// </summary>
@@ -30,7 +31,7 @@ public sealed class EventWriter : IDisposable
     private readonly QueuedBytes _queued = new(QueueLimit);
     private readonly Thread _thread;
     private readonly ConcurrentDictionary<int, long> _storedBelow = new();
-    private RollupAggregator _rollups = new();
+    private readonly RollupAggregator _rollups = new();
     private readonly TimelineCounts _timeline = new();
     private Exception? _failure;
     private long _written;
@@ -50,11 +51,6 @@ public sealed class EventWriter : IDisposable
 
     /// <summary>The offset below which events of this source are in the store already.</summary>
     public long StoredBelow(int sourceId) => _storedBelow.GetValueOrDefault(sourceId);
-
-    /// <summary>True when nothing of the source was stored before: its aggregates can be inserted without merging.</summary>
-    private bool IsFresh(int sourceId) => _storedBelow.GetValueOrDefault(sourceId) == 0 && !_hadRollups.Contains(sourceId);
-
-    private readonly HashSet<int> _hadRollups = [];
 
     /// <summary>
     /// An empty batch to fill and hand to <see cref="AddBatch"/>. Batches go round between the readers and the writer
@@ -123,8 +119,9 @@ public sealed class EventWriter : IDisposable
     }
 
     /// <summary>
-    /// Hands over the aggregates a reader counted itself (<see cref="RollupAggregator"/>); they are written with the
-    /// writer's own once adding completes (<see cref="CompleteAdding"/>). Safe to call from several producer threads.
+    /// Hands over the aggregates a reader counted itself (<see cref="RollupAggregator"/>); they are encoded when the
+    /// writer next takes a batch and written with the writer's own once adding completes (<see cref="CompleteAdding"/>).
+    /// Safe to call from several producer threads.
     /// </summary>
     public void AddRollups(RollupAggregator aggregates)
     {
@@ -187,7 +184,8 @@ public sealed class EventWriter : IDisposable
                 }
             }
             TakeHandedOver();
-            WriteRollups(tx);
+            Encode(_rollups);
+            WriteBlocks(tx);
             _timeline.Flush(_store.Connection, tx);
             tx.Commit();
             tx.Dispose();
@@ -195,7 +193,7 @@ public sealed class EventWriter : IDisposable
             // when the store closes. PASSIVE: a reader of the store (the dashboard) is never waited for.
             _store.Execute("PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=1000; PRAGMA wal_checkpoint(PASSIVE);");
         }
-        catch (Exception e) when (e is SqliteException or InvalidOperationException)
+        catch (Exception e) when (e is SqliteException or InvalidOperationException or StoreException)
         {
             _failure = e;
             // Drain so producers blocked on a full queue are released and see the failure; the batch being written
@@ -209,74 +207,91 @@ public sealed class EventWriter : IDisposable
     }
 
     /// <summary>
-    /// Merges the aggregates readers handed over so far, as they come rather than all at the end: a reader hands over
-    /// one per range it read, and with several ranges per core (AnalyzeRunner.Ranges) most of their peers and ports
-    /// are in several of them (+15 MB at the 2 M-line dense peak when they waited).
+    /// Encodes the aggregates readers handed over so far, as they come (on the writer's thread, while the readers
+    /// still read) rather than merging them into one set written after the last reader: that set was one row per
+    /// minute, peer and port — 77,000 B-tree inserts after a 2 M-line dense log was read, the run's tail, where only
+    /// this thread works (issue 18, item 6). A block is a few hundred kilobytes at most; the aggregates are garbage
+    /// once encoded.
     /// </summary>
     private void TakeHandedOver()
     {
         while (_handedOver.TryDequeue(out var aggregates))
         {
-            _rollups.Merge(aggregates);
+            Encode(aggregates);
         }
     }
 
-    private void WriteRollups(SqliteTransaction tx)
-    {
-        foreach (int source in _rollups.Sources())
-        {
-            using var probe = _store.Connection.CreateCommand();
-            probe.Transaction = tx;
-            probe.CommandText = "SELECT EXISTS(SELECT 1 FROM rollups WHERE source_id = $s)";
-            probe.Parameters.AddWithValue("$s", source);
-            if (Convert.ToInt64(probe.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) != 0)
-            {
-                _hadRollups.Add(source);
-            }
-        }
-        const string Insert = """
-            INSERT INTO rollups(source_id, kind, scope, uptime, bucket, peer, port, count, first_minute, last_minute)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-            """;
-        // A source seen for the first time has no aggregates yet: plain inserts in key order are much cheaper than upserts.
-        using var fresh = new SqliteStatement(_store.Connection, Insert);
-        using var merge = new SqliteStatement(_store.Connection, Insert + """
+    private readonly List<PendingBlock> _blocks = [];
 
-            ON CONFLICT(source_id, kind, scope, uptime, bucket, peer, port) DO UPDATE SET
-                count = count + excluded.count,
-                first_minute = MIN(first_minute, excluded.first_minute),
-                last_minute = MAX(last_minute, excluded.last_minute)
-            """);
-        Span<byte> peer = stackalloc byte[16];
-        foreach (var r in _rollups.Records())
+    private sealed record PendingBlock(int Source, long Offset, EventKind Kind, bool Uptime, byte[] Data, List<(long Minute, long Count)> Minutes);
+
+    private void Encode(RollupAggregator aggregates)
+    {
+        foreach (var (source, offset, kind, uptime, records) in aggregates.Blocks())
         {
-            var cmd = IsFresh(r.SourceId) ? fresh : merge;
-            cmd.Bind(1, r.SourceId);
-            cmd.Bind(2, (int)r.Kind);
-            cmd.Bind(3, (int)r.Scope);
-            cmd.Bind(4, r.Uptime ? 1 : 0);
-            cmd.Bind(5, r.Minute);
-            if (r.Peer.IsNone)
+            // Wall-clock minutes go to the timeline in the transaction that writes the block (WriteBlocks), not in an
+            // earlier commit: a run stopped before its blocks are written leaves no count without its block.
+            var minutes = uptime ? [] : records.Where(r => r.Scope == RollupScope.Minute).Select(r => (r.Minute, r.Count)).ToList();
+            _blocks.Add(new PendingBlock(source, offset, kind, uptime, RollupBlock.Encode(records), minutes));
+        }
+    }
+
+    /// <summary>
+    /// Writes the encoded blocks. Blocks of a source at or past its stored mark can only be from a run that committed
+    /// its blocks but stopped before the mark moved (<see cref="StoredBelow"/> is read again from the mark): this run
+    /// read those lines again, so those blocks go, and their minutes leave the timeline.
+    /// </summary>
+    private void WriteBlocks(SqliteTransaction tx)
+    {
+        foreach (int source in _blocks.Select(b => b.Source).Distinct())
+        {
+            if (_storedBelow.TryGetValue(source, out long mark))
             {
-                cmd.Bind(6, ReadOnlySpan<byte>.Empty);
-            }
-            else
-            {
-                r.Peer.WriteBytes(peer);
-                cmd.Bind(6, peer);
-            }
-            cmd.Bind(7, r.Port);
-            cmd.Bind(8, r.Count);
-            cmd.Bind(9, r.FirstMinute);
-            cmd.Bind(10, r.LastMinute);
-            cmd.Execute();
-            Interlocked.Increment(ref _written);
-            if (r.Scope == RollupScope.Minute && !r.Uptime)
-            {
-                _timeline.Add(r.Minute - TimelineCounts.UnixEpochMinute, r.Kind, r.Count);
+                RemoveStaleBlocks(tx, source, mark);
             }
         }
-        _rollups = new RollupAggregator();
+        using var insert = new SqliteStatement(_store.Connection,
+            "INSERT OR REPLACE INTO rollup_blocks(source_id, offset, kind, uptime, records) VALUES (?1, ?2, ?3, ?4, ?5)");
+        foreach (var block in _blocks)
+        {
+            insert.Bind(1, block.Source);
+            insert.Bind(2, block.Offset);
+            insert.Bind(3, (int)block.Kind);
+            insert.Bind(4, block.Uptime ? 1 : 0);
+            insert.Bind(5, block.Data);
+            insert.Execute();
+            Interlocked.Increment(ref _written);
+            foreach (var (minute, count) in block.Minutes)
+            {
+                _timeline.Add(minute - TimelineCounts.UnixEpochMinute, block.Kind, count);
+            }
+        }
+        _blocks.Clear();
+    }
+
+    private void RemoveStaleBlocks(SqliteTransaction tx, int source, long storedBelow)
+    {
+        using var stale = _store.Connection.CreateCommand();
+        stale.Transaction = tx;
+        stale.CommandText = "DELETE FROM rollup_blocks WHERE source_id = $s AND offset >= $o RETURNING kind, uptime, records";
+        stale.Parameters.AddWithValue("$s", source);
+        stale.Parameters.AddWithValue("$o", storedBelow);
+        using var r = stale.ExecuteReader();
+        while (r.Read())
+        {
+            if (r.GetInt32(1) != 0)
+            {
+                continue; // uptime minutes are not on the timeline
+            }
+            var kind = (EventKind)r.GetInt32(0);
+            foreach (var record in RollupBlock.Decode(source, kind, uptime: false, (byte[])r[2]))
+            {
+                if (record.Scope == RollupScope.Minute)
+                {
+                    _timeline.Add(record.Minute - TimelineCounts.UnixEpochMinute, kind, -record.Count);
+                }
+            }
+        }
     }
 
     public void Dispose()

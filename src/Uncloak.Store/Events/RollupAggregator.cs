@@ -36,6 +36,7 @@ public sealed class RollupAggregator
         var group = new RollupGroup(ev.Position.SourceId, ev.Kind, uptime);
         var counts = _last is not null && group == _lastGroup ? _last : GroupOf(group);
         counts.Add(minute, ev.Peer, peerId, ev.LocalPort, 1);
+        counts.FirstOffset = Math.Min(counts.FirstOffset, ev.Position.Offset);
     }
 
     /// <summary>Takes in what another aggregator (a parallel reader) counted.</summary>
@@ -47,8 +48,17 @@ public sealed class RollupAggregator
         }
     }
 
-    /// <summary>The sources it holds aggregates of.</summary>
-    public IEnumerable<int> Sources() => _groups.Keys.Select(g => g.Source).Distinct();
+    /// <summary>
+    /// Each source, kind and clock's aggregates as one block to store (<see cref="RollupBlock"/>), keyed by the
+    /// offset of the first line it counts.
+    /// </summary>
+    public IEnumerable<(int Source, long Offset, EventKind Kind, bool Uptime, List<RollupRecord> Records)> Blocks()
+    {
+        foreach (var (group, counts) in _groups.OrderBy(g => g.Key.Source).ThenBy(g => g.Key.Kind).ThenBy(g => g.Key.Uptime))
+        {
+            yield return (group.Source, counts.FirstOffset, group.Kind, group.Uptime, [.. counts.Records(group)]);
+        }
+    }
 
     /// <summary>Every aggregate, in the table's key order (inserting in key order keeps the B-tree appends cheap).</summary>
     public IEnumerable<RollupRecord> Records()
@@ -100,6 +110,9 @@ public sealed class RollupAggregator
         private (NetAddress Peer, MinuteSpan Span)[] _numbered = [];
         private MinuteSpan[]? _ports;
 
+        /// <summary>The offset of the first line counted (the key of its block).</summary>
+        public long FirstOffset = long.MaxValue;
+
         // Logs are in time order: counting the current minute in a field and flushing when it changes saves a
         // hash lookup per line.
         private long _minute = long.MinValue;
@@ -135,6 +148,7 @@ public sealed class RollupAggregator
 
         public void Merge(GroupCounts other)
         {
+            FirstOffset = Math.Min(FirstOffset, other.FirstOffset);
             other.FlushMinute();
             foreach (var (minute, count) in other._minutes)
             {

@@ -28,10 +28,13 @@ public sealed class TimelineCounts
         }
     }
 
-    /// <summary>Counts <paramref name="count"/> events of <paramref name="kind"/> in unix minute <paramref name="minute"/>.</summary>
+    /// <summary>
+    /// Counts <paramref name="count"/> events of <paramref name="kind"/> in unix minute <paramref name="minute"/>; a
+    /// negative count takes back what an earlier commit added (aggregates a later run replaces).
+    /// </summary>
     public void Add(long minute, EventKind kind, long count)
     {
-        if (count > 0)
+        if (count != 0)
         {
             CollectionsMarshal.GetValueRefOrAddDefault(_counts, (minute, kind), out _) += count;
         }

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Uncloak.Core.Events;
 using Uncloak.Store;
+using Uncloak.Store.Events;
 using Uncloak.Store.Timeline;
 using Uncloak.Store.Watch;
 using Xunit;
@@ -133,8 +134,29 @@ public sealed class EventTimelineTests : IDisposable
         var hours = Rows("event_hours");
         using (var store = SqliteStore.Open(Db))
         {
-            // Back to version 30: the counts' tables did not exist yet.
-            store.Execute("DROP TABLE event_minutes; DROP TABLE event_hours; PRAGMA user_version = 30;");
+            // Back to version 30: the counts' tables did not exist yet, and the firewall aggregates were rows of the
+            // rollups table (blocks came with version 45).
+            foreach (var r in EventReader.ReadRollups(store))
+            {
+                using var insert = store.Connection.CreateCommand();
+                insert.CommandText = """
+                    INSERT INTO rollups(source_id, kind, scope, uptime, bucket, peer, port, count, first_minute, last_minute)
+                    VALUES ($s, $k, $scope, $u, $b, $p, $port, $c, $f, $l)
+                    """;
+                var peer = new byte[16];
+                if (!r.Peer.IsNone)
+                {
+                    r.Peer.WriteBytes(peer);
+                }
+                (string, object)[] values = [("$s", r.SourceId), ("$k", (int)r.Kind), ("$scope", (int)r.Scope), ("$u", r.Uptime ? 1 : 0), ("$b", r.Minute),
+                    ("$p", r.Peer.IsNone ? Array.Empty<byte>() : peer), ("$port", (int)r.Port), ("$c", r.Count), ("$f", r.FirstMinute), ("$l", r.LastMinute)];
+                foreach (var (name, value) in values)
+                {
+                    insert.Parameters.AddWithValue(name, value);
+                }
+                insert.ExecuteNonQuery();
+            }
+            store.Execute("DROP TABLE rollup_blocks; DROP TABLE event_minutes; DROP TABLE event_hours; PRAGMA user_version = 30;");
         }
         using (var store = SqliteStore.Open(Db))
         {
