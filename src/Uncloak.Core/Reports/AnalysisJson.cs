@@ -1,8 +1,8 @@
-using System.Globalization;
 using System.Text.Json;
 using Uncloak.Core.Analysis;
 using Uncloak.Core.Analysis.Rules;
 using Uncloak.Core.Events;
+using Uncloak.Core.Text;
 
 namespace Uncloak.Core.Reports;
 
@@ -270,10 +270,10 @@ public static class AnalysisJson
         else if (clock == "wall")
         {
             // Formatted into a span, not a string: a dense log's report writes hundreds of thousands of times (every
-            // flap has two). 24 bytes hold the 20 this format makes.
-            Span<byte> text = stackalloc byte[24];
-            _ = t.TryFormat(text, out int written, "yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-            w.WriteString(name, text[..written]);
+            // flap has two).
+            Span<byte> text = stackalloc byte[IsoSeconds.Length];
+            IsoSeconds.Write(t, text);
+            w.WriteString(name, text);
         }
         else
         {

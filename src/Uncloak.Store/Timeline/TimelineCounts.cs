@@ -53,13 +53,17 @@ public sealed class TimelineCounts
         }
         // Bound by position on SQLite's own API (SqliteStatement): a dense log has tens of thousands of minutes and
         // kinds per commit, and through ADO.NET each upsert boxed its three values and looked its parameters up by name.
+        // In key order: parallel readers interleave the minutes of two parts of the log, and an upsert in key order
+        // finds its B-tree page where the previous one left off.
         var hours = new Dictionary<(long Hour, EventKind Kind), long>();
+        var sorted = _counts.ToArray();
+        Array.Sort(sorted, static (a, b) => a.Key.CompareTo(b.Key));
         using (var minutes = new SqliteStatement(connection, """
             INSERT INTO event_minutes(minute, kind, count) VALUES (?1, ?2, ?3)
             ON CONFLICT(minute, kind) DO UPDATE SET count = count + excluded.count
             """))
         {
-            foreach (var ((minute, kind), count) in _counts)
+            foreach (var ((minute, kind), count) in sorted)
             {
                 minutes.Bind(1, minute);
                 minutes.Bind(2, (int)kind);
