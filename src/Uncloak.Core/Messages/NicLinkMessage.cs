@@ -17,8 +17,9 @@ namespace Uncloak.Core.Messages;
 /// (<c>link up at 10000Mbps full-duplex</c>), cxgb (<c>link up, 10Gbps, full-duplex, Tx/Rx PAUSE</c>), natsemi and
 /// forcedeth (<c>link up.</c>), old phylib (<c>PHY: 0:01 - Link is Up - 100/Full</c>), phylib drivers of 2.6–4.x
 /// (macb: <c>link up (1000/Full)</c>), enic (<c>Link UP</c>), qede (<c>[qede_link_update:2540(eth0)]Link is up</c>), ASIX
-/// USB (<c>ax88179 - Link status is: 1</c>), tg3/b44's separate <c>Flow control is on for TX and on for RX</c> and
-/// bonding's port reports.
+/// USB (<c>ax88179 - Link status is: 1</c>), tg3/b44's separate <c>Flow control is on for TX and on for RX</c>,
+/// octeontx2 (<c>eth0 NIC Link is UP 10000 Mbps Full duplex</c>), ionic (<c>Link up - 100 Gbps</c>), Aquantia atlantic
+/// (<c>atlantic: link change old 0 new 10000</c>) and bonding's port reports.
 /// </summary>
 public static partial class NicLinkMessage
 {
@@ -62,16 +63,20 @@ public static partial class NicLinkMessage
         {
             return TryParseFlowReport(head, s[16..], pool, out ev);
         }
+        if (s.StartsWith("link change old "u8))
+        {
+            return TryParseAtlantic(head, s[16..], pool, out ev);
+        }
 
         // Long forms ("Link is Up", "link is up") carry details after them; short ones ("link up", "Link up",
         // "Link Up") stand alone or with a few details (generic MII: "link up, 100Mbps, full-duplex, lpa 0x45E1").
         bool up;
         int words;
-        if (s.StartsWith("Link is Up"u8) || s.StartsWith("Link is up"u8) || s.StartsWith("link is up"u8))
+        if (s.StartsWith("Link is Up"u8) || s.StartsWith("Link is up"u8) || s.StartsWith("link is up"u8) || s.StartsWith("Link is UP"u8))
         {
             (up, words) = (true, 10);
         }
-        else if (s.StartsWith("Link is Down"u8) || s.StartsWith("Link is down"u8) || s.StartsWith("link is down"u8))
+        else if (s.StartsWith("Link is Down"u8) || s.StartsWith("Link is down"u8) || s.StartsWith("link is down"u8) || s.StartsWith("Link is DOWN"u8))
         {
             (up, words) = (false, 12);
         }
@@ -111,10 +116,11 @@ public static partial class NicLinkMessage
         if (shortForm)
         {
             // "eth0: link up": the speaker ends with a colon, and only MII's ", 100Mbps, …", sfc's " at 10000Mbps …",
-            // phylib drivers' " (1000/Full)" or a full stop may follow, or "SATA link up 6.0 Gbps" and "PCIe x4: link
-            // up" prose would count.
+            // phylib drivers' " (1000/Full)", ionic's " - 100 Gbps" or a full stop may follow, or "SATA link up 6.0
+            // Gbps" and "PCIe x4: link up" prose would count.
             var rest = Tokens.TrimEnd(tail);
-            bool detailed = s[0] == 'l' && (rest.StartsWith(", "u8) || rest.StartsWith(" at "u8) || IsSpeedInParentheses(rest));
+            bool detailed = (s[0] == 'l' && (rest.StartsWith(", "u8) || rest.StartsWith(" at "u8) || IsSpeedInParentheses(rest)))
+                || IsSpeedAfterDash(rest);
             if (who[^1] != ':' || !(rest.IsEmpty || rest.SequenceEqual("."u8) || detailed))
             {
                 return false;
@@ -234,6 +240,42 @@ public static partial class NicLinkMessage
     }
 
     /// <summary>Phylib drivers of the 2.6–4.x era (macb, au1000, arasan…): <c>link up (1000/Full)</c>.</summary>
+    /// <summary>ionic's <c>Link up - 100 Gbps</c>: a dash, then a number and its unit.</summary>
+    private static bool IsSpeedAfterDash(ReadOnlySpan<byte> rest)
+        => rest.Length > 8 && rest.StartsWith(" - "u8) && (uint)(rest[3] - '0') <= 9 && (rest.EndsWith(" Gbps"u8) || rest.EndsWith(" Mbps"u8));
+
+    /// <summary>
+    /// Aquantia atlantic: <c>atlantic 0000:04:00.0 enp4s0: atlantic: link change old 1000 new 0</c> (netdev_info since
+    /// 5.x; earlier a bare <c>atlantic: link change old 0 new 10000</c>), the speeds in Mbps: a new speed of 0 is the
+    /// link going down, any other the link up (or renegotiated) at that speed.
+    /// </summary>
+    private static bool TryParseAtlantic(ReadOnlySpan<byte> head, ReadOnlySpan<byte> s, StringPool pool, out NetEvent ev)
+    {
+        ev = default;
+        int newAt = s.IndexOf(" new "u8);
+        if (newAt <= 0 || !AsciiNumber.TryParseInt32(s[..newAt], out _)
+            || !AsciiNumber.TryParseInt32(Tokens.Trim(s[(newAt + 5)..]), out int speed) || speed < 0)
+        {
+            return false;
+        }
+        // The driver names itself just before the message; netdev_info's speaker, when there is one, comes before that.
+        var who = Tokens.TrimEnd(head);
+        if (who.IsEmpty || who[^1] != ':')
+        {
+            return false;
+        }
+        int sp = who.LastIndexOf((byte)' ');
+        var tag = who[(sp + 1)..^1];
+        var device = sp < 0 ? default : DevicePrefix.Parse(who[..sp]);
+        var driver = device.Driver.IsEmpty ? tag : device.Driver;
+        if (driver.IsEmpty)
+        {
+            return false;
+        }
+        ev = Build(speed == 0 ? LinkState.Down : LinkState.Up, driver, device.Interface, pool, speed, Duplex.Unknown, FlowControl.Unknown);
+        return true;
+    }
+
     private static bool IsSpeedInParentheses(ReadOnlySpan<byte> rest)
         => rest.Length > 4 && rest.StartsWith(" ("u8) && rest[^1] == ')' && (uint)(rest[2] - '0') <= 9 && rest.IndexOf((byte)'/') > 2;
 

@@ -15,6 +15,8 @@ public sealed class NicLinkFamily : MessageFamily
     [
         "Link is Up",
         "Link is Down",
+        "Link is UP",
+        "Link is DOWN",
         "Link is up",
         "Link is down",
         "link is up",
@@ -32,6 +34,7 @@ public sealed class NicLinkFamily : MessageFamily
         "link becomes ready",
         "Flow control is ",
         "Autonegotiated half duplex",
+        "link change old ",
     ];
 
     /// <summary>Every wording but the half-duplex warning and tg3's flow-control line starts with "Link " or "link ".</summary>
