@@ -19,7 +19,7 @@ namespace Uncloak.Core.Messages;
 /// (macb: <c>link up (1000/Full)</c>), enic (<c>Link UP</c>), qede (<c>[qede_link_update:2540(eth0)]Link is up</c>), ASIX
 /// USB (<c>ax88179 - Link status is: 1</c>), tg3/b44's separate <c>Flow control is on for TX and on for RX</c>,
 /// octeontx2 (<c>eth0 NIC Link is UP 10000 Mbps Full duplex</c>), ionic (<c>Link up - 100 Gbps</c>), Aquantia atlantic
-/// (<c>atlantic: link change old 0 new 10000</c>) and bonding's port reports.
+/// (<c>atlantic: link change old 0 new 10000</c>), alx (<c>NIC Up: 1 Gbps Full</c>) and bonding's port reports.
 /// </summary>
 public static partial class NicLinkMessage
 {
@@ -66,6 +66,19 @@ public static partial class NicLinkMessage
         if (s.StartsWith("link change old "u8))
         {
             return TryParseAtlantic(head, s[16..], pool, out ev);
+        }
+        if (s.StartsWith("NIC Up: "u8))
+        {
+            // alx (Qualcomm Atheros AR816x/AR817x): "alx 0000:03:00.0 enp3s0: NIC Up: 1 Gbps Full"; its down is "Link Down".
+            var speaker = Tokens.TrimEnd(head);
+            var alx = DevicePrefix.Parse(speaker);
+            if (speaker.IsEmpty || speaker[^1] != ':' || alx.Interface.IsEmpty)
+            {
+                return false;
+            }
+            ParseUpDetails(s[7..], out int mbps, out var duplexUp, out var flowUp);
+            ev = Build(LinkState.Up, alx.Driver, alx.Interface, pool, mbps, duplexUp, flowUp);
+            return true;
         }
 
         // Long forms ("Link is Up", "link is up") carry details after them; short ones ("link up", "Link up",

@@ -35,10 +35,11 @@ public sealed class NicLinkFamily : MessageFamily
         "Flow control is ",
         "Autonegotiated half duplex",
         "link change old ",
+        "NIC Up: ",
     ];
 
-    /// <summary>Every wording but the half-duplex warning and tg3's flow-control line starts with "Link " or "link ".</summary>
-    public override IReadOnlyList<string> SearchPrefixes { get; } = ["Link ", "link ", "Autonegotiated half duplex", "Flow control is "];
+    /// <summary>Every wording but the half-duplex warning, tg3's flow-control line and alx's up starts with "Link " or "link ".</summary>
+    public override IReadOnlyList<string> SearchPrefixes { get; } = ["Link ", "link ", "Autonegotiated half duplex", "Flow control is ", "NIC Up: "];
 
     public override Explanation Explanation => NicLinkMessage.Explanation;
 
