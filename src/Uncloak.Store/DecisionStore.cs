@@ -76,8 +76,8 @@ public sealed class DecisionStore
             if (!_disposed)
             {
                 _disposed = true;
-                // SQLite's default threshold, pages.
-                store.Execute("PRAGMA wal_autocheckpoint=1000;");
+                // The store's usual threshold (4 MB of WAL).
+                store.Execute($"PRAGMA wal_autocheckpoint={store.AutoCheckpointPages};");
             }
         }
     }

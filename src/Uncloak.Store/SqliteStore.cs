@@ -42,6 +42,15 @@ public sealed class SqliteStore : IDisposable
     /// </summary>
     public static SqliteStore Open(string path) => Open(path, check: true);
 
+    /// <summary>The page size of a store created by this build.</summary>
+    public const int PageSize = 16384;
+
+    /// <summary>
+    /// The WAL size, in this store's pages, at which a commit checkpoints: SQLite's default of 1,000 pages was 4 MB with
+    /// the 4 KiB pages of stores made before <see cref="PageSize"/>; kept at 4 MB whatever the page size.
+    /// </summary>
+    public int AutoCheckpointPages { get; private set; } = 1000;
+
     /// <summary>Opens; <paramref name="check"/> false skips the integrity check (only <see cref="StoreRecovery"/> reads a damaged file).</summary>
     internal static SqliteStore Open(string path, bool check)
     {
@@ -67,7 +76,14 @@ public sealed class SqliteStore : IDisposable
                 {
                     throw Damage(path, problem, null);
                 }
-                store.Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+                // A new store gets 16 KiB pages (SQLite's default is 4 KiB): a dense log's bulk load then writes a
+                // quarter of the WAL frames and pages and splits a quarter as often (≈ 30 % less SQLite CPU for its
+                // events rows, measured with the sqlite3 shell, issue 18 item 6), and rows with a run's encoded lines
+                // fit in one page. Only an empty file takes it (the page size of a WAL database is fixed once created):
+                // stores made before keep theirs.
+                store.Execute($"PRAGMA page_size={PageSize}; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+                store.AutoCheckpointPages = (int)Math.Max(1, 4_096_000 / store.PragmaInt("page_size"));
+                store.Execute($"PRAGMA wal_autocheckpoint={store.AutoCheckpointPages};");
                 store.Migrate();
                 return store;
             }
@@ -147,10 +163,12 @@ public sealed class SqliteStore : IDisposable
         return problems;
     }
 
-    public int SchemaVersion()
+    public int SchemaVersion() => PragmaInt("user_version");
+
+    private int PragmaInt(string pragma)
     {
         using var cmd = Connection.CreateCommand();
-        cmd.CommandText = "PRAGMA user_version";
+        cmd.CommandText = "PRAGMA " + pragma;
         return Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 

@@ -191,7 +191,7 @@ public sealed class EventWriter : IDisposable
             tx.Dispose();
             // The deferred checkpoint, here on the writer's thread while the report may still be rendering, rather than
             // when the store closes. PASSIVE: a reader of the store (the dashboard) is never waited for.
-            _store.Execute("PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=1000; PRAGMA wal_checkpoint(PASSIVE);");
+            _store.Execute($"PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint={_store.AutoCheckpointPages}; PRAGMA wal_checkpoint(PASSIVE);");
         }
         catch (Exception e) when (e is SqliteException or InvalidOperationException or StoreException)
         {

@@ -287,7 +287,7 @@ public sealed class DecisionStoreTests : IDisposable
     public void Commits_under_a_checkpoint_deferral_stay_in_the_wal_until_it_ends()
     {
         string db = Path.Combine(_dir, "t.db");
-        // 50,000 rows are some 1,400 pages: past SQLite's 1,000-page checkpoint threshold.
+        // 50,000 rows are some 5.7 MB (1,400 pages of 4 KiB, 350 of 16 KiB): past the store's 4 MB checkpoint threshold.
         var batch = Enumerable.Range(0, 50_000)
             .Select(i => Ban(new BanTarget(Uncloak.Core.Events.NetAddress.FromV4(0xC612_0000u + (uint)i), 32).ToString(), 60))
             .ToList();
@@ -301,7 +301,7 @@ public sealed class DecisionStoreTests : IDisposable
             Assert.Equal(dbBefore, new FileInfo(db).Length);
             Assert.True(new FileInfo(db + "-wal").Length > 1_000 * 4096, "the batch's pages are in the WAL");
         }
-        // The next commit after the scope checkpoints as SQLite always does once the WAL holds 1,000 pages.
+        // The next commit after the scope checkpoints, as every commit does once the WAL holds 4 MB.
         _store.EndIntent(_store.BeginIntent("ban", Environment.ProcessId, Now));
         Assert.True(new FileInfo(db).Length > dbBefore + (500 * 4096), "checkpointed into the database file after the scope");
         Assert.Equal(50_000, _store.InForce(Now).Count);
