@@ -10,6 +10,10 @@ internal sealed class EventRowInsert(SqliteConnection connection) : IDisposable
     private readonly SqliteStatement _insert = new(connection,
         "INSERT OR IGNORE INTO events(source_id, offset, time_ms, kind, peer, local_port, body, text, weight, last_clock, lines) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
 
+    // What is bound now to the text and to the run columns (weight, last_clock, lines): a fresh statement binds NULL.
+    private bool _textIsNull = true;
+    private bool _runIsNull = true;
+
     /// <summary>Inserts the row; false when a row with its key was there already (ignored).</summary>
     public bool Insert(in NetEvent ev, string? text) => Insert(ev, text, 1, null, default);
 
@@ -47,13 +51,21 @@ internal sealed class EventRowInsert(SqliteConnection connection) : IDisposable
         }
         _insert.Bind(6, ev.LocalPort);
         _insert.Bind(7, body[..EventPacking.Pack(ev, body)]);
+        // A statement keeps its bindings from one row to the next (sqlite3_reset leaves them), and most rows are single
+        // lines without stored text (treason lines, the bulk of a dense log): their four NULLs are bound once, not each
+        // row (every bind is a call into SQLite that takes the connection's mutex).
         if (text is null)
         {
-            _insert.BindNull(8);
+            if (!_textIsNull)
+            {
+                _insert.BindNull(8);
+                _textIsNull = true;
+            }
         }
         else
         {
             _insert.Bind(8, text);
+            _textIsNull = false;
         }
         if (weight != 1 && lastClock is { } last)
         {
@@ -67,12 +79,14 @@ internal sealed class EventRowInsert(SqliteConnection connection) : IDisposable
             {
                 _insert.Bind(11, lines);
             }
+            _runIsNull = false;
         }
-        else
+        else if (!_runIsNull)
         {
             _insert.BindNull(9);
             _insert.BindNull(10);
             _insert.BindNull(11);
+            _runIsNull = true;
         }
         return _insert.ExecuteChanges() != 0;
     }

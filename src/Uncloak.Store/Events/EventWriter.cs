@@ -163,7 +163,17 @@ public sealed class EventWriter : IDisposable
                     }
                     if (insert.Insert(ev, stored.Text, stored.Weight, stored.LastClock, stored.Lines.Span) && ev.HasTime)
                     {
-                        _timeline.Add(TimelineCounts.UnixMinute(ev.Time), ev.Kind, stored.Weight);
+                        if (stored.Minutes.IsEmpty)
+                        {
+                            _timeline.Add(TimelineCounts.UnixMinute(ev.Time), ev.Kind, stored.Weight);
+                        }
+                        else
+                        {
+                            foreach (var (minute, count) in stored.Minutes.Span)
+                            {
+                                _timeline.Add(minute, ev.Kind, count);
+                            }
+                        }
                     }
                     Interlocked.Increment(ref _written);
                     if (++sinceCommit >= CommitEvery)
