@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using Uncloak.Core.Events;
 
@@ -18,6 +19,14 @@ public sealed class LinkRuns
     public const int Limit = 1024;
 
     private readonly Dictionary<RunKey, LinkRun> _open = [];
+    private readonly RunTexts _texts = new();
+
+    // The open runs last looked up, by a slot of their interface: a flapping NIC's lines follow each other, and the key
+    // hashes two strings. A slot holds a run _open holds under the slot's key, or nothing; Drain empties both.
+    private readonly (RunKey Key, LinkRun? Run)[] _recent = new (RunKey, LinkRun?)[8];
+
+    // Runs already drained, reused for the next ones (see EventRuns).
+    private readonly Stack<LinkRun> _spare = [];
 
     public int Count => _open.Count;
 
@@ -31,14 +40,24 @@ public sealed class LinkRuns
         long clock = EventRuns.Clock(ev);
         bool uptime = !ev.HasTime;
         var key = new RunKey(ev.Position.SourceId, ev.Interface, ev.Driver, uptime, uptime ? clock / 60_000_000 : clock / 60_000);
-        ref var run = ref CollectionsMarshal.GetValueRefOrAddDefault(_open, key, out bool exists);
-        if (!exists)
+        ref var recent = ref _recent[RecentSlot(key)];
+        if (recent.Run is null || !recent.Key.Same(key))
         {
-            run = new LinkRun(ev, EventRuns.Text(message), clock);
-            return true;
+            ref var open = ref CollectionsMarshal.GetValueRefOrAddDefault(_open, key, out bool exists);
+            if (!exists)
+            {
+                open = _spare.TryPop(out var spare) ? spare : new LinkRun();
+                open.Start(ev, _texts.Get(message), clock);
+                recent = (key, open);
+                return true;
+            }
+            recent = (key, open);
         }
-        return run!.Append(ev, clock);
+        return recent.Run!.Append(ev, clock);
     }
+
+    private static int RecentSlot(in RunKey key)
+        => (int)((uint)(key.Interface?.Length ?? 0) * 5 + (uint)(key.Interface is { Length: > 0 } name ? name[^1] : 0) + (uint)key.Source * 3) & 7;
 
     /// <summary>Every open run as the row to store; emptied once the rows have been enumerated (see <see cref="EventRuns.Drain"/>).</summary>
     public IEnumerable<StoredEvent> Drain()
@@ -47,30 +66,47 @@ public sealed class LinkRuns
         {
             yield return run.Row();
         }
+        foreach (var run in _open.Values)
+        {
+            _spare.Push(run);
+        }
         _open.Clear();
+        Array.Clear(_recent);
     }
 
-    private readonly record struct RunKey(int Source, string? Interface, string? Driver, bool Uptime, long Minute);
+    private readonly record struct RunKey(int Source, string? Interface, string? Driver, bool Uptime, long Minute)
+    {
+        /// <summary>Equality field by field; the parsers pool device names, so the strings compare by reference first.</summary>
+        public bool Same(in RunKey other)
+            => Minute == other.Minute && Source == other.Source && Uptime == other.Uptime
+                && string.Equals(Interface, other.Interface) && string.Equals(Driver, other.Driver);
+    }
 
-    /// <summary>The first line whole, the others as differences (<see cref="LinkLines"/>).</summary>
+    /// <summary>
+    /// The first line whole, the others as differences (<see cref="LinkLines"/>), encoded into a pooled buffer and copied
+    /// out at the exact length when the row is made (a buffer grown by doubling left two to four times the row's bytes
+    /// behind it). Reused once drained.
+    /// </summary>
     private sealed class LinkRun
     {
-        private readonly NetEvent _first;
-        private readonly string _text;
-        private readonly long _firstClock;
+        private NetEvent _first;
+        private string _text = "";
+        private long _firstClock;
         private long _lastOffset;
         private long _lastClock;
-        private long _count = 1;
+        private long _count;
         private byte[] _lines = [];
         private int _length;
 
-        public LinkRun(in NetEvent first, string text, long clock)
+        public void Start(in NetEvent first, string text, long clock)
         {
             _first = first;
             _text = text;
             _firstClock = clock;
             _lastClock = clock;
             _lastOffset = first.Position.Offset;
+            _count = 1;
+            _length = 0;
         }
 
         public bool Append(in NetEvent ev, long clock)
@@ -81,7 +117,10 @@ public sealed class LinkRuns
             }
             if (_lines.Length - _length < LinkLines.MaxLine)
             {
-                Array.Resize(ref _lines, Math.Max(256, _lines.Length * 2));
+                var grown = ArrayPool<byte>.Shared.Rent(Math.Max(256, _lines.Length * 2));
+                _lines.AsSpan(0, _length).CopyTo(grown);
+                Return();
+                _lines = grown;
             }
             _length += LinkLines.Write(_lines.AsSpan(_length), ev, ev.Position.Offset - _lastOffset, clock - _firstClock, ev.UptimeMicros - _first.UptimeMicros);
             _lastOffset = ev.Position.Offset;
@@ -90,8 +129,24 @@ public sealed class LinkRuns
             return true;
         }
 
-        public StoredEvent Row() => _count == 1
-            ? new StoredEvent(_first, 1, _text)
-            : new StoredEvent(_first, _count, _text, _lastClock, _lines.AsMemory(0, _length));
+        /// <summary>The row to store; the run's buffer goes back to the pool (the row has its own copy).</summary>
+        public StoredEvent Row()
+        {
+            var row = _count == 1
+                ? new StoredEvent(_first, 1, _text)
+                : new StoredEvent(_first, _count, _text, _lastClock, _lines.AsSpan(0, _length).ToArray());
+            Return();
+            _lines = [];
+            _length = 0;
+            return row;
+        }
+
+        private void Return()
+        {
+            if (_lines.Length != 0)
+            {
+                ArrayPool<byte>.Shared.Return(_lines);
+            }
+        }
     }
 }
