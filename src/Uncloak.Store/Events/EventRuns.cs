@@ -27,7 +27,8 @@ public sealed class EventRuns
     // The open runs last looked up, by a slot of their key: the repetitive kinds interleave line by line (conntrack,
     // orphans, SYN flood on a few listeners), and hashing the key for every line was most of Add (as in the analysis's
     // RareRuns). A slot holds a run _open holds under the slot's key, or nothing; Drain empties both.
-    private readonly (RunKey Key, EventRun? Run)[] _recent = new (RunKey, EventRun?)[16];
+    // 64: a flooded host's listeners and actions alone are 16 keys a minute on the dense corpus.
+    private readonly (RunKey Key, EventRun? Run)[] _recent = new (RunKey, EventRun?)[64];
 
     // Runs already drained, reused for the next ones: a run lives for minutes of log, long enough to be promoted, so
     // each new one was an object for a later, costlier collection.
@@ -91,7 +92,7 @@ public sealed class EventRuns
     }
 
     private static int RecentSlot(in RunKey key)
-        => (int)(((uint)key.Kind * 5 + key.Form * 3u + key.LocalPort + (uint)key.Local.Low + (uint)key.Source * 7) * 0x9E3779B1u >> 28);
+        => (int)(((uint)key.Kind * 5 + key.Form * 3u + key.LocalPort + (uint)key.Local.Low + (uint)key.Source * 7) * 0x9E3779B1u >> 26);
 
     /// <summary>
     /// Every open run as the row to store (weight and last time when it holds more than one line), the SYN-flood runs
@@ -138,7 +139,20 @@ public sealed class EventRuns
     public static string Text(ReadOnlySpan<byte> message) => System.Text.Encoding.UTF8.GetString(message[..Math.Min(message.Length, MaxText)]);
 
     /// <summary>The time the store keeps for a line: unix milliseconds, or uptime microseconds when it has no date.</summary>
-    public static long Clock(in NetEvent ev) => ev.HasTime ? new DateTimeOffset(ev.Time).ToUnixTimeMilliseconds() : ev.UptimeMicros;
+    public static long Clock(in NetEvent ev)
+    {
+        if (!ev.HasTime)
+        {
+            return ev.UptimeMicros;
+        }
+        // The framers give UTC times: counted from the epoch directly, without the DateTimeOffset a line (which asks
+        // for a zone offset); any other kind goes the long way and means what it meant.
+        return ev.Time.Kind == DateTimeKind.Utc
+            ? ev.Time.Ticks / TimeSpan.TicksPerMillisecond - UnixEpochMillis
+            : new DateTimeOffset(ev.Time).ToUnixTimeMilliseconds();
+    }
+
+    private const long UnixEpochMillis = 62_135_596_800_000;
 
     private readonly record struct RunKey(int Source, EventKind Kind, byte Form, NetAddress Local, ushort LocalPort, bool Uptime, long Minute)
     {

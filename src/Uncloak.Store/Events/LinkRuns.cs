@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
 using Uncloak.Core.Events;
 
@@ -83,9 +82,9 @@ public sealed class LinkRuns
     }
 
     /// <summary>
-    /// The first line whole, the others as differences (<see cref="LinkLines"/>), encoded into a pooled buffer and copied
-    /// out at the exact length when the row is made (a buffer grown by doubling left two to four times the row's bytes
-    /// behind it). Reused once drained.
+    /// The first line whole, the others as differences (<see cref="LinkLines"/>), encoded into the run's own buffer and
+    /// copied out at the exact length when the row is made (a buffer grown by doubling per run left two to four times the
+    /// row's bytes behind it). Reused with its buffer once drained.
     /// </summary>
     private sealed class LinkRun
     {
@@ -117,10 +116,7 @@ public sealed class LinkRuns
             }
             if (_lines.Length - _length < LinkLines.MaxLine)
             {
-                var grown = ArrayPool<byte>.Shared.Rent(Math.Max(256, _lines.Length * 2));
-                _lines.AsSpan(0, _length).CopyTo(grown);
-                Return();
-                _lines = grown;
+                Array.Resize(ref _lines, Math.Max(256, _lines.Length * 2));
             }
             _length += LinkLines.Write(_lines.AsSpan(_length), ev, ev.Position.Offset - _lastOffset, clock - _firstClock, ev.UptimeMicros - _first.UptimeMicros);
             _lastOffset = ev.Position.Offset;
@@ -129,24 +125,9 @@ public sealed class LinkRuns
             return true;
         }
 
-        /// <summary>The row to store; the run's buffer goes back to the pool (the row has its own copy).</summary>
-        public StoredEvent Row()
-        {
-            var row = _count == 1
-                ? new StoredEvent(_first, 1, _text)
-                : new StoredEvent(_first, _count, _text, _lastClock, _lines.AsSpan(0, _length).ToArray());
-            Return();
-            _lines = [];
-            _length = 0;
-            return row;
-        }
-
-        private void Return()
-        {
-            if (_lines.Length != 0)
-            {
-                ArrayPool<byte>.Shared.Return(_lines);
-            }
-        }
+        /// <summary>The row to store, with its own copy of the lines (the writer holds it after the run is reused).</summary>
+        public StoredEvent Row() => _count == 1
+            ? new StoredEvent(_first, 1, _text)
+            : new StoredEvent(_first, _count, _text, _lastClock, _lines.AsSpan(0, _length).ToArray());
     }
 }

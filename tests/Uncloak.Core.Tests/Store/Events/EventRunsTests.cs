@@ -28,7 +28,7 @@ public sealed class EventRunsTests
         ? System.Text.Encoding.UTF8.GetBytes($"TCP: request_sock_TCP: Possible SYN flooding on port {ev.LocalPort}. Sending cookies.")
         : "nf_conntrack: nf_conntrack: table full, dropping packet"u8.ToArray();
 
-    /// <summary>Lines of conntrack and of 40 listeners (more than the recent-run slots), shuffled within each of three minutes.</summary>
+    /// <summary>Lines of conntrack and of 100 listeners (more than the recent-run slots), shuffled within each of three minutes.</summary>
     private static List<NetEvent> Lines(int seed, long firstOffset)
     {
         var rnd = new Random(seed);
@@ -36,7 +36,7 @@ public sealed class EventRunsTests
         for (int i = 0; i < 3000; i++)
         {
             bool conntrack = rnd.Next(3) == 0;
-            lines.Add(Line(firstOffset + i * 100, T0.AddMilliseconds(i * 60), conntrack ? EventKind.ConntrackFull : EventKind.SynFlood, rnd.Next(40)));
+            lines.Add(Line(firstOffset + i * 100, T0.AddMilliseconds(i * 60), conntrack ? EventKind.ConntrackFull : EventKind.SynFlood, rnd.Next(100)));
         }
         return lines;
     }
@@ -127,5 +127,19 @@ public sealed class EventRunsTests
         Assert.Equal(2, rows.Count);
         Assert.Equal(EventRuns.MaxText, rows[0].Text!.Length);
         Assert.Same(rows[0].Text, rows[1].Text);
+    }
+
+    [Theory]
+    [InlineData(2025, 6, 17, 4, 0, 59, 999)]
+    [InlineData(1970, 1, 1, 0, 0, 0, 0)]
+    [InlineData(1969, 12, 31, 23, 59, 59, 1)]
+    [InlineData(2, 3, 4, 5, 6, 7, 8)]
+    public void The_clock_of_a_dated_line_is_its_unix_milliseconds_whatever_the_kind_of_its_time(int y, int mo, int d, int h, int mi, int s, int ms)
+    {
+        var utc = new DateTime(y, mo, d, h, mi, s, ms, DateTimeKind.Utc).AddTicks(9_999);
+        Assert.Equal(new DateTimeOffset(utc).ToUnixTimeMilliseconds(), EventRuns.Clock(new NetEvent { Time = utc, UptimeMicros = 5 }));
+        var unspecified = DateTime.SpecifyKind(utc, DateTimeKind.Unspecified);
+        Assert.Equal(new DateTimeOffset(unspecified).ToUnixTimeMilliseconds(), EventRuns.Clock(new NetEvent { Time = unspecified }));
+        Assert.Equal(5, EventRuns.Clock(new NetEvent { UptimeMicros = 5 }));
     }
 }
