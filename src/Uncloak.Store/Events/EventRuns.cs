@@ -18,7 +18,21 @@ public sealed class EventRuns
     /// <summary>Open runs kept at most; past it all are written (a minute may then span two rows, which reads the same).</summary>
     public const int Limit = 4096;
 
+    /// <summary>The longest message text a row keeps, in bytes.</summary>
+    public const int MaxText = 1024;
+
     private readonly Dictionary<RunKey, EventRun> _open = [];
+    private readonly RunTexts _texts = new();
+
+    // The open runs last looked up, by a slot of their key: the repetitive kinds interleave line by line (conntrack,
+    // orphans, SYN flood on a few listeners), and hashing the key for every line was most of Add (as in the analysis's
+    // RareRuns). A slot holds a run _open holds under the slot's key, or nothing; Drain empties both.
+    // 64: a flooded host's listeners and actions alone are 16 keys a minute on the dense corpus.
+    private readonly (RunKey Key, EventRun? Run)[] _recent = new (RunKey, EventRun?)[64];
+
+    // Runs already drained, reused for the next ones: a run lives for minutes of log, long enough to be promoted, so
+    // each new one was an object for a later, costlier collection.
+    private readonly Stack<EventRun> _spare = [];
 
     /// <summary>Kinds collapsed into runs.</summary>
     public static bool Collapses(EventKind kind)
@@ -40,22 +54,45 @@ public sealed class EventRuns
         long clock = Clock(ev);
         long minute = uptime ? clock / 60_000_000 : clock / 60_000;
         var key = new RunKey(ev.Position.SourceId, ev.Kind, ev.Form, ev.Local, ev.LocalPort, uptime, minute);
-        ref var run = ref CollectionsMarshal.GetValueRefOrAddDefault(_open, key, out bool exists);
-        if (!exists)
+        ref var recent = ref _recent[RecentSlot(key)];
+        if (recent.Run is null || !recent.Key.Same(key))
         {
-            run = new EventRun(ev, Text(message), 1, clock);
-            return true;
+            ref var open = ref CollectionsMarshal.GetValueRefOrAddDefault(_open, key, out bool exists);
+            if (!exists)
+            {
+                open = Open(ev, _texts.Get(message), clock);
+                recent = (key, open);
+                return true;
+            }
+            recent = (key, open);
         }
-        run!.Count++;
+        var run = recent.Run!;
+        run.Count++;
         run.Last = Math.Max(run.Last, clock);
         if (ev.Position.Offset < run.First.Position.Offset)
         {
             // Parallel readers hand batches over out of order: the row is keyed by its earliest line.
             run.First = ev;
-            run.Text = Text(message);
+            run.Text = _texts.Get(message);
         }
         return true;
     }
+
+    private EventRun Open(in NetEvent ev, string text, long clock)
+    {
+        if (!_spare.TryPop(out var run))
+        {
+            return new EventRun(ev, text, 1, clock);
+        }
+        run.First = ev;
+        run.Text = text;
+        run.Count = 1;
+        run.Last = clock;
+        return run;
+    }
+
+    private static int RecentSlot(in RunKey key)
+        => (int)(((uint)key.Kind * 5 + key.Form * 3u + key.LocalPort + (uint)key.Local.Low + (uint)key.Source * 7) * 0x9E3779B1u >> 26);
 
     /// <summary>
     /// Every open run as the row to store (weight and last time when it holds more than one line), the SYN-flood runs
@@ -87,17 +124,41 @@ public sealed class EventRuns
                 }
             }
         }
+        foreach (var run in _open.Values)
+        {
+            _spare.Push(run);
+        }
         _open.Clear();
+        Array.Clear(_recent);
     }
 
     /// <summary>The row one run is stored as.</summary>
     internal static StoredEvent Row(EventRun run) => new(run.First, run.Count, run.Text, run.Count > 1 ? run.Last : null);
 
     /// <summary>The text a row keeps: at most 1 KiB of the message.</summary>
-    public static string Text(ReadOnlySpan<byte> message) => System.Text.Encoding.UTF8.GetString(message[..Math.Min(message.Length, 1024)]);
+    public static string Text(ReadOnlySpan<byte> message) => System.Text.Encoding.UTF8.GetString(message[..Math.Min(message.Length, MaxText)]);
 
     /// <summary>The time the store keeps for a line: unix milliseconds, or uptime microseconds when it has no date.</summary>
-    public static long Clock(in NetEvent ev) => ev.HasTime ? new DateTimeOffset(ev.Time).ToUnixTimeMilliseconds() : ev.UptimeMicros;
+    public static long Clock(in NetEvent ev)
+    {
+        if (!ev.HasTime)
+        {
+            return ev.UptimeMicros;
+        }
+        // The framers give UTC times: counted from the epoch directly, without the DateTimeOffset a line (which asks
+        // for a zone offset); any other kind goes the long way and means what it meant.
+        return ev.Time.Kind == DateTimeKind.Utc
+            ? ev.Time.Ticks / TimeSpan.TicksPerMillisecond - UnixEpochMillis
+            : new DateTimeOffset(ev.Time).ToUnixTimeMilliseconds();
+    }
 
-    private readonly record struct RunKey(int Source, EventKind Kind, byte Form, NetAddress Local, ushort LocalPort, bool Uptime, long Minute);
+    private const long UnixEpochMillis = 62_135_596_800_000;
+
+    private readonly record struct RunKey(int Source, EventKind Kind, byte Form, NetAddress Local, ushort LocalPort, bool Uptime, long Minute)
+    {
+        /// <summary>Equality field by field, without the record's comparer calls.</summary>
+        public bool Same(in RunKey other)
+            => Minute == other.Minute && LocalPort == other.LocalPort && Kind == other.Kind && Form == other.Form && Source == other.Source
+                && Uptime == other.Uptime && Local.Equals(other.Local);
+    }
 }

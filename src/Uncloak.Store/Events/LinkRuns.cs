@@ -33,11 +33,19 @@ public sealed class LinkRuns
     /// </summary>
     public const int RowBytes = 800;
 
-    private readonly Dictionary<RunKey, LinkRun> _open = [];
-    private readonly List<LinkRun> _closed = [];
-
     /// <summary>Minutes a run spans at most (the row's key period).</summary>
     public const int PeriodMinutes = 10;
+
+    private readonly Dictionary<RunKey, LinkRun> _open = [];
+    private readonly List<LinkRun> _closed = [];
+    private readonly RunTexts _texts = new();
+
+    // The open runs last looked up, by a slot of their interface: a flapping NIC's lines follow each other, and the key
+    // hashes two strings. A slot holds a run _open holds under the slot's key, or nothing; Drain empties both.
+    private readonly (RunKey Key, LinkRun? Run)[] _recent = new (RunKey, LinkRun?)[8];
+
+    // Runs already drained, reused for the next ones (see EventRuns).
+    private readonly Stack<LinkRun> _spare = [];
 
     /// <summary>Runs held, open and closed at <see cref="RowBytes"/> (so what they hold is at most <see cref="Limit"/> × <see cref="RowBytes"/> of lines).</summary>
     public int Count => _open.Count + _closed.Count;
@@ -52,25 +60,44 @@ public sealed class LinkRuns
         long clock = EventRuns.Clock(ev);
         bool uptime = !ev.HasTime;
         var key = new RunKey(ev.Position.SourceId, ev.Interface, ev.Driver, uptime, uptime ? clock / (PeriodMinutes * 60_000_000L) : clock / (PeriodMinutes * 60_000L));
-        ref var run = ref CollectionsMarshal.GetValueRefOrAddDefault(_open, key, out bool exists);
-        if (!exists)
+        ref var recent = ref _recent[RecentSlot(key)];
+        if (recent.Run is null || !recent.Key.Same(key))
         {
-            run = new LinkRun(ev, EventRuns.Text(message), clock);
-            return true;
+            ref var open = ref CollectionsMarshal.GetValueRefOrAddDefault(_open, key, out bool exists);
+            if (!exists)
+            {
+                open = Start(ev, message, clock);
+                recent = (key, open);
+                return true;
+            }
+            recent = (key, open);
         }
-        if (!run!.Accepts(ev))
+        var run = recent.Run!;
+        if (!run.Accepts(ev))
         {
             return false;
         }
         if (run.Length > RowBytes - LinkLines.MaxLine)
         {
             _closed.Add(run);
-            run = new LinkRun(ev, EventRuns.Text(message), clock);
+            var next = Start(ev, message, clock);
+            _open[key] = next;
+            recent = (key, next);
             return true;
         }
         run.Append(ev, clock);
         return true;
     }
+
+    private LinkRun Start(in NetEvent ev, ReadOnlySpan<byte> message, long clock)
+    {
+        var run = _spare.TryPop(out var spare) ? spare : new LinkRun();
+        run.Start(ev, _texts.Get(message), clock);
+        return run;
+    }
+
+    private static int RecentSlot(in RunKey key)
+        => (int)((uint)(key.Interface?.Length ?? 0) * 5 + (uint)(key.Interface is { Length: > 0 } name ? name[^1] : 0) + (uint)key.Source * 3) & 7;
 
     /// <summary>Every run, closed then open, as the row to store; emptied once the rows have been enumerated (see <see cref="EventRuns.Drain"/>).</summary>
     public IEnumerable<StoredEvent> Drain()
@@ -83,35 +110,57 @@ public sealed class LinkRuns
         {
             yield return run.Row();
         }
+        foreach (var run in _closed)
+        {
+            _spare.Push(run);
+        }
+        foreach (var run in _open.Values)
+        {
+            _spare.Push(run);
+        }
         _closed.Clear();
         _open.Clear();
+        Array.Clear(_recent);
     }
 
-    private readonly record struct RunKey(int Source, string? Interface, string? Driver, bool Uptime, long Period);
+    private readonly record struct RunKey(int Source, string? Interface, string? Driver, bool Uptime, long Period)
+    {
+        /// <summary>Equality field by field; the parsers pool device names, so the strings compare by reference first.</summary>
+        public bool Same(in RunKey other)
+            => Period == other.Period && Source == other.Source && Uptime == other.Uptime
+                && string.Equals(Interface, other.Interface) && string.Equals(Driver, other.Driver);
+    }
 
-    /// <summary>The first line whole, the others as differences (<see cref="LinkLines"/>).</summary>
+    /// <summary>
+    /// The first line whole, the others as differences (<see cref="LinkLines"/>), encoded into the run's own buffer and
+    /// copied out at the exact length when the row is made (a buffer grown by doubling per run left two to four times the
+    /// row's bytes behind it). Reused with its buffer once drained.
+    /// </summary>
     private sealed class LinkRun
     {
-        private readonly NetEvent _first;
-        private readonly string _text;
-        private readonly long _firstClock;
+        private NetEvent _first;
+        private string _text = "";
+        private long _firstClock;
         private long _lastOffset;
         private long _lastClock;
-        private long _count = 1;
+        private long _count;
         private byte[] _lines = [];
         private int _length;
-        // Lines per unix minute, in the order first met, for the timeline (dated runs only).
-        private List<(long Minute, long Count)>? _minutes;
+        // Lines per unix minute, in the order first met, for the timeline (dated runs only; empty until a second line).
+        private readonly List<(long Minute, long Count)> _minutes = [];
 
         public int Length => _length;
 
-        public LinkRun(in NetEvent first, string text, long clock)
+        public void Start(in NetEvent first, string text, long clock)
         {
             _first = first;
             _text = text;
             _firstClock = clock;
             _lastClock = clock;
             _lastOffset = first.Position.Offset;
+            _count = 1;
+            _length = 0;
+            _minutes.Clear();
         }
 
         /// <summary>True when <paramref name="ev"/> can join this run: after its last line, and differing only in what a line keeps.</summary>
@@ -137,9 +186,9 @@ public sealed class LinkRuns
 
         private void CountMinute(long minute)
         {
-            if (_minutes is null)
+            if (_minutes.Count == 0)
             {
-                _minutes = [(TimelineCounts.UnixMinute(_first.Time), 1)];
+                _minutes.Add((TimelineCounts.UnixMinute(_first.Time), 1));
             }
             var span = CollectionsMarshal.AsSpan(_minutes);
             for (int i = span.Length - 1; i >= 0; i--)
@@ -153,9 +202,10 @@ public sealed class LinkRuns
             _minutes.Add((minute, 1));
         }
 
+        /// <summary>The row to store, with its own copies of the lines and minutes (the writer holds it after the run is reused).</summary>
         public StoredEvent Row() => _count == 1
             ? new StoredEvent(_first, 1, _text)
-            : new StoredEvent(_first, _count, _text, _lastClock, _lines.AsMemory(0, _length),
-                _minutes is null ? default : CollectionsMarshal.AsSpan(_minutes).ToArray());
+            : new StoredEvent(_first, _count, _text, _lastClock, _lines.AsSpan(0, _length).ToArray(),
+                _minutes.Count == 0 ? default : CollectionsMarshal.AsSpan(_minutes).ToArray());
     }
 }

@@ -1,0 +1,62 @@
+using System.Buffers.Binary;
+
+namespace Uncloak.Store.Events;
+
+/// <summary>
+/// The message texts the runs of one reader keep (<see cref="EventRuns"/>, <see cref="LinkRuns"/>), decoded once per
+/// distinct text instead of once per run: the repetitive kinds say the same words minute after minute ("table full,
+/// dropping packet", one link-up wording per NIC), and a string per run was most of what a reader's store side
+/// allocated on a dense log. A text is looked up by a hash of its bytes in a small table of sets of four (a set's
+/// slots taken in turn), so a text that changes with every line costs a hash and four compares before it is decoded as
+/// before. Not thread-safe: one per reader.
+/// </summary>
+internal sealed class RunTexts
+{
+    // Enough for the wordings of a flooded host's listeners and actions, conntrack, orphans and its NICs (27 on the
+    // dense corpus; 16 slots taken in turn missed a fifth of the runs, one text per hashed slot still a ninth).
+    private const int Sets = 32;
+    private const int Ways = 4;
+
+    private readonly byte[]?[] _bytes = new byte[Sets * Ways][];
+    private readonly string[] _texts = new string[Sets * Ways];
+    private readonly byte[] _nextWay = new byte[Sets];
+
+    /// <summary>The text a row keeps for <paramref name="message"/> (<see cref="EventRuns.Text"/>), the same string as last time when the bytes are.</summary>
+    public string Get(ReadOnlySpan<byte> message)
+    {
+        var kept = message[..Math.Min(message.Length, EventRuns.MaxText)];
+        int set = SetOf(kept);
+        for (int slot = set * Ways; slot < (set + 1) * Ways; slot++)
+        {
+            if (_bytes[slot] is { } bytes && kept.SequenceEqual(bytes))
+            {
+                return _texts[slot];
+            }
+        }
+        string text = EventRuns.Text(kept);
+        int taken = set * Ways + _nextWay[set];
+        _nextWay[set] = (byte)((_nextWay[set] + 1) % Ways);
+        _bytes[taken] = kept.ToArray();
+        _texts[taken] = text;
+        return text;
+    }
+
+    // A multiplicative hash a word at a time, the same in every run (HashCode is seeded per process, which made the
+    // misses, and the instruction counts compared between builds, vary from run to run); wordings of one family differ
+    // in the middle (a listener's address and port), so every byte counts.
+    private static int SetOf(ReadOnlySpan<byte> bytes)
+    {
+        const ulong Mix = 0x9E3779B97F4A7C15;
+        ulong h = (ulong)bytes.Length;
+        int i = 0;
+        for (; i + 8 <= bytes.Length; i += 8)
+        {
+            h = (h ^ BinaryPrimitives.ReadUInt64LittleEndian(bytes[i..])) * Mix;
+        }
+        for (; i < bytes.Length; i++)
+        {
+            h = (h ^ bytes[i]) * Mix;
+        }
+        return (int)(h >> 59); // the top five bits: 32 sets
+    }
+}
