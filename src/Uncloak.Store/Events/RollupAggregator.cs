@@ -56,7 +56,9 @@ public sealed class RollupAggregator
     {
         foreach (var (group, counts) in _groups.OrderBy(g => g.Key.Source).ThenBy(g => g.Key.Kind).ThenBy(g => g.Key.Uptime))
         {
-            yield return (group.Source, counts.FirstOffset, group.Kind, group.Uptime, [.. counts.Records(group)]);
+            var records = new List<RollupRecord>(counts.RecordsAtMost);
+            records.AddRange(counts.Records(group));
+            yield return (group.Source, counts.FirstOffset, group.Kind, group.Uptime, records);
         }
     }
 
@@ -108,10 +110,18 @@ public sealed class RollupAggregator
         private readonly Dictionary<long, long> _minutes = [];
         private readonly Dictionary<NetAddress, MinuteSpan> _peers = [];
         private (NetAddress Peer, MinuteSpan Span)[] _numbered = [];
+        private int _numberedCount;
+        private int _portCount;
         private MinuteSpan[]? _ports;
 
         /// <summary>The offset of the first line counted (the key of its block).</summary>
         public long FirstOffset = long.MaxValue;
+
+        /// <summary>
+        /// At least as many as <see cref="Records"/> gives (a peer counted both by address and numbered is one record):
+        /// the list is made once at its size instead of grown by doubling, on the writer's thread.
+        /// </summary>
+        public int RecordsAtMost => _minutes.Count + 1 + _peers.Count + _numberedCount + _portCount;
 
         // Logs are in time order: counting the current minute in a field and flushing when it changes saves a
         // hash lookup per line.
@@ -133,6 +143,7 @@ public sealed class RollupAggregator
                     Array.Resize(ref _numbered, Math.Max(peerId + 1, _numbered.Length * 2));
                 }
                 ref var slot = ref _numbered[peerId];
+                _numberedCount += slot.Span.Count == 0 ? 1 : 0;
                 slot.Peer = peer;
                 slot.Span.Add(count, minute, minute);
             }
@@ -218,6 +229,7 @@ public sealed class RollupAggregator
         {
             // An array indexed by port: scanners touch thousands of ports, and a lookup here costs nothing.
             _ports ??= new MinuteSpan[65536];
+            _portCount += _ports[port].Count == 0 ? 1 : 0;
             _ports[port].Add(count, first, last);
         }
 
