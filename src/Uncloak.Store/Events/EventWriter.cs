@@ -241,8 +241,8 @@ public sealed class EventWriter : IDisposable
         {
             // Wall-clock minutes go to the timeline in the transaction that writes the block (WriteBlocks), not in an
             // earlier commit: a run stopped before its blocks are written leaves no count without its block.
-            var minutes = uptime ? [] : records.Where(r => r.Scope == RollupScope.Minute).Select(r => (r.Minute, r.Count)).ToList();
-            _blocks.Add(new PendingBlock(source, offset, kind, uptime, RollupBlock.Encode(records), minutes));
+            var data = RollupBlock.Encode(records);
+            _blocks.Add(new PendingBlock(source, offset, kind, uptime, data, uptime ? [] : RollupBlock.ReadMinutes(source, data)));
         }
     }
 
@@ -294,12 +294,9 @@ public sealed class EventWriter : IDisposable
                 continue; // uptime minutes are not on the timeline
             }
             var kind = (EventKind)r.GetInt32(0);
-            foreach (var record in RollupBlock.Decode(source, kind, uptime: false, (byte[])r[2]))
+            foreach (var (minute, count) in RollupBlock.ReadMinutes(source, (byte[])r[2]))
             {
-                if (record.Scope == RollupScope.Minute)
-                {
-                    _timeline.Add(record.Minute - TimelineCounts.UnixEpochMinute, kind, -record.Count);
-                }
+                _timeline.Add(minute - TimelineCounts.UnixEpochMinute, kind, -count);
             }
         }
     }

@@ -52,13 +52,16 @@ public sealed class RollupAggregator
     /// Each source, kind and clock's aggregates as one block to store (<see cref="RollupBlock"/>), keyed by the
     /// offset of the first line it counts.
     /// </summary>
-    public IEnumerable<(int Source, long Offset, EventKind Kind, bool Uptime, List<RollupRecord> Records)> Blocks()
+    /// <remarks>
+    /// The records are streamed as counted — a peer counted both by address and numbered comes twice, which blocks
+    /// add up — not gathered into a list or sorted by peer: at 10 M lines a range's peers and ports are hundreds of
+    /// thousands of records, and such lists, one per range, were large objects that pushed the peak past 300 MB.
+    /// </remarks>
+    public IEnumerable<(int Source, long Offset, EventKind Kind, bool Uptime, IEnumerable<RollupRecord> Records)> Blocks()
     {
         foreach (var (group, counts) in _groups.OrderBy(g => g.Key.Source).ThenBy(g => g.Key.Kind).ThenBy(g => g.Key.Uptime))
         {
-            var records = new List<RollupRecord>(counts.RecordsAtMost);
-            records.AddRange(counts.Records(group));
-            yield return (group.Source, counts.FirstOffset, group.Kind, group.Uptime, records);
+            yield return (group.Source, counts.FirstOffset, group.Kind, group.Uptime, counts.Stream(group));
         }
     }
 
@@ -110,18 +113,11 @@ public sealed class RollupAggregator
         private readonly Dictionary<long, long> _minutes = [];
         private readonly Dictionary<NetAddress, MinuteSpan> _peers = [];
         private (NetAddress Peer, MinuteSpan Span)[] _numbered = [];
-        private int _numberedCount;
-        private int _portCount;
         private MinuteSpan[]? _ports;
 
         /// <summary>The offset of the first line counted (the key of its block).</summary>
         public long FirstOffset = long.MaxValue;
 
-        /// <summary>
-        /// At least as many as <see cref="Records"/> gives (a peer counted both by address and numbered is one record):
-        /// the list is made once at its size instead of grown by doubling, on the writer's thread.
-        /// </summary>
-        public int RecordsAtMost => _minutes.Count + 1 + _peers.Count + _numberedCount + _portCount;
 
         // Logs are in time order: counting the current minute in a field and flushing when it changes saves a
         // hash lookup per line.
@@ -143,7 +139,6 @@ public sealed class RollupAggregator
                     Array.Resize(ref _numbered, Math.Max(peerId + 1, _numbered.Length * 2));
                 }
                 ref var slot = ref _numbered[peerId];
-                _numberedCount += slot.Span.Count == 0 ? 1 : 0;
                 slot.Peer = peer;
                 slot.Span.Add(count, minute, minute);
             }
@@ -209,6 +204,33 @@ public sealed class RollupAggregator
             }
         }
 
+        /// <summary>
+        /// The records as held, minutes in order, then peers (one by address and numbered comes twice), then ports:
+        /// nothing copied but the minutes.
+        /// </summary>
+        public IEnumerable<RollupRecord> Stream(RollupGroup g)
+        {
+            FlushMinute();
+            foreach (var (minute, count) in _minutes.OrderBy(m => m.Key))
+            {
+                yield return new RollupRecord(g.Source, g.Kind, RollupScope.Minute, g.Uptime, minute, NetAddress.None, 0, count, minute, minute);
+            }
+            foreach (var (peer, span) in Peers())
+            {
+                yield return new RollupRecord(g.Source, g.Kind, RollupScope.Peer, g.Uptime, 0, peer, 0, span.Count, span.First, span.Last);
+            }
+            if (_ports is { } ports)
+            {
+                for (int p = 1; p < ports.Length; p++)
+                {
+                    if (ports[p].Count != 0)
+                    {
+                        yield return new RollupRecord(g.Source, g.Kind, RollupScope.Port, g.Uptime, 0, NetAddress.None, (ushort)p, ports[p].Count, ports[p].First, ports[p].Last);
+                    }
+                }
+            }
+        }
+
         /// <summary>Per-peer counts: the ones by address first, then the numbered ones (a peer can be in both).</summary>
         private IEnumerable<(NetAddress Peer, MinuteSpan Span)> Peers()
         {
@@ -229,7 +251,6 @@ public sealed class RollupAggregator
         {
             // An array indexed by port: scanners touch thousands of ports, and a lookup here costs nothing.
             _ports ??= new MinuteSpan[65536];
-            _portCount += _ports[port].Count == 0 ? 1 : 0;
             _ports[port].Add(count, first, last);
         }
 

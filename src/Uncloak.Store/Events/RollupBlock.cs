@@ -16,49 +16,67 @@ public static class RollupBlock
 {
     private const byte Version = 1;
 
-    /// <summary>Encodes the records of one group (same source, kind and clock), in any order.</summary>
-    public static byte[] Encode(IReadOnlyList<RollupRecord> records)
+    /// <summary>
+    /// Encodes the records of one group (same source, kind and clock), in one pass over them: each scope into its own
+    /// buffer, in the order given, joined after its count.
+    /// </summary>
+    public static byte[] Encode(IEnumerable<RollupRecord> records)
     {
-        var buffer = new ArrayBufferWriter<byte>(64 + (records.Count * 12));
-        Span<byte> one = stackalloc byte[1];
-        one[0] = Version;
-        buffer.Write(one);
-        foreach (var scope in (ReadOnlySpan<RollupScope>)[RollupScope.Minute, RollupScope.Peer, RollupScope.Port])
+        ArrayBufferWriter<byte>[] sections = [new(), new(), new()];
+        Span<int> counts = stackalloc int[3];
+        Span<long> previous = stackalloc long[3];
+        foreach (var r in records)
         {
-            int count = 0;
-            foreach (var r in records)
+            int scope = (int)r.Scope;
+            var buffer = sections[scope];
+            counts[scope]++;
+            switch (r.Scope)
             {
-                count += r.Scope == scope ? 1 : 0;
-            }
-            WriteUnsigned(buffer, (ulong)count);
-            long previous = 0;
-            foreach (var r in records)
-            {
-                if (r.Scope != scope)
-                {
+                case RollupScope.Minute:
+                    WriteSigned(buffer, r.Minute - previous[scope]);
+                    previous[scope] = r.Minute;
+                    WriteUnsigned(buffer, (ulong)r.Count);
                     continue;
-                }
-                switch (scope)
-                {
-                    case RollupScope.Minute:
-                        WriteSigned(buffer, r.Minute - previous);
-                        previous = r.Minute;
-                        WriteUnsigned(buffer, (ulong)r.Count);
-                        continue;
-                    case RollupScope.Peer:
-                        WriteAddress(buffer, r.Peer);
-                        break;
-                    default:
-                        WriteUnsigned(buffer, r.Port);
-                        break;
-                }
-                WriteUnsigned(buffer, (ulong)r.Count);
-                WriteSigned(buffer, r.FirstMinute - previous);
-                previous = r.FirstMinute;
-                WriteUnsigned(buffer, (ulong)(r.LastMinute - r.FirstMinute));
+                case RollupScope.Peer:
+                    WriteAddress(buffer, r.Peer);
+                    break;
+                default:
+                    WriteUnsigned(buffer, r.Port);
+                    break;
             }
+            WriteUnsigned(buffer, (ulong)r.Count);
+            WriteSigned(buffer, r.FirstMinute - previous[scope]);
+            previous[scope] = r.FirstMinute;
+            WriteUnsigned(buffer, (ulong)(r.LastMinute - r.FirstMinute));
         }
-        return buffer.WrittenSpan.ToArray();
+        var block = new ArrayBufferWriter<byte>(1 + 30 + sections[0].WrittenCount + sections[1].WrittenCount + sections[2].WrittenCount);
+        block.GetSpan(1)[0] = Version;
+        block.Advance(1);
+        for (int scope = 0; scope < sections.Length; scope++)
+        {
+            WriteUnsigned(block, (ulong)counts[scope]);
+            block.Write(sections[scope].WrittenSpan);
+        }
+        return block.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The minute records of a block, as (minute, count): its first section, for the timeline.</summary>
+    public static List<(long Minute, long Count)> ReadMinutes(int source, ReadOnlySpan<byte> data)
+    {
+        int o = 0;
+        if (data.IsEmpty || data[o++] != Version)
+        {
+            throw Damaged(source);
+        }
+        ulong n = Unsigned(data, ref o, source);
+        var minutes = new List<(long, long)>((int)Math.Min(n, 1 << 16));
+        long minute = 0;
+        for (ulong i = 0; i < n; i++)
+        {
+            minute += Signed(data, ref o, source);
+            minutes.Add((minute, (long)Unsigned(data, ref o, source)));
+        }
+        return minutes;
     }
 
     /// <summary>

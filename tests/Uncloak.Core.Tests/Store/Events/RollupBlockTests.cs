@@ -38,6 +38,16 @@ public sealed class RollupBlockTests
     }
 
     [Fact]
+    public void Records_given_out_of_scope_order_come_back_by_scope_each_in_its_order_and_the_minutes_read_alone()
+    {
+        var records = Group();
+        var shuffled = records.OrderBy(r => r.Port).ThenBy(r => -r.Count).ToList();
+        var data = RollupBlock.Encode(shuffled);
+        Assert.Equal(shuffled.OrderBy(r => r.Scope), RollupBlock.Decode(3, EventKind.FirewallLog, false, data));
+        Assert.Equal(shuffled.Where(r => r.Scope == RollupScope.Minute).Select(r => (r.Minute, r.Count)), RollupBlock.ReadMinutes(3, data));
+    }
+
+    [Fact]
     public void An_empty_group_is_a_block_of_no_records()
         => Assert.Empty(RollupBlock.Decode(1, EventKind.FirewallLog, false, RollupBlock.Encode([])));
 
