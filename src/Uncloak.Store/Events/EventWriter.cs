@@ -262,8 +262,16 @@ public sealed class EventWriter : IDisposable
         }
         using var insert = new SqliteStatement(_store.Connection,
             "INSERT OR REPLACE INTO rollup_blocks(source_id, offset, kind, uptime, records) VALUES (?1, ?2, ?3, ?4, ?5)");
-        foreach (var block in _blocks)
+        // One block per key: the same file given twice (`analyze a.log a.log`, or through a link) is read twice into the
+        // report, but stored once, as its events are (a key is a source and the offset of the block's first line).
+        var written = new HashSet<(int, long, EventKind, bool)>();
+        for (int i = _blocks.Count - 1; i >= 0; i--)
         {
+            var block = _blocks[i];
+            if (!written.Add((block.Source, block.Offset, block.Kind, block.Uptime)))
+            {
+                continue;
+            }
             insert.Bind(1, block.Source);
             insert.Bind(2, block.Offset);
             insert.Bind(3, (int)block.Kind);

@@ -118,6 +118,19 @@ public sealed class AnalyzeCommandTests : IDisposable
         Assert.Equal(once.GetProperty("events").GetRawText(), fromStore.GetProperty("events").GetRawText());
     }
 
+    [Fact]
+    public void The_same_file_given_twice_is_stored_once()
+    {
+        var log = Path.Combine(_dir, "kern.log");
+        File.Copy(CliRun.Demo("kern.log"), log);
+        CliRun.Run("analyze", "--json", "--db", Db, log, log);
+        var once = Path.Combine(_dir, "once.db");
+        CliRun.Run("analyze", "--json", "--db", once, log);
+        Assert.Equal(Rollups(once), Rollups(Db));
+        Assert.Equal(Timeline(once), Timeline(Db));
+        Assert.Equal(CountRows(once), CountRows());
+    }
+
     /// <summary>The firewall aggregates as the store gives them back (blocks added up), one line each.</summary>
     private static List<string> Rollups(string db)
     {
