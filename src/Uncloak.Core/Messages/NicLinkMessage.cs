@@ -69,16 +69,7 @@ public static partial class NicLinkMessage
         }
         if (s.StartsWith("NIC Up: "u8))
         {
-            // alx (Qualcomm Atheros AR816x/AR817x): "alx 0000:03:00.0 enp3s0: NIC Up: 1 Gbps Full"; its down is "Link Down".
-            var speaker = Tokens.TrimEnd(head);
-            var alx = DevicePrefix.Parse(speaker);
-            if (speaker.IsEmpty || speaker[^1] != ':' || alx.Interface.IsEmpty)
-            {
-                return false;
-            }
-            ParseUpDetails(s[7..], out int mbps, out var duplexUp, out var flowUp);
-            ev = Build(LinkState.Up, alx.Driver, alx.Interface, pool, mbps, duplexUp, flowUp);
-            return true;
+            return TryParseAlx(head, s[7..], pool, out ev);
         }
 
         // Long forms ("Link is Up", "link is up") carry details after them; short ones ("link up", "Link up",
@@ -286,6 +277,21 @@ public static partial class NicLinkMessage
             return false;
         }
         ev = Build(speed == 0 ? LinkState.Down : LinkState.Up, driver, device.Interface, pool, speed, Duplex.Unknown, FlowControl.Unknown);
+        return true;
+    }
+
+    /// <summary>alx (Qualcomm Atheros AR816x/AR817x): <c>alx 0000:03:00.0 enp3s0: NIC Up: 1 Gbps Full</c>; its down is <c>Link Down</c>.</summary>
+    private static bool TryParseAlx(ReadOnlySpan<byte> head, ReadOnlySpan<byte> details, StringPool pool, out NetEvent ev)
+    {
+        ev = default;
+        var speaker = Tokens.TrimEnd(head);
+        var device = DevicePrefix.Parse(speaker);
+        if (speaker.IsEmpty || speaker[^1] != ':' || device.Interface.IsEmpty)
+        {
+            return false;
+        }
+        ParseUpDetails(details, out int speed, out var duplex, out var flow);
+        ev = Build(LinkState.Up, device.Driver, device.Interface, pool, speed, duplex, flow);
         return true;
     }
 

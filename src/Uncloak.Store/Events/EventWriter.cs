@@ -233,16 +233,13 @@ public sealed class EventWriter : IDisposable
 
     private readonly List<PendingBlock> _blocks = [];
 
-    private sealed record PendingBlock(int Source, long Offset, EventKind Kind, bool Uptime, byte[] Data, List<(long Minute, long Count)> Minutes);
+    private sealed record PendingBlock(int Source, long Offset, EventKind Kind, bool Uptime, byte[] Data);
 
     private void Encode(RollupAggregator aggregates)
     {
         foreach (var (source, offset, kind, uptime, records) in aggregates.Blocks())
         {
-            // Wall-clock minutes go to the timeline in the transaction that writes the block (WriteBlocks), not in an
-            // earlier commit: a run stopped before its blocks are written leaves no count without its block.
-            var data = RollupBlock.Encode(records);
-            _blocks.Add(new PendingBlock(source, offset, kind, uptime, data, uptime ? [] : RollupBlock.ReadMinutes(source, data)));
+            _blocks.Add(new PendingBlock(source, offset, kind, uptime, RollupBlock.Encode(records)));
         }
     }
 
@@ -279,9 +276,14 @@ public sealed class EventWriter : IDisposable
             insert.Bind(5, block.Data);
             insert.Execute();
             Interlocked.Increment(ref _written);
-            foreach (var (minute, count) in block.Minutes)
+            // Wall-clock minutes go to the timeline in the transaction that writes the block, not in an earlier commit:
+            // a run stopped before its blocks are written leaves no count without its block.
+            if (!block.Uptime)
             {
-                _timeline.Add(minute - TimelineCounts.UnixEpochMinute, block.Kind, count);
+                foreach (var (minute, count) in RollupBlock.ReadMinutes(block.Source, block.Data))
+                {
+                    _timeline.Add(minute - TimelineCounts.UnixEpochMinute, block.Kind, count);
+                }
             }
         }
         _blocks.Clear();

@@ -65,16 +65,15 @@ public sealed class RollupAggregator
         }
     }
 
-    /// <summary>Every aggregate, in the table's key order (inserting in key order keeps the B-tree appends cheap).</summary>
-    public IEnumerable<RollupRecord> Records()
+    /// <summary>Every aggregate once, added up as the store gives its blocks back (<see cref="RollupSum"/>), in key order.</summary>
+    public List<RollupRecord> Records()
     {
-        foreach (var (group, counts) in _groups.OrderBy(g => g.Key.Source).ThenBy(g => g.Key.Kind).ThenBy(g => g.Key.Uptime))
+        var sum = new RollupSum();
+        foreach (var block in Blocks())
         {
-            foreach (var record in counts.Records(group))
-            {
-                yield return record;
-            }
+            sum.AddAll(block.Records);
         }
+        return sum.InKeyOrder();
     }
 
     private GroupCounts GroupOf(RollupGroup group)
@@ -171,34 +170,6 @@ public sealed class RollupAggregator
                     if (ports[p].Count != 0)
                     {
                         AddPort((ushort)p, ports[p].Count, ports[p].First, ports[p].Last);
-                    }
-                }
-            }
-        }
-
-        public IEnumerable<RollupRecord> Records(RollupGroup g)
-        {
-            FlushMinute();
-            foreach (var (minute, count) in _minutes.OrderBy(m => m.Key))
-            {
-                yield return new RollupRecord(g.Source, g.Kind, RollupScope.Minute, g.Uptime, minute, NetAddress.None, 0, count, minute, minute);
-            }
-            var peers = new Dictionary<NetAddress, MinuteSpan>(_peers);
-            foreach (var (peer, span) in Peers().Skip(_peers.Count))
-            {
-                CollectionsMarshal.GetValueRefOrAddDefault(peers, peer, out _).Add(span.Count, span.First, span.Last);
-            }
-            foreach (var (peer, span) in peers.OrderBy(p => p.Key))
-            {
-                yield return new RollupRecord(g.Source, g.Kind, RollupScope.Peer, g.Uptime, 0, peer, 0, span.Count, span.First, span.Last);
-            }
-            if (_ports is { } ports)
-            {
-                for (int p = 1; p < ports.Length; p++)
-                {
-                    if (ports[p].Count != 0)
-                    {
-                        yield return new RollupRecord(g.Source, g.Kind, RollupScope.Port, g.Uptime, 0, NetAddress.None, (ushort)p, ports[p].Count, ports[p].First, ports[p].Last);
                     }
                 }
             }
