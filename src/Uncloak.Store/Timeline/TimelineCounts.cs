@@ -56,15 +56,26 @@ public sealed class TimelineCounts
         // In key order: parallel readers interleave the minutes of two parts of the log, and an upsert in key order
         // finds its B-tree page where the previous one left off.
         var hours = new Dictionary<(long Hour, EventKind Kind), long>();
-        var sorted = _counts.ToArray();
-        Array.Sort(sorted, static (a, b) => a.Key.CompareTo(b.Key));
+        // Sorted as one long per key (minute, then kind) with its count beside it: sorting the pairs with a comparison
+        // of their tuples took more of the writer's thread than the upserts (58,000 minutes and kinds on the 2 M-line
+        // dense log, issue 18 item 6).
+        var keys = new long[_counts.Count];
+        var counts = new long[_counts.Count];
+        int n = 0;
+        foreach (var ((minute, kind), count) in _counts)
+        {
+            keys[n] = SortKey(minute, kind);
+            counts[n++] = count;
+        }
+        Array.Sort(keys, counts);
         using (var minutes = new SqliteStatement(connection, """
             INSERT INTO event_minutes(minute, kind, count) VALUES (?1, ?2, ?3)
             ON CONFLICT(minute, kind) DO UPDATE SET count = count + excluded.count
             """))
         {
-            foreach (var ((minute, kind), count) in sorted)
+            for (int i = 0; i < keys.Length; i++)
             {
+                var (minute, kind, count) = (Minute(keys[i]), Kind(keys[i]), counts[i]);
                 minutes.Bind(1, minute);
                 minutes.Bind(2, (int)kind);
                 minutes.Bind(3, count);
@@ -87,4 +98,11 @@ public sealed class TimelineCounts
         }
         _counts.Clear();
     }
+
+    // Kinds are below 256, so minute * 256 + kind orders as (minute, kind) does, negative minutes included.
+    private static long SortKey(long minute, EventKind kind) => minute * 256 + (byte)kind;
+
+    private static long Minute(long key) => (key - (byte)key) / 256;
+
+    private static EventKind Kind(long key) => (EventKind)(byte)key;
 }

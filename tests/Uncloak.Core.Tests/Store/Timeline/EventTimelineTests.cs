@@ -109,6 +109,41 @@ public sealed class EventTimelineTests : IDisposable
     }
 
     [Fact]
+    public void A_flush_adds_every_minute_and_kind_whatever_their_order_pre_1970_minutes_and_takebacks_included()
+    {
+        using var store = SqliteStore.Open(Db);
+        var random = new Random(18);
+        var kinds = Enum.GetValues<EventKind>();
+        var expected = new Dictionary<(long, EventKind), long>();
+        var counts = new TimelineCounts();
+        for (int round = 0; round < 2; round++)
+        {
+            for (int i = 0; i < 5_000; i++)
+            {
+                // Minutes on both sides of the epoch and far apart; counts that take back what an earlier round added.
+                long minute = random.Next(3) switch { 0 => random.Next(-3, 3), 1 => -30_000_000 + random.Next(100), _ => 29_000_000 + random.Next(2_000) };
+                var kind = kinds[random.Next(kinds.Length)];
+                long count = random.Next(-2, 9);
+                counts.Add(minute, kind, count);
+                expected[(minute, kind)] = expected.GetValueOrDefault((minute, kind)) + count;
+            }
+            using var tx = store.Connection.BeginTransaction();
+            counts.Flush(store.Connection, tx);
+            tx.Commit();
+        }
+        Assert.Equal(0, counts.Pending);
+        // Rows whose adds cancelled out hold 0: compared on what is not zero.
+        var minutes = expected.Select(e => (e.Key.Item1, e.Key.Item2.Name(), e.Value));
+        Assert.Equal(NonZero(minutes), NonZero(Rows("event_minutes")));
+        var hours = expected.GroupBy(e => (Hour: e.Key.Item1 / 60, e.Key.Item2)).Select(g => (g.Key.Hour, g.Key.Item2.Name(), g.Sum(e => e.Value)));
+        Assert.Equal(NonZero(hours), NonZero(Rows("event_hours")));
+        Assert.True(NonZero(minutes).Count > 3_000);
+    }
+
+    private static List<(long, string, long)> NonZero(IEnumerable<(long Bucket, string Kind, long Count)> rows)
+        => [.. rows.Where(r => r.Count != 0).OrderBy(r => r.Bucket).ThenBy(r => r.Kind, StringComparer.Ordinal)];
+
+    [Fact]
     public void The_daemons_commits_count_each_stored_event_once_and_events_without_a_wall_clock_not_at_all()
     {
         using var store = SqliteStore.Open(Db);
