@@ -22,6 +22,7 @@ public static class Reasoner
         new ConntrackRule(),
         new TcpMemoryRule(),
         new NeighbourRule(),
+        new WindowScaleRule(),
         new NicRule(),
         new FirewallRule(),
         new MartianRule(),

@@ -24,6 +24,9 @@ public enum EventKind : byte
     NeighbourOverflow = 13,
     RateLimitSuppressed = 14,
 
+    /// <summary>A SYN whose window scale option is over 14 (RFC 7323's maximum): the kernel clamps it and says so.</summary>
+    IllegalWindowScale = 15,
+
     // Host signals (socket table, counters).
     ZeroWindowHold = 32,
     SlowRead = 33,

@@ -25,6 +25,7 @@ public static class MessageFamilies
         new MartianFamily(),
         new NeighbourOverflowFamily(),
         new RateLimitFamily(),
+        new IllegalWindowScaleFamily(),
     ];
 
     private static readonly MessageFamily?[] ByKind = BuildByKind();

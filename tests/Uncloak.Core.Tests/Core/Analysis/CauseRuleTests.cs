@@ -40,6 +40,26 @@ public sealed class CauseRuleTests
     }
 
     [Fact]
+    public void Illegal_window_scale_lines_are_an_info_finding_that_points_at_a_scan_when_syn_floods_come_with_them()
+    {
+        var alone = Analyze(Enumerable.Range(1, 3).Select(i => $"Mar 11 18:27:{i:00} web1 kernel: TCP: tcp_parse_options: Illegal window scaling value 15 > 14 received"));
+        var finding = alone.Findings.Single(f => f.Id == "illegal_window_scale");
+        Assert.Equal(Severity.Info, finding.Severity);
+        Assert.StartsWith("3 line(s)", finding.Conclusion, StringComparison.Ordinal);
+        Assert.Single(finding.Evidence);
+        Assert.Equal(Severity.Info, alone.Findings[0].Severity); // the verdict: nothing here takes the site down
+        Assert.Contains("Nothing here is likely to take the site down", alone.Findings[0].Conclusion, StringComparison.Ordinal);
+
+        var withScan = Analyze([
+            "Mar 11 18:27:01 web1 kernel: tcp_parse_options: Illegal window scaling value 15 >14 received.",
+            "Mar 11 18:27:02 web1 kernel: TCP: request_sock_TCP: Possible SYN flooding on port 80. Sending cookies.  Check SNMP counters.",
+        ]);
+        Assert.Contains("1 SYN-flood and 0 firewall LOG line(s)", withScan.Findings.Single(f => f.Id == "illegal_window_scale").Evidence[1], StringComparison.Ordinal);
+        Assert.DoesNotContain(Analyze(["Mar 11 18:27:02 web1 kernel: TCP: request_sock_TCP: Possible SYN flooding on port 80. Sending cookies.  Check SNMP counters."]).Findings,
+            f => f.Id == "illegal_window_scale");
+    }
+
+    [Fact]
     public void One_steady_martian_source_is_one_sender_to_find_by_its_interface()
     {
         var r = Analyze(Enumerable.Range(1, 9).Select(i => $"Mar 11 18:27:{i:00} gw kernel: IPv4: martian source 198.51.100.7 from 192.168.77.2, on dev eth0")

@@ -69,7 +69,7 @@ public sealed class ExplainCommandTests
             Assert.Equal(0, exit);
             Assert.Contains("Likely causes", text);
         }
-        Assert.Equal(14, list.GetArrayLength());
+        Assert.Equal(15, list.GetArrayLength());
     }
 
     [Fact]
