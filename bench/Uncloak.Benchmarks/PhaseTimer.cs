@@ -91,7 +91,7 @@ public static class PhaseTimer
             using var s = File.OpenRead(path);
             new LogScanner(LogFormat.Syslog, reference, 1).Scan(new LineReader(s), new RowCollector(rows));
         }
-        Measure("store writer alone (rows)", () =>
+        Measure("store writer alone (blocks)", () =>
         {
             string db = Path.Combine(Path.GetTempPath(), $"uncloak-phases-{Environment.ProcessId}.db");
             try
@@ -99,11 +99,18 @@ public static class PhaseTimer
                 using var store = SqliteStore.Open(db);
                 SourceRegistry.Register(store, System.Text.Encoding.UTF8.GetBytes(path), path, "Syslog");
                 using var writer = new EventWriter(store);
-                for (int i = 0; i < rows.Count; i += EventWriter.BatchSize)
+                var blocks = new EventBlockBuilder();
+                foreach (var row in rows)
                 {
-                    var batch = writer.RentBatch();
-                    batch.AddRange(rows.Skip(i).Take(EventWriter.BatchSize));
-                    writer.AddBatch(batch);
+                    blocks.Append(row);
+                    if (blocks.Full)
+                    {
+                        writer.AddBlock(blocks.Build()!);
+                    }
+                }
+                if (blocks.Build() is { } last)
+                {
+                    writer.AddBlock(last);
                 }
                 writer.Complete();
                 return writer.Written;

@@ -263,5 +263,23 @@ public static class Migrations
                 PRIMARY KEY (source_id, offset, kind, uptime)
             ) WITHOUT ROWID;
             """),
+        new(46, "analyze's rare events as blocks of rows encoded by the readers, one row per block", """
+            -- Issue 18, item 6. A dense log's rare events were 100,000 events rows for 2 M lines, each a B-tree insert on
+            -- the writer's thread. analyze's readers now encode them a few hundred at a time (EventBlock: the columns of
+            -- an events row each, and the block's per-minute counts for the timeline); the writer stores the blob. The
+            -- events table keeps the daemon's rows and those analyze wrote before; readers read both. A block is keyed
+            -- by its smallest offset; last_offset finds the block of one position; first_ms and last_ms are the oldest and
+            -- newest wall times of its rows (NULL when none has one), the second saying when it may be pruned.
+            CREATE TABLE IF NOT EXISTS event_blocks (
+                source_id   INTEGER NOT NULL REFERENCES sources(id),
+                offset      INTEGER NOT NULL,
+                last_offset INTEGER NOT NULL,
+                first_ms    INTEGER,
+                last_ms     INTEGER,
+                rows        INTEGER NOT NULL,
+                data        BLOB NOT NULL,
+                PRIMARY KEY (source_id, offset)
+            ) WITHOUT ROWID;
+            """),
     ];
 }

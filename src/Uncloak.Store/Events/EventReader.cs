@@ -8,28 +8,110 @@ public static class EventReader
 {
     private const string Columns = "SELECT source_id, offset, time_ms, kind, peer, local_port, body, text, coalesce(weight, 1), last_clock, lines FROM events ";
 
+    /// <summary>
+    /// Every stored event in key order (source, then offset of its row): the <c>events</c> rows and the rows of the blocks
+    /// <c>uncloak analyze</c> writes (<see cref="EventBlock"/>) merged, a block decoded only when the merge reaches its
+    /// first offset, so a few are held at a time.
+    /// </summary>
     public static IEnumerable<StoredEvent> ReadAll(SqliteStore store)
     {
-        using var cmd = store.Connection.CreateCommand();
-        cmd.CommandText = Columns + "ORDER BY source_id, offset";
-        foreach (var e in Read(cmd))
+        using var rowsCmd = store.Connection.CreateCommand();
+        rowsCmd.CommandText = Columns + "ORDER BY source_id, offset";
+        using var blocksCmd = store.Connection.CreateCommand();
+        blocksCmd.CommandText = "SELECT source_id, offset, data FROM event_blocks ORDER BY source_id, offset";
+        using var blocks = blocksCmd.ExecuteReader();
+        var open = new PriorityQueue<IEnumerator<EventRow>, (int Source, long Offset, long Order)>();
+        long order = 0;
+        void Push(IEnumerator<EventRow> stream)
         {
-            yield return e;
+            if (stream.MoveNext())
+            {
+                open.Enqueue(stream, (stream.Current.Source, stream.Current.Offset, order++));
+            }
+            else
+            {
+                stream.Dispose();
+            }
         }
+        Push(ReadRows(rowsCmd).GetEnumerator());
+        bool more = blocks.Read();
+        var expanded = new List<StoredEvent>();
+        while (true)
+        {
+            while (more && (open.Count == 0 || KeyOf(blocks) .CompareTo(Head(open)) <= 0))
+            {
+                var rows = EventBlock.DecodeRows(blocks.GetInt32(0), (byte[])blocks[2]);
+                if (!IsSorted(rows))
+                {
+                    rows.Sort(static (a, b) => a.Offset.CompareTo(b.Offset)); // stable enough: offsets in a block are distinct
+                }
+                Push(rows.GetEnumerator());
+                more = blocks.Read();
+            }
+            if (!open.TryDequeue(out var stream, out _))
+            {
+                yield break;
+            }
+            expanded.Clear();
+            Expand(stream.Current, expanded);
+            foreach (var e in expanded)
+            {
+                yield return e;
+            }
+            Push(stream);
+        }
+    }
+
+    private static (int, long) KeyOf(SqliteDataReader block) => (block.GetInt32(0), block.GetInt64(1));
+
+    private static (int, long) Head(PriorityQueue<IEnumerator<EventRow>, (int Source, long Offset, long Order)> open)
+    {
+        open.TryPeek(out _, out var key);
+        return (key.Source, key.Offset);
+    }
+
+    private static bool IsSorted(List<EventRow> rows)
+    {
+        for (int i = 1; i < rows.Count; i++)
+        {
+            if (rows[i].Offset < rows[i - 1].Offset)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>
     /// Every stored event of one peer in time order, at most <paramref name="limit"/> (the newest are kept when there are
-    /// more). The events table has no index on peer (it would cost every insert a quarter more, issue 18): this is one
-    /// pass over the table, seconds on ten million rows, which a question about one address can afford.
+    /// more). The events table has no index on peer (it would cost every insert a quarter more, issue 18), and blocks are
+    /// read whole: this is one pass over the store, seconds on ten million rows, which a question about one address can
+    /// afford.
     /// </summary>
     public static List<StoredEvent> ReadPeer(SqliteStore store, NetAddress peer, int limit)
     {
         using var cmd = store.Connection.CreateCommand();
-        cmd.CommandText = "SELECT * FROM (" + Columns + "WHERE peer = $peer ORDER BY coalesce(time_ms, 0) DESC, source_id, offset LIMIT $limit) ORDER BY coalesce(time_ms, 0), source_id, offset";
+        cmd.CommandText = Columns + "WHERE peer = $peer ORDER BY coalesce(time_ms, 0) DESC, source_id, offset LIMIT $limit";
         cmd.Parameters.AddWithValue("$peer", EventColumns.AddressBytes(peer));
         cmd.Parameters.AddWithValue("$limit", limit);
-        return [.. Read(cmd)];
+        var rows = ReadRows(cmd).ToList();
+        using var blocks = store.Connection.CreateCommand();
+        blocks.CommandText = "SELECT source_id, data FROM event_blocks";
+        using (var r = blocks.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                rows.AddRange(EventBlock.DecodeRows(r.GetInt32(0), (byte[])r[1]).Where(row => row.Peer.Equals(peer)));
+            }
+        }
+        var newest = rows.OrderByDescending(row => row.TimeMs ?? 0).ThenBy(row => row.Source).ThenBy(row => row.Offset).Take(limit)
+            .OrderBy(row => row.TimeMs ?? 0).ThenBy(row => row.Source).ThenBy(row => row.Offset);
+        var events = new List<StoredEvent>();
+        foreach (var row in newest)
+        {
+            Expand(row, events);
+        }
+        return events;
     }
 
     /// <summary>The event stored at <paramref name="position"/>, or null when it was pruned (or never stored).</summary>
@@ -39,9 +121,27 @@ public static class EventReader
         cmd.CommandText = Columns + "WHERE source_id = $s AND offset = $o";
         cmd.Parameters.AddWithValue("$s", position.SourceId);
         cmd.Parameters.AddWithValue("$o", position.Offset);
-        foreach (var e in Read(cmd))
+        var found = new List<StoredEvent>();
+        foreach (var row in ReadRows(cmd))
         {
-            return e;
+            Expand(row, found);
+            return found[0];
+        }
+        using var blocks = store.Connection.CreateCommand();
+        blocks.CommandText = "SELECT data FROM event_blocks WHERE source_id = $s AND offset <= $o AND last_offset >= $o";
+        blocks.Parameters.AddWithValue("$s", position.SourceId);
+        blocks.Parameters.AddWithValue("$o", position.Offset);
+        using var r = blocks.ExecuteReader();
+        while (r.Read())
+        {
+            foreach (var row in EventBlock.DecodeRows(position.SourceId, (byte[])r[0]))
+            {
+                if (row.Offset == position.Offset)
+                {
+                    Expand(row, found);
+                    return found[0];
+                }
+            }
         }
         return null;
     }
@@ -55,62 +155,66 @@ public static class EventReader
         return cmd.ExecuteScalar() as string;
     }
 
-    private static IEnumerable<StoredEvent> Read(SqliteCommand cmd)
+    private static IEnumerable<EventRow> ReadRows(SqliteCommand cmd)
     {
         using var r = cmd.ExecuteReader();
         while (r.Read())
         {
-            var head = new NetEvent
-            {
-                Position = new SourcePosition(r.GetInt32(0), r.GetInt64(1)),
-                Time = r.IsDBNull(2) ? default : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)).UtcDateTime,
-                Kind = (EventKind)r.GetInt32(3),
-                Peer = EventColumns.ReadAddress(r.IsDBNull(4) ? null : (byte[])r[4]),
-                LocalPort = (ushort)r.GetInt32(5),
-                UptimeMicros = -1,
-            };
-            var ev = EventPacking.Unpack((byte[])r[6], head);
-            string? text = r.IsDBNull(7) ? null : r.GetString(7);
-            if (text is null && ev.Kind == EventKind.Treason)
-            {
-                text = Core.Messages.TreasonMessage.Text(ev);
-            }
-            long weight = r.GetInt64(8);
-            // The encoded lines of a run (migration 44's lines column) are read by the kind of its row.
-            bool synFlood = ev.Kind == EventKind.SynFlood;
-            if (!r.IsDBNull(10) && synFlood && !r.IsDBNull(9))
-            {
-                // The SYN-flood runs of one minute (ListenerRuns): each run comes back as a row of its own would.
-                foreach (var row in ListenerRuns.Read(ev, text, weight, r.GetInt64(9), (byte[])r[10]))
-                {
-                    yield return row;
-                }
-                continue;
-            }
-            if (!r.IsDBNull(10) && !synFlood)
-            {
-                // A run of link lines (LinkRuns): every line comes back, the first with its text.
-                yield return new StoredEvent(ev, 1, text);
-                foreach (var line in LinkLines.Read((byte[])r[10], ev, ev.HasTime ? r.GetInt64(2) : ev.UptimeMicros))
-                {
-                    yield return new StoredEvent(line, 1, null);
-                }
-                continue;
-            }
-            if (weight > 1 && !r.IsDBNull(9))
-            {
-                // A run (EventRuns): its first line stands for all but the last, which comes back at its own time so
-                // the run's span (disruption windows, first and last seen) is what the lines gave.
-                yield return new StoredEvent(ev, weight - 1, text);
-                long last = r.GetInt64(9);
-                var lastEvent = ev.HasTime
-                    ? ev with { Time = DateTimeOffset.FromUnixTimeMilliseconds(last).UtcDateTime }
-                    : ev with { UptimeMicros = last };
-                yield return new StoredEvent(lastEvent, 1, text);
-                continue;
-            }
-            yield return new StoredEvent(ev, weight, text);
+            yield return new EventRow(r.GetInt32(0), r.GetInt64(1), r.IsDBNull(2) ? null : r.GetInt64(2), (EventKind)r.GetInt32(3),
+                EventColumns.ReadAddress(r.IsDBNull(4) ? null : (byte[])r[4]), (ushort)r.GetInt32(5), (byte[])r[6],
+                r.IsDBNull(7) ? null : r.GetString(7), r.GetInt64(8), r.IsDBNull(9) ? null : r.GetInt64(9), r.IsDBNull(10) ? null : (byte[])r[10]);
         }
+    }
+
+    /// <summary>The events one stored row stands for: a line, a run's first and last line, every line of a link run.</summary>
+    internal static void Expand(in EventRow row, List<StoredEvent> into)
+    {
+        var head = new NetEvent
+        {
+            Position = new SourcePosition(row.Source, row.Offset),
+            Time = row.TimeMs is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime : default,
+            Kind = row.Kind,
+            Peer = row.Peer,
+            LocalPort = row.LocalPort,
+            UptimeMicros = -1,
+        };
+        var ev = EventPacking.Unpack(row.Body, head);
+        string? text = row.Text;
+        if (text is null && ev.Kind == EventKind.Treason)
+        {
+            text = Core.Messages.TreasonMessage.Text(ev);
+        }
+        long weight = row.Weight;
+        // The encoded lines of a run (migration 44's lines column) are read by the kind of its row.
+        bool synFlood = ev.Kind == EventKind.SynFlood;
+        if (row.Lines is { } lines && synFlood && row.LastClock is { } synLast)
+        {
+            // The SYN-flood runs of one minute (ListenerRuns): each run comes back as a row of its own would.
+            into.AddRange(ListenerRuns.Read(ev, text, weight, synLast, lines));
+            return;
+        }
+        if (row.Lines is { } linkLines && !synFlood)
+        {
+            // A run of link lines (LinkRuns): every line comes back, the first with its text.
+            into.Add(new StoredEvent(ev, 1, text));
+            foreach (var line in LinkLines.Read(linkLines, ev, ev.HasTime ? row.TimeMs!.Value : ev.UptimeMicros))
+            {
+                into.Add(new StoredEvent(line, 1, null));
+            }
+            return;
+        }
+        if (weight > 1 && row.LastClock is { } last)
+        {
+            // A run (EventRuns): its first line stands for all but the last, which comes back at its own time so
+            // the run's span (disruption windows, first and last seen) is what the lines gave.
+            into.Add(new StoredEvent(ev, weight - 1, text));
+            var lastEvent = ev.HasTime
+                ? ev with { Time = DateTimeOffset.FromUnixTimeMilliseconds(last).UtcDateTime }
+                : ev with { UptimeMicros = last };
+            into.Add(new StoredEvent(lastEvent, 1, text));
+            return;
+        }
+        into.Add(new StoredEvent(ev, weight, text));
     }
 
     /// <summary>

@@ -6,32 +6,32 @@ using Uncloak.Store.Timeline;
 namespace Uncloak.Store.Events;
 
 /// <summary>
-/// Writes events on its own thread so parsing and storing overlap. Rare, meaningful events are rows; firewall LOG
+/// Writes events on its own thread so parsing and storing overlap. Rare, meaningful events are rows, which the readers
+/// encode into blocks of a few hundred (<see cref="EventBlock"/>, <see cref="EventBlockBuilder"/>) and this writes as one
+/// row each; firewall LOG
 /// lines (up to a third of a kern.log) are kept as aggregates — per-minute totals and per-peer and per-port counts
 /// with their first and last minute — because rows would cap throughput and nobody asks about the 40,000th SYN to
 /// port 22 by itself. Readers count those aggregates on their own threads (<see cref="AddRollups"/>), and each
 /// reader's are encoded here as they come, one block per source, kind and clock (<see cref="RollupBlock"/>), written
-/// with the run's last commit; aggregated kinds queued as events are counted here. Runs of repetitive rare lines come collapsed by the readers
-/// (<see cref="EventRuns"/>, <see cref="LinkRuns"/>): a row each, with its weight. Idempotent: events below the source's stored mark are skipped, rows are
-/// keyed by (source, offset).
+/// with the run's last commit. Runs of repetitive rare lines come collapsed by the readers (<see cref="EventRuns"/>,
+/// <see cref="LinkRuns"/>): a row each, with its weight. Idempotent: the readers skip events below the source's stored
+/// mark, and blocks at or past it — from a run that stopped before its mark moved — are replaced (<see cref="StoredBelow"/>).
 /// </summary>
 public sealed class EventWriter : IDisposable
 {
-    /// <summary>Events per batch, for producers.</summary>
-    public const int BatchSize = 1024;
+    // Rows per commit: the blocks' rows are committed every so often, so a long read keeps what it wrote if stopped.
     private const int CommitEvery = 100_000;
 
     private readonly SqliteStore _store;
     // Short on purpose: a longer queue lets the readers run ahead, which only moves the writer's work to the end of the
     // run and holds more at the memory peak (32 batches: +50 MB peak RSS on the 10M-line corpus, no time saved). Bounded
-    // in bytes (QueuedBytes), not in batches, so that the bound is the same on any mix of rows.
+    // in bytes (QueuedBytes), the blocks' own.
     private const long QueueLimit = 4L << 20;
-    private const int FreeBatches = 8;
-    private readonly BlockingCollection<(List<StoredEvent> Rows, long Bytes)> _queue = new();
+    private readonly BlockingCollection<EventBlock> _queue = new();
     private readonly QueuedBytes _queued = new(QueueLimit);
     private readonly Thread _thread;
     private readonly ConcurrentDictionary<int, long> _storedBelow = new();
-    private readonly RollupAggregator _rollups = new();
+    private readonly HashSet<int> _replaced = [];
     private readonly TimelineCounts _timeline = new();
     private Exception? _failure;
     private long _written;
@@ -53,31 +53,20 @@ public sealed class EventWriter : IDisposable
     public long StoredBelow(int sourceId) => _storedBelow.GetValueOrDefault(sourceId);
 
     /// <summary>
-    /// An empty batch to fill and hand to <see cref="AddBatch"/>. Batches go round between the readers and the writer
-    /// instead of being allocated anew: each is an array of a few hundred kilobytes, and dead ones stay on the
-    /// large-object heap until a full collection.
+    /// Queues a block of rows a reader encoded; safe to call from several producer threads, and waits while the writer
+    /// has more than a few megabytes to write. Once the store has failed (disk full) the block is dropped and counted
+    /// instead of thrown at the reader: the analysis goes on over everything read, and <see cref="Complete"/> reports
+    /// the failure (issue 17, item 4: analyze printed an AggregateException, no report).
     /// </summary>
-    public List<StoredEvent> RentBatch() => _free.TryDequeue(out var batch) ? batch : new List<StoredEvent>(BatchSize);
-
-    private readonly ConcurrentQueue<List<StoredEvent>> _free = new();
-
-    /// <summary>
-    /// Queues a whole batch; safe to call from several producer threads. Once the store has failed (disk full) the
-    /// batch is dropped and counted instead of thrown at the reader: the analysis goes on over everything read, and
-    /// <see cref="Complete"/> reports the failure (issue 17, item 4: analyze printed an AggregateException, no report).
-    /// </summary>
-    public void AddBatch(List<StoredEvent> batch)
+    public void AddBlock(EventBlock block)
     {
         if (_failure is not null)
         {
-            Interlocked.Add(ref _dropped, batch.Count);
-            batch.Clear();
-            _free.Enqueue(batch);
+            Interlocked.Add(ref _dropped, block.Rows);
             return;
         }
-        long bytes = QueuedBytes.Of(batch);
-        _queued.Take(bytes);
-        _queue.Add((batch, bytes));
+        _queued.Take(block.Data.Length);
+        _queue.Add(block);
     }
 
     private long _dropped;
@@ -127,7 +116,7 @@ public sealed class EventWriter : IDisposable
     {
         if (_failure is null)
         {
-            _handedOver.Enqueue(aggregates); // after a failure they could not be written either (see AddBatch)
+            _handedOver.Enqueue(aggregates); // after a failure they could not be written either (see AddBlock)
         }
     }
 
@@ -137,64 +126,51 @@ public sealed class EventWriter : IDisposable
     {
         try
         {
-            // Bulk load: the sources row every event refers to was registered before reading started, so checking the
-            // foreign key on each of millions of rows only costs time. The WAL is not checkpointed inside the load's
-            // commits (each would copy the pages written so far into the database file a second time and sync both,
-            // on the core the readers need; the rows are committed either way, and the checkpoint runs once when the
-            // store closes), as in a bulk ban import (DecisionStore.DeferCheckpoints, issue 17). No bigger page cache
-            // as there: it would count against the analysis's memory peak (issue 18 item 6).
+            // Bulk load: the sources row every block refers to was registered before reading started. The WAL is not
+            // checkpointed inside the load's commits (each would copy the pages written so far into the database file a
+            // second time and sync both, on the core the readers need; the rows are committed either way, and the
+            // checkpoint runs once at the end), as in a bulk ban import (DecisionStore.DeferCheckpoints, issue 17). No
+            // bigger page cache as there: it would count against the analysis's memory peak (issue 18 item 6).
             _store.Execute("PRAGMA foreign_keys=OFF; PRAGMA wal_autocheckpoint=0;");
             var tx = _store.Connection.BeginTransaction();
-            using var insert = new EventRowInsert(_store.Connection);
-            int sinceCommit = 0;
-            foreach (var (batch, bytes) in _queue.GetConsumingEnumerable())
+            using var insert = new SqliteStatement(_store.Connection,
+                "INSERT OR IGNORE INTO event_blocks(source_id, offset, last_offset, first_ms, last_ms, rows, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+            long sinceCommit = 0;
+            foreach (var block in _queue.GetConsumingEnumerable())
             {
-                foreach (var stored in batch)
+                if (_replaced.Add(block.Source) && _storedBelow.TryGetValue(block.Source, out long mark))
                 {
-                    var ev = stored.Event;
-                    if (ev.Position.Offset < _storedBelow.GetValueOrDefault(ev.Position.SourceId))
-                    {
-                        continue;
-                    }
-                    if (RollupAggregator.Aggregates(ev.Kind))
-                    {
-                        _rollups.Add(ev);
-                        continue;
-                    }
-                    if (insert.Insert(ev, stored.Text, stored.Weight, stored.LastClock, stored.Lines.Span) && ev.HasTime)
-                    {
-                        if (stored.Minutes.IsEmpty)
-                        {
-                            _timeline.Add(TimelineCounts.UnixMinute(ev.Time), ev.Kind, stored.Weight);
-                        }
-                        else
-                        {
-                            foreach (var (minute, count) in stored.Minutes.Span)
-                            {
-                                _timeline.Add(minute, ev.Kind, count);
-                            }
-                        }
-                    }
-                    Interlocked.Increment(ref _written);
-                    if (++sinceCommit >= CommitEvery)
-                    {
-                        _timeline.Flush(_store.Connection, tx);
-                        tx.Commit();
-                        tx.Dispose();
-                        tx = _store.Connection.BeginTransaction();
-                        sinceCommit = 0;
-                    }
+                    RemoveStaleEventBlocks(tx, block.Source, mark);
                 }
-                batch.Clear();
-                _queued.Release(bytes);
+                insert.Bind(1, block.Source);
+                insert.Bind(2, block.FirstOffset);
+                insert.Bind(3, block.LastOffset);
+                BindTime(insert, 4, block.FirstMs);
+                BindTime(insert, 5, block.LastMs);
+                insert.Bind(6, block.Rows);
+                insert.Bind(7, block.Data);
+                // The same file given twice makes the same blocks again: stored once, counted once.
+                if (insert.ExecuteChanges() != 0)
+                {
+                    foreach (var (minute, kind, count) in EventBlock.ReadMinutes(block.Source, block.Data))
+                    {
+                        _timeline.Add(minute, kind, count);
+                    }
+                    Interlocked.Add(ref _written, block.Rows);
+                }
+                _queued.Release(block.Data.Length);
+                sinceCommit += block.Rows;
+                if (sinceCommit >= CommitEvery)
+                {
+                    _timeline.Flush(_store.Connection, tx);
+                    tx.Commit();
+                    tx.Dispose();
+                    tx = _store.Connection.BeginTransaction();
+                    sinceCommit = 0;
+                }
                 TakeHandedOver();
-                if (_free.Count < FreeBatches)
-                {
-                    _free.Enqueue(batch);
-                }
             }
             TakeHandedOver();
-            Encode(_rollups);
             WriteBlocks(tx);
             _timeline.Flush(_store.Connection, tx);
             tx.Commit();
@@ -206,12 +182,47 @@ public sealed class EventWriter : IDisposable
         catch (Exception e) when (e is SqliteException or InvalidOperationException or StoreException)
         {
             _failure = e;
-            // Drain so producers blocked on a full queue are released and see the failure; the batch being written
+            // Drain so producers blocked on a full queue are released and see the failure; the block being written
             // when it failed is never released, so the bound goes.
             _queued.Unbound();
-            foreach (var (_, bytes) in _queue.GetConsumingEnumerable())
+            foreach (var block in _queue.GetConsumingEnumerable())
             {
-                _queued.Release(bytes);
+                _queued.Release(block.Data.Length);
+                Interlocked.Add(ref _dropped, block.Rows);
+            }
+        }
+    }
+
+    private static void BindTime(SqliteStatement insert, int index, long? ms)
+    {
+        if (ms is { } value)
+        {
+            insert.Bind(index, value);
+        }
+        else
+        {
+            insert.BindNull(index);
+        }
+    }
+
+    /// <summary>
+    /// Takes out the event blocks of a source at or past its stored mark, with what they added to the timeline: only a
+    /// run that stopped after committing them and before its mark moved leaves such blocks, and this run reads those
+    /// lines again (its blocks may be cut elsewhere, so they could not simply be ignored as repeats).
+    /// </summary>
+    private void RemoveStaleEventBlocks(SqliteTransaction tx, int source, long storedBelow)
+    {
+        using var stale = _store.Connection.CreateCommand();
+        stale.Transaction = tx;
+        stale.CommandText = "DELETE FROM event_blocks WHERE source_id = $s AND offset >= $o RETURNING data";
+        stale.Parameters.AddWithValue("$s", source);
+        stale.Parameters.AddWithValue("$o", storedBelow);
+        using var r = stale.ExecuteReader();
+        while (r.Read())
+        {
+            foreach (var (minute, kind, count) in EventBlock.ReadMinutes(source, (byte[])r[0]))
+            {
+                _timeline.Add(minute, kind, -count);
             }
         }
     }

@@ -1,14 +1,12 @@
-using System.Runtime.CompilerServices;
-
 namespace Uncloak.Store.Events;
 
 /// <summary>
 /// Bounds what the readers have handed the store writer and it has not written yet, in bytes rather than in batches:
-/// a batch of single-line rows without text (treason lines) is a fifth of one of runs with their text and encoded lines,
+/// a batch of single-line rows without text (treason lines) was a fifth of one of runs with their text and encoded lines,
 /// so a bound of 8 batches held 1.5 MB on one mix and several times that on another, and how full it was depended on
 /// how far the readers ran ahead of the writer on that machine (issue 18, item 6: the 10 M-line peak moved by 50 MB
-/// between a loaded and a quiet machine). A producer waits while the queue holds more than <c>limit</c> bytes; one batch
-/// is always let through, so no batch is too big to hand over.
+/// between a loaded and a quiet machine). A producer waits while the queue holds more than <c>limit</c> bytes; one block
+/// is always let through, so no block is too big to hand over.
 /// </summary>
 internal sealed class QueuedBytes(long limit)
 {
@@ -60,19 +58,5 @@ internal sealed class QueuedBytes(long limit)
             _unbounded = true;
             Monitor.PulseAll(_gate);
         }
-    }
-
-    /// <summary>
-    /// What a batch holds on the heap: its rows, their text (UTF-16, with the string's header) and encoded lines.
-    /// The list's own array is left out: batches go round (<see cref="EventWriter.RentBatch"/>), so it is not new memory.
-    /// </summary>
-    public static long Of(List<StoredEvent> batch)
-    {
-        long bytes = 0;
-        foreach (var row in batch)
-        {
-            bytes += Unsafe.SizeOf<StoredEvent>() + row.Lines.Length + (row.Text is { } text ? 22 + 2L * text.Length : 0);
-        }
-        return bytes;
     }
 }

@@ -11,7 +11,8 @@ namespace Uncloak.Store.Retention;
 /// <see cref="RetentionPolicy.Batch"/> rows from the front of a source and deletes the run of them that is older than the
 /// limit — one range delete on the primary key. A source whose front holds an event newer than the limit (a clock
 /// jump in the log) is left until that event ages: the store keeps too much, never too little. Events with no wall
-/// time (uptime-stamped dmesg) are pruned with their neighbours.
+/// time (uptime-stamped dmesg) are pruned with their neighbours. The blocks of rows <c>uncloak analyze</c> writes
+/// (<c>event_blocks</c>) go the same way, a block once the newest of its rows is older than the limit.
 /// </para>
 /// </summary>
 public static class StoreRetention
@@ -27,8 +28,9 @@ public static class StoreRetention
             foreach (long source in Longs(store, "SELECT id FROM sources ORDER BY id"))
             {
                 var (deleted, more) = PruneSourceEvents(store, source, cutoff, policy.Batch);
-                events += deleted;
-                complete &= !more;
+                var (inBlocks, moreBlocks) = PruneSourceBlocks(store, source, cutoff, policy.Batch);
+                events += deleted + inBlocks;
+                complete &= !more && !moreBlocks;
             }
         }
         var (outages, o) = DeleteBatch(store, policy.Outages, now, policy.Batch,
@@ -58,7 +60,11 @@ public static class StoreRetention
     /// <summary>Rows and time span of each kind. Events are counted with one pass over the table (no time index).</summary>
     public static IReadOnlyList<TableStats> Stats(SqliteStore store) =>
     [
-        Table(store, "events", "SELECT count(*), min(time_ms), max(time_ms) FROM events"),
+        Table(store, "events", """
+            SELECT sum(n), min(first), max(last) FROM (
+                SELECT count(*) AS n, min(time_ms) AS first, max(time_ms) AS last FROM events
+                UNION ALL SELECT coalesce(sum(rows), 0), min(first_ms), max(last_ms) FROM event_blocks)
+            """),
         Table(store, "outages", "SELECT count(*), min(start_ms), max(coalesce(end_ms, start_ms)) FROM outages"),
         Table(store, "actions", "SELECT count(*), min(time_ms), max(time_ms) FROM watch_actions"),
         Table(store, "decisions", "SELECT count(*), min(created_ms), max(created_ms) FROM decisions"),
@@ -97,6 +103,45 @@ public static class StoreRetention
         long deleted = last is null ? 0 : DeleteThrough(store, source, last.Value);
         // Every row read was old and the batch was full: more may follow.
         return (deleted, !reachedNew && read == batch);
+    }
+
+    /// <summary>One step over a source's blocks, as over its rows: the front ones whose newest row is older than the limit.</summary>
+    private static (long Deleted, bool More) PruneSourceBlocks(SqliteStore store, long source, long cutoff, int batch)
+    {
+        long? last = null;
+        long rows = 0;
+        int read = 0;
+        bool reachedNew = false;
+        using (var cmd = store.Connection.CreateCommand())
+        {
+            cmd.CommandText = "SELECT offset, last_ms, rows FROM event_blocks WHERE source_id = $s ORDER BY offset LIMIT $batch";
+            cmd.Parameters.AddWithValue("$s", source);
+            cmd.Parameters.AddWithValue("$batch", batch);
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                read++;
+                if (!r.IsDBNull(1) && r.GetInt64(1) >= cutoff)
+                {
+                    reachedNew = true;
+                    break;
+                }
+                last = r.GetInt64(0);
+                rows += r.GetInt64(2);
+            }
+        }
+        if (last is { } through)
+        {
+            using var tx = store.Connection.BeginTransaction();
+            using var cmd = store.Connection.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = "DELETE FROM event_blocks WHERE source_id = $s AND offset <= $last";
+            cmd.Parameters.AddWithValue("$s", source);
+            cmd.Parameters.AddWithValue("$last", through);
+            cmd.ExecuteNonQuery();
+            tx.Commit();
+        }
+        return (rows, !reachedNew && read == batch);
     }
 
     private static long DeleteThrough(SqliteStore store, long source, long lastOffset)

@@ -9,15 +9,22 @@ public static partial class AnalyzeRunner
 {
     /// <summary>
     /// Feeds one builder and the store. Firewall lines are counted into this reader's own aggregates (handed to the
-    /// writer at <see cref="Flush"/>); the rare events go to the writer as rows in whole batches, so several sinks can
-    /// feed one writer from parallel readers; runs of repetitive rare lines and of link lines are collapsed here
-    /// (<see cref="EventRuns"/>, <see cref="LinkRuns"/>),
-    /// so their text is copied once per run. Message text is copied only for rows that cannot rebuild it: treason rows
-    /// rebuild theirs from their fields (TreasonMessage.Text).
+    /// writer at <see cref="Flush"/>); the rare events are encoded here into blocks of rows (<see cref="EventBlockBuilder"/>)
+    /// handed to the writer whole, so several sinks can feed one writer from parallel readers and the writer only writes
+    /// blobs; runs of repetitive rare lines and of link lines are collapsed here (<see cref="EventRuns"/>,
+    /// <see cref="LinkRuns"/>), so their text is copied once per run. Message text is copied only for rows that cannot
+    /// rebuild it: treason rows rebuild theirs from their fields (TreasonMessage.Text).
     /// </summary>
+    /// <remarks>
+    /// Two streams of blocks, each in offset order: the lines stored as they come, and the runs, sorted at each drain
+    /// (every run open at a drain was opened after the one before, so the drains follow each other in the file). Blocks
+    /// that do not overlap keep the store's ordered read to a few decoded blocks at a time.
+    /// </remarks>
     private sealed class TeeSink(AnalysisBuilder builder, EventWriter? writer, long storedBelow) : IEventSink
     {
-        private List<StoredEvent>? _batch;
+        private readonly EventBlockBuilder _lines = new();
+        private readonly EventBlockBuilder _runBlocks = new();
+        private readonly List<StoredEvent> _drained = [];
         private RollupAggregator _rollups = new();
         private readonly EventRuns _runs = new();
         private readonly LinkRuns _links = new();
@@ -50,31 +57,46 @@ public static partial class AnalyzeRunner
                 }
                 return;
             }
-            Queue(new StoredEvent(ev, 1, ev.Kind == EventKind.Treason ? null : EventRuns.Text(message)));
+            Append(_lines, new StoredEvent(ev, 1, ev.Kind == EventKind.Treason ? null : EventRuns.Text(message)));
         }
 
-        private void Queue(in StoredEvent stored)
+        private void Append(EventBlockBuilder blocks, in StoredEvent row)
         {
-            _batch ??= writer!.RentBatch();
-            _batch.Add(stored);
-            if (_batch.Count == EventWriter.BatchSize)
+            if (blocks.Count > 0 && blocks.Source != row.Event.Position.SourceId)
             {
-                writer!.AddBatch(_batch);
-                _batch = null;
-                YoungGenerationPacer.Tick();
+                Hand(blocks);
+            }
+            blocks.Append(row);
+            if (blocks.Full)
+            {
+                Hand(blocks);
+            }
+            if ((++_appended & 1023) == 0)
+            {
+                YoungGenerationPacer.Tick(); // as often as when rows went over in batches of 1,024
+            }
+        }
+
+        private long _appended;
+
+        private void Hand(EventBlockBuilder blocks)
+        {
+            if (blocks.Build() is { } block)
+            {
+                writer!.AddBlock(block);
             }
         }
 
         private void AddRuns()
         {
-            foreach (var row in _runs.Drain())
+            _drained.AddRange(_runs.Drain());
+            _drained.AddRange(_links.Drain());
+            _drained.Sort(static (a, b) => a.Event.Position.Offset.CompareTo(b.Event.Position.Offset));
+            foreach (var row in _drained)
             {
-                Queue(row);
+                Append(_runBlocks, row);
             }
-            foreach (var row in _links.Drain())
-            {
-                Queue(row);
-            }
+            _drained.Clear();
         }
 
         public void Flush()
@@ -84,11 +106,8 @@ public static partial class AnalyzeRunner
                 return;
             }
             AddRuns();
-            if (_batch is { Count: > 0 })
-            {
-                writer.AddBatch(_batch);
-                _batch = null;
-            }
+            Hand(_lines);
+            Hand(_runBlocks);
             writer.AddRollups(_rollups);
             _rollups = new RollupAggregator();
         }

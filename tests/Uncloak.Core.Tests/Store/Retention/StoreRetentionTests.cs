@@ -61,6 +61,59 @@ public sealed class StoreRetentionTests
     }
 
     [Fact]
+    public void Analyzes_blocks_go_once_their_newest_row_is_past_the_limit_and_never_before()
+    {
+        var dir = CliRun.TempDir();
+        try
+        {
+            // 12,000 shrunk-window lines, one every 15 s over 50 hours: blocks of a few thousand rows each, some all older
+            // than the limit, one across it, the rest newer.
+            var t0 = Now.UtcDateTime.AddHours(-50);
+            var log = Path.Combine(dir, "kern.log");
+            File.WriteAllLines(log, Enumerable.Range(0, 12_000).Select(i =>
+                $"{t0.AddSeconds(15 * i):yyyy-MM-ddTHH:mm:ss.ffffff}+00:00 web1 kernel: TCP: Peer 198.18.3.{i % 200}:{40000 + i % 20000}/443 unexpectedly shrunk window 2238402976:2238405685 (repaired)"));
+            var db = Path.Combine(dir, "u.db");
+            var run = CliRun.Run("analyze", "--json", "--db", db, log);
+            Assert.True(run.ExitCode is 0 or 1, run.Error);
+            using var store = SqliteStore.Open(db);
+            Assert.True(Scalar(store, "SELECT count(*) FROM event_blocks") > 3);
+            Assert.Equal(12_000, Scalar(store, "SELECT sum(rows) FROM event_blocks"));
+            Assert.Equal(12_000, StoreRetention.Stats(store).Single(t => t.Name == "events").Rows);
+
+            var policy = new RetentionPolicy { Events = TimeSpan.FromHours(24), Batch = 2 };
+            long cutoff = (Now - TimeSpan.FromHours(24)).ToUnixTimeMilliseconds();
+            var pruned = StoreRetention.PruneAll(store, policy, Now);
+            Assert.True(pruned.Complete);
+            var left = Events.StoredRows.In(db);
+            // Every line older than the limit whose block went is counted; none newer than it went.
+            Assert.Equal(12_000, pruned.Events + left.Count);
+            var offsets = Offsets(log);
+            var kept = left.Select(r => r.Offset).ToHashSet();
+            Assert.All(Enumerable.Range(0, 12_000).Where(i => new DateTimeOffset(t0.AddSeconds(15 * i)).ToUnixTimeMilliseconds() >= cutoff),
+                i => Assert.Contains(offsets[i], kept));
+            Assert.True(pruned.Events > 4_000, $"{pruned.Events} pruned");
+            Assert.True(left.Min(r => r.TimeMs) < cutoff, "the block across the limit stays whole");
+            Assert.True(Scalar(store, "SELECT min(last_ms) FROM event_blocks") >= cutoff);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static List<long> Offsets(string log)
+    {
+        var offsets = new List<long>();
+        long offset = 0;
+        foreach (var text in File.ReadLines(log))
+        {
+            offsets.Add(offset);
+            offset += System.Text.Encoding.UTF8.GetByteCount(text) + 1;
+        }
+        return offsets;
+    }
+
+    [Fact]
     public void Ended_decisions_outages_and_actions_go_by_their_limits_while_bans_in_force_and_ongoing_outages_stay()
     {
         var dir = CliRun.TempDir();

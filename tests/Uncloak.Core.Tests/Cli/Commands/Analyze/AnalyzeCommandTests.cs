@@ -310,11 +310,5 @@ public sealed class AnalyzeCommandTests : IDisposable
     public void Fail_on_turns_findings_into_exit_1()
         => Assert.Equal(1, CliRun.Run("analyze", "--no-store", "--json", "--fail-on", "critical", CliRun.Demo("kern.log")).ExitCode);
 
-    private long CountRows(string? db = null)
-    {
-        using var store = Uncloak.Store.SqliteStore.Open(db ?? Db);
-        using var cmd = store.Connection.CreateCommand();
-        cmd.CommandText = "SELECT COUNT(*) FROM events";
-        return (long)cmd.ExecuteScalar()!;
-    }
+    private long CountRows(string? db = null) => Store.Events.StoredRows.In(db ?? Db).Count;
 }

@@ -54,36 +54,17 @@ public sealed class DenseStoreTests : IDisposable
 
     private (long Rows, long Weight) StoredRows()
     {
-        using var c = new SqliteConnection($"Data Source={Db};Pooling=False");
-        c.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT count(*), sum(coalesce(weight, 1)) FROM events";
-        using var r = cmd.ExecuteReader();
-        r.Read();
-        return (r.GetInt64(0), r.GetInt64(1));
+        var rows = Store.Events.StoredRows.In(Db);
+        return (rows.Count, rows.Sum(r => r.Weight));
     }
 
-    private long LinkRows()
-    {
-        using var c = new SqliteConnection($"Data Source={Db};Pooling=False");
-        c.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT count(*) FROM events WHERE kind = $k";
-        cmd.Parameters.AddWithValue("$k", (int)EventKind.NicLink);
-        return (long)cmd.ExecuteScalar()!;
-    }
+    private long LinkRows() => Store.Events.StoredRows.In(Db).Count(r => r.Kind == EventKind.NicLink);
 
     /// <summary>SYN-flood rows, and the distinct minutes of those that have a date.</summary>
     private (long Rows, long Dated, long Minutes) SynFloodRows()
     {
-        using var c = new SqliteConnection($"Data Source={Db};Pooling=False");
-        c.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT count(*), count(time_ms), count(DISTINCT time_ms / 60000) FROM events WHERE kind = $k";
-        cmd.Parameters.AddWithValue("$k", (int)EventKind.SynFlood);
-        using var r = cmd.ExecuteReader();
-        r.Read();
-        return (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2));
+        var syn = Store.Events.StoredRows.In(Db).Where(r => r.Kind == EventKind.SynFlood).ToList();
+        return (syn.Count, syn.Count(r => r.TimeMs is not null), syn.Where(r => r.TimeMs is not null).Select(r => r.TimeMs / 60000).Distinct().Count());
     }
 
     [Theory]

@@ -32,16 +32,8 @@ public sealed class PeerCommandTests : IDisposable
         ]);
         var analyze = CliRun.Run("analyze", "--db", Db, "--json", log);
         Assert.True(analyze.ExitCode is 0 or 1, analyze.Error);
-        long sourceId, offset;
-        using (var c = new SqliteConnection($"Data Source={Db};Pooling=False"))
-        {
-            c.Open();
-            using var cmd = c.CreateCommand();
-            cmd.CommandText = "SELECT source_id, offset FROM events ORDER BY offset DESC LIMIT 1 OFFSET 1"; // the last line of 198.18.3.5
-            using var r = cmd.ExecuteReader();
-            Assert.True(r.Read());
-            (sourceId, offset) = (r.GetInt64(0), r.GetInt64(1));
-        }
+        var stored = Store.Events.StoredRows.In(Db);
+        var (sourceId, offset) = ((long)stored[^2].Source, stored[^2].Offset); // the last line of 198.18.3.5
         using var store = SqliteStore.Open(Db);
         var decisions = new DecisionStore(store);
         Decision Ban(string target, string origin, string? scenario, int agoMinutes, int minutes) => new()
