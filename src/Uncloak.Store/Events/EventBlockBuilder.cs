@@ -113,7 +113,10 @@ public sealed class EventBlockBuilder
     private void AddMinute(long minute, EventKind kind, long count)
         => CollectionsMarshal.GetValueRefOrAddDefault(_minutes, (minute, kind), out _) += count;
 
-    /// <summary>The block of the rows encoded so far (null when none), and a fresh start.</summary>
+    /// <summary>
+    /// The block of the rows encoded so far (null when none), and a fresh start. Its data is in a pooled array, which
+    /// whoever writes the block gives back (<see cref="EventWriter"/> does).
+    /// </summary>
     public EventBlock? Build()
     {
         if (_count == 0)
@@ -135,10 +138,10 @@ public sealed class EventBlockBuilder
             head[t++] = (byte)kind;
             t += VarInt.Write(head.AsSpan(t), VarInt.ZigZag(count));
         }
-        var data = new byte[t + _length];
+        var data = System.Buffers.ArrayPool<byte>.Shared.Rent(t + _length);
         head.AsSpan(0, t).CopyTo(data);
         _rows.AsSpan(0, _length).CopyTo(data.AsSpan(t));
-        var block = new EventBlock(_source, _first, _last, _firstMs, _lastMs, _count, data);
+        var block = new EventBlock(_source, _first, _last, _firstMs, _lastMs, _count, data.AsMemory(0, t + _length)) { Rented = data };
         _length = 0;
         _count = 0;
         _first = long.MaxValue;

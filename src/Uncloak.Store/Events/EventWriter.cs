@@ -63,6 +63,7 @@ public sealed class EventWriter : IDisposable
         if (_failure is not null)
         {
             Interlocked.Add(ref _dropped, block.Rows);
+            block.Return();
             return;
         }
         _queued.Take(block.Data.Length);
@@ -148,17 +149,18 @@ public sealed class EventWriter : IDisposable
                 BindTime(insert, 4, block.FirstMs);
                 BindTime(insert, 5, block.LastMs);
                 insert.Bind(6, block.Rows);
-                insert.Bind(7, block.Data);
+                insert.Bind(7, block.Data.Span);
                 // The same file given twice makes the same blocks again: stored once, counted once.
                 if (insert.ExecuteChanges() != 0)
                 {
-                    foreach (var (minute, kind, count) in EventBlock.ReadMinutes(block.Source, block.Data))
+                    foreach (var (minute, kind, count) in EventBlock.ReadMinutes(block.Source, block.Data.Span))
                     {
                         _timeline.Add(minute, kind, count);
                     }
                     Interlocked.Add(ref _written, block.Rows);
                 }
                 _queued.Release(block.Data.Length);
+                block.Return();
                 sinceCommit += block.Rows;
                 if (sinceCommit >= CommitEvery)
                 {
@@ -189,6 +191,7 @@ public sealed class EventWriter : IDisposable
             {
                 _queued.Release(block.Data.Length);
                 Interlocked.Add(ref _dropped, block.Rows);
+                block.Return();
             }
         }
     }

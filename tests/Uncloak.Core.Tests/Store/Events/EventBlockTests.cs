@@ -63,7 +63,7 @@ public sealed class EventBlockTests
     {
         var rows = Rows();
         var block = Build(rows);
-        var decoded = EventBlock.DecodeRows(3, block.Data);
+        var decoded = EventBlock.DecodeRows(3, block.Data.Span);
         Assert.Equal(rows.Count, decoded.Count);
         for (int i = 0; i < rows.Count; i++)
         {
@@ -85,7 +85,7 @@ public sealed class EventBlockTests
         Assert.Equal(new DateTimeOffset(new DateTime(1969, 12, 31, 23, 59, 0, DateTimeKind.Utc)).ToUnixTimeMilliseconds(), block.FirstMs);
         Assert.Equal(new DateTimeOffset(T0.AddYears(30)).ToUnixTimeMilliseconds(), block.LastMs);
         // Expanded, the rows are the events the store gives back: a treason row's text rebuilt from its fields.
-        var events = EventBlock.Decode(3, block.Data);
+        var events = EventBlock.Decode(3, block.Data.Span);
         Assert.Equal("Peer 168.209.98.35:43301/80 unexpectedly shrunk window 2244026871:2244027701 (repaired)", events[0].Text);
         Assert.Equal(rows[0].Event, events[0].Event);
     }
@@ -94,7 +94,7 @@ public sealed class EventBlockTests
     public void The_blocks_minutes_are_what_the_timeline_counts_for_its_rows()
     {
         long m = TimelineCounts.UnixMinute(T0);
-        var minutes = EventBlock.ReadMinutes(3, Build(Rows()).Data);
+        var minutes = EventBlock.ReadMinutes(3, Build(Rows()).Data.Span);
         Assert.Equal(
         [
             (TimelineCounts.UnixMinute(new DateTime(1969, 12, 31, 23, 59, 0, DateTimeKind.Utc)), EventKind.Treason, 1L),
@@ -121,14 +121,14 @@ public sealed class EventBlockTests
         builder.Append(new StoredEvent(Treason(7, T0, "198.18.0.1"), 1, null));
         Assert.Throws<InvalidOperationException>(() => builder.Append(new StoredEvent(Treason(8, T0, "198.18.0.1") with { Position = new SourcePosition(4, 8) }, 1, null)));
         var second = builder.Build()!;
-        Assert.Equal([7L], EventBlock.DecodeRows(3, second.Data).Select(r => r.Offset));
-        Assert.Equal(EventBlock.DecodeRows(3, first.Data).Count, n);
+        Assert.Equal([7L], EventBlock.DecodeRows(3, second.Data.Span).Select(r => r.Offset));
+        Assert.Equal(EventBlock.DecodeRows(3, first.Data.Span).Count, n);
     }
 
     [Fact]
     public void A_damaged_block_is_refused_whole_never_misread()
     {
-        var data = Build(Rows()).Data;
+        var data = Build(Rows()).Data.ToArray();
         for (int cut = 0; cut < data.Length; cut++)
         {
             Assert.Throws<StoreException>(() => EventBlock.DecodeRows(3, data.AsSpan(0, cut)));
