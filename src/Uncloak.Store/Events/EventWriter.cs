@@ -214,19 +214,26 @@ public sealed class EventWriter : IDisposable
     /// lines again (its blocks may be cut elsewhere, so they could not simply be ignored as repeats).
     /// </summary>
     private void RemoveStaleEventBlocks(SqliteTransaction tx, int source, long storedBelow)
-    {
-        using var stale = _store.Connection.CreateCommand();
-        stale.Transaction = tx;
-        stale.CommandText = "DELETE FROM event_blocks WHERE source_id = $s AND offset >= $o RETURNING data";
-        stale.Parameters.AddWithValue("$s", source);
-        stale.Parameters.AddWithValue("$o", storedBelow);
-        using var r = stale.ExecuteReader();
-        while (r.Read())
+        => DeleteFrom(tx, "event_blocks", "data", source, storedBelow, r =>
         {
             foreach (var (minute, kind, count) in EventBlock.ReadMinutes(source, (byte[])r[0]))
             {
                 _timeline.Add(minute, kind, -count);
             }
+        });
+
+    /// <summary>Deletes the blocks of <paramref name="table"/> of a source at or past its mark, each deleted row handed to <paramref name="deleted"/>.</summary>
+    private void DeleteFrom(SqliteTransaction tx, string table, string returning, int source, long storedBelow, Action<SqliteDataReader> deleted)
+    {
+        using var stale = _store.Connection.CreateCommand();
+        stale.Transaction = tx;
+        stale.CommandText = $"DELETE FROM {table} WHERE source_id = $s AND offset >= $o RETURNING {returning}";
+        stale.Parameters.AddWithValue("$s", source);
+        stale.Parameters.AddWithValue("$o", storedBelow);
+        using var r = stale.ExecuteReader();
+        while (r.Read())
+        {
+            deleted(r);
         }
     }
 
@@ -304,26 +311,18 @@ public sealed class EventWriter : IDisposable
     }
 
     private void RemoveStaleBlocks(SqliteTransaction tx, int source, long storedBelow)
-    {
-        using var stale = _store.Connection.CreateCommand();
-        stale.Transaction = tx;
-        stale.CommandText = "DELETE FROM rollup_blocks WHERE source_id = $s AND offset >= $o RETURNING kind, uptime, records";
-        stale.Parameters.AddWithValue("$s", source);
-        stale.Parameters.AddWithValue("$o", storedBelow);
-        using var r = stale.ExecuteReader();
-        while (r.Read())
+        => DeleteFrom(tx, "rollup_blocks", "kind, uptime, records", source, storedBelow, r =>
         {
             if (r.GetInt32(1) != 0)
             {
-                continue; // uptime minutes are not on the timeline
+                return; // uptime minutes are not on the timeline
             }
             var kind = (EventKind)r.GetInt32(0);
             foreach (var (minute, count) in RollupBlock.ReadMinutes(source, (byte[])r[2]))
             {
                 _timeline.Add(minute - TimelineCounts.UnixEpochMinute, kind, -count);
             }
-        }
-    }
+        });
 
     public void Dispose()
     {

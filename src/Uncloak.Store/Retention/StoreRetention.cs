@@ -27,8 +27,8 @@ public static class StoreRetention
             long cutoff = (now - eventsAge).ToUnixTimeMilliseconds();
             foreach (long source in Longs(store, "SELECT id FROM sources ORDER BY id"))
             {
-                var (deleted, more) = PruneSourceEvents(store, source, cutoff, policy.Batch);
-                var (inBlocks, moreBlocks) = PruneSourceBlocks(store, source, cutoff, policy.Batch);
+                var (deleted, more) = PruneSource(store, EventRows, source, cutoff, policy.Batch);
+                var (inBlocks, moreBlocks) = PruneSource(store, EventBlocks, source, cutoff, policy.Batch);
                 events += deleted + inBlocks;
                 complete &= !more && !moreBlocks;
             }
@@ -78,43 +78,28 @@ public static class StoreRetention
         return (Longs(store, "PRAGMA page_count")[0] * pageSize, Longs(store, "PRAGMA freelist_count")[0] * pageSize);
     }
 
-    private static (long Deleted, bool More) PruneSourceEvents(SqliteStore store, long source, long cutoff, int batch)
-    {
-        long? last = null;
-        int read = 0;
-        bool reachedNew = false;
-        using (var cmd = store.Connection.CreateCommand())
-        {
-            cmd.CommandText = "SELECT offset, time_ms FROM events WHERE source_id = $s ORDER BY offset LIMIT $batch";
-            cmd.Parameters.AddWithValue("$s", source);
-            cmd.Parameters.AddWithValue("$batch", batch);
-            using var r = cmd.ExecuteReader();
-            while (r.Read())
-            {
-                read++;
-                if (!r.IsDBNull(1) && r.GetInt64(1) >= cutoff)
-                {
-                    reachedNew = true;
-                    break;
-                }
-                last = r.GetInt64(0);
-            }
-        }
-        long deleted = last is null ? 0 : DeleteThrough(store, source, last.Value);
-        // Every row read was old and the batch was full: more may follow.
-        return (deleted, !reachedNew && read == batch);
-    }
+    /// <summary>A source's rows: one each, oldest first by their own time.</summary>
+    private static readonly PrunedTable EventRows = new("events", "time_ms", "1");
 
-    /// <summary>One step over a source's blocks, as over its rows: the front ones whose newest row is older than the limit.</summary>
-    private static (long Deleted, bool More) PruneSourceBlocks(SqliteStore store, long source, long cutoff, int batch)
+    /// <summary>A source's blocks (analyze's rows, a few hundred each): a block goes once the newest of its rows is old.</summary>
+    private static readonly PrunedTable EventBlocks = new("event_blocks", "last_ms", "rows");
+
+    private sealed record PrunedTable(string Name, string TimeColumn, string RowsExpression);
+
+    /// <summary>
+    /// One step over the front of a source in <paramref name="table"/>: the run of entries older than the limit, in key
+    /// order, deleted in one range; the events they held, and whether more may follow (every entry read was old and the
+    /// batch was full).
+    /// </summary>
+    private static (long Deleted, bool More) PruneSource(SqliteStore store, PrunedTable table, long source, long cutoff, int batch)
     {
         long? last = null;
-        long rows = 0;
+        long events = 0;
         int read = 0;
         bool reachedNew = false;
         using (var cmd = store.Connection.CreateCommand())
         {
-            cmd.CommandText = "SELECT offset, last_ms, rows FROM event_blocks WHERE source_id = $s ORDER BY offset LIMIT $batch";
+            cmd.CommandText = $"SELECT offset, {table.TimeColumn}, {table.RowsExpression} FROM {table.Name} WHERE source_id = $s ORDER BY offset LIMIT $batch";
             cmd.Parameters.AddWithValue("$s", source);
             cmd.Parameters.AddWithValue("$batch", batch);
             using var r = cmd.ExecuteReader();
@@ -127,7 +112,7 @@ public static class StoreRetention
                     break;
                 }
                 last = r.GetInt64(0);
-                rows += r.GetInt64(2);
+                events += r.GetInt64(2);
             }
         }
         if (last is { } through)
@@ -135,26 +120,13 @@ public static class StoreRetention
             using var tx = store.Connection.BeginTransaction();
             using var cmd = store.Connection.CreateCommand();
             cmd.Transaction = tx;
-            cmd.CommandText = "DELETE FROM event_blocks WHERE source_id = $s AND offset <= $last";
+            cmd.CommandText = $"DELETE FROM {table.Name} WHERE source_id = $s AND offset <= $last";
             cmd.Parameters.AddWithValue("$s", source);
             cmd.Parameters.AddWithValue("$last", through);
             cmd.ExecuteNonQuery();
             tx.Commit();
         }
-        return (rows, !reachedNew && read == batch);
-    }
-
-    private static long DeleteThrough(SqliteStore store, long source, long lastOffset)
-    {
-        using var tx = store.Connection.BeginTransaction();
-        using var cmd = store.Connection.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = "DELETE FROM events WHERE source_id = $s AND offset <= $last";
-        cmd.Parameters.AddWithValue("$s", source);
-        cmd.Parameters.AddWithValue("$last", lastOffset);
-        int n = cmd.ExecuteNonQuery();
-        tx.Commit();
-        return n;
+        return (events, !reachedNew && read == batch);
     }
 
     private static (long Deleted, bool Complete) DeleteBatch(SqliteStore store, TimeSpan? age, DateTimeOffset now, int batch, string sql)
