@@ -14,8 +14,12 @@ namespace Uncloak.Store.Events;
 /// </summary>
 public sealed class EventBlockBuilder
 {
-    /// <summary>Encoded bytes past which a block is full: a few hundred rows of a dense log, a few overflow pages.</summary>
-    public const int TargetBytes = 64 * 1024;
+    /// <summary>
+    /// Encoded bytes past which a block is full: a few hundred rows of a dense log, a few overflow pages. Below 64 KiB with
+    /// the last row and the minutes, so the pooled array a block is handed over in is a small object (the pool's next size
+    /// is 128 KiB, a large object).
+    /// </summary>
+    public const int TargetBytes = 56 * 1024;
 
     private byte[] _rows = new byte[TargetBytes + 4096];
     private int _length;

@@ -32,7 +32,7 @@ public sealed class EventWriter : IDisposable
     private readonly Thread _thread;
     private readonly ConcurrentDictionary<int, long> _storedBelow = new();
     private readonly HashSet<int> _replaced = [];
-    private readonly TimelineCounts _timeline = new();
+    private readonly TimelineCounts _timeline = new(capacity: 1 << 16);
     private Exception? _failure;
     private long _written;
 

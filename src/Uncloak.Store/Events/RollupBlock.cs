@@ -22,7 +22,13 @@ public static class RollupBlock
     /// </summary>
     public static byte[] Encode(IEnumerable<RollupRecord> records)
     {
-        ArrayBufferWriter<byte>[] sections = [new(), new(), new()];
+        // The sections' buffers are kept per thread and reused: grown by doubling for every block, they were large
+        // objects each time on a dense log, and each large-object allocation counts toward a full collection.
+        var sections = _sections ??= [new(), new(), new()];
+        foreach (var section in sections)
+        {
+            section.ResetWrittenCount();
+        }
         Span<int> counts = stackalloc int[3];
         Span<long> previous = stackalloc long[3];
         foreach (var r in records)
@@ -49,16 +55,26 @@ public static class RollupBlock
             previous[scope] = r.FirstMinute;
             WriteUnsigned(buffer, (ulong)(r.LastMinute - r.FirstMinute));
         }
-        var block = new ArrayBufferWriter<byte>(1 + 30 + sections[0].WrittenCount + sections[1].WrittenCount + sections[2].WrittenCount);
-        block.GetSpan(1)[0] = Version;
-        block.Advance(1);
+        Span<byte> count = stackalloc byte[10];
+        int length = 1;
         for (int scope = 0; scope < sections.Length; scope++)
         {
-            WriteUnsigned(block, (ulong)counts[scope]);
-            block.Write(sections[scope].WrittenSpan);
+            length += VarInt.Write(count, (ulong)counts[scope]) + sections[scope].WrittenCount;
         }
-        return block.WrittenSpan.ToArray();
+        var block = new byte[length];
+        int o = 0;
+        block[o++] = Version;
+        for (int scope = 0; scope < sections.Length; scope++)
+        {
+            o += VarInt.Write(block.AsSpan(o), (ulong)counts[scope]);
+            sections[scope].WrittenSpan.CopyTo(block.AsSpan(o));
+            o += sections[scope].WrittenCount;
+        }
+        return block;
     }
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>[]? _sections;
 
     /// <summary>The minute records of a block, as (minute, count): its first section, for the timeline.</summary>
     public static List<(long Minute, long Count)> ReadMinutes(int source, ReadOnlySpan<byte> data)

@@ -14,7 +14,14 @@ public sealed class TimelineCounts
     /// <summary><see cref="DateTime.Ticks"/> minutes (the rollups' wall-clock buckets) at the unix epoch.</summary>
     public const long UnixEpochMinute = 621_355_968_000_000_000 / TimeSpan.TicksPerMinute;
 
-    private readonly Dictionary<(long Minute, EventKind Kind), long> _counts = [];
+    private readonly Dictionary<(long Minute, EventKind Kind), long> _counts;
+
+    /// <summary>
+    /// Counts for up to <paramref name="capacity"/> minutes and kinds before the table grows: a bulk writer gives tens of
+    /// thousands (58,000 on the 2 M-line dense log), and each growth past a few thousand is a large object, which counts
+    /// toward a full collection (issue 18, item 6: the writer's collections were mostly the timeline's growth).
+    /// </summary>
+    public TimelineCounts(int capacity = 0) => _counts = new(capacity);
 
     /// <summary>Minutes and kinds counted since the last <see cref="Flush"/>.</summary>
     public int Pending => _counts.Count;
