@@ -25,7 +25,7 @@ public static partial class NicHangMessage
         [
             "Known hardware/firmware errata (e1000e on some PCH/82579 parts, especially with TSO or ASPM).",
             "Pause frames (e1000e suggests turning off Tx pause) or PCIe power management.",
-            "A virtual NIC stalled by the hypervisor (virtio_net \"TX timeout on queue\").",
+            "A virtual NIC stalled by the hypervisor (virtio_net \"TX timeout on queue\"; on AWS, ena resetting the device after lost TX completions or a missed keep-alive).",
         ],
         Checks = ["How long the reports span (one stuck ring repeats them) and the resets that followed (NETDEV WATCHDOG, link down/up); ethtool -i for driver/firmware; tx_timeout per queue.", "Whether outages line up with the hangs."],
         Actions =
@@ -35,7 +35,7 @@ public static partial class NicHangMessage
             "Replace the NIC if it keeps happening.",
         ],
         Printing = "Printed by default at KERN_ERR. syslog shows one line per dump line; /dev/kmsg one record with \\x0a escapes.",
-        KernelSource = "drivers/net/ethernet/intel/e1000e/netdev.c, e1000/e1000_main.c, igb/igb_main.c, ixgbe/ixgbe_main.c",
+        KernelSource = "drivers/net/ethernet/intel/e1000e/netdev.c, e1000/e1000_main.c, igb/igb_main.c, ixgbe/ixgbe_main.c, amazon/ena/ena_netdev.c",
         Examples =
         [
             "e1000e 0000:00:19.0 eth0: Detected Hardware Unit Hang:",
@@ -43,6 +43,8 @@ public static partial class NicHangMessage
             "igb 0000:01:00.0: Detected Tx Unit Hang",
             "ixgbe 0000:03:00.0 eth2: Detected Tx Unit Hang ",
             "virtio_net virtio0 eth0: TX timeout on queue: 0, sq: output.0, vq: 0x1, name: output.0, 5672000 usecs ago",
+            "ena 0000:00:05.0 eth0: The number of lost tx completions is above the threshold (129 > 128). Reset the device",
+            "ena 0000:00:05.0 eth0: Keep alive watchdog timeout.",
         ],
     };
 }

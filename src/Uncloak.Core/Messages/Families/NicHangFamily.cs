@@ -21,11 +21,15 @@ public sealed class NicHangFamily : MessageFamily
         "Transmit timed out, ",
         "TX timeout detected",
         "tx_timeout: VSI_",
+        "lost tx completions is above the threshold",
+        "Lost TX completions are above the threshold",
+        "Keep alive watchdog timeout.",
     ];
 
     /// <summary>The two "TX timeout …" wordings share one prefix.</summary>
     public override IReadOnlyList<string> SearchPrefixes { get; } =
-        ["Unit Hang", "TX timeout ", "Got tx_timeout", "transmit timed out, resetting", "Transmit timed out, ", "tx_timeout: VSI_"];
+        ["Unit Hang", "TX timeout ", "Got tx_timeout", "transmit timed out, resetting", "Transmit timed out, ", "tx_timeout: VSI_",
+         "lost tx completions", "Lost TX completions", "Keep alive watchdog timeout."];
 
     public override Explanation Explanation => NicHangMessage.Explanation;
 
