@@ -38,12 +38,12 @@ public static class EventReader
         var expanded = new List<StoredEvent>();
         while (true)
         {
-            while (more && (open.Count == 0 || KeyOf(blocks) .CompareTo(Head(open)) <= 0))
+            while (more && (open.Count == 0 || KeyOf(blocks).CompareTo(Head(open)) <= 0))
             {
                 var rows = EventBlock.DecodeRows(blocks.GetInt32(0), (byte[])blocks[2]);
                 if (!IsSorted(rows))
                 {
-                    rows.Sort(static (a, b) => a.Offset.CompareTo(b.Offset)); // stable enough: offsets in a block are distinct
+                    rows.Sort(static (a, b) => a.Offset.CompareTo(b.Offset)); // a block's offsets are distinct: any sort gives one order
                 }
                 Push(rows.GetEnumerator());
                 more = blocks.Read();
