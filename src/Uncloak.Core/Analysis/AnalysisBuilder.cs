@@ -257,7 +257,10 @@ public sealed class AnalysisBuilder : IEventSink
     private static DateTime TimeOf(in NetEvent ev)
         => ev.HasTime ? ev.Time : ev.UptimeMicros >= 0 ? DateTime.UnixEpoch.AddTicks(ev.UptimeMicros * 10) : default;
 
-    /// <summary>Takes in what another builder (a parallel reader of the same inputs) collected.</summary>
+    /// <summary>
+    /// Takes in what another builder (a parallel reader of the same inputs) collected. <paramref name="other"/> is spent:
+    /// some of its tables are taken over, not copied.
+    /// </summary>
     public void Merge(AnalysisBuilder other)
     {
         FlushMinuteCache();

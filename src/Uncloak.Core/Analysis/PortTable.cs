@@ -3,21 +3,25 @@ using Uncloak.Core.Events;
 namespace Uncloak.Core.Analysis;
 
 /// <summary>
-/// Events per local port and kind, as flat arrays indexed by port (one per kind that carries a local port). A scan
-/// of random ports touches all 65,536 of them: an object with its own counts per port cost 12 MB per reader and three
-/// pointer hops per event; this costs half a megabyte per kind and one add.
+/// Events per local port and kind, in pages of ports indexed by port (one set per kind that carries a local port). A
+/// scan of random ports touches all 65,536 of them: an object with its own counts per port cost 12 MB per reader and
+/// three pointer hops per event; this costs at most half a megabyte per kind and one add. Pages of 1,024 ports, not
+/// one array of 65,536: that was a large object for each parallel reader's range and kind, and every large-object
+/// allocation brings the next full collection closer (issue 18, item 6).
 /// </summary>
 internal sealed class PortTable
 {
     /// <summary>How many ports a report lists at most (most events first).</summary>
     public const int ReportedPorts = 1000;
 
-    private readonly long[]?[] _byKind = new long[]?[64];
+    private const int PageBits = 10, PageSize = 1 << PageBits, Pages = 65536 >> PageBits;
+
+    private readonly long[]?[]?[] _byKind = new long[]?[]?[64];
 
     public void Add(EventKind kind, ushort port, long weight)
     {
         int k = (int)kind & 63;
-        (_byKind[k] ??= new long[65536])[port] += weight;
+        ((_byKind[k] ??= new long[]?[Pages])[port >> PageBits] ??= new long[PageSize])[port & (PageSize - 1)] += weight;
     }
 
     public void Merge(PortTable other)
@@ -28,10 +32,22 @@ internal sealed class PortTable
             {
                 continue;
             }
-            var mine = _byKind[k] ??= new long[65536];
-            for (int p = 0; p < theirs.Length; p++)
+            var mine = _byKind[k] ??= new long[]?[Pages];
+            for (int page = 0; page < Pages; page++)
             {
-                mine[p] += theirs[p];
+                if (theirs[page] is not { } counts)
+                {
+                    continue;
+                }
+                if (mine[page] is not { } into)
+                {
+                    mine[page] = counts; // nothing of ours to add to: the reader's page is taken as it is
+                    continue;
+                }
+                for (int i = 0; i < PageSize; i++)
+                {
+                    into[i] += counts[i];
+                }
             }
         }
     }
@@ -43,15 +59,15 @@ internal sealed class PortTable
     public List<PortStats> Busiest(int[] distinctPeers)
     {
         var totals = new long[65536];
-        foreach (var counts in _byKind)
+        foreach (var pages in _byKind)
         {
-            if (counts is null)
+            if (pages is null)
             {
                 continue;
             }
-            for (int p = 1; p < counts.Length; p++)
+            for (int p = 1; p < totals.Length; p++)
             {
-                totals[p] += counts[p];
+                totals[p] += pages[p >> PageBits] is { } counts ? counts[p & (PageSize - 1)] : 0;
             }
         }
         var ports = new List<ushort>();
@@ -69,9 +85,9 @@ internal sealed class PortTable
             var stats = new PortStats(port) { DistinctPeers = distinctPeers[port] };
             for (int k = 0; k < _byKind.Length; k++)
             {
-                if (_byKind[k] is { } counts && counts[port] != 0)
+                if (_byKind[k]?[port >> PageBits] is { } counts && counts[port & (PageSize - 1)] != 0)
                 {
-                    stats.Counts.Add((EventKind)k, counts[port]);
+                    stats.Counts.Add((EventKind)k, counts[port & (PageSize - 1)]);
                 }
             }
             busiest.Add(stats);

@@ -28,12 +28,29 @@ public sealed class LineReader
     /// <param name="stream">What to read.</param>
     /// <param name="bufferSize">Read buffer (at least twice the line limit).</param>
     /// <param name="startOffset">Offset of the stream's first byte in the whole input, when reading one range of a file.</param>
-    public LineReader(Stream stream, int bufferSize = 1 << 20, long startOffset = 0)
+    public LineReader(Stream stream, int bufferSize = DefaultBufferSize, long startOffset = 0)
+        : this(stream, new byte[Math.Max(bufferSize, MinimumBufferSize)], startOffset)
     {
+    }
+
+    /// <summary>
+    /// A reader that reads into <paramref name="buffer"/>, which the caller may give to the next reader once this one is
+    /// done (a parallel read's ranges, one after another on a thread: a megabyte each is a large object, and every
+    /// large-object allocation brings the next full collection closer).
+    /// </summary>
+    public LineReader(Stream stream, byte[] buffer, long startOffset = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(buffer.Length, MinimumBufferSize);
         _stream = stream;
-        _buffer = new byte[Math.Max(bufferSize, MaxLineLength * 2)];
+        _buffer = buffer;
         _bufferOffset = startOffset;
     }
+
+    /// <summary>The read buffer's size unless told otherwise.</summary>
+    public const int DefaultBufferSize = 1 << 20;
+
+    /// <summary>The smallest read buffer: a line at the limit and the start of the next.</summary>
+    public const int MinimumBufferSize = MaxLineLength * 2;
 
     /// <summary>How many damaged ranges <see cref="DamagedRanges"/> keeps; the rest are only counted.</summary>
     public const int MaxDamagedRanges = 1000;

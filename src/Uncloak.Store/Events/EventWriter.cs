@@ -249,8 +249,18 @@ public sealed class EventWriter : IDisposable
         while (_handedOver.TryDequeue(out var aggregates))
         {
             Encode(aggregates);
+            aggregates.Reset();
+            _spent.Enqueue(aggregates);
         }
     }
+
+    /// <summary>
+    /// An aggregator handed over before and encoded since, emptied, for a reader's next range; a new one when none is.
+    /// Reusing them keeps their tables (megabytes a range on a dense log) out of the garbage collector's way.
+    /// </summary>
+    public RollupAggregator SpareRollups() => _spent.TryDequeue(out var spare) ? spare : new RollupAggregator();
+
+    private readonly ConcurrentQueue<RollupAggregator> _spent = new();
 
     private readonly List<PendingBlock> _blocks = [];
 

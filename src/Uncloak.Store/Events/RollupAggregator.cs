@@ -76,10 +76,27 @@ public sealed class RollupAggregator
         return sum.InKeyOrder();
     }
 
+    /// <summary>
+    /// Empties the aggregator for another range, keeping its tables: a range's pages cover the peer ids of the whole
+    /// analysis (a dense log's ranges allocated megabytes of them each, garbage once encoded).
+    /// </summary>
+    public void Reset()
+    {
+        foreach (var counts in _groups.Values)
+        {
+            counts.Reset();
+            _spare.Push(counts);
+        }
+        _groups.Clear();
+        _last = null;
+    }
+
+    private readonly Stack<GroupCounts> _spare = new();
+
     private GroupCounts GroupOf(RollupGroup group)
     {
         ref var counts = ref CollectionsMarshal.GetValueRefOrAddDefault(_groups, group, out _);
-        counts ??= new GroupCounts();
+        counts ??= _spare.TryPop(out var spare) ? spare : new GroupCounts();
         _lastGroup = group;
         _last = counts;
         return counts;
@@ -246,6 +263,33 @@ public sealed class RollupAggregator
             // Indexed by port: scanners touch thousands of ports, and a lookup here costs nothing.
             _ports ??= new MinuteSpan[]?[65536 >> PageBits];
             (_ports[port >> PageBits] ??= new MinuteSpan[PageSize])[port & (PageSize - 1)].Add(count, first, last);
+        }
+
+        /// <summary>Forgets every count, keeping the pages (cleared) for the next ones.</summary>
+        public void Reset()
+        {
+            _minutes.Clear();
+            _peers.Clear();
+            foreach (var page in _numbered)
+            {
+                if (page is not null)
+                {
+                    Array.Clear(page);
+                }
+            }
+            if (_ports is { } ports)
+            {
+                foreach (var page in ports)
+                {
+                    if (page is not null)
+                    {
+                        Array.Clear(page);
+                    }
+                }
+            }
+            FirstOffset = long.MaxValue;
+            _minute = long.MinValue;
+            _minuteCount = 0;
         }
 
         private void FlushMinute()

@@ -34,7 +34,7 @@ public static partial class AnalyzeRunner
                 sourceId = source.Id;
                 writer.SetStoredBelow(source.Id, source.BytesDone);
             }
-            var sink = new TeeSink(builder, writer, writer?.StoredBelow(sourceId) ?? 0);
+            var sink = new TeeSink(writer, writer?.StoredBelow(sourceId) ?? 0) { Builder = builder };
             var scanner = new WireScanner(options.Wire, sink, sourceId);
             string? failure = null;
             try

@@ -48,15 +48,19 @@ public static partial class AnalyzeRunner
         {
             try
             {
+                // The sink and the read buffer serve this thread's ranges one after another; a range's builder lives only
+                // while it is read: merged, it is garbage.
+                TeeSink? sink = null;
+                var buffer = new byte[LineReader.DefaultBufferSize];
                 for (int i = Interlocked.Increment(ref next); i < ranges.Length; i = Interlocked.Increment(ref next))
                 {
-                    // A range's builder and sink live only while it is read: merged, they are garbage.
                     var rangeBuilder = new AnalysisBuilder(shared: builder);
-                    var sink = new TeeSink(rangeBuilder, writer, writer?.StoredBelow(sourceId) ?? 0);
+                    sink ??= new TeeSink(writer, writer?.StoredBelow(sourceId) ?? 0) { Builder = rangeBuilder };
+                    sink.Builder = rangeBuilder;
                     try
                     {
                         using var stream = FileRanges.OpenRange(path, ranges[i].Start, ranges[i].Length);
-                        scanners[i].Scan(new LineReader(stream, startOffset: ranges[i].Start), sink, cancel);
+                        scanners[i].Scan(new LineReader(stream, buffer, startOffset: ranges[i].Start), sink, cancel);
                     }
                     finally
                     {

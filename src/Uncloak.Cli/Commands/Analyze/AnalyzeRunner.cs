@@ -294,7 +294,7 @@ public static partial class AnalyzeRunner
     private static ScanStatistics ScanSequentially(LogInput input, int sourceId, AnalysisBuilder builder, EventWriter? writer, bool progress, CancellationToken cancel)
     {
         var scanner = new LogScanner(input.Format, input.EndsAround, sourceId);
-        var sink = new TeeSink(builder, writer, writer?.StoredBelow(sourceId) ?? 0);
+        var sink = new TeeSink(writer, writer?.StoredBelow(sourceId) ?? 0) { Builder = builder };
         try
         {
             RunWithProgress(progress ? input.Name : null, input.RawLength ?? 0, () => input.RawPosition,

@@ -20,18 +20,25 @@ public static partial class AnalyzeRunner
     /// (every run open at a drain was opened after the one before, so the drains follow each other in the file). Blocks
     /// that do not overlap keep the store's ordered read to a few decoded blocks at a time.
     /// </remarks>
-    private sealed class TeeSink(AnalysisBuilder builder, EventWriter? writer, long storedBelow) : IEventSink
+    /// <para>
+    /// One per reader thread, fed its ranges one after another (<see cref="Builder"/> is the range's): its tables and
+    /// buffers are reused from range to range rather than allocated anew for each.
+    /// </para>
+    private sealed class TeeSink(EventWriter? writer, long storedBelow) : IEventSink
     {
         private readonly EventBlockBuilder _lines = new();
         private readonly EventBlockBuilder _runBlocks = new();
         private readonly List<StoredEvent> _drained = [];
-        private RollupAggregator _rollups = new();
+        private RollupAggregator _rollups = writer?.SpareRollups() ?? new();
+
+        /// <summary>The builder of the range being read.</summary>
+        public required AnalysisBuilder Builder { get; set; }
         private readonly EventRuns _runs = new();
         private readonly LinkRuns _links = new();
 
         public void Add(in NetEvent ev, ReadOnlySpan<byte> message)
         {
-            int peerId = builder.Count(ev, 1);
+            int peerId = Builder.Count(ev, 1);
             if (writer is null || ev.Position.Offset < storedBelow)
             {
                 return;
@@ -125,7 +132,7 @@ public static partial class AnalyzeRunner
             Hand(_lines);
             Hand(_runBlocks);
             writer.AddRollups(_rollups);
-            _rollups = new RollupAggregator();
+            _rollups = writer.SpareRollups();
         }
     }
 }

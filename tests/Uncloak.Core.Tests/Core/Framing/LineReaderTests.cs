@@ -29,6 +29,24 @@ public sealed class LineReaderTests
     }
 
     [Fact]
+    public void A_buffer_handed_from_reader_to_reader_keeps_nothing_of_the_last_read()
+    {
+        var buffer = new byte[LineReader.MinimumBufferSize];
+        var first = new LineReader(new MemoryStream(Encoding.ASCII.GetBytes(new string('x', 70_000) + "\nlong line\n")), buffer);
+        while (first.TryReadLine(out _, out _, out _))
+        {
+        }
+        var second = new LineReader(new MemoryStream(Encoding.ASCII.GetBytes("a\nbc")), buffer, startOffset: 500);
+        var seen = new List<(string, long)>();
+        while (second.TryReadLine(out var line, out long offset, out _))
+        {
+            seen.Add((Encoding.ASCII.GetString(line), offset));
+        }
+        Assert.Equal([("a", 500L), ("bc", 502L)], seen);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LineReader(Stream.Null, new byte[LineReader.MinimumBufferSize - 1]));
+    }
+
+    [Fact]
     public void A_one_megabyte_line_is_reported_as_overlong_and_skipped()
     {
         var bytes = Encoding.ASCII.GetBytes("before\n" + new string('x', 1 << 20) + "\nafter");

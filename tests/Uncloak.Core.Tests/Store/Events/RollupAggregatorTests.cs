@@ -101,4 +101,31 @@ public sealed class RollupAggregatorTests
         Assert.True(minute.Uptime);
         Assert.Equal((1L, 1L), (minute.Minute, minute.Count));
     }
+
+    [Fact]
+    public void A_reset_aggregator_counts_the_next_range_as_a_new_one_does()
+    {
+        var events = Events();
+        var ids = new Dictionary<NetAddress, int>();
+        int Id(NetEvent ev) => ids.TryGetValue(ev.Peer, out int known) ? known : ids[ev.Peer] = ids.Count + 1;
+        // One reader's ranges one after another: the first range's counts (other sources, peers, ports, minutes) must
+        // leave nothing behind in the second's.
+        var reused = new RollupAggregator();
+        foreach (var ev in events.Take(3000))
+        {
+            reused.Add(ev, Id(ev));
+        }
+        Assert.NotEmpty(reused.Records());
+        reused.Reset();
+        Assert.Empty(reused.Records());
+        Assert.Empty(reused.Blocks());
+        var fresh = new RollupAggregator();
+        foreach (var ev in events.Skip(3000).Where(e => e.Position.SourceId == 1))
+        {
+            reused.Add(ev, Id(ev));
+            fresh.Add(ev, Id(ev));
+        }
+        Assert.Equal(fresh.Records().ToList(), reused.Records().ToList());
+        Assert.Equal(fresh.Blocks().Select(b => (b.Source, b.Offset, b.Kind, b.Uptime)), reused.Blocks().Select(b => (b.Source, b.Offset, b.Kind, b.Uptime)));
+    }
 }
