@@ -235,6 +235,29 @@ public static class EventReader
         return sum.InKeyOrder();
     }
 
+    /// <summary>
+    /// Every firewall aggregate as stored, not added up and in no order: a peer or port once for each block that counted
+    /// it (a parallel reader's range), the rows written before migration 45 as they are. For a reader that adds them up
+    /// itself: <see cref="ReadRollups(SqliteStore)"/> holds every sum at once and then a sorted list of them — on a 10 M-line
+    /// store some 100 MB at the report's memory peak.
+    /// </summary>
+    public static IEnumerable<RollupRecord> ReadRollupsAsStored(SqliteStore store)
+    {
+        using var cmd = store.Connection.CreateCommand();
+        cmd.CommandText = "SELECT source_id, kind, scope, uptime, bucket, peer, port, count, first_minute, last_minute FROM rollups";
+        foreach (var record in ReadRollups(cmd))
+        {
+            yield return record;
+        }
+        foreach (var block in ReadBlocks(store, onlyPeer: null))
+        {
+            foreach (var record in block)
+            {
+                yield return record;
+            }
+        }
+    }
+
     /// <summary>The per-peer aggregates of one peer (high-volume families such as firewall LOG lines are stored so).</summary>
     public static List<RollupRecord> ReadPeerRollups(SqliteStore store, NetAddress peer)
     {

@@ -74,7 +74,7 @@ public static partial class AnalyzeRunner
             }
             if (options.Files.Count == 0)
             {
-                ReportFromStore(store!, builder);
+                ReportFromStore(store!, builder, options.Filter);
             }
             else
             {
@@ -151,7 +151,7 @@ public static partial class AnalyzeRunner
         return ExitCodes.Ok;
     }
 
-    private static void ReportFromStore(SqliteStore store, AnalysisBuilder builder)
+    private static void ReportFromStore(SqliteStore store, AnalysisBuilder builder, AnalysisFilter filter)
     {
         var perSource = new Dictionary<int, long>();
         foreach (var stored in EventReader.ReadAll(store))
@@ -159,7 +159,10 @@ public static partial class AnalyzeRunner
             builder.Add(stored.Event, stored.Weight);
             perSource[stored.Event.Position.SourceId] = perSource.GetValueOrDefault(stored.Event.Position.SourceId) + stored.Weight;
         }
-        foreach (var r in EventReader.ReadRollups(store))
+        // The report's tables add aggregates up as they come, so without a time or peer filter they are read as stored;
+        // a filter judges an aggregate by its span of minutes, which must then be the sum's, as it always was.
+        var rollups = filter is { Since: null, Until: null, PeerNetwork: null } ? EventReader.ReadRollupsAsStored(store) : EventReader.ReadRollups(store);
+        foreach (var r in rollups)
         {
             switch (r.Scope)
             {

@@ -137,6 +137,12 @@ public sealed class AnalyzeCommandTests : IDisposable
         using var store = Uncloak.Store.SqliteStore.Open(db);
         var rows = Uncloak.Store.Events.EventReader.ReadRollups(store).Select(r => r.ToString()).ToList();
         Assert.NotEmpty(rows);
+        // As stored (a report from the store adds them up itself), they add up to the same.
+        var summed = Uncloak.Store.Events.EventReader.ReadRollupsAsStored(store)
+            .GroupBy(r => (r.SourceId, r.Kind, r.Scope, r.Uptime, r.Minute, r.Peer, r.Port))
+            .Select(g => g.First() with { Count = g.Sum(r => r.Count), FirstMinute = g.Min(r => r.FirstMinute), LastMinute = g.Max(r => r.LastMinute) })
+            .Select(r => r.ToString()).Order(StringComparer.Ordinal);
+        Assert.Equal(rows.Order(StringComparer.Ordinal), summed);
         return rows;
     }
 
