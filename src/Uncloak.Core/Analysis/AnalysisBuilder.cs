@@ -18,10 +18,10 @@ public sealed class AnalysisBuilder : IEventSink
     private readonly KindCounts _counts = new();
     private readonly PeerTable _peers;
     private readonly PortTable _ports = new();
-    private readonly Dictionary<(EventKind Kind, long Minute), long> _minutesWall = [];
-    private readonly Dictionary<(EventKind Kind, long Minute), long> _minutesUptime = [];
+    private readonly Dictionary<(EventKind Kind, long Minute), long> _minutesWall;
+    private readonly Dictionary<(EventKind Kind, long Minute), long> _minutesUptime;
     private readonly EpisodeTable _episodes;
-    private readonly RareRuns _rare = new();
+    private readonly RareRuns _rare;
     private readonly AttackTallies _attacks = new();
     private readonly MartianSources _martians;
     private readonly List<SourceSummary> _sources = [];
@@ -39,19 +39,36 @@ public sealed class AnalysisBuilder : IEventSink
         _peers = new PeerTable();
         _episodes = new EpisodeTable();
         _martians = new MartianSources();
+        _minutesWall = [];
+        _minutesUptime = [];
+        _rare = new RareRuns();
     }
 
     /// <summary>
     /// A builder for one of several parallel readers: it counts peers and treason episodes straight into
     /// <paramref name="shared"/>'s tables (thread-safe), and everything else on its own until <see cref="Merge"/>.
+    /// With <paramref name="spent"/>, a reader's builder already merged, its per-minute counts and held rare events keep
+    /// their tables (emptied) for this one: a range of a dense log grows them to large objects, and each large-object
+    /// allocation brings the next full collection closer (issue 18, item 6).
     /// </summary>
-    public AnalysisBuilder(AnalysisBuilder shared)
+    public AnalysisBuilder(AnalysisBuilder shared, AnalysisBuilder? spent = null)
     {
         _filter = shared._filter;
         _acceptsAll = shared._acceptsAll;
         _peers = shared._peers;
         _episodes = shared._episodes;
         _martians = new MartianSources(MartianSources.RangeLimit);
+        if (spent is null)
+        {
+            _minutesWall = [];
+            _minutesUptime = [];
+            _rare = new RareRuns();
+            return;
+        }
+        spent._minutesWall.Clear();
+        spent._minutesUptime.Clear();
+        spent._rare.Clear();
+        (_minutesWall, _minutesUptime, _rare) = (spent._minutesWall, spent._minutesUptime, spent._rare);
     }
 
     /// <summary>

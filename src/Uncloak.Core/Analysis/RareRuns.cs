@@ -143,6 +143,18 @@ internal sealed class RareRuns
         }
     }
 
+    /// <summary>Forgets everything held, keeping the tables' room (a reader's next range, once this one is merged).</summary>
+    public void Clear()
+    {
+        Runs.Clear();
+        Links.Clear();
+        Devices.Clear();
+        Chunks.Clear();
+        _open.Clear();
+        _deviceIds.Clear();
+        _recent.AsSpan().Fill((default, -1));
+    }
+
     /// <summary>
     /// Takes in another reader's entries (they are not extended further): its runs and link lines while both together
     /// stay within the limit and neither has folded (one replay of every line, as before there were chunks), else both

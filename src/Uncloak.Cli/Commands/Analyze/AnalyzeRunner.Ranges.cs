@@ -49,12 +49,12 @@ public static partial class AnalyzeRunner
             try
             {
                 // The sink and the read buffer serve this thread's ranges one after another; a range's builder lives only
-                // while it is read: merged, it is garbage.
+                // while it is read: merged, it lends its emptied tables to a later range's.
                 TeeSink? sink = null;
                 var buffer = new byte[LineReader.DefaultBufferSize];
                 for (int i = Interlocked.Increment(ref next); i < ranges.Length; i = Interlocked.Increment(ref next))
                 {
-                    var rangeBuilder = new AnalysisBuilder(shared: builder);
+                    var rangeBuilder = new AnalysisBuilder(shared: builder, spent: merge.TakeSpent());
                     sink ??= new TeeSink(writer, writer?.StoredBelow(sourceId) ?? 0) { Builder = rangeBuilder };
                     sink.Builder = rangeBuilder;
                     try
@@ -119,7 +119,19 @@ public static partial class AnalyzeRunner
                 {
                     main.Merge(ready);
                     _done[_merged++] = null;
+                    _spent.Push(ready);
                 }
+            }
+        }
+
+        private readonly Stack<AnalysisBuilder> _spent = new();
+
+        /// <summary>A builder merged and not lent yet (see <see cref="AnalysisBuilder(AnalysisBuilder, AnalysisBuilder)"/>), or null.</summary>
+        public AnalysisBuilder? TakeSpent()
+        {
+            lock (_gate)
+            {
+                return _spent.TryPop(out var spent) ? spent : null;
             }
         }
 

@@ -20,32 +20,37 @@ public sealed class CorrelationRule : FindingRule
         var before = Merge(episodes.Select(e => (e.Start - Reasoner.Lookback, e.Start)).ToList());
         double covered = before.Sum(w => (Min(w.End, last) - Max(w.Start, first)).TotalSeconds);
         double coverage = Math.Clamp(covered / (last - first).TotalSeconds, 1e-6, 1);
-        var minutesByKind = r.Minutes.GroupBy(kv => kv.Key.Kind).ToDictionary(g => g.Key, g => g.Select(kv => (kv.Key.Minute, kv.Value)).ToList());
-        var lines = new List<string>();
-        var related = new List<string>();
-        foreach (var (kind, minutes) in minutesByKind.OrderBy(k => k.Key))
+        // One pass over the (kind, minute) counts, tallied per kind: grouping them first copied every minute of a long
+        // log into per-kind lists grown by doubling, large objects that forced full collections in the report's tail.
+        var tallies = new Dictionary<EventKind, KindTally>();
+        foreach (var ((kind, minute), count) in r.Minutes)
         {
             if (DisruptionTimeline.Kinds.Contains(kind))
             {
                 continue; // they define the disruptions
             }
-            long all = minutes.Sum(m => m.Value);
-            long inside = 0;
-            var hit = new bool[episodes.Count];
-            foreach (var (minute, count) in minutes)
+            if (!tallies.TryGetValue(kind, out var tally))
             {
-                // Both lists are sorted and disjoint: binary searches keep this linear in minutes, not minutes × disruptions.
-                var t = TimeOfMinute(minute, r.Clock);
-                for (int e = FirstStartingAfter(episodes, t); e < episodes.Count && episodes[e].Start - Reasoner.Lookback <= t; e++)
-                {
-                    hit[e] = true;
-                }
-                int w = FirstStartingAfter(before, t) - 1;
-                if (w >= 0 && t < before[w].End)
-                {
-                    inside += count;
-                }
+                tallies[kind] = tally = new KindTally(episodes.Count);
             }
+            tally.All += count;
+            // Both lists are sorted and disjoint: binary searches keep this linear in minutes, not minutes × disruptions.
+            var t = TimeOfMinute(minute, r.Clock);
+            for (int e = FirstStartingAfter(episodes, t); e < episodes.Count && episodes[e].Start - Reasoner.Lookback <= t; e++)
+            {
+                tally.Hit[e] = true;
+            }
+            int w = FirstStartingAfter(before, t) - 1;
+            if (w >= 0 && t < before[w].End)
+            {
+                tally.Inside += count;
+            }
+        }
+        var lines = new List<string>();
+        var related = new List<string>();
+        foreach (var (kind, tally) in tallies.OrderBy(k => k.Key))
+        {
+            var (all, inside, hit) = (tally.All, tally.Inside, tally.Hit);
             int preceded = hit.Count(h => h);
             double lift = all == 0 ? 0 : inside / (double)all / coverage;
             string verdict = lift >= 2 && preceded >= Math.Min(2, episodes.Count) ? "related" : lift <= 1.5 ? "unrelated" : "weakly related";
@@ -72,6 +77,13 @@ public sealed class CorrelationRule : FindingRule
             ],
             Advice = ["With a live probe, `uncloak watch` records real outages and `uncloak report` repeats this against them."],
         });
+    }
+
+    private sealed class KindTally(int episodes)
+    {
+        public long All;
+        public long Inside;
+        public readonly bool[] Hit = new bool[episodes];
     }
 
     private static DateTime TimeOfMinute(long minute, string clock)

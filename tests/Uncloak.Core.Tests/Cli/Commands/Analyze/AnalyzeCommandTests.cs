@@ -183,11 +183,25 @@ public sealed class AnalyzeCommandTests : IDisposable
         }
         var parallel = CliRun.Json(CliRun.Run("analyze", "--json", "--no-store", big).Output);
         var sequential = CliRun.Json(CliRun.Run("analyze", "--json", "--no-store", gz).Output);
+        // With the store too: each reader thread's sink and firewall aggregates serve its ranges one after another (five
+        // ranges on two threads), and a merged range's tables are lent to a later range's builder.
+        var stored = CliRun.Json(CliRun.Run("analyze", "--json", "--db", Db, big).Output);
         Assert.True(parallel.GetProperty("events").GetProperty("treason").GetInt64() > 10_000);
         foreach (var section in new[] { "lines", "events", "peers", "local_ports", "treason", "interfaces", "timeline", "disruptions", "findings" })
         {
             Assert.Equal(sequential.GetProperty(section).GetRawText(), parallel.GetProperty(section).GetRawText());
+            Assert.Equal(sequential.GetProperty(section).GetRawText(), stored.GetProperty(section).GetRawText());
         }
+        // From the store alone (the firewall aggregates of every range added up): the counts; a port's distinct peers
+        // are not kept there.
+        var fromStore = CliRun.Json(CliRun.Run("analyze", "--json", "--db", Db).Output);
+        foreach (var section in new[] { "lines", "events", "timeline" })
+        {
+            Assert.Equal(sequential.GetProperty(section).GetRawText(), fromStore.GetProperty(section).GetRawText());
+        }
+        Assert.Equal(Counts(sequential), Counts(fromStore));
+        static string Counts(System.Text.Json.JsonElement report) => string.Join("\n", report.GetProperty("peers").EnumerateArray()
+            .Select(p => p.GetProperty("address").GetString() + " " + p.GetProperty("events").GetRawText()));
     }
 
     [Fact]
