@@ -171,7 +171,3 @@ public sealed record EventBlock(int Source, long FirstOffset, long LastOffset, l
     private static StoreException Damaged(int source)
         => new($"a block of stored events of source {source} is damaged (event_blocks); `uncloak store check` says more");
 }
-
-/// <summary>The columns of one stored row, from an <c>events</c> row or a block (<see cref="EventReader.Expand"/> gives its events back).</summary>
-internal readonly record struct EventRow(int Source, long Offset, long? TimeMs, EventKind Kind, NetAddress Peer, ushort LocalPort, byte[] Body,
-    string? Text, long Weight, long? LastClock, byte[]? Lines);

@@ -56,7 +56,7 @@ public static partial class AnalyzeRunner
                 {
                     var rangeBuilder = new AnalysisBuilder(shared: builder, spent: merge.TakeSpent());
                     sink ??= new TeeSink(writer, writer?.StoredBelow(sourceId) ?? 0) { Builder = rangeBuilder };
-                    sink.Builder = rangeBuilder;
+                    sink.Builder = rangeBuilder; // also when the sink served a range before
                     try
                     {
                         using var stream = FileRanges.OpenRange(path, ranges[i].Start, ranges[i].Length);

@@ -19,22 +19,22 @@ public static partial class AnalyzeRunner
     /// Two streams of blocks, each in offset order: the lines stored as they come, and the runs, sorted at each drain
     /// (every run open at a drain was opened after the one before, so the drains follow each other in the file). Blocks
     /// that do not overlap keep the store's ordered read to a few decoded blocks at a time.
-    /// </remarks>
     /// <para>
     /// One per reader thread, fed its ranges one after another (<see cref="Builder"/> is the range's): its tables and
-    /// buffers are reused from range to range rather than allocated anew for each.
+    /// buffers are reused from range to range rather than allocated anew for each (issue 18, item 6).
     /// </para>
+    /// </remarks>
     private sealed class TeeSink(EventWriter? writer, long storedBelow) : IEventSink
     {
         private readonly EventBlockBuilder _lines = new();
         private readonly EventBlockBuilder _runBlocks = new();
         private readonly List<StoredEvent> _drained = [];
         private RollupAggregator _rollups = writer?.SpareRollups() ?? new();
+        private readonly EventRuns _runs = new();
+        private readonly LinkRuns _links = new();
 
         /// <summary>The builder of the range being read.</summary>
         public required AnalysisBuilder Builder { get; set; }
-        private readonly EventRuns _runs = new();
-        private readonly LinkRuns _links = new();
 
         public void Add(in NetEvent ev, ReadOnlySpan<byte> message)
         {
