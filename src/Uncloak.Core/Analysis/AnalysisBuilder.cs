@@ -65,6 +65,7 @@ public sealed class AnalysisBuilder : IEventSink
             _rare = new RareRuns();
             return;
         }
+        // Merge copied what these held into the main builder (the port pages it took over are not lent: new ones come).
         spent._minutesWall.Clear();
         spent._minutesUptime.Clear();
         spent._rare.Clear();

@@ -224,14 +224,8 @@ public static class EventReader
     /// </summary>
     public static List<RollupRecord> ReadRollups(SqliteStore store)
     {
-        using var cmd = store.Connection.CreateCommand();
-        cmd.CommandText = "SELECT source_id, kind, scope, uptime, bucket, peer, port, count, first_minute, last_minute FROM rollups";
         var sum = new RollupSum();
-        sum.AddAll(ReadRollups(cmd));
-        foreach (var block in ReadBlocks(store, onlyPeer: null))
-        {
-            sum.AddAll(block);
-        }
+        sum.AddAll(ReadRollupsAsStored(store));
         return sum.InKeyOrder();
     }
 
