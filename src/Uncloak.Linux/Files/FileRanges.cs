@@ -6,20 +6,46 @@ namespace Uncloak.Linux.Files;
 /// </summary>
 public static class FileRanges
 {
-    public static IReadOnlyList<(long Start, long Length)> Split(string path, int parts, long minimumPartSize = 32L << 20)
+    /// <summary>
+    /// Ranges that shrink towards the end of the file, for <paramref name="workers"/> threads that each take the next
+    /// range when done with one: each range is the rest of the file shared out twice over (<c>rest / 2 workers</c>),
+    /// between <paramref name="smallestPart"/> and <paramref name="largestPart"/>. With equal ranges the threads finish
+    /// up to a whole range apart and the others idle meanwhile; with shrinking ones they finish about one small range
+    /// apart, and the large ranges first keep the count of ranges (each one a builder to merge) low.
+    /// A file under two <paramref name="smallestPart"/> is one range.
+    /// </summary>
+    public static IReadOnlyList<(long Start, long Length)> Taper(string path, int workers, long largestPart, long smallestPart)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
         long size = file.Length;
-        if (parts <= 1 || size < minimumPartSize * 2)
+        if (workers <= 1 || size < smallestPart * 2)
         {
             return [(0, size)];
         }
-        parts = (int)Math.Min(parts, size / minimumPartSize);
+        largestPart = Math.Max(largestPart, smallestPart);
+        var guesses = new List<long>();
+        for (long start = 0; ;)
+        {
+            long rest = size - start;
+            long part = Math.Clamp(rest / (2 * workers), smallestPart, largestPart);
+            if (rest - part < smallestPart)
+            {
+                break; // the tail joins the last range rather than make one under the smallest
+            }
+            start += part;
+            guesses.Add(start);
+        }
+        return Aligned(file, guesses);
+    }
+
+    /// <summary>Ranges starting at the first line that starts at or after each guess (in ascending order).</summary>
+    private static List<(long Start, long Length)> Aligned(FileStream file, IReadOnlyList<long> guesses)
+    {
+        long size = file.Length;
         var starts = new List<long> { 0 };
         var buffer = new byte[64 * 1024];
-        for (int i = 1; i < parts; i++)
+        foreach (long guess in guesses)
         {
-            long guess = size * i / parts;
             if (guess <= starts[^1])
             {
                 continue;

@@ -10,12 +10,20 @@ namespace Uncloak.Cli.Commands.Analyze;
 public static partial class AnalyzeRunner
 {
     /// <summary>
-    /// Ranges per core. One range per core left a core idle for the last fifth of the read: the two halves of a log
-    /// never cost the same (a burst of one kind, the store writer taking its time from one reader's core more than the
-    /// other's), and the faster reader had nothing left to take. With several ranges per core the reader that is done
-    /// first takes the next one (issue 18 item 6: 2 M dense lines, one reader finished 0.25 s before the other).
+    /// The largest range is the file over this many per core. One range per core left a core idle for the last fifth of
+    /// the read: the two halves of a log never cost the same (a burst of one kind, the store writer taking its time from
+    /// one reader's core more than the other's), and the faster reader had nothing left to take (issue 18 item 6: 2 M
+    /// dense lines, one reader finished 0.25 s before the other). Larger ranges would hold more in each range's builder
+    /// at once (the 10 M-line peak).
     /// </summary>
     private const int RangesPerCore = 4;
+
+    /// <summary>
+    /// The ranges shrink to this towards the end of the file (<see cref="FileRanges.Taper"/>): with four equal ranges per
+    /// core the last reader still ran alone for up to a range, ≈ 0.1 s of the 2 M-line dense log's 1.1 s (issue 18
+    /// item 6); a range of 4 MiB is ≈ 15 ms of reading, and still many thousand lines to the builder merged after it.
+    /// </summary>
+    private const long SmallestRange = 4L << 20;
 
     /// <summary>
     /// Reads newline-aligned ranges of the file on all cores, each range into its own builder (merged in range order as
@@ -26,19 +34,17 @@ public static partial class AnalyzeRunner
     private static ScanStatistics ScanInParallel(string path, LogInput input, int sourceId, AnalysisBuilder builder, EventWriter? writer, bool progress, CancellationToken cancel)
     {
         var (total, failure) = ReadRanges(path, input, sourceId, builder, writer, progress, cancel);
-        // The per-range builders, sinks and readers are unreachable now that ReadRanges returned, and the scan left
-        // more garbage (tables outgrown while counting): collect it once, so building the report reuses that memory
-        // instead of growing the process past it. The large-object heap too: the tables' outgrown arrays live there, and
-        // a collection only compacts it when asked (50 MB of holes after the 10 M-line dense corpus, issue 18 item 6).
-        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        // Nothing is collected before the report: each reader thread reuses its tables and buffers from range to range,
+        // so the read leaves few holes in the large-object heap. A forced compacting collection here cost ≈ 25 ms of the
+        // tail and no longer lowered the 10 M-line peaks (without it: dense 218–238 MB, standard 240–244 MB; issue 18).
         return failure is null ? total : throw new ScanFailedException(total, failure);
     }
 
     private static (ScanStatistics Total, Exception? Failure) ReadRanges(string path, LogInput input, int sourceId, AnalysisBuilder builder, EventWriter? writer, bool progress, CancellationToken cancel)
     {
         int cores = Environment.ProcessorCount;
-        var ranges = FileRanges.Split(path, cores * RangesPerCore, minimumPartSize: 16L << 20).ToArray();
+        long size = input.RawLength ?? new FileInfo(path).Length;
+        var ranges = FileRanges.Taper(path, cores, largestPart: Math.Max(size / (cores * RangesPerCore), SmallestRange), SmallestRange).ToArray();
         ranges[0] = (input.TextStart, ranges[0].Length - input.TextStart); // past a byte-order mark
         var scanners = ranges.Select(_ => new LogScanner(input.Format, input.EndsAround, sourceId)).ToArray();
         var merge = new RangeMerge(builder, ranges.Length);
