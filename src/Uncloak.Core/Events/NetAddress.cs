@@ -111,6 +111,42 @@ public readonly struct NetAddress : IEquatable<NetAddress>, IComparable<NetAddre
     /// <summary>Canonical text: dotted IPv4, RFC 5952 IPv6.</summary>
     public override string ToString() => IsNone ? "" : ToIPAddress().ToString();
 
+    /// <summary>
+    /// <see cref="ToString"/>'s text as UTF-8 into <paramref name="destination"/> (45 bytes hold any address), IPv4
+    /// without an <see cref="IPAddress"/> or a string: reports write tens of thousands of peers.
+    /// </summary>
+    public bool TryFormat(Span<byte> destination, out int written)
+    {
+        if (IsNone)
+        {
+            written = 0;
+            return true;
+        }
+        if (!IsV4)
+        {
+            return ToIPAddress().TryFormat(destination, out written);
+        }
+        written = 0;
+        for (int shift = 24; shift >= 0; shift -= 8)
+        {
+            if (shift < 24)
+            {
+                if (written >= destination.Length)
+                {
+                    return false;
+                }
+                destination[written++] = (byte)'.';
+            }
+            if (!System.Buffers.Text.Utf8Formatter.TryFormat((byte)(V4 >> shift), destination[written..], out int n))
+            {
+                written = 0;
+                return false;
+            }
+            written += n;
+        }
+        return true;
+    }
+
     public bool Equals(NetAddress other) => _hi == other._hi && _lo == other._lo && _family == other._family;
 
     public override bool Equals(object? obj) => obj is NetAddress other && Equals(other);

@@ -20,8 +20,8 @@ public static class AnalysisJson
         w.WriteNumber("lines", r.Lines);
         w.WriteNumber("malformed", r.Malformed);
         w.WriteString("clock", r.Clock);
-        WriteTime(w, "first", r.First, r.Clock);
-        WriteTime(w, "last", r.Last, r.Clock);
+        WriteTime(w, Names.First, r.First, r.Clock);
+        WriteTime(w, Names.Last, r.Last, r.Clock);
 
         w.WriteStartObject("events");
         foreach (var kind in EventKinds.LogKinds)
@@ -38,16 +38,17 @@ public static class AnalysisJson
         w.WriteStartArray("peers");
         Span<(ushort Port, long Count)> top = stackalloc (ushort, long)[10];
         Span<byte> name = stackalloc byte[5];
+        Span<byte> address = stackalloc byte[64];
         foreach (var p in topPeers is { } n ? r.Peers.Take(n) : r.Peers)
         {
             w.WriteStartObject();
-            w.WriteString("address", p.Address.ToString());
-            w.WriteNumber("total", p.Counts.Total);
-            WriteCounts(w, "events", p.Counts);
-            WriteTime(w, "first", p.First == DateTime.MaxValue ? null : p.First, r.Clock);
-            WriteTime(w, "last", p.Last == DateTime.MinValue ? null : p.Last, r.Clock);
-            w.WriteNumber("distinct_local_ports", p.DistinctLocalPorts);
-            w.WriteStartObject("local_ports");
+            w.WriteString(Names.Address, p.Address.TryFormat(address, out int length) ? address[..length] : []);
+            w.WriteNumber(Names.Total, p.Counts.Total);
+            WriteCounts(w, Names.Events, p.Counts);
+            WriteTime(w, Names.First, p.First == DateTime.MaxValue ? null : p.First, r.Clock);
+            WriteTime(w, Names.Last, p.Last == DateTime.MinValue ? null : p.Last, r.Clock);
+            w.WriteNumber(Names.DistinctLocalPorts, p.DistinctLocalPorts);
+            w.WriteStartObject(Names.LocalPorts);
             foreach (var (port, count) in top[..p.LocalPorts.CopyTop(top)])
             {
                 System.Buffers.Text.Utf8Formatter.TryFormat(port, name, out int written);
@@ -68,7 +69,7 @@ public static class AnalysisJson
             w.WriteStartObject();
             w.WriteNumber("port", p.Port);
             w.WriteNumber("total", p.Counts.Total);
-            WriteCounts(w, "events", p.Counts);
+            WriteCounts(w, Names.Events, p.Counts);
             w.WriteNumber("distinct_peers", p.DistinctPeers);
             w.WriteEndObject();
         }
@@ -93,8 +94,8 @@ public static class AnalysisJson
             w.WriteNumber("bytes_in_flight", e.MaxBytesInFlight);
             w.WriteNumber("lines", e.Lines);
             w.WriteString("direction", e.Direction.ToString().ToLowerInvariant());
-            WriteTime(w, "first", e.First == DateTime.MaxValue ? null : e.First, r.Clock);
-            WriteTime(w, "last", e.Last == DateTime.MinValue ? null : e.Last, r.Clock);
+            WriteTime(w, Names.First, e.First == DateTime.MaxValue ? null : e.First, r.Clock);
+            WriteTime(w, Names.Last, e.Last == DateTime.MinValue ? null : e.Last, r.Clock);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -127,8 +128,8 @@ public static class AnalysisJson
             foreach (var f in nic.Flaps)
             {
                 w.WriteStartObject();
-                WriteTime(w, "down", f.Down == default ? null : f.Down, r.Clock);
-                WriteTime(w, "up", f.Up is { } up && up != default ? up : null, r.Clock);
+                WriteTime(w, Names.Down, f.Down == default ? null : f.Down, r.Clock);
+                WriteTime(w, Names.Up, f.Up is { } up && up != default ? up : null, r.Clock);
                 if (f.Duration is { } d)
                 {
                     w.WriteNumber("seconds", Math.Round(d.TotalSeconds, 3));
@@ -160,7 +161,7 @@ public static class AnalysisJson
         w.WriteNumber("suppressed_any_messages", r.SuppressedAnyMessages);
 
         w.WriteStartObject("timeline");
-        WriteTime(w, "start", r.Timeline.Buckets == 0 ? null : r.Timeline.Start, r.Clock);
+        WriteTime(w, Names.Start, r.Timeline.Buckets == 0 ? null : r.Timeline.Start, r.Clock);
         w.WriteNumber("bucket_seconds", (long)r.Timeline.Bucket.TotalSeconds);
         w.WriteNumber("buckets", r.Timeline.Buckets);
         w.WriteStartObject("series");
@@ -180,8 +181,8 @@ public static class AnalysisJson
         foreach (var d in r.Disruptions)
         {
             w.WriteStartObject();
-            WriteTime(w, "start", d.Start, r.Clock);
-            WriteTime(w, "end", d.End, r.Clock);
+            WriteTime(w, Names.Start, d.Start, r.Clock);
+            WriteTime(w, Names.End, d.End, r.Clock);
             w.WriteString("cause", d.Cause);
             w.WriteNumber("signals", d.Signals);
             w.WriteEndObject();
@@ -250,18 +251,43 @@ public static class AnalysisJson
         w.WriteEndObject();
     }
 
-    private static void WriteCounts(Utf8JsonWriter w, string name, KindCounts counts)
+    /// <summary>
+    /// Names written once per peer, flap or disruption, encoded once: tens of thousands of peers each transcoding and
+    /// checking a dozen names were a third of the report's writing (issue 18 item 6).
+    /// </summary>
+    private static class Names
+    {
+        public static readonly JsonEncodedText Address = JsonEncodedText.Encode("address");
+        public static readonly JsonEncodedText Total = JsonEncodedText.Encode("total");
+        public static readonly JsonEncodedText Events = JsonEncodedText.Encode("events");
+        public static readonly JsonEncodedText First = JsonEncodedText.Encode("first");
+        public static readonly JsonEncodedText Last = JsonEncodedText.Encode("last");
+        public static readonly JsonEncodedText DistinctLocalPorts = JsonEncodedText.Encode("distinct_local_ports");
+        public static readonly JsonEncodedText LocalPorts = JsonEncodedText.Encode("local_ports");
+        public static readonly JsonEncodedText Down = JsonEncodedText.Encode("down");
+        public static readonly JsonEncodedText Up = JsonEncodedText.Encode("up");
+        public static readonly JsonEncodedText Start = JsonEncodedText.Encode("start");
+        public static readonly JsonEncodedText End = JsonEncodedText.Encode("end");
+
+        /// <summary>Each kind's name, in catalog order (the order <see cref="KindCounts.NonZero"/> gives).</summary>
+        public static readonly (EventKind Kind, JsonEncodedText Name)[] Kinds = [.. EventKinds.All.Select(k => (k, JsonEncodedText.Encode(k.Name())))];
+    }
+
+    private static void WriteCounts(Utf8JsonWriter w, JsonEncodedText name, KindCounts counts)
     {
         w.WriteStartObject(name);
-        foreach (var (kind, count) in counts.NonZero())
+        foreach (var (kind, kindName) in Names.Kinds)
         {
-            w.WriteNumber(kind.Name(), count);
+            if (counts[kind] is var count and not 0)
+            {
+                w.WriteNumber(kindName, count);
+            }
         }
         w.WriteEndObject();
     }
 
     /// <summary>Wall times as ISO 8601 UTC; uptime clocks as seconds since boot.</summary>
-    private static void WriteTime(Utf8JsonWriter w, string name, DateTime? time, string clock)
+    private static void WriteTime(Utf8JsonWriter w, JsonEncodedText name, DateTime? time, string clock)
     {
         if (time is not { } t)
         {
@@ -328,8 +354,8 @@ public static class AnalysisJson
                 w.WriteNumber("icmp_type", a.IcmpType);
             }
         }
-        WriteTime(w, "first", a.First == DateTime.MaxValue ? null : a.First, clock);
-        WriteTime(w, "last", a.Last == DateTime.MinValue ? null : a.Last, clock);
+        WriteTime(w, Names.First, a.First == DateTime.MaxValue ? null : a.First, clock);
+        WriteTime(w, Names.Last, a.Last == DateTime.MinValue ? null : a.Last, clock);
         w.WriteEndObject();
     }
 }

@@ -18,6 +18,25 @@ public sealed class NetAddressTests
     {
         Assert.True(NetAddress.TryParse(text, out var a));
         Assert.Equal(canonical, a.ToString());
+        Span<byte> utf8 = stackalloc byte[45];
+        Assert.True(a.TryFormat(utf8, out int written));
+        Assert.Equal(canonical, System.Text.Encoding.ASCII.GetString(utf8[..written]));
+    }
+
+    [Theory]
+    [InlineData("0.0.0.0")]
+    [InlineData("255.255.255.255")]
+    [InlineData("10.200.3.4")]
+    [InlineData("198.18.0.1")]
+    public void IPv4_formats_as_its_text_and_refuses_a_short_destination(string text)
+    {
+        var a = NetAddress.Parse(text);
+        Span<byte> utf8 = stackalloc byte[15];
+        Assert.True(a.TryFormat(utf8, out int written));
+        Assert.Equal(text, System.Text.Encoding.ASCII.GetString(utf8[..written]));
+        Assert.False(a.TryFormat(utf8[..(text.Length - 1)], out _));
+        Assert.True(NetAddress.None.TryFormat(utf8, out written));
+        Assert.Equal(0, written);
     }
 
     [Theory]
