@@ -22,6 +22,12 @@ namespace Uncloak.Store.Events;
 /// the weight, the last clock (zig-zag) and the encoded lines (with their length): the columns of an <c>events</c> row.
 /// The minutes are counted when the block is made, so a block taken back (a re-read after a crash) takes back exactly what
 /// its write added.
+/// <para>
+/// Layout 2, as 1 but for the text: a row whose text was written whole by an earlier row of the block has the flag
+/// <see cref="TextRef"/> and, instead of the text, the place of that text among the block's whole ones (0 for the first).
+/// A dense log's runs repeat a few texts row after row: its store shrank by half, and the writer's copying with it
+/// (issue 18, item 6). Both layouts are read.
+/// </para>
 /// </remarks>
 public sealed record EventBlock(int Source, long FirstOffset, long LastOffset, long? FirstMs, long? LastMs, int Rows, ReadOnlyMemory<byte> Data)
 {
@@ -41,9 +47,13 @@ public sealed record EventBlock(int Source, long FirstOffset, long LastOffset, l
         }
     }
 
-    internal const byte Version = 1;
+    /// <summary>The layout written; every layout from 1 up to it is read.</summary>
+    internal const byte Version = 2;
 
     internal const byte HasTime = 1, PeerV4 = 2, PeerV6 = 4, HasText = 8, HasWeight = 16, HasLastClock = 32, HasLines = 64;
+
+    /// <summary>Layout 2: the text is a reference to an earlier row's (with <see cref="HasText"/>).</summary>
+    internal const byte TextRef = 128;
 
     /// <summary>The rows of a block's <paramref name="data"/>, as an <c>events</c> row of each would give them back.</summary>
     public static List<StoredEvent> Decode(int source, ReadOnlySpan<byte> data)
@@ -61,11 +71,13 @@ public sealed record EventBlock(int Source, long FirstOffset, long LastOffset, l
     {
         int o = SkipMinutes(source, data, out ulong expected);
         var rows = new List<EventRow>();
+        var texts = new List<string>();
         long offset = 0, timeMs = 0;
         while (o < data.Length)
         {
             byte flags = data[o++];
-            if ((flags & 0x80) != 0 || (flags & PeerV4) != 0 && (flags & PeerV6) != 0)
+            bool textRef = (flags & TextRef) != 0;
+            if (textRef && (data[0] < 2 || (flags & HasText) == 0) || (flags & PeerV4) != 0 && (flags & PeerV6) != 0)
             {
                 throw Damaged(source);
             }
@@ -80,7 +92,17 @@ public sealed record EventBlock(int Source, long FirstOffset, long LastOffset, l
             ReadOnlySpan<byte> peer = (flags & PeerV4) != 0 ? Bytes(data, ref o, 4, source) : (flags & PeerV6) != 0 ? Bytes(data, ref o, 16, source) : default;
             ulong port = Read(data, ref o, source);
             var body = Bytes(data, ref o, Length(data, ref o, source), source);
-            string? text = (flags & HasText) != 0 ? Encoding.UTF8.GetString(Bytes(data, ref o, Length(data, ref o, source), source)) : null;
+            string? text = null;
+            if (textRef)
+            {
+                ulong earlier = Read(data, ref o, source);
+                text = earlier < (ulong)texts.Count ? texts[(int)earlier] : throw Damaged(source);
+            }
+            else if ((flags & HasText) != 0)
+            {
+                text = Encoding.UTF8.GetString(Bytes(data, ref o, Length(data, ref o, source), source));
+                texts.Add(text);
+            }
             long weight = (flags & HasWeight) != 0 ? (long)Read(data, ref o, source) : 1;
             long? lastClock = (flags & HasLastClock) != 0 ? VarInt.UnZigZag(Read(data, ref o, source)) : null;
             byte[]? lines = (flags & HasLines) != 0 ? Bytes(data, ref o, Length(data, ref o, source), source).ToArray() : null;
@@ -98,10 +120,7 @@ public sealed record EventBlock(int Source, long FirstOffset, long LastOffset, l
     public static List<(long Minute, EventKind Kind, long Count)> ReadMinutes(int source, ReadOnlySpan<byte> data)
     {
         var minutes = new List<(long, EventKind, long)>();
-        if (data.IsEmpty || data[0] != Version)
-        {
-            throw Damaged(source);
-        }
+        CheckLayout(source, data);
         int o = 1;
         Read(data, ref o, source); // rows
         ulong n = Read(data, ref o, source);
@@ -117,10 +136,7 @@ public sealed record EventBlock(int Source, long FirstOffset, long LastOffset, l
 
     private static int SkipMinutes(int source, ReadOnlySpan<byte> data, out ulong rows)
     {
-        if (data.IsEmpty || data[0] != Version)
-        {
-            throw Damaged(source);
-        }
+        CheckLayout(source, data);
         int o = 1;
         rows = Read(data, ref o, source);
         ulong n = Read(data, ref o, source);
@@ -131,6 +147,18 @@ public sealed record EventBlock(int Source, long FirstOffset, long LastOffset, l
             Read(data, ref o, source);
         }
         return o;
+    }
+
+    private static void CheckLayout(int source, ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty || data[0] == 0)
+        {
+            throw Damaged(source);
+        }
+        if (data[0] > Version)
+        {
+            throw new StoreException($"a block of stored events of source {source} has layout {data[0]}, newer than this uncloak reads ({Version}): read the store with the uncloak that wrote it, or a newer one");
+        }
     }
 
     private static ulong Read(ReadOnlySpan<byte> data, ref int o, int source)

@@ -30,6 +30,12 @@ public sealed class EventBlockBuilder
     private long? _firstMs, _lastMs;
     private readonly Dictionary<(long Minute, EventKind Kind), long> _minutes = [];
 
+    // The texts written whole in this block, by their place among them (layout 2): a run's text comes back row after
+    // row (a full conntrack table or the same SYN flood every minute, a link's flaps), and was two thirds of a dense
+    // log's store; a reference to the first is a byte or two.
+    private readonly Dictionary<string, int> _texts = new(StringComparer.Ordinal);
+    private int _textsWritten;
+
     /// <summary>Rows encoded since the last <see cref="Build"/>.</summary>
     public int Count => _count;
 
@@ -47,13 +53,20 @@ public sealed class EventBlockBuilder
             throw new InvalidOperationException("a block holds the rows of one source");
         }
         _source = ev.Position.SourceId;
-        int text = row.Text is { } t ? Encoding.UTF8.GetMaxByteCount(t.Length) : 0;
+        int textRef = -1;
+        if (row.Text is { } written && !_texts.TryGetValue(written, out textRef))
+        {
+            _texts.Add(written, _textsWritten++);
+            textRef = -1;
+        }
+        int text = row.Text is { } t && textRef < 0 ? Encoding.UTF8.GetMaxByteCount(t.Length) : 0;
         Reserve(96 + EventPacking.MaxLength + text + row.Lines.Length); // 71 bytes of fixed fields at most
         var buf = _rows.AsSpan(_length);
         bool run = row.Weight != 1 && row.LastClock is not null; // as an events row keeps them: a run's columns together or none
         byte flags = (byte)((ev.HasTime ? EventBlock.HasTime : 0)
             | (ev.Peer.IsNone ? 0 : ev.Peer.IsV4 ? EventBlock.PeerV4 : EventBlock.PeerV6)
             | (row.Text is null ? 0 : EventBlock.HasText)
+            | (textRef < 0 ? 0 : EventBlock.TextRef)
             | (run ? EventBlock.HasWeight | EventBlock.HasLastClock : 0)
             | (run && !row.Lines.IsEmpty ? EventBlock.HasLines : 0));
         int o = 0;
@@ -78,7 +91,11 @@ public sealed class EventBlockBuilder
         // The body's length before it, in the two bytes left for it (MaxLength fits in two varint bytes).
         o += WriteLength2(buf[o..], body);
         o += body;
-        if (row.Text is { } s)
+        if (textRef >= 0)
+        {
+            o += VarInt.Write(buf[o..], (ulong)textRef);
+        }
+        else if (row.Text is { } s)
         {
             int n = Encoding.UTF8.GetBytes(s, buf[(o + 3)..]);
             o += WriteLength3(buf[o..], n);
@@ -156,6 +173,8 @@ public sealed class EventBlockBuilder
         _firstMs = null;
         _lastMs = null;
         _minutes.Clear();
+        _texts.Clear();
+        _textsWritten = 0;
         return block;
     }
 

@@ -126,6 +126,53 @@ public sealed class EventBlockTests
     }
 
     [Fact]
+    public void A_text_written_by_an_earlier_row_of_the_block_is_referred_to_not_written_again()
+    {
+        // Layout 2: the runs of a dense log repeat a few texts row after row.
+        const string Full = "nf_conntrack: nf_conntrack: table full, dropping packet";
+        const string Flood = "TCP: request_sock_TCP: Possible SYN flooding on port 443. Sending cookies.  Check SNMP counters.";
+        var rows = new List<StoredEvent>();
+        for (int i = 0; i < 40; i++)
+        {
+            var ev = new NetEvent { Kind = EventKind.ConntrackFull, Time = T0.AddMinutes(i), UptimeMicros = -1, Position = new SourcePosition(3, 1000 + i * 100) };
+            // Equal texts that are not the same string, as two readers' pools would give them.
+            rows.Add(new StoredEvent(ev, 3, new string(Full.AsSpan()), new DateTimeOffset(T0.AddMinutes(i).AddSeconds(30)).ToUnixTimeMilliseconds()));
+            rows.Add(new StoredEvent(ev with { Kind = EventKind.SynFlood, LocalPort = 443, Position = new SourcePosition(3, 1050 + i * 100) }, 1, i == 7 ? Flood + " " : Flood));
+        }
+        var block = Build(rows);
+        var decoded = EventBlock.DecodeRows(3, block.Data.Span);
+        Assert.Equal(rows.Select(r => r.Text), decoded.Select(r => r.Text));
+        Assert.Equal(rows.Select(r => r.Event.Position.Offset), decoded.Select(r => r.Offset));
+        // Three texts written whole (one differs by a space), the other 77 rows a reference each: the block is less
+        // than half its rows' texts (written whole each, it was more than all of them).
+        int texts = rows.Sum(r => r.Text!.Length);
+        Assert.True(block.Data.Length < texts / 2, $"{block.Data.Length} bytes for {texts} bytes of text");
+        Assert.Same(decoded[0].Text, decoded[78].Text);
+    }
+
+    [Fact]
+    public void A_block_of_layout_1_still_reads_and_a_reference_in_one_is_damage()
+    {
+        // Layout 1 had no references: a block whose texts all differ is the same bytes but for its first byte.
+        var distinct = Build(Rows()).Data.ToArray();
+        Assert.Equal(2, distinct[0]);
+        var layout1 = (byte[])distinct.Clone();
+        layout1[0] = 1;
+        Assert.Equal(EventBlock.DecodeRows(3, distinct).Select(r => (r.Offset, r.Text, r.Weight)), EventBlock.DecodeRows(3, layout1).Select(r => (r.Offset, r.Text, r.Weight)));
+        Assert.Equal(EventBlock.ReadMinutes(3, distinct), EventBlock.ReadMinutes(3, layout1));
+
+        var repeated = Rows();
+        repeated.Add(repeated[2] with { Event = repeated[2].Event with { Position = new SourcePosition(3, 2000) } });
+        var referring = Build(repeated).Data.ToArray();
+        Assert.Equal(repeated.Count, EventBlock.DecodeRows(3, referring).Count);
+        referring[0] = 1;
+        Assert.Throws<StoreException>(() => EventBlock.DecodeRows(3, referring));
+        referring[0] = 3;
+        var newer = Assert.Throws<StoreException>(() => EventBlock.DecodeRows(3, referring));
+        Assert.Contains("layout 3, newer than this uncloak reads", newer.Message);
+    }
+
+    [Fact]
     public void A_damaged_block_is_refused_whole_never_misread()
     {
         var data = Build(Rows()).Data.ToArray();
@@ -141,7 +188,7 @@ public sealed class EventBlockTests
             random.NextBytes(bytes);
             if (bytes.Length > 0 && random.Next(2) == 0)
             {
-                bytes[0] = 1; // past the version byte, into the counts and rows
+                bytes[0] = (byte)random.Next(1, 3); // a layout read, so past it into the counts and rows
             }
             try
             {
