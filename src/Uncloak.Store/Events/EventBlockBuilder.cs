@@ -31,10 +31,9 @@ public sealed class EventBlockBuilder
     private readonly Dictionary<(long Minute, EventKind Kind), long> _minutes = [];
 
     // The texts written whole in this block, by their place among them (layout 2): a run's text comes back row after
-    // row (a full conntrack table or the same SYN flood every minute, a link's flaps), and was two thirds of a dense
-    // log's store; a reference to the first is a byte or two.
+    // row (a full conntrack table or the same SYN flood every minute, a link's flaps): 3.0 of the 16.5 MB of blocks of
+    // the 2 M-line dense log, written again and again; a reference to the first is a byte or two.
     private readonly Dictionary<string, int> _texts = new(StringComparer.Ordinal);
-    private int _textsWritten;
 
     /// <summary>Rows encoded since the last <see cref="Build"/>.</summary>
     public int Count => _count;
@@ -56,7 +55,7 @@ public sealed class EventBlockBuilder
         int textRef = -1;
         if (row.Text is { } written && !_texts.TryGetValue(written, out textRef))
         {
-            _texts.Add(written, _textsWritten++);
+            _texts.Add(written, _texts.Count);
             textRef = -1;
         }
         int text = row.Text is { } t && textRef < 0 ? Encoding.UTF8.GetMaxByteCount(t.Length) : 0;
@@ -174,7 +173,6 @@ public sealed class EventBlockBuilder
         _lastMs = null;
         _minutes.Clear();
         _texts.Clear();
-        _textsWritten = 0;
         return block;
     }
 
