@@ -133,6 +133,7 @@ public readonly struct NetAddress : IEquatable<NetAddress>, IComparable<NetAddre
             {
                 if (written >= destination.Length)
                 {
+                    written = 0;
                     return false;
                 }
                 destination[written++] = (byte)'.';

@@ -42,7 +42,14 @@ public static class AnalysisJson
         foreach (var p in topPeers is { } n ? r.Peers.Take(n) : r.Peers)
         {
             w.WriteStartObject();
-            w.WriteString(Names.Address, p.Address.TryFormat(address, out int length) ? address[..length] : []);
+            if (p.Address.TryFormat(address, out int length))
+            {
+                w.WriteString(Names.Address, address[..length]);
+            }
+            else
+            {
+                w.WriteString(Names.Address, p.Address.ToString()); // 64 bytes hold any address: not reached
+            }
             w.WriteNumber(Names.Total, p.Counts.Total);
             WriteCounts(w, Names.Events, p.Counts);
             WriteTime(w, Names.First, p.First == DateTime.MaxValue ? null : p.First, r.Clock);

@@ -14,7 +14,7 @@ public static class FileRanges
     /// apart, and the large ranges first keep the count of ranges (each one a builder to merge) low.
     /// A file under two <paramref name="smallestPart"/> is one range.
     /// </summary>
-    public static IReadOnlyList<(long Start, long Length)> Taper(string path, int workers, long largestPart, long smallestPart)
+    public static (long Start, long Length)[] Taper(string path, int workers, long largestPart, long smallestPart)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
         long size = file.Length;
@@ -39,7 +39,7 @@ public static class FileRanges
     }
 
     /// <summary>Ranges starting at the first line that starts at or after each guess (in ascending order).</summary>
-    private static List<(long Start, long Length)> Aligned(FileStream file, IReadOnlyList<long> guesses)
+    private static (long Start, long Length)[] Aligned(FileStream file, IReadOnlyList<long> guesses)
     {
         long size = file.Length;
         var starts = new List<long> { 0 };
@@ -70,11 +70,11 @@ public static class FileRanges
                 starts.Add(boundary);
             }
         }
-        var ranges = new List<(long, long)>(starts.Count);
+        var ranges = new (long, long)[starts.Count];
         for (int i = 0; i < starts.Count; i++)
         {
             long end = i + 1 < starts.Count ? starts[i + 1] : size;
-            ranges.Add((starts[i], end - starts[i]));
+            ranges[i] = (starts[i], end - starts[i]);
         }
         return ranges;
     }

@@ -77,7 +77,7 @@ public sealed record EventBlock(int Source, long FirstOffset, long LastOffset, l
         {
             byte flags = data[o++];
             bool textRef = (flags & TextRef) != 0;
-            if (textRef && (data[0] < 2 || (flags & HasText) == 0) || (flags & PeerV4) != 0 && (flags & PeerV6) != 0)
+            if ((textRef && (data[0] < 2 || (flags & HasText) == 0)) || ((flags & PeerV4) != 0 && (flags & PeerV6) != 0))
             {
                 throw Damaged(source);
             }

@@ -53,10 +53,16 @@ public sealed class EventBlockBuilder
         }
         _source = ev.Position.SourceId;
         int textRef = -1;
-        if (row.Text is { } written && !_texts.TryGetValue(written, out textRef))
+        if (row.Text is { } written)
         {
-            _texts.Add(written, _texts.Count);
-            textRef = -1;
+            if (_texts.TryGetValue(written, out int earlier))
+            {
+                textRef = earlier;
+            }
+            else
+            {
+                _texts.Add(written, _texts.Count);
+            }
         }
         int text = row.Text is { } t && textRef < 0 ? Encoding.UTF8.GetMaxByteCount(t.Length) : 0;
         Reserve(96 + EventPacking.MaxLength + text + row.Lines.Length); // 71 bytes of fixed fields at most

@@ -44,7 +44,7 @@ public static partial class AnalyzeRunner
     {
         int cores = Environment.ProcessorCount;
         long size = input.RawLength ?? new FileInfo(path).Length;
-        var ranges = FileRanges.Taper(path, cores, largestPart: Math.Max(size / (cores * RangesPerCore), SmallestRange), SmallestRange).ToArray();
+        var ranges = FileRanges.Taper(path, cores, largestPart: Math.Max(size / (cores * RangesPerCore), SmallestRange), SmallestRange);
         ranges[0] = (input.TextStart, ranges[0].Length - input.TextStart); // past a byte-order mark
         var scanners = ranges.Select(_ => new LogScanner(input.Format, input.EndsAround, sourceId)).ToArray();
         var merge = new RangeMerge(builder, ranges.Length);

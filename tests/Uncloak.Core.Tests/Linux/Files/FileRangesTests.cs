@@ -43,7 +43,7 @@ public sealed class FileRangesTests : IDisposable
         // rest / 4 capped at 100 kB: the first ranges are the largest (a line past it at most), then they shrink
         // towards 20 kB; none but the last (which takes the tail) is under the smallest.
         Assert.InRange(ranges[0].Length, 100_000, 100_100);
-        for (int i = 1; i < ranges.Count - 1; i++)
+        for (int i = 1; i < ranges.Length - 1; i++)
         {
             Assert.True(ranges[i].Length <= ranges[i - 1].Length + 100, $"range {i} grew: {ranges[i - 1].Length} → {ranges[i].Length}");
             Assert.InRange(ranges[i].Length, 20_000 - 100, 100_100);
