@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using Uncloak.Core.Events;
+using Uncloak.Store.Timeline;
 
 namespace Uncloak.Store.Events;
 
@@ -120,6 +121,19 @@ public sealed record EventBlock(int Source, long FirstOffset, long LastOffset, l
     public static List<(long Minute, EventKind Kind, long Count)> ReadMinutes(int source, ReadOnlySpan<byte> data)
     {
         var minutes = new List<(long, EventKind, long)>();
+        ForEachMinute(source, data, minutes, static (list, minute, kind, count) => list.Add((minute, kind, count)));
+        return minutes;
+    }
+
+    /// <summary>
+    /// Adds the block's counts per unix minute and kind to <paramref name="timeline"/> times <paramref name="sign"/> (−1
+    /// takes back what a stale block's write added), without a list of them: the writer does this for every block.
+    /// </summary>
+    internal static void AddMinutes(int source, ReadOnlySpan<byte> data, TimelineCounts timeline, int sign)
+        => ForEachMinute(source, data, (timeline, sign), static (to, minute, kind, count) => to.timeline.Add(minute, kind, to.sign * count));
+
+    private static void ForEachMinute<T>(int source, ReadOnlySpan<byte> data, T state, Action<T, long, EventKind, long> each)
+    {
         CheckLayout(source, data);
         int o = 1;
         Read(data, ref o, source); // rows
@@ -129,9 +143,8 @@ public sealed record EventBlock(int Source, long FirstOffset, long LastOffset, l
         {
             minute += VarInt.UnZigZag(Read(data, ref o, source));
             var kind = (EventKind)Byte(data, ref o, source);
-            minutes.Add((minute, kind, VarInt.UnZigZag(Read(data, ref o, source))));
+            each(state, minute, kind, VarInt.UnZigZag(Read(data, ref o, source)));
         }
-        return minutes;
     }
 
     private static int SkipMinutes(int source, ReadOnlySpan<byte> data, out ulong rows)

@@ -96,34 +96,41 @@ public sealed class EventRuns
 
     /// <summary>
     /// Every open run as the row to store (weight and last time when it holds more than one line), the SYN-flood runs
-    /// of one source and minute as one row (<see cref="ListenerRuns"/>); emptied once the rows have been enumerated.
-    /// Yielded, not returned as a list: a list of 4,096 rows is a large object, allocated (zeroed) anew at every drain
-    /// and left for a full collection.
+    /// of one source and minute as one row (<see cref="ListenerRuns"/>), each with its own copy of what it encodes;
+    /// emptied once drained.
     /// </summary>
     public IEnumerable<StoredEvent> Drain()
     {
-        Dictionary<(int Source, bool Uptime, long Minute), List<EventRun>>? synFlood = null;
+        var rows = new List<StoredEvent>(Count);
+        Drain(rows, new RowArena());
+        return rows;
+    }
+
+    /// <summary>
+    /// Adds every open run to <paramref name="into"/> as the row to store, as <see cref="Drain()"/> gives them, what the
+    /// SYN-flood rows encode copied into <paramref name="arena"/> (valid until the arena is reset), and empties this for
+    /// the next runs. Nothing is allocated once the tables have grown: the grouping of SYN-flood runs by minute and the
+    /// rows' encodings were a list, an array and an enumerator per minute at every drain (issue 18, item 6).
+    /// </summary>
+    public void Drain(List<StoredEvent> into, RowArena arena)
+    {
         foreach (var (key, run) in _open)
         {
             if (key.Kind != EventKind.SynFlood)
             {
-                yield return Row(run);
+                into.Add(Row(run));
                 continue;
             }
-            synFlood ??= [];
-            ref var minute = ref CollectionsMarshal.GetValueRefOrAddDefault(synFlood, (key.Source, key.Uptime, key.Minute), out _);
-            (minute ??= []).Add(run);
+            ref var minute = ref CollectionsMarshal.GetValueRefOrAddDefault(_synFlood, (key.Source, key.Uptime, key.Minute), out _);
+            (minute ??= _spareLists.TryPop(out var list) ? list : []).Add(run);
         }
-        if (synFlood is not null)
+        foreach (var runs in _synFlood.Values)
         {
-            foreach (var runs in synFlood.Values)
-            {
-                foreach (var row in ListenerRuns.Rows(runs))
-                {
-                    yield return row;
-                }
-            }
+            ListenerRuns.AddRows(runs, into, arena, ref _encoded);
+            runs.Clear();
+            _spareLists.Push(runs);
         }
+        _synFlood.Clear();
         foreach (var run in _open.Values)
         {
             _spare.Push(run);
@@ -131,6 +138,12 @@ public sealed class EventRuns
         _open.Clear();
         Array.Clear(_recent);
     }
+
+    // The SYN-flood runs of a drain by source, clock and minute, with the lists they were gathered in and the buffer one
+    // minute's row is encoded in, kept from drain to drain.
+    private readonly Dictionary<(int Source, bool Uptime, long Minute), List<EventRun>> _synFlood = [];
+    private readonly Stack<List<EventRun>> _spareLists = [];
+    private byte[] _encoded = [];
 
     /// <summary>The row one run is stored as.</summary>
     internal static StoredEvent Row(EventRun run) => new(run.First, run.Count, run.Text, run.Count > 1 ? run.Last : null);

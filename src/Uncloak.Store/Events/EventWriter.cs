@@ -163,10 +163,7 @@ public sealed class EventWriter : IDisposable
                 // The same file given twice makes the same blocks again: stored once, counted once.
                 if (insert.ExecuteChanges() != 0)
                 {
-                    foreach (var (minute, kind, count) in EventBlock.ReadMinutes(block.Source, block.Data.Span))
-                    {
-                        _timeline.Add(minute, kind, count);
-                    }
+                    EventBlock.AddMinutes(block.Source, block.Data.Span, _timeline, sign: 1);
                     Interlocked.Add(ref _written, block.Rows);
                 }
                 _queued.Release(block.Data.Length);
@@ -232,10 +229,7 @@ public sealed class EventWriter : IDisposable
     private void RemoveStaleEventBlocks(SqliteTransaction tx, int source, long storedBelow)
         => DeleteFrom(tx, "event_blocks", "data", source, storedBelow, r =>
         {
-            foreach (var (minute, kind, count) in EventBlock.ReadMinutes(source, (byte[])r[0]))
-            {
-                _timeline.Add(minute, kind, -count);
-            }
+            EventBlock.AddMinutes(source, (byte[])r[0], _timeline, sign: -1);
         });
 
     /// <summary>Deletes the blocks of <paramref name="table"/> of a source at or past its mark, each deleted row handed to <paramref name="deleted"/>.</summary>

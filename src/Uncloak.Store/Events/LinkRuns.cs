@@ -99,23 +99,28 @@ public sealed class LinkRuns
     private static int RecentSlot(in RunKey key)
         => (int)((uint)(key.Interface?.Length ?? 0) * 5 + (uint)(key.Interface is { Length: > 0 } name ? name[^1] : 0) + (uint)key.Source * 3) & 7;
 
-    /// <summary>Every run, closed then open, as the row to store; emptied once the rows have been enumerated (see <see cref="EventRuns.Drain"/>).</summary>
+    /// <summary>Every run, closed then open, as the row to store, each with its own copies of its lines; emptied once drained.</summary>
     public IEnumerable<StoredEvent> Drain()
+    {
+        var rows = new List<StoredEvent>(Count);
+        Drain(rows, new RowArena());
+        return rows;
+    }
+
+    /// <summary>
+    /// Adds every run, closed then open, to <paramref name="into"/> as the row to store, its lines and minutes copied into
+    /// <paramref name="arena"/> (valid until the arena is reset), and empties this for the next runs.
+    /// </summary>
+    public void Drain(List<StoredEvent> into, RowArena arena)
     {
         foreach (var run in _closed)
         {
-            yield return run.Row();
-        }
-        foreach (var run in _open.Values)
-        {
-            yield return run.Row();
-        }
-        foreach (var run in _closed)
-        {
+            into.Add(run.Row(arena));
             _spare.Push(run);
         }
         foreach (var run in _open.Values)
         {
+            into.Add(run.Row(arena));
             _spare.Push(run);
         }
         _closed.Clear();
@@ -133,8 +138,8 @@ public sealed class LinkRuns
 
     /// <summary>
     /// The first line whole, the others as differences (<see cref="LinkLines"/>), encoded into the run's own buffer and
-    /// copied out at the exact length when the row is made (a buffer grown by doubling per run left two to four times the
-    /// row's bytes behind it). Reused with its buffer once drained.
+    /// copied at their exact length into the drain's <see cref="RowArena"/> when the row is made (the run's buffer, grown
+    /// by doubling, is two to four times the row's bytes). Reused with its buffer once drained.
     /// </summary>
     private sealed class LinkRun
     {
@@ -202,10 +207,9 @@ public sealed class LinkRuns
             _minutes.Add((minute, 1));
         }
 
-        /// <summary>The row to store, with its own copies of the lines and minutes (the writer holds it after the run is reused).</summary>
-        public StoredEvent Row() => _count == 1
+        /// <summary>The row to store, its lines and minutes copied into <paramref name="arena"/> (the run is reused after a drain).</summary>
+        public StoredEvent Row(RowArena arena) => _count == 1
             ? new StoredEvent(_first, 1, _text)
-            : new StoredEvent(_first, _count, _text, _lastClock, _lines.AsSpan(0, _length).ToArray(),
-                _minutes.Count == 0 ? default : CollectionsMarshal.AsSpan(_minutes).ToArray());
+            : new StoredEvent(_first, _count, _text, _lastClock, arena.Copy(_lines.AsSpan(0, _length)), arena.Copy(CollectionsMarshal.AsSpan(_minutes)));
     }
 }

@@ -17,19 +17,23 @@ internal static class ListenerRuns
     private const int MaxRun = 5 * 10 + 2 + 16 + 3;
 
     /// <summary>
-    /// The rows for the SYN-flood runs of one source, clock and minute: the earliest run with the others that share its
-    /// shape encoded beside it, and the rest as rows of their own.
+    /// Adds the rows for the SYN-flood runs of one source, clock and minute to <paramref name="into"/>: the earliest run
+    /// with the others that share its shape encoded beside it (in <paramref name="scratch"/>, then copied into
+    /// <paramref name="arena"/>), and the rest as rows of their own. Sorts <paramref name="runs"/> by offset.
     /// </summary>
-    public static IEnumerable<StoredEvent> Rows(List<EventRun> runs)
+    public static void AddRows(List<EventRun> runs, List<StoredEvent> into, RowArena arena, ref byte[] scratch)
     {
         if (runs.Count == 1)
         {
-            yield return EventRuns.Row(runs[0]);
-            yield break;
+            into.Add(EventRuns.Row(runs[0]));
+            return;
         }
-        runs.Sort((a, b) => a.First.Position.Offset.CompareTo(b.First.Position.Offset));
+        runs.Sort(static (a, b) => a.First.Position.Offset.CompareTo(b.First.Position.Offset));
         var head = runs[0];
-        var encoded = new byte[(runs.Count - 1) * MaxRun];
+        if (scratch.Length < (runs.Count - 1) * MaxRun)
+        {
+            scratch = new byte[Math.Max((runs.Count - 1) * MaxRun, scratch.Length * 2)];
+        }
         int length = 0;
         long weight = head.Count;
         for (int i = 1; i < runs.Count; i++)
@@ -37,15 +41,15 @@ internal static class ListenerRuns
             var run = runs[i];
             if (!SameShape(run.First, head.First))
             {
-                yield return EventRuns.Row(run);
+                into.Add(EventRuns.Row(run));
                 continue;
             }
-            length += Write(encoded.AsSpan(length), run, head);
+            length += Write(scratch.AsSpan(length), run, head);
             weight += run.Count;
         }
-        yield return length == 0
+        into.Add(length == 0
             ? EventRuns.Row(head)
-            : new StoredEvent(head.First, weight, head.Text, head.Last, encoded.AsMemory(0, length));
+            : new StoredEvent(head.First, weight, head.Text, head.Last, arena.Copy(scratch.AsSpan(0, length))));
     }
 
     /// <summary>

@@ -107,9 +107,10 @@ public sealed class TimelineCounts
     }
 
     // Kinds are below 256, so minute * 256 + kind orders as (minute, kind) does, negative minutes included.
-    private static long SortKey(long minute, EventKind kind) => minute * 256 + (byte)kind;
+    /// <summary>One long per minute and kind that sorts as the pair does (minute, then kind): a kind is a byte.</summary>
+    internal static long SortKey(long minute, EventKind kind) => minute * 256 + (byte)kind;
 
-    private static long Minute(long key) => (key - (byte)key) / 256;
+    internal static long Minute(long key) => (key - (byte)key) / 256;
 
-    private static EventKind Kind(long key) => (EventKind)(byte)key;
+    internal static EventKind Kind(long key) => (EventKind)(byte)key;
 }

@@ -29,6 +29,7 @@ public static partial class AnalyzeRunner
         private readonly EventBlockBuilder _lines = new();
         private readonly EventBlockBuilder _runBlocks = new();
         private readonly List<StoredEvent> _drained = [];
+        private readonly RowArena _arena = new();
         private RollupAggregator _rollups = writer?.SpareRollups() ?? new();
         private readonly EventRuns _runs = new();
         private readonly LinkRuns _links = new();
@@ -96,8 +97,8 @@ public static partial class AnalyzeRunner
 
         private void AddRuns()
         {
-            _drained.AddRange(_runs.Drain());
-            _drained.AddRange(_links.Drain());
+            _runs.Drain(_drained, _arena);
+            _links.Drain(_drained, _arena);
             // In offset order by their keys: sorting the rows themselves moved each (a few hundred bytes with references)
             // a dozen times.
             if (_order.Length < _drained.Count)
@@ -117,6 +118,7 @@ public static partial class AnalyzeRunner
                 Append(_runBlocks, rows[_index[i]]);
             }
             _drained.Clear();
+            _arena.Reset(); // the rows' lines are in their blocks now
         }
 
         private long[] _order = [];

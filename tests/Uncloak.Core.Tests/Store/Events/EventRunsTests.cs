@@ -98,6 +98,28 @@ public sealed class EventRunsTests
     }
 
     [Fact]
+    public void Drains_into_one_list_through_one_arena_give_the_rows_of_separate_drains()
+    {
+        // As a reader drains: into its list and arena, the rows appended before the arena is reset for the next drain.
+        var arena = new RowArena();
+        var into = new List<StoredEvent>();
+        var runs = new EventRuns();
+        foreach (var (seed, offset) in new[] { (7, 1000L), (11, 10_000_000L) })
+        {
+            var lines = Lines(seed, offset);
+            foreach (var ev in lines)
+            {
+                runs.Add(ev, Message(ev));
+            }
+            runs.Drain(into, arena);
+            Assert.Equal(0, runs.Count);
+            AssertRuns(lines, into);
+            into.Clear();
+            arena.Reset();
+        }
+    }
+
+    [Fact]
     public void Runs_that_say_the_same_share_one_text_and_a_run_keyed_anew_by_an_earlier_line_takes_its_text()
     {
         var runs = new EventRuns();

@@ -101,6 +101,26 @@ public sealed class LinkRunsReuseTests
     }
 
     [Fact]
+    public void Drains_into_one_list_through_one_arena_give_every_line_back_each_time()
+    {
+        var arena = new RowArena();
+        var into = new List<StoredEvent>();
+        var runs = new LinkRuns();
+        foreach (var (seed, offset) in new[] { (5, 100L), (9, 1_000_000L) })
+        {
+            var lines = Lines(seed, offset);
+            foreach (var ev in lines)
+            {
+                Assert.True(runs.Add(ev, Message(ev)));
+            }
+            runs.Drain(into, arena);
+            AssertLines(lines, into);
+            into.Clear();
+            arena.Reset();
+        }
+    }
+
+    [Fact]
     public void A_line_before_the_runs_last_is_refused_and_the_run_goes_on()
     {
         var runs = new LinkRuns();
