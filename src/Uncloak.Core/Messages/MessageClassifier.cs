@@ -10,7 +10,8 @@ namespace Uncloak.Core.Messages;
 /// known family. One vectorised multi-literal search finds the anchor of any family; the family's parser
 /// then reads fields from the bytes. Lines that are not network events cost that one search and allocate
 /// nothing. A message that begins like a recent one skips the search, and one equal to a recent one its parse
-/// (<see cref="RecentHeads"/>): the result is the same either way. One instance per thread (it owns a scratch
+/// (<see cref="RecentHeads"/>); one equal to a recent message of no family both (<see cref="QuietMessages"/>): the result
+/// is the same either way. One instance per thread (it owns a scratch
 /// buffer, the recent heads and a string pool).
 /// </summary>
 public sealed class MessageClassifier
@@ -45,6 +46,7 @@ public sealed class MessageClassifier
     private readonly StringPool _pool;
     private readonly char[] _chars = new char[MaxMessageLength];
     private readonly RecentHeads _heads = new(PrefixesByFirstByte);
+    private readonly QuietMessages _quiet = new();
 
     public MessageClassifier(StringPool? pool = null)
     {
@@ -67,10 +69,20 @@ public sealed class MessageClassifier
         int slot = _heads.Find(message);
         if (slot < 0)
         {
-            bool found = TrySearch(message, 0, out slot, out ev);
+            ulong hash = QuietMessages.Hash(message);
+            if (_quiet.Contains(message, hash))
+            {
+                ev = default;
+                return false;
+            }
+            bool found = TrySearch(message, 0, out slot, out ev, out bool quiet);
             if (slot >= 0)
             {
                 _heads.Keep(slot, message, found, ev);
+            }
+            else if (quiet)
+            {
+                _quiet.Add(message, hash);
             }
             return found;
         }
@@ -80,19 +92,21 @@ public sealed class MessageClassifier
         }
         // No prefix starts before the head's place (the head proves it), so a search would stop there first.
         int at = _heads.At(slot);
-        decoded = TryAnchorsAt(message, at, out ev) || TrySearch(message, at + 1, out _, out ev);
+        decoded = TryAnchorsAt(message, at, out ev) || TrySearch(message, at + 1, out _, out ev, out _);
         _heads.Keep(slot, message, decoded, ev);
         return decoded;
     }
 
     /// <summary>
     /// The multi-string search from <paramref name="from"/> on, trying the anchors wherever it stops. A search from the
-    /// start remembers the message's head (<paramref name="slot"/>, or -1 when it was not remembered).
+    /// start remembers the message's head (<paramref name="slot"/>, or -1 when it was not remembered);
+    /// <paramref name="quiet"/> when no prefix starts anywhere from <paramref name="from"/> on.
     /// </summary>
-    private bool TrySearch(ReadOnlySpan<byte> message, int from, out int slot, out NetEvent ev)
+    private bool TrySearch(ReadOnlySpan<byte> message, int from, out int slot, out NetEvent ev, out bool quiet)
     {
         ev = default;
         slot = -1;
+        quiet = false;
         if (from >= message.Length)
         {
             return false;
@@ -106,6 +120,7 @@ public sealed class MessageClassifier
             int i = chars[from..].IndexOfAny(Anchors);
             if (i < 0)
             {
+                quiet = remember; // not even the first search stopped
                 return false;
             }
             int at = from + i;
