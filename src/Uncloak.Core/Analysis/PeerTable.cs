@@ -77,6 +77,9 @@ internal sealed class PeerTable
         }
     }
 
+    /// <summary>How many peers there are; call only once the readers are done.</summary>
+    public int Count => _stripes.Sum(stripe => stripe.Count);
+
     /// <summary>All peers; call only once the readers are done.</summary>
     public IEnumerable<PeerStats> All()
     {
@@ -103,6 +106,8 @@ internal sealed class PeerTable
         public Slot[] Slots = new Slot[8];
 
         private int _count;
+
+        public int Count => _count;
 
         public PeerStats? Get(NetAddress address, int hash)
         {
