@@ -1,4 +1,4 @@
-using System.Buffers.Binary;
+using Uncloak.Core.Text;
 
 namespace Uncloak.Core.Messages;
 
@@ -33,19 +33,7 @@ internal sealed class QuietMessages
         {
             return 0;
         }
-        // A multiplicative hash a word at a time over every byte: chatter of one kind differs in a number in its middle.
-        const ulong Mix = 0x9E3779B97F4A7C15;
-        ulong h = (ulong)message.Length;
-        int i = 0;
-        for (; i + 8 <= message.Length; i += 8)
-        {
-            h = (h ^ BinaryPrimitives.ReadUInt64LittleEndian(message[i..])) * Mix;
-        }
-        for (; i < message.Length; i++)
-        {
-            h = (h ^ message[i]) * Mix;
-        }
-        return h | 1; // never 0, which marks a message not kept
+        return ByteHash.Of(message) | 1; // never 0, which marks a message not kept
     }
 
     /// <summary>True when <paramref name="message"/> (of hash <paramref name="hash"/>) is a quiet message kept.</summary>

@@ -1,4 +1,4 @@
-using System.Buffers.Binary;
+using Uncloak.Core.Text;
 
 namespace Uncloak.Store.Events;
 
@@ -41,22 +41,6 @@ internal sealed class RunTexts
         return text;
     }
 
-    // A multiplicative hash a word at a time, the same in every run (HashCode is seeded per process, which made the
-    // misses, and the instruction counts compared between builds, vary from run to run); wordings of one family differ
-    // in the middle (a listener's address and port), so every byte counts.
-    private static int SetOf(ReadOnlySpan<byte> bytes)
-    {
-        const ulong Mix = 0x9E3779B97F4A7C15;
-        ulong h = (ulong)bytes.Length;
-        int i = 0;
-        for (; i + 8 <= bytes.Length; i += 8)
-        {
-            h = (h ^ BinaryPrimitives.ReadUInt64LittleEndian(bytes[i..])) * Mix;
-        }
-        for (; i < bytes.Length; i++)
-        {
-            h = (h ^ bytes[i]) * Mix;
-        }
-        return (int)(h >> 59); // the top five bits: 32 sets
-    }
+    // The top five bits of the bytes' hash (ByteHash: the same in every run, every byte counted): 32 sets.
+    private static int SetOf(ReadOnlySpan<byte> bytes) => (int)(ByteHash.Of(bytes) >> 59);
 }
