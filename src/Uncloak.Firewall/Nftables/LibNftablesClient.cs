@@ -18,7 +18,8 @@ public sealed class LibNftablesClient : INftables
         NftContextHandle ctx;
         try
         {
-            ctx = LibNftables.nft_ctx_new(LibNftables.NFT_CTX_DEFAULT);
+            // Its netlink socket must be below 1024 (LowDescriptors), and the context opens it now.
+            ctx = LowDescriptors.Open(() => LibNftables.nft_ctx_new(LibNftables.NFT_CTX_DEFAULT));
         }
         catch (DllNotFoundException)
         {
@@ -77,5 +78,9 @@ public sealed class LibNftablesClient : INftables
         return new NftResult(rc == 0, output, error);
     }
 
-    public void Dispose() => _ctx.Dispose();
+    public void Dispose()
+    {
+        _ctx.Dispose();
+        LowDescriptors.Refill(); // the socket's descriptor, if one was given up for it
+    }
 }
