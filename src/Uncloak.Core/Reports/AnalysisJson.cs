@@ -11,7 +11,7 @@ namespace Uncloak.Core.Reports;
 /// RFC 5952, IPv4-mapped as IPv4), peers sorted by total events descending, every log kind present in
 /// "events" even when zero, so scripts need no existence checks.
 /// </summary>
-public static class AnalysisJson
+public static partial class AnalysisJson
 {
     public static void Write(Utf8JsonWriter w, AnalysisReport r, int? topPeers = null)
     {
@@ -35,40 +35,7 @@ public static class AnalysisJson
         w.WriteEndObject();
 
         w.WriteNumber("distinct_peers", r.DistinctPeers);
-        w.WriteStartArray("peers");
-        Span<(ushort Port, long Count)> top = stackalloc (ushort, long)[10];
-        Span<byte> name = stackalloc byte[5];
-        Span<byte> address = stackalloc byte[64];
-        foreach (var p in topPeers is { } n ? r.Peers.Take(n) : r.Peers)
-        {
-            w.WriteStartObject();
-            if (p.Address.TryFormat(address, out int length))
-            {
-                w.WriteString(Names.Address, address[..length]);
-            }
-            else
-            {
-                w.WriteString(Names.Address, p.Address.ToString()); // 64 bytes hold any address: not reached
-            }
-            w.WriteNumber(Names.Total, p.Counts.Total);
-            WriteCounts(w, Names.Events, p.Counts);
-            WriteTime(w, Names.First, p.First == DateTime.MaxValue ? null : p.First, r.Clock);
-            WriteTime(w, Names.Last, p.Last == DateTime.MinValue ? null : p.Last, r.Clock);
-            w.WriteNumber(Names.DistinctLocalPorts, p.DistinctLocalPorts);
-            w.WriteStartObject(Names.LocalPorts);
-            foreach (var (port, count) in top[..p.LocalPorts.CopyTop(top)])
-            {
-                System.Buffers.Text.Utf8Formatter.TryFormat(port, name, out int written);
-                w.WriteNumber(name[..written], count);
-            }
-            w.WriteEndObject();
-            w.WriteEndObject();
-            if (w.BytesPending > 1 << 16)
-            {
-                w.Flush(); // tens of thousands of peers: hand the text on instead of holding all of it
-            }
-        }
-        w.WriteEndArray();
+        WritePeers(w, r.Peers, topPeers is { } n ? Math.Clamp(n, 0, r.Peers.Count) : r.Peers.Count, r.Clock);
 
         w.WriteStartArray("local_ports");
         foreach (var p in r.LocalPorts.Take(50))
