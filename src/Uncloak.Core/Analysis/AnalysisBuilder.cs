@@ -332,11 +332,7 @@ public sealed class AnalysisBuilder : IEventSink
         var ports = Listening.With(history.SynFloodListenerPorts);
         // Summing up a million episodes reads nothing the rest of the report touches: do it on the other core.
         var episodes = Task.Run(() => _episodes.Summarize(ports));
-        var distinctPeers = new int[65536];
-        foreach (var peer in _peers.All())
-        {
-            peer.LocalPorts.ForEachPort(port => distinctPeers[port]++);
-        }
+        var distinctPeers = _peers.PeersPerPort();
         bool wall = _wallEvents > 0 || _uptimeEvents == 0;
         var timeline = BuildTimeline(wall ? _minutesWall : _minutesUptime, wall);
         var peers = peersInOrder.GetAwaiter().GetResult();

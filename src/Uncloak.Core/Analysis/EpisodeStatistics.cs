@@ -91,9 +91,8 @@ public readonly record struct EpisodeStatistics(
                     top = (address, episodes, lines, best, connections);
                 }
             }
-            Array.Sort(_inFlight, 0, _n);
             return new EpisodeStatistics(_perPeer.Count, _inbound, _outbound, top is { } tp ? (tp.Peer, tp.Episodes, tp.Lines) : (NetAddress.None, 0, 0),
-                _n > 0 ? _inFlight[_n / 2] : 0, _probes, _timed, _perHour.Count, _perHour.Count > 0 ? _perHour.Values.Max() : 0,
+                _n > 0 ? Selection.NthSmallest(_inFlight.AsSpan(0, _n), _n / 2) : 0, _probes, _timed, _perHour.Count, _perHour.Count > 0 ? _perHour.Values.Max() : 0,
                 _connections + _stallsPerConnection.Count, top?.Connections ?? 0, _mostStalls);
         }
     }

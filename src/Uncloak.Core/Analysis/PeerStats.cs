@@ -24,14 +24,12 @@ public sealed class PeerStats(NetAddress address, PortBudget budget)
 
     public int DistinctLocalPorts => LocalPorts.Distinct;
 
-    internal void Add(in NetEvent ev, DateTime time, long weight)
+    /// <summary>Counts one event; true when its local port is one this peer's table did not hold before.</summary>
+    internal bool Add(in NetEvent ev, DateTime time, long weight)
     {
         Counts.Add(ev.Kind, weight);
         See(time, time);
-        if (ev.LocalPort != 0)
-        {
-            AddPort(ev.LocalPort, weight);
-        }
+        return ev.LocalPort != 0 && AddPort(ev.LocalPort, weight);
     }
 
     internal void See(DateTime first, DateTime last)
@@ -46,7 +44,7 @@ public sealed class PeerStats(NetAddress address, PortBudget budget)
         }
     }
 
-    internal void AddPort(ushort port, long weight) => LocalPorts.Add(port, weight);
+    internal bool AddPort(ushort port, long weight) => LocalPorts.Add(port, weight);
 
     internal void Merge(PeerStats other)
     {

@@ -26,8 +26,11 @@ public sealed class PortTally(PortBudget budget)
     /// <summary>Distinct ports seen (exact unless the budget ran out).</summary>
     public int Distinct { get; private set; }
 
-    /// <summary>Counts <paramref name="weight"/> events to <paramref name="port"/> (never 0).</summary>
-    public void Add(ushort port, long weight)
+    /// <summary>
+    /// Counts <paramref name="weight"/> events to <paramref name="port"/> (never 0); true when the port was not held
+    /// before and is now.
+    /// </summary>
+    public bool Add(ushort port, long weight)
     {
         var slots = _slots;
         int mask = slots.Length - 1;
@@ -37,21 +40,21 @@ public sealed class PortTally(PortBudget budget)
             if ((ushort)s == port)
             {
                 slots[i] = Pack(port, Math.Min(MaxCount, CountOf(s) + weight));
-                return;
+                return false;
             }
             if (s == 0)
             {
                 Distinct++;
                 if (!budget.TryTake())
                 {
-                    return;
+                    return false;
                 }
                 slots[i] = Pack(port, Math.Min(MaxCount, weight));
                 if (++Count * 4 > slots.Length * 3)
                 {
                     Grow();
                 }
-                return;
+                return true;
             }
         }
     }

@@ -1,0 +1,62 @@
+using Uncloak.Core.Analysis;
+using Uncloak.Core.Events;
+using Xunit;
+
+namespace Uncloak.Core.Tests.Analysis;
+
+/// <summary>Issue 18 item 6: the distinct peers of each local port, counted during the read, are the ones a walk of every peer's table counts.</summary>
+public sealed class PeersPerPortTests
+{
+    [Fact]
+    public void Ports_counted_as_two_readers_add_them_are_every_peers_held_ports()
+    {
+        var table = new PeerTable();
+        Parallel.For(0, 2, reader =>
+        {
+            var rnd = new Random(reader);
+            for (int i = 0; i < 50_000; i++)
+            {
+                var peer = NetAddress.FromV4(0xC6120000u | (uint)rnd.Next(3_000));
+                ushort port = (ushort)(rnd.Next(4) == 0 ? rnd.Next(0, 65536) : new ushort[] { 0, 22, 80, 443 }[rnd.Next(4)]);
+                table.Add(new NetEvent { Kind = EventKind.FirewallLog, Peer = peer, LocalPort = port }, default, 1);
+            }
+        });
+
+        Assert.Equal(Walk(table), table.PeersPerPort());
+        Assert.Equal(0, table.PeersPerPort()[0]); // no port is no port
+        Assert.True(table.PeersPerPort()[80] > 1_000);
+    }
+
+    [Fact]
+    public void A_merged_table_is_counted_again()
+    {
+        var table = new PeerTable();
+        var other = new PeerTable();
+        var a = NetAddress.FromV4(0xC6120001u);
+        var b = NetAddress.FromV4(0xC6120002u);
+        table.Add(new NetEvent { Kind = EventKind.FirewallLog, Peer = a, LocalPort = 80 }, default, 1);
+        other.Add(new NetEvent { Kind = EventKind.FirewallLog, Peer = a, LocalPort = 80 }, default, 1);
+        other.Add(new NetEvent { Kind = EventKind.FirewallLog, Peer = a, LocalPort = 22 }, default, 1);
+        other.Add(new NetEvent { Kind = EventKind.FirewallLog, Peer = b, LocalPort = 80 }, default, 1);
+
+        table.Merge(other);
+
+        var counts = table.PeersPerPort();
+        Assert.Equal(2, counts[80]);
+        Assert.Equal(1, counts[22]);
+        Assert.Equal(Walk(table), counts);
+    }
+
+    private static int[] Walk(PeerTable table)
+    {
+        var counts = new int[65536];
+        foreach (var peer in table.All())
+        {
+            foreach (var (port, _) in peer.LocalPorts.Entries())
+            {
+                counts[port]++;
+            }
+        }
+        return counts;
+    }
+}
