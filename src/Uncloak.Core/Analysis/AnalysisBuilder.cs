@@ -176,11 +176,7 @@ public sealed class AnalysisBuilder : IEventSink
         {
             return;
         }
-        _peers.Update(peer, stats =>
-        {
-            stats.Counts.Add(kind, count);
-            stats.See(MinuteTime(uptime, firstMinute), MinuteTime(uptime, lastMinute));
-        });
+        _peers.AddAggregate(peer, kind, count, MinuteTime(uptime, firstMinute), MinuteTime(uptime, lastMinute));
         if (_filter.PeerNetwork is not null)
         {
             _counts.Add(kind, count);

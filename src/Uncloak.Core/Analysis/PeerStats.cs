@@ -46,13 +46,14 @@ public sealed class PeerStats(NetAddress address, PortBudget budget)
 
     internal bool AddPort(ushort port, long weight) => LocalPorts.Add(port, weight);
 
-    internal void Merge(PeerStats other)
+    /// <summary>Takes in the same peer's statistics from another table; <paramref name="held"/> is told each port newly held.</summary>
+    internal void Merge(PeerStats other, Action<ushort>? held = null)
     {
         foreach (var (kind, count) in other.Counts.NonZero())
         {
             Counts.Add(kind, count);
         }
         See(other.First == DateTime.MaxValue ? default : other.First, other.Last == DateTime.MinValue ? default : other.Last);
-        LocalPorts.Merge(other.LocalPorts);
+        LocalPorts.Merge(other.LocalPorts, held);
     }
 }

@@ -24,11 +24,11 @@ internal sealed class PeerTable
     private readonly PortBudget _budget = new(PortBudget.DefaultPairs);
     private int _lastId;
 
-    // How many peers' port tables hold each local port, counted as the ports are first held: the report used to walk
-    // every peer's table for it after the read, ≈ 8 ms of its tail on one core for the 22,000 peers of the 2 M-line dense
-    // log (issue 18 item 6). A table merged in or changed through Update is counted that way again.
+    // How many peers' port tables hold each local port, counted as a table first holds the port (by an event or a
+    // merge): the report used to walk every peer's table for it after the read, ≈ 8 ms of its tail on one core for the
+    // 22,000 peers of the 2 M-line dense log (issue 18 item 6).
     private readonly int[] _peersPerPort = new int[65536];
-    private volatile bool _recount;
+    private readonly Action<ushort> _held;
 
     public PeerTable()
     {
@@ -36,6 +36,7 @@ internal sealed class PeerTable
         {
             _stripes[i] = new Stripe();
         }
+        _held = port => Interlocked.Increment(ref _peersPerPort[port]);
     }
 
     /// <summary>Counts one event of <paramref name="ev"/>'s peer and returns the peer's <see cref="PeerStats.Id"/>.</summary>
@@ -54,22 +55,22 @@ internal sealed class PeerTable
         }
     }
 
-    /// <summary>Runs <paramref name="update"/> on the peer's statistics, under its stripe's lock.</summary>
-    public void Update(NetAddress peer, Action<PeerStats> update)
+    /// <summary>Counts a stored aggregate of the peer's events (no port: aggregates keep none per peer).</summary>
+    public void AddAggregate(NetAddress peer, EventKind kind, long count, DateTime first, DateTime last)
     {
         int hash = peer.GetHashCode();
         var stripe = _stripes[StripeOf(hash)];
-        _recount = true;
         lock (stripe.Gate)
         {
-            update(stripe.Get(peer, hash) ?? stripe.Insert(New(peer), hash));
+            var stats = stripe.Get(peer, hash) ?? stripe.Insert(New(peer), hash);
+            stats.Counts.Add(kind, count);
+            stats.See(first, last);
         }
     }
 
     /// <summary>Takes in another table's peers (another analysis's, or a reader that did not share this one).</summary>
     public void Merge(PeerTable other)
     {
-        _recount = true;
         foreach (var theirs in other.All())
         {
             int hash = theirs.Address.GetHashCode();
@@ -78,11 +79,12 @@ internal sealed class PeerTable
             {
                 if (stripe.Get(theirs.Address, hash) is { } mine)
                 {
-                    mine.Merge(theirs);
+                    mine.Merge(theirs, _held);
                 }
                 else
                 {
                     stripe.Insert(theirs, hash);
+                    theirs.LocalPorts.ForEachPort(_held);
                 }
             }
         }
@@ -92,19 +94,7 @@ internal sealed class PeerTable
     /// How many peers' tables hold each local port (an array by port; a port past the <see cref="PortBudget"/> is not
     /// held, so not counted); call only once the readers are done.
     /// </summary>
-    public int[] PeersPerPort()
-    {
-        if (!_recount)
-        {
-            return _peersPerPort;
-        }
-        var counts = new int[65536];
-        foreach (var peer in All())
-        {
-            peer.LocalPorts.ForEachPort(port => counts[port]++);
-        }
-        return counts;
-    }
+    public int[] PeersPerPort() => _peersPerPort;
 
     /// <summary>How many peers there are; call only once the readers are done.</summary>
     public int Count => _stripes.Sum(stripe => stripe.Count);

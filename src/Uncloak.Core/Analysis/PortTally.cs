@@ -59,12 +59,18 @@ public sealed class PortTally(PortBudget budget)
         }
     }
 
-    /// <summary>Takes in another table of the same peer (from another analysis).</summary>
-    public void Merge(PortTally other)
+    /// <summary>
+    /// Takes in another table of the same peer (from another analysis); <paramref name="held"/>, when given, is told
+    /// each port this table holds now and did not before.
+    /// </summary>
+    public void Merge(PortTally other, Action<ushort>? held = null)
     {
         foreach (var (port, count) in other.Entries())
         {
-            Add(port, count);
+            if (Add(port, count))
+            {
+                held?.Invoke(port);
+            }
         }
         // Ports the other side could not hold cannot be told apart from ours: count them as distinct.
         Distinct += other.Distinct - other.Count;

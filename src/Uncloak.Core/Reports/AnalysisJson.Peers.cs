@@ -70,7 +70,7 @@ public static partial class AnalysisJson
             }
             finally
             {
-                ready.Release(chunks); // a failure leaves its chunk unwritten: the report's thread sees it and rethrows
+                ready.Release(chunks); // also on a failure, which leaves its chunk unwritten: the report's thread sees that and rethrows
             }
         });
         try

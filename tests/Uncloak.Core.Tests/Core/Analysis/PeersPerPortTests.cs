@@ -28,7 +28,7 @@ public sealed class PeersPerPortTests
     }
 
     [Fact]
-    public void A_merged_table_is_counted_again()
+    public void The_ports_a_merge_brings_are_counted()
     {
         var table = new PeerTable();
         var other = new PeerTable();
