@@ -17,6 +17,7 @@ public sealed class AnalysisBuilder : IEventSink
     private readonly bool _acceptsAll;
     private readonly KindCounts _counts = new();
     private readonly PeerTable _peers;
+    private readonly PeerBatch _peerBatch;
     private readonly PortTable _ports = new();
     private readonly Dictionary<(EventKind Kind, long Minute), long> _minutesWall;
     private readonly Dictionary<(EventKind Kind, long Minute), long> _minutesUptime;
@@ -37,6 +38,7 @@ public sealed class AnalysisBuilder : IEventSink
         _filter = filter ?? AnalysisFilter.All;
         _acceptsAll = AcceptsAll(_filter);
         _peers = new PeerTable();
+        _peerBatch = new PeerBatch();
         _episodes = new EpisodeTable();
         _martians = new MartianSources();
         _minutesWall = [];
@@ -56,6 +58,7 @@ public sealed class AnalysisBuilder : IEventSink
         _filter = shared._filter;
         _acceptsAll = shared._acceptsAll;
         _peers = shared._peers;
+        _peerBatch = spent?._peerBatch ?? new PeerBatch(); // a spent builder's batch was counted at its merge
         _episodes = shared._episodes;
         _martians = new MartianSources(MartianSources.RangeLimit);
         if (spent is null)
@@ -86,17 +89,12 @@ public sealed class AnalysisBuilder : IEventSink
 
     void IEventSink.Add(in NetEvent ev, ReadOnlySpan<byte> message) => Add(ev, 1);
 
-    public void Add(in NetEvent ev, long weight) => Count(ev, weight);
-
-    /// <summary>
-    /// Counts the event and returns its peer's <see cref="PeerStats.Id"/>, or 0 when the event has no peer counted here
-    /// (none, a martian's spoofable source, or filtered out).
-    /// </summary>
-    public int Count(in NetEvent ev, long weight)
+    /// <summary>Counts the event <paramref name="weight"/> times.</summary>
+    public void Add(in NetEvent ev, long weight)
     {
         if (!_acceptsAll && !_filter.Accepts(ev))
         {
-            return 0;
+            return;
         }
         _counts.Add(ev.Kind, weight);
         DateTime time = TimeOf(ev);
@@ -111,10 +109,9 @@ public sealed class AnalysisBuilder : IEventSink
             BumpCached(true, ev.Kind, ev.UptimeMicros / 60_000_000, weight);
         }
         See(time);
-        int peerId = 0;
-        if (!ev.Peer.IsNone && ev.Kind != EventKind.Martian)
+        if (!ev.Peer.IsNone && ev.Kind != EventKind.Martian && _peerBatch.Add(ev.Peer, ev.Kind, ev.LocalPort, time, weight))
         {
-            peerId = _peers.Add(ev, time, weight);
+            _peerBatch.Flush(_peers);
         }
         if (ev.LocalPort != 0 && ev.Kind != EventKind.SynFlood)
         {
@@ -141,7 +138,6 @@ public sealed class AnalysisBuilder : IEventSink
                 _rare.Add(ev, weight);
                 break;
         }
-        return peerId;
     }
 
     /// <summary>A stored per-minute total of a high-volume kind (no peer or port detail).</summary>
@@ -279,6 +275,8 @@ public sealed class AnalysisBuilder : IEventSink
     {
         FlushMinuteCache();
         other.FlushMinuteCache();
+        _peerBatch.Flush(_peers);
+        other._peerBatch.Flush(other._peers);
         foreach (var (kind, count) in other._counts.NonZero())
         {
             _counts.Add(kind, count);
@@ -321,6 +319,7 @@ public sealed class AnalysisBuilder : IEventSink
     public AnalysisReport Build()
     {
         FlushMinuteCache();
+        _peerBatch.Flush(_peers);
         // Ordering tens of thousands of peers reads nothing the rest of the report writes: on the other core too.
         var peersInOrder = Task.Run(PeersInOrder);
         // The history first (rare events only): the listeners SYN-flood lines name tell the direction of stalls.

@@ -7,12 +7,6 @@ public sealed class PeerStats(NetAddress address, PortBudget budget)
 {
     public NetAddress Address { get; } = address;
 
-    /// <summary>
-    /// A small number unique within the analysis (1, 2, …; 0 for a peer made outside a <see cref="PeerTable"/>), so
-    /// per-peer side tables can be arrays instead of hash tables.
-    /// </summary>
-    public int Id { get; internal init; }
-
     public KindCounts Counts { get; } = new();
 
     public DateTime First { get; private set; } = DateTime.MaxValue;
@@ -25,11 +19,11 @@ public sealed class PeerStats(NetAddress address, PortBudget budget)
     public int DistinctLocalPorts => LocalPorts.Distinct;
 
     /// <summary>Counts one event; true when its local port is one this peer's table did not hold before.</summary>
-    internal bool Add(in NetEvent ev, DateTime time, long weight)
+    internal bool Add(EventKind kind, ushort localPort, DateTime time, long weight)
     {
-        Counts.Add(ev.Kind, weight);
+        Counts.Add(kind, weight);
         See(time, time);
-        return ev.LocalPort != 0 && AddPort(ev.LocalPort, weight);
+        return localPort != 0 && AddPort(localPort, weight);
     }
 
     internal void See(DateTime first, DateTime last)

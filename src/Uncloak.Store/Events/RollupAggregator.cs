@@ -18,14 +18,7 @@ public sealed class RollupAggregator
     /// <summary>Kinds the store keeps as aggregates instead of rows.</summary>
     public static bool Aggregates(EventKind kind) => kind == EventKind.FirewallLog;
 
-    public void Add(in NetEvent ev) => Add(ev, 0);
-
-    /// <summary>
-    /// Counts an event whose peer the analysis numbered <paramref name="peerId"/> (<c>PeerStats.Id</c>; 0 = not
-    /// numbered): numbered peers are counted in an array slot, which saves hashing the address a second time for every
-    /// LOG line.
-    /// </summary>
-    public void Add(in NetEvent ev, int peerId)
+    public void Add(in NetEvent ev)
     {
         bool uptime = !ev.HasTime;
         if (uptime && ev.UptimeMicros < 0)
@@ -35,7 +28,7 @@ public sealed class RollupAggregator
         long minute = uptime ? ev.UptimeMicros / 60_000_000 : ev.Time.Ticks / TimeSpan.TicksPerMinute;
         var group = new RollupGroup(ev.Position.SourceId, ev.Kind, uptime);
         var counts = _last is not null && group == _lastGroup ? _last : GroupOf(group);
-        counts.Add(minute, ev.Peer, peerId, ev.LocalPort, 1);
+        counts.Add(minute, ev.Peer, ev.LocalPort, 1);
         counts.FirstOffset = Math.Min(counts.FirstOffset, ev.Position.Offset);
     }
 
@@ -53,8 +46,7 @@ public sealed class RollupAggregator
     /// offset of the first line it counts.
     /// </summary>
     /// <remarks>
-    /// The records are streamed as counted — a peer counted both by address and numbered comes twice, which blocks
-    /// add up — not gathered into a list or sorted by peer: at 10 M lines a range's peers and ports are hundreds of
+    /// The records are streamed as counted, not gathered into a list or sorted by peer: at 10 M lines a range's peers and ports are hundreds of
     /// thousands of records, and such lists, one per range, were large objects that pushed the peak past 300 MB.
     /// </remarks>
     public IEnumerable<(int Source, long Offset, EventKind Kind, bool Uptime, IEnumerable<RollupRecord> Records)> Blocks()
@@ -77,8 +69,8 @@ public sealed class RollupAggregator
     }
 
     /// <summary>
-    /// Empties the aggregator for another range, keeping its tables: a range's pages cover the peer ids of the whole
-    /// analysis (a dense log's ranges allocated megabytes of them each, garbage once encoded).
+    /// Empties the aggregator for another range, keeping its tables (a dense log's ranges allocated megabytes of them
+    /// each, garbage once encoded).
     /// </summary>
     public void Reset()
     {
@@ -128,10 +120,9 @@ public sealed class RollupAggregator
     {
         private readonly Dictionary<long, long> _minutes = [];
         private readonly Dictionary<NetAddress, MinuteSpan> _peers = [];
-        // Both in pages of 1,024 allocated as first touched: one array indexed by peer id or port was a large object per
-        // range (the peers' grown by doubling, 4 MB and more on a dense log; the ports' 1.5 MB), and each large-object
-        // allocation counts toward a full collection (issue 18, item 6: collections inside Add were a third of its time).
-        private (NetAddress Peer, MinuteSpan Span)[]?[] _numbered = [];
+        // In pages of 1,024 allocated as first touched: one array indexed by port was a large object per range (1.5 MB),
+        // and each large-object allocation counts toward a full collection (issue 18, item 6: collections inside Add were
+        // a third of its time).
         private MinuteSpan[]?[]? _ports;
         private const int PageBits = 10, PageSize = 1 << PageBits;
 
@@ -144,7 +135,7 @@ public sealed class RollupAggregator
         private long _minute = long.MinValue;
         private long _minuteCount;
 
-        public void Add(long minute, NetAddress peer, int peerId, ushort port, long count)
+        public void Add(long minute, NetAddress peer, ushort port, long count)
         {
             if (minute != _minute)
             {
@@ -152,18 +143,7 @@ public sealed class RollupAggregator
                 _minute = minute;
             }
             _minuteCount += count;
-            if (peerId > 0)
-            {
-                int page = peerId >> PageBits;
-                if (page >= _numbered.Length)
-                {
-                    Array.Resize(ref _numbered, Math.Max(page + 1, _numbered.Length * 2));
-                }
-                ref var slot = ref (_numbered[page] ??= new (NetAddress, MinuteSpan)[PageSize])[peerId & (PageSize - 1)];
-                slot.Peer = peer;
-                slot.Span.Add(count, minute, minute);
-            }
-            else if (!peer.IsNone)
+            if (!peer.IsNone)
             {
                 CollectionsMarshal.GetValueRefOrAddDefault(_peers, peer, out _).Add(count, minute, minute);
             }
@@ -181,7 +161,7 @@ public sealed class RollupAggregator
             {
                 CollectionsMarshal.GetValueRefOrAddDefault(_minutes, minute, out _) += count;
             }
-            foreach (var (peer, span) in other.Peers())
+            foreach (var (peer, span) in other._peers)
             {
                 CollectionsMarshal.GetValueRefOrAddDefault(_peers, peer, out _).Add(span.Count, span.First, span.Last);
             }
@@ -192,8 +172,7 @@ public sealed class RollupAggregator
         }
 
         /// <summary>
-        /// The records as held, minutes in order, then peers (one by address and numbered comes twice), then ports:
-        /// nothing copied but the minutes.
+        /// The records as held, minutes in order, then peers, then ports: nothing copied but the minutes.
         /// </summary>
         public IEnumerable<RollupRecord> Stream(RollupGroup g)
         {
@@ -202,36 +181,13 @@ public sealed class RollupAggregator
             {
                 yield return new RollupRecord(g.Source, g.Kind, RollupScope.Minute, g.Uptime, minute, NetAddress.None, 0, count, minute, minute);
             }
-            foreach (var (peer, span) in Peers())
+            foreach (var (peer, span) in _peers)
             {
                 yield return new RollupRecord(g.Source, g.Kind, RollupScope.Peer, g.Uptime, 0, peer, 0, span.Count, span.First, span.Last);
             }
             foreach (var (port, span) in Ports())
             {
                 yield return new RollupRecord(g.Source, g.Kind, RollupScope.Port, g.Uptime, 0, NetAddress.None, port, span.Count, span.First, span.Last);
-            }
-        }
-
-        /// <summary>Per-peer counts: the ones by address first, then the numbered ones (a peer can be in both).</summary>
-        private IEnumerable<(NetAddress Peer, MinuteSpan Span)> Peers()
-        {
-            foreach (var (peer, span) in _peers)
-            {
-                yield return (peer, span);
-            }
-            foreach (var page in _numbered)
-            {
-                if (page is null)
-                {
-                    continue;
-                }
-                foreach (var (peer, span) in page)
-                {
-                    if (span.Count != 0)
-                    {
-                        yield return (peer, span);
-                    }
-                }
             }
         }
 
@@ -270,13 +226,6 @@ public sealed class RollupAggregator
         {
             _minutes.Clear();
             _peers.Clear();
-            foreach (var page in _numbered)
-            {
-                if (page is not null)
-                {
-                    Array.Clear(page);
-                }
-            }
             if (_ports is { } ports)
             {
                 foreach (var page in ports)

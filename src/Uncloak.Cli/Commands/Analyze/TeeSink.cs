@@ -39,14 +39,14 @@ public static partial class AnalyzeRunner
 
         public void Add(in NetEvent ev, ReadOnlySpan<byte> message)
         {
-            int peerId = Builder.Count(ev, 1);
+            Builder.Add(ev, 1);
             if (writer is null || ev.Position.Offset < storedBelow)
             {
                 return;
             }
             if (RollupAggregator.Aggregates(ev.Kind))
             {
-                _rollups.Add(ev, peerId);
+                _rollups.Add(ev);
                 return;
             }
             if (EventRuns.Collapses(ev.Kind) && _runs.Add(ev, message))

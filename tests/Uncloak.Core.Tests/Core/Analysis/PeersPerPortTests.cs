@@ -14,12 +14,17 @@ public sealed class PeersPerPortTests
         Parallel.For(0, 2, reader =>
         {
             var rnd = new Random(reader);
+            var batch = new PeerBatch();
             for (int i = 0; i < 50_000; i++)
             {
                 var peer = NetAddress.FromV4(0xC6120000u | (uint)rnd.Next(3_000));
                 ushort port = (ushort)(rnd.Next(4) == 0 ? rnd.Next(0, 65536) : new ushort[] { 0, 22, 80, 443 }[rnd.Next(4)]);
-                table.Add(new NetEvent { Kind = EventKind.FirewallLog, Peer = peer, LocalPort = port }, default, 1);
+                if (batch.Add(peer, EventKind.FirewallLog, port, default, 1))
+                {
+                    batch.Flush(table);
+                }
             }
+            batch.Flush(table);
         });
 
         Assert.Equal(Walk(table), table.PeersPerPort());
@@ -34,10 +39,8 @@ public sealed class PeersPerPortTests
         var other = new PeerTable();
         var a = NetAddress.FromV4(0xC6120001u);
         var b = NetAddress.FromV4(0xC6120002u);
-        table.Add(new NetEvent { Kind = EventKind.FirewallLog, Peer = a, LocalPort = 80 }, default, 1);
-        other.Add(new NetEvent { Kind = EventKind.FirewallLog, Peer = a, LocalPort = 80 }, default, 1);
-        other.Add(new NetEvent { Kind = EventKind.FirewallLog, Peer = a, LocalPort = 22 }, default, 1);
-        other.Add(new NetEvent { Kind = EventKind.FirewallLog, Peer = b, LocalPort = 80 }, default, 1);
+        Count(table, (a, 80));
+        Count(other, (a, 80), (a, 22), (b, 80));
 
         table.Merge(other);
 
@@ -45,6 +48,16 @@ public sealed class PeersPerPortTests
         Assert.Equal(2, counts[80]);
         Assert.Equal(1, counts[22]);
         Assert.Equal(Walk(table), counts);
+    }
+
+    private static void Count(PeerTable table, params (NetAddress Peer, ushort Port)[] events)
+    {
+        var batch = new PeerBatch();
+        foreach (var (peer, port) in events)
+        {
+            batch.Add(peer, EventKind.FirewallLog, port, default, 1);
+        }
+        batch.Flush(table);
     }
 
     private static int[] Walk(PeerTable table)

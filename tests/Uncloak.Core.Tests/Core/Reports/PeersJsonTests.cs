@@ -90,8 +90,7 @@ public sealed class PeersJsonTests
             {
                 var kind = rnd.Next(4) == 0 ? EventKind.Treason : EventKind.FirewallLog;
                 ushort port = (ushort)(rnd.Next(3) == 0 ? rnd.Next(0, 65536) : new ushort[] { 22, 80, 443 }[rnd.Next(3)]);
-                var ev = new NetEvent { Kind = kind, Peer = address, LocalPort = port };
-                peer.Add(ev, i % 5 == 0 ? default : T0.AddSeconds(rnd.Next(0, 86_400)), rnd.Next(1, 4));
+                peer.Add(kind, port, i % 5 == 0 ? default : T0.AddSeconds(rnd.Next(0, 86_400)), rnd.Next(1, 4));
             }
             peers.Add(peer);
         }

@@ -71,27 +71,6 @@ public sealed class RollupAggregatorTests
     }
 
     [Fact]
-    public void Peers_numbered_by_the_analysis_count_as_their_addresses_do()
-    {
-        var events = Events();
-        var ids = new Dictionary<NetAddress, int>();
-        var byAddress = new RollupAggregator();
-        var numbered = new RollupAggregator();
-        int i = 0;
-        foreach (var ev in events)
-        {
-            byAddress.Add(ev);
-            // Most events numbered, some not (filtered out of the analysis): a peer can be counted both ways.
-            int id = i++ % 5 == 0 ? 0 : ids.TryGetValue(ev.Peer, out int known) ? known : ids[ev.Peer] = ids.Count + 1;
-            numbered.Add(ev, id);
-        }
-        Assert.Equal(byAddress.Records().ToList(), numbered.Records().ToList());
-        var merged = new RollupAggregator();
-        merged.Merge(numbered);
-        Assert.Equal(byAddress.Records().ToList(), merged.Records().ToList());
-    }
-
-    [Fact]
     public void Events_without_any_clock_are_not_placed_in_time()
     {
         var a = new RollupAggregator();
@@ -106,14 +85,12 @@ public sealed class RollupAggregatorTests
     public void A_reset_aggregator_counts_the_next_range_as_a_new_one_does()
     {
         var events = Events();
-        var ids = new Dictionary<NetAddress, int>();
-        int Id(NetEvent ev) => ids.TryGetValue(ev.Peer, out int known) ? known : ids[ev.Peer] = ids.Count + 1;
         // One reader's ranges one after another: the first range's counts (other sources, peers, ports, minutes) must
         // leave nothing behind in the second's.
         var reused = new RollupAggregator();
         foreach (var ev in events.Take(3000))
         {
-            reused.Add(ev, Id(ev));
+            reused.Add(ev);
         }
         Assert.NotEmpty(reused.Records());
         reused.Reset();
@@ -122,8 +99,8 @@ public sealed class RollupAggregatorTests
         var fresh = new RollupAggregator();
         foreach (var ev in events.Skip(3000).Where(e => e.Position.SourceId == 1))
         {
-            reused.Add(ev, Id(ev));
-            fresh.Add(ev, Id(ev));
+            reused.Add(ev);
+            fresh.Add(ev);
         }
         Assert.Equal(fresh.Records().ToList(), reused.Records().ToList());
         Assert.Equal(fresh.Blocks().Select(b => (b.Source, b.Offset, b.Kind, b.Uptime)), reused.Blocks().Select(b => (b.Source, b.Offset, b.Kind, b.Uptime)));
