@@ -64,6 +64,8 @@ internal sealed class PeerTable
         }
         // Readers flushing at the same moment would otherwise walk the stripes in step, each waiting on the other's lock.
         int from = Environment.CurrentManagedThreadId;
+        Span<ushort> held = stackalloc ushort[batch.Length];
+        int newlyHeld = 0;
         for (int n = 0; n < Stripes; n++)
         {
             int s = (from + n) & (Stripes - 1);
@@ -80,10 +82,16 @@ internal sealed class PeerTable
                     var peer = stripe.Get(e.Peer, e.Hash) ?? stripe.Insert(New(e.Peer), e.Hash);
                     if (peer.Add(e.Kind, e.LocalPort, e.Time, e.Weight))
                     {
-                        Interlocked.Increment(ref _peersPerPort[e.LocalPort]);
+                        held[newlyHeld++] = e.LocalPort;
                     }
                 }
             }
+        }
+        // Counted after the batch, not as each port is held: an interlocked instruction amid the batch stalled the loads
+        // of the events after it until the misses before it were done.
+        foreach (ushort port in held[..newlyHeld])
+        {
+            Interlocked.Increment(ref _peersPerPort[port]);
         }
     }
 
