@@ -30,6 +30,9 @@ public sealed class MessageClassifier
 
     private static readonly SearchValues<string> Anchors = SearchValues.Create(Prefixes, StringComparison.Ordinal);
 
+    /// <summary>Whether messages that differ only in their numbers are alike to the search (<see cref="QuietMessages"/>).</summary>
+    private static readonly bool DigitsAlike = !Prefixes.Any(p => p.Any(char.IsAsciiDigit));
+
     /// <summary>The prefixes as bytes by their first byte, for <see cref="RecentHeads"/>.</summary>
     private static readonly byte[][][] PrefixesByFirstByte =
         [.. ByFirstByte(Prefixes, p => p).Select(row => row.Select(p => Encoding.Latin1.GetBytes(p)).ToArray())];
@@ -46,7 +49,7 @@ public sealed class MessageClassifier
     private readonly StringPool _pool;
     private readonly char[] _chars = new char[MaxMessageLength];
     private readonly RecentHeads _heads = new(PrefixesByFirstByte);
-    private readonly QuietMessages _quiet = new();
+    private readonly QuietMessages _quiet = new(DigitsAlike);
 
     public MessageClassifier(StringPool? pool = null)
     {
@@ -69,8 +72,7 @@ public sealed class MessageClassifier
         int slot = _heads.Find(message);
         if (slot < 0)
         {
-            ulong hash = QuietMessages.Hash(message);
-            if (_quiet.Contains(message, hash))
+            if (_quiet.Contains(message))
             {
                 ev = default;
                 return false;
@@ -82,7 +84,7 @@ public sealed class MessageClassifier
             }
             else if (quiet)
             {
-                _quiet.Add(message, hash);
+                _quiet.AddCurrent();
             }
             return found;
         }
