@@ -71,6 +71,37 @@ public sealed class RollupAggregatorTests
     }
 
     [Fact]
+    public void Thousands_of_peers_each_get_their_count_and_minutes_after_a_reset_and_a_merge_too()
+    {
+        // The peers' table grows from sixteen slots many times over, is emptied for another range, and takes in another
+        // reader's peers: each peer's record is what a plain grouping of the events says.
+        var rnd = new Random(21);
+        var events = Enumerable.Range(0, 30_000).Select(i => Firewall(i / 4, rnd.Next(4) == 0
+            ? $"2001:2::{rnd.Next(3_000):x}" : $"198.18.{rnd.Next(40)}.{rnd.Next(256)}", 22)).ToList();
+        var first = new RollupAggregator();
+        foreach (var ev in events.Take(5_000))
+        {
+            first.Add(ev);
+        }
+        first.Reset();
+        var second = new RollupAggregator();
+        for (int i = 0; i < events.Count; i++)
+        {
+            (i % 3 == 0 ? second : first).Add(events[i]);
+        }
+        first.Merge(second);
+
+        var expected = events.GroupBy(e => e.Peer)
+            .Select(g => (g.Key, (long)g.Count(), g.Min(e => e.Time.Ticks / TimeSpan.TicksPerMinute), g.Max(e => e.Time.Ticks / TimeSpan.TicksPerMinute)))
+            .OrderBy(p => p.Key.ToString(), StringComparer.Ordinal);
+        var actual = first.Records().Where(r => r.Scope == RollupScope.Peer)
+            .Select(r => (r.Peer, r.Count, r.FirstMinute, r.LastMinute))
+            .OrderBy(p => p.Peer.ToString(), StringComparer.Ordinal);
+        Assert.True(expected.Count() > 5_000);
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
     public void Events_without_any_clock_are_not_placed_in_time()
     {
         var a = new RollupAggregator();
