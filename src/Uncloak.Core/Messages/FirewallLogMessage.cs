@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Uncloak.Core.Events;
 using Uncloak.Core.Text;
 
@@ -52,6 +53,7 @@ public static partial class FirewallLogMessage
             int sp = ByteMarks.Next(spaces, pos, s.Length);
             int eqAt = ByteMarks.Next(equals, pos, sp);
             int eq = eqAt < sp ? eqAt - pos : -1;
+            int start = pos;
             var token = s[pos..sp];
             pos = sp + 1;
             if (token.IsEmpty)
@@ -60,7 +62,7 @@ public static partial class FirewallLogMessage
             }
             if (eq < 0)
             {
-                ulong word = Key(token);
+                ulong word = Key(s, start, token.Length);
                 // ebtables' ebt_log names Ethernet addresses "MAC SRC=" / "MAC DST=" in an ARP packet ("ARP MAC SRC=…
                 // ARP IP SRC=…"): the value after "MAC" is no IP address.
                 macNext = word == KeyMac;
@@ -72,7 +74,7 @@ public static partial class FirewallLogMessage
             macNext = false;
             var value = token[(eq + 1)..];
             // Keys compared as little-endian integers: some twenty tokens a line, millions of lines.
-            switch (Key(token[..eq]))
+            switch (Key(s, start, eq))
             {
                 case KeyIn:
                     inIf = value;
@@ -214,17 +216,25 @@ public static partial class FirewallLogMessage
     private const ulong KeyMac = Three | 0x43414D;            // "MAC"
     private const ulong KeyArp = Three | 0x505241;            // "ARP"
 
-    /// <summary>Up to seven bytes as a little-endian integer with the length in the top byte (so "IN" ≠ "IN\0"); longer: 0.</summary>
-    private static ulong Key(ReadOnlySpan<byte> token)
+    /// <summary>
+    /// The <paramref name="length"/> bytes at <paramref name="start"/> of <paramref name="s"/>, up to seven, as a
+    /// little-endian integer with the length in the top byte (so "IN" ≠ "IN\0"); longer: 0. Read as one 64-bit word
+    /// and masked where the line goes on for eight bytes (it does but for its last token): some twenty a line.
+    /// </summary>
+    private static ulong Key(ReadOnlySpan<byte> s, int start, int length)
     {
-        if (token.Length is 0 or > 7)
+        if (length is 0 or > 7)
         {
             return 0;
         }
-        ulong k = (ulong)token.Length << 56;
-        for (int i = 0; i < token.Length; i++)
+        ulong k = (ulong)length << 56;
+        if (start + sizeof(ulong) <= s.Length)
         {
-            k |= (ulong)token[i] << (8 * i);
+            return k | (BinaryPrimitives.ReadUInt64LittleEndian(s[start..]) & ((1UL << (8 * length)) - 1));
+        }
+        for (int i = 0; i < length; i++)
+        {
+            k |= (ulong)s[start + i] << (8 * i);
         }
         return k;
     }
