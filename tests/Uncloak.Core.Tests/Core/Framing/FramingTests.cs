@@ -128,12 +128,40 @@ public sealed class FramingTests
     [InlineData("[ 12.] x", -1L, 0)]
     [InlineData("[ .5] x", -1L, 0)]
     [InlineData("[ 12.5 x", -1L, 0)]
+    [InlineData("[ 1.538439]x", 1_538_439L, 11)] // six digits read as one word: the word ends with the line
+    [InlineData("[ 1.538439]", 1_538_439L, 11)] // too short for the word: read digit by digit
+    [InlineData("[ 1.53a439] x", -1L, 0)]
+    [InlineData("[ 1.538439x] x", -1L, 0)]
+    [InlineData("[ 1.5384391] x", 1_538_439L, 13)]
+    [InlineData("[ 1.53843] x", 1_538_430L, 11)]
+    [InlineData("[ 1.000000] x", 1_000_000L, 12)]
+    [InlineData("[ 1.999999] x", 1_999_999L, 12)]
+    [InlineData("[ 1.//////] x", -1L, 0)] // '/' and ':' either side of the digits
+    [InlineData("[ 1.::::::] x", -1L, 0)]
+    [InlineData("[                                      1.538439] x", 1_538_439L, 49)] // the bracket at byte 47
+    [InlineData("[                                       1.538439] x", -1L, 0)] // at byte 48: past the window
     public void Uptime_stamps_read_the_same_in_every_shape(string text, long micros, int consumed)
     {
         bool read = SyslogTimestamp.TryParseUptime(Encoding.ASCII.GetBytes(text), out long got, out int n);
         Assert.Equal(micros >= 0, read);
         Assert.Equal(micros, got);
         Assert.Equal(consumed, n);
+    }
+
+    [Fact]
+    public void Uptime_stamps_of_any_padding_seconds_and_fraction_read_as_their_digits_say()
+    {
+        var rnd = new Random(18);
+        for (int i = 0; i < 20_000; i++)
+        {
+            long secs = rnd.Next(4) == 0 ? rnd.NextInt64(1_000_000_001) : rnd.Next(100_000);
+            string fraction = string.Concat(Enumerable.Range(0, rnd.Next(1, 10)).Select(_ => (char)('0' + rnd.Next(10))));
+            string text = "[" + new string(' ', rnd.Next(0, 12)) + secs + "." + fraction + "]" + (rnd.Next(2) == 0 ? " x" : "");
+            bool read = SyslogTimestamp.TryParseUptime(Encoding.ASCII.GetBytes(text), out long micros, out int consumed);
+            Assert.True(read, text);
+            Assert.Equal(secs * 1_000_000 + long.Parse(fraction.PadRight(6, '0')[..6]), micros);
+            Assert.Equal(text.IndexOf(']') + (text.EndsWith(" x") ? 2 : 1), consumed);
+        }
     }
 
     [Fact]
