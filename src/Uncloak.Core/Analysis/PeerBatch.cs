@@ -10,7 +10,8 @@ namespace Uncloak.Core.Analysis;
 /// table), and one at a time each chain sat between a lock's acquire and release, whose interlocked instructions let
 /// no load of the next event start before the last one had ended. A batch takes each stripe's lock once for all of its
 /// events, and between them the processor overlaps one event's misses with the next one's: on the 2 M-line dense log
-/// (300,000 firewall lines from 20,000 scanners over 49,000 ports) the read took a tenth less time (issue 18, item 6).
+/// (300,000 firewall lines from 20,000 scanners over 49,000 ports) the whole run took 5–10 % less time (issue 18,
+/// item 6; docs/PERFORMANCE.md, stop 34).
 /// Counts, ports and first and last times add up the same in any order, so nothing a report shows depends on when a
 /// batch is counted, only that it is counted before the table is read: the builder flushes at merge and build.
 /// Not thread-safe: one per reader.

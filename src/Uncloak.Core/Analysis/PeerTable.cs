@@ -46,6 +46,8 @@ internal sealed class PeerTable
     /// </summary>
     internal void Add(ReadOnlySpan<PeerBatch.Entry> batch, Span<int> order)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(batch.Length, PeerBatch.Size); // its ports are held on the stack
+        ArgumentOutOfRangeException.ThrowIfLessThan(order.Length, batch.Length);
         Span<int> starts = stackalloc int[Stripes + 1];
         starts.Clear();
         foreach (ref readonly var e in batch)
