@@ -353,25 +353,12 @@ public static class SyslogTimestamp
 
     /// <summary>
     /// printk's six digits of fraction and the bracket after them (<c>538439]</c>), the first seven bytes of
-    /// <paramref name="word"/> (little-endian), checked and read without a loop (nearly every line of a kern.log):
-    /// each byte's high nibble is 3 and stays 3 with 6 added (0–9), and the digits are combined pairwise by three
-    /// multiplications.
+    /// <paramref name="word"/> (little-endian), read without a loop: nearly every line of a kern.log has them.
     /// </summary>
     private static bool TrySixDigitsAndBracket(ulong word, out ulong value)
     {
-        ulong bytes = word & 0xFFFF_FFFF_FFFF;
-        if ((bytes & 0xF0F0_F0F0_F0F0) != 0x3030_3030_3030
-            || ((bytes + 0x0606_0606_0606) & 0xF0F0_F0F0_F0F0) != 0x3030_3030_3030
-            || (byte)(word >> 48) != (byte)']')
-        {
-            value = 0;
-            return false;
-        }
-        ulong v = (bytes & 0x0F0F_0F0F_0F0F) << 16; // as eight digits, two leading zeros
-        v = v * 2561 >> 8;
-        v = (v & 0x00FF_00FF_00FF_00FF) * 6553601 >> 16;
-        value = (v & 0x0000_FFFF_0000_FFFF) * 42949672960001 >> 32;
-        return true;
+        value = 0;
+        return (byte)(word >> 48) == (byte)']' && AsciiNumber.TryParseSixDigits(word, out value);
     }
 
     /// <summary>Seconds with a fraction of at most nine digits (<c>840.538439</c>, <c>0.5</c>), as microseconds.</summary>

@@ -39,10 +39,10 @@ internal sealed class QuietMessages
     private readonly byte[] _messages = new byte[Slots * MaxMessage];
     private readonly bool _digitsAlike;
     private readonly byte[] _shape = new byte[MaxMessage];
-    private int _shapeLength;
+    private int _length;
     private ulong _hash;
 
-    /// <param name="digitsAlike">Messages that differ only in their runs of digits are alike: only when no search prefix holds a digit.</param>
+    /// <param name="digitsAlike">Messages that differ only in their digits are alike: only when no search prefix holds a digit.</param>
     public QuietMessages(bool digitsAlike)
     {
         _digitsAlike = digitsAlike;
@@ -59,8 +59,16 @@ internal sealed class QuietMessages
         {
             return false;
         }
-        _shapeLength = _digitsAlike ? Shape(message, _shape) : Copy(message, _shape);
-        var shape = _shape.AsSpan(0, _shapeLength);
+        _length = message.Length;
+        var shape = _shape.AsSpan(0, _length);
+        if (_digitsAlike)
+        {
+            Shape(message, shape);
+        }
+        else
+        {
+            message.CopyTo(shape);
+        }
         _hash = ByteHash.Of(shape) | 1; // never 0, which marks a message not kept
         int slot = SlotOf(_hash);
         return _hashes[slot] == _hash && _lengths[slot] == shape.Length
@@ -76,12 +84,12 @@ internal sealed class QuietMessages
         }
         int slot = SlotOf(_hash);
         _hashes[slot] = _hash;
-        _lengths[slot] = _shapeLength;
-        _shape.AsSpan(0, _shapeLength).CopyTo(_messages.AsSpan(slot * MaxMessage, MaxMessage));
+        _lengths[slot] = _length;
+        _shape.AsSpan(0, _length).CopyTo(_messages.AsSpan(slot * MaxMessage, MaxMessage));
     }
 
-    /// <summary>Writes <paramref name="message"/> with each digit as <c>0</c>; returns the length written (the message's).</summary>
-    internal static int Shape(ReadOnlySpan<byte> message, Span<byte> shape)
+    /// <summary>Writes <paramref name="message"/> into <paramref name="shape"/> (as long) with each digit as <c>0</c>.</summary>
+    internal static void Shape(ReadOnlySpan<byte> message, Span<byte> shape)
     {
         shape = shape[..message.Length];
         if (message.Length < Vector128<byte>.Count)
@@ -90,7 +98,7 @@ internal sealed class QuietMessages
             {
                 shape[i] = char.IsAsciiDigit((char)message[i]) ? (byte)'0' : message[i];
             }
-            return message.Length;
+            return;
         }
         // Sixteen bytes at a time, the last sixteen overlapping the ones before: writing a 0 twice changes nothing.
         for (int at = 0; ; at = Math.Min(at + Vector128<byte>.Count, message.Length - Vector128<byte>.Count))
@@ -100,15 +108,9 @@ internal sealed class QuietMessages
             Vector128.ConditionalSelect(digits, Vector128.Create((byte)'0'), bytes).CopyTo(shape[at..]);
             if (at == message.Length - Vector128<byte>.Count)
             {
-                return message.Length;
+                return;
             }
         }
-    }
-
-    private static int Copy(ReadOnlySpan<byte> message, Span<byte> shape)
-    {
-        message.CopyTo(shape);
-        return message.Length;
     }
 
     private static int SlotOf(ulong hash) => (int)(hash >> (64 - SlotBits));

@@ -3,6 +3,27 @@ namespace Uncloak.Core.Text;
 /// <summary>Overflow-checked decimal and hex readers over ASCII bytes.</summary>
 internal static class AsciiNumber
 {
+    /// <summary>
+    /// Six decimal digits, the low six bytes of <paramref name="word"/> (read little-endian, so the first digit is the
+    /// lowest byte), checked and combined without a loop: each byte's high nibble is 3 and stays 3 with 6 added (0–9),
+    /// and the digits are combined pairwise by three multiplications.
+    /// </summary>
+    public static bool TryParseSixDigits(ulong word, out ulong value)
+    {
+        ulong bytes = word & 0xFFFF_FFFF_FFFF;
+        if ((bytes & 0xF0F0_F0F0_F0F0) != 0x3030_3030_3030
+            || ((bytes + 0x0606_0606_0606) & 0xF0F0_F0F0_F0F0) != 0x3030_3030_3030)
+        {
+            value = 0;
+            return false;
+        }
+        ulong v = (bytes & 0x0F0F_0F0F_0F0F) << 16; // as eight digits, two leading zeros
+        v = v * 2561 >> 8;
+        v = (v & 0x00FF_00FF_00FF_00FF) * 6553601 >> 16;
+        value = (v & 0x0000_FFFF_0000_FFFF) * 42949672960001 >> 32;
+        return true;
+    }
+
     /// <summary>Reads a run of decimal digits at the start; false when there is none or it overflows.</summary>
     public static bool TryReadUInt64(ReadOnlySpan<byte> text, out ulong value, out int consumed)
     {

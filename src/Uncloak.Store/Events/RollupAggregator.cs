@@ -46,8 +46,9 @@ public sealed class RollupAggregator
     /// offset of the first line it counts.
     /// </summary>
     /// <remarks>
-    /// The records are streamed as counted, not gathered into a list or sorted by peer: at 10 M lines a range's peers and ports are hundreds of
-    /// thousands of records, and such lists, one per range, were large objects that pushed the peak past 300 MB.
+    /// The records are streamed as counted, not gathered into a list or sorted by peer: at 10 M lines a range's peers and
+    /// ports are hundreds of thousands of records, and such lists, one per range, were large objects that pushed the peak
+    /// past 300 MB.
     /// </remarks>
     public IEnumerable<(int Source, long Offset, EventKind Kind, bool Uptime, IEnumerable<RollupRecord> Records)> Blocks()
     {
